@@ -1,0 +1,51 @@
+# kdns — build, distribution, run and test.
+#
+#   make build      compile and package every module (no tests)
+#   make dist       assemble dist/kdns from plugin.cfg (or PLUGIN_CFG=path)
+#   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
+#   make test       unit, plugin and end-to-end tests (installs dig/kdig when missing and root)
+#   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
+
+SHELL := /bin/sh
+JDK := $(shell build/find-jdk.sh)
+ifeq ($(JDK),)
+$(error no JDK >= 21 found: see the message above)
+endif
+export JAVA_HOME := $(JDK)
+MVN ?= mvn
+MVN_FLAGS ?= -B -q -Dstyle.color=never
+PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
+DIST ?= $(CURDIR)/dist/kdns
+TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
+
+.PHONY: build dist run test unit-test e2e-test bench clean check-maven
+
+check-maven:
+	@command -v $(MVN) >/dev/null 2>&1 || { echo "Maven is needed (apt-get install maven)"; exit 1; }
+
+build: check-maven
+	$(MVN) $(MVN_FLAGS) install -DskipTests
+
+dist: build
+	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
+
+run: dist
+	cd examples && exec "$(DIST)/bin/kdns" -conf Corefile
+
+unit-test: check-maven
+	$(MVN) $(MVN_FLAGS) install
+
+e2e-test:
+	build/install-test-deps.sh $(TEST_TOOLS)
+	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
+	$(MVN) $(MVN_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
+
+test: unit-test e2e-test
+	@echo "make test: all suites passed"
+
+bench: dist
+	$(MAKE) -C benchmarks JDK="$(JDK)" DIST="$(DIST)"
+
+clean:
+	$(MVN) $(MVN_FLAGS) clean
+	rm -rf dist release target

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Assembles a distribution from built modules and a plugin.cfg:
+#   assemble-dist.sh JDK_HOME PLUGIN_CFG OUT_DIR [portable]
+# OUT_DIR gets bin/kdns, lib/ (boot modules), plugins/<module>/ (one folder per plugin module with
+# its own dependencies), conf/plugin.cfg and, unless 'portable', a jlink'd runtime/.
+set -eu
+jdk=$1; cfg=$2; out=$3; mode=${4:-full}
+top=$(cd "$(dirname "$0")/.." && pwd)
+version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$top/pom.xml" | sed -n 2p)
+
+[ -f "$cfg" ] || { echo "plugin.cfg not found: $cfg" >&2; exit 1; }
+rm -rf "$out.tmp"; mkdir -p "$out.tmp/bin" "$out.tmp/lib" "$out.tmp/plugins" "$out.tmp/conf"
+
+# Boot layer: the host, module-api and what the API exposes.
+cp "$top/host/target/kdns-host-$version.jar" "$out.tmp/lib/"
+cp "$top/host/target/boot-layer/"*.jar "$out.tmp/lib/"
+
+# Plugin layers, in plugin.cfg order; jars already in the boot layer are left out.
+modules=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$cfg" | awk -F: 'NF==2 {print $2} NF==4 {print $3}' | awk '!seen[$0]++')
+for m in $modules; do
+    dest="$out.tmp/plugins/$m"; mkdir -p "$dest"
+    if [ -d "$top/$m/target" ]; then
+        jar=$(ls "$top/$m/target/"kdns-"$m"-"$version".jar 2>/dev/null || true)
+        [ -n "$jar" ] || { echo "module $m is not built: $top/$m/target/kdns-$m-$version.jar missing (run make build)" >&2; exit 1; }
+        cp "$jar" "$dest/"
+        for dep in "$top/$m/target/plugin-layer/"*.jar; do
+            [ -f "$dep" ] || continue
+            [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
+        done
+    elif [ -d "$top/target/external-plugins/$m" ]; then
+        for dep in "$top/target/external-plugins/$m/"*.jar; do
+            [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
+        done
+    else
+        echo "plugin.cfg names module '$m', but there is no folder $top/$m and no resolved external plugin of that name" >&2
+        exit 1
+    fi
+done
+
+cp "$cfg" "$out.tmp/conf/plugin.cfg"
+cp "$top/build/kdns.sh" "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
+
+if [ "$mode" != portable ]; then
+    # One runtime per JDK: reuse it when the cached copy came from the same JDK.
+    cache="$top/target/runtime"
+    stamp="$jdk $(cat "$jdk/release" 2>/dev/null | md5sum | cut -c1-12)"
+    if [ ! -x "$cache/bin/java" ] || [ "$(cat "$top/target/runtime.stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$cache"; mkdir -p "$top/target"
+        mods=java.se,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.jfr,jdk.management,jdk.management.jfr,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.localedata,jdk.charsets,jdk.jcmd,jdk.attach
+        avail=$("$jdk/bin/java" --list-modules | sed 's/@.*//' | tr '\n' ' ')
+        use=""; for x in $(echo "$mods" | tr ',' ' '); do case " $avail " in *" $x "*) use="$use,$x";; esac; done
+        "$jdk/bin/jlink" --add-modules "${use#,}" --strip-debug --no-header-files --no-man-pages \
+            --compress=zip-6 --output "$cache"
+        echo "$stamp" > "$top/target/runtime.stamp"
+    fi
+    cp -a "$cache" "$out.tmp/runtime"
+fi
+
+rm -rf "$out"; mv "$out.tmp" "$out"
+echo "distribution: $out ($(du -sh "$out" | cut -f1))"

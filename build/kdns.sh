@@ -1,0 +1,23 @@
+#!/bin/sh
+# kdns launcher. KDNS_JAVA_OPTS adds JVM options (e.g. a larger -Xmx); JAVA_HOME is used only
+# when the distribution has no runtime of its own (the portable archive).
+set -e
+here=$(dirname "$0")
+KDNS_HOME=$(cd "$here/.." && pwd)
+if [ -x "$KDNS_HOME/runtime/bin/java" ]; then
+    JAVA="$KDNS_HOME/runtime/bin/java"
+elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    JAVA="$JAVA_HOME/bin/java"
+else
+    JAVA=java
+fi
+# Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
+# a small fixed heap, the serial collector (no extra GC threads on 2 cores), capped metaspace
+# and code cache.
+exec "$JAVA" \
+    -Xms32m -Xmx96m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
+    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData \
+    ${KDNS_JAVA_OPTS:-} \
+    --add-modules ALL-DEFAULT \
+    -Dkdns.home="$KDNS_HOME" \
+    -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

@@ -1,0 +1,95 @@
+package kdns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every case of cases/corefile.json through the real binary: {@code kdns -validate} must accept
+ * what CoreDNS accepts and reject what it rejects with the same message. A case whose Corefile
+ * uses a plugin this distribution does not hold is reported as skipped (the parser-level checks of
+ * the same case run in the host module's CorefileCasesTest against CoreDNS's full directive list).
+ */
+class CorefileCasesTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyCase() throws Exception {
+        JsonNode root;
+        try (InputStream in = getClass().getResourceAsStream("/cases/corefile.json")) {
+            root = new ObjectMapper().readTree(in);
+        }
+        Set<String> available = availablePlugins();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : root.get("cases")) {
+            tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> runCase(c, available)));
+        }
+        return tests.stream();
+    }
+
+    private static Set<String> availablePlugins() throws Exception {
+        Path tmp = Files.createTempDirectory("kdns-plugins");
+        KdnsProcess.Result r = KdnsProcess.runToEnd(tmp, Map.of(), "-plugins");
+        Set<String> names = new HashSet<>();
+        r.output().lines().map(String::strip).filter(l -> l.startsWith("dns.")).forEach(l -> names.add(l.substring(4)));
+        return names;
+    }
+
+    private static void runCase(JsonNode c, Set<String> available) throws Exception {
+        JsonNode expect = c.get("expect");
+        Set<String> used = new HashSet<>();
+        if (expect.has("servers")) {
+            for (JsonNode s : expect.get("servers")) {
+                for (JsonNode d : s.get("directives")) {
+                    used.add(d.get(0).asText());
+                }
+            }
+        }
+        used.removeAll(available);
+        Assumptions.assumeTrue(used.isEmpty(), "this distribution has no plugin " + used);
+
+        Path dir = Files.createTempDirectory("kdns-case");
+        Files.writeString(dir.resolve("Corefile"), c.get("corefile").asText());
+        if (c.has("files")) {
+            var it = c.get("files").fields();
+            while (it.hasNext()) {
+                var f = it.next();
+                Path p = dir.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, f.getValue().asText());
+            }
+        }
+        Map<String, String> env = new HashMap<>();
+        if (c.has("env")) {
+            c.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        }
+        List<String> args = new ArrayList<>(List.of("-validate", "-conf", "Corefile"));
+        if (c.has("flags") && c.get("flags").has("dns.port")) {
+            args.add("-dns.port");
+            args.add(c.get("flags").get("dns.port").asText());
+        }
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, env, args.toArray(String[]::new));
+        if (expect.has("error")) {
+            assertNotEquals(0, r.exitCode(), "must be rejected:\n" + r.output());
+            assertTrue(r.output().contains(expect.get("error").asText()),
+                    "want error containing: " + expect.get("error").asText() + "\ngot:\n" + r.output());
+        } else {
+            assertEquals(0, r.exitCode(), "must be accepted:\n" + r.output());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package kdns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distribution's command line: -plugins, -version, -validate, bad Corefiles, bad flags. */
+class DistributionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pluginsListsTheDefaultDistribution() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-plugins");
+        assertEquals(0, r.exitCode(), r.output());
+        for (String p : List.of("dns.bind", "dns.whoami", "dns.log", "dns.errors", "dns.health", "dns.ready")) {
+            assertTrue(r.output().lines().anyMatch(l -> l.strip().equals(p)), p + " missing from:\n" + r.output());
+        }
+    }
+
+    @Test
+    void versionNamesKdns() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-version");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().startsWith("kdns-"), r.output());
+    }
+
+    @Test
+    void validateAcceptsAGoodCorefile() throws Exception {
+        Files.writeString(dir.resolve("Corefile"), "example.org:1053 {\n    whoami\n    log\n}\n");
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-validate");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("Corefile OK"), r.output());
+    }
+
+    @Test
+    void badCorefileExitsOneWithFileAndLine() throws Exception {
+        Files.writeString(dir.resolve("Corefile"), ".:1053 {\n    whoami\n    nosuchplugin\n}\n");
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-conf", "Corefile");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains("Corefile:3 - Error during parsing: Unknown directive 'nosuchplugin'"),
+                r.output());
+    }
+
+    @Test
+    void setupErrorNamesThePlugin() throws Exception {
+        Files.writeString(dir.resolve("Corefile"), ".:1053 {\n    whoami extra\n}\n");
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-validate");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains("plugin/whoami: Corefile:2 - Error during parsing: "
+                + "Wrong argument count or unexpected line ending after 'extra'"), r.output());
+    }
+
+    @Test
+    void missingExplicitCorefileIsFatal() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-conf", "nope/Corefile", "-validate");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains("no such file"), r.output());
+    }
+
+    @Test
+    void extraArgumentsAreFatal() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-validate", "stray");
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains("extra command line arguments: [stray]"), r.output());
+    }
+
+    @Test
+    void unknownFlagPrintsUsage() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-nosuchflag");
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.output().contains("flag provided but not defined: -nosuchflag"), r.output());
+    }
+
+    @Test
+    void distributionLayout() {
+        Path d = KdnsProcess.dist();
+        assertTrue(Files.isExecutable(d.resolve("runtime/bin/java")), "jlink'd runtime");
+        assertTrue(Files.isRegularFile(d.resolve("conf/plugin.cfg")));
+        assertTrue(Files.isDirectory(d.resolve("plugins/plugin-standard")));
+        assertTrue(Files.isDirectory(d.resolve("lib")));
+    }
+}

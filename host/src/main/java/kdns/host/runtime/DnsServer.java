@@ -1,0 +1,145 @@
+package kdns.host.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kdns.api.Log;
+import kdns.host.corefile.CorefileException;
+import kdns.host.server.BlockChain;
+import kdns.host.server.QueryProcessor;
+import kdns.host.server.TcpListener;
+import kdns.host.server.UdpListener;
+import kdns.host.server.ZoneRouter;
+import kdns.host.setup.ListenAddress;
+import kdns.host.setup.ServerInstance;
+
+/**
+ * The running server: the sockets and the instance serving on them. Each listener reads its
+ * {@link QueryProcessor} per packet through a volatile reference, so a new instance can be swapped
+ * in without closing a socket.
+ */
+public final class DnsServer implements AutoCloseable {
+
+    private static final Log LOG = Log.plain();
+
+    /** Socket settings: how many UDP sockets share a port, and the TCP limits. */
+    public record Options(int udpSockets, TcpListener.Limits tcpLimits) {
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), TcpListener.Limits.DEFAULT);
+        }
+    }
+
+    private final Options options;
+    private final Map<ListenAddress, Endpoint> endpoints = new LinkedHashMap<>();
+    private ServerInstance instance;
+    private boolean stopped;
+
+    /** One listen address: its sockets and the processor they currently use. */
+    private static final class Endpoint {
+        volatile QueryProcessor processor;
+        UdpListener udp;
+        TcpListener tcp;
+    }
+
+    public DnsServer(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * Binds every address the instance needs, runs its start-up hooks and starts serving.
+     *
+     * @throws CorefileException when an address cannot be bound or a start-up hook fails; nothing
+     *                           is left listening then
+     */
+    public synchronized void start(ServerInstance inst) throws CorefileException {
+        Map<ListenAddress, List<BlockChain>> plan = inst.listenPlan();
+        try {
+            for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
+                Endpoint ep = new Endpoint();
+                ep.processor = new QueryProcessor(new ZoneRouter(e.getValue()), QueryProcessor.loggingPanics());
+                InetSocketAddress sa = e.getKey().socketAddress();
+                ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
+                // With port 0 (tests), TCP joins the port UDP picked.
+                InetSocketAddress tcpAddr = sa.getPort() == 0
+                        ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
+                ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
+                endpoints.put(e.getKey(), ep);
+            }
+        } catch (IOException e) {
+            closeEndpoints();
+            throw new CorefileException(e.getMessage(), e);
+        }
+        try {
+            inst.hooks().startup(true);
+        } catch (Exception e) {
+            inst.hooks().shutdown(true);
+            closeEndpoints();
+            throw new CorefileException("start-up failed: " + e.getMessage(), e);
+        }
+        for (Endpoint ep : endpoints.values()) {
+            ep.udp.start();
+            ep.tcp.start();
+        }
+        this.instance = inst;
+    }
+
+    /** The bound addresses, in plan order (UDP's; TCP uses the same port). */
+    public synchronized List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        endpoints.values().forEach(ep -> out.add(ep.udp.address()));
+        return out;
+    }
+
+    /** The listen addresses as the Corefile asked for them, each with the port actually bound. */
+    public synchronized Map<ListenAddress, InetSocketAddress> boundAddresses() {
+        Map<ListenAddress, InetSocketAddress> out = new LinkedHashMap<>();
+        endpoints.forEach((k, ep) -> out.put(k, ep.udp.address()));
+        return out;
+    }
+
+    public synchronized ServerInstance instance() {
+        return instance;
+    }
+
+    /** Total plugin failures caught on every listener. */
+    public synchronized long panics() {
+        return endpoints.values().stream().mapToLong(ep -> ep.processor.panics()).sum();
+    }
+
+    /** Open TCP client connections on every listener. */
+    public synchronized int openTcpConnections() {
+        return endpoints.values().stream().mapToInt(ep -> ep.tcp.openConnections()).sum();
+    }
+
+    /**
+     * Stops for good: the final shutdown hooks first (health's lameduck keeps answering while it
+     * waits), then the sockets.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (instance != null) {
+            instance.hooks().shutdown(true);
+        }
+        closeEndpoints();
+        LOG.debug("server stopped");
+    }
+
+    private void closeEndpoints() {
+        for (Endpoint ep : endpoints.values()) {
+            if (ep.udp != null) {
+                ep.udp.close();
+            }
+            if (ep.tcp != null) {
+                ep.tcp.close();
+            }
+        }
+        endpoints.clear();
+    }
+}

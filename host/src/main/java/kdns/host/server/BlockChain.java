@@ -1,0 +1,14 @@
+package kdns.host.server;
+
+import kdns.api.Handler;
+
+/**
+ * A server block's chain as one zone of a listener serves it.
+ *
+ * @param zone      the zone ({@code example.org.})
+ * @param serverKey the normalised key ({@code dns://example.org.:53}), for logs and metrics
+ * @param head      the outermost handler, or null when the block has no plugins (answers REFUSED)
+ * @param anyClass  whether queries of classes other than IN reach the chain
+ */
+public record BlockChain(String zone, String serverKey, Handler head, boolean anyClass) {
+}

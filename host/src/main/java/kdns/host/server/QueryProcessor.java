@@ -1,0 +1,171 @@
+package kdns.host.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Log;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.Transport;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+
+/**
+ * Turns one packet into at most one reply: screens the header, parses, routes by zone and runs the
+ * block's chain inline on the calling thread. Never throws: a bad packet is answered with FORMERR
+ * when its header can be read and dropped otherwise; a failing plugin is answered with SERVFAIL.
+ */
+public final class QueryProcessor {
+
+    private static final Log LOG = Log.plain();
+    private static final int HEADER_LENGTH = 12;
+
+    private final ZoneRouter router;
+    private final AtomicLong panics = new AtomicLong();
+    private final PanicListener panicListener;
+
+    /** Told about every plugin failure that was not a {@link HandlerException} (a bug). */
+    @FunctionalInterface
+    public interface PanicListener {
+        void panic(String serverKey, Throwable t);
+    }
+
+    public QueryProcessor(ZoneRouter router, PanicListener panicListener) {
+        this.router = router;
+        this.panicListener = panicListener;
+    }
+
+    /** How many plugin failures were caught (CoreDNS's panics). */
+    public long panics() {
+        return panics.get();
+    }
+
+    /**
+     * Serves one packet.
+     *
+     * @param packet the bytes received; only {@code [0, length)} is read
+     * @return true when a reply was sent or will be sent (deferred); false when the packet was dropped
+     */
+    public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
+                       InetSocketAddress local, ReplySink sink) {
+        if (length < HEADER_LENGTH) {
+            return false; // not even a header: nothing to answer to
+        }
+        int flags = ((packet[2] & 0xff) << 8) | (packet[3] & 0xff);
+        if ((flags & 0x8000) != 0) {
+            return false; // a response, not a query: never answer it (reflection loops)
+        }
+        int opcode = (flags >>> 11) & 0xf;
+        int qdcount = u16(packet, 4);
+        int ancount = u16(packet, 6);
+        int nscount = u16(packet, 8);
+        int arcount = u16(packet, 10);
+        if (opcode != Opcode.QUERY) {
+            sink.send(errorHeader(packet, Rcode.NOTIMP), HEADER_LENGTH);
+            return true;
+        }
+        // The same limits as miekg/dns's default accept function.
+        if (qdcount != 1 || ancount > 1 || nscount > 1 || arcount > 2) {
+            sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
+            return true;
+        }
+        Message query;
+        try {
+            query = new Message(length == packet.length ? packet : java.util.Arrays.copyOf(packet, length));
+        } catch (IOException | RuntimeException e) {
+            sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
+            return true;
+        }
+        if (query.getQuestion() == null) {
+            sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
+            return true;
+        }
+        serve(query, transport, remote, local, sink);
+        return true;
+    }
+
+    private void serve(Message query, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                       ReplySink sink) {
+        Request probe = new Request(query, transport, remote, local, ".");
+        OPTRecord opt = query.getOPT();
+        if (opt != null && opt.getVersion() != 0) {
+            writeError(probe, sink, Rcode.BADVERS);
+            return;
+        }
+        BlockChain block = router.route(probe.name(), probe.qtype());
+        if (block == null || block.head() == null) {
+            writeError(probe, sink, Rcode.REFUSED);
+            return;
+        }
+        if (!block.anyClass() && probe.qclass() != DClass.IN) {
+            writeError(probe, sink, Rcode.REFUSED);
+            return;
+        }
+        Request request = new Request(query, transport, remote, local, block.zone());
+        ReplyWriter writer = new ReplyWriter(request, sink);
+        int rcode;
+        Handler head = block.head();
+        try {
+            rcode = head.serve(request, writer);
+        } catch (HandlerException e) {
+            rcode = e.rcode(); // logged by the errors plugin when it is in the chain
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            panics.incrementAndGet();
+            panicListener.panic(block.serverKey(), e);
+            rcode = Rcode.SERVFAIL;
+        }
+        if (rcode != Handler.DEFERRED && !Rcodes.clientWrote(rcode) && !writer.written()) {
+            writeErrorWith(writer, query, rcode);
+        }
+    }
+
+    private static void writeError(Request request, ReplySink sink, int rcode) {
+        writeErrorWith(new ReplyWriter(request, sink), request.message(), rcode);
+    }
+
+    private static void writeErrorWith(ReplyWriter writer, Message query, int rcode) {
+        Message reply = new Message(query.getHeader().getID());
+        reply.addRecord(query.getQuestion(), Section.QUESTION);
+        if (rcode > 0xf) {
+            // Extended rcodes (BADVERS) live partly in the OPT record.
+            reply.getHeader().setRcode(rcode & 0xf);
+            reply.addRecord(new OPTRecord(Request.DEFAULT_UDP_SIZE, rcode >>> 4, 0), Section.ADDITIONAL);
+        } else {
+            reply.getHeader().setRcode(rcode);
+        }
+        writer.write(reply);
+    }
+
+    /** A bare header reply: the query's ID, opcode and RD, QR set, all counts zero. */
+    static byte[] errorHeader(byte[] packet, int rcode) {
+        byte[] h = new byte[HEADER_LENGTH];
+        h[0] = packet[0];
+        h[1] = packet[1];
+        // QR=1, opcode kept, RD kept; AA/TC cleared; RA=0; rcode set.
+        h[2] = (byte) (0x80 | (packet[2] & 0x78) | (packet[2] & 0x01));
+        h[3] = (byte) (rcode & 0xf);
+        return h;
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
+    }
+
+    /** Logs plugin failures, at most one line a second, so a bug hit by every query cannot flood the log. */
+    public static PanicListener loggingPanics() {
+        AtomicLong lastLogged = new AtomicLong();
+        return (serverKey, t) -> {
+            long now = System.nanoTime();
+            long last = lastLogged.get();
+            if (now - last > 1_000_000_000L && lastLogged.compareAndSet(last, now)) {
+                LOG.error("plugin failure in " + serverKey + ": " + t);
+            }
+        };
+    }
+}

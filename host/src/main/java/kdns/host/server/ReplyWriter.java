@@ -1,0 +1,98 @@
+package kdns.host.server;
+
+import java.net.InetSocketAddress;
+import kdns.api.Log;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * The server's own writer: completes every reply the same way whatever plugin wrote it (the ID,
+ * the question as the client spelled it, QR/RD/CD, the EDNS0 OPT mirroring the client's) and
+ * truncates it with TC=1 when it exceeds what the client accepts.
+ */
+final class ReplyWriter implements ResponseWriter {
+
+    private static final Log LOG = Log.plain();
+
+    private final Request request;
+    private final ReplySink sink;
+    private volatile boolean written;
+
+    ReplyWriter(Request request, ReplySink sink) {
+        this.request = request;
+        this.sink = sink;
+    }
+
+    @Override
+    public void write(Message reply) {
+        if (written) {
+            LOG.debug("a second reply for " + request + " was dropped");
+            return;
+        }
+        written = true;
+        byte[] wire = finish(reply, request);
+        sink.send(wire, wire.length);
+    }
+
+    boolean written() {
+        return written;
+    }
+
+    /** Completes a reply to {@code request} and renders it within the client's size limit. */
+    static byte[] finish(Message reply, Request request) {
+        Message query = request.message();
+        Header h = reply.getHeader();
+        Header qh = query.getHeader();
+        h.setID(qh.getID());
+        h.setFlag(Flags.QR);
+        copyFlag(qh, h, Flags.RD);
+        copyFlag(qh, h, Flags.CD);
+        h.setOpcode(qh.getOpcode());
+
+        Record question = query.getQuestion();
+        Record[] asked = reply.getSectionArray(Section.QUESTION);
+        if (asked.length != 1 || asked[0] != question) {
+            reply.removeAllRecords(Section.QUESTION);
+            reply.addRecord(question, Section.QUESTION);
+        }
+
+        OPTRecord clientOpt = query.getOPT();
+        OPTRecord replyOpt = reply.getOPT();
+        if (replyOpt != null) {
+            reply.removeRecord(replyOpt, Section.ADDITIONAL);
+        }
+        if (clientOpt != null) {
+            boolean dnssecOk = (clientOpt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+            int extendedRcode = replyOpt == null ? 0 : replyOpt.getExtendedRcode();
+            // Like CoreDNS's SizeAndDo: the reply's OPT mirrors the client's buffer size and DO bit.
+            int size = Math.max(Request.DEFAULT_UDP_SIZE, clientOpt.getPayloadSize());
+            reply.addRecord(new OPTRecord(size, extendedRcode, 0,
+                    dnssecOk ? org.xbill.DNS.ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        }
+        return reply.toWire(request.size());
+    }
+
+    private static void copyFlag(Header from, Header to, int flag) {
+        if (from.getFlag(flag)) {
+            to.setFlag(flag);
+        } else {
+            to.unsetFlag(flag);
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return request.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return request.localAddress();
+    }
+}

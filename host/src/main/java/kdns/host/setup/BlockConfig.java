@@ -1,0 +1,104 @@
+package kdns.host.setup;
+
+import java.util.ArrayList;
+import java.util.List;
+import kdns.api.Handler;
+import kdns.api.HandlerFactory;
+import kdns.api.Instance;
+import kdns.host.corefile.ServerKey;
+
+/**
+ * What setup builds for one server block (CoreDNS's first Config of the block): its keys, the
+ * handler factories in plugin.cfg order, the listen addresses and class policy. Mutable only while
+ * the instance is being built.
+ */
+public final class BlockConfig {
+
+    private final int index;
+    private final List<ServerKey> keys;
+    private final LifecycleHooks hooks;
+    private final Instance instance;
+    private final List<NamedFactory> factories = new ArrayList<>();
+    private List<String> listenHosts = List.of();
+    private boolean anyClass;
+
+    BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
+        this.index = index;
+        this.keys = List.copyOf(keys);
+        this.hooks = hooks;
+        this.instance = instance;
+    }
+
+    record NamedFactory(String plugin, HandlerFactory factory) {
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public List<ServerKey> keys() {
+        return keys;
+    }
+
+    List<String> keyStrings() {
+        return keys.stream().map(ServerKey::toString).toList();
+    }
+
+    List<String> zones() {
+        return keys.stream().map(ServerKey::zone).toList();
+    }
+
+    LifecycleHooks hooks() {
+        return hooks;
+    }
+
+    Instance instance() {
+        return instance;
+    }
+
+    void addFactory(String plugin, HandlerFactory factory) {
+        factories.add(new NamedFactory(plugin, factory));
+    }
+
+    void listenHosts(List<String> hosts) {
+        listenHosts = List.copyOf(hosts);
+    }
+
+    /** The addresses set by {@code bind}; empty means every address. */
+    public List<String> listenHosts() {
+        return listenHosts;
+    }
+
+    void allowAnyClass() {
+        anyClass = true;
+    }
+
+    public boolean anyClassAllowed() {
+        return anyClass;
+    }
+
+    /**
+     * Folds the factories right to left: the first plugin in plugin.cfg order becomes the
+     * outermost handler, the last one gets a null {@code next}. Returns every handler built,
+     * outermost first.
+     */
+    List<Handler> buildChain() {
+        return buildChain(null);
+    }
+
+    /** As {@link #buildChain()}, with {@code tail} as the last plugin's next handler (tests). */
+    public List<Handler> buildChain(Handler tail) {
+        List<Handler> built = new ArrayList<>();
+        Handler next = tail;
+        for (int i = factories.size() - 1; i >= 0; i--) {
+            NamedFactory f = factories.get(i);
+            Handler h = f.factory().create(next);
+            if (h == null) {
+                throw new IllegalStateException("plugin/" + f.plugin() + ": handler factory returned null");
+            }
+            built.add(0, h);
+            next = h;
+        }
+        return built;
+    }
+}

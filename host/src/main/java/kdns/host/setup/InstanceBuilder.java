@@ -1,0 +1,68 @@
+package kdns.host.setup;
+
+import java.util.List;
+import java.util.Map;
+import kdns.api.MetricsRegistry;
+import kdns.api.Plugin;
+import kdns.api.PluginException;
+import kdns.host.corefile.CorefileException;
+import kdns.host.corefile.ServerBlock;
+import kdns.host.corefile.ServerKey;
+import kdns.host.corefile.Token;
+import kdns.host.plugins.PluginCatalog;
+
+/**
+ * Runs every plugin's setup and builds the chains (Caddy's executeDirectives and CoreDNS's
+ * NewServer): directive-major in plugin.cfg order, so each block's handlers come out in chain order
+ * whatever order the Corefile wrote them in.
+ */
+public final class InstanceBuilder {
+
+    private InstanceBuilder() {
+    }
+
+    /**
+     * @throws CorefileException {@code plugin/<name>: <message>} for a setup error
+     */
+    public static ServerInstance build(LoadedCorefile corefile, PluginCatalog catalog, MetricsRegistry metrics)
+            throws CorefileException {
+        ServerInstance instance = new ServerInstance(corefile.path(), metrics);
+        List<ServerBlock> blocks = corefile.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            instance.addBlock(corefile.keys().get(i));
+        }
+        List<BlockConfig> configs = instance.blocks();
+        for (String name : catalog.order()) {
+            Plugin plugin = catalog.plugin(name);
+            for (int i = 0; i < blocks.size(); i++) {
+                Map<String, List<Token>> byDirective = blocks.get(i).tokensByDirective();
+                List<Token> tokens = byDirective.get(name);
+                if (tokens == null) {
+                    continue;
+                }
+                TokenController c = new TokenController(tokens, corefile.fileName(), configs.get(i));
+                try {
+                    plugin.setup(c);
+                } catch (PluginException e) {
+                    throw new CorefileException("plugin/" + name + ": " + e.getMessage(), e);
+                } catch (RuntimeException | LinkageError e) {
+                    throw new CorefileException("plugin/" + name + ": setup failed: " + e, e);
+                }
+            }
+        }
+        try {
+            instance.buildChains();
+        } catch (RuntimeException | LinkageError e) {
+            throw new CorefileException("building the plugin chain failed: " + e.getMessage(), e);
+        }
+        return instance;
+    }
+
+    /** A parsed Corefile ready for setup: its blocks and each block's normalised keys. */
+    public record LoadedCorefile(String path, String fileName, List<ServerBlock> blocks, List<List<ServerKey>> keys) {
+        public LoadedCorefile {
+            blocks = List.copyOf(blocks);
+            keys = List.copyOf(keys);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package kdns.host.setup;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import kdns.api.Handler;
+import kdns.api.Instance;
+import kdns.api.MetricsRegistry;
+import kdns.host.corefile.CorefileException;
+import kdns.host.corefile.ServerKey;
+import kdns.host.server.BlockChain;
+
+/**
+ * Everything one Corefile built: the blocks, their chains and the hooks. Immutable once built,
+ * except the objects plugins share through {@link #shared}; a reload builds a new one.
+ */
+public final class ServerInstance implements Instance {
+
+    private final String corefilePath;
+    private final MetricsRegistry metrics;
+    private final LifecycleHooks hooks = new LifecycleHooks();
+    private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    private final List<BlockConfig> blocks = new ArrayList<>();
+    private List<List<Handler>> chains = List.of();
+
+    public ServerInstance(String corefilePath, MetricsRegistry metrics) {
+        this.corefilePath = corefilePath;
+        this.metrics = metrics;
+    }
+
+    /** Adds a block with these keys; setup of its directives follows. */
+    public BlockConfig addBlock(List<ServerKey> keys) {
+        BlockConfig b = new BlockConfig(blocks.size(), keys, hooks, this);
+        blocks.add(b);
+        return b;
+    }
+
+    /** Builds every block's chain once all setups ran. */
+    public void buildChains() {
+        List<List<Handler>> built = new ArrayList<>();
+        for (BlockConfig b : blocks) {
+            built.add(List.copyOf(b.buildChain()));
+        }
+        chains = List.copyOf(built);
+    }
+
+    public List<BlockConfig> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    /** The handlers of one block, outermost first. */
+    public List<Handler> chain(int block) {
+        return chains.get(block);
+    }
+
+    public LifecycleHooks hooks() {
+        return hooks;
+    }
+
+    @Override
+    public List<Handler> handlers() {
+        List<Handler> all = new ArrayList<>();
+        chains.forEach(all::addAll);
+        return all;
+    }
+
+    @Override
+    public <T> T shared(String key, Class<T> type, Supplier<T> create) {
+        Object o = shared.computeIfAbsent(key, k -> create.get());
+        if (!type.isInstance(o)) {
+            throw new IllegalStateException("shared object '" + key + "' is a " + o.getClass().getName()
+                    + ", not a " + type.getName());
+        }
+        return type.cast(o);
+    }
+
+    @Override
+    public MetricsRegistry metrics() {
+        return metrics;
+    }
+
+    @Override
+    public String corefilePath() {
+        return corefilePath;
+    }
+
+    /**
+     * Which zones each listen address serves, and with which chain.
+     *
+     * @throws CorefileException for a transport kdns does not serve yet
+     */
+    public Map<ListenAddress, List<BlockChain>> listenPlan() throws CorefileException {
+        Map<ListenAddress, List<BlockChain>> plan = new LinkedHashMap<>();
+        for (BlockConfig b : blocks) {
+            List<Handler> chain = chains.get(b.index());
+            Handler head = chain.isEmpty() ? null : chain.get(0);
+            for (ServerKey key : b.keys()) {
+                if (!key.transport().equals("dns")) {
+                    throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
+                            + "://' is not supported by kdns yet; use dns://");
+                }
+                List<String> hosts = b.listenHosts().isEmpty() ? java.util.Collections.singletonList(null)
+                        : b.listenHosts();
+                for (String host : hosts) {
+                    ListenAddress addr = new ListenAddress(key.transport(), host, key.port());
+                    plan.computeIfAbsent(addr, a -> new ArrayList<>())
+                            .add(new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed()));
+                }
+            }
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The kdns host: the command line, the Corefile parser, plugin loading into module layers, the
+ * UDP/TCP servers and the lifecycle. Plugins never depend on it; they see only {@code kdns.api}.
+ */
+module kdns.host {
+    requires transitive kdns.api;
+
+    uses kdns.api.Plugin;
+
+    exports kdns.host.corefile;
+    exports kdns.host.plugins;
+    exports kdns.host.setup;
+    exports kdns.host.server;
+    exports kdns.host.runtime;
+    exports kdns.host.cli;
+    exports kdns.host.metrics;
+}

@@ -1,0 +1,148 @@
+package kdns.api;
+
+import java.util.List;
+
+/**
+ * What a plugin's {@link Plugin#setup(Controller)} sees: a cursor over the directive's tokens with
+ * CoreDNS's dispenser semantics, plus the server block it configures.
+ *
+ * <p>The cursor starts before the directive name. {@link #next()} moves to any next token;
+ * {@link #nextArg()} only to a token on the same line; {@link #nextBlock()} walks the entries of a
+ * {@code { ... }} block opened on the directive's line. Errors made by this controller carry the
+ * {@code file:line} of the current token in CoreDNS's format, e.g.
+ * {@code Corefile:3 - Error during parsing: Wrong argument count or unexpected line ending after 'x'}.
+ *
+ * <p>A typical setup:
+ * <pre>{@code
+ * while (c.next()) {                        // one round per occurrence of the directive
+ *     List<String> args = c.remainingArgs();
+ *     while (c.nextBlock()) {
+ *         switch (c.val()) {
+ *             case "ttl" -> ttl = Durations.parseSeconds(c, c.singleArg());
+ *             default -> throw c.err("unknown property '" + c.val() + "'");
+ *         }
+ *     }
+ * }
+ * c.addHandler(next -> new MyHandler(next, ...));
+ * }</pre>
+ */
+public interface Controller {
+
+    // ---- the token cursor --------------------------------------------------------------------
+
+    /** Moves to the next token, wherever it is. Returns false at the end of the directive's tokens. */
+    boolean next();
+
+    /** Moves to the next token only if it is on the same line as the current one. */
+    boolean nextArg();
+
+    /** Moves to the next token only if it starts a new line. */
+    boolean nextLine();
+
+    /**
+     * Walks a block: on the first call it requires {@code {} as the next token on the current line
+     * (returns false when there is none); on later calls it moves to the next token and returns
+     * false when that token is the closing {@code }}. Use {@link #nesting()} for nested blocks.
+     */
+    boolean nextBlock();
+
+    /** How many blocks the cursor is currently inside (0 outside any {@code { }}). */
+    int nesting();
+
+    /** The text of the current token, or the empty string before the first one. */
+    String val();
+
+    /** The line of the current token (1-based). */
+    int line();
+
+    /** The file the current token came from ({@code Corefile}, or an imported file's path). */
+    String file();
+
+    /** The remaining tokens on the current line, stopping before a {@code {}. */
+    List<String> remainingArgs();
+
+    /**
+     * Reads exactly one more argument on this line and returns it.
+     *
+     * @throws PluginException the argument-count error ({@link #argErr()}) when there is none
+     */
+    default String singleArg() throws PluginException {
+        if (!nextArg()) {
+            throw argErr();
+        }
+        return val();
+    }
+
+    // ---- errors in CoreDNS's format -----------------------------------------------------------
+
+    /** {@code Wrong argument count or unexpected line ending after '<val>'} at the current token. */
+    PluginException argErr();
+
+    /** {@code <file>:<line> - Error during parsing: <message>} at the current token. */
+    PluginException err(String message);
+
+    /** {@code <file>:<line> - Syntax error: Unexpected token '<val>', expecting '<expected>'}. */
+    PluginException syntaxErr(String expected);
+
+    // ---- the server block ---------------------------------------------------------------------
+
+    /** The block's keys, normalised ({@code dns://example.org.:53}), CIDRs expanded. */
+    List<String> serverBlockKeys();
+
+    /**
+     * The zones of the block's keys, lower case and fully qualified ({@code example.org.}), in key
+     * order. Plugins that take zones as arguments fall back to these ({@link kdns.api.zones.ZoneNames#originsFromArgsOrServerBlock}).
+     */
+    List<String> serverBlockZones();
+
+    /** The port of the block's first key. */
+    int port();
+
+    /** Index of this server block in the Corefile (0-based), stable for one instance. */
+    int serverBlockIndex();
+
+    /**
+     * Restricts the addresses the block's servers listen on (the {@code bind} plugin). Each entry
+     * is an IP address literal; without a call the block listens on every address (wildcard).
+     */
+    void listenHosts(List<String> addresses);
+
+    /** Lets this block answer queries of classes other than IN (the {@code chaos} plugin). */
+    void allowAnyClass();
+
+    // ---- registration -------------------------------------------------------------------------
+
+    /**
+     * Adds this plugin's handler to the block's chain. The chain's order is plugin.cfg's order, not
+     * the order of {@code addHandler} calls across plugins. The factory is called once per block
+     * when the chain is built; {@code next} is the following handler, or null for the last one.
+     */
+    void addHandler(HandlerFactory factory);
+
+    /** Runs after the instance's chains are built and before it serves (also after a reload). */
+    void onStartup(Hook hook);
+
+    /** Runs on the first start of the process only, not after a reload. */
+    void onFirstStartup(Hook hook);
+
+    /** Runs when the instance stops, including the stop of the old instance after a reload. */
+    void onShutdown(Hook hook);
+
+    /** Runs when the process stops for good (not part of a reload). */
+    void onFinalShutdown(Hook hook);
+
+    /** Runs on the old instance before a reload builds the new one. */
+    void onRestart(Hook hook);
+
+    /** Runs on the old instance when a reload failed and it goes on serving. */
+    void onRestartFailed(Hook hook);
+
+    /** The running instance: other blocks' handlers, shared objects, the metrics registry. */
+    Instance instance();
+
+    /** A callback registered for a lifecycle event. */
+    @FunctionalInterface
+    interface Hook {
+        void run() throws Exception;
+    }
+}

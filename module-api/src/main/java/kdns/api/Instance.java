@@ -1,0 +1,31 @@
+package kdns.api;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One running configuration: every server block built from one Corefile. A reload builds a new
+ * instance and swaps it in, so nothing here may be kept across reloads except through
+ * {@link #metrics()}, which is process-wide.
+ */
+public interface Instance {
+
+    /**
+     * Every handler of every server block, outermost first within a block. Filled once the chains
+     * are built: call it from an {@link Controller#onStartup} hook or later, not during setup.
+     */
+    List<Handler> handlers();
+
+    /**
+     * An object shared by all server blocks of this instance, created on first use. Plugins use
+     * it for things that exist once per instance, such as the {@code ready} plugin's HTTP listener
+     * shared by every block that names the same address.
+     */
+    <T> T shared(String key, Class<T> type, Supplier<T> create);
+
+    /** The process-wide metrics registry (survives reloads, like CoreDNS's). */
+    MetricsRegistry metrics();
+
+    /** The path of the Corefile this instance was built from ({@code Corefile} by default). */
+    String corefilePath();
+}

@@ -1,0 +1,37 @@
+package kdns.api;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The process-wide Prometheus registry. Metrics are created once per process and found again by
+ * name after a reload, so a plugin's setup can ask for its metrics every time it runs. Names are
+ * given in full, with CoreDNS's {@code coredns_} prefix, so dashboards built for CoreDNS work.
+ */
+public interface MetricsRegistry {
+
+    /** The underlying registry, for exposition. */
+    PrometheusRegistry prometheus();
+
+    /** The counter with this name, created on first use. */
+    Counter counter(String name, String help, String... labelNames);
+
+    /** The gauge with this name, created on first use. */
+    Gauge gauge(String name, String help, String... labelNames);
+
+    /** The histogram with this name and bucket bounds (seconds or bytes), created on first use. */
+    Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+
+    /** CoreDNS's {@code plugin.TimeBuckets}: exponential from 0.25 ms, factor 2, 16 buckets. */
+    static double[] timeBuckets() {
+        double[] b = new double[16];
+        double v = 0.00025;
+        for (int i = 0; i < b.length; i++) {
+            b[i] = v;
+            v *= 2;
+        }
+        return b;
+    }
+}

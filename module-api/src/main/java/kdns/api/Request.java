@@ -1,0 +1,160 @@
+package kdns.api;
+
+import java.net.InetAddress;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+
+/**
+ * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
+ * {@code request.Request}). Built once by the server per query; the message must not be modified.
+ */
+public final class Request {
+
+    /** The UDP payload size assumed for clients without EDNS0 (RFC 1035). */
+    public static final int DEFAULT_UDP_SIZE = 512;
+
+    private final Message message;
+    private final Record question;
+    private final Transport transport;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final String serverZone;
+    private String lowerName;
+
+    /**
+     * @param message    the query; must have exactly one question
+     * @param transport  how it arrived
+     * @param remote     the client
+     * @param local      the address it arrived on
+     * @param serverZone the zone of the server block that routed it ({@code .} for the root)
+     */
+    public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                   String serverZone) {
+        this.message = message;
+        this.question = message.getQuestion();
+        if (question == null) {
+            throw new IllegalArgumentException("a request needs a question");
+        }
+        this.transport = transport;
+        this.remote = remote;
+        this.local = local;
+        this.serverZone = serverZone;
+    }
+
+    /** A copy of this request asking another question (for lookups through the same chain). */
+    public Request withQuestion(Name name, int type) {
+        Message copy = message.clone();
+        copy.removeAllRecords(org.xbill.DNS.Section.QUESTION);
+        copy.addRecord(Record.newRecord(name, type, qclass()), org.xbill.DNS.Section.QUESTION);
+        return new Request(copy, transport, remote, local, serverZone);
+    }
+
+    /** The query message. Do not modify it. */
+    public Message message() {
+        return message;
+    }
+
+    /** The question name as the client wrote it (case preserved). */
+    public Name qname() {
+        return question.getName();
+    }
+
+    /** The question name in lower case, fully qualified: {@code www.example.org.}. */
+    public String name() {
+        String n = lowerName;
+        if (n == null) {
+            n = question.getName().toString().toLowerCase(Locale.ROOT);
+            lowerName = n;
+        }
+        return n;
+    }
+
+    /** The question type ({@link org.xbill.DNS.Type}). */
+    public int qtype() {
+        return question.getType();
+    }
+
+    /** The question class ({@link org.xbill.DNS.DClass}). */
+    public int qclass() {
+        return question.getDClass();
+    }
+
+    /** The message ID. */
+    public int id() {
+        return message.getHeader().getID();
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** {@code udp} or {@code tcp}. */
+    public String proto() {
+        return transport.proto();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** The client's IP as text, without brackets. */
+    public String ip() {
+        InetAddress a = remote.getAddress();
+        return a == null ? remote.getHostString() : a.getHostAddress();
+    }
+
+    /** 1 for IPv4 clients, 2 for IPv6 (CoreDNS's {@code Family()}). */
+    public int family() {
+        return remote.getAddress() instanceof Inet6Address ? 2 : 1;
+    }
+
+    /** The zone of the server block that routed this query, e.g. {@code .} or {@code example.org.}. */
+    public String serverZone() {
+        return serverZone;
+    }
+
+    /** The client's OPT record, or null without EDNS0. */
+    public OPTRecord opt() {
+        return message.getOPT();
+    }
+
+    /** True when the client set the DNSSEC OK bit. */
+    public boolean dnssecOk() {
+        OPTRecord opt = message.getOPT();
+        return opt != null && (opt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+    }
+
+    /** True when the client set the Checking Disabled bit. */
+    public boolean checkingDisabled() {
+        return message.getHeader().getFlag(org.xbill.DNS.Flags.CD);
+    }
+
+    /**
+     * The largest reply the client accepts: 65535 on stream transports, else the EDNS0 buffer size
+     * (at least 512), else 512.
+     */
+    public int size() {
+        if (transport.stream()) {
+            return 65535;
+        }
+        OPTRecord opt = message.getOPT();
+        if (opt == null) {
+            return DEFAULT_UDP_SIZE;
+        }
+        return Math.max(DEFAULT_UDP_SIZE, opt.getPayloadSize());
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + org.xbill.DNS.Type.string(qtype()) + " from " + ip() + " (" + proto() + ")";
+    }
+}

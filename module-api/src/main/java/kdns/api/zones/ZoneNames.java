@@ -1,0 +1,81 @@
+package kdns.api.zones;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Zone and name normalisation (CoreDNS's {@code plugin/normalize.go}). Names are plain strings. */
+public final class ZoneNames {
+
+    private ZoneNames() {
+    }
+
+    /** Lower case and fully qualified: {@code Example.ORG} becomes {@code example.org.}. */
+    public static String normalize(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n : n + ".";
+    }
+
+    /**
+     * True when {@code name} equals {@code zone} or lies below it. Both must be normalised.
+     * The root zone {@code .} contains every name.
+     */
+    public static boolean isSubdomain(String zone, String name) {
+        if (zone.equals(".")) {
+            return true;
+        }
+        if (!name.endsWith(zone)) {
+            return false;
+        }
+        int start = name.length() - zone.length();
+        return start == 0 || name.charAt(start - 1) == '.';
+    }
+
+    /**
+     * The longest of {@code zones} that contains {@code name}, or null (CoreDNS's
+     * {@code Zones.Matches}). Both must be normalised.
+     */
+    public static String longestMatch(List<String> zones, String name) {
+        String best = null;
+        for (String z : zones) {
+            if (isSubdomain(z, name) && (best == null || z.length() > best.length())) {
+                best = z;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The zones a plugin serves: its own arguments when given (CIDRs expanded to reverse zones),
+     * else the server block's zones (CoreDNS's {@code OriginsFromArgsOrServerBlock}).
+     */
+    public static List<String> originsFromArgsOrServerBlock(List<String> args, List<String> serverBlockZones) {
+        if (args.isEmpty()) {
+            return List.copyOf(serverBlockZones);
+        }
+        List<String> out = new ArrayList<>();
+        for (String a : args) {
+            List<String> reverse = ReverseZones.fromCidr(a);
+            if (reverse != null) {
+                out.addAll(reverse);
+            } else {
+                out.add(normalize(a));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Number of labels: 0 for the root. */
+    public static int labelCount(String name) {
+        if (name.equals(".")) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) == '.' && (i == 0 || name.charAt(i - 1) != '\\')) {
+                n++;
+            }
+        }
+        return name.endsWith(".") ? n : n + 1;
+    }
+}

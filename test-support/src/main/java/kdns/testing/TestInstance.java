@@ -1,0 +1,52 @@
+package kdns.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import kdns.api.Handler;
+import kdns.api.Instance;
+import kdns.api.MetricsRegistry;
+import kdns.host.metrics.PrometheusMetrics;
+
+/** The instance a {@link TestController} reports: its handler list can be set by the test. */
+public final class TestInstance implements Instance {
+
+    private final MetricsRegistry metrics;
+    private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    private volatile List<Handler> handlers = List.of();
+
+    public TestInstance() {
+        this(new PrometheusMetrics());
+    }
+
+    public TestInstance(MetricsRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Sets what {@link #handlers()} returns (e.g. handlers implementing Readiness). */
+    public void handlers(List<Handler> list) {
+        handlers = List.copyOf(list);
+    }
+
+    @Override
+    public List<Handler> handlers() {
+        return new ArrayList<>(handlers);
+    }
+
+    @Override
+    public <T> T shared(String key, Class<T> type, Supplier<T> create) {
+        return type.cast(shared.computeIfAbsent(key, k -> create.get()));
+    }
+
+    @Override
+    public MetricsRegistry metrics() {
+        return metrics;
+    }
+
+    @Override
+    public String corefilePath() {
+        return "Corefile";
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Test support for kdns plugins: a test controller over a directive's text, a recording writer,
+ * request builders, an in-process server on 127.0.0.1, a DNS client and the JSON case checker.
+ * Test scope only.
+ */
+module kdns.testing {
+    requires transitive kdns.host;
+    requires transitive kdns.api;
+    requires com.fasterxml.jackson.databind;
+    requires org.junit.jupiter.api;
+
+    exports kdns.testing;
+    exports kdns.testing.cases;
+}
