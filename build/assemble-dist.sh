@@ -6,7 +6,7 @@
 set -eu
 jdk=$1; cfg=$2; out=$3; mode=${4:-full}
 top=$(cd "$(dirname "$0")/.." && pwd)
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$top/pom.xml" | sed -n 2p)
+version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$top/pom.xml" | head -n 1)
 
 [ -f "$cfg" ] || { echo "plugin.cfg not found: $cfg" >&2; exit 1; }
 rm -rf "$out.tmp"; mkdir -p "$out.tmp/bin" "$out.tmp/lib" "$out.tmp/plugins" "$out.tmp/conf"
@@ -38,7 +38,8 @@ for m in $modules; do
 done
 
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
-cp "$top/build/kdns.sh" "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
+commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
 
 if [ "$mode" != portable ]; then
     # One runtime per JDK: reuse it when the cached copy came from the same JDK.

@@ -19,5 +19,5 @@ exec "$JAVA" \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT \
-    -Dkdns.home="$KDNS_HOME" \
+    -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
     -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

@@ -23,6 +23,12 @@ public final class UdpListener implements AutoCloseable {
     private static final Log LOG = Log.plain();
     private static final int MAX_DATAGRAM = 65535;
 
+    /**
+     * Set {@code -Dkdns.udp.handoff=virtual} to run each packet on a new virtual thread instead of
+     * inline on the reader: kept to measure the two execution models side by side (host/README.md).
+     */
+    static final boolean VIRTUAL_HANDOFF = "virtual".equals(System.getProperty("kdns.udp.handoff"));
+
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final Supplier<QueryProcessor> processor;
@@ -97,13 +103,22 @@ public final class UdpListener implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                processor.get().handle(packet, packet.length, Transport.UDP, remote, local,
-                        (wire, len) -> send(ch, wire, len, remote));
-            } catch (RuntimeException | StackOverflowError e) {
-                // QueryProcessor catches plugin failures; this is a last line so a reader never dies.
-                LOG.error("udp query from " + remote + " failed: " + e);
+            if (VIRTUAL_HANDOFF) {
+                byte[] p = packet;
+                Thread.startVirtualThread(() -> serve(ch, p, remote, local));
+            } else {
+                serve(ch, packet, remote, local);
             }
+        }
+    }
+
+    private void serve(DatagramChannel ch, byte[] packet, InetSocketAddress remote, InetSocketAddress local) {
+        try {
+            processor.get().handle(packet, packet.length, Transport.UDP, remote, local,
+                    (wire, len) -> send(ch, wire, len, remote));
+        } catch (RuntimeException | StackOverflowError e) {
+            // QueryProcessor catches plugin failures; this is a last line so a reader never dies.
+            LOG.error("udp query from " + remote + " failed: " + e);
         }
     }
 

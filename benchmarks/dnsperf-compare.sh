@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Whole-server comparison on 127.0.0.1: kdns (whoami) beside knotd (an authoritative A answer),
+# in the same run, under dnsperf at saturation and at a fixed rate.
+#   dnsperf-compare.sh DIST [SECONDS] [RATE]
+# Prints one table (queries/s, average latency, server CPU seconds per 100k queries, RSS) and the
+# kdns/knotd ratios, and writes it to results/latest.md. Every process it starts is stopped.
+set -euo pipefail
+dist=${1:?usage: dnsperf-compare.sh DIST [SECONDS] [RATE]}
+secs=${2:-10}
+rate=${3:-20000}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/kdns-bench.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+kport=$(free_port); vport=$(free_port); rport=$(free_port)
+
+# kdns: whoami on 127.0.0.1.
+cat > "$work/Corefile" <<COREFILE
+.:$kport {
+    bind 127.0.0.1
+    whoami
+}
+COREFILE
+"$dist/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
+kpid=$!; pids+=("$kpid")
+# The same with every UDP packet handed to a new virtual thread: the execution model not chosen.
+sed "s/:$kport/:$vport/" "$work/Corefile" > "$work/Corefile.vt"
+KDNS_JAVA_OPTS=-Dkdns.udp.handoff=virtual "$dist/bin/kdns" -conf "$work/Corefile.vt" -quiet > "$work/kdns-vt.log" 2>&1 &
+vpid=$!; pids+=("$vpid")
+
+# knotd: one zone with an A record, the same size of answer as whoami's.
+mkdir -p "$work/knot"
+cat > "$work/knot/example.org.zone" <<ZONE
+\$ORIGIN example.org.
+\$TTL 0
+@   SOA ns.example.org. admin.example.org. 1 3600 600 86400 0
+@   NS  ns.example.org.
+ns  A   127.0.0.1
+www A   127.0.0.1
+ZONE
+cat > "$work/knot/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$rport
+    rundir: $work/knot
+    background-workers: 1
+    udp-workers: 2
+    tcp-workers: 1
+database:
+    storage: $work/knot
+log:
+  - target: stderr
+    any: error
+zone:
+  - domain: example.org
+    storage: $work/knot
+    file: example.org.zone
+CONF
+knotd -c "$work/knot/knot.conf" > "$work/knot.log" 2>&1 &
+rpid=$!; pids+=("$rpid")
+
+wait_answer() { # port
+    for _ in $(seq 1 100); do
+        dig @127.0.0.1 -p "$1" www.example.org A +tries=1 +time=1 >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "server on port $1 did not answer; logs:" >&2; cat "$work"/*.log >&2; exit 1
+}
+wait_answer "$kport"; wait_answer "$vport"; wait_answer "$rport"
+
+printf 'www.example.org A\n' > "$work/queries"
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+results=()
+run() { # name pid port mode
+    local name=$1 pid=$2 port=$3 mode=$4 extra=()
+    [ "$mode" = "fixed" ] && extra=(-Q "$rate")
+    local before after out qps lat
+    before=$(cpu_ticks "$pid")
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
+    after=$(cpu_ticks "$pid")
+    qps=$(echo "$out" | awk '/Queries per second/ {print $4}')
+    lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
+    local completed lost
+    completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
+    lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
+    local cpu100k
+    cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
+    results+=("| $name | $mode | $qps | $lat | $cpu100k | $(rss_mib "$pid") | $lost |")
+    eval "${name//[^a-z]/_}_${mode}_qps=$qps; ${name//[^a-z]/_}_${mode}_cpu=$cpu100k"
+}
+
+# Warm the JIT before measuring.
+for p in "$kport" "$vport"; do
+    dnsperf -s 127.0.0.1 -p "$p" -d "$work/queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
+done
+for mode in saturation fixed; do
+    run kdns "$kpid" "$kport" "$mode"
+    run kdns-vthread "$vpid" "$vport" "$mode"
+    run knotd "$rpid" "$rport" "$mode"
+done
+
+{
+    echo "## kdns whoami (inline readers; virtual-thread hand-off) vs knotd, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
+    echo
+    echo "| server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s\n' "${results[@]}"
+    echo
+    awk -v a="$kdns_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns/knotd, saturation queries/s: %.2f\n", a/b }'
+    awk -v a="$kdns_fixed_cpu" -v b="$knotd_fixed_cpu" 'BEGIN { printf "ratio kdns/knotd, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_vthread_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio virtual-thread hand-off / inline, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_vthread_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio virtual-thread hand-off / inline, saturation queries/s: %.2f\n", a/b }'
+    echo
+    echo "kdns launcher heap settings: $(grep -o -- '-Xms[^ ]* -Xmx[^ ]*' "$dist/bin/kdns")"
+} | tee "$work/table.md"
+mkdir -p "$here/results"
+cp "$work/table.md" "$here/results/latest.md"
