@@ -14,6 +14,7 @@ endif
 export JAVA_HOME := $(JDK)
 MVN ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
+MVN_TEST_FLAGS ?= -B -ntp -Dstyle.color=never
 PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
@@ -33,15 +34,16 @@ run: dist
 	cd examples && exec "$(DIST)/bin/kdns" -conf Corefile
 
 unit-test: check-maven
-	$(MVN) $(MVN_FLAGS) install
+	rm -rf */target/surefire-reports
+	$(MVN) $(MVN_TEST_FLAGS) install
 
 e2e-test:
 	build/install-test-deps.sh $(TEST_TOOLS)
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
-	$(MVN) $(MVN_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
+	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
 
 test: unit-test e2e-test
-	@echo "make test: all suites passed"
+	@echo; build/test-summary.sh
 
 bench: dist
 	$(MAKE) -C benchmarks JDK="$(JDK)" DIST="$(DIST)"

@@ -1,0 +1,114 @@
+package kdns.plugin.standard.chaos;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import kdns.api.Controller;
+import kdns.api.Plugin;
+import kdns.api.PluginException;
+
+/**
+ * {@code chaos [VERSION] [AUTHORS...]}. Parsed as CoreDNS: only the first occurrence in a block
+ * counts; with at most one argument the authors are the default list; with more, the authors are
+ * the remaining arguments, de-duplicated and sorted. Texts are cut to 255 octets. Lets the block
+ * answer queries of any class.
+ */
+public final class ChaosPlugin implements Plugin {
+
+    /** The authors returned without AUTHORS: kdns has no OWNERS file, so none. */
+    static final List<String> DEFAULT_AUTHORS = List.of();
+
+    public ChaosPlugin() {
+    }
+
+    @Override
+    public String name() {
+        return "chaos";
+    }
+
+    @Override
+    public String description() {
+        return "answers CH TXT queries for version.bind, authors.bind, hostname.bind and friends";
+    }
+
+    /** The parsed arguments. */
+    record Config(String version, List<String> authors) {
+    }
+
+    @Override
+    public void setup(Controller c) throws PluginException {
+        Config config = parse(c);
+        String hostname = trim(hostname());
+        c.allowAnyClass();
+        c.addHandler(next -> new ChaosHandler(next, config.version(), config.authors(), hostname));
+    }
+
+    static Config parse(Controller c) {
+        if (!c.next()) {
+            return new Config(trim(defaultVersion()), DEFAULT_AUTHORS);
+        }
+        List<String> args = c.remainingArgs();
+        if (args.isEmpty()) {
+            return new Config(trim(defaultVersion()), DEFAULT_AUTHORS);
+        }
+        if (args.size() == 1) {
+            return new Config(trim(args.get(0)), DEFAULT_AUTHORS);
+        }
+        TreeSet<String> authors = new TreeSet<>();
+        for (String a : args.subList(1, args.size())) {
+            authors.add(trim(a));
+        }
+        return new Config(trim(args.get(0)), List.copyOf(new ArrayList<>(authors)));
+    }
+
+    /** CoreDNS's {@code trim}: at most 255 characters, the limit of one TXT string. */
+    static String trim(String s) {
+        return s.length() < 256 ? s : s.substring(0, 255);
+    }
+
+    /**
+     * {@code kdns-<version>}: the version from the {@code kdns.version} system property, else the
+     * module's version, else the jar's Implementation-Version, else {@code dev}.
+     */
+    static String defaultVersion() {
+        String v = System.getProperty("kdns.version");
+        if (v == null || v.isBlank()) {
+            Module m = ChaosPlugin.class.getModule();
+            ModuleDescriptor d = m.getDescriptor();
+            v = d != null ? d.rawVersion().orElse(null) : null;
+        }
+        if (v == null || v.isBlank()) {
+            v = ChaosPlugin.class.getPackage().getImplementationVersion();
+        }
+        if (v == null || v.isBlank()) {
+            v = "dev";
+        }
+        return "kdns-" + v;
+    }
+
+    /** The host's name without a DNS lookup: the kernel's, else $HOSTNAME, else {@code localhost}. */
+    static String hostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package kdns.plugin.standard.internal;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/** One process-wide daemon thread for the module's timers (consolidation periods, self-checks). */
+public final class Timers {
+
+    private static volatile ScheduledExecutorService scheduler;
+
+    private Timers() {
+    }
+
+    public static ScheduledExecutorService scheduler() {
+        ScheduledExecutorService s = scheduler;
+        if (s == null) {
+            synchronized (Timers.class) {
+                s = scheduler;
+                if (s == null) {
+                    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread t = new Thread(r, "kdns-plugin-standard-timer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    e.setRemoveOnCancelPolicy(true);
+                    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+                    scheduler = s = e;
+                }
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,78 @@
+package kdns.plugin.standard.log;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import kdns.api.ForwardingResponseWriter;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.plugin.standard.internal.Replies;
+import org.xbill.DNS.Message;
+
+/**
+ * Wraps the writer of one logged query and writes its log line when the reply is written, on
+ * whatever thread writes it (replies of deferred handlers come later, from another thread). When
+ * nothing is written because the chain returned an error rcode or threw, {@link #unwritten(int)}
+ * logs the error reply the server is about to send. Exactly one line per query.
+ */
+final class QueryLogWriter extends ForwardingResponseWriter {
+
+    private static final VarHandle LOGGED;
+
+    static {
+        try {
+            LOGGED = MethodHandles.lookup().findVarHandle(QueryLogWriter.class, "logged", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final LogHandler handler;
+    private final LogRule rule;
+    private final Request request;
+    private final long start;
+    @SuppressWarnings("unused") // accessed through LOGGED
+    private volatile boolean logged;
+
+    QueryLogWriter(ResponseWriter delegate, LogHandler handler, LogRule rule, Request request, long start) {
+        super(delegate);
+        this.handler = handler;
+        this.rule = rule;
+        this.request = request;
+        this.start = start;
+    }
+
+    @Override
+    public void write(Message reply) {
+        if (!LOGGED.compareAndSet(this, false, true)) {
+            delegate.write(reply);
+            return;
+        }
+        try {
+            delegate.write(reply);
+        } finally {
+            long nanos = System.nanoTime() - start;
+            int size = reply.numBytes();
+            if (size <= 0) {
+                size = reply.toWire().length;
+            }
+            handler.emit(rule, request, this, reply, size, nanos);
+        }
+    }
+
+    /**
+     * Nothing was written and the server will answer with {@code rcode}: log that reply (CoreDNS
+     * synthesizes it the same way) unless a reply was written after all.
+     */
+    void unwritten(int rcode) {
+        if (!LOGGED.compareAndSet(this, false, true)) {
+            return;
+        }
+        long nanos = System.nanoTime() - start;
+        Message reply = Replies.errorReply(request.message(), rcode);
+        int size = reply.toWire().length;
+        if (request.opt() != null) {
+            size += 11; // the OPT record the server adds for an EDNS0 client
+        }
+        handler.emit(rule, request, this, reply, size, nanos);
+    }
+}
