@@ -28,4 +28,7 @@ public interface Instance {
 
     /** The path of the Corefile this instance was built from ({@code Corefile} by default). */
     String corefilePath();
+
+    /** The server's name and version, e.g. {@code kdns-0.1.0} (chaos's version.bind, build info). */
+    String serverVersion();
 }

@@ -47,6 +47,20 @@ public final class TestController implements Controller {
 
     /** A controller over {@code text}, in a block whose keys are these zones on port 53. */
     public static TestController of(String text, List<String> zones) {
+        TestInstance testInstance = new TestInstance(new PrometheusMetrics());
+        return create(text, zones, new ServerInstance("Corefile", testInstance.metrics()), testInstance);
+    }
+
+    /**
+     * A controller over {@code text} in the next server block of {@code first}'s instance: same
+     * {@link #instance()}, same lifecycle hooks, the following block index. For plugins whose
+     * blocks share something (a listener on one address).
+     */
+    public static TestController nextBlock(TestController first, String text) {
+        return create(text, List.of("."), first.owner, first.instance);
+    }
+
+    private static TestController create(String text, List<String> zones, ServerInstance owner, TestInstance testInstance) {
         String name = text.strip().split("\\s+", 2)[0];
         List<Token> toks;
         try {
@@ -57,8 +71,6 @@ public final class TestController implements Controller {
         } catch (CorefileException e) {
             throw new IllegalArgumentException("test directive text does not parse: " + e.getMessage(), e);
         }
-        TestInstance testInstance = new TestInstance(new PrometheusMetrics());
-        ServerInstance owner = new ServerInstance("Corefile", testInstance.metrics());
         List<ServerKey> keys = zones.stream()
                 .map(z -> new ServerKey("dns", z.endsWith(".") ? z.toLowerCase() : z.toLowerCase() + ".", 53))
                 .toList();

@@ -49,4 +49,9 @@ public final class TestInstance implements Instance {
     public String corefilePath() {
         return "Corefile";
     }
+
+    @Override
+    public String serverVersion() {
+        return kdns.host.setup.BuildInfo.serverVersion();
+    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import kdns.host.corefile.CorefileException;
 import kdns.host.metrics.PrometheusMetrics;
@@ -15,6 +14,7 @@ import kdns.host.plugins.PluginCatalog;
 import kdns.host.plugins.PluginCfg;
 import kdns.host.plugins.PluginLoadException;
 import kdns.host.runtime.DnsServer;
+import kdns.host.setup.BuildInfo;
 import kdns.host.setup.CorefileSource;
 import kdns.host.setup.InstanceBuilder;
 import kdns.host.setup.InstanceBuilder.LoadedCorefile;
@@ -181,25 +181,9 @@ public final class Main {
     }
 
     static String versionText() {
-        return "kdns-" + version() + "\n" + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
-                + arch() + ", java " + Runtime.version().feature() + "." + Runtime.version().interim() + "."
-                + Runtime.version().update() + ", " + commit();
-    }
-
-    static String version() {
-        try (InputStream s = Main.class.getResourceAsStream("/kdns/host/version.properties")) {
-            Properties p = new Properties();
-            if (s != null) {
-                p.load(s);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String commit() {
-        return System.getProperty("kdns.commit", "unknown");
+        return BuildInfo.serverVersion() + "\n" + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT)
+                + "/" + arch() + ", java " + Runtime.version().feature() + "." + Runtime.version().interim() + "."
+                + Runtime.version().update() + ", " + BuildInfo.commit();
     }
 
     private static String arch() {

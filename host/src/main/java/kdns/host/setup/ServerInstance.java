@@ -87,6 +87,11 @@ public final class ServerInstance implements Instance {
         return corefilePath;
     }
 
+    @Override
+    public String serverVersion() {
+        return BuildInfo.serverVersion();
+    }
+
     /**
      * Which zones each listen address serves, and with which chain.
      *

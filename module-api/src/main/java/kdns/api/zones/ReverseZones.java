@@ -1,5 +1,7 @@
 package kdns.api.zones;
 
+import kdns.api.text.IpLiterals;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -38,7 +40,7 @@ public final class ReverseZones {
         if (slash < 0) {
             return null;
         }
-        byte[] addr = parseAddress(s.substring(0, slash));
+        byte[] addr = IpLiterals.parse(s.substring(0, slash));
         if (addr == null) {
             return null;
         }
@@ -97,148 +99,6 @@ public final class ReverseZones {
             n = n * 10 + (c - '0');
         }
         return n <= max ? n : -1;
-    }
-
-    /**
-     * Parses an address the way Go's {@code netip.ParseAddr} does (the first {@code .} or {@code :}
-     * decides the family); 4 or 16 bytes, or null. Zones are refused because ParseCIDR refuses them.
-     */
-    private static byte[] parseAddress(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '.') {
-                byte[] v4 = new byte[4];
-                return parseIpv4(s, v4, 0) ? v4 : null;
-            }
-            if (c == ':') {
-                return parseIpv6(s);
-            }
-            if (c == '%') {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /** Strict dotted quad into {@code out[off..off+4)}: four fields, 0-255, no leading zeros. */
-    private static boolean parseIpv4(String s, byte[] out, int off) {
-        int value = 0;
-        int digits = 0;
-        int field = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                if (digits == 1 && value == 0) {
-                    return false;
-                }
-                value = value * 10 + (c - '0');
-                digits++;
-                if (value > 255) {
-                    return false;
-                }
-            } else if (c == '.') {
-                if (digits == 0 || i == s.length() - 1 || field == 3) {
-                    return false;
-                }
-                out[off + field++] = (byte) value;
-                value = 0;
-                digits = 0;
-            } else {
-                return false;
-            }
-        }
-        if (field != 3 || digits == 0) {
-            return false;
-        }
-        out[off + 3] = (byte) value;
-        return true;
-    }
-
-    /** IPv6 text (one {@code ::}, groups of 1-4 hex digits, optional trailing dotted quad). */
-    private static byte[] parseIpv6(String in) {
-        if (in.indexOf('%') >= 0) {
-            return null;
-        }
-        byte[] ip = new byte[16];
-        String s = in;
-        int ellipsis = -1;
-        if (s.startsWith("::")) {
-            ellipsis = 0;
-            s = s.substring(2);
-            if (s.isEmpty()) {
-                return ip;
-            }
-        }
-        int i = 0;
-        while (i < 16) {
-            int off = 0;
-            int acc = 0;
-            while (off < s.length()) {
-                int d = hexValue(s.charAt(off));
-                if (d < 0) {
-                    break;
-                }
-                if (off == 4) {
-                    return null;
-                }
-                acc = (acc << 4) + d;
-                off++;
-            }
-            if (off == 0) {
-                return null;
-            }
-            if (off < s.length() && s.charAt(off) == '.') {
-                // An embedded IPv4 address must fill exactly the last 32 bits.
-                if ((ellipsis < 0 && i != 12) || i + 4 > 16) {
-                    return null;
-                }
-                if (!parseIpv4(s, ip, i)) {
-                    return null;
-                }
-                s = "";
-                i += 4;
-                break;
-            }
-            ip[i] = (byte) (acc >> 8);
-            ip[i + 1] = (byte) acc;
-            i += 2;
-            s = s.substring(off);
-            if (s.isEmpty()) {
-                break;
-            }
-            if (s.charAt(0) != ':' || s.length() == 1) {
-                return null;
-            }
-            s = s.substring(1);
-            if (s.charAt(0) == ':') {
-                if (ellipsis >= 0) {
-                    return null;
-                }
-                ellipsis = i;
-                s = s.substring(1);
-                if (s.isEmpty()) {
-                    break;
-                }
-            }
-        }
-        if (!s.isEmpty()) {
-            return null;
-        }
-        if (i < 16) {
-            if (ellipsis < 0) {
-                return null;
-            }
-            int n = 16 - i;
-            for (int j = i - 1; j >= ellipsis; j--) {
-                ip[j + n] = ip[j];
-            }
-            for (int j = ellipsis; j < ellipsis + n; j++) {
-                ip[j] = 0;
-            }
-        } else if (ellipsis >= 0) {
-            return null; // "::" must stand for at least one zero group
-        }
-        return ip;
     }
 
     private static int hexValue(char c) {

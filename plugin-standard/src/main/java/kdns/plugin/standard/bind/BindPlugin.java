@@ -10,7 +10,7 @@ import java.util.Set;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.IpText;
+import kdns.api.text.IpLiterals;
 
 /**
  * {@code bind ADDRESS|INTERFACE ... { except ADDRESS|INTERFACE ... }}: the block listens only on
@@ -91,7 +91,7 @@ public final class BindPlugin implements Plugin {
                 }
                 continue;
             }
-            String canonical = IpText.canonical(a);
+            String canonical = IpLiterals.canonical(a);
             if (canonical == null) {
                 throw c.err("not a valid IP address or interface name: \"" + a + "\"");
             }
@@ -103,8 +103,8 @@ public final class BindPlugin implements Plugin {
     /** Go's text for an interface address; link-local IPv6 gets its interface as zone. */
     private static String text(InetAddress ip, String iface) {
         if (ip instanceof Inet6Address v6 && (v6.isLinkLocalAddress() || v6.isMCLinkLocal())) {
-            return IpText.format(v6.getAddress()) + "%" + iface;
+            return IpLiterals.format(v6.getAddress()) + "%" + iface;
         }
-        return IpText.format(ip.getAddress());
+        return IpLiterals.format(ip.getAddress());
     }
 }

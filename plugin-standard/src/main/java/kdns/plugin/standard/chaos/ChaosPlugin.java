@@ -1,7 +1,6 @@
 package kdns.plugin.standard.chaos;
 
 import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,19 +41,20 @@ public final class ChaosPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        Config config = parse(c);
+        Config config = parse(c, c.instance().serverVersion());
         String hostname = trim(hostname());
         c.allowAnyClass();
         c.addHandler(next -> new ChaosHandler(next, config.version(), config.authors(), hostname));
     }
 
-    static Config parse(Controller c) {
+    /** @param serverVersion the answer to version.bind when the Corefile gives none */
+    static Config parse(Controller c, String serverVersion) {
         if (!c.next()) {
-            return new Config(trim(defaultVersion()), DEFAULT_AUTHORS);
+            return new Config(trim(serverVersion), DEFAULT_AUTHORS);
         }
         List<String> args = c.remainingArgs();
         if (args.isEmpty()) {
-            return new Config(trim(defaultVersion()), DEFAULT_AUTHORS);
+            return new Config(trim(serverVersion), DEFAULT_AUTHORS);
         }
         if (args.size() == 1) {
             return new Config(trim(args.get(0)), DEFAULT_AUTHORS);
@@ -69,26 +69,6 @@ public final class ChaosPlugin implements Plugin {
     /** CoreDNS's {@code trim}: at most 255 characters, the limit of one TXT string. */
     static String trim(String s) {
         return s.length() < 256 ? s : s.substring(0, 255);
-    }
-
-    /**
-     * {@code kdns-<version>}: the version from the {@code kdns.version} system property, else the
-     * module's version, else the jar's Implementation-Version, else {@code dev}.
-     */
-    static String defaultVersion() {
-        String v = System.getProperty("kdns.version");
-        if (v == null || v.isBlank()) {
-            Module m = ChaosPlugin.class.getModule();
-            ModuleDescriptor d = m.getDescriptor();
-            v = d != null ? d.rawVersion().orElse(null) : null;
-        }
-        if (v == null || v.isBlank()) {
-            v = ChaosPlugin.class.getPackage().getImplementationVersion();
-        }
-        if (v == null || v.isBlank()) {
-            v = "dev";
-        }
-        return "kdns-" + v;
     }
 
     /** The host's name without a DNS lookup: the kernel's, else $HOSTNAME, else {@code localhost}. */

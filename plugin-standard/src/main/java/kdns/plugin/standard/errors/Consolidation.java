@@ -5,7 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import kdns.plugin.standard.internal.GoDuration;
+import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.LogSink;
 import kdns.plugin.standard.internal.Timers;
 
@@ -34,7 +34,7 @@ final class Consolidation {
         this.pattern = pattern;
         this.level = level;
         this.showFirst = showFirst;
-        this.summarySuffix = " errors like '" + pattern.pattern() + "' occurred in last " + GoDuration.format(period);
+        this.summarySuffix = " errors like '" + pattern.pattern() + "' occurred in last " + Durations.format(period);
     }
 
     Duration period() {

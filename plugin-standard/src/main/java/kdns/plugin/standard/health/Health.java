@@ -2,7 +2,7 @@ package kdns.plugin.standard.health;
 
 import java.io.IOException;
 import java.time.Duration;
-import kdns.plugin.standard.internal.GoDuration;
+import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.HostPort;
 import kdns.plugin.standard.internal.LogSink;
 import kdns.plugin.standard.internal.ProcessState;
@@ -66,7 +66,7 @@ final class Health {
             return;
         }
         if (!lameduck.isZero()) {
-            sink.info("Going into lameduck mode for " + GoDuration.format(lameduck));
+            sink.info("Going into lameduck mode for " + Durations.format(lameduck));
             s.lameduck();
             ProcessState.lameduck(true);
             Thread.sleep(lameduck.toMillis(), lameduck.toNanosPart() % 1_000_000);

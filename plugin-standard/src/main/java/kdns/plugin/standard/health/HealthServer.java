@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import kdns.plugin.standard.internal.GoDuration;
+import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.HostPort;
 import kdns.plugin.standard.internal.HttpEndpoint;
 import kdns.plugin.standard.internal.LogSink;
@@ -84,7 +84,7 @@ final class HealthServer {
             long elapsed = System.nanoTime() - start;
             metrics.duration().observe(elapsed / 1e9);
             if (elapsed > 1_000_000_000L) {
-                sink.warning("Local health request to \"" + url + "\" took more than 1s: " + GoDuration.format(elapsed));
+                sink.warning("Local health request to \"" + url + "\" took more than 1s: " + Durations.format(elapsed));
             }
         } catch (IOException | RuntimeException e) {
             metrics.duration().observe((System.nanoTime() - start) / 1e9);

@@ -1,5 +1,7 @@
 package kdns.plugin.standard.internal;
 
+import kdns.api.text.IpLiterals;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -72,7 +74,7 @@ public record HostPort(String host, int port, String text) {
     /** A key that is equal for equal listen addresses ({@code :8080} and {@code 0.0.0.0:8080} differ). */
     public String key() {
         String h = host;
-        String canonical = IpText.canonical(h);
+        String canonical = IpLiterals.canonical(h);
         if (canonical != null) {
             h = canonical;
         }
@@ -84,7 +86,7 @@ public record HostPort(String host, int port, String text) {
         if (host.isEmpty()) {
             return new InetSocketAddress(port);
         }
-        byte[] literal = IpText.parse(host);
+        byte[] literal = IpLiterals.parse(host);
         InetAddress a = literal != null ? InetAddress.getByAddress(literal) : InetAddress.getByName(host);
         return new InetSocketAddress(a, port);
     }
@@ -92,7 +94,7 @@ public record HostPort(String host, int port, String text) {
     /** {@code http://HOST:PORT/path} for a local client: loopback when the listener takes every address. */
     public String url(String path) {
         String h = host;
-        byte[] literal = IpText.parse(h);
+        byte[] literal = IpLiterals.parse(h);
         if (h.isEmpty()) {
             h = "127.0.0.1";
         } else if (literal != null && isUnspecified(literal)) {

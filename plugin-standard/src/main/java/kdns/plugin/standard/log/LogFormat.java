@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import kdns.api.Request;
-import kdns.plugin.standard.internal.GoDuration;
-import kdns.plugin.standard.internal.IpText;
+import kdns.api.text.Durations;
+import kdns.api.text.IpLiterals;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -171,7 +171,7 @@ final class LogFormat {
                 }
             }
             case RSIZE -> sb.append(replySize);
-            case DURATION -> GoDuration.appendSeconds(sb, nanos);
+            case DURATION -> Durations.appendSeconds(sb, nanos);
             case RFLAGS -> {
                 if (reply == null) {
                     sb.append(EMPTY);
@@ -193,9 +193,9 @@ final class LogFormat {
         } else if (a.getAddress() == null) {
             sb.append(a.getHostString());
         } else if (a.getAddress() instanceof java.net.Inet6Address) {
-            IpText.appendTo(sb.append('['), a.getAddress()).append(']');
+            IpLiterals.appendTo(sb.append('['), a.getAddress()).append(']');
         } else {
-            IpText.appendTo(sb, a.getAddress());
+            IpLiterals.appendTo(sb, a.getAddress());
         }
     }
 

@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
 class ChaosPluginTest {
 
     private static ChaosPlugin.Config parse(String text) {
-        return ChaosPlugin.parse(TestController.of(text));
+        return ChaosPlugin.parse(TestController.of(text), "kdns-test");
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import kdns.api.PluginException;
 import kdns.plugin.standard.CapturingSink;
-import kdns.plugin.standard.SharedInstanceController;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.Test;
 
@@ -61,14 +60,14 @@ class HealthPluginSetupTest {
         TestController first = TestController.of("health 127.0.0.1:18080");
         new HealthPlugin(new CapturingSink()).setup(first);
 
-        TestController second = TestController.of("health 127.0.0.1:18080");
+        TestController second = TestController.nextBlock(first, "health 127.0.0.1:18080");
         PluginException e = assertThrows(PluginException.class, () -> new HealthPlugin(new CapturingSink())
-                .setup(new SharedInstanceController(second, first.instance(), 1)));
+                .setup(second));
         assertTrue(e.getMessage().startsWith("Corefile:1 - Error during parsing: health address 127.0.0.1:18080 is "
                 + "already used by server block 1"), e.getMessage());
 
-        TestController other = TestController.of("health 127.0.0.1:18081");
-        new HealthPlugin(new CapturingSink()).setup(new SharedInstanceController(other, first.instance(), 1));
+        TestController other = TestController.nextBlock(first, "health 127.0.0.1:18081");
+        new HealthPlugin(new CapturingSink()).setup(other);
     }
 
     @Test

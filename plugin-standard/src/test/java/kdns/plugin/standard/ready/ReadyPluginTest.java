@@ -16,7 +16,6 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.standard.CapturingSink;
 import kdns.plugin.standard.Http;
-import kdns.plugin.standard.SharedInstanceController;
 import kdns.plugin.standard.internal.ProcessState;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -167,12 +166,11 @@ class ReadyPluginTest {
         int port = Http.freePort();
         controller = TestController.of("ready 127.0.0.1:" + port);
         new ReadyPlugin(sink).setup(controller);
-        TestController second = TestController.of("ready 127.0.0.1:" + port);
-        new ReadyPlugin(sink).setup(new SharedInstanceController(second, controller.instance(), 1));
+        TestController second = TestController.nextBlock(controller, "ready 127.0.0.1:" + port);
+        new ReadyPlugin(sink).setup(second);
         WarmingUp k8s = new WarmingUp("kubernetes");
         controller.instance().handlers(List.of(k8s));
-        controller.runStartup();
-        second.runStartup(); // no second bind
+        controller.runStartup(); // both blocks' hooks: the second must not bind again
         assertEquals(503, Http.get(port, "/ready").status());
         k8s.flag.set(true);
         assertEquals(200, Http.get(port, "/ready").status());

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.api.text;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -10,9 +10,9 @@ import java.net.NetworkInterface;
  * IPv4 part, no zone), and Go's text form ({@code net.IP.String()}): dotted IPv4 (also for
  * IPv4-mapped IPv6) and RFC 5952 compressed IPv6 ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}).
  */
-public final class IpText {
+public final class IpLiterals {
 
-    private IpText() {
+    private IpLiterals() {
     }
 
     /** The 4 or 16 bytes of an IP literal, or null when {@code s} is not one. */
