@@ -1,0 +1,4 @@
+/** The cache plugin. */
+module kdns.plugin.cache {
+    requires kdns.api;
+}

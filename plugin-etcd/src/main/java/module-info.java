@@ -1,0 +1,4 @@
+/** The etcd plugin. */
+module kdns.plugin.etcd {
+    requires kdns.api;
+}

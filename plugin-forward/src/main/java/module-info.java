@@ -1,0 +1,4 @@
+/** The forward plugin. */
+module kdns.plugin.forward {
+    requires kdns.api;
+}

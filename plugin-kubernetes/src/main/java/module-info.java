@@ -1,0 +1,4 @@
+/** The kubernetes plugin. */
+module kdns.plugin.kubernetes {
+    requires kdns.api;
+}
