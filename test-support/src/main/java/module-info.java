@@ -8,7 +8,11 @@ module kdns.testing {
     requires transitive kdns.api;
     requires com.fasterxml.jackson.databind;
     requires org.junit.jupiter.api;
+    requires jdk.httpserver;
 
     exports kdns.testing;
     exports kdns.testing.cases;
+    exports kdns.testing.upstream;
+    exports kdns.testing.kubernetes;
+    exports kdns.testing.etcd;
 }
