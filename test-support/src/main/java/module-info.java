@@ -12,7 +12,4 @@ module kdns.testing {
 
     exports kdns.testing;
     exports kdns.testing.cases;
-    exports kdns.testing.upstream;
-    exports kdns.testing.kubernetes;
-    exports kdns.testing.etcd;
 }
