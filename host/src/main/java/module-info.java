@@ -4,6 +4,7 @@
  */
 module kdns.host {
     requires transitive kdns.api;
+    requires jdk.unsupported; // sun.misc.Signal for SIGUSR1 reloads
 
     uses kdns.api.Plugin;
 

@@ -15,6 +15,7 @@ public final class Handlers {
         if (next == null) {
             throw new HandlerException(Rcodes.SERVFAIL, "plugin/" + name + ": no next plugin found");
         }
+        request.passedTo(next.name());
         return next.serve(request, writer);
     }
 }

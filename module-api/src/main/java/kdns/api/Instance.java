@@ -31,4 +31,7 @@ public interface Instance {
 
     /** The server's name and version, e.g. {@code kdns-0.1.0} (chaos's version.bind, build info). */
     String serverVersion();
+
+    /** How this instance is replaced by one built from the Corefile as it is now. */
+    Reloader reloader();
 }

@@ -25,6 +25,7 @@ public final class Request {
     private final InetSocketAddress local;
     private final String serverZone;
     private String lowerName;
+    private volatile String plugin = "";
 
     /**
      * @param message    the query; must have exactly one question
@@ -44,6 +45,20 @@ public final class Request {
         this.remote = remote;
         this.local = local;
         this.serverZone = serverZone;
+    }
+
+    /**
+     * Records that the request is being passed to {@code name} ({@link Handlers#nextOrFailure} and
+     * the server call it). What is recorded when the reply is written names the plugin that wrote
+     * it, as the {@code plugin} label of {@code coredns_dns_responses_total} needs.
+     */
+    public void passedTo(String name) {
+        plugin = name;
+    }
+
+    /** The plugin the request was last passed to; empty before the chain runs. */
+    public String currentPlugin() {
+        return plugin;
     }
 
     /** A copy of this request asking another question (for lookups through the same chain). */

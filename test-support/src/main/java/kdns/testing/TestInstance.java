@@ -16,6 +16,7 @@ public final class TestInstance implements Instance {
     private final MetricsRegistry metrics;
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
     private volatile List<Handler> handlers = List.of();
+    private final RecordingReloader reloader = new RecordingReloader();
 
     public TestInstance() {
         this(new PrometheusMetrics());
@@ -48,6 +49,11 @@ public final class TestInstance implements Instance {
     @Override
     public String corefilePath() {
         return "Corefile";
+    }
+
+    @Override
+    public RecordingReloader reloader() {
+        return reloader;
     }
 
     @Override

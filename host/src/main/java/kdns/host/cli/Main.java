@@ -14,6 +14,8 @@ import kdns.host.plugins.PluginCatalog;
 import kdns.host.plugins.PluginCfg;
 import kdns.host.plugins.PluginLoadException;
 import kdns.host.runtime.DnsServer;
+import kdns.host.runtime.ReloadSignal;
+import kdns.host.runtime.Reloads;
 import kdns.host.setup.BuildInfo;
 import kdns.host.setup.CorefileSource;
 import kdns.host.setup.InstanceBuilder;
@@ -68,12 +70,24 @@ public final class Main {
             return 0;
         }
         PrometheusMetrics metrics = new PrometheusMetrics();
+        Reloads.InstanceSource source = new Reloads.InstanceSource() {
+            @Override
+            public LoadedCorefile parse() throws CorefileException {
+                // stdin can be read once: a reload of a piped Corefile reads an empty one, as CoreDNS does.
+                return CorefileSource.load(flags.conf(), flags.dnsPort(), new HashSet<>(catalog.order()),
+                        System.getenv(), in, w -> out.println("[WARNING] " + w));
+            }
+
+            @Override
+            public ServerInstance build(LoadedCorefile corefile) throws CorefileException {
+                ServerInstance inst = InstanceBuilder.build(corefile, catalog, metrics);
+                inst.listenPlan(); // transport checks belong to validation too
+                return inst;
+            }
+        };
         ServerInstance instance;
         try {
-            LoadedCorefile corefile = CorefileSource.load(flags.conf(), flags.dnsPort(),
-                    new HashSet<>(catalog.order()), System.getenv(), in, w -> out.println("[WARNING] " + w));
-            instance = InstanceBuilder.build(corefile, catalog, metrics);
-            instance.listenPlan(); // transport checks belong to validation too
+            instance = source.build(source.parse());
         } catch (CorefileException e) {
             err.println(e.getMessage());
             return 1;
@@ -82,7 +96,10 @@ public final class Main {
             out.println("Corefile OK");
             return 0;
         }
-        DnsServer server = new DnsServer(DnsServer.Options.defaults());
+        DnsServer server = new DnsServer(DnsServer.Options.defaults(), metrics);
+        Reloads reloads = new Reloads(server, source);
+        instance.useReloader(reloads);
+        ReloadSignal.install(reloads);
         try {
             server.start(instance);
         } catch (CorefileException e) {

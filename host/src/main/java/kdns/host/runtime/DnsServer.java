@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.prometheus.metrics.core.metrics.Counter;
 import kdns.api.Log;
+import kdns.api.MetricsRegistry;
 import kdns.host.corefile.CorefileException;
 import kdns.host.server.BlockChain;
 import kdns.host.server.QueryProcessor;
@@ -33,6 +35,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private final Options options;
+    private final QueryProcessor.PanicListener panics;
     private final Map<ListenAddress, Endpoint> endpoints = new LinkedHashMap<>();
     private ServerInstance instance;
     private boolean stopped;
@@ -44,8 +47,15 @@ public final class DnsServer implements AutoCloseable {
         TcpListener tcp;
     }
 
-    public DnsServer(Options options) {
+    /** A server whose plugin failures are logged and counted in {@code coredns_panics_total}. */
+    public DnsServer(Options options, MetricsRegistry metrics) {
         this.options = options;
+        QueryProcessor.PanicListener log = QueryProcessor.loggingPanics();
+        Counter counter = metrics.counter("coredns_panics_total", "A metrics that counts the number of panics.");
+        this.panics = (key, t) -> {
+            counter.inc();
+            log.panic(key, t);
+        };
     }
 
     /**
@@ -58,15 +68,7 @@ public final class DnsServer implements AutoCloseable {
         Map<ListenAddress, List<BlockChain>> plan = inst.listenPlan();
         try {
             for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
-                Endpoint ep = new Endpoint();
-                ep.processor = new QueryProcessor(new ZoneRouter(e.getValue()), QueryProcessor.loggingPanics());
-                InetSocketAddress sa = e.getKey().socketAddress();
-                ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
-                // With port 0 (tests), TCP joins the port UDP picked.
-                InetSocketAddress tcpAddr = sa.getPort() == 0
-                        ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
-                ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
-                endpoints.put(e.getKey(), ep);
+                endpoints.put(e.getKey(), open(e.getKey(), e.getValue()));
             }
         } catch (IOException e) {
             closeEndpoints();
@@ -84,6 +86,90 @@ public final class DnsServer implements AutoCloseable {
             ep.tcp.start();
         }
         this.instance = inst;
+    }
+
+    /**
+     * Swaps in a new instance, keeping the sockets of every address both instances use: addresses
+     * only the new one needs are bound first (a bind failure leaves the old instance serving), then
+     * the new instance's start-up hooks run, the listeners switch to its chains, addresses it no
+     * longer needs are closed, and the old instance's shutdown hooks run.
+     *
+     * @throws CorefileException when binding or a start-up hook fails; the old instance keeps serving
+     */
+    public synchronized void reload(ServerInstance next) throws CorefileException {
+        if (stopped || instance == null) {
+            throw new CorefileException("cannot reload: the server is not running");
+        }
+        Map<ListenAddress, List<BlockChain>> plan = next.listenPlan();
+        Map<ListenAddress, Endpoint> opened = new LinkedHashMap<>();
+        try {
+            for (ListenAddress addr : plan.keySet()) {
+                if (!endpoints.containsKey(addr)) {
+                    opened.put(addr, open(addr, plan.get(addr)));
+                }
+            }
+        } catch (IOException e) {
+            opened.values().forEach(DnsServer::closeEndpoint);
+            throw new CorefileException(e.getMessage(), e);
+        }
+        try {
+            next.hooks().startup(false);
+        } catch (Exception e) {
+            next.hooks().shutdown(false);
+            opened.values().forEach(DnsServer::closeEndpoint);
+            throw new CorefileException("start-up failed: " + e.getMessage(), e);
+        }
+        for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
+            Endpoint ep = endpoints.get(e.getKey());
+            if (ep != null) {
+                ep.processor = processorFor(e.getValue());
+            }
+        }
+        for (Map.Entry<ListenAddress, Endpoint> e : opened.entrySet()) {
+            e.getValue().udp.start();
+            e.getValue().tcp.start();
+            endpoints.put(e.getKey(), e.getValue());
+        }
+        endpoints.entrySet().removeIf(e -> {
+            if (!plan.containsKey(e.getKey())) {
+                closeEndpoint(e.getValue());
+                return true;
+            }
+            return false;
+        });
+        ServerInstance old = instance;
+        instance = next;
+        old.hooks().shutdown(false);
+    }
+
+    private Endpoint open(ListenAddress addr, List<BlockChain> chains) throws IOException {
+        Endpoint ep = new Endpoint();
+        ep.processor = processorFor(chains);
+        InetSocketAddress sa = addr.socketAddress();
+        try {
+            ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
+            // With port 0 (tests), TCP joins the port UDP picked.
+            InetSocketAddress tcpAddr = sa.getPort() == 0
+                    ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
+            ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
+        } catch (IOException e) {
+            closeEndpoint(ep);
+            throw e;
+        }
+        return ep;
+    }
+
+    private QueryProcessor processorFor(List<BlockChain> chains) {
+        return new QueryProcessor(new ZoneRouter(chains), panics);
+    }
+
+    private static void closeEndpoint(Endpoint ep) {
+        if (ep.udp != null) {
+            ep.udp.close();
+        }
+        if (ep.tcp != null) {
+            ep.tcp.close();
+        }
     }
 
     /** The bound addresses, in plan order (UDP's; TCP uses the same port). */
@@ -132,14 +218,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void closeEndpoints() {
-        for (Endpoint ep : endpoints.values()) {
-            if (ep.udp != null) {
-                ep.udp.close();
-            }
-            if (ep.tcp != null) {
-                ep.tcp.close();
-            }
-        }
+        endpoints.values().forEach(DnsServer::closeEndpoint);
         endpoints.clear();
     }
 }

@@ -22,10 +22,12 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private final DnsServer server;
     private final PrometheusMetrics metrics;
+    private final Reloads reloads;
 
-    private EmbeddedServer(DnsServer server, PrometheusMetrics metrics) {
+    private EmbeddedServer(DnsServer server, PrometheusMetrics metrics, Reloads reloads) {
         this.server = server;
         this.metrics = metrics;
+        this.reloads = reloads;
     }
 
     /**
@@ -38,14 +40,47 @@ public final class EmbeddedServer implements AutoCloseable {
     public static EmbeddedServer start(String corefile, Path baseDir, PluginCfg cfg, ClassLoader loader,
                                        DnsServer.Options options, Map<String, String> env)
             throws CorefileException, PluginLoadException {
+        return start(() -> corefile, baseDir, cfg, loader, options, env);
+    }
+
+    /**
+     * Starts a server whose Corefile text comes from {@code corefile} each time it is read, so a
+     * reload (the {@code reload} plugin, {@link #reloads()}) sees the text as it is then.
+     */
+    public static EmbeddedServer start(CorefileText corefile, Path baseDir, PluginCfg cfg, ClassLoader loader,
+                                       DnsServer.Options options, Map<String, String> env)
+            throws CorefileException, PluginLoadException {
         PluginCatalog catalog = PluginCatalog.fromClassPath(cfg, loader);
         PrometheusMetrics metrics = new PrometheusMetrics();
-        InstanceBuilder.LoadedCorefile loaded = CorefileSource.parse("Corefile", corefile, baseDir, 0,
-                new HashSet<>(catalog.order()), env, w -> { });
-        ServerInstance instance = InstanceBuilder.build(loaded, catalog, metrics);
-        DnsServer server = new DnsServer(options);
+        Reloads.InstanceSource source = new Reloads.InstanceSource() {
+            @Override
+            public InstanceBuilder.LoadedCorefile parse() throws CorefileException {
+                return CorefileSource.parse("Corefile", corefile.read(), baseDir, 0, new HashSet<>(catalog.order()),
+                        env, w -> { });
+            }
+
+            @Override
+            public ServerInstance build(InstanceBuilder.LoadedCorefile loaded) throws CorefileException {
+                return InstanceBuilder.build(loaded, catalog, metrics);
+            }
+        };
+        ServerInstance instance = source.build(source.parse());
+        DnsServer server = new DnsServer(options, metrics);
+        Reloads reloads = new Reloads(server, source);
+        instance.useReloader(reloads);
         server.start(instance);
-        return new EmbeddedServer(server, metrics);
+        return new EmbeddedServer(server, metrics, reloads);
+    }
+
+    /** Where an embedded server's Corefile text comes from. */
+    @FunctionalInterface
+    public interface CorefileText {
+        String read() throws CorefileException;
+    }
+
+    /** Reloads of this server. */
+    public Reloads reloads() {
+        return reloads;
     }
 
     /** The first listen address as 127.0.0.1 with its bound port. */
@@ -68,6 +103,7 @@ public final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
+        reloads.close();
         server.close();
     }
 }

@@ -112,6 +112,7 @@ public final class QueryProcessor {
         int rcode;
         Handler head = block.head();
         try {
+            request.passedTo(head.name());
             rcode = head.serve(request, writer);
         } catch (HandlerException e) {
             rcode = e.rcode(); // logged by the errors plugin when it is in the chain

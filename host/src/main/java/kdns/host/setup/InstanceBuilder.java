@@ -27,6 +27,7 @@ public final class InstanceBuilder {
     public static ServerInstance build(LoadedCorefile corefile, PluginCatalog catalog, MetricsRegistry metrics)
             throws CorefileException {
         ServerInstance instance = new ServerInstance(corefile.path(), metrics);
+        instance.loaded(corefile);
         List<ServerBlock> blocks = corefile.blocks();
         for (int i = 0; i < blocks.size(); i++) {
             instance.addBlock(corefile.keys().get(i));

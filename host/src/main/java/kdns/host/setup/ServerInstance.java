@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import kdns.api.Handler;
 import kdns.api.Instance;
 import kdns.api.MetricsRegistry;
+import kdns.api.Reloader;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
 import kdns.host.server.BlockChain;
@@ -25,6 +26,8 @@ public final class ServerInstance implements Instance {
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
     private final List<BlockConfig> blocks = new ArrayList<>();
     private List<List<Handler>> chains = List.of();
+    private InstanceBuilder.LoadedCorefile loaded;
+    private volatile Reloader reloader;
 
     public ServerInstance(String corefilePath, MetricsRegistry metrics) {
         this.corefilePath = corefilePath;
@@ -58,6 +61,29 @@ public final class ServerInstance implements Instance {
 
     public LifecycleHooks hooks() {
         return hooks;
+    }
+
+    /** The parsed Corefile this instance was built from (null for instances built by hand in tests). */
+    public InstanceBuilder.LoadedCorefile loaded() {
+        return loaded;
+    }
+
+    void loaded(InstanceBuilder.LoadedCorefile corefile) {
+        this.loaded = corefile;
+    }
+
+    /** Sets how this instance gets replaced; done by the runtime before the instance starts. */
+    public void useReloader(Reloader r) {
+        this.reloader = r;
+    }
+
+    @Override
+    public Reloader reloader() {
+        Reloader r = reloader;
+        if (r == null) {
+            throw new IllegalStateException("this instance was built without a reloader");
+        }
+        return r;
     }
 
     @Override

@@ -1,0 +1,87 @@
+package kdns.host.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import kdns.host.server.TcpListener;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** Reload: a new instance swapped in on the same sockets; a broken Corefile keeps the old one. */
+class ReloadTest {
+
+    private static Message ask(InetSocketAddress a, String name) throws IOException {
+        byte[] q = Message.newQuery(Record.newRecord(Name.fromConstantString(name), Type.A, DClass.IN)).toWire();
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(3000);
+            s.send(new DatagramPacket(q, q.length, a));
+            byte[] buf = new byte[4096];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            return new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+        }
+    }
+
+    private static EmbeddedServer start(AtomicReference<String> text) throws Exception {
+        return EmbeddedServer.start(text::get, Path.of("."), HostTestServers.CFG, ReloadTest.class.getClassLoader(),
+                new DnsServer.Options(2, TcpListener.Limits.DEFAULT), Map.of());
+    }
+
+    @Test
+    void reloadSwapsChainsKeepingTheSocket() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testanswer 1\n}\n");
+        try (EmbeddedServer s = start(text)) {
+            InetSocketAddress a = s.address();
+            String before = s.reloads().runningHash();
+            assertEquals(1, ask(a, "x.example.").getSection(Section.ANSWER).size());
+
+            text.set("# only a comment changed\n.:0 {\n    testanswer 1\n}\n");
+            assertEquals(before, s.reloads().hashOnDisk(), "comments do not change the hash");
+
+            text.set(".:0 {\n    testanswer 3\n}\n");
+            assertNotEquals(before, s.reloads().hashOnDisk());
+            assertNull(s.reloads().reloadNow());
+            assertEquals(a, s.address(), "same socket");
+            assertEquals(3, ask(a, "x.example.").getSection(Section.ANSWER).size());
+            assertEquals(s.reloads().hashOnDisk(), s.reloads().runningHash());
+        }
+    }
+
+    @Test
+    void brokenCorefileKeepsTheOldInstanceServing() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testanswer 2\n}\n");
+        try (EmbeddedServer s = start(text)) {
+            text.set(".:0 {\n    testanswer 2\n    nosuchplugin\n}\n");
+            String error = s.reloads().reloadNow();
+            assertTrue(error.contains("Unknown directive 'nosuchplugin'"), error);
+            assertEquals(2, ask(s.address(), "x.example.").getSection(Section.ANSWER).size());
+        }
+    }
+
+    @Test
+    void newZonesAndAddressesAppearAndOldOnesGo() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>("example.org:0 {\n    testanswer 1\n}\n");
+        try (EmbeddedServer s = start(text)) {
+            InetSocketAddress a = s.address();
+            assertEquals(Rcode.REFUSED, ask(a, "x.example.com.").getRcode());
+            text.set("example.org:0 example.com:0 {\n    testanswer 1\n}\n");
+            assertNull(s.reloads().reloadNow());
+            assertEquals(Rcode.NOERROR, ask(a, "x.example.com.").getRcode());
+        }
+    }
+}
