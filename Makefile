@@ -5,6 +5,7 @@
 #   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
 #   make test       unit, plugin and end-to-end tests (installs dig/kdig when missing and root)
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
+#   make install-api  install module-api into the local Maven repository (for third-party plugins)
 
 SHELL := /bin/sh
 JDK := $(shell build/find-jdk.sh)
@@ -19,13 +20,16 @@ PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
 
-.PHONY: build dist run test unit-test e2e-test bench clean check-maven
+.PHONY: build dist run test unit-test e2e-test bench clean check-maven install-api
 
 check-maven:
 	@command -v $(MVN) >/dev/null 2>&1 || { echo "Maven is needed (apt-get install maven)"; exit 1; }
 
 build: check-maven
 	$(MVN) $(MVN_FLAGS) install -DskipTests
+
+install-api: check-maven
+	$(MVN) $(MVN_FLAGS) -pl module-api -am install -DskipTests
 
 dist: build
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
@@ -39,6 +43,7 @@ unit-test: check-maven
 
 e2e-test:
 	build/install-test-deps.sh $(TEST_TOOLS)
+	$(MVN) $(MVN_FLAGS) -f examples/plugin-hello/pom.xml install
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
 

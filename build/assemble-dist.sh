@@ -15,20 +15,25 @@ rm -rf "$out.tmp"; mkdir -p "$out.tmp/bin" "$out.tmp/lib" "$out.tmp/plugins" "$o
 cp "$top/host/target/kdns-host-$version.jar" "$out.tmp/lib/"
 cp "$top/host/target/boot-layer/"*.jar "$out.tmp/lib/"
 
+# External plugins (name:groupId:artifactId:version) come from the Maven repositories.
+if sed -e 's/#.*//' -e 's/[[:space:]]//g' "$cfg" | awk -F: 'NF==4' | grep -q .; then
+    "$top/build/resolve-external.sh" "$cfg"
+fi
+
 # Plugin layers, in plugin.cfg order; jars already in the boot layer are left out.
 modules=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$cfg" | awk -F: 'NF==2 {print $2} NF==4 {print $3}' | awk '!seen[$0]++')
 for m in $modules; do
     dest="$out.tmp/plugins/$m"; mkdir -p "$dest"
-    if [ -d "$top/$m/target" ]; then
+    if [ -d "$top/target/external-plugins/$m" ] && sed -e 's/#.*//' "$cfg" | grep -q ":[^:]*:$m:"; then
+        for dep in "$top/target/external-plugins/$m/"*.jar; do
+            [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
+        done
+    elif [ -d "$top/$m/target" ]; then
         jar=$(ls "$top/$m/target/"kdns-"$m"-"$version".jar 2>/dev/null || true)
         [ -n "$jar" ] || { echo "module $m is not built: $top/$m/target/kdns-$m-$version.jar missing (run make build)" >&2; exit 1; }
         cp "$jar" "$dest/"
         for dep in "$top/$m/target/plugin-layer/"*.jar; do
             [ -f "$dep" ] || continue
-            [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
-        done
-    elif [ -d "$top/target/external-plugins/$m" ]; then
-        for dep in "$top/target/external-plugins/$m/"*.jar; do
             [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
         done
     else

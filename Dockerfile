@@ -1,0 +1,27 @@
+# kdns container image: the jlink'd distribution on a distroless base, running as non-root.
+#   make -f Makefile.release docker            (or: docker build -t kdns .)
+# Build stage: Maven and a JDK from the Temurin image; the runtime is jlink'd there, so the final
+# image needs no JDK.
+FROM maven:3.9-eclipse-temurin-25 AS build
+ARG PLUGIN_CFG=plugin.cfg
+WORKDIR /src
+COPY . .
+RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/* \
+ && make dist PLUGIN_CFG=/src/$PLUGIN_CFG DIST=/out/kdns
+
+# The runtime needs glibc and nothing else: distroless "base" (not "static").
+FROM gcr.io/distroless/base-debian12:nonroot
+COPY --from=build /out/kdns /kdns
+# CoreDNS's image also listens on 53 as non-root: grant the capability at run time
+# (Kubernetes: securityContext.capabilities.add [NET_BIND_SERVICE]) or use a high port.
+EXPOSE 53/udp 53/tcp 8080/tcp 8181/tcp 9153/tcp
+USER nonroot
+WORKDIR /
+# distroless has no shell, so the launcher script cannot run: call the jlink'd java directly with
+# the launcher's options (keep in sync with build/kdns.sh).
+ENTRYPOINT ["/kdns/runtime/bin/java", \
+  "-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", \
+  "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
+  "--add-modules", "ALL-DEFAULT", "-Dkdns.home=/kdns", \
+  "-p", "/kdns/lib", "-m", "kdns.host/kdns.host.cli.Main"]
+CMD ["-conf", "/etc/coredns/Corefile"]

@@ -1,0 +1,46 @@
+package com.example.kdns.hello;
+
+import java.util.List;
+import kdns.api.Controller;
+import kdns.api.Plugin;
+import kdns.api.PluginException;
+
+/**
+ * {@code hello [GREETING]}: answers TXT queries with {@code "<GREETING>, <name>"} (default
+ * {@code Hello}); other queries go to the next plugin.
+ */
+public final class HelloPlugin implements Plugin {
+
+    @Override
+    public String name() {
+        return "hello";
+    }
+
+    @Override
+    public String description() {
+        return "answers TXT queries with a greeting (example third-party plugin)";
+    }
+
+    @Override
+    public void setup(Controller c) throws PluginException {
+        String greeting = "Hello";
+        int seen = 0;
+        while (c.next()) {
+            if (++seen > 1) {
+                throw PluginException.once();
+            }
+            List<String> args = c.remainingArgs();
+            if (args.size() > 1) {
+                throw c.argErr();
+            }
+            if (args.size() == 1) {
+                greeting = args.get(0);
+            }
+            if (c.nextBlock()) {
+                throw c.err("unknown property '" + c.val() + "'");
+            }
+        }
+        String g = greeting;
+        c.addHandler(next -> new HelloHandler(g, next));
+    }
+}
