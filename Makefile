@@ -3,7 +3,8 @@
 #   make build      compile and package every module (no tests)
 #   make dist       assemble dist/kdns from plugin.cfg (or PLUGIN_CFG=path)
 #   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
-#   make test       unit, plugin and end-to-end tests (installs dig/kdig when missing and root)
+#   make test       unit, plugin, short fuzzing and end-to-end tests (installs dig/kdig when missing and root)
+#   make fuzz       a long fuzzing run of the wire path and the Corefile parser (FUZZ_ROUNDS x 15 s per target)
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
 
@@ -20,7 +21,9 @@ PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
 
-.PHONY: build dist run test unit-test e2e-test bench clean check-maven install-api
+.PHONY: build dist run test unit-test e2e-test fuzz-short fuzz bench clean check-maven install-api
+FUZZ_TARGETS := WireFuzzTest CorefileFuzzTest
+FUZZ_ROUNDS ?= 20
 
 check-maven:
 	@command -v $(MVN) >/dev/null 2>&1 || { echo "Maven is needed (apt-get install maven)"; exit 1; }
@@ -47,7 +50,17 @@ e2e-test:
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
 
-test: unit-test e2e-test
+# A short fuzzing run of each target (15 s each); the seeds and past findings already ran as
+# regression tests in unit-test.
+fuzz-short:
+	for t in $(FUZZ_TARGETS); do JAZZER_FUZZ=1 $(MVN) $(MVN_TEST_FLAGS) -o -pl host surefire:test -Dtest=$$t \
+	    -Dsurefire.failIfNoSpecifiedTests=false || exit 1; done
+
+# The long run: FUZZ_ROUNDS rounds of 15 s per target; the corpus grows across rounds.
+fuzz: build
+	for i in $$(seq 1 $(FUZZ_ROUNDS)); do $(MAKE) --no-print-directory fuzz-short || exit 1; done
+
+test: unit-test fuzz-short e2e-test
 	@echo; build/test-summary.sh
 
 bench: dist

@@ -59,6 +59,10 @@ final class FileImports {
             throw CorefileException.at(at,
                     "Glob pattern may only contain one wildcard (*), but has others: " + globPattern);
         }
+        if (globPattern.indexOf('\0') >= 0) {
+            // No file system accepts a NUL in a path; Java would throw where Go only fails the stat.
+            throw CorefileException.at(at, "File to import not found: " + pattern.replace("\0", "\\x00"));
+        }
         List<String> matches;
         try {
             matches = GoGlob.glob(globPattern);
