@@ -107,6 +107,13 @@ public interface Controller {
      */
     void listenHosts(List<String> addresses);
 
+    /**
+     * The addresses the block listens on as set so far by {@code bind} (which runs before most
+     * plugins in plugin.cfg order); empty means every address. For metric labels such as
+     * {@code server="dns://127.0.0.1:53"}.
+     */
+    List<String> listenHosts();
+
     /** Lets this block answer queries of classes other than IN (the {@code chaos} plugin). */
     void allowAnyClass();
 

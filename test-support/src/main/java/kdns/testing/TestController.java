@@ -91,6 +91,7 @@ public final class TestController implements Controller {
     }
 
     /** The addresses set through {@code bind}. */
+    @Override
     public List<String> listenHosts() {
         return block.listenHosts();
     }

@@ -178,6 +178,11 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public List<String> listenHosts() {
+        return block.listenHosts();
+    }
+
+    @Override
     public void allowAnyClass() {
         block.allowAnyClass();
     }

@@ -1,0 +1,110 @@
+package kdns.plugin.cache;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import kdns.api.Request;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * One cached reply (CoreDNS's {@code item}): the rcode, the AD and RA bits and the records of the
+ * three sections without OPT, the TTL it was stored with and when. Immutable but for its
+ * popularity counter, its refresh flag and the records rendered for the current TTL, which hits
+ * within the same second share.
+ */
+final class Item {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    final ResponseType type;
+    final int rcode;
+    final boolean authenticatedData;
+    final boolean recursionAvailable;
+    private final Record[] answer;
+    private final Record[] authority;
+    private final Record[] additional;
+    /** The TTL in whole seconds the item was stored with. */
+    final long origTtl;
+    /** When it was stored, on the cache's ticker. */
+    final long stored;
+    final Freq freq = new Freq();
+    /** Set while a prefetch or stale refresh of this item runs: at most one at a time. */
+    final AtomicBoolean refreshing = new AtomicBoolean();
+
+    private volatile Rendered rendered;
+
+    /** The records at one TTL. */
+    private record Rendered(long ttl, Record[] answer, Record[] authority, Record[] additional) {
+    }
+
+    Item(Message m, ResponseType type, long durationNanos, long now) {
+        Header h = m.getHeader();
+        this.type = type;
+        this.rcode = h.getRcode();
+        this.authenticatedData = h.getFlag(Flags.AD);
+        this.recursionAvailable = h.getFlag(Flags.RA);
+        this.answer = Records.withoutOpt(m.getSectionArray(Section.ANSWER));
+        this.authority = Records.withoutOpt(m.getSectionArray(Section.AUTHORITY));
+        this.additional = Records.withoutOpt(m.getSectionArray(Section.ADDITIONAL));
+        this.origTtl = durationNanos / SECOND;
+        this.stored = now;
+    }
+
+    /** Seconds left at {@code now}; negative once expired (CoreDNS's {@code item.ttl}). */
+    long ttl(long now) {
+        return origTtl - (now - stored) / SECOND;
+    }
+
+    /** How long Caffeine keeps the item: its TTL plus the whole seconds of the stale window. */
+    long lifetimeNanos(long staleSeconds) {
+        long seconds = origTtl + staleSeconds;
+        return seconds > Long.MAX_VALUE / SECOND ? Long.MAX_VALUE : seconds * SECOND;
+    }
+
+    /**
+     * The reply to {@code request} from this item with every TTL set to {@code ttl} (CoreDNS's
+     * {@code toMsg}): AA set as CoreDNS does, AD only when the client set DO or AD. The question is
+     * the request's own, so the server's writer keeps the client's spelling without work.
+     */
+    Message toMsg(Request request, long ttl, boolean dnssecOk, boolean adRequested) {
+        long t = Math.max(0, Math.min(ttl, 0xFFFFFFFFL));
+        Rendered r = rendered;
+        if (r == null || r.ttl() != t) {
+            r = new Rendered(t, Records.withTtl(answer, t), Records.withTtl(authority, t),
+                    Records.withTtl(additional, t));
+            rendered = r;
+        }
+        Message m = new Message(request.id());
+        Header h = m.getHeader();
+        Header q = request.message().getHeader();
+        h.setFlag(Flags.QR);
+        h.setOpcode(q.getOpcode());
+        if (q.getFlag(Flags.RD)) {
+            h.setFlag(Flags.RD);
+        }
+        if (q.getFlag(Flags.CD)) {
+            h.setFlag(Flags.CD);
+        }
+        h.setFlag(Flags.AA);
+        if (authenticatedData && (dnssecOk || adRequested)) {
+            h.setFlag(Flags.AD);
+        }
+        if (recursionAvailable) {
+            h.setFlag(Flags.RA);
+        }
+        h.setRcode(rcode);
+        m.addRecord(request.message().getQuestion(), Section.QUESTION);
+        for (Record rr : r.answer()) {
+            m.addRecord(rr, Section.ANSWER);
+        }
+        for (Record rr : r.authority()) {
+            m.addRecord(rr, Section.AUTHORITY);
+        }
+        for (Record rr : r.additional()) {
+            m.addRecord(rr, Section.ADDITIONAL);
+        }
+        return m;
+    }
+}
