@@ -12,4 +12,7 @@ module kdns.testing {
 
     exports kdns.testing;
     exports kdns.testing.cases;
+    exports kdns.testing.etcd;
+    exports kdns.testing.upstream;
+    exports kdns.testing.kubernetes;
 }
