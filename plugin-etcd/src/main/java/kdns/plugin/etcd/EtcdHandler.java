@@ -1,0 +1,292 @@
+package kdns.plugin.etcd;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Handlers;
+import kdns.api.Log;
+import kdns.api.Rcodes;
+import kdns.api.Readiness;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.api.zones.Fallthrough;
+import kdns.api.zones.ZoneNames;
+import kdns.plugin.etcd.lookup.Resolver;
+import kdns.plugin.etcd.store.EtcdStore;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * Answers from the in-memory index of the etcd path. Names outside the plugin's zones go to the
+ * next plugin. Out-of-zone CNAME/SRV/MX targets are looked up through the rest of the chain (the
+ * plugins after etcd), with a question rewritten by {@link Request#withQuestion}: when those
+ * plugins answer later (forward), this handler answers later too ({@link Handler#DEFERRED}).
+ */
+final class EtcdHandler implements Handler, Readiness {
+
+    private static final Log LOG = Log.forPlugin("etcd");
+    /** Upstream rounds before giving up on lookups that the data keeps asking for anew. */
+    private static final int MAX_ROUNDS = 3;
+
+    private final Handler next;
+    private final List<String> zones;
+    private final Fallthrough fall;
+    private final EtcdStore store;
+    private final Resolver resolver;
+
+    EtcdHandler(Handler next, List<String> zones, Fallthrough fall, EtcdStore store, Resolver resolver) {
+        this.next = next;
+        this.zones = zones;
+        this.fall = fall;
+        this.store = store;
+        this.resolver = resolver;
+    }
+
+    @Override
+    public String name() {
+        return "etcd";
+    }
+
+    /** Data errors already logged: each is logged once (every query that meets it gets SERVFAIL). */
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    private void logOnce(String error) {
+        if (logged.size() > 1000) {
+            logged.clear();
+        }
+        if (logged.add(error)) {
+            LOG.error("cannot serve " + error + " (queries meeting it get SERVFAIL until the value is fixed)");
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return store.ready();
+    }
+
+    @Override
+    public int serve(Request request, ResponseWriter writer) throws HandlerException {
+        String zone = ZoneNames.longestMatch(zones, request.name());
+        if (zone == null) {
+            return Handlers.nextOrFailure(name(), next, request, writer);
+        }
+        return new Query(request, writer, zone).round(1, true);
+    }
+
+    /** An upstream lookup's question. */
+    private record Key(Name name, int type) {
+    }
+
+    /** One query, possibly completed on another thread when upstream lookups answer later. */
+    private final class Query {
+        final Request request;
+        final ResponseWriter writer;
+        final String zone;
+        final Map<Key, Message> results = new ConcurrentHashMap<>();
+
+        Query(Request request, ResponseWriter writer, String zone) {
+            this.request = request;
+            this.writer = writer;
+            this.zone = zone;
+        }
+
+        /**
+         * Resolves with the upstream answers known so far; when more are needed, asks for them and
+         * resolves again once they are in. Returns the handler rcode when done on this thread.
+         */
+        int round(int n, boolean sync) throws HandlerException {
+            Set<Key> needed = new LinkedHashSet<>();
+            Resolver.Upstream up = (name, type) -> {
+                Key k = new Key(name, type);
+                Message m = results.get(k);
+                if (m == null && n < MAX_ROUNDS) {
+                    needed.add(k);
+                }
+                return m;
+            };
+            Resolver.Answer answer;
+            try {
+                answer = resolver.resolve(store.index().view(), zone, request.qname(), request.qtype(), up);
+            } catch (Resolver.NameError e) {
+                return nameError(sync);
+            } catch (Resolver.DataError e) {
+                logOnce(e.getMessage());
+                return reply(Rcodes.SERVFAIL, List.of(), List.of(), false, true);
+            }
+            if (needed.isEmpty()) {
+                return reply(Rcodes.NOERROR, answer.answer(), answer.extra(), answer.truncated(), false);
+            }
+            return lookups(n, needed, sync);
+        }
+
+        /** Asks the rest of the chain; continues with the next round once every answer is in. */
+        int lookups(int n, Set<Key> needed, boolean sync) throws HandlerException {
+            AtomicInteger outstanding = new AtomicInteger(needed.size() + 1);
+            AtomicBoolean async = new AtomicBoolean(false);
+            for (Key k : needed) {
+                Capture cap = new Capture(k, () -> {
+                    if (outstanding.decrementAndGet() == 0 && async.get()) {
+                        continueLater(n + 1);
+                    }
+                });
+                int rc;
+                try {
+                    rc = next == null ? Rcodes.SERVFAIL : next.serve(request.withQuestion(k.name(), k.type()), cap);
+                } catch (HandlerException e) {
+                    rc = e.rcode();
+                } catch (RuntimeException e) {
+                    rc = Rcodes.SERVFAIL;
+                }
+                if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {
+                    // nothing was written: the server would have answered with this rcode
+                    cap.write(errorMessage(k, rc));
+                }
+            }
+            async.set(true);
+            if (outstanding.decrementAndGet() == 0) {
+                return round(n + 1, sync);
+            }
+            return sync ? Handler.DEFERRED : Rcodes.NOERROR;
+        }
+
+        void continueLater(int n) {
+            try {
+                int rc = round(n, false);
+                if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {
+                    writer.write(errorReply(rc));
+                }
+            } catch (HandlerException e) {
+                writer.write(errorReply(e.rcode()));
+            } catch (RuntimeException e) {
+                LOG.error("answering " + request + " after upstream lookups: " + e);
+                writer.write(errorReply(Rcodes.SERVFAIL));
+            }
+        }
+
+        int nameError(boolean sync) throws HandlerException {
+            if (fall.through(request.name())) {
+                if (sync) {
+                    return Handlers.nextOrFailure(name(), next, request, writer);
+                }
+                if (next == null) {
+                    writer.write(errorReply(Rcodes.SERVFAIL));
+                    return Rcodes.NOERROR;
+                }
+                int rc = next.serve(request, writer);
+                if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {
+                    writer.write(errorReply(rc));
+                }
+                return Rcodes.NOERROR;
+            }
+            if (!store.ready()) {
+                // not loaded yet: an NXDOMAIN now could be wrong
+                return reply(Rcodes.SERVFAIL, List.of(), List.of(), false, true);
+            }
+            return reply(Rcodes.NXDOMAIN, List.of(), List.of(), false, true);
+        }
+
+        /** Writes an authoritative reply; with {@code soa} (negative and error replies) the zone's SOA. */
+        int reply(int rcode, List<Record> answer, List<Record> extra, boolean truncated, boolean soa) {
+            Message m = replyTo(request.message());
+            Header h = m.getHeader();
+            h.setRcode(rcode);
+            h.setFlag(Flags.AA);
+            if (truncated) {
+                h.setFlag(Flags.TC);
+            }
+            if (answer.isEmpty() && rcode == Rcodes.NOERROR) {
+                soa = true;
+            }
+            for (Record r : answer) {
+                m.addRecord(r, Section.ANSWER);
+            }
+            if (soa) {
+                m.addRecord(Resolver.soa(zone), Section.AUTHORITY);
+            }
+            for (Record r : extra) {
+                m.addRecord(r, Section.ADDITIONAL);
+            }
+            writer.write(m);
+            return Rcodes.NOERROR;
+        }
+
+        Message errorReply(int rcode) {
+            Message m = replyTo(request.message());
+            m.getHeader().setRcode(rcode & 0xF);
+            return m;
+        }
+
+        /** Collects one upstream answer. */
+        final class Capture implements ResponseWriter {
+            final Key key;
+            final Runnable done;
+            final AtomicBoolean written = new AtomicBoolean();
+
+            Capture(Key key, Runnable done) {
+                this.key = key;
+                this.done = done;
+            }
+
+            @Override
+            public void write(Message reply) {
+                if (!written.compareAndSet(false, true)) {
+                    return;
+                }
+                results.put(key, reply);
+                done.run();
+            }
+
+            @Override
+            public InetSocketAddress remoteAddress() {
+                return writer.remoteAddress();
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return writer.localAddress();
+            }
+        }
+    }
+
+    private static Message errorMessage(Key k, int rcode) {
+        Message m = new Message();
+        m.getHeader().setFlag(Flags.QR);
+        m.getHeader().setRcode(rcode & 0xF);
+        m.addRecord(Record.newRecord(k.name(), k.type(), org.xbill.DNS.DClass.IN), Section.QUESTION);
+        return m;
+    }
+
+    /** A reply skeleton as miekg/dns's {@code SetReply} builds it. */
+    static Message replyTo(Message query) {
+        Header qh = query.getHeader();
+        Message m = new Message(qh.getID());
+        Header h = m.getHeader();
+        h.setFlag(Flags.QR);
+        h.setOpcode(qh.getOpcode());
+        if (qh.getOpcode() == Opcode.QUERY) {
+            if (qh.getFlag(Flags.RD)) {
+                h.setFlag(Flags.RD);
+            }
+            if (qh.getFlag(Flags.CD)) {
+                h.setFlag(Flags.CD);
+            }
+        }
+        Record q = query.getQuestion();
+        if (q != null) {
+            m.addRecord(q, Section.QUESTION);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,2 @@
+/** Answers built from the index as CoreDNS's backend lookups build them. */
+package kdns.plugin.etcd.lookup;

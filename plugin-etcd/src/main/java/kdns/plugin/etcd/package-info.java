@@ -1,0 +1,2 @@
+/** The {@code etcd} directive: setup and the query handler. */
+package kdns.plugin.etcd;

@@ -1,0 +1,402 @@
+package kdns.plugin.etcd.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import kdns.api.Log;
+import kdns.api.MetricsRegistry;
+
+/**
+ * Keeps {@link Index} equal to etcd's keys under one path: a range read, then a watch from the
+ * read's revision; events are applied as they come. Any watch error (compaction, lost connection)
+ * closes the watch and starts over with a new range read, retried with exponential backoff while
+ * etcd is unreachable; meanwhile the index keeps the last known data. Lease lifetimes are read when
+ * a key with a lease changes and refreshed periodically, so TTLs derived from leases count down.
+ *
+ * <p>All etcd work happens on jetcd's threads and on this store's own single scheduler thread;
+ * nothing here is ever called from a DNS reader thread except {@link #index()} and {@link #ready()}.
+ */
+public final class EtcdStore {
+
+    private static final Log LOG = Log.forPlugin("etcd");
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    private static final long BACKOFF_MIN_MS = 200;
+    private static final long BACKOFF_MAX_MS = 3_000;
+    private static final long LEASE_REFRESH_S = 5;
+    private static final long LEASE_WAIT_MS = 2_000;
+
+    private enum State { STARTING, CONNECTED, DISCONNECTED, STOPPED }
+
+    /** What the store connects to. */
+    public record Settings(List<URI> endpoints, String username, String password,
+                           io.netty.handler.ssl.SslContext ssl, String prefix) {
+    }
+
+    private final Settings settings;
+    private final Index index = new Index();
+    private final AtomicInteger users = new AtomicInteger();
+    private final Gauge keysGauge;
+    private final Gauge connectedGauge;
+    private final Counter events;
+    private final Counter relists;
+
+    private ScheduledExecutorService scheduler;
+    private Client client;
+    private Watch.Watcher watcher;
+    private ScheduledFuture<?> leaseRefresh;
+    private long generation;
+    private long backoffMs = BACKOFF_MIN_MS;
+    /** The last batch of watch events waiting for lease lifetimes (done when none waits). */
+    private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
+    private volatile State state = State.STARTING;
+    private volatile boolean loaded;
+    private String lastError = "";
+
+    public EtcdStore(Settings settings, MetricsRegistry metrics) {
+        this.settings = settings;
+        this.keysGauge = metrics.gauge("coredns_etcd_keys", "Keys under the etcd path held in memory.", "path");
+        this.connectedGauge = metrics.gauge("coredns_etcd_connected",
+                "1 while the watch on the etcd path is established, else 0.", "path");
+        this.events = metrics.counter("coredns_etcd_watch_events_total",
+                "Watch events applied to the in-memory index, by type (put, delete).", "path", "type");
+        this.relists = metrics.counter("coredns_etcd_relists_total",
+                "Full range reads of the etcd path, by reason (initial, reconnect, compacted).", "path", "reason");
+    }
+
+    /** The index the answers are read from. */
+    public Index index() {
+        return index;
+    }
+
+    /** True once the first complete read of the path was loaded. */
+    public boolean ready() {
+        return loaded;
+    }
+
+    /** True while the watch is established. */
+    public boolean connected() {
+        return state == State.CONNECTED;
+    }
+
+    /** Starts connecting in the background (first caller only; later calls count users). */
+    public synchronized void start() {
+        if (users.getAndIncrement() > 0 || state == State.STOPPED) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kdns-etcd " + settings.prefix());
+            t.setDaemon(true);
+            return t;
+        });
+        connectedGauge.labelValues(settings.prefix()).set(0);
+        scheduler.execute(() -> sync("initial"));
+        leaseRefresh = scheduler.scheduleWithFixedDelay(this::refreshLeases, LEASE_REFRESH_S, LEASE_REFRESH_S,
+                TimeUnit.SECONDS);
+    }
+
+    /** Stops the watch and the client (when the last user stops). */
+    public synchronized void stop() {
+        if (users.decrementAndGet() > 0 || state == State.STOPPED) {
+            return;
+        }
+        state = State.STOPPED;
+        connectedGauge.labelValues(settings.prefix()).set(0);
+        ScheduledExecutorService s = scheduler;
+        if (s == null) {
+            return;
+        }
+        s.execute(() -> {
+            closeWatcher();
+            if (client != null) {
+                client.close();
+                client = null;
+            }
+        });
+        s.shutdown();
+        try {
+            if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+                s.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            s.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- everything below runs on the scheduler thread -----------------------------------------
+
+    private Client client() {
+        if (client == null) {
+            ClientBuilder b = Client.builder()
+                    .endpoints(settings.endpoints().toArray(new URI[0]))
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .keepaliveTime(Duration.ofSeconds(5))
+                    .keepaliveTimeout(Duration.ofSeconds(5))
+                    .retryMaxAttempts(1)
+                    .retryMaxDuration(READ_TIMEOUT);
+            if (!settings.username().isEmpty() && !settings.password().isEmpty()) {
+                b.user(bytes(settings.username())).password(bytes(settings.password()));
+            }
+            if (settings.ssl() != null) {
+                b.sslContext(settings.ssl());
+            }
+            client = b.build();
+        }
+        return client;
+    }
+
+    /** Range read + new watch; on failure, retries later. */
+    private void sync(String reason) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        closeWatcher();
+        long gen = generation;
+        ByteSequence prefix = bytes(watchPrefix());
+        try {
+            relists.labelValues(settings.prefix(), reason).inc();
+            GetResponse r = client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long revision = r.getHeader().getRevision();
+            ConcurrentSkipListMap<String, Node> fresh = new ConcurrentSkipListMap<>();
+            Set<Long> leases = new HashSet<>();
+            for (KeyValue kv : r.getKvs()) {
+                Node n = Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision());
+                fresh.put(n.key(), n);
+                if (n.lease() != 0) {
+                    leases.add(n.lease());
+                }
+            }
+            readLeases(leases);
+            index.replace(fresh);
+            index.retainLeases(leases);
+            keysGauge.labelValues(settings.prefix()).set(fresh.size());
+            WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
+            watcher = client().getWatchClient().watch(prefix, opt, Watch.listener(
+                    resp -> onEvents(gen, resp),
+                    err -> onWatchError(gen, err),
+                    () -> onWatchError(gen, new IllegalStateException("watch closed by the server"))));
+            boolean first = !loaded;
+            loaded = true;
+            backoffMs = BACKOFF_MIN_MS;
+            lastError = "";
+            if (state != State.CONNECTED) {
+                state = State.CONNECTED;
+                connectedGauge.labelValues(settings.prefix()).set(1);
+                LOG.info((first ? "loaded " : "reconnected to etcd, reloaded ") + fresh.size() + " keys under "
+                        + settings.prefix() + " from " + settings.endpoints() + " (revision " + revision + ")");
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            failed(describe(e));
+        }
+    }
+
+    private void failed(String error) {
+        closeWatcher();
+        if (state == State.STOPPED) {
+            return;
+        }
+        if (state == State.CONNECTED) {
+            LOG.warning("lost etcd at " + settings.endpoints() + ": " + error + "; serving the last known "
+                    + index.size() + " keys and reconnecting");
+        } else if (state == State.STARTING) {
+            LOG.warning("cannot load " + settings.prefix() + " from etcd at " + settings.endpoints() + ": " + error
+                    + "; not ready, retrying");
+        } else if (!error.equals(lastError)) {
+            LOG.warning("etcd at " + settings.endpoints() + " still unreachable: " + error);
+        }
+        lastError = error;
+        state = State.DISCONNECTED;
+        connectedGauge.labelValues(settings.prefix()).set(0);
+        long delay = backoffMs;
+        backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
+        scheduler.schedule(() -> sync("reconnect"), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void onEvents(long gen, WatchResponse resp) {
+        List<WatchEvent> list = resp.getEvents();
+        if (list.isEmpty()) {
+            return;
+        }
+        submit(() -> {
+            if (gen != generation) {
+                return;
+            }
+            // A put with a lease not seen before is applied once the lease's remaining time is
+            // known (bounded wait), so its first answer already has the right TTL. Batches stay in
+            // order: each one waits for the one before.
+            Set<Long> leases = new HashSet<>();
+            for (WatchEvent ev : list) {
+                if (ev.getEventType() == WatchEvent.EventType.PUT && ev.getKeyValue().getLease() != 0) {
+                    leases.add(ev.getKeyValue().getLease());
+                }
+            }
+            List<CompletableFuture<?>> unknown = new ArrayList<>();
+            for (long lease : leases) {
+                CompletableFuture<?> f = askLease(lease);
+                if (!index.knowsLease(lease)) {
+                    unknown.add(f);
+                }
+            }
+            if (unknown.isEmpty() && pending.isDone()) {
+                apply(gen, list);
+                return;
+            }
+            CompletableFuture<Void> known = CompletableFuture.allOf(unknown.toArray(new CompletableFuture<?>[0]))
+                    .completeOnTimeout(null, LEASE_WAIT_MS, TimeUnit.MILLISECONDS);
+            pending = CompletableFuture.allOf(pending, known)
+                    .handle((v, e) -> null)
+                    .thenRunAsync(() -> apply(gen, list), scheduler);
+        });
+    }
+
+    private void apply(long gen, List<WatchEvent> list) {
+        if (gen != generation) {
+            return;
+        }
+        for (WatchEvent ev : list) {
+            KeyValue kv = ev.getKeyValue();
+            String key = string(kv.getKey());
+            if (ev.getEventType() == WatchEvent.EventType.PUT) {
+                index.put(Node.of(key, kv.getValue().getBytes(), kv.getLease(), kv.getModRevision()));
+                events.labelValues(settings.prefix(), "put").inc();
+            } else if (ev.getEventType() == WatchEvent.EventType.DELETE) {
+                index.remove(key);
+                events.labelValues(settings.prefix(), "delete").inc();
+            }
+        }
+        keysGauge.labelValues(settings.prefix()).set(index.size());
+    }
+
+    private void onWatchError(long gen, Throwable err) {
+        submit(() -> {
+            if (gen != generation || state == State.STOPPED) {
+                return;
+            }
+            if (err instanceof CompactedException
+                    || String.valueOf(err.getMessage()).contains("required revision has been compacted")) {
+                LOG.info("watch on " + settings.prefix() + " fell behind a compaction; reloading");
+                sync("compacted");
+                return;
+            }
+            failed(describe(err));
+        });
+    }
+
+    /** Closes the current watch; callbacks still queued for it are ignored from now on. */
+    private void closeWatcher() {
+        generation++;
+        Watch.Watcher w = watcher;
+        watcher = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the client
+            }
+        }
+    }
+
+    /** Reads the remaining time of leases (bounded wait; unknown ones are asked again later). */
+    private void readLeases(Set<Long> leases) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (long lease : leases) {
+            long asked = System.nanoTime();
+            all.add(client().getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT)
+                    .thenAccept(r -> index.leaseTtl(lease, r.getTTL(), asked)));
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // leases not read yet count as unknown (shortest TTL) until the next refresh
+        }
+    }
+
+    private CompletableFuture<?> askLease(long lease) {
+        long asked = System.nanoTime();
+        return client().getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT)
+                .thenAccept((LeaseTimeToLiveResponse r) -> index.leaseTtl(lease, r.getTTL(), asked));
+    }
+
+    private void refreshLeases() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        Set<Long> inUse = index.leasesInUse();
+        index.retainLeases(inUse);
+        for (long lease : inUse) {
+            askLease(lease);
+        }
+    }
+
+    private void submit(Runnable r) {
+        ScheduledExecutorService s = scheduler;
+        if (s == null || s.isShutdown()) {
+            return;
+        }
+        try {
+            s.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // stopping
+        }
+    }
+
+    private String watchPrefix() {
+        return settings.prefix().endsWith("/") ? settings.prefix() : settings.prefix() + "/";
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return "no answer within " + READ_TIMEOUT.toSeconds() + "s";
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    private static String string(ByteSequence b) {
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}

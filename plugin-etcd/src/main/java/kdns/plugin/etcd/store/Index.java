@@ -1,0 +1,119 @@
+package kdns.plugin.etcd.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The in-memory copy of every key under the plugin's path, fed by the etcd watch. Readers (the DNS
+ * threads) take a {@link #view()} and only read maps; writers (the store's single watch thread)
+ * apply events to the current map or swap in a complete new one after a relist. Keys are ordered
+ * as etcd orders them (byte order, the same as String order for the ASCII keys DNS names give).
+ */
+public final class Index {
+
+    /** A lease whose remaining time is not known yet. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
+
+    private volatile ConcurrentSkipListMap<String, Node> keys = new ConcurrentSkipListMap<>();
+    /** Lease ID to the System.nanoTime() at which it expires. */
+    private final Map<Long, Long> leaseDeadlines = new ConcurrentHashMap<>();
+
+    /** What a query reads: one map for the whole query, so a relist swap is never seen half-way. */
+    public View view() {
+        return new View(keys, this);
+    }
+
+    /** Number of keys. */
+    public int size() {
+        return keys.size();
+    }
+
+    /** Replaces everything (initial load and relists). */
+    void replace(ConcurrentSkipListMap<String, Node> fresh) {
+        keys = fresh;
+    }
+
+    /** Applies a put; returns the node it replaced, or null. */
+    Node put(Node n) {
+        return keys.put(n.key(), n);
+    }
+
+    /** Applies a delete; returns the removed node, or null. */
+    Node remove(String key) {
+        return keys.remove(key);
+    }
+
+    /** Every lease some key currently uses. */
+    java.util.Set<Long> leasesInUse() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (Node n : keys.values()) {
+            if (n.lease() != 0) {
+                out.add(n.lease());
+            }
+        }
+        return out;
+    }
+
+    /** Records a lease's remaining time (seconds, as etcd's TimeToLive says; -1 when expired). */
+    void leaseTtl(long lease, long ttlSeconds, long askedAtNanos) {
+        leaseDeadlines.put(lease, askedAtNanos + Math.max(0, ttlSeconds) * 1_000_000_000L);
+    }
+
+    /** Forgets leases no key uses any more. */
+    void retainLeases(java.util.Set<Long> inUse) {
+        leaseDeadlines.keySet().retainAll(inUse);
+    }
+
+    boolean knowsLease(long lease) {
+        return leaseDeadlines.containsKey(lease);
+    }
+
+    /** Whole seconds left on a lease (rounded up, 0 once expired), or {@link #UNKNOWN}. */
+    public long leaseRemaining(long lease) {
+        Long deadline = leaseDeadlines.get(lease);
+        if (deadline == null) {
+            return UNKNOWN;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return 0;
+        }
+        return (left + 999_999_999L) / 1_000_000_000L;
+    }
+
+    /** A consistent read of the keys for one query. */
+    public static final class View {
+        private final NavigableMap<String, Node> keys;
+        private final Index index;
+
+        View(NavigableMap<String, Node> keys, Index index) {
+            this.keys = keys;
+            this.index = index;
+        }
+
+        /**
+         * What CoreDNS's {@code get(path, recursive)} returns: with {@code recursive}, every key below
+         * {@code path + "/"} in key order, or, when there is none, the key {@code path} itself;
+         * without, only the key {@code path}. Null when nothing is there (a name error).
+         */
+        public List<Node> get(String path, boolean recursive) {
+            if (recursive) {
+                NavigableMap<String, Node> sub = keys.subMap(path + "/", true, path + "0", false);
+                if (!sub.isEmpty()) {
+                    return new ArrayList<>(sub.values());
+                }
+            }
+            Node n = keys.get(path);
+            return n == null ? null : List.of(n);
+        }
+
+        /** See {@link Index#leaseRemaining}. */
+        public long leaseRemaining(long lease) {
+            return index.leaseRemaining(lease);
+        }
+    }
+}
