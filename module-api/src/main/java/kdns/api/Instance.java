@@ -34,4 +34,13 @@ public interface Instance {
 
     /** How this instance is replaced by one built from the Corefile as it is now. */
     Reloader reloader();
+
+    /**
+     * Serves a request through the whole server, as if it had arrived on the same port: the block
+     * with the longest zone for its name, then that block's chain (CoreDNS's upstream lookup). For
+     * plugins that resolve a CNAME target outside their zones. The caller bounds recursion.
+     *
+     * @return the handler protocol's rcode; {@code REFUSED} without a write when no block serves the name
+     */
+    int serve(Request request, ResponseWriter writer) throws HandlerException;
 }

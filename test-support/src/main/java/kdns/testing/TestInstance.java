@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
 import kdns.api.Instance;
 import kdns.api.MetricsRegistry;
 import kdns.host.metrics.PrometheusMetrics;
@@ -49,6 +52,16 @@ public final class TestInstance implements Instance {
     @Override
     public String corefilePath() {
         return "Corefile";
+    }
+
+    /** Serves through the first handler set with {@link #handlers(List)}; REFUSED when there is none. */
+    @Override
+    public int serve(Request request, ResponseWriter writer) throws HandlerException {
+        List<Handler> h = handlers;
+        if (h.isEmpty()) {
+            return kdns.api.Rcodes.REFUSED;
+        }
+        return h.get(0).serve(request, writer);
     }
 
     @Override

@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
 import kdns.api.Instance;
 import kdns.api.MetricsRegistry;
 import kdns.api.Reloader;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
 import kdns.host.server.BlockChain;
+import kdns.host.server.ZoneRouter;
 
 /**
  * Everything one Corefile built: the blocks, their chains and the hooks. Immutable once built,
@@ -24,6 +29,7 @@ public final class ServerInstance implements Instance {
     private final MetricsRegistry metrics;
     private final LifecycleHooks hooks = new LifecycleHooks();
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    private final Map<Integer, ZoneRouter> routers = new ConcurrentHashMap<>();
     private final List<BlockConfig> blocks = new ArrayList<>();
     private List<List<Handler>> chains = List.of();
     private InstanceBuilder.LoadedCorefile loaded;
@@ -75,6 +81,36 @@ public final class ServerInstance implements Instance {
     /** Sets how this instance gets replaced; done by the runtime before the instance starts. */
     public void useReloader(Reloader r) {
         this.reloader = r;
+    }
+
+    @Override
+    public int serve(Request request, ResponseWriter writer) throws HandlerException {
+        int port = request.localAddress() == null ? -1 : request.localAddress().getPort();
+        ZoneRouter router = routers.computeIfAbsent(port, this::routerFor);
+        BlockChain block = router.route(request.name(), request.qtype());
+        if (block == null || block.head() == null) {
+            return Rcodes.REFUSED;
+        }
+        request.passedTo(block.head().name());
+        return block.head().serve(request, writer);
+    }
+
+    /** The blocks listening on {@code port}, or every block when none does (tests, odd ports). */
+    private ZoneRouter routerFor(int port) {
+        List<BlockChain> onPort = new ArrayList<>();
+        List<BlockChain> all = new ArrayList<>();
+        for (BlockConfig b : blocks) {
+            List<Handler> chain = chains.get(b.index());
+            Handler head = chain.isEmpty() ? null : chain.get(0);
+            for (ServerKey key : b.keys()) {
+                BlockChain c = new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed());
+                all.add(c);
+                if (key.port() == port) {
+                    onPort.add(c);
+                }
+            }
+        }
+        return new ZoneRouter(onPort.isEmpty() ? all : onPort);
     }
 
     @Override

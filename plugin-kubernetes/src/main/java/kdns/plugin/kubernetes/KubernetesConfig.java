@@ -1,0 +1,61 @@
+package kdns.plugin.kubernetes;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import kdns.api.zones.Fallthrough;
+
+/**
+ * One {@code kubernetes} directive, parsed.
+ *
+ * @param zones            the zones, normalised, CIDRs expanded into reverse zones
+ * @param primaryZone      the first non-reverse zone (PTR targets are built in it)
+ * @param endpoint         {@code endpoint URL}, or null
+ * @param tls              {@code tls CERT KEY CACERT} (3 paths), or empty
+ * @param kubeconfig       {@code kubeconfig FILE}, or null
+ * @param kubeContext      the context of {@code kubeconfig FILE CONTEXT}, or null
+ * @param namespaces       {@code namespaces}: the allow-list, empty for all
+ * @param namespaceLabels  {@code namespace_labels}: the label selector text, or null
+ * @param labels           {@code labels}: the label selector text, or null
+ * @param ttl              record TTL in seconds
+ * @param zonal            the {@code zonal} option: {@code <zone>.pin|prefer._zone.<svc>...} names
+ */
+public record KubernetesConfig(List<String> zones, String primaryZone, String endpoint, List<String> tls,
+                               String kubeconfig, String kubeContext, double apiserverQps, int apiserverBurst,
+                               int apiserverMaxInflight, Set<String> namespaces, String namespaceLabels,
+                               String labels, PodMode pods, boolean endpointPodNames, long ttl,
+                               boolean noEndpoints, Fallthrough fallthrough, boolean ignoreEmptyService,
+                               Duration startupTimeout, boolean zonal) {
+
+    /** The default TTL, like CoreDNS's. */
+    public static final long DEFAULT_TTL = 5;
+    /** The default start-up wait for the informers. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
+
+    public KubernetesConfig {
+        zones = List.copyOf(zones);
+        tls = List.copyOf(tls);
+        namespaces = Set.copyOf(namespaces);
+    }
+
+    /** How {@code <ip>.<ns>.pod.<zone>} names are answered. */
+    public enum PodMode {
+        DISABLED, INSECURE, VERIFIED;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** CoreDNS's configuredNamespace: true without a {@code namespaces} list or when it names {@code ns}. */
+    public boolean configuredNamespace(String ns) {
+        return namespaces.isEmpty() || namespaces.contains(ns);
+    }
+
+    /** A copy of this configuration with other zones (for tests). */
+    public KubernetesConfig withTtl(long newTtl) {
+        return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
+                apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,
+                newTtl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal);
+    }
+}

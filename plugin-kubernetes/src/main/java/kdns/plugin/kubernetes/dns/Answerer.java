@@ -1,0 +1,766 @@
+package kdns.plugin.kubernetes.dns;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import kdns.api.Request;
+import kdns.api.text.IpLiterals;
+import kdns.api.zones.ReverseZones;
+import kdns.api.zones.ZoneNames;
+import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
+import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.model.Endpoint;
+import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.model.ServiceInfo;
+import kdns.plugin.kubernetes.model.SliceInfo;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Builds the kubernetes plugin's replies from the {@link ClusterIndex} alone, following CoreDNS's
+ * handler.go, kubernetes.go, reverse.go, ns.go and backend_lookup.go: which names exist, the
+ * records for each query type, SRV weights, glue, NXDOMAIN versus NODATA and the SOA. Thread-safe
+ * and allocation-light: nothing here blocks or touches the network. A query whose answer needs a
+ * lookup of an out-of-zone ExternalName target comes back as an {@link Outcome} carrying that
+ * lookup, which the handler performs through the rest of the chain.
+ */
+public final class Answerer {
+
+    /** The schema version of the Kubernetes DNS specification served at {@code dns-version}. */
+    public static final String SCHEMA_VERSION = "1.1.0";
+
+    private static final int MAX_CNAME_CHAIN = 7;
+
+    private final KubernetesConfig config;
+    private final ClusterIndex index;
+    private final BooleanSupplier synced;
+    private final Supplier<List<InetAddress>> localIps;
+
+    /**
+     * @param synced   true once every informer has synced (until then would-be NXDOMAINs are SERVFAIL)
+     * @param localIps the server's own non-loopback addresses (for the apex NS and {@code ns.dns})
+     */
+    public Answerer(KubernetesConfig config, ClusterIndex index, BooleanSupplier synced,
+                    Supplier<List<InetAddress>> localIps) {
+        this.config = config;
+        this.index = index;
+        this.synced = synced;
+        this.localIps = localIps;
+    }
+
+    public KubernetesConfig config() {
+        return config;
+    }
+
+    public ClusterIndex index() {
+        return index;
+    }
+
+    // ---- the result -----------------------------------------------------------------------------
+
+    /** What to do with a query. */
+    public sealed interface Outcome permits Next, Reply, ErrorRcode, Upstream {
+    }
+
+    /** Not ours (outside the zones) or fallthrough: call the next plugin. */
+    public record Next() implements Outcome {
+    }
+
+    /** Write this reply. */
+    public record Reply(Message message) implements Outcome {
+    }
+
+    /** Write nothing; return this rcode (e.g. REFUSED for transfers). */
+    public record ErrorRcode(int rcode) implements Outcome {
+    }
+
+    /**
+     * The reply so far ({@code partial}: a CNAME to an out-of-zone target) needs the answer of
+     * {@code target}/{@code qtype} from the rest of the chain appended.
+     */
+    public record Upstream(Message partial, Name target, int qtype) implements Outcome {
+    }
+
+    /** One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text. */
+    record Item(String host, int port, String key, long ttl, boolean text) {
+    }
+
+    /** The items found for a name, or a name error. */
+    private record Found(List<Item> items, boolean nameError) {
+        static final Found NAME_ERROR = new Found(List.of(), true);
+        static final Found EMPTY = new Found(List.of(), false);
+    }
+
+    /** Per-query state. */
+    private final class Query {
+        final Request request;
+        final String name;          // lower case
+        final Name qname;           // as the client wrote it
+        final String zoneLower;
+        final String zone;          // the zone as the client spelled it
+        Name upstreamTarget;
+        int upstreamType;
+
+        Query(Request request, String zoneLower) {
+            this.request = request;
+            this.name = request.name();
+            this.qname = request.qname();
+            this.zoneLower = zoneLower;
+            String text = qname.toString();
+            this.zone = text.length() == name.length() ? text.substring(text.length() - zoneLower.length()) : zoneLower;
+        }
+    }
+
+    // ---- entry point ------------------------------------------------------------------------------
+
+    /** Decides the answer to {@code request}. */
+    public Outcome answer(Request request) {
+        String name = request.name();
+        String zoneLower = ZoneNames.longestMatch(config.zones(), name);
+        if (zoneLower == null) {
+            return new Next();
+        }
+        Query q = new Query(request, zoneLower);
+        int qtype = request.qtype();
+        List<Record> records = new ArrayList<>();
+        List<Record> extra = new ArrayList<>();
+        boolean nameError;
+        switch (qtype) {
+            case Type.A, Type.AAAA -> nameError = address(q, name, qtype, records, 0);
+            case Type.TXT -> nameError = txt(q, name, records);
+            case Type.CNAME -> nameError = cname(q, records);
+            case Type.PTR -> nameError = ptr(q, records);
+            case Type.MX -> nameError = services(q, name, Type.MX).nameError();
+            case Type.SRV -> nameError = srv(q, records, extra);
+            case Type.SOA -> {
+                nameError = false;
+                if (name.equals(zoneLower)) {
+                    records.add(soa(q));
+                }
+            }
+            case Type.AXFR, Type.IXFR -> {
+                return new ErrorRcode(Rcode.REFUSED);
+            }
+            case Type.NS -> {
+                if (name.equals(zoneLower)) {
+                    nameError = ns(q, records, extra);
+                } else {
+                    nameError = services(q, name, Type.A).nameError();
+                }
+            }
+            default -> nameError = services(q, name, Type.A).nameError();
+        }
+        if (nameError) {
+            if (config.fallthrough().through(name)) {
+                return new Next();
+            }
+            return new Reply(negative(q, synced.getAsBoolean() ? Rcode.NXDOMAIN : Rcode.SERVFAIL));
+        }
+        if (records.isEmpty()) {
+            return new Reply(negative(q, Rcode.NOERROR));
+        }
+        Message m = reply(request, Rcode.NOERROR);
+        for (Record r : records) {
+            m.addRecord(r, Section.ANSWER);
+        }
+        for (Record r : extra) {
+            m.addRecord(r, Section.ADDITIONAL);
+        }
+        if (q.upstreamTarget != null) {
+            return new Upstream(m, q.upstreamTarget, q.upstreamType);
+        }
+        return new Reply(m);
+    }
+
+    // ---- Services (kubernetes.go) -----------------------------------------------------------------
+
+    private Found services(Query q, String name, int qtype) {
+        if (qtype == Type.TXT) {
+            String base = name.substring(0, name.length() - q.zoneLower.length());
+            if (base.equals("dns-version.")) {
+                return new Found(List.of(new Item(SCHEMA_VERSION, 0, "", 28800, true)), false);
+            }
+            return Found.EMPTY;
+        }
+        if (qtype == Type.NS) {
+            return Found.EMPTY; // handled by ns()
+        }
+        if (isDefaultNs(name, q.zone)) {
+            List<Item> items = new ArrayList<>();
+            for (NsAddress a : nsAddresses(q)) {
+                boolean v4 = a.address().getAddress().length == 4;
+                if ((qtype == Type.A && v4) || (qtype == Type.AAAA && !v4)) {
+                    items.add(new Item(a.address().getHostAddress(), 0, "", config.ttl(), false));
+                }
+            }
+            return new Found(items, false);
+        }
+        Found f = records(q, name);
+        if (qtype != Type.SRV) {
+            return f;
+        }
+        List<Item> internal = new ArrayList<>();
+        for (Item i : f.items()) {
+            if (hostType(i) != Type.CNAME) {
+                internal.add(i);
+            }
+        }
+        return new Found(internal, f.nameError());
+    }
+
+    /** CoreDNS's quirk: the lower-cased name is compared with the zone as spelled in the query. */
+    private static boolean isDefaultNs(String name, String zone) {
+        return name.length() == zone.length() + 7 && name.startsWith("ns.dns.") && name.substring(7).equals(zone);
+    }
+
+    private Found records(Query q, String name) {
+        QueryName r = QueryName.parse(name, q.zoneLower.length(), config.zonal());
+        if (r.invalid()) {
+            return Found.NAME_ERROR;
+        }
+        if (r.apexish()) {
+            return Found.EMPTY;
+        }
+        if (ReverseNames.isReverse(name)) {
+            return Found.NAME_ERROR;
+        }
+        if (!namespaceExposed(r.namespace())) {
+            return Found.NAME_ERROR;
+        }
+        if (r.kind().equals(QueryName.POD)) {
+            return findPods(r);
+        }
+        return findServices(r);
+    }
+
+    private boolean namespaceExposed(String ns) {
+        return config.configuredNamespace(ns) && index.namespaceExists(ns);
+    }
+
+    private Found findPods(QueryName r) {
+        if (config.pods() == PodMode.DISABLED) {
+            return Found.NAME_ERROR;
+        }
+        String podname = r.service();
+        if (podname.isEmpty()) {
+            return Found.EMPTY;
+        }
+        String key = "pod." + r.namespace() + "." + podname;
+        String ip;
+        if (count(podname, '-') == 3 && !podname.contains("--")) {
+            ip = podname.replace('-', '.');
+        } else {
+            ip = podname.replace('-', ':');
+        }
+        if (config.pods() == PodMode.INSECURE) {
+            if (goParseIp(ip) == null) {
+                return Found.NAME_ERROR;
+            }
+            return new Found(List.of(new Item(ip, 0, key, config.ttl(), false)), false);
+        }
+        List<Item> items = new ArrayList<>();
+        for (PodInfo p : index.podsByIp(ip)) {
+            if (p.ip().equals(ip) && p.namespace().equalsIgnoreCase(r.namespace())) {
+                items.add(new Item(ip, 0, key, config.ttl(), false));
+            }
+        }
+        return items.isEmpty() ? Found.NAME_ERROR : new Found(items, false);
+    }
+
+    private Found findServices(QueryName r) {
+        if (r.service().isEmpty()) {
+            return Found.EMPTY;
+        }
+        ServiceInfo svc = index.service(r.namespace(), r.service());
+        if (svc == null) {
+            return Found.NAME_ERROR;
+        }
+        List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesOf(svc.namespace(), svc.name());
+        if (config.ignoreEmptyService() && !svc.externalNameType() && !svc.headless()) {
+            int ready = 0;
+            for (SliceInfo s : slices) {
+                ready += s.endpoints().size();
+            }
+            if (ready == 0) {
+                return Found.NAME_ERROR;
+            }
+        }
+        String svcKey = svc.name() + "." + svc.namespace() + "." + QueryName.SVC;
+        List<Item> items = new ArrayList<>();
+        if (svc.externalNameType()) {
+            if (!r.endpoint().isEmpty()) {
+                return Found.NAME_ERROR;
+            }
+            String target = svc.externalName();
+            if (target.isEmpty() || goParseIp(target) != null) {
+                return Found.NAME_ERROR; // an IP-valued externalName is ignored, like CoreDNS
+            }
+            return new Found(List.of(new Item(fqdn(target), 0, svcKey, config.ttl(), false)), false);
+        }
+        boolean found = false;
+        if (!r.topologyZone().isEmpty()) {
+            return zonal(r, svc, svcKey, slices);
+        }
+        if (svc.headless() || !r.endpoint().isEmpty()) {
+            for (SliceInfo s : slices) {
+                for (Endpoint e : s.endpoints()) {
+                    String epName = e.dnsName(config.endpointPodNames());
+                    if (!r.endpoint().isEmpty() && !r.endpoint().equalsIgnoreCase(epName)) {
+                        continue;
+                    }
+                    for (Port p : s.ports()) {
+                        if (!p.matches(r.port(), r.protocol())) {
+                            continue;
+                        }
+                        found = true;
+                        items.add(new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false));
+                    }
+                }
+            }
+            return found ? new Found(items, false) : Found.NAME_ERROR;
+        }
+        for (Port p : svc.ports()) {
+            if (!p.matches(r.port(), r.protocol())) {
+                continue;
+            }
+            found = true;
+            for (String ip : svc.clusterIPs()) {
+                items.add(new Item(ip, p.port(), svcKey, config.ttl(), false));
+            }
+        }
+        return found ? new Found(items, false) : Found.NAME_ERROR;
+    }
+
+    /**
+     * {@code <zone>.pin|prefer._zone.<svc>...}: a headless service's ready endpoints in that
+     * topology zone ({@code pin}: none is NODATA; {@code prefer}: none means all endpoints).
+     */
+    private Found zonal(QueryName r, ServiceInfo svc, String svcKey, List<SliceInfo> slices) {
+        if (!svc.headless()) {
+            return Found.NAME_ERROR;
+        }
+        List<Item> inZone = new ArrayList<>();
+        List<Item> all = new ArrayList<>();
+        for (SliceInfo s : slices) {
+            for (Endpoint e : s.endpoints()) {
+                String epName = e.dnsName(config.endpointPodNames());
+                boolean match = e.zone().equalsIgnoreCase(r.topologyZone());
+                for (Port p : s.ports()) {
+                    Item i = new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false);
+                    all.add(i);
+                    if (match) {
+                        inZone.add(i);
+                    }
+                }
+            }
+        }
+        if (inZone.isEmpty() && r.preferZone()) {
+            return new Found(all, false);
+        }
+        return new Found(inZone, false);
+    }
+
+    // ---- per type (backend_lookup.go) ---------------------------------------------------------------
+
+    private boolean address(Query q, String name, int qtype, List<Record> out, int depth) {
+        Found f = services(q, name, qtype);
+        Set<String> dup = new HashSet<>();
+        Name owner = depth == 0 ? q.qname : nameOf(name);
+        for (Item i : f.items()) {
+            int t = hostType(i);
+            if (t == Type.CNAME) {
+                if (i.host().equalsIgnoreCase(name) || owner == null) {
+                    continue; // x CNAME x
+                }
+                Name target = nameOf(i.host());
+                if (target == null || depth >= MAX_CNAME_CHAIN) {
+                    continue;
+                }
+                Record cname = new CNAMERecord(owner, DClass.IN, i.ttl(), target);
+                String lowerTarget = i.host().toLowerCase(Locale.ROOT);
+                if (ZoneNames.isSubdomain(q.zoneLower, lowerTarget)) {
+                    List<Record> next = new ArrayList<>();
+                    boolean err = address(q, lowerTarget, qtype, next, depth + 1);
+                    if (!err && !next.isEmpty()) {
+                        out.add(cname);
+                        out.addAll(next);
+                    }
+                    continue;
+                }
+                out.add(cname);
+                if (q.upstreamTarget == null) {
+                    q.upstreamTarget = target;
+                    q.upstreamType = qtype;
+                }
+                continue;
+            }
+            if (t != qtype || !dup.add(i.host())) {
+                continue;
+            }
+            Record rr = addressRecord(owner, i.host(), i.ttl());
+            if (rr != null) {
+                out.add(rr);
+            }
+        }
+        return f.nameError();
+    }
+
+    private boolean txt(Query q, String name, List<Record> out) {
+        Found f = services(q, name, Type.TXT);
+        for (Item i : f.items()) {
+            if (i.text()) {
+                out.add(new TXTRecord(q.qname, DClass.IN, i.ttl(), i.host()));
+            }
+        }
+        return f.nameError();
+    }
+
+    private boolean cname(Query q, List<Record> out) {
+        Found f = services(q, q.name, Type.CNAME);
+        if (!f.items().isEmpty()) {
+            Item i = f.items().get(0);
+            if (goParseIp(i.host()) == null && !i.text()) {
+                Name target = nameOf(i.host());
+                if (target != null) {
+                    out.add(new CNAMERecord(q.qname, DClass.IN, i.ttl(), target));
+                }
+            }
+        }
+        return f.nameError();
+    }
+
+    private boolean srv(Query q, List<Record> out, List<Record> extra) {
+        Found f = services(q, q.name, Type.SRV);
+        List<Item> items = f.items();
+        int n = items.size();
+        Set<String> dup = new HashSet<>();
+        for (Item i : items) {
+            if (i.port() == -1) {
+                continue;
+            }
+            int weight = (int) Math.floor(100.0 / (100.0 * n) * 100.0);
+            if (weight == 0) {
+                weight = 1;
+            }
+            int t = hostType(i);
+            if (t != Type.A && t != Type.AAAA) {
+                continue;
+            }
+            Name target = nameOf(i.key().isEmpty() ? q.zone : i.key() + "." + q.zone);
+            if (target == null) {
+                continue;
+            }
+            String targetText = target.toString();
+            if (dup.add(targetText + "\u0000\u0000" + i.port())) {
+                out.add(new SRVRecord(q.qname, DClass.IN, i.ttl(), 0, weight, i.port(), target));
+            }
+            if (dup.add(targetText + "\u0000" + i.host() + "\u0000")) {
+                Record glue = addressRecord(target, i.host(), i.ttl());
+                if (glue != null) {
+                    extra.add(glue);
+                }
+            }
+        }
+        return f.nameError();
+    }
+
+    private boolean ptr(Query q, List<Record> out) {
+        InetAddress ip = ReverseNames.isReverse(q.name) ? ReverseNames.address(q.name) : null;
+        List<Item> items;
+        boolean nameError;
+        if (ip == null) {
+            if (ReverseNames.isReverse(q.name)) {
+                return true;
+            }
+            Found f = records(q, q.name);
+            items = f.items();
+            nameError = f.nameError();
+        } else {
+            items = reverse(IpLiterals.format(ip));
+            nameError = items.isEmpty();
+        }
+        Set<String> dup = new HashSet<>();
+        for (Item i : items) {
+            if (goParseIp(i.host()) == null && !i.text() && dup.add(i.host())) {
+                Name target = nameOf(i.host());
+                if (target != null) {
+                    out.add(new PTRRecord(q.qname, DClass.IN, i.ttl(), target));
+                }
+            }
+        }
+        return nameError;
+    }
+
+    /** reverse.go's serviceRecordForIP: the first service with that cluster IP, else every endpoint. */
+    private List<Item> reverse(String ip) {
+        String primary = config.primaryZone();
+        for (ServiceInfo s : index.servicesByClusterIp(ip)) {
+            if (!config.configuredNamespace(s.namespace())) {
+                continue;
+            }
+            return List.of(new Item(s.name() + "." + s.namespace() + ".svc." + primary, 0, "", config.ttl(), false));
+        }
+        if (config.noEndpoints()) {
+            return List.of();
+        }
+        String key = ClusterIndex.ipKey(ip);
+        List<Item> out = new ArrayList<>();
+        for (SliceInfo s : index.slicesByIp(ip)) {
+            if (!config.configuredNamespace(s.namespace())) {
+                continue;
+            }
+            for (Endpoint e : s.endpoints()) {
+                if (ClusterIndex.ipKey(e.address()).equals(key)) {
+                    out.add(new Item(e.dnsName(config.endpointPodNames()) + "." + s.serviceName() + "." + s.namespace()
+                            + ".svc." + primary, 0, "", config.ttl(), false));
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean ns(Query q, List<Record> out, List<Record> extra) {
+        Set<String> owners = new HashSet<>();
+        for (NsAddress a : nsAddresses(q)) {
+            if (owners.add(a.owner().toString())) {
+                out.add(new NSRecord(q.qname, DClass.IN, config.ttl(), a.owner()));
+            }
+            Record glue = addressRecord(a.owner(), a.address().getHostAddress(), config.ttl());
+            if (glue != null) {
+                extra.add(glue);
+            }
+        }
+        return false;
+    }
+
+    // ---- ns.go --------------------------------------------------------------------------------
+
+    /** One name server address: the owner name and the address. */
+    private record NsAddress(Name owner, InetAddress address) {
+    }
+
+    /**
+     * CoreDNS's nsAddrs: for each of this server's own non-loopback IPs that is an endpoint of a
+     * service, that service's name and cluster IPs (for a headless service the endpoint names and
+     * IPs); else {@code ns.dns.<zone>} with the IP itself.
+     */
+    private List<NsAddress> nsAddresses(Query q) {
+        List<NsAddress> out = new ArrayList<>();
+        for (InetAddress local : localIps.get()) {
+            String ip = IpLiterals.format(local);
+            List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesByIp(ip);
+            boolean any = false;
+            for (SliceInfo s : slices) {
+                if (!config.configuredNamespace(s.namespace())) {
+                    continue;
+                }
+                ServiceInfo svc = index.service(s.namespace(), s.serviceName());
+                if (svc == null) {
+                    continue;
+                }
+                String svcName = svc.name() + "." + svc.namespace() + ".svc." + q.zone;
+                if (svc.headless()) {
+                    for (Endpoint e : s.endpoints()) {
+                        Name owner = nameOf(e.dnsName(config.endpointPodNames()) + "." + svcName);
+                        InetAddress a = inet(e.address());
+                        if (owner != null && a != null) {
+                            out.add(new NsAddress(owner, a));
+                            any = true;
+                        }
+                    }
+                } else {
+                    Name owner = nameOf(svcName);
+                    for (String cip : svc.addressIPs()) {
+                        InetAddress a = inet(cip);
+                        if (owner != null && a != null) {
+                            out.add(new NsAddress(owner, a));
+                            any = true;
+                        }
+                    }
+                }
+            }
+            if (!any) {
+                Name owner = nameOf("ns.dns." + q.zone);
+                if (owner != null) {
+                    out.add(new NsAddress(owner, local));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private Message negative(Query q, int rcode) {
+        Message m = reply(q.request, rcode);
+        m.addRecord(soa(q), Section.AUTHORITY);
+        return m;
+    }
+
+    private SOARecord soa(Query q) {
+        Name zone = nameOf(q.zone);
+        Name ns = nameOf("ns.dns." + q.zone);
+        Name mbox = nameOf("hostmaster." + q.zone);
+        long ttl = config.ttl();
+        return new SOARecord(zone, DClass.IN, Math.min(ttl, 300), ns, mbox, index.modified() & 0xFFFFFFFFL,
+                7200, 1800, 86400, ttl);
+    }
+
+    /** An authoritative reply with the question of {@code request}. */
+    static Message reply(Request request, int rcode) {
+        Message query = request.message();
+        Header qh = query.getHeader();
+        Message m = new Message(qh.getID());
+        Header h = m.getHeader();
+        h.setFlag(Flags.QR);
+        h.setFlag(Flags.AA);
+        h.setOpcode(qh.getOpcode());
+        if (qh.getOpcode() == Opcode.QUERY) {
+            if (qh.getFlag(Flags.RD)) {
+                h.setFlag(Flags.RD);
+            }
+            if (qh.getFlag(Flags.CD)) {
+                h.setFlag(Flags.CD);
+            }
+        }
+        h.setRcode(rcode);
+        m.addRecord(query.getQuestion(), Section.QUESTION);
+        return m;
+    }
+
+    private static int hostType(Item i) {
+        if (i.text()) {
+            return Type.TXT;
+        }
+        byte[] a = goParseIp(i.host());
+        if (a == null) {
+            return Type.CNAME;
+        }
+        return a.length == 4 ? Type.A : Type.AAAA;
+    }
+
+    private static Record addressRecord(Name owner, String ip, long ttl) {
+        byte[] a = goParseIp(ip);
+        if (a == null) {
+            return null;
+        }
+        try {
+            InetAddress addr = InetAddress.getByAddress(a);
+            return a.length == 4 ? new ARecord(owner, DClass.IN, ttl, addr) : new AAAARecord(owner, DClass.IN, ttl, addr);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static InetAddress inet(String ip) {
+        byte[] a = goParseIp(ip);
+        try {
+            return a == null ? null : InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Go's net.ParseIP: an IPv4 dotted quad without leading zeros, or an IPv6 literal; an IPv4
+     * address in IPv6 form ({@code ::ffff:1.2.3.4}) counts as IPv4. Null when not an IP.
+     */
+    static byte[] goParseIp(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        if (s.indexOf(':') < 0) {
+            String[] parts = s.split("\\.", -1);
+            if (parts.length != 4) {
+                return null;
+            }
+            for (String p : parts) {
+                if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+                    return null;
+                }
+            }
+        }
+        byte[] a = IpLiterals.parse(s);
+        if (a != null && a.length == 16 && isV4Mapped(a)) {
+            byte[] v4 = new byte[4];
+            System.arraycopy(a, 12, v4, 0, 4);
+            return v4;
+        }
+        return a;
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
+    }
+
+    private static int count(String s, char c) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String fqdn(String s) {
+        return s.endsWith(".") ? s : s + ".";
+    }
+
+    private static Name nameOf(String s) {
+        try {
+            return Name.fromString(fqdn(s));
+        } catch (TextParseException e) {
+            return null;
+        }
+    }
+
+    /** The reverse-name helpers: which names are reverse names and which address they stand for. */
+    static final class ReverseNames {
+        private ReverseNames() {
+        }
+
+        static boolean isReverse(String lowerName) {
+            return lowerName.endsWith(".in-addr.arpa.") || lowerName.endsWith(".ip6.arpa.")
+                    || lowerName.equals("in-addr.arpa.") || lowerName.equals("ip6.arpa.");
+        }
+
+        static InetAddress address(String lowerName) {
+            try {
+                return ReverseZones.addressOf(lowerName);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+}

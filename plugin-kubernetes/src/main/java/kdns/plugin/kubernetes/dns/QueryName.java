@@ -1,0 +1,118 @@
+package kdns.plugin.kubernetes.dns;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A query name cut into CoreDNS's recordRequest (parse.go): read right to left after the zone,
+ * {@code kind} ({@code svc} or {@code pod}), namespace, service (or dashed pod IP), then one label
+ * (an endpoint name) or two ({@code _port._proto}, underscores stripped when present).
+ *
+ * @param kind     {@code svc}, {@code pod}, or empty for the apex-ish names ({@code zone},
+ *                 {@code svc.zone}, {@code pod.zone})
+ * @param invalid  true for names CoreDNS calls an invalid request (an NXDOMAIN)
+ * @param topologyZone with the {@code zonal} option, the zone of {@code <zone>.pin|prefer._zone.<svc>...}
+ *                 (labels re-joined with dots), else empty
+ * @param preferZone true for the {@code prefer} directive, false for {@code pin}
+ */
+public record QueryName(String port, String protocol, String endpoint, String service, String namespace, String kind,
+                        boolean invalid, String topologyZone, boolean preferZone) {
+
+    /** A name without the zonal part. */
+    public QueryName(String port, String protocol, String endpoint, String service, String namespace, String kind,
+                     boolean invalid) {
+        this(port, protocol, endpoint, service, namespace, kind, invalid, "", false);
+    }
+
+    public static final String SVC = "svc";
+    public static final String POD = "pod";
+
+    private static final QueryName APEX = new QueryName("", "", "", "", "", "", false);
+    private static final QueryName INVALID = new QueryName("", "", "", "", "", "", true);
+
+    /**
+     * Parses a lower-cased name below {@code zone}.
+     *
+     * @param name the lower-cased, fully qualified query name
+     * @param zoneLength the length of the matched zone's text (as it appears at the end of {@code name})
+     */
+    public static QueryName parse(String name, int zoneLength) {
+        return parse(name, zoneLength, false);
+    }
+
+    /** {@link #parse(String, int)}; with {@code zonal}, also {@code <zone>.pin|prefer._zone.<svc>.<ns>.svc}. */
+    public static QueryName parse(String name, int zoneLength, boolean zonal) {
+        int baseLen = name.length() - zoneLength;
+        String base = baseLen <= 0 ? "" : name.substring(0, baseLen);
+        if (base.endsWith(".")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (base.isEmpty() || base.equals(SVC) || base.equals(POD)) {
+            return APEX;
+        }
+        List<String> segs = split(base);
+        int last = segs.size() - 1;
+        if (last < 0) {
+            return APEX;
+        }
+        String kind = segs.get(last);
+        if (!kind.equals(SVC) && !kind.equals(POD)) {
+            return INVALID;
+        }
+        String namespace = "";
+        String service = "";
+        String endpoint = "";
+        String port = "";
+        String protocol = "";
+        last--;
+        if (last >= 0) {
+            namespace = segs.get(last--);
+            if (last >= 0) {
+                service = segs.get(last--);
+                if (last == 0) {
+                    endpoint = segs.get(0);
+                } else if (last == 1) {
+                    protocol = stripUnderscore(segs.get(1));
+                    port = stripUnderscore(segs.get(0));
+                } else if (last > 1) {
+                    String directive = segs.get(last - 1);
+                    if (!zonal || !kind.equals(SVC) || !segs.get(last).equals("_zone")
+                            || !(directive.equals("pin") || directive.equals("prefer"))) {
+                        return INVALID;
+                    }
+                    String topo = String.join(".", segs.subList(0, last - 1));
+                    return new QueryName("", "", "", service, namespace, kind, false, topo, directive.equals("prefer"));
+                }
+            }
+        }
+        return new QueryName(port, protocol, endpoint, service, namespace, kind, false);
+    }
+
+    /** True for the names that have no service, pod or namespace part. */
+    public boolean apexish() {
+        return kind.isEmpty() && !invalid;
+    }
+
+    private static String stripUnderscore(String s) {
+        return s.startsWith("_") ? s.substring(1) : s;
+    }
+
+    /** Splits on unescaped dots (like miekg/dns SplitDomainName). */
+    static List<String> split(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                cur.append(c).append(s.charAt(++i));
+            } else if (c == '.') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+}

@@ -1,0 +1,202 @@
+package kdns.plugin.kubernetes.watch;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.credentials.ClientCertificateAuthentication;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import kdns.api.MetricsRegistry;
+import kdns.plugin.kubernetes.KubernetesConfig;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Builds the official client's {@link ApiClient} the way CoreDNS builds its rest config:
+ * {@code kubeconfig FILE [CONTEXT]} first, else {@code endpoint URL} (with {@code tls CERT KEY CACERT}),
+ * else the in-cluster service account (token and CA under /var/run/secrets/kubernetes.io/serviceaccount
+ * and KUBERNETES_SERVICE_HOST/PORT). Adds the client-side rate limit ({@code apiserver_qps},
+ * {@code apiserver_burst}), the in-flight cap ({@code apiserver_max_inflight}) and CoreDNS's REST
+ * client metrics as an OkHttp interceptor. No network traffic happens here.
+ */
+public final class ApiConnection {
+
+    private final ApiClient client;
+    private final String host;
+    private final Limits limits;
+
+    private ApiConnection(ApiClient client, Limits limits) {
+        this.client = client;
+        this.limits = limits;
+        String h;
+        try {
+            h = okhttp3.HttpUrl.get(client.getBasePath()).host() + ":" + okhttp3.HttpUrl.get(client.getBasePath()).port();
+        } catch (IllegalArgumentException e) {
+            h = client.getBasePath();
+        }
+        this.host = h;
+    }
+
+    public ApiClient client() {
+        return client;
+    }
+
+    /** The API server's {@code host:port}, the {@code host} label of the REST client metrics. */
+    public String host() {
+        return host;
+    }
+
+    /** Runs {@code r} after every successful (2xx) API response, e.g. to log a recovery. */
+    public void onSuccess(Runnable r) {
+        limits.onSuccess = r;
+    }
+
+    /** The client for this configuration. */
+    public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics) throws IOException {
+        ApiClient client;
+        if (config.kubeconfig() != null) {
+            Path file = Path.of(config.kubeconfig());
+            if (!Files.isReadable(file)) {
+                throw new IOException("kubeconfig " + file + " is not a readable file");
+            }
+            KubeConfig kc;
+            try (Reader r = Files.newBufferedReader(file)) {
+                kc = KubeConfig.loadKubeConfig(r);
+            } catch (RuntimeException e) {
+                throw new IOException("invalid kubeconfig " + file + ": " + e.getMessage(), e);
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                kc.setFile(dir.resolve(file.getFileName()).toFile());
+            }
+            if (config.kubeContext() != null && !kc.setContext(config.kubeContext())) {
+                throw new IOException("context \"" + config.kubeContext() + "\" does not exist in " + file);
+            }
+            if (kc.getServer() == null) {
+                throw new IOException("kubeconfig " + file + " names no server for its current context");
+            }
+            client = ClientBuilder.kubeconfig(kc).build();
+        } else if (config.endpoint() != null) {
+            ClientBuilder b = new ClientBuilder().setBasePath(config.endpoint());
+            if (config.tls().size() == 3) {
+                byte[] cert = Files.readAllBytes(Path.of(config.tls().get(0)));
+                byte[] key = Files.readAllBytes(Path.of(config.tls().get(1)));
+                b.setAuthentication(new ClientCertificateAuthentication(cert, key));
+                b.setCertificateAuthority(Files.readAllBytes(Path.of(config.tls().get(2))));
+            }
+            client = b.build();
+        } else {
+            String h = System.getenv("KUBERNETES_SERVICE_HOST");
+            String p = System.getenv("KUBERNETES_SERVICE_PORT");
+            if (h == null || h.isEmpty() || p == null || p.isEmpty()) {
+                throw new IOException("unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and "
+                        + "KUBERNETES_SERVICE_PORT must be defined (or use 'kubeconfig' or 'endpoint')");
+            }
+            client = ClientBuilder.cluster().build();
+        }
+        Limits limits = new Limits(config, metrics);
+        OkHttpClient.Builder http = client.getHttpClient().newBuilder()
+                .readTimeout(0, TimeUnit.MILLISECONDS)
+                .addInterceptor(limits);
+        client.setHttpClient(http.build());
+        return new ApiConnection(client, limits);
+    }
+
+    /** Rate limit, in-flight cap and metrics around every API request. */
+    private static final class Limits implements Interceptor {
+        private final Semaphore inflight;
+        private final double qps;
+        private final int burst;
+        private double tokens;
+        private long last = System.nanoTime();
+        private final Histogram requestDuration;
+        private final Histogram rateLimiterDuration;
+        private final Counter requests;
+        volatile Runnable onSuccess = () -> { };
+
+        Limits(KubernetesConfig config, MetricsRegistry metrics) {
+            this.inflight = config.apiserverMaxInflight() > 0 ? new Semaphore(config.apiserverMaxInflight(), true) : null;
+            this.qps = config.apiserverQps();
+            this.burst = Math.max(1, config.apiserverBurst() > 0 ? config.apiserverBurst() : (int) Math.ceil(qps));
+            this.tokens = burst;
+            double[] buckets = MetricsRegistry.timeBuckets();
+            this.requestDuration = metrics.histogram("coredns_kubernetes_rest_client_request_duration_seconds",
+                    "Request latency in seconds. Broken down by verb and host.", buckets, "verb", "host");
+            this.rateLimiterDuration = metrics.histogram(
+                    "coredns_kubernetes_rest_client_rate_limiter_duration_seconds",
+                    "Client side rate limiter latency in seconds. Broken down by verb and host.", buckets, "verb",
+                    "host");
+            this.requests = metrics.counter("coredns_kubernetes_rest_client_requests_total",
+                    "Number of HTTP requests, partitioned by status code, method, and host.", "code", "method", "host");
+        }
+
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            Request req = chain.request();
+            String host = req.url().host() + ":" + req.url().port();
+            String verb = req.url().queryParameter("watch") != null ? "WATCH" : req.method();
+            long start = System.nanoTime();
+            waitForToken();
+            rateLimiterDuration.labelValues(verb, host).observe((System.nanoTime() - start) / 1e9);
+            boolean acquired = false;
+            try {
+                if (inflight != null) {
+                    inflight.acquire();
+                    acquired = true;
+                }
+                long t0 = System.nanoTime();
+                Response resp;
+                try {
+                    resp = chain.proceed(req);
+                } catch (IOException e) {
+                    requests.labelValues("<error>", req.method(), host).inc();
+                    throw e;
+                }
+                requestDuration.labelValues(verb, host).observe((System.nanoTime() - t0) / 1e9);
+                requests.labelValues(Integer.toString(resp.code()), req.method(), host).inc();
+                if (resp.isSuccessful()) {
+                    onSuccess.run();
+                }
+                return resp;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for an API request slot", e);
+            } finally {
+                if (acquired) {
+                    inflight.release();
+                }
+            }
+        }
+
+        private void waitForToken() throws IOException {
+            if (qps <= 0) {
+                return;
+            }
+            long sleepNanos;
+            synchronized (this) {
+                long now = System.nanoTime();
+                tokens = Math.min(burst, tokens + (now - last) / 1e9 * qps);
+                last = now;
+                tokens -= 1;
+                sleepNanos = tokens >= 0 ? 0 : (long) (-tokens / qps * 1e9);
+            }
+            if (sleepNanos > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(sleepNanos));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted by the client rate limiter", e);
+                }
+            }
+        }
+    }
+}

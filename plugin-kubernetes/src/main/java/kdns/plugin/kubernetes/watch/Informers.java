@@ -1,0 +1,262 @@
+package kdns.plugin.kubernetes.watch;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
+import io.kubernetes.client.openapi.models.V1EndpointSlice;
+import io.kubernetes.client.openapi.models.V1EndpointSliceList;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NamespaceList;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.prometheus.metrics.core.metrics.Histogram;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import kdns.api.Log;
+import kdns.api.MetricsRegistry;
+import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.model.Convert;
+import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.plugin.kubernetes.model.ServiceInfo;
+import kdns.plugin.kubernetes.model.SliceInfo;
+
+/**
+ * The informers (list + watch, resync 0) that keep the {@link ClusterIndex} current: Services,
+ * discovery.k8s.io/v1 EndpointSlices (unless {@code noendpoints}) and Services/EndpointSlices/Pods
+ * filtered by {@code labels}, Namespaces filtered by {@code namespace_labels}, and Pods (only with
+ * {@code pods verified}, without Succeeded/Failed/Unknown pods). The client's reflectors reconnect
+ * lost watches and relist on 410 Gone; meanwhile the index keeps serving the last known state.
+ */
+public final class Informers {
+
+    private static final Log LOG = Log.forPlugin("kubernetes");
+    static final String POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown";
+
+    private final KubernetesConfig config;
+    private final ApiConnection connection;
+    private final ClusterIndex index;
+    private final Histogram programming;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final ConcurrentHashMap<String, String> lastError = new ConcurrentHashMap<>();
+    private SharedInformerFactory factory;
+    private volatile boolean synced;
+    private volatile boolean started;
+
+    public Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics) {
+        this.config = config;
+        this.connection = connection;
+        this.index = index;
+        double[] buckets = new double[20];
+        double v = 0.001;
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = v;
+            v *= 2;
+        }
+        connection.onSuccess(this::recovered);
+        this.programming = metrics.histogram("coredns_kubernetes_dns_programming_duration_seconds",
+                "Histogram of the time (in seconds) it took to program a dns instance.", buckets, "service_kind");
+    }
+
+    /** True once every informer has listed its objects once. */
+    public boolean hasSynced() {
+        if (synced) {
+            return true;
+        }
+        if (!started) {
+            return false;
+        }
+        synchronized (this) {
+            for (SharedIndexInformer<?> i : informers) {
+                if (!i.hasSynced()) {
+                    return false;
+                }
+            }
+            if (informers.isEmpty()) {
+                return false;
+            }
+        }
+        synced = true;
+        return true;
+    }
+
+    /**
+     * Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms
+     * like CoreDNS; then returns whatever the state (the server serves while sync continues).
+     */
+    public void startAndWait(Duration timeout) throws InterruptedException {
+        start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextLog = System.nanoTime() + 500_000_000L;
+        while (!hasSynced()) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                LOG.warning("starting server with unsynced Kubernetes API");
+                return;
+            }
+            if (now >= nextLog) {
+                LOG.info("waiting for Kubernetes API before starting server");
+                nextLog = now + 500_000_000L;
+            }
+            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000L)));
+        }
+    }
+
+    /** Creates and runs the informers (idempotent). */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        factory = new SharedInformerFactory(connection.client());
+        CoreV1Api core = new CoreV1Api(connection.client());
+        DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
+        String labels = config.labels();
+        SharedIndexInformer<V1Service> services = factory.sharedIndexInformerFor(
+                p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
+                        .timeoutSeconds(p.timeoutSeconds).watch(p.watch).allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null)
+                        .buildCall(null),
+                V1Service.class, V1ServiceList.class, 0L, errors("services"));
+        services.addEventHandler(handler(s -> put(Convert.service(s)), this::removeService));
+        informers.add(services);
+        if (!config.noEndpoints()) {
+            SharedIndexInformer<V1EndpointSlice> slices = factory.sharedIndexInformerFor(
+                    p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
+                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
+                            .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
+                    V1EndpointSlice.class, V1EndpointSliceList.class, 0L, errors("endpointslices"));
+            slices.addEventHandler(handler(this::putSlice, this::removeSlice));
+            informers.add(slices);
+        }
+        String nsLabels = config.namespaceLabels();
+        SharedIndexInformer<V1Namespace> namespaces = factory.sharedIndexInformerFor(
+                p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
+                        .timeoutSeconds(p.timeoutSeconds).watch(p.watch)
+                        .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
+                V1Namespace.class, V1NamespaceList.class, 0L, errors("namespaces"));
+        namespaces.addEventHandler(handler(n -> index.putNamespace(n.getMetadata().getName()),
+                n -> index.removeNamespace(n.getMetadata().getName())));
+        informers.add(namespaces);
+        if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
+            SharedIndexInformer<V1Pod> pods = factory.sharedIndexInformerFor(
+                    p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
+                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
+                            .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
+                    V1Pod.class, V1PodList.class, 0L, errors("pods"));
+            pods.addEventHandler(handler(this::putPod, this::removePod));
+            informers.add(pods);
+        }
+        factory.startAllRegisteredInformers();
+        started = true;
+    }
+
+    /** Stops every informer. */
+    public synchronized void stop() {
+        if (factory != null) {
+            factory.stopAllRegisteredInformers(true);
+            factory = null;
+        }
+    }
+
+    /** Logs once that the API answers again after failures were logged. */
+    private void recovered() {
+        if (!lastError.isEmpty()) {
+            lastError.clear();
+            LOG.info("Kubernetes API connection to " + connection.host() + " restored");
+        }
+    }
+
+    private <T extends KubernetesObject> BiConsumer<Class<T>, Throwable> errors(String resource) {
+        return (cls, t) -> {
+            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (t instanceof io.kubernetes.client.openapi.ApiException api && api.getCode() != 0) {
+                msg = "HTTP " + api.getCode() + " " + msg;
+            }
+            String prev = lastError.put(resource, msg);
+            if (!msg.equals(prev)) {
+                LOG.warning("Kubernetes API connection failure while watching " + resource + " on "
+                        + connection.host() + ": " + msg);
+            }
+        };
+    }
+
+    private static <T extends KubernetesObject> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                safely(() -> put.accept(obj));
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                safely(() -> put.accept(newObj));
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                safely(() -> remove.accept(obj));
+            }
+        };
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("ignoring an object the kubernetes plugin cannot use: " + e);
+        }
+    }
+
+    private void put(ServiceInfo s) {
+        if (s != null) {
+            index.putService(s);
+        }
+    }
+
+    private void removeService(V1Service s) {
+        V1ObjectMeta m = s.getMetadata();
+        index.removeService(m.getNamespace(), m.getName());
+    }
+
+    private void putSlice(V1EndpointSlice s) {
+        SliceInfo info = Convert.slice(s);
+        V1ObjectMeta m = s.getMetadata();
+        if (info == null) {
+            index.removeSlice(m.getNamespace(), m.getName());
+            return;
+        }
+        index.putSlice(info);
+        if (synced && info.triggerTimeMillis() > 0) {
+            ServiceInfo svc = index.service(info.namespace(), info.serviceName());
+            String kind = svc != null && svc.headless() ? "headless_with_selector" : "cluster_ip";
+            double seconds = (System.currentTimeMillis() - info.triggerTimeMillis()) / 1000.0;
+            programming.labelValues(kind).observe(Math.max(0, seconds));
+        }
+    }
+
+    private void removeSlice(V1EndpointSlice s) {
+        V1ObjectMeta m = s.getMetadata();
+        index.removeSlice(m.getNamespace(), m.getName());
+    }
+
+    private void putPod(V1Pod p) {
+        PodInfo info = Convert.pod(p);
+        if (info != null) {
+            index.putPod(info);
+        }
+    }
+
+    private void removePod(V1Pod p) {
+        V1ObjectMeta m = p.getMetadata();
+        index.removePod(m.getNamespace(), m.getName());
+    }
+}

@@ -1,0 +1,51 @@
+package kdns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import kdns.testing.TestController;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every {@code corefile} example of the README: its kubernetes directive parses with the block's
+ * zones. (Parse only: setting up would build an API client, which needs a reachable configuration.)
+ */
+class DocsExamplesTest {
+
+    @TestFactory
+    Stream<DynamicTest> examples() throws Exception {
+        List<String> lines = Files.readAllLines(ModuleDescriptorTest.moduleDir().resolve("README.md"));
+        List<String[]> examples = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().matches("(~~~|```)\\s*corefile")) {
+                StringBuilder sb = new StringBuilder();
+                int start = i + 1;
+                for (i++; i < lines.size() && !lines.get(i).strip().matches("~~~|```"); i++) {
+                    sb.append(lines.get(i)).append('\n');
+                }
+                examples.add(new String[] {"README.md:" + start, sb.toString()});
+            }
+        }
+        assertFalse(examples.isEmpty());
+        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> {
+            String text = e[1];
+            String keyLine = text.lines().filter(l -> l.contains("{")).findFirst().orElseThrow();
+            List<String> zones = new ArrayList<>();
+            for (String k : keyLine.substring(0, keyLine.indexOf('{')).trim().split("\\s+")) {
+                String z = k.replaceFirst("^[a-z]+://", "").replaceFirst(":\\d+$", "");
+                zones.add(z.contains("/") ? z : z);
+            }
+            String body = text.substring(text.indexOf('{') + 1, text.lastIndexOf('}'));
+            String directive = AcceptanceCases.kubernetesDirective(body);
+            assertTrue(directive.strip().startsWith("kubernetes"), e[0]);
+            List<String> blockZones = zones.stream().filter(z -> !z.contains("/")).toList();
+            KubernetesConfig c = KubernetesPlugin.parse(TestController.of(directive, blockZones));
+            assertFalse(c.zones().isEmpty());
+        }));
+    }
+}

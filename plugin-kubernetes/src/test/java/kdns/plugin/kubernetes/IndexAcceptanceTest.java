@@ -1,0 +1,267 @@
+package kdns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1EndpointSlice;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import kdns.api.Handler;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.api.Transport;
+import kdns.plugin.kubernetes.dns.Answerer;
+import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.model.Convert;
+import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.plugin.kubernetes.model.ServiceInfo;
+import kdns.plugin.kubernetes.model.SliceInfo;
+import kdns.testing.RecordingWriter;
+import kdns.testing.TestController;
+import kdns.testing.TestRequests;
+import kdns.testing.cases.CaseCheck;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Every case and suite of cases/kubernetes.json, answered by the handler over an index loaded with
+ * the case's API objects through the same conversion code the informers use (the objects are
+ * parsed by the official client's own JSON deserializer). The label, field and namespace selectors
+ * the API server would apply are applied here the way the informers ask for them.
+ * {@link ApiServerAcceptanceTest} runs the same cases against the fake API server.
+ */
+class IndexAcceptanceTest {
+
+    static final Name NEXT_MARKER = name("kdns-acceptance-next.invalid.");
+
+    @TestFactory
+    Stream<DynamicTest> cases() throws Exception {
+        return AcceptanceCases.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> run(c)));
+    }
+
+    /** Why a case cannot run in this module, or null. */
+    static String skipReason(AcceptanceCases.Case c) {
+        return skipReason(c, false);
+    }
+
+    /** @param boundIpsSettable true when the test can give the plugin the precondition's own addresses */
+    static String skipReason(AcceptanceCases.Case c, boolean boundIpsSettable) {
+        for (String d : AcceptanceCases.otherDirectives(c.config())) {
+            if (AcceptanceCases.UNSUPPORTED.containsKey(d)) {
+                return AcceptanceCases.UNSUPPORTED.get(d);
+            }
+        }
+        String k = AcceptanceCases.kubernetesDirective(c.config());
+        for (String opt : List.of("multicluster")) {
+            if (k.matches("(?s).*\\n\\s*" + opt + "\\b.*")) {
+                return AcceptanceCases.UNSUPPORTED.get(opt);
+            }
+        }
+        if (!boundIpsSettable && c.precondition().has("bound_ips")
+                && !c.precondition().getAsJsonArray("bound_ips").isEmpty()) {
+            return "needs the server bound to " + c.precondition().get("bound_ips")
+                    + " (not a local address here; the harness skips these too)";
+        }
+        return null;
+    }
+
+    private void run(AcceptanceCases.Case c) throws Exception {
+        String skip = skipReason(c, true);
+        assumeTrue(skip == null, skip);
+        List<java.net.InetAddress> bound = new java.util.ArrayList<>();
+        if (c.precondition().has("bound_ips")) {
+            for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
+                bound.add(java.net.InetAddress.getByName(ip.getAsString()));
+            }
+        }
+        KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
+        ClusterIndex index = load(c, config);
+        boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
+        Answerer answerer = new Answerer(config, index, () -> synced, () -> bound);
+        Handler h = new KubernetesHandler(answerer, nextStub(c), () -> synced);
+        Message query = TestRequests.message(c.qname(), Type.value(c.qtype()), DClass.IN);
+        Transport t = "tcp".equals(c.transport()) ? Transport.TCP : Transport.UDP;
+        Request req = TestRequests.from(query, t, new InetSocketAddress("127.0.0.1", 40000));
+        RecordingWriter w = new RecordingWriter();
+        int rc = h.serve(req, w);
+        Message reply = w.written() ? w.msg() : errorReply(query, rc);
+        if (c.rcode().equals("NEXT")) {
+            assertTrue(isMarker(reply), c + ": the query must reach the next plugin, got\n" + reply);
+            return;
+        }
+        List<String> diffs = CaseCheck.differences(reply,
+                new CaseCheck.Expected(c.rcode(), c.answer(), c.ns(), c.extra()));
+        assertTrue(diffs.isEmpty(), c + ": " + diffs + "\n" + reply);
+        int rcode = reply.getRcode();
+        if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || !reply.getSection(Section.AUTHORITY).isEmpty()) {
+            assertTrue(reply.getHeader().getFlag(Flags.AA), c + ": AA must be set\n" + reply);
+        }
+    }
+
+    static Message errorReply(Message query, int rc) {
+        Message m = new Message(query.getHeader().getID());
+        m.getHeader().setFlag(Flags.QR);
+        m.getHeader().setRcode(rc);
+        m.addRecord(query.getQuestion(), Section.QUESTION);
+        return m;
+    }
+
+    static boolean isMarker(Message reply) {
+        for (Record r : reply.getSection(Section.ANSWER)) {
+            if (r instanceof ARecord a && a.getAddress().getHostAddress().equals("192.0.2.53")) {
+                return true;
+            }
+            if (r instanceof PTRRecord p && p.getTarget().equals(NEXT_MARKER)) {
+                return true;
+            }
+            if (r instanceof TXTRecord x && x.getStrings().contains("kdns-acceptance-next-plugin")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The harness's next plugin: the NEXT marker for NEXT cases, the case's upstream records, else SERVFAIL. */
+    static Handler nextStub(AcceptanceCases.Case c) {
+        return new Handler() {
+            @Override
+            public String name() {
+                return "stub";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                Message m = errorReply(request.message(), Rcode.NOERROR);
+                Name q = request.qname();
+                if (c.rcode().equals("NEXT") && request.name().equalsIgnoreCase(c.qname())) {
+                    m.addRecord(marker(q, request.qtype()), Section.ANSWER);
+                    writer.write(m);
+                    return Rcodes.NOERROR;
+                }
+                boolean any = false;
+                for (String u : c.upstream()) {
+                    Record r = CaseCheck.parse(u);
+                    if (r.getName().equals(q) && r.getType() == request.qtype()) {
+                        m.addRecord(r, Section.ANSWER);
+                        any = true;
+                    }
+                }
+                if (any) {
+                    writer.write(m);
+                    return Rcodes.NOERROR;
+                }
+                return Rcodes.SERVFAIL;
+            }
+        };
+    }
+
+    private static Record marker(Name q, int type) {
+        try {
+            return switch (type) {
+                case Type.A -> new ARecord(q, DClass.IN, 5, java.net.InetAddress.getByName("192.0.2.53"));
+                case Type.AAAA -> new AAAARecord(q, DClass.IN, 5, java.net.InetAddress.getByName("2001:db8::53"));
+                case Type.PTR -> new PTRRecord(q, DClass.IN, 5, NEXT_MARKER);
+                case Type.SRV -> new SRVRecord(q, DClass.IN, 5, 0, 0, 53, NEXT_MARKER);
+                default -> new TXTRecord(q, DClass.IN, 5, "kdns-acceptance-next-plugin");
+            };
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loads the objects the informers of {@code config} would see. */
+    static ClusterIndex load(AcceptanceCases.Case c, KubernetesConfig config) {
+        ClusterIndex index = new ClusterIndex();
+        for (JsonElement e : c.objects()) {
+            JsonObject o = e.getAsJsonObject();
+            String kind = o.get("kind").getAsString();
+            Map<String, String> labels = labels(o);
+            switch (kind) {
+                case "Namespace" -> {
+                    if (Selectors.matches(config.namespaceLabels(), labels)) {
+                        V1Namespace n = JSON.deserialize(o.toString(), V1Namespace.class);
+                        index.putNamespace(n.getMetadata().getName());
+                    }
+                }
+                case "Service" -> {
+                    if (Selectors.matches(config.labels(), labels)) {
+                        ServiceInfo s = Convert.service(JSON.deserialize(o.toString(), V1Service.class));
+                        if (s != null) {
+                            index.putService(s);
+                        }
+                    }
+                }
+                case "EndpointSlice" -> {
+                    if (!config.noEndpoints() && Selectors.matches(config.labels(), labels)) {
+                        SliceInfo s = Convert.slice(JSON.deserialize(o.toString(), V1EndpointSlice.class));
+                        if (s != null) {
+                            index.putSlice(s);
+                        }
+                    }
+                }
+                case "Pod" -> {
+                    if (config.pods() == KubernetesConfig.PodMode.VERIFIED && Selectors.matches(config.labels(), labels)
+                            && podPhaseListed(o)) {
+                        PodInfo p = Convert.pod(JSON.deserialize(o.toString(), V1Pod.class));
+                        if (p != null) {
+                            index.putPod(p);
+                        }
+                    }
+                }
+                default -> {
+                    // ServiceImports and other kinds belong to later issues.
+                }
+            }
+        }
+        return index;
+    }
+
+    private static boolean podPhaseListed(JsonObject o) {
+        if (!o.has("status") || !o.getAsJsonObject("status").has("phase")) {
+            return true;
+        }
+        String phase = o.getAsJsonObject("status").get("phase").getAsString();
+        return !phase.equals("Succeeded") && !phase.equals("Failed") && !phase.equals("Unknown");
+    }
+
+    private static Map<String, String> labels(JsonObject o) {
+        JsonObject meta = o.getAsJsonObject("metadata");
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (meta != null && meta.has("labels")) {
+            for (Map.Entry<String, JsonElement> e : meta.getAsJsonObject("labels").entrySet()) {
+                out.put(e.getKey(), e.getValue().getAsString());
+            }
+        }
+        return out;
+    }
+
+    private static Name name(String s) {
+        try {
+            return Name.fromString(s);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

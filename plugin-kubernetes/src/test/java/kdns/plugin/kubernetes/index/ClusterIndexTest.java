@@ -1,0 +1,88 @@
+package kdns.plugin.kubernetes.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import kdns.plugin.kubernetes.model.Endpoint;
+import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.model.ServiceInfo;
+import kdns.plugin.kubernetes.model.SliceInfo;
+import org.junit.jupiter.api.Test;
+
+/** Incremental updates keep every lookup and the modification time right. */
+class ClusterIndexTest {
+
+    private final AtomicLong now = new AtomicLong(1000);
+    private final ClusterIndex index = new ClusterIndex(now::get);
+
+    private static ServiceInfo svc(String name, String... ips) {
+        return new ServiceInfo("ns", name, "ClusterIP", List.of(ips), "", List.of(new Port("http", "TCP", 80)), List.of());
+    }
+
+    private static SliceInfo slice(String name, String svc, String... ips) {
+        return new SliceInfo("ns", name, svc,
+                java.util.Arrays.stream(ips).map(ip -> new Endpoint(ip, "", "", "", "")).toList(),
+                List.of(new Port("http", "TCP", 8080)), -1);
+    }
+
+    @Test
+    void servicesByClusterIpFollowUpdates() {
+        index.putService(svc("a", "10.0.0.1", "fd00::1"));
+        assertEquals("a", index.servicesByClusterIp("10.0.0.1").get(0).name());
+        assertEquals("a", index.servicesByClusterIp("fd00:0::1").get(0).name(), "IPv6 compared canonically");
+        index.putService(svc("a", "10.0.0.2"));
+        assertTrue(index.servicesByClusterIp("10.0.0.1").isEmpty());
+        assertEquals(1, index.servicesByClusterIp("10.0.0.2").size());
+        index.removeService("ns", "a");
+        assertTrue(index.servicesByClusterIp("10.0.0.2").isEmpty());
+        assertNull(index.service("ns", "a"));
+    }
+
+    @Test
+    void slicesGroupByServiceAndIndexTheirIps() {
+        index.putSlice(slice("a-1", "a", "172.0.0.1"));
+        index.putSlice(slice("a-2", "a", "172.0.0.2", "172.0.0.1"));
+        assertEquals(2, index.slicesOf("ns", "a").size());
+        assertEquals(2, index.slicesByIp("172.0.0.1").size());
+        index.putSlice(slice("a-2", "a", "172.0.0.3"));
+        assertEquals(1, index.slicesByIp("172.0.0.1").size());
+        assertEquals(1, index.slicesByIp("172.0.0.3").size());
+        index.putSlice(slice("a-2", "b", "172.0.0.3"));
+        assertEquals(1, index.slicesOf("ns", "a").size(), "a slice that moves to another service leaves the old one");
+        assertEquals(1, index.slicesOf("ns", "b").size());
+        index.removeSlice("ns", "a-1");
+        index.removeSlice("ns", "a-2");
+        assertTrue(index.slicesOf("ns", "a").isEmpty());
+        assertTrue(index.slicesByIp("172.0.0.3").isEmpty());
+    }
+
+    @Test
+    void podsByIp() {
+        index.putPod(new PodInfo("ns", "p", "10.240.0.1", null));
+        assertEquals(1, index.podsByIp("10.240.0.1").size());
+        index.putPod(new PodInfo("ns", "p", "10.240.0.2", null));
+        assertTrue(index.podsByIp("10.240.0.1").isEmpty());
+        index.removePod("ns", "p");
+        assertTrue(index.podsByIp("10.240.0.2").isEmpty());
+    }
+
+    @Test
+    void modifiedMovesOnlyOnDnsRelevantChanges() {
+        index.putService(svc("a", "10.0.0.1"));
+        now.set(2000);
+        index.putService(svc("a", "10.0.0.1"));
+        assertEquals(1000, index.modified(), "an update without DNS-relevant change keeps the serial");
+        index.putSlice(slice("s", "a", "172.0.0.1"));
+        assertEquals(2000, index.modified());
+        now.set(3000);
+        index.putSlice(new SliceInfo("ns", "s", "a", List.of(new Endpoint("172.0.0.1", "", "", "", "")),
+                List.of(new Port("http", "TCP", 8080)), 12345));
+        assertEquals(2000, index.modified(), "annotation-only change");
+        index.putNamespace("ns");
+        assertEquals(3000, index.modified());
+    }
+}
