@@ -67,7 +67,9 @@ public final class PluginCatalog {
      * @throws PluginLoadException with a message naming the folder, module or plugin at fault
      */
     public static PluginCatalog fromLayers(PluginCfg cfg, Path pluginsDir) throws PluginLoadException {
-        Map<String, List<Provided>> found = new HashMap<>();
+        // plugin.cfg says which module folder each plugin comes from: a provider of the same name in
+        // another folder (a plugin that ships another plugin's jar as a library) is not a candidate.
+        Map<String, Map<String, List<Provided>>> byFolder = new HashMap<>();
         for (String module : cfg.modules()) {
             Path dir = pluginsDir.resolve(module);
             if (!Files.isDirectory(dir)) {
@@ -75,15 +77,22 @@ public final class PluginCatalog {
                         + module + "' but the distribution was built without it (rebuild with make dist)");
             }
             ModuleLayer layer = defineLayer(module, dir);
+            Map<String, List<Provided>> found = new HashMap<>();
             for (ServiceLoader.Provider<Plugin> p : ServiceLoader.load(layer, Plugin.class).stream().toList()) {
                 if (p.type().getModule().getLayer() != layer) {
                     continue; // a provider of a parent layer, seen through this one
                 }
                 Plugin plugin = instantiate(p, module);
-                found.computeIfAbsent(plugin.name(), k -> new ArrayList<>()).add(new Provided(plugin, module));
+                found.computeIfAbsent(plugin.name(), k -> new ArrayList<>())
+                        .add(new Provided(plugin, p.type().getModule().getName() + " in " + module));
             }
+            byFolder.put(module, found);
         }
-        return match(cfg, found);
+        Map<String, List<Provided>> candidates = new HashMap<>();
+        for (PluginCfg.Entry e : cfg.entries()) {
+            candidates.put(e.name(), byFolder.get(e.module()).getOrDefault(e.name(), List.of()));
+        }
+        return match(cfg, candidates);
     }
 
     /** Loads plugins visible to the class path (tests and embedding): one "module" named {@code classpath}. */
