@@ -2,24 +2,36 @@ import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
+import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
 import kdns.plugin.standard.log.LogPlugin;
+import kdns.plugin.standard.loop.LoopPlugin;
+import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
+import kdns.plugin.standard.reload.ReloadPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: bind, chaos, errors, health, log, ready and whoami. Nothing is
- * exported; the host finds the plugins through {@link kdns.api.Plugin}.
+ * The small built-in plugins: bind, chaos, errors, health, loadbalance, log, loop, prometheus,
+ * ready, reload and whoami. Nothing is exported; the host finds the plugins through
+ * {@link kdns.api.Plugin}.
  */
+@SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
     requires kdns.api;
     requires jdk.httpserver;
+    // The Prometheus text format for /metrics (an automatic module in the plugin's own layer).
+    requires io.prometheus.writer.text;
 
     provides kdns.api.Plugin with
             BindPlugin,
             ChaosPlugin,
             ErrorsPlugin,
             HealthPlugin,
+            LoadBalancePlugin,
             LogPlugin,
+            LoopPlugin,
+            PrometheusPlugin,
             ReadyPlugin,
+            ReloadPlugin,
             WhoamiPlugin;
 }

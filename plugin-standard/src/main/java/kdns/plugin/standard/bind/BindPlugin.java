@@ -11,6 +11,7 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.IpLiterals;
+import kdns.plugin.standard.internal.BlockListenHosts;
 
 /**
  * {@code bind ADDRESS|INTERFACE ... { except ADDRESS|INTERFACE ... }}: the block listens only on
@@ -44,7 +45,9 @@ public final class BindPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        c.listenHosts(parse(c));
+        List<String> hosts = parse(c);
+        c.listenHosts(hosts);
+        BlockListenHosts.of(c.instance()).set(c.serverBlockIndex(), hosts);
     }
 
     List<String> parse(Controller c) throws PluginException {

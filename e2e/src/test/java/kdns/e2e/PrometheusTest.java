@@ -1,0 +1,80 @@
+package kdns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/kdns with prometheus, errors, loadbalance, loop and whoami (plugin-standard in its own
+ * layer, with the Prometheus text writer): dig queries show up on /metrics with CoreDNS's names.
+ */
+class PrometheusTest {
+
+    @TempDir
+    Path dir;
+
+    private static int freeTcpPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                .openConnection(Proxy.NO_PROXY);
+        c.setConnectTimeout(3000);
+        c.setReadTimeout(5000);
+        try {
+            assertEquals(200, c.getResponseCode());
+            assertTrue(c.getContentType().startsWith("text/plain; version=0.0.4"), c.getContentType());
+            try (InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    @Test
+    void metricsOfTheQueriesServed() throws Exception {
+        int port = KdnsProcess.freePort();
+        int http = freeTcpPort();
+        String corefile = ".:" + port + " {\n    errors\n    prometheus 127.0.0.1:" + http
+                + "\n    loadbalance\n    loop\n    whoami\n}\n";
+        try (KdnsProcess kdns = KdnsProcess.serve(dir, corefile, port)) {
+            for (int i = 0; i < 3; i++) {
+                String out = CommandLine.run("dig", "@127.0.0.1", "-p", String.valueOf(port), "m" + i + ".example.org",
+                        "AAAA", "+tries=1", "+time=3");
+                assertTrue(out.contains("status: NOERROR"), out);
+            }
+            String tcp = CommandLine.run("dig", "@127.0.0.1", "-p", String.valueOf(port), "t.example.org", "NAPTR",
+                    "+tcp", "+tries=1", "+time=3");
+            assertTrue(tcp.contains("status: NOERROR"), tcp);
+            String body = get(http, "/metrics");
+            String srv = "server=\"dns://:" + port + "\"";
+            assertTrue(body.contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\"," + srv
+                    + ",type=\"AAAA\",view=\"\",zone=\".\"} 3.0"), body);
+            assertTrue(body.contains("coredns_dns_requests_total{family=\"1\",proto=\"tcp\"," + srv
+                    + ",type=\"other\",view=\"\",zone=\".\"} 1.0"), body);
+            assertTrue(body.contains("coredns_dns_responses_total{plugin=\"whoami\",rcode=\"NOERROR\"," + srv
+                    + ",view=\"\",zone=\".\"}"), body);
+            assertTrue(body.contains("# TYPE coredns_dns_request_duration_seconds histogram"), body);
+            assertTrue(body.contains("coredns_build_info{goversion=\"java"), body);
+            assertTrue(body.contains("coredns_panics_total 0.0"), body);
+            for (String name : new String[] {"errors", "prometheus", "loadbalance", "loop", "whoami"}) {
+                assertTrue(body.contains("coredns_plugin_enabled{name=\"" + name + "\"," + srv
+                        + ",view=\"\",zone=\".\"} 1.0"), name + "\n" + body);
+            }
+            assertTrue(!kdns.output().contains("[FATAL]"), kdns.output());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package kdns.plugin.standard.loadbalance;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * CoreDNS's {@code prefer CIDR...}: after the policy ran, in the answer and additional sections,
+ * the CNAME records come first, then the address records in the order of the first subnet that
+ * contains them (the others after them, in their order), then the MX records, then the rest.
+ */
+final class Prefer {
+
+    private Prefer() {
+    }
+
+    static void reorder(Message reply, List<Subnet> subnets) {
+        section(reply, Section.ANSWER, subnets);
+        section(reply, Section.ADDITIONAL, subnets);
+    }
+
+    private static void section(Message reply, int section, List<Subnet> subnets) {
+        List<Record> in = reply.getSection(section);
+        if (in.isEmpty()) {
+            return;
+        }
+        List<Record> out = order(in, subnets);
+        reply.removeAllRecords(section);
+        for (Record r : out) {
+            reply.addRecord(r, section);
+        }
+    }
+
+    static List<Record> order(List<Record> in, List<Subnet> subnets) {
+        List<Record> cname = new ArrayList<>();
+        List<Record> address = new ArrayList<>();
+        List<Record> mx = new ArrayList<>();
+        List<Record> rest = new ArrayList<>();
+        for (Record r : in) {
+            switch (r.getType()) {
+                case Type.CNAME -> cname.add(r);
+                case Type.A, Type.AAAA -> address.add(r);
+                case Type.MX -> mx.add(r);
+                default -> rest.add(r);
+            }
+        }
+        List<Record> out = new ArrayList<>(in.size());
+        out.addAll(cname);
+        boolean[] taken = new boolean[address.size()];
+        for (Subnet s : subnets) {
+            for (int i = 0; i < address.size(); i++) {
+                if (!taken[i] && s.contains(ip(address.get(i)))) {
+                    out.add(address.get(i));
+                    taken[i] = true;
+                }
+            }
+        }
+        for (int i = 0; i < address.size(); i++) {
+            if (!taken[i]) {
+                out.add(address.get(i));
+            }
+        }
+        out.addAll(mx);
+        out.addAll(rest);
+        return out;
+    }
+
+    static byte[] ip(Record r) {
+        if (r instanceof ARecord a) {
+            return a.getAddress().getAddress();
+        }
+        if (r instanceof AAAARecord a) {
+            return a.getAddress().getAddress();
+        }
+        return new byte[0];
+    }
+}

@@ -1,0 +1,65 @@
+package kdns.plugin.standard.prometheus;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import kdns.api.ForwardingResponseWriter;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import org.xbill.DNS.Message;
+
+/**
+ * Wraps the writer of one query and reports it when the reply is written, from whatever thread
+ * writes it. The rcode and the plugin are taken before the reply is passed on; the size is the
+ * reply's wire length once the server's writer rendered it. Reports exactly once per query.
+ */
+final class MetricsWriter extends ForwardingResponseWriter {
+
+    private static final VarHandle REPORTED;
+
+    static {
+        try {
+            REPORTED = MethodHandles.lookup().findVarHandle(MetricsWriter.class, "reported", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MetricsHandler handler;
+    private final Request request;
+    private final long start;
+    @SuppressWarnings("unused") // accessed through REPORTED
+    private volatile boolean reported;
+
+    MetricsWriter(ResponseWriter delegate, MetricsHandler handler, Request request, long start) {
+        super(delegate);
+        this.handler = handler;
+        this.request = request;
+        this.start = start;
+    }
+
+    @Override
+    public void write(Message reply) {
+        if (!REPORTED.compareAndSet(this, false, true)) {
+            delegate.write(reply);
+            return;
+        }
+        int rcode = reply.getRcode();
+        String plugin = request.currentPlugin();
+        try {
+            delegate.write(reply);
+        } finally {
+            int size = reply.numBytes();
+            if (size <= 0) {
+                size = reply.toWire().length;
+            }
+            handler.report(request, rcode, plugin, size, start);
+        }
+    }
+
+    /** Nothing was written: the server answers with {@code rcode} (CoreDNS reports size 0, no plugin). */
+    void unwritten(int rcode) {
+        if (REPORTED.compareAndSet(this, false, true)) {
+            handler.report(request, rcode, "", 0, start);
+        }
+    }
+}
