@@ -17,6 +17,12 @@ public interface Instance {
     List<Handler> handlers();
 
     /**
+     * The handlers of one server block ({@link Controller#serverBlockIndex()}), outermost first;
+     * empty for an unknown index. Filled once the chains are built, like {@link #handlers()}.
+     */
+    List<Handler> blockHandlers(int serverBlockIndex);
+
+    /**
      * An object shared by all server blocks of this instance, created on first use. Plugins use
      * it for things that exist once per instance, such as the {@code ready} plugin's HTTP listener
      * shared by every block that names the same address.

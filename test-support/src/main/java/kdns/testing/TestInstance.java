@@ -39,6 +39,12 @@ public final class TestInstance implements Instance {
         return new ArrayList<>(handlers);
     }
 
+    /** The handlers set with {@link #handlers(List)}, whatever the block. */
+    @Override
+    public List<Handler> blockHandlers(int serverBlockIndex) {
+        return handlers();
+    }
+
     @Override
     public <T> T shared(String key, Class<T> type, Supplier<T> create) {
         return type.cast(shared.computeIfAbsent(key, k -> create.get()));

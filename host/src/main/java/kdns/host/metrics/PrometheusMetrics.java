@@ -45,6 +45,7 @@ public final class PrometheusMetrics implements MetricsRegistry {
     public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
         return (Histogram) get(name, "histogram", labelNames,
                 () -> Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
+                        .withoutExemplars()
                         .labelNames(labelNames).register(registry));
     }
 

@@ -113,13 +113,39 @@ public final class ServerInstance implements Instance {
         return new ZoneRouter(onPort.isEmpty() ? all : onPort);
     }
 
+    /**
+     * The reloader as this instance sees it: its running hash is this instance's own, so a new
+     * instance's reload plugin compares against the Corefile it was built from, whichever instance
+     * the server runs at that moment.
+     */
     @Override
     public Reloader reloader() {
         Reloader r = reloader;
         if (r == null) {
             throw new IllegalStateException("this instance was built without a reloader");
         }
-        return r;
+        String own = loaded == null ? r.runningHash() : CorefileHash.of(loaded.blocks());
+        return new Reloader() {
+            @Override
+            public String runningHash() {
+                return own;
+            }
+
+            @Override
+            public String hashOnDisk() throws kdns.api.PluginException {
+                return r.hashOnDisk();
+            }
+
+            @Override
+            public void reload(java.util.function.Consumer<String> outcome) {
+                r.reload(outcome);
+            }
+        };
+    }
+
+    @Override
+    public List<Handler> blockHandlers(int serverBlockIndex) {
+        return serverBlockIndex >= 0 && serverBlockIndex < chains.size() ? chains.get(serverBlockIndex) : List.of();
     }
 
     @Override
