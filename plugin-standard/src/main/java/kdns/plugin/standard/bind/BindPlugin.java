@@ -11,7 +11,6 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.BlockListenHosts;
 
 /**
  * {@code bind ADDRESS|INTERFACE ... { except ADDRESS|INTERFACE ... }}: the block listens only on
@@ -47,7 +46,6 @@ public final class BindPlugin implements Plugin {
     public void setup(Controller c) throws PluginException {
         List<String> hosts = parse(c);
         c.listenHosts(hosts);
-        BlockListenHosts.of(c.instance()).set(c.serverBlockIndex(), hosts);
     }
 
     List<String> parse(Controller c) throws PluginException {

@@ -9,7 +9,6 @@ import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.BlockListenHosts;
 
 /**
  * {@code loop}, once per block, without arguments: at start-up, sends
@@ -47,7 +46,7 @@ public final class LoopPlugin implements Plugin {
         String zone = parse(c);
         String qname = qname(zone);
         int port = c.port();
-        int block = c.serverBlockIndex();
+        List<String> hosts = c.listenHosts(); // bind runs before loop in plugin.cfg order
         LoopHandler[] built = new LoopHandler[1];
         Probe[] probe = new Probe[1];
         c.addHandler(next -> {
@@ -65,7 +64,6 @@ public final class LoopPlugin implements Plugin {
             if (h == null) {
                 return;
             }
-            List<String> hosts = BlockListenHosts.of(c.instance()).get(block);
             String host = hosts.isEmpty() ? "" : hosts.get(0);
             String shown = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
             Probe p;

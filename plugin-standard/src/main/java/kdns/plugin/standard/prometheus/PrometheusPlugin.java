@@ -7,7 +7,6 @@ import kdns.api.Controller;
 import kdns.api.Instance;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.BlockListenHosts;
 import kdns.plugin.standard.internal.HostPort;
 import kdns.plugin.standard.internal.InfoMetrics;
 
@@ -44,14 +43,15 @@ public final class PrometheusPlugin implements Plugin {
         int port = c.port();
         List<String> zones = c.serverBlockZones();
         String zone = zones.isEmpty() ? "." : zones.get(0);
+        List<String> hosts = c.listenHosts(); // bind runs before prometheus in plugin.cfg order
         AtomicReference<MetricsHandler> built = new AtomicReference<>();
         c.addHandler(next -> {
-            MetricsHandler h = new MetricsHandler(next, metrics, BlockListenHosts.of(instance).get(block), port);
+            MetricsHandler h = new MetricsHandler(next, metrics, hosts, port);
             built.set(h);
             return h;
         });
         Object owner = new Object();
-        Runnable enabled = () -> pluginEnabled(instance, metrics, built.get(), block, port, zone);
+        Runnable enabled = () -> pluginEnabled(instance, metrics, built.get(), block, hosts, port, zone);
         c.onStartup(() -> {
             MetricsEndpoint.acquire(address, owner, instance.metrics().prometheus());
             buildInfo(instance);
@@ -106,13 +106,12 @@ public final class PrometheusPlugin implements Plugin {
      * {@code coredns_plugin_enabled{server, zone, view, name} 1} for every handler of the block, on
      * each of its listen addresses, with the zone and port of the block's first key (as CoreDNS).
      */
-    static void pluginEnabled(Instance instance, DnsMetrics metrics, MetricsHandler own, int block, int port,
-                              String zone) {
+    static void pluginEnabled(Instance instance, DnsMetrics metrics, MetricsHandler own, int block,
+                              List<String> hosts, int port, String zone) {
         if (own == null) {
             return;
         }
-        List<String> names = BlockHandlers.names(instance.handlers(), own, own.next());
-        List<String> hosts = BlockListenHosts.of(instance).get(block);
+        List<String> names = instance.blockHandlers(block).stream().map(kdns.api.Handler::name).toList();
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
             String server = ServerNames.of(host, port);
             for (String name : names) {

@@ -98,40 +98,4 @@ class MetricsEndpointTest {
             c.runFinalShutdown();
         }
     }
-
-    @Test
-    void blockHandlersFollowCoreDnsOrder() {
-        Handler whoami = named("whoami");
-        Handler errors = named("errors");
-        Handler log = named("log");
-        Handler forward = named("forward");
-        Handler cache = named("cache");
-        Handler custom = named("myplugin");
-        MetricsHandler own = new MetricsHandler(errors, null, List.of(), 53);
-        MetricsHandler other = new MetricsHandler(cache, null, List.of(), 53);
-        // Block 0: whoami; block 1: prometheus errors myplugin forward; block 2: log cache.
-        List<Handler> all = List.of(whoami, own, errors, custom, forward, log, cache);
-        assertEquals(List.of("prometheus", "errors", "myplugin", "forward"), BlockHandlers.names(all, own, errors));
-        // The handler before ours comes later in the order, so it is the end of the block before.
-        assertEquals(List.of("prometheus"), BlockHandlers.names(List.of(whoami, own), own, null));
-        assertEquals(List.of("prometheus", "cache"), BlockHandlers.names(List.of(whoami, own, errors, other, cache),
-                other, cache));
-        assertEquals(List.of(), BlockHandlers.names(List.of(whoami), own, errors));
-        // A next that is not the following handler: the block ends with us.
-        assertEquals(List.of("prometheus"), BlockHandlers.names(List.of(own, log), own, errors));
-    }
-
-    private static Handler named(String name) {
-        return new Handler() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public int serve(kdns.api.Request request, kdns.api.ResponseWriter writer) {
-                return 0;
-            }
-        };
-    }
 }

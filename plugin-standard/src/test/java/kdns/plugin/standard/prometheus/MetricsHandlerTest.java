@@ -208,8 +208,7 @@ class MetricsHandlerTest {
         assertTrue(t.contains("server=\"dns://:53\""), t);
 
         TestController both = TestController.of("prometheus localhost:9253");
-        kdns.plugin.standard.internal.BlockListenHosts.of(both.instance()).set(both.serverBlockIndex(),
-                java.util.List.of("127.0.0.1"));
+        both.listenHosts(java.util.List.of("127.0.0.1")); // as bind, earlier in the chain order, would
         new PrometheusPlugin().setup(both);
         both.handler(TestHandlers.answering(0)).serve(TestRequests.query("a.", Type.A), new RecordingWriter());
         t = Scrape.text(both.instance().metrics());
