@@ -103,6 +103,18 @@ class CorefileCasesTest {
             assertNotEquals(0, r.exitCode(), "must be rejected:\n" + r.output());
             assertTrue(r.output().contains(expect.get("error").asText()),
                     "want error containing: " + expect.get("error").asText() + "\ngot:\n" + r.output());
+        } else if (c.has("note") && c.get("note").asText().contains("setup will usually reject")) {
+            // The parser accepts these and CoreDNS's plugin setup then rejects them (e.g. a directive
+            // block whose '{' is on the next line): either outcome is CoreDNS's, but a failure must
+            // come from the setup of a plugin the case uses, not from the parser.
+            if (r.exitCode() != 0) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^plugin/([a-z0-9_]+): ", java.util.regex.Pattern.MULTILINE)
+                        .matcher(r.output());
+                assertTrue(m.find(), "only a plugin's setup may reject this Corefile:\n" + r.output());
+                Set<String> caseDirectives = new HashSet<>();
+                expect.get("servers").forEach(sv -> sv.get("directives").forEach(d -> caseDirectives.add(d.get(0).asText())));
+                assertTrue(caseDirectives.contains(m.group(1)), r.output());
+            }
         } else {
             assertEquals(0, r.exitCode(), "must be accepted:\n" + r.output());
         }

@@ -1,0 +1,70 @@
+package kdns.plugin.forward.proxy;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import kdns.api.MetricsRegistry;
+
+/**
+ * The per-upstream metrics: CoreDNS 1.11+'s {@code coredns_proxy_*} family (label
+ * {@code proxy_name="forward"}) and, for dashboards built before 1.11, the
+ * {@code coredns_forward_*} series those replaced (same values, CoreDNS 1.10's labels).
+ */
+public final class ProxyMetrics {
+
+    final String proxyName;
+    final Histogram duration;
+    final Counter healthcheckFailures;
+    final Counter connCacheHits;
+    final Counter connCacheMisses;
+    final Counter legacyRequests;
+    final Counter legacyResponses;
+    final Histogram legacyDuration;
+    final Counter legacyHealthcheckFailures;
+
+    private ProxyMetrics(String proxyName, MetricsRegistry r) {
+        this.proxyName = proxyName;
+        double[] buckets = MetricsRegistry.timeBuckets();
+        duration = r.histogram("coredns_proxy_request_duration_seconds", "Histogram of the time each request took.",
+                buckets, "proxy_name", "to", "rcode");
+        healthcheckFailures = r.counter("coredns_proxy_healthcheck_failures_total",
+                "Counter of the number of failed healthchecks.", "proxy_name", "to");
+        connCacheHits = r.counter("coredns_proxy_conn_cache_hits_total",
+                "Counter of connection cache hits per upstream and protocol.", "proxy_name", "to", "proto");
+        connCacheMisses = r.counter("coredns_proxy_conn_cache_misses_total",
+                "Counter of connection cache misses per upstream and protocol.", "proxy_name", "to", "proto");
+        legacyRequests = r.counter("coredns_forward_requests_total", "Counter of requests made per upstream.", "to");
+        legacyResponses = r.counter("coredns_forward_responses_total", "Counter of responses received per upstream.",
+                "rcode", "to");
+        legacyDuration = r.histogram("coredns_forward_request_duration_seconds",
+                "Histogram of the time each request took.", buckets, "to", "rcode");
+        legacyHealthcheckFailures = r.counter("coredns_forward_healthcheck_failures_total",
+                "Counter of the number of failed healthchecks.", "to");
+    }
+
+    /** The metrics of one proxying plugin ({@code forward}), registered on first use. */
+    public static ProxyMetrics of(String proxyName, MetricsRegistry registry) {
+        return new ProxyMetrics(proxyName, registry);
+    }
+
+    void observe(String to, int rcode, long nanos) {
+        String rc = RcodeNames.name(rcode);
+        double seconds = nanos / 1e9;
+        duration.labelValues(proxyName, to, rc).observe(seconds);
+        legacyRequests.labelValues(to).inc();
+        legacyResponses.labelValues(rc, to).inc();
+        legacyDuration.labelValues(to, rc).observe(seconds);
+    }
+
+    void healthcheckFailed(String to) {
+        healthcheckFailures.labelValues(proxyName, to).inc();
+        legacyHealthcheckFailures.labelValues(to).inc();
+    }
+
+    void cacheHit(String to, String proto) {
+        connCacheHits.labelValues(proxyName, to, proto).inc();
+    }
+
+    void cacheMiss(String to, String proto) {
+        connCacheMisses.labelValues(proxyName, to, proto).inc();
+    }
+}

@@ -1,0 +1,287 @@
+package kdns.plugin.forward.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.Message;
+
+/**
+ * UDP to one upstream without a thread per query: a few connected sockets, each drained by one
+ * virtual thread that hands every reply to the query waiting for its (random) ID. A socket unused
+ * for {@code expire} is closed and replaced on next use (a connection-cache miss); with
+ * {@code expire 0} every query gets a socket of its own, as CoreDNS never reuses one then.
+ */
+final class UdpTransport {
+
+    static final int SOCKETS = 4;
+
+    private final Upstream upstream;
+    private final InetSocketAddress address;
+    private final UdpSocket[] slots = new UdpSocket[SOCKETS];
+    private final AtomicInteger robin = new AtomicInteger();
+    private volatile boolean closed;
+
+    UdpTransport(Upstream upstream, InetSocketAddress address) {
+        this.upstream = upstream;
+        this.address = address;
+    }
+
+    /**
+     * Sends {@code wire} with a fresh ID and calls back with the reply or an error after
+     * {@code timeoutNanos}. Never blocks; errors are reported on another thread.
+     */
+    void send(byte[] wire, long timeoutNanos, ReplyCallback callback) {
+        UdpSocket socket;
+        try {
+            socket = socket();
+        } catch (IOException e) {
+            asyncError(callback, e);
+            return;
+        }
+        Pending p = null;
+        for (int tries = 0; tries < 32 && p == null; tries++) {
+            Pending candidate = new Pending(ThreadLocalRandom.current().nextInt(65536), callback);
+            if (socket.pending.putIfAbsent(candidate.id, candidate) == null) {
+                p = candidate;
+            }
+        }
+        if (p == null) {
+            asyncError(callback, new IOException("too many queries in flight to " + upstream.addr()));
+            socket.released();
+            return;
+        }
+        final Pending sent = p;
+        final int id = p.id;
+        p.timer = Timers.after(timeoutNanos, () -> {
+            if (socket.pending.remove(id, sent)) {
+                sent.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
+                socket.released();
+            }
+        });
+        byte[] out = wire.clone();
+        out[0] = (byte) (id >>> 8);
+        out[1] = (byte) id;
+        try {
+            socket.channel.write(ByteBuffer.wrap(out));
+        } catch (IOException e) {
+            if (socket.pending.remove(id, p)) {
+                p.cancelTimer();
+                asyncError(callback, e instanceof PortUnreachableException
+                        ? new PortUnreachableException("write udp " + upstream.addr() + ": connection refused") : e);
+                socket.released();
+            }
+        }
+    }
+
+    private static void asyncError(ReplyCallback callback, IOException e) {
+        Timers.virtual("forward-error", () -> callback.error(e));
+    }
+
+    private UdpSocket socket() throws IOException {
+        if (closed) {
+            throw new IOException("proxy: transport stopped");
+        }
+        long expire = upstream.expireNanos();
+        long now = System.nanoTime();
+        if (expire <= 0) {
+            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            return open(true);
+        }
+        int slot = Math.floorMod(robin.getAndIncrement(), SOCKETS);
+        synchronized (slots) {
+            UdpSocket s = slots[slot];
+            if (s != null && !s.closed && now - s.lastUsed <= expire) {
+                s.lastUsed = now;
+                upstream.metrics().cacheHit(upstream.addr(), "udp");
+                return s;
+            }
+            if (s != null) {
+                s.retire();
+            }
+            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            s = open(false);
+            slots[slot] = s;
+            return s;
+        }
+    }
+
+    private UdpSocket open(boolean singleUse) throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.connect(address);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        UdpSocket s = new UdpSocket(ch, singleUse);
+        Thread.ofVirtual().name("forward-udp-" + upstream.addr()).start(s::readLoop);
+        return s;
+    }
+
+    /** Closes sockets idle for longer than the expiry. */
+    void cleanup() {
+        long expire = upstream.expireNanos();
+        long now = System.nanoTime();
+        synchronized (slots) {
+            for (int i = 0; i < slots.length; i++) {
+                UdpSocket s = slots[i];
+                if (s != null && (s.closed || now - s.lastUsed > expire)) {
+                    s.retire();
+                    slots[i] = null;
+                }
+            }
+        }
+    }
+
+    void close() {
+        closed = true;
+        synchronized (slots) {
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] != null) {
+                    slots[i].retire();
+                    slots[i] = null;
+                }
+            }
+        }
+    }
+
+    /** How many sockets are open (for tests of the connection cache). */
+    int openSockets() {
+        int n = 0;
+        synchronized (slots) {
+            for (UdpSocket s : slots) {
+                if (s != null && !s.closed) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static final class Pending {
+        final int id;
+        final ReplyCallback callback;
+        volatile ScheduledFuture<?> timer;
+
+        Pending(int id, ReplyCallback callback) {
+            this.id = id;
+            this.callback = callback;
+        }
+
+        void cancelTimer() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+    }
+
+    private final class UdpSocket {
+        final DatagramChannel channel;
+        final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+        final boolean singleUse;
+        volatile long lastUsed = System.nanoTime();
+        volatile boolean closed;
+        volatile boolean retiring;
+
+        UdpSocket(DatagramChannel channel, boolean singleUse) {
+            this.channel = channel;
+            this.singleUse = singleUse;
+        }
+
+        /** No new queries; closed once the ones in flight are answered or timed out. */
+        void retire() {
+            retiring = true;
+            if (pending.isEmpty()) {
+                close();
+            }
+        }
+
+        /** Called after a query left {@link #pending}. */
+        void released() {
+            if ((retiring || singleUse) && pending.isEmpty()) {
+                close();
+            }
+        }
+
+        void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing: nothing to do
+                }
+            }
+        }
+
+        void readLoop() {
+            ByteBuffer buf = ByteBuffer.allocate(65535);
+            while (!closed) {
+                buf.clear();
+                int n;
+                try {
+                    n = channel.read(buf);
+                } catch (PortUnreachableException e) {
+                    failAll(new PortUnreachableException("read udp " + upstream.addr() + ": connection refused"));
+                    continue;
+                } catch (ClosedChannelException e) {
+                    break;
+                } catch (IOException e) {
+                    if (closed) {
+                        break;
+                    }
+                    failAll(e);
+                    continue;
+                }
+                if (n < 12) {
+                    continue;
+                }
+                byte[] data = buf.array();
+                int id = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+                Pending p = pending.get(id);
+                if (p == null) {
+                    continue; // late (timed out) or unsolicited: dropped
+                }
+                Message reply = null;
+                IOException bad = null;
+                try {
+                    reply = new Message(java.util.Arrays.copyOf(data, n));
+                } catch (IOException e) {
+                    bad = new IOException("bad reply from " + upstream.addr() + ": " + e.getMessage(), e);
+                }
+                if (pending.remove(id, p)) {
+                    p.cancelTimer();
+                    if (bad != null) {
+                        p.callback.error(bad);
+                    } else {
+                        p.callback.reply(reply);
+                    }
+                    released();
+                }
+            }
+            failAll(new IOException("proxy: transport stopped"));
+        }
+
+        private void failAll(IOException e) {
+            List<Pending> all = new ArrayList<>(pending.values());
+            for (Pending p : all) {
+                if (pending.remove(p.id, p)) {
+                    p.cancelTimer();
+                    p.callback.error(e);
+                }
+            }
+            released();
+        }
+    }
+}

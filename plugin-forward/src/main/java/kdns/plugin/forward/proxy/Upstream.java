@@ -1,0 +1,209 @@
+package kdns.plugin.forward.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.Message;
+
+/**
+ * One upstream server (CoreDNS's {@code proxy.Proxy}): its address, its UDP sockets and cached
+ * TCP/TLS connections, its fail count and its health check. Thread-safe.
+ */
+public final class Upstream {
+
+    /** CoreDNS's read timeout for one exchange. */
+    public static final long READ_TIMEOUT_NANOS = 2_000_000_000L;
+    private static final long CLEANUP_NANOS = 10_000_000_000L;
+
+    private final String addr;
+    private final InetSocketAddress address;
+    private final TlsSettings tls;
+    private final ProxyMetrics metrics;
+    private final AtomicInteger fails = new AtomicInteger();
+    private final UdpTransport udp;
+    private final StreamTransport stream;
+    private final HealthCheck health;
+    private volatile long expireNanos = 10_000_000_000L;
+    private volatile int maxIdleConns;
+    private volatile int maxFails = 2;
+    private volatile long readTimeoutNanos = READ_TIMEOUT_NANOS;
+    private ScheduledFuture<?> cleanup;
+    private volatile boolean stopped;
+
+    /**
+     * @param addr    the {@code to} label: {@code IP:port} as configured
+     * @param address where it listens
+     * @param tls     the DNS-over-TLS settings, or null for plain DNS
+     */
+    public Upstream(String addr, InetSocketAddress address, TlsSettings tls, ProxyMetrics metrics) {
+        this.addr = addr;
+        this.address = address;
+        this.tls = tls;
+        this.metrics = metrics;
+        this.udp = new UdpTransport(this, address);
+        this.stream = new StreamTransport(this, address, tls);
+        this.health = new HealthCheck(this);
+    }
+
+    /** Connection cache and health-check settings (from the forward stanza). */
+    public void configure(long expireNanos, int maxIdleConns, int maxFails, long hcIntervalNanos,
+                          boolean hcRecursionDesired, String hcDomain, boolean hcTcp) {
+        this.expireNanos = expireNanos;
+        this.maxIdleConns = maxIdleConns;
+        this.maxFails = maxFails;
+        health.configure(hcIntervalNanos, hcRecursionDesired, hcDomain, hcTcp);
+    }
+
+    /** Shortens the read timeout (tests). */
+    public void readTimeout(long nanos) {
+        this.readTimeoutNanos = nanos;
+    }
+
+    public String addr() {
+        return addr;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public boolean tls() {
+        return tls != null;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    long expireNanos() {
+        return expireNanos;
+    }
+
+    int maxIdleConns() {
+        return maxIdleConns;
+    }
+
+    int maxFails() {
+        return maxFails;
+    }
+
+    StreamTransport stream() {
+        return stream;
+    }
+
+    public int fails() {
+        return fails.get();
+    }
+
+    int incrementFails() {
+        return fails.updateAndGet(f -> f == Integer.MAX_VALUE ? f : f + 1);
+    }
+
+    int resetFails() {
+        return fails.getAndSet(0);
+    }
+
+    /** Down when it has more fails than {@code maxfails}; never down when that is 0. */
+    public boolean down(int maxfails) {
+        return maxfails != 0 && fails.get() > maxfails;
+    }
+
+    /** Starts a round of health checks unless one is running. */
+    public void healthcheck() {
+        health.trigger();
+    }
+
+    /** True while a health-check probe runs. */
+    public boolean probing() {
+        return health.running();
+    }
+
+    /**
+     * Sends a query over UDP without blocking; the callback runs on another thread.
+     *
+     * @param wire the query; its first two bytes are replaced by a fresh ID
+     */
+    public void exchangeUdp(byte[] wire, ReplyCallback callback) {
+        if (stopped) {
+            Timers.virtual("forward-error", () -> callback.error(new IOException("proxy: transport stopped")));
+            return;
+        }
+        udp.send(wire, readTimeoutNanos, callback);
+    }
+
+    /**
+     * Sends a query over TCP (or TLS for a {@code tls://} upstream) on a virtual thread.
+     */
+    public void exchangeStream(byte[] wire, ReplyCallback callback) {
+        Timers.virtual("forward-" + stream.proto() + "-" + addr, () -> {
+            Message reply;
+            try {
+                if (stopped) {
+                    throw new IOException("proxy: transport stopped");
+                }
+                reply = stream.exchange(wire.clone(), readTimeoutNanos);
+            } catch (IOException e) {
+                callback.error(e);
+                return;
+            }
+            callback.reply(reply);
+        });
+    }
+
+    /** Records one answered exchange in the request metrics. */
+    public void observe(int rcode, long nanos) {
+        metrics.observe(addr, rcode, nanos);
+    }
+
+    /** Starts the periodic clean-up of expired connections. */
+    public synchronized void start() {
+        if (cleanup == null && !stopped) {
+            cleanup = Timers.every(CLEANUP_NANOS, () -> {
+                udp.cleanup();
+                stream.cleanup();
+            });
+        }
+    }
+
+    /**
+     * Stops health checks at once and closes every connection after {@code graceNanos}, so queries
+     * still in flight (or routed to the old chain during a reload) are answered.
+     */
+    public synchronized void stop(long graceNanos) {
+        health.stop();
+        if (cleanup != null) {
+            cleanup.cancel(false);
+        }
+        Runnable close = () -> {
+            stopped = true;
+            stream.close();
+            udp.close();
+        };
+        if (graceNanos <= 0) {
+            close.run();
+        } else {
+            Timers.after(graceNanos, close);
+        }
+    }
+
+    /** True once the connections are closed for good. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Open UDP sockets and idle stream connections (for tests of the connection cache). */
+    public int[] openConnections() {
+        return new int[] {udp.openSockets(), stream.idleConnections()};
+    }
+
+    /** An error as a log line says it (some JDK exceptions carry no message). */
+    public static String describe(IOException e) {
+        return HealthCheck.describe(e);
+    }
+
+    @Override
+    public String toString() {
+        return (tls != null ? "tls://" : "") + addr;
+    }
+}

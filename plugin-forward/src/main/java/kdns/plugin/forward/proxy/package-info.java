@@ -1,0 +1,5 @@
+/**
+ * Upstream connections for {@code forward} (CoreDNS's {@code plugin/pkg/proxy}): UDP sockets read by
+ * virtual threads, cached TCP/TLS connections, health checks and the per-upstream metrics.
+ */
+package kdns.plugin.forward.proxy;
