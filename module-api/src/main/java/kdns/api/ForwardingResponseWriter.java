@@ -18,6 +18,11 @@ public class ForwardingResponseWriter implements ResponseWriter {
     }
 
     @Override
+    public void reportError(HandlerException error) {
+        delegate.reportError(error);
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return delegate.remoteAddress();
     }

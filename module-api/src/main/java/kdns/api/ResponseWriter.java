@@ -18,6 +18,14 @@ public interface ResponseWriter {
     /** Sends the reply. May be called from any thread (for {@link Handler#DEFERRED} answers). */
     void write(Message reply);
 
+    /**
+     * Reports why a deferred reply failed, before the handler writes its error reply: the
+     * {@code errors} plugin logs it as it logs a {@link HandlerException} thrown from
+     * {@link Handler#serve}. Writers that do not care ignore it; wrappers pass it on.
+     */
+    default void reportError(HandlerException error) {
+    }
+
     /** The client's address. */
     InetSocketAddress remoteAddress();
 

@@ -225,6 +225,9 @@ final class Exchange {
             return false;
         }
         LOG.debug(request + ": SERVFAIL: " + why);
+        if (!finished) {
+            writer.reportError(new HandlerException(Rcodes.SERVFAIL, why));
+        }
         writeError(Rcodes.SERVFAIL);
         return false;
     }

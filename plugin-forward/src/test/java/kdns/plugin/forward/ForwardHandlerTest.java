@@ -347,6 +347,25 @@ class ForwardHandlerTest {
     }
 
     @Test
+    void aDeferredFailureIsReportedToTheWriterBeforeTheServfail() throws Exception {
+        ScriptedUpstream a = upstream();
+        Handler h = forward("forward . " + a.hostPort());
+        a.stop();
+        java.util.List<HandlerException> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingWriter w = new RecordingWriter() {
+            @Override
+            public void reportError(HandlerException error) {
+                reported.add(error);
+            }
+        };
+        assertEquals(Handler.DEFERRED, h.serve(TestRequests.query("x.example.org", Type.A), w));
+        assertNotNull(w.await(10, TimeUnit.SECONDS));
+        assertEquals(Rcode.SERVFAIL, w.rcode());
+        assertEquals(1, reported.size(), "the errors plugin learns why: " + reported);
+        assertEquals(Rcodes.SERVFAIL, reported.get(0).rcode());
+    }
+
+    @Test
     void failfastAnswersServfailWithoutTryingWhenAllAreDown() throws Exception {
         ScriptedUpstream a = upstream();
         ForwardHandler h = (ForwardHandler) forward("forward . " + a.hostPort()

@@ -3,6 +3,7 @@ package kdns.plugin.standard.errors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import kdns.api.ForwardingResponseWriter;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
@@ -41,7 +42,15 @@ final class ErrorsHandler implements Handler {
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         try {
-            return Handlers.nextOrFailure(name(), next, request, writer);
+            // Failures of replies written later (Handler.DEFERRED) arrive through the writer.
+            ResponseWriter reporting = new ForwardingResponseWriter(writer) {
+                @Override
+                public void reportError(HandlerException error) {
+                    report(request, error);
+                    super.reportError(error);
+                }
+            };
+            return Handlers.nextOrFailure(name(), next, request, reporting);
         } catch (HandlerException e) {
             report(request, e);
             return e.rcode();

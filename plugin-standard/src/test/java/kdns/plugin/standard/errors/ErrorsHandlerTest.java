@@ -35,6 +35,29 @@ class ErrorsHandlerTest {
     }
 
     @Test
+    void failuresOfDeferredRepliesAreLoggedWhenReported() throws Exception {
+        Handler deferring = new Handler() {
+            @Override
+            public String name() {
+                return "forward";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                Thread.ofVirtual().start(() -> {
+                    writer.reportError(new kdns.api.HandlerException(Rcodes.SERVFAIL, "no healthy proxies"));
+                    writer.write(new org.xbill.DNS.Message(request.id()));
+                });
+                return Handler.DEFERRED;
+            }
+        };
+        RecordingWriter w = new RecordingWriter();
+        assertEquals(Handler.DEFERRED, errors("errors", deferring).serve(q("example.org"), w));
+        assertNotNull(w.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of("[ERROR] 2 example.org. A: no healthy proxies"), sink.lines());
+    }
+
+    @Test
     void successPassesThroughSilently() throws Exception {
         RecordingWriter w = new RecordingWriter();
         assertEquals(Rcodes.NXDOMAIN, errors("errors", TestHandlers.answering(Rcodes.NXDOMAIN)).serve(q("x.org"), w));
