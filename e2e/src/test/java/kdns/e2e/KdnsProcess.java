@@ -124,12 +124,17 @@ final class KdnsProcess implements AutoCloseable {
 
     /** Sends SIGTERM and waits; kills it if it does not stop. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }
