@@ -21,6 +21,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 kport=$(free_port); vport=$(free_port); rport=$(free_port)
+cport=$(free_port); fport=$(free_port); uport=$(free_port)
 
 # kdns: whoami on 127.0.0.1.
 cat > "$work/Corefile" <<COREFILE
@@ -73,7 +74,47 @@ wait_answer() { # port
     done
     echo "server on port $1 did not answer; logs:" >&2; cat "$work"/*.log >&2; exit 1
 }
+# kdns as a caching forwarder in front of knotd, and as a plain forwarder.
+cat > "$work/Corefile.cache" <<COREFILE
+.:$cport {
+    bind 127.0.0.1
+    cache 30
+    forward . 127.0.0.1:$rport
+}
+COREFILE
+sed -e "s/:$cport/:$fport/" -e '/cache 30/d' "$work/Corefile.cache" > "$work/Corefile.forward"
+"$dist/bin/kdns" -conf "$work/Corefile.cache" -quiet > "$work/kdns-cache.log" 2>&1 &
+cpid=$!; pids+=("$cpid")
+"$dist/bin/kdns" -conf "$work/Corefile.forward" -quiet > "$work/kdns-forward.log" 2>&1 &
+fpid=$!; pids+=("$fpid")
+
+# unbound configured the same way: forwarding everything to knotd, caching, 2 threads.
+mkdir -p "$work/unbound"
+cat > "$work/unbound/unbound.conf" <<CONF
+server:
+    interface: 127.0.0.1
+    port: $uport
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$work/unbound"
+    pidfile: ""
+    use-syslog: no
+    logfile: ""
+    verbosity: 0
+    num-threads: 2
+    do-not-query-localhost: no
+    module-config: "iterator"
+    access-control: 127.0.0.0/8 allow
+forward-zone:
+    name: "."
+    forward-addr: 127.0.0.1@$rport
+CONF
+unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
+upid=$!; pids+=("$upid")
+
 wait_answer "$kport"; wait_answer "$vport"; wait_answer "$rport"
+wait_answer "$cport"; wait_answer "$fport"; wait_answer "$uport"
 
 printf 'www.example.org A\n' > "$work/queries"
 ticks=$(getconf CLK_TCK)
@@ -100,17 +141,20 @@ run() { # name pid port mode
 }
 
 # Warm the JIT before measuring.
-for p in "$kport" "$vport"; do
+for p in "$kport" "$vport" "$cport" "$fport"; do
     dnsperf -s 127.0.0.1 -p "$p" -d "$work/queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
 done
 for mode in saturation fixed; do
     run kdns "$kpid" "$kport" "$mode"
     run kdns-vthread "$vpid" "$vport" "$mode"
     run knotd "$rpid" "$rport" "$mode"
+    run kdns-cache "$cpid" "$cport" "$mode"
+    run unbound "$upid" "$uport" "$mode"
+    run kdns-forward "$fpid" "$fport" "$mode"
 done
 
 {
-    echo "## kdns whoami (inline readers; virtual-thread hand-off) vs knotd, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
+    echo "## kdns vs knotd and unbound: whoami (inline readers; virtual-thread hand-off), cache+forward, forward, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
     echo
     echo "| server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost |"
     echo "|---|---|---|---|---|---|---|"
@@ -118,6 +162,9 @@ done
     echo
     awk -v a="$kdns_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns/knotd, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_fixed_cpu" -v b="$knotd_fixed_cpu" 'BEGIN { printf "ratio kdns/knotd, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_cache_saturation_qps" -v b="$unbound_saturation_qps" 'BEGIN { printf "ratio kdns cache+forward / unbound, cache-hit saturation queries/s: %.2f\n", a/b }'
+    awk -v a="$kdns_cache_fixed_cpu" -v b="$unbound_fixed_cpu" 'BEGIN { printf "ratio kdns cache+forward / unbound, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_forward_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / knotd direct, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_vthread_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio virtual-thread hand-off / inline, CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_vthread_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio virtual-thread hand-off / inline, saturation queries/s: %.2f\n", a/b }'
     echo
