@@ -4,14 +4,18 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import kdns.api.MetricsRegistry;
 import kdns.api.Request;
 import kdns.api.Transport;
+import kdns.api.text.IpLiterals;
 
 /**
- * CoreDNS's cache metrics with its labels: {@code server} (the server, {@code dns://:53}),
+ * CoreDNS's cache metrics with its labels: {@code server} (the listener: {@code dns://:53}, or
+ * {@code dns://127.0.0.1:53} for a block restricted with {@code bind}),
  * {@code type} ({@code success} or {@code denial}), {@code zones} (the cache's zones joined by
  * commas) and {@code view} (always empty: kdns has no views). The data points of each listener are
  * looked up once and kept, so counting on the query path allocates nothing.
@@ -37,12 +41,18 @@ final class CacheMetrics {
     private final Counter evictions;
     private final String zones;
     private final int defaultPort;
-    @SuppressWarnings("unchecked")
-    private final ConcurrentHashMap<Integer, Server>[] servers = new ConcurrentHashMap[3];
+    /** The block's {@code bind} addresses; empty when it listens on every address. */
+    private final List<String> hosts;
+    /** The data points of each listener, by label. */
+    private final ConcurrentHashMap<String, Server> servers = new ConcurrentHashMap<>();
     /** The last server looked up: nearly always the one the next query arrived on. */
     private volatile Server last;
 
-    CacheMetrics(MetricsRegistry registry, String zones, int defaultPort) {
+    /**
+     * @param hosts the addresses {@code bind} gave the block ({@code Controller.listenHosts()});
+     *              empty for every address
+     */
+    CacheMetrics(MetricsRegistry registry, String zones, int defaultPort, List<String> hosts) {
         this.entries = registry.gauge(ENTRIES, "The number of elements in the cache.",
                 "server", "type", "zones", "view");
         this.requests = registry.counter(REQUESTS, "The count of cache requests.", "server", "zones", "view");
@@ -59,39 +69,63 @@ final class CacheMetrics {
         this.evictions = registry.counter(EVICTIONS, "The count of cache evictions.", "server", "type", "zones", "view");
         this.zones = zones;
         this.defaultPort = defaultPort;
-        for (int i = 0; i < servers.length; i++) {
-            servers[i] = new ConcurrentHashMap<>();
-        }
+        this.hosts = List.copyOf(hosts);
     }
 
     /**
-     * The data points of the server that received {@code request}: {@code dns://:PORT}. CoreDNS
-     * names a server by its listen address ({@code dns://127.0.0.1:53} with {@code bind}); the
-     * plugin API does not tell a plugin the addresses its block listens on, and the local address
-     * of a TCP connection to a wildcard listener is a specific one, so the host part is left out.
+     * The data points of the server that received {@code request}, named as CoreDNS names its
+     * servers: {@code dns://:PORT} for a block listening on every address, {@code dns://IP:PORT}
+     * for one restricted with {@code bind} (the bound address the query arrived on).
      */
     Server of(Request request) {
         InetSocketAddress local = request.localAddress();
         int port = local == null || local.getPort() == 0 ? defaultPort : local.getPort();
         Transport t = request.transport();
         int scheme = t == Transport.TLS ? 1 : t == Transport.GRPC ? 2 : 0;
+        InetAddress ip = local == null ? null : local.getAddress();
         Server s = last;
-        if (s != null && s.port == port && s.scheme == scheme) {
+        if (s != null && s.port == port && s.scheme == scheme && (hosts.size() < 2 || java.util.Objects.equals(s.ip, ip))) {
             return s;
         }
-        s = servers[scheme].computeIfAbsent(port, p -> new Server(label(scheme, p), scheme, p));
+        String label = label(scheme, host(ip), port);
+        s = servers.computeIfAbsent(label, l -> new Server(l, scheme, port, ip));
         last = s;
         return s;
     }
 
+    /** The host part of the label for a query that arrived on {@code ip}. */
+    private String host(InetAddress ip) {
+        if (hosts.isEmpty()) {
+            return "";
+        }
+        if (hosts.size() == 1 || ip == null || ip.isAnyLocalAddress()) {
+            return hosts.get(0);
+        }
+        String text = IpLiterals.format(ip.getAddress());
+        for (String h : hosts) {
+            if (h.equals(text) || h.startsWith(text + "%")) {
+                return h;
+            }
+        }
+        return text;
+    }
+
     /** CoreDNS's server label of a wildcard listener: {@code dns://:53}. */
     static String label(int scheme, int port) {
+        return label(scheme, "", port);
+    }
+
+    /** CoreDNS's server label: the scheme and Go's {@code net.JoinHostPort(host, port)}. */
+    static String label(int scheme, String host, int port) {
         String prefix = switch (scheme) {
             case 1 -> "tls://";
             case 2 -> "grpc://";
             default -> "dns://";
         };
-        return prefix + ":" + port;
+        if (host.indexOf(':') >= 0) {
+            return prefix + "[" + host + "]:" + port;
+        }
+        return prefix + host + ":" + port;
     }
 
     /** The data points of one listener. */
@@ -99,6 +133,8 @@ final class CacheMetrics {
         final String label;
         final int scheme;
         final int port;
+        /** The local address of the first query counted here (told apart only with several bind addresses). */
+        final InetAddress ip;
         final CounterDataPoint requests;
         final CounterDataPoint hitsSuccess;
         final CounterDataPoint hitsDenial;
@@ -111,10 +147,11 @@ final class CacheMetrics {
         final GaugeDataPoint entriesSuccess;
         final GaugeDataPoint entriesDenial;
 
-        Server(String label, int scheme, int port) {
+        Server(String label, int scheme, int port, InetAddress ip) {
             this.label = label;
             this.scheme = scheme;
             this.port = port;
+            this.ip = ip;
             String view = "";
             this.requests = CacheMetrics.this.requests.labelValues(label, zones, view);
             this.hitsSuccess = hits.labelValues(label, CachePlugin.SUCCESS, zones, view);

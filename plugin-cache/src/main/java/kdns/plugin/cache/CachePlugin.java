@@ -54,7 +54,9 @@ public final class CachePlugin implements Plugin {
     @Override
     public void setup(Controller c) throws PluginException {
         CacheConfig config = parse(c);
-        CacheMetrics metrics = new CacheMetrics(c.instance().metrics(), String.join(",", config.zones), c.port());
+        // bind runs before cache in plugin.cfg order: its addresses name the server in the labels
+        CacheMetrics metrics = new CacheMetrics(c.instance().metrics(), String.join(",", config.zones), c.port(),
+                c.listenHosts());
         c.addHandler(next -> new CacheHandler(next, config, metrics, ticker, wallClock, refresher));
     }
 

@@ -616,6 +616,42 @@ class CacheHandlerTest {
     }
 
     @Test
+    void serverLabelsNameTheBindAddressTheQueryArrivedOn() throws Exception {
+        assertEquals("dns://127.0.0.1:53", CacheMetrics.label(0, "127.0.0.1", 53));
+        assertEquals("tls://[::1]:853", CacheMetrics.label(1, "::1", 853));
+        controller = TestController.of("cache");
+        controller.listenHosts(List.of("127.0.0.1", "::1"));
+        new CachePlugin(ticker, Clock.systemUTC(), refreshes::add).setup(controller);
+        Handler h = controller.handler(upstream);
+        Request v4 = new Request(TestRequests.message("b.example.org", Type.A, DClass.IN), Transport.UDP,
+                RecordingWriter.DEFAULT_REMOTE, new java.net.InetSocketAddress("127.0.0.1", 1053), ".");
+        Request v6 = new Request(TestRequests.message("b.example.org", Type.A, DClass.IN), Transport.UDP,
+                new java.net.InetSocketAddress("::1", 40000), new java.net.InetSocketAddress("::1", 1053), ".");
+        ask(h, v4);
+        ask(h, v4);
+        ask(h, v6);
+        ask(h, v6);
+        ask(h, v6);
+        assertEquals(2, counter(CacheMetrics.REQUESTS, "dns://127.0.0.1:1053", ".", ""));
+        assertEquals(1, counter(CacheMetrics.HITS, "dns://127.0.0.1:1053", "success", ".", ""));
+        assertEquals(3, counter(CacheMetrics.REQUESTS, "dns://[::1]:1053", ".", ""));
+        assertEquals(3, counter(CacheMetrics.HITS, "dns://[::1]:1053", "success", ".", ""));
+        assertEquals(0, counter(CacheMetrics.REQUESTS, "dns://:1053", ".", ""));
+    }
+
+    @Test
+    void oneBindAddressNamesEveryQuery() throws Exception {
+        controller = TestController.of("cache");
+        controller.listenHosts(List.of("192.0.2.7"));
+        new CachePlugin(ticker, Clock.systemUTC(), refreshes::add).setup(controller);
+        Handler h = controller.handler(upstream);
+        ask(h, "c.example.org", Type.A);
+        ask(h, "c.example.org", Type.A);
+        assertEquals(2, counter(CacheMetrics.REQUESTS, "dns://192.0.2.7:53", ".", ""));
+        assertEquals(0, counter(CacheMetrics.REQUESTS, SERVER, ".", ""));
+    }
+
+    @Test
     void lastPluginFailsWithoutNext() throws Exception {
         controller = TestController.of("cache");
         new CachePlugin(ticker, Clock.systemUTC(), refreshes::add).setup(controller);

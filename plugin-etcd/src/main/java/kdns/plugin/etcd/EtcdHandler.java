@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
+import kdns.api.Instance;
 import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Readiness;
@@ -30,24 +31,38 @@ import org.xbill.DNS.Section;
 
 /**
  * Answers from the in-memory index of the etcd path. Names outside the plugin's zones go to the
- * next plugin. Out-of-zone CNAME/SRV/MX targets are looked up through the rest of the chain (the
- * plugins after etcd), with a question rewritten by {@link Request#withQuestion}: when those
- * plugins answer later (forward), this handler answers later too ({@link Handler#DEFERRED}).
+ * next plugin. Out-of-zone CNAME/SRV/MX targets are looked up through the whole server
+ * ({@link Instance#serve}, CoreDNS's upstream lookup: the block with the longest zone for the
+ * target, then its whole chain), with a question rewritten by {@link Request#withQuestion}: when
+ * that chain answers later (forward), this handler answers later too ({@link Handler#DEFERRED}).
+ * Re-entries nested on one thread are bounded by {@link #MAX_REENTRIES} as CoreDNS bounds them.
  */
 final class EtcdHandler implements Handler, Readiness {
 
     private static final Log LOG = Log.forPlugin("etcd");
     /** Upstream rounds before giving up on lookups that the data keeps asking for anew. */
     private static final int MAX_ROUNDS = 3;
+    /**
+     * Lookups through the server nested inside one another on a thread before the innermost one
+     * gets SERVFAIL (CoreDNS's {@code maxreentries}): etcd data that points two zones at each
+     * other would otherwise re-enter the server without end.
+     */
+    static final int MAX_REENTRIES = 10;
+    /** How deeply this thread is inside lookups through the server. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private final Handler next;
+    private final Instance instance;
     private final List<String> zones;
     private final Fallthrough fall;
     private final EtcdStore store;
     private final Resolver resolver;
 
-    EtcdHandler(Handler next, List<String> zones, Fallthrough fall, EtcdStore store, Resolver resolver) {
+    /** @param instance the server, re-entered for out-of-zone targets */
+    EtcdHandler(Handler next, Instance instance, List<String> zones, Fallthrough fall, EtcdStore store,
+                Resolver resolver) {
         this.next = next;
+        this.instance = instance;
         this.zones = zones;
         this.fall = fall;
         this.store = store;
@@ -131,7 +146,7 @@ final class EtcdHandler implements Handler, Readiness {
             return lookups(n, needed, sync);
         }
 
-        /** Asks the rest of the chain; continues with the next round once every answer is in. */
+        /** Asks the whole server; continues with the next round once every answer is in. */
         int lookups(int n, Set<Key> needed, boolean sync) throws HandlerException {
             AtomicInteger outstanding = new AtomicInteger(needed.size() + 1);
             AtomicBoolean async = new AtomicBoolean(false);
@@ -141,14 +156,7 @@ final class EtcdHandler implements Handler, Readiness {
                         continueLater(n + 1);
                     }
                 });
-                int rc;
-                try {
-                    rc = next == null ? Rcodes.SERVFAIL : next.serve(request.withQuestion(k.name(), k.type()), cap);
-                } catch (HandlerException e) {
-                    rc = e.rcode();
-                } catch (RuntimeException e) {
-                    rc = Rcodes.SERVFAIL;
-                }
+                int rc = upstream(request.withQuestion(k.name(), k.type()), cap);
                 if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {
                     // nothing was written: the server would have answered with this rcode
                     cap.write(errorMessage(k, rc));
@@ -257,6 +265,35 @@ final class EtcdHandler implements Handler, Readiness {
             public InetSocketAddress localAddress() {
                 return writer.localAddress();
             }
+        }
+    }
+
+    /**
+     * Serves {@code lookup} through the whole server as if it had arrived on the same port; the
+     * rcode of the handler protocol (REFUSED when no block serves the name, SERVFAIL when nested
+     * too deeply or when the chain throws).
+     */
+    private int upstream(Request lookup, ResponseWriter cap) {
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_REENTRIES) {
+            String warning = "lookup of " + lookup.name() + " " + org.xbill.DNS.Type.string(lookup.qtype())
+                    + " is nested " + MAX_REENTRIES + " lookups through the server deep (a loop of targets"
+                    + " across zones?): it gets SERVFAIL";
+            if (logged.size() <= 1000 && logged.add(warning)) {
+                LOG.warning(warning);
+            }
+            return Rcodes.SERVFAIL;
+        }
+        depth[0]++;
+        try {
+            return instance.serve(lookup, cap);
+        } catch (HandlerException e) {
+            return e.rcode();
+        } catch (RuntimeException e) {
+            LOG.error("looking up " + lookup.name() + " through the server: " + e);
+            return Rcodes.SERVFAIL;
+        } finally {
+            depth[0]--;
         }
     }
 

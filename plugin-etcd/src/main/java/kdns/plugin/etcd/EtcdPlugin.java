@@ -55,7 +55,7 @@ public final class EtcdPlugin implements Plugin {
                 () -> new EtcdStore(settings, c.instance().metrics()));
         c.onStartup(store::start);
         c.onShutdown(store::stop);
-        c.addHandler(next -> new EtcdHandler(next, cfg.zones(), cfg.fall(), store,
+        c.addHandler(next -> new EtcdHandler(next, c.instance(), cfg.zones(), cfg.fall(), store,
                 new kdns.plugin.etcd.lookup.Resolver(cfg.prefix(), cfg.minLeaseTtl(), cfg.maxLeaseTtl())));
     }
 

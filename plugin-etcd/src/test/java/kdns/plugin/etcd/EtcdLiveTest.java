@@ -208,6 +208,8 @@ class EtcdLiveTest {
             etcd.put("/skydns/local/k8s/nginx/3e1f5a7b", "{\"host\":\"192.168.1.240\",\"targetstrip\":1}");
             etcd.put("/skydns/local/k8s/a-nginx/0c9d2e4f",
                     "{\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(owner) + ",\"targetstrip\":1}");
+            // the watch delivers changes in order: once the last put is served, both are
+            await(s, "a-nginx.k8s.local.", Type.TXT, m -> !m.getSection(Section.ANSWER).isEmpty(), 1000);
             Message a = await(s, "nginx.k8s.local.", Type.A, m -> hasA(m, "192.168.1.240"), 1000);
             check(a, "NOERROR", List.of("nginx.k8s.local. 300 IN A 192.168.1.240"), List.of(), List.of());
             check(DnsClient.udp(s.address(), "a-nginx.k8s.local.", Type.TXT), "NOERROR",
@@ -233,8 +235,8 @@ class EtcdLiveTest {
             // deletes are prefix deletes of the record's keys
             etcd.deletePrefix("/skydns/local/k8s/nginx/");
             etcd.deletePrefix("/skydns/local/k8s/a-nginx/");
-            await(s, "nginx.k8s.local.", Type.A, m -> m.getRcode() == Rcode.NXDOMAIN, 1000);
-            assertEquals(Rcode.NXDOMAIN, DnsClient.udp(s.address(), "a-nginx.k8s.local.", Type.TXT).getRcode());
+            await(s, "a-nginx.k8s.local.", Type.TXT, m -> m.getRcode() == Rcode.NXDOMAIN, 1000);
+            assertEquals(Rcode.NXDOMAIN, DnsClient.udp(s.address(), "nginx.k8s.local.", Type.A).getRcode());
         }
     }
 
@@ -245,6 +247,8 @@ class EtcdLiveTest {
                 etcd.put("/skydns/test/skydns/region1/dev/server1/a", "{\"host\":\"dev.server1\",\"port\":8080}");
                 etcd.put("/skydns/test/skydns/mail/a", "{\"host\":\"mx.example.net\",\"mail\":true}");
                 etcd.put("/skydns/test/skydns/gone/a", "{\"host\":\"nowhere.example.net\"}");
+                // the watch delivers the puts in order: once the last one is served, all are
+                await(s, "a.gone.skydns.test.", Type.A, x -> !x.getSection(Section.ANSWER).isEmpty(), 1000);
                 Message m = await(s, "a.server1.dev.region1.skydns.test.", Type.A,
                         x -> !x.getSection(Section.ANSWER).isEmpty(), 1000);
                 check(m, "NOERROR", List.of("a.server1.dev.region1.skydns.test. 300 IN CNAME dev.server1.",
@@ -264,6 +268,59 @@ class EtcdLiveTest {
                 assertTrue(EtcdCasesTest.isMarker(next), next.toString());
                 etcd.deleteAll();
             }
+        }
+    }
+
+    private String etcdBlock(String zone) {
+        return zone + ":0 {\n    etcd " + zone + " {\n        endpoint " + etcd.endpoint()
+                + "\n        path /skydns\n    }\n}\n";
+    }
+
+    /** CoreDNS's upstream lookup re-enters the whole server: another server block answers the target. */
+    @Test
+    void outOfZoneTargetsAreAnsweredByOtherServerBlocks() throws Exception {
+        for (String mode : List.of("", "deferred ")) {
+            String corefile = etcdBlock("skydns.test.")
+                    + "example.net.:0 {\n    stubnext " + mode + "mx.example.net. www.example.net.\n}\n";
+            try (InProcessServer s = InProcessServer.start(corefile)) {
+                await(s, "probe-not-there.skydns.test.", Type.A, m -> m.getRcode() == Rcode.NXDOMAIN, 15_000);
+                etcd.put("/skydns/test/skydns/mail/a", "{\"host\":\"mx.example.net\",\"mail\":true}");
+                etcd.put("/skydns/test/skydns/web/a", "{\"host\":\"www.example.net\"}");
+                etcd.put("/skydns/test/skydns/gone/a", "{\"host\":\"nowhere.example.org\"}");
+                // the watch delivers the puts in order: once the last one is served, all are
+                await(s, "gone.skydns.test.", Type.A, x -> !x.getSection(Section.ANSWER).isEmpty(), 1000);
+                Message m = await(s, "web.skydns.test.", Type.A, x -> !x.getSection(Section.ANSWER).isEmpty(), 1000);
+                check(m, "NOERROR", List.of("web.skydns.test. 300 IN CNAME www.example.net.",
+                        "www.example.net. 60 IN A 192.0.2.53"), List.of(), List.of());
+                check(DnsClient.udp(s.address(), "mail.skydns.test.", Type.MX), "NOERROR",
+                        List.of("mail.skydns.test. 300 IN MX 10 mx.example.net."), List.of(),
+                        List.of("mx.example.net. 60 IN A 192.0.2.53", "mx.example.net. 60 IN AAAA 2001:db8::53"));
+                // no block serves the target (REFUSED): the CNAME alone, as CoreDNS answers
+                check(DnsClient.udp(s.address(), "gone.skydns.test.", Type.A), "NOERROR",
+                        List.of("gone.skydns.test. 300 IN CNAME nowhere.example.org."), List.of(), List.of());
+                etcd.deleteAll();
+            }
+        }
+    }
+
+    /** Targets that point two zones at each other re-enter the server a bounded number of times. */
+    @Test
+    void targetLoopsAcrossServerBlocksEnd() throws Exception {
+        try (InProcessServer s = InProcessServer.start(etcdBlock("one.") + etcdBlock("two."))) {
+            await(s, "probe-not-there.one.", Type.A, m -> m.getRcode() == Rcode.NXDOMAIN, 15_000);
+            // put in this order, so both are served once x.one is
+            etcd.put("/skydns/two/y/a", "{\"host\":\"x.one\"}");
+            etcd.put("/skydns/one/x/a", "{\"host\":\"y.two\"}");
+            Message m = await(s, "x.one.", Type.A, x -> !x.getSection(Section.ANSWER).isEmpty(), 2000);
+            assertEquals(Rcode.NOERROR, m.getRcode(), m.toString());
+            List<org.xbill.DNS.Record> answer = m.getSection(Section.ANSWER);
+            org.xbill.DNS.CNAMERecord first = (org.xbill.DNS.CNAMERecord) answer.get(0);
+            assertEquals("x.one. y.two.", first.getName() + " " + first.getTarget());
+            assertTrue(answer.stream().allMatch(r -> r.getType() == Type.CNAME), m.toString());
+            // one CNAME per lookup through the server, and no more than the bound allows
+            assertTrue(answer.size() >= 2 && answer.size() <= EtcdHandler.MAX_REENTRIES + 1, m.toString());
+            // the server still answers
+            assertEquals(Rcode.NXDOMAIN, DnsClient.udp(s.address(), "nothing.two.", Type.A).getRcode());
         }
     }
 

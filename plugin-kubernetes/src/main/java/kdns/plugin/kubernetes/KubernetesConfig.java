@@ -19,20 +19,35 @@ import kdns.api.zones.Fallthrough;
  * @param labels           {@code labels}: the label selector text, or null
  * @param ttl              record TTL in seconds
  * @param zonal            the {@code zonal} option: {@code <zone>.pin|prefer._zone.<svc>...} names
+ * @param multiclusterZones the {@code multicluster ZONES} option: zones (among {@code zones}) answered
+ *                          from MCS ServiceImports, empty when not set
  */
 public record KubernetesConfig(List<String> zones, String primaryZone, String endpoint, List<String> tls,
                                String kubeconfig, String kubeContext, double apiserverQps, int apiserverBurst,
                                int apiserverMaxInflight, Set<String> namespaces, String namespaceLabels,
                                String labels, PodMode pods, boolean endpointPodNames, long ttl,
                                boolean noEndpoints, Fallthrough fallthrough, boolean ignoreEmptyService,
-                               Duration startupTimeout, boolean zonal) {
+                               Duration startupTimeout, boolean zonal, List<String> multiclusterZones) {
 
     /** The default TTL, like CoreDNS's. */
     public static final long DEFAULT_TTL = 5;
     /** The default start-up wait for the informers. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
 
+    /** A configuration without the {@code multicluster} option. */
+    public KubernetesConfig(List<String> zones, String primaryZone, String endpoint, List<String> tls,
+                            String kubeconfig, String kubeContext, double apiserverQps, int apiserverBurst,
+                            int apiserverMaxInflight, Set<String> namespaces, String namespaceLabels,
+                            String labels, PodMode pods, boolean endpointPodNames, long ttl,
+                            boolean noEndpoints, Fallthrough fallthrough, boolean ignoreEmptyService,
+                            Duration startupTimeout, boolean zonal) {
+        this(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps, apiserverBurst,
+                apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames, ttl, noEndpoints,
+                fallthrough, ignoreEmptyService, startupTimeout, zonal, List.of());
+    }
+
     public KubernetesConfig {
+        multiclusterZones = multiclusterZones == null ? List.of() : List.copyOf(multiclusterZones);
         zones = List.copyOf(zones);
         tls = List.copyOf(tls);
         namespaces = Set.copyOf(namespaces);
@@ -56,6 +71,6 @@ public record KubernetesConfig(List<String> zones, String primaryZone, String en
     public KubernetesConfig withTtl(long newTtl) {
         return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
                 apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,
-                newTtl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal);
+                newTtl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, multiclusterZones);
     }
 }

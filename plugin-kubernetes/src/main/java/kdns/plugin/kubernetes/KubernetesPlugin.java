@@ -10,7 +10,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.function.BooleanSupplier;
 import kdns.api.Controller;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Handlers;
+import kdns.api.Rcodes;
+import kdns.api.Readiness;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
 import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
@@ -20,8 +28,13 @@ import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.multicluster.McsAnswerer;
+import kdns.plugin.kubernetes.multicluster.McsIndex;
+import kdns.plugin.kubernetes.multicluster.McsInformers;
+import kdns.plugin.kubernetes.multicluster.McsOptions;
 import kdns.plugin.kubernetes.watch.ApiConnection;
 import kdns.plugin.kubernetes.watch.Informers;
+import org.xbill.DNS.Message;
 
 /**
  * {@code kubernetes [ZONES...] { ... }}: serves the Kubernetes DNS schema from Services,
@@ -62,10 +75,94 @@ public final class KubernetesPlugin implements Plugin {
         }
         Informers informers = new Informers(config, connection, index, c.instance().metrics());
         List<InetAddress> local = localAddresses();
+        if (!config.multiclusterZones().isEmpty()) {
+            setupMulticluster(c, config, index, connection, informers, local);
+            return;
+        }
         Answerer answerer = new Answerer(config, index, informers::hasSynced, () -> local);
-        c.addHandler(next -> new KubernetesHandler(answerer, next, informers::hasSynced));
+        c.addHandler(next -> new KubernetesHandler(answerer, next, informers::hasSynced, c));
         c.onStartup(() -> informers.startAndWait(config.startupTimeout()));
         c.onShutdown(informers::stop);
+    }
+
+    /**
+     * The {@code multicluster ZONES} option (CoreDNS 1.12.2+): names in those zones are answered
+     * from ServiceImports and exported EndpointSlices by the shared cluster-set code, with this
+     * plugin's TTL, fallthrough, namespace exposure, {@code labels} (EndpointSlices),
+     * {@code namespace_labels} (ServiceImports, as CoreDNS codes it), {@code noendpoints},
+     * {@code endpoint_pod_names} and {@code ignore empty_service}; every other name as usual.
+     */
+    private static void setupMulticluster(Controller c, KubernetesConfig config, ClusterIndex index,
+                                          ApiConnection connection, Informers informers, List<InetAddress> local) {
+        McsIndex mcsIndex = new McsIndex();
+        McsInformers mcsInformers = new McsInformers("kubernetes", connection.client(), mcsIndex, false,
+                config.noEndpoints(), config.labels(), config.namespaceLabels());
+        BooleanSupplier synced = () -> informers.hasSynced() && mcsInformers.hasSynced();
+        McsOptions options = new McsOptions(config.multiclusterZones(), config.ttl(), config.fallthrough(),
+                config.noEndpoints(), config.endpointPodNames(), config.ignoreEmptyService(), true);
+        McsAnswerer mcs = new McsAnswerer(options, mcsIndex,
+                ns -> config.configuredNamespace(ns) && index.namespaceExists(ns), synced,
+                () -> Math.max(index.modified(), mcsIndex.modified()));
+        Answerer answerer = new Answerer(config, index, synced, () -> local);
+        c.addHandler(next -> new ClusterSetHandler(mcs, new KubernetesHandler(answerer, next, synced, c), next,
+                synced));
+        c.onStartup(() -> {
+            long start = System.nanoTime();
+            mcsInformers.start();
+            informers.startAndWait(config.startupTimeout());
+            Duration left = config.startupTimeout().minusNanos(System.nanoTime() - start);
+            mcsInformers.startAndWait(left.isNegative() ? Duration.ZERO : left);
+        });
+        c.onShutdown(() -> {
+            mcsInformers.stop();
+            informers.stop();
+        });
+    }
+
+    /**
+     * The kubernetes handler with the {@code multicluster} option: cluster-set names from
+     * {@link McsAnswerer}, everything else from the {@link KubernetesHandler}.
+     */
+    static final class ClusterSetHandler implements Handler, Readiness {
+        private final McsAnswerer mcs;
+        private final KubernetesHandler cluster;
+        private final Handler next;
+        private final BooleanSupplier ready;
+
+        ClusterSetHandler(McsAnswerer mcs, KubernetesHandler cluster, Handler next, BooleanSupplier ready) {
+            this.mcs = mcs;
+            this.cluster = cluster;
+            this.next = next;
+            this.ready = ready;
+        }
+
+        @Override
+        public String name() {
+            return cluster.name();
+        }
+
+        @Override
+        public boolean ready() {
+            return ready.getAsBoolean();
+        }
+
+        /** The handler of the cluster's own names. */
+        KubernetesHandler clusterHandler() {
+            return cluster;
+        }
+
+        @Override
+        public int serve(Request request, ResponseWriter writer) throws HandlerException {
+            if (!mcs.inZones(request.name())) {
+                return cluster.serve(request, writer);
+            }
+            Message reply = mcs.answer(request);
+            if (reply == null) {
+                return Handlers.nextOrFailure(cluster.name(), next, request, writer);
+            }
+            writer.write(reply);
+            return Rcodes.NOERROR;
+        }
     }
 
     /**
@@ -121,6 +218,7 @@ public final class KubernetesPlugin implements Plugin {
         boolean ignoreEmpty = false;
         Duration startup = KubernetesConfig.DEFAULT_STARTUP_TIMEOUT;
         boolean zonal = false;
+        List<String> multicluster = new ArrayList<>();
         while (c.nextBlock()) {
             String prop = c.val();
             switch (prop) {
@@ -246,19 +344,43 @@ public final class KubernetesPlugin implements Plugin {
                     }
                     zonal = true;
                 }
-                case "multicluster" -> throw c.err("'multicluster' is not supported by this kdns version; "
-                        + "remove it from the kubernetes block");
+                case "multicluster" -> {
+                    List<String> args = c.remainingArgs();
+                    if (args.isEmpty()) {
+                        throw c.argErr();
+                    }
+                    for (String a : args) {
+                        String z = ZoneNames.normalize(a);
+                        if (!zones.contains(z)) {
+                            throw c.err("multicluster zone '" + z + "' must also be one of the kubernetes plugin's "
+                                    + "zones " + zones);
+                        }
+                        if (!multicluster.contains(z)) {
+                            multicluster.add(z);
+                        }
+                    }
+                }
                 default -> throw c.err("unknown property '" + prop + "'");
             }
         }
         if (!namespaces.isEmpty() && namespaceLabels != null) {
             throw c.err("namespaces and namespace_labels cannot both be set");
         }
+        if (multicluster.contains(primary)) {
+            // PTR targets are built in the first cluster zone, not in a cluster-set zone.
+            for (String z : zones) {
+                if (!isReverse(z) && !multicluster.contains(z)) {
+                    primary = z;
+                    break;
+                }
+            }
+        }
         if (zonal && noEndpoints) {
             throw c.err("zonal needs the EndpointSlices that noendpoints turns off: use only one of them");
         }
         return new KubernetesConfig(zones, primary, endpoint, tls, kubeconfig, kubeContext, qps, burst, maxInflight,
-                namespaces, namespaceLabels, labels, pods, podNames, ttl, noEndpoints, fall, ignoreEmpty, startup, zonal);
+                namespaces, namespaceLabels, labels, pods, podNames, ttl, noEndpoints, fall, ignoreEmpty, startup, zonal,
+                multicluster);
     }
 
     private static String onlyArg(Controller c) throws PluginException {

@@ -49,7 +49,8 @@ class DeployManifestsTest {
                 }
             }
         }
-        assertEquals(Set.of("/services", "/namespaces", "/pods", "discovery.k8s.io/endpointslices"), granted);
+        assertEquals(Set.of("/services", "/namespaces", "/pods", "discovery.k8s.io/endpointslices",
+                "multicluster.x-k8s.io/serviceimports"), granted);
     }
 
     @Test

@@ -90,17 +90,27 @@ class IndexAcceptanceTest {
     private void run(AcceptanceCases.Case c) throws Exception {
         String skip = skipReason(c, true);
         assumeTrue(skip == null, skip);
-        List<java.net.InetAddress> bound = new java.util.ArrayList<>();
+        // The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses.
+        List<String> bound = new java.util.ArrayList<>();
         if (c.precondition().has("bound_ips")) {
             for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
-                bound.add(java.net.InetAddress.getByName(ip.getAsString()));
+                bound.add(ip.getAsString());
             }
+        }
+        if (bound.isEmpty()) {
+            bound.add("127.0.0.1");
         }
         KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = load(c, config);
         boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
-        Answerer answerer = new Answerer(config, index, () -> synced, () -> bound);
-        Handler h = new KubernetesHandler(answerer, nextStub(c), () -> synced);
+        Answerer answerer = new Answerer(config, index, () -> synced, () -> {
+            throw new AssertionError("with bind the interface addresses must not be used");
+        });
+        TestController block = TestController.of("kubernetes");
+        block.listenHosts(bound);
+        Handler h = new KubernetesHandler(answerer, nextStub(c), () -> synced, block);
+        // lookups through the whole server re-enter this chain: kubernetes, then the stub
+        block.instance().handlers(List.of(h));
         Message query = TestRequests.message(c.qname(), Type.value(c.qtype()), DClass.IN);
         Transport t = "tcp".equals(c.transport()) ? Transport.TCP : Transport.UDP;
         Request req = TestRequests.from(query, t, new InetSocketAddress("127.0.0.1", 40000));

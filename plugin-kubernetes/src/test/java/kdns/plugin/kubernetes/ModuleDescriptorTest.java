@@ -42,7 +42,9 @@ class ModuleDescriptorTest {
         d.requires().forEach(r -> requires.add(r.name()));
         assertTrue(requires.containsAll(Set.of("kdns.api", "io.kubernetes.client.java", "io.kubernetes.client.java.api",
                 "okhttp3")), requires.toString());
-        assertTrue(d.exports().isEmpty(), "nothing is exported");
+        assertEquals(Set.of("kdns.plugin.kubernetes.multicluster"),
+                d.exports().stream().map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()),
+                "only the cluster-set package (shared with the multicluster plugin) is exported");
         List<String> providers = d.provides().stream().filter(p -> p.service().equals(Plugin.class.getName()))
                 .flatMap(p -> p.providers().stream()).toList();
         assertEquals(List.of(KubernetesPlugin.class.getName()), providers);

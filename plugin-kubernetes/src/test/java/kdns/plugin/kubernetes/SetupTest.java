@@ -108,7 +108,7 @@ class SetupTest {
         "kubernetes {\\n upstream\\n}|unknown property 'upstream'",
         "kubernetes {\\n zonal x\\n}|Wrong argument count",
         "kubernetes {\\n zonal\\n noendpoints\\n}|zonal needs the EndpointSlices",
-        "kubernetes {\\n multicluster clusterset.local\\n}|'multicluster' is not supported",
+        "kubernetes {\\n multicluster clusterset.local\\n}|multicluster zone 'clusterset.local.' must also be one of",
     })
     void errors(String text, String message) {
         PluginException e = assertThrows(PluginException.class, () -> parse(text.replace("\\n", "\n")));

@@ -73,6 +73,15 @@ public final class Answerer {
         this.localIps = localIps;
     }
 
+    /**
+     * This answerer with other addresses for the apex NS records and {@code ns.dns.<zone>} (the
+     * block's {@code bind} addresses, {@link BoundAddresses}); same index and configuration.
+     */
+    public Answerer withLocalIps(List<InetAddress> ips) {
+        List<InetAddress> copy = List.copyOf(ips);
+        return new Answerer(config, index, synced, () -> copy);
+    }
+
     public KubernetesConfig config() {
         return config;
     }
@@ -101,7 +110,7 @@ public final class Answerer {
 
     /**
      * The reply so far ({@code partial}: a CNAME to an out-of-zone target) needs the answer of
-     * {@code target}/{@code qtype} from the rest of the chain appended.
+     * {@code target}/{@code qtype}, looked up through the whole server, appended.
      */
     public record Upstream(Message partial, Name target, int qtype) implements Outcome {
     }
