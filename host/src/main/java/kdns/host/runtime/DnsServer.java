@@ -143,20 +143,26 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private Endpoint open(ListenAddress addr, List<BlockChain> chains) throws IOException {
-        Endpoint ep = new Endpoint();
-        ep.processor = processorFor(chains);
         InetSocketAddress sa = addr.socketAddress();
-        try {
-            ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
-            // With port 0 (tests), TCP joins the port UDP picked.
-            InetSocketAddress tcpAddr = sa.getPort() == 0
-                    ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
-            ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
-        } catch (IOException e) {
-            closeEndpoint(ep);
-            throw e;
+        // With port 0 (tests) UDP picks a free port and TCP joins it; another socket may hold that
+        // TCP port already, so the pair is tried again on a new port a bounded number of times.
+        int attempts = sa.getPort() == 0 ? 10 : 1;
+        for (int i = 1; ; i++) {
+            Endpoint ep = new Endpoint();
+            ep.processor = processorFor(chains);
+            try {
+                ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
+                InetSocketAddress tcpAddr = sa.getPort() == 0
+                        ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
+                ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
+                return ep;
+            } catch (IOException e) {
+                closeEndpoint(ep);
+                if (i >= attempts) {
+                    throw e;
+                }
+            }
         }
-        return ep;
     }
 
     private QueryProcessor processorFor(List<BlockChain> chains) {
