@@ -80,6 +80,40 @@ class DistributionTest {
     }
 
     @Test
+    void runsWithoutAnyJdkOnThePath() throws Exception {
+        // The jlink'd distribution (what the linux_amd64 archive holds) needs only a shell.
+        Path bin = Files.createDirectories(dir.resolve("onlyshell"));
+        Files.createSymbolicLink(bin.resolve("sh"), Path.of("/bin/sh"));
+        Files.createSymbolicLink(bin.resolve("dirname"), Path.of("/usr/bin/dirname"));
+        int port = KdnsProcess.freePort();
+        Files.writeString(dir.resolve("Corefile"), ".:" + port + " {\n    whoami\n}\n");
+        ProcessBuilder pb = new ProcessBuilder(KdnsProcess.launcher().toString(), "-conf", "Corefile")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("nojdk.log").toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        try {
+            org.xbill.DNS.Message reply = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (reply == null && System.nanoTime() < deadline && p.isAlive()) {
+                try {
+                    reply = kdns.testing.DnsClient.udp(new java.net.InetSocketAddress("127.0.0.1", port), "example.org.",
+                            org.xbill.DNS.Type.A);
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(reply != null, "answered without a JDK on PATH:\n" + Files.readString(dir.resolve("nojdk.log")));
+            assertEquals(org.xbill.DNS.Rcode.NOERROR, reply.getRcode());
+        } finally {
+            p.destroy();
+            if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void distributionLayout() {
         Path d = KdnsProcess.dist();
         assertTrue(Files.isExecutable(d.resolve("runtime/bin/java")), "jlink'd runtime");
