@@ -1,0 +1,66 @@
+package kdns.plugin.multicluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The cases of cases/multicluster.json, suite by suite. */
+final class McsCases {
+
+    private McsCases() {
+    }
+
+    /** One suite: its directive, objects, whether the API is reachable, and its cases. */
+    record Suite(String name, String corefile, JsonNode objects, boolean synced, List<Case> cases) {
+    }
+
+    /** One query and what it must get. */
+    record Case(String suite, String qname, String qtype, String rcode, List<String> answer, List<String> ns,
+                List<String> extra, String note) {
+        @Override
+        public String toString() {
+            return suite + ": " + qname + " " + qtype + " (" + note + ")";
+        }
+    }
+
+    static List<Suite> suites() throws Exception {
+        JsonNode root;
+        try (InputStream in = McsCases.class.getResourceAsStream("/cases/multicluster.json")) {
+            root = new ObjectMapper().readTree(in);
+        }
+        List<Suite> out = new ArrayList<>();
+        for (JsonNode s : root.get("suites")) {
+            String name = s.get("name").asText();
+            List<Case> cases = new ArrayList<>();
+            for (JsonNode c : s.get("cases")) {
+                cases.add(new Case(name, c.get("qname").asText(), c.get("qtype").asText(), c.get("rcode").asText(),
+                        strings(c.get("answer")), strings(c.get("ns")), strings(c.get("extra")),
+                        c.has("note") ? c.get("note").asText() : ""));
+            }
+            out.add(new Suite(name, s.get("corefile").asText(), s.get("objects"),
+                    !s.has("synced") || s.get("synced").asBoolean(), cases));
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null) {
+            n.forEach(x -> out.add(x.asText()));
+        }
+        return out;
+    }
+
+    /** The directive with {@code lines} added to its block. */
+    static String withLines(String directive, String... lines) {
+        String add = String.join("\n", lines);
+        String d = directive.strip();
+        int brace = d.indexOf('{');
+        if (brace < 0) {
+            return d + " {\n" + add + "\n}";
+        }
+        return d.substring(0, brace + 1) + "\n" + add + "\n" + d.substring(brace + 1);
+    }
+}
