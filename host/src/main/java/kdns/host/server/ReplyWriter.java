@@ -75,7 +75,20 @@ final class ReplyWriter implements ResponseWriter {
             reply.addRecord(new OPTRecord(size, extendedRcode, 0,
                     dnssecOk ? org.xbill.DNS.ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }
-        return reply.toWire(request.size());
+        byte[] wire = reply.toWire(request.size());
+        // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
+        // sets it when any record is left out, glue included, so clients retry over TCP.
+        if (wire.length >= 12 && !reply.getHeader().getFlag(Flags.TC)
+                && (u16(wire, 6) < reply.getHeader().getCount(Section.ANSWER)
+                || u16(wire, 8) < reply.getHeader().getCount(Section.AUTHORITY)
+                || u16(wire, 10) < reply.getHeader().getCount(Section.ADDITIONAL))) {
+            wire[2] |= 0x02; // the TC bit of the header's flags
+        }
+        return wire;
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
     }
 
     private static void copyFlag(Header from, Header to, int flag) {

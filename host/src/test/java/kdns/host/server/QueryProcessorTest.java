@@ -211,6 +211,33 @@ class QueryProcessorTest {
     }
 
     @Test
+    void droppedGlueSetsTcAsCoreDnsDoes() throws Exception {
+        Handler glue = new Handler() {
+            @Override
+            public String name() {
+                return "glue";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                Message m = new Message();
+                m.addRecord(new ARecord(request.qname(), DClass.IN, 60, ipv4(10, 0, 0, 1)), Section.ANSWER);
+                for (int i = 0; i < 60; i++) {
+                    m.addRecord(new ARecord(Name.fromConstantString("glue" + i + ".example.org."), DClass.IN, 60,
+                            ipv4(10, 1, 0, i)), Section.ADDITIONAL);
+                }
+                writer.write(m);
+                return Rcode.NOERROR;
+            }
+        };
+        handle(processor(glue, ".", false), query("example.org.", Type.A), Transport.UDP);
+        Message m = only();
+        assertEquals(1, m.getSection(Section.ANSWER).size(), "the answer fits");
+        assertTrue(m.getSection(Section.ADDITIONAL).size() < 60, "glue was cut");
+        assertTrue(m.getHeader().getFlag(Flags.TC), "so TC is set, as miekg's Truncate does");
+    }
+
+    @Test
     void tcpIsNeverTruncated() throws Exception {
         handle(processor(answering(200), ".", false), query("example.org.", Type.A), Transport.TCP);
         Message m = only();
