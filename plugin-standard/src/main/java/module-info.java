@@ -1,3 +1,4 @@
+import kdns.plugin.standard.any.AnyPlugin;
 import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
@@ -12,7 +13,7 @@ import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
  * The small built-in plugins: bind, chaos, errors, health, loadbalance, log, loop, prometheus,
- * ready, reload and whoami. Nothing is exported; the host finds the plugins through
+ * ready, reload, whoami and any. Nothing is exported; the host finds the plugins through
  * {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
@@ -23,6 +24,7 @@ module kdns.plugin.standard {
     requires io.prometheus.writer.text;
 
     provides kdns.api.Plugin with
+            AnyPlugin,
             BindPlugin,
             ChaosPlugin,
             ErrorsPlugin,
