@@ -4,6 +4,7 @@
 #   make dist       assemble dist/kdns from plugin.cfg (or PLUGIN_CFG=path)
 #   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
 #   make test       unit, plugin, short fuzzing and end-to-end tests (installs dig/kdig when missing and root)
+#   make soak       ten minutes of fixed-rate queries against changing etcd data (SOAK_SECONDS, SOAK_RATE)
 #   make fuzz       a long fuzzing run of the wire path and the Corefile parser (FUZZ_ROUNDS x 15 s per target)
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
@@ -21,7 +22,9 @@ PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
 
-.PHONY: build dist run test unit-test e2e-test fuzz-short fuzz bench clean check-maven install-api
+.PHONY: build dist run test unit-test e2e-test fuzz-short fuzz bench soak clean check-maven install-api
+SOAK_SECONDS ?= 600
+SOAK_RATE ?= 5000
 FUZZ_TARGETS := WireFuzzTest CorefileFuzzTest
 FUZZ_ROUNDS ?= 20
 
@@ -62,6 +65,11 @@ fuzz: build
 
 test: unit-test fuzz-short e2e-test
 	@echo; build/test-summary.sh
+
+# Ten bounded minutes of fixed-rate queries against etcd data that changes every second.
+soak: dist
+	build/install-test-deps.sh dnsperf:dnsperf etcd:etcd-server curl:curl
+	benchmarks/soak.sh "$(DIST)" $(SOAK_SECONDS) $(SOAK_RATE)
 
 bench: dist
 	$(MAKE) -C benchmarks JDK="$(JDK)" DIST="$(DIST)"
