@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Data-set scenarios on 127.0.0.1, kdns beside knotd in the same run, under dnsperf at saturation
+# and at a fixed rate:
+#   etcd        a real etcd holding N SkyDNS names (/skydns/local/bench/svcNNNNN), served by kdns's
+#               etcd plugin (zone bench.local); knotd serves a zone file with the same A records.
+#   kubernetes  the fake API server of test-support (FakeClusterMain in benchmarks.jar) holding
+#               N ClusterIP Services and 5*N endpoints (one EndpointSlice per Service), served by
+#               kdns's kubernetes plugin (zone cluster.local); knotd serves the Services' A records.
+# The query file of each scenario is the N names in random order plus N/4 names that do not exist
+# (NXDOMAIN: 20% of the queries). Before measuring, each server is checked to give the same answer
+# for one existing and one missing name.
+#   dnsperf-datasets.sh DIST [SECONDS] [RATE]
+# Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
+# (default 10000), KUBE_HEAP (kdns's -Xmx for the kubernetes scenario when the launcher's default
+# heap is too small to sync it; default 256m). Prints one table (queries/s, average latency, server CPU seconds per 100k
+# queries, RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
+# (seconds from process start to /ready 200, RSS then), and appends it to results/latest.md.
+# Every process it starts is stopped (by PID).
+set -euo pipefail
+dist=${1:?usage: dnsperf-datasets.sh DIST [SECONDS] [RATE]}
+secs=${2:-10}
+rate=${3:-20000}
+names=${NAMES:-10000}
+here=$(cd "$(dirname "$0")" && pwd)
+jdk=${JDK:-$("$here/../build/find-jdk.sh")}
+jar="$here/target/benchmarks.jar"
+[ -x "$dist/bin/kdns" ] || { echo "no kdns distribution at $dist (make dist)" >&2; exit 1; }
+[ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
+[ -x "$jdk/bin/java" ] || { echo "no java in JDK=$jdk (set JDK to a JDK 21+ home)" >&2; exit 1; }
+for tool in etcd knotd dnsperf dig curl python3; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (build/install-test-deps.sh)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/kdns-bench-data.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+stop() { # pid: stops one process now (frees the cores for the next scenario)
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+}
+fail() { echo "$*; logs:" >&2; tail -n 30 "$work"/*.log >&2 || true; exit 1; }
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+wait_ready() { # pid port timeout_s: returns 1 when the process exits first; fails on a timeout
+    local pid=$1 port=$2 limit=$3 start code
+    start=$(now)
+    while :; do
+        kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/ready" || true)
+        [ "$code" = 200 ] && break
+        awk -v s="$start" -v n="$(now)" -v l="$limit" 'BEGIN { exit !(n - s > l) }' \
+            && fail "no /ready 200 on port $port after ${limit}s"
+        sleep 0.05
+    done
+}
+wait_answer() { # port name
+    for _ in $(seq 1 100); do
+        dig @127.0.0.1 -p "$1" "$2" A +tries=1 +time=1 >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    fail "server on port $1 did not answer"
+}
+check_same() { # kdns_port knotd_port existing_name missing_name
+    local a b
+    for q in "$3" "$4"; do
+        a=$(dig @127.0.0.1 -p "$1" "$q" A +tries=2 +time=2 | awk '/status:/ {print $6} /^[^;].*[ \t]A[ \t]/ {print $NF}' | tr '\n' ' ')
+        b=$(dig @127.0.0.1 -p "$2" "$q" A +tries=2 +time=2 | awk '/status:/ {print $6} /^[^;].*[ \t]A[ \t]/ {print $NF}' | tr '\n' ' ')
+        [ "$a" = "$b" ] || fail "kdns and knotd differ for $q: kdns '$a', knotd '$b'"
+    done
+}
+
+start_knotd() { # name zone_origin zone_file port -> sets knot_pid
+    local dir="$work/knot-$1"
+    mkdir -p "$dir"
+    cat > "$dir/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$4
+    rundir: $dir
+    background-workers: 1
+    udp-workers: 2
+    tcp-workers: 1
+database:
+    storage: $dir
+log:
+  - target: stderr
+    any: error
+zone:
+  - domain: $2
+    file: $3
+CONF
+    knotd -c "$dir/knot.conf" > "$work/knot-$1.log" 2>&1 &
+    knot_pid=$!; pids+=("$knot_pid")
+}
+
+results=()
+ratios=()
+startups=()
+run() { # scenario server pid port queries mode
+    local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
+    [ "$mode" = "fixed" ] && extra=(-Q "$rate")
+    local before after out qps lat completed lost cpu100k codes
+    before=$(cpu_ticks "$pid")
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
+    after=$(cpu_ticks "$pid")
+    qps=$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')
+    lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
+    completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
+    lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
+    codes=$(echo "$out" | awk '/Response codes:/ {sub(/.*Response codes: */, ""); print}')
+    cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
+    results+=("| $scen | $name | $mode | $qps | $lat | $cpu100k | $(rss_mib "$pid") | $lost | $codes |")
+    eval "r_${scen}_${name}_${mode}_qps=$qps; r_${scen}_${name}_${mode}_cpu=$cpu100k"
+}
+measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
+    # Warm kdns's JIT before measuring.
+    dnsperf -s 127.0.0.1 -p "$3" -d "$6" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
+    for mode in saturation fixed; do
+        run "$1" kdns "$2" "$3" "$6" "$mode"
+        run "$1" knotd "$4" "$5" "$6" "$mode"
+    done
+    local s=$1
+    eval "local kq=\$r_${s}_kdns_saturation_qps nq=\$r_${s}_knotd_saturation_qps kc=\$r_${s}_kdns_fixed_cpu nc=\$r_${s}_knotd_fixed_cpu"
+    ratios+=("$(awk -v s="$s" -v a="$kq" -v b="$nq" 'BEGIN { printf "%s: ratio kdns/knotd, saturation queries/s: %.2f", s, a/b }')")
+    ratios+=("$(awk -v s="$s" -v a="$kc" -v b="$nc" 'BEGIN { if (b>0) printf "%s: ratio kdns/knotd, CPU per query at the fixed rate: %.2f", s, a/b; else printf "%s: knotd CPU per query not measurable", s }')")
+}
+
+# Data: names, addresses, zone files and query files (Python for speed and a seeded shuffle).
+python3 - "$work" "$names" <<'PY'
+import random, sys
+work, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(42)
+def qfile(path, present, missing):
+    qs = [q + " A" for q in present + missing]
+    rnd.shuffle(qs)
+    open(path, "w").write("\n".join(qs) + "\n")
+soa = "@ SOA ns.{0}. hostmaster.{0}. 1 7200 1800 86400 30\n@ NS ns.{0}.\nns A 127.0.0.1\n"
+# etcd: svcNNNNN.bench.local -> 10.1.x.y
+with open(work + "/etcd-names.txt", "w") as f:
+    for i in range(n):
+        f.write("svc%05d 10.%d.%d.%d\n" % (i, 1 + (i >> 16), (i >> 8) & 255, i & 255))
+lines = [l.split() for l in open(work + "/etcd-names.txt")]
+with open(work + "/bench.local.zone", "w") as z:
+    z.write("$ORIGIN bench.local.\n$TTL 60\n" + soa.format("bench.local"))
+    for name, ip in lines:
+        z.write("%s 60 A %s\n" % (name, ip))
+qfile(work + "/etcd.queries", [name + ".bench.local" for name, _ in lines],
+      ["nosuch%05d.bench.local" % i for i in range(n // 4)])
+PY
+
+# ------------------------------------------------------------------------------------- etcd
+ecport=$(free_port); epport=$(free_port); kport=$(free_port); rport=$(free_port); kready=$(free_port)
+etcd --name bench --data-dir "$work/etcd-data" \
+    --listen-client-urls "http://127.0.0.1:$ecport" --advertise-client-urls "http://127.0.0.1:$ecport" \
+    --listen-peer-urls "http://127.0.0.1:$epport" --initial-advertise-peer-urls "http://127.0.0.1:$epport" \
+    --initial-cluster "bench=http://127.0.0.1:$epport" --initial-cluster-state new \
+    --max-txn-ops 1000 --log-level error > "$work/etcd.log" 2>&1 &
+etcd_pid=$!; pids+=("$etcd_pid")
+for _ in $(seq 1 100); do
+    curl -sf --max-time 1 "http://127.0.0.1:$ecport/health" 2>/dev/null | grep -q '"true"' && break
+    kill -0 "$etcd_pid" 2>/dev/null || fail "etcd exited"
+    sleep 0.1
+done
+curl -sf --max-time 1 "http://127.0.0.1:$ecport/health" | grep -q '"true"' || fail "etcd is not healthy"
+load_start=$(now)
+python3 - "$work/etcd-names.txt" "http://127.0.0.1:$ecport/v3/kv/txn" <<'PY'
+import base64, json, sys, urllib.request
+names = [l.split() for l in open(sys.argv[1])]
+b64 = lambda s: base64.b64encode(s.encode()).decode()
+for start in range(0, len(names), 1000):
+    ops = [{"requestPut": {"key": b64("/skydns/local/bench/" + name),
+                           "value": b64(json.dumps({"host": ip, "ttl": 60}))}}
+           for name, ip in names[start:start + 1000]]
+    req = urllib.request.Request(sys.argv[2], data=json.dumps({"success": ops}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        body = json.load(r)
+        if "header" not in body:
+            sys.exit("etcd txn failed: %s" % body)
+PY
+load_secs=$(awk -v s="$load_start" -v n="$(now)" 'BEGIN { printf "%.1f", n - s }')
+cat > "$work/Corefile.etcd" <<COREFILE
+bench.local:$kport {
+    bind 127.0.0.1
+    ready 127.0.0.1:$kready
+    etcd bench.local {
+        endpoint http://127.0.0.1:$ecport
+    }
+}
+COREFILE
+k_start=$(now)
+"$dist/bin/kdns" -conf "$work/Corefile.etcd" -quiet > "$work/kdns-etcd.log" 2>&1 &
+kpid=$!; pids+=("$kpid")
+start_knotd etcd bench.local "$work/bench.local.zone" "$rport"
+wait_ready "$kpid" "$kready" 60 || fail "kdns (etcd) exited before /ready"
+startups+=("etcd: kdns from process start to /ready 200: $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s, RSS then $(rss_mib "$kpid") MiB ($names keys loaded into etcd in ${load_secs} s)")
+wait_answer "$rport" svc00000.bench.local
+check_same "$kport" "$rport" svc00000.bench.local nosuch00000.bench.local
+etcd_before=$(cpu_ticks "$etcd_pid")
+measure etcd "$kpid" "$kport" "$knot_pid" "$rport" "$work/etcd.queries"
+etcd_after=$(cpu_ticks "$etcd_pid")
+startups+=("etcd: CPU used by etcd itself during the etcd runs: $(awk -v t=$((etcd_after-etcd_before)) -v hz="$ticks" 'BEGIN { printf "%.2f", t/hz }') s (kdns answers from memory; the watch stays open)")
+stop "$kpid"; stop "$knot_pid"; stop "$etcd_pid"
+
+# ------------------------------------------------------------------------------- kubernetes
+endpoints=$((names * 5))
+mkdir -p "$work/kube"
+"$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
+    "$work/kube" "$names" "$endpoints" > "$work/fakeapi.log" 2>&1 &
+api_pid=$!; pids+=("$api_pid")
+for _ in $(seq 1 600); do
+    grep -q '^ready' "$work/fakeapi.log" 2>/dev/null && break
+    kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
+    sleep 0.1
+done
+grep -q '^ready' "$work/fakeapi.log" || fail "FakeClusterMain did not load its objects in 60s"
+python3 - "$work" "$names" <<'PY'
+import random, sys
+work, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(43)
+lines = [l.split() for l in open(work + "/kube/services.txt")]
+with open(work + "/cluster.local.zone", "w") as z:
+    z.write("$ORIGIN cluster.local.\n$TTL 5\n"
+            "@ SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5\n"
+            "@ NS ns.dns.cluster.local.\nns.dns A 127.0.0.1\n")
+    for name, ip in lines:
+        z.write("%s.bench.svc 5 A %s\n" % (name, ip))
+qs = ["%s.bench.svc.cluster.local A" % name for name, _ in lines]
+qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
+rnd.shuffle(qs)
+open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
+PY
+kport=$(free_port); rport=$(free_port); kready=$(free_port)
+cat > "$work/Corefile.kube" <<COREFILE
+cluster.local:$kport {
+    bind 127.0.0.1
+    ready 127.0.0.1:$kready
+    kubernetes cluster.local {
+        kubeconfig $work/kube/kubeconfig
+    }
+}
+COREFILE
+# First with the launcher's own heap settings; when kdns dies before it is ready (the sync of a
+# large cluster can need more heap than the launcher's default), again with -Xmx$KUBE_HEAP.
+kube_heap=${KUBE_HEAP:-256m}
+launcher_heap=$(grep -o -- '-Xmx[0-9]*[kmgKMG]' "$dist/bin/kdns" | head -1)
+for attempt in default larger; do
+    opts=${KDNS_JAVA_OPTS:-}
+    [ "$attempt" = larger ] && opts="$opts -Xmx$kube_heap"
+    k_start=$(now)
+    KDNS_JAVA_OPTS="$opts" "$dist/bin/kdns" -conf "$work/Corefile.kube" -quiet > "$work/kdns-kube-$attempt.log" 2>&1 &
+    kpid=$!; pids+=("$kpid")
+    if wait_ready "$kpid" "$kready" 120; then
+        heap_used=${launcher_heap}; [ "$attempt" = larger ] && heap_used="-Xmx$kube_heap"
+        startups+=("kubernetes: kdns ($heap_used) from process start to /ready 200 ($names Services, $endpoints endpoints in $names EndpointSlices): $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s, RSS after sync $(rss_mib "$kpid") MiB")
+        break
+    fi
+    [ "$attempt" = larger ] && fail "kdns (kubernetes) exited before /ready with -Xmx$kube_heap"
+    startups+=("kubernetes: kdns with the launcher's heap ($launcher_heap) exited before /ready after $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s: $(grep -v '^\[INFO\]' "$work/kdns-kube-$attempt.log" | tail -n 1); measured below with -Xmx$kube_heap")
+    wait "$kpid" 2>/dev/null || true
+done
+start_knotd kube cluster.local "$work/cluster.local.zone" "$rport"
+wait_answer "$rport" svc00000.bench.svc.cluster.local
+check_same "$kport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
+measure kubernetes "$kpid" "$kport" "$knot_pid" "$rport" "$work/kube.queries"
+stop "$kpid"; stop "$knot_pid"; stop "$api_pid"
+
+{
+    echo
+    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps, $names names + 20% NXDOMAIN in random order)"
+    echo
+    echo "| scenario | server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${results[@]}"
+    echo
+    printf '%s\n' "${ratios[@]}"
+    echo
+    printf '%s\n' "${startups[@]}"
+} | tee "$work/table.md"
+mkdir -p "$here/results"
+cat "$work/table.md" >> "$here/results/latest.md"
