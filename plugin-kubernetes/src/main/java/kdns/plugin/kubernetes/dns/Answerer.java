@@ -90,6 +90,14 @@ public final class Answerer {
         return index;
     }
 
+    /**
+     * The server's own non-loopback addresses the name server records are built from (the block's
+     * {@code bind} addresses, else the interface addresses); k8s_external builds its apex NS from them.
+     */
+    public List<InetAddress> localIps() {
+        return localIps.get();
+    }
+
     // ---- the result -----------------------------------------------------------------------------
 
     /** What to do with a query. */
@@ -267,7 +275,8 @@ public final class Answerer {
         return findServices(r);
     }
 
-    private boolean namespaceExposed(String ns) {
+    /** CoreDNS's namespaceExposed: allowed by {@code namespaces} and present in the (label-filtered) index. */
+    public boolean namespaceExposed(String ns) {
         return config.configuredNamespace(ns) && index.namespaceExists(ns);
     }
 

@@ -25,6 +25,7 @@ public final class ClusterIndex {
 
     private final ConcurrentHashMap<String, ServiceInfo> services = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<String>> servicesByClusterIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, List<String>> servicesByExternalIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SliceInfo> slices = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<SliceInfo>> slicesByService = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<SliceInfo>> slicesByIp = new ConcurrentHashMap<>();
@@ -32,6 +33,7 @@ public final class ClusterIndex {
     private final ConcurrentHashMap<String, List<PodInfo>> podsByIp = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private final AtomicLong modified = new AtomicLong();
+    private final AtomicLong externalModified = new AtomicLong();
     private final LongSupplier clock;
     private final Object lock = new Object();
 
@@ -43,6 +45,7 @@ public final class ClusterIndex {
     public ClusterIndex(LongSupplier clock) {
         this.clock = clock;
         modified.set(clock.getAsLong());
+        externalModified.set(modified.get());
     }
 
     /** The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. */
@@ -61,12 +64,21 @@ public final class ClusterIndex {
                 for (String ip : old.addressIPs()) {
                     removeFrom(servicesByClusterIp, ipKey(ip), old.key());
                 }
+                for (String ip : old.externalIPs()) {
+                    removeFrom(servicesByExternalIp, ipKey(ip), old.key());
+                }
             }
             for (String ip : s.addressIPs()) {
                 addTo(servicesByClusterIp, ipKey(ip), s.key());
             }
+            for (String ip : s.externalIPs()) {
+                addTo(servicesByExternalIp, ipKey(ip), s.key());
+            }
             if (old == null || !old.equals(s)) {
                 touch();
+                if (!s.externalIPs().isEmpty() || (old != null && !old.externalIPs().isEmpty())) {
+                    externalModified.set(clock.getAsLong());
+                }
             }
         }
     }
@@ -79,7 +91,13 @@ public final class ClusterIndex {
                 for (String ip : old.addressIPs()) {
                     removeFrom(servicesByClusterIp, ipKey(ip), old.key());
                 }
+                for (String ip : old.externalIPs()) {
+                    removeFrom(servicesByExternalIp, ipKey(ip), old.key());
+                }
                 touch();
+                if (!old.externalIPs().isEmpty()) {
+                    externalModified.set(clock.getAsLong());
+                }
             }
         }
     }
@@ -192,6 +210,14 @@ public final class ClusterIndex {
         return modified.get();
     }
 
+    /**
+     * Unix seconds of the last change of a Service with external IPs (the k8s_external SOA serial,
+     * CoreDNS's {@code Modified(external)}).
+     */
+    public long externalModified() {
+        return externalModified.get();
+    }
+
     public ServiceInfo service(String namespace, String name) {
         return services.get(namespace + "/" + name);
     }
@@ -209,6 +235,22 @@ public final class ClusterIndex {
     /** The services whose cluster IPs contain {@code ip}, in the order they were added. */
     public List<ServiceInfo> servicesByClusterIp(String ip) {
         List<String> keys = servicesByClusterIp.getOrDefault(ipKey(ip), List.of());
+        List<ServiceInfo> out = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            ServiceInfo s = services.get(k);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The services whose external IPs ({@code spec.externalIPs}, load-balancer ingress IPs) contain
+     * {@code ip}, in the order they were added.
+     */
+    public List<ServiceInfo> servicesByExternalIp(String ip) {
+        List<String> keys = servicesByExternalIp.getOrDefault(ipKey(ip), List.of());
         List<ServiceInfo> out = new ArrayList<>(keys.size());
         for (String k : keys) {
             ServiceInfo s = services.get(k);

@@ -1,0 +1,185 @@
+package kdns.plugin.kubernetes.dns;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Instance;
+import kdns.api.Log;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * CoreDNS's upstream lookup ({@code plugin/pkg/upstream}) for names outside a plugin's zones: the
+ * names are served through the whole server ({@link Instance#serve}: the block with the longest
+ * zone for the name on the same port, then its whole chain) and the answer sections are appended to
+ * a reply prepared by the plugin, which is then written once. Used by the kubernetes plugin for
+ * ExternalName targets and by k8s_external for load-balancer host names.
+ *
+ * <p>Lookups run one after the other; a chain that answers later ({@link Handler#DEFERRED}, e.g.
+ * forward) continues the sequence from the thread that answers, so no reader thread ever waits.
+ * A lookup that fails (no write, or an exception) adds nothing. Lookups nested on one thread are
+ * bounded by {@link #MAX_REENTRIES} as CoreDNS bounds re-entries; the innermost gets SERVFAIL.
+ * Thread-safe.
+ */
+public final class UpstreamLookup {
+
+    /** Lookups through the server nested on one thread before the innermost gets SERVFAIL (CoreDNS's maxreentries). */
+    public static final int MAX_REENTRIES = 10;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** One name to look up and the section of the prepared reply its answer records go to. */
+    public record Lookup(Name name, int qtype, int section) {
+    }
+
+    private final Instance instance;
+    private final Log log;
+    /** Names whose too deep lookups were logged (once each). */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param plugin   the plugin name for log lines
+     * @param instance the running instance whose {@link Instance#serve} answers the lookups
+     */
+    public UpstreamLookup(String plugin, Instance instance) {
+        this.instance = instance;
+        this.log = Log.forPlugin(plugin);
+    }
+
+    /**
+     * Looks up {@code lookups} in order, appends each answer section to its section of
+     * {@code partial} (a truncated answer sets TC), then writes {@code partial} to {@code out}.
+     *
+     * @param request the client's request (the lookups keep its transport and addresses)
+     * @return {@link Rcodes#NOERROR} when the reply was written, {@link Handler#DEFERRED} when it
+     *         will be written later from another thread
+     */
+    public int complete(Request request, Message partial, List<Lookup> lookups, ResponseWriter out) {
+        return run(request, partial, List.copyOf(lookups), 0, out);
+    }
+
+    private int run(Request request, Message partial, List<Lookup> lookups, int from, ResponseWriter out) {
+        for (int i = from; i < lookups.size(); i++) {
+            Lookup l = lookups.get(i);
+            Step step = new Step(request, partial, lookups, i, out);
+            int rc = serve(request.withQuestion(l.name(), l.qtype()), step);
+            Message answer = step.settle(rc == Handler.DEFERRED);
+            if (answer == Step.PENDING) {
+                return Handler.DEFERRED;
+            }
+            append(partial, answer, l.section());
+        }
+        out.write(partial);
+        return Rcodes.NOERROR;
+    }
+
+    private static void append(Message partial, Message answer, int section) {
+        if (answer == null) {
+            return;
+        }
+        for (Record r : answer.getSection(Section.ANSWER)) {
+            partial.addRecord(r, section);
+        }
+        if (answer.getHeader().getFlag(Flags.TC)) {
+            partial.getHeader().setFlag(Flags.TC);
+        }
+    }
+
+    /** Serves one lookup through the server; the handler protocol's rcode. */
+    private int serve(Request lookup, ResponseWriter w) {
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_REENTRIES) {
+            if (warned.size() < 1000 && warned.add(lookup.name())) {
+                log.warning("lookup of " + lookup.name() + " is nested " + MAX_REENTRIES
+                        + " lookups through the server deep (CNAME targets in a loop?): it gets SERVFAIL");
+            }
+            return Rcodes.SERVFAIL;
+        }
+        depth[0]++;
+        try {
+            return instance.serve(lookup, w);
+        } catch (HandlerException e) {
+            return e.rcode();
+        } catch (RuntimeException e) {
+            log.error("looking up " + lookup.name() + " through the server: " + e);
+            return Rcodes.SERVFAIL;
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /**
+     * The writer of one lookup. Whoever comes second of "the chain wrote" and "the chain returned"
+     * decides who continues: the caller (answer already there, or no answer at all) or, after a
+     * deferral, the thread that writes.
+     */
+    private final class Step implements ResponseWriter {
+        static final Message PENDING = new Message();
+        private static final int RUNNING = 0;
+        private static final int WRITTEN = 1;
+        private static final int DEFERRED = 2;
+        private static final int SETTLED = 3;
+
+        private final Request request;
+        private final Message partial;
+        private final List<Lookup> lookups;
+        private final int index;
+        private final ResponseWriter out;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private final AtomicReference<Message> answer = new AtomicReference<>();
+
+        Step(Request request, Message partial, List<Lookup> lookups, int index, ResponseWriter out) {
+            this.request = request;
+            this.partial = partial;
+            this.lookups = lookups;
+            this.index = index;
+            this.out = out;
+        }
+
+        @Override
+        public void write(Message reply) {
+            if (!answer.compareAndSet(null, reply)) {
+                return; // a second write is ignored
+            }
+            if (state.compareAndSet(RUNNING, WRITTEN)) {
+                return; // the caller picks it up
+            }
+            if (state.compareAndSet(DEFERRED, SETTLED)) {
+                append(partial, reply, lookups.get(index).section());
+                run(request, partial, lookups, index + 1, out);
+            }
+        }
+
+        /**
+         * Called by the thread that served the lookup once the chain returned: the answer (null for
+         * none), or {@link #PENDING} when a deferred chain will continue the sequence itself.
+         */
+        Message settle(boolean deferred) {
+            if (deferred && state.compareAndSet(RUNNING, DEFERRED)) {
+                return PENDING;
+            }
+            state.set(SETTLED);
+            return answer.get();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return out.remoteAddress();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return out.localAddress();
+        }
+    }
+}
