@@ -1,11 +1,13 @@
 import kdns.plugin.forward.ForwardPlugin;
+import kdns.plugin.forward.ProxyPlugin;
 
 /**
- * The forward plugin: proxies queries to upstream resolvers over UDP, TCP and DNS-over-TLS.
+ * The forward plugin: proxies queries to upstream resolvers over UDP, TCP and DNS-over-TLS; and
+ * {@code proxy}, its deprecated alias for Corefiles older than CoreDNS 1.6.
  * Nothing is exported; the host finds the plugin through {@link kdns.api.Plugin}.
  */
 module kdns.plugin.forward {
     requires kdns.api;
 
-    provides kdns.api.Plugin with ForwardPlugin;
+    provides kdns.api.Plugin with ForwardPlugin, ProxyPlugin;
 }

@@ -47,12 +47,32 @@ public final class ForwardPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
+        install(c, parseStanzas(c, null));
+    }
+
+    /**
+     * Options of another directive's dialect that share forward's stanza grammar (the deprecated
+     * {@code proxy}): asked first for every block option; returns false to let forward parse it.
+     */
+    @FunctionalInterface
+    interface Dialect {
+        boolean option(Controller c, Stanza s) throws PluginException;
+    }
+
+    /** Every stanza of this block's occurrences of the directive; {@code dialect} may be null. */
+    static List<Stanza> parseStanzas(Controller c, Dialect dialect) throws PluginException {
         List<Stanza> stanzas = new ArrayList<>();
-        List<Integer> lines = new ArrayList<>();
         while (c.next()) {
-            lines.add(c.line());
-            stanzas.add(parseStanza(c));
+            stanzas.add(parseStanza(c, dialect));
         }
+        return stanzas;
+    }
+
+    /**
+     * Builds one handler per stanza, chained in the order written, with forward's metrics (also
+     * for {@code proxy}, whose series are forward's).
+     */
+    static void install(Controller c, List<Stanza> stanzas) {
         ForwardMetrics metrics = ForwardMetrics.of(c.instance().metrics());
         ProxyMetrics proxyMetrics = ProxyMetrics.of("forward", c.instance().metrics());
         List<ForwardHandler> handlers = new ArrayList<>();
@@ -101,11 +121,16 @@ public final class ForwardPlugin implements Plugin {
     }
 
     static Stanza parseStanza(Controller c) throws PluginException {
+        return parseStanza(c, null);
+    }
+
+    static Stanza parseStanza(Controller c, Dialect dialect) throws PluginException {
         Stanza s = new Stanza();
         if (!c.nextArg()) {
             throw c.argErr();
         }
         String from = c.val();
+        s.fromArg = from;
         List<String> zones;
         try {
             zones = ZoneNames.originsFromArgsOrServerBlock(List.of(from), List.of());
@@ -124,6 +149,7 @@ public final class ForwardPlugin implements Plugin {
         if (to.isEmpty()) {
             throw c.argErr();
         }
+        s.toArgs.addAll(to);
         for (String t : to) {
             parseTo(c, t, s.to);
         }
@@ -131,7 +157,9 @@ public final class ForwardPlugin implements Plugin {
             throw c.err("no nameservers found");
         }
         while (c.nextBlock()) {
-            parseOption(c, s);
+            if (dialect == null || !dialect.option(c, s)) {
+                parseOption(c, s);
+            }
         }
         if (!s.tlsServerName.isEmpty()) {
             for (Stanza.Endpoint e : s.to) {
@@ -254,7 +282,7 @@ public final class ForwardPlugin implements Plugin {
         return out;
     }
 
-    private static void parseOption(Controller c, Stanza s) throws PluginException {
+    static void parseOption(Controller c, Stanza s) throws PluginException {
         String opt = c.val();
         switch (opt) {
             case "except" -> {
@@ -272,29 +300,7 @@ public final class ForwardPlugin implements Plugin {
             }
             case "max_fails" -> s.maxFails = uint32(c, opt, c.singleArg());
             case "max_connect_attempts" -> s.maxConnectAttempts = uint32(c, opt, c.singleArg());
-            case "health_check" -> {
-                Duration d = duration(c, opt, c.singleArg());
-                if (d.isNegative()) {
-                    throw c.err("health_check can't be negative: " + Durations.format(d));
-                }
-                s.hcIntervalNanos = d.toNanos();
-                s.hcDomain = ".";
-                while (c.nextArg()) {
-                    switch (c.val()) {
-                        case "no_rec" -> s.hcRecursionDesired = false;
-                        case "domain" -> {
-                            String d2 = c.singleArg();
-                            try {
-                                Name.fromString(d2, Name.root);
-                            } catch (TextParseException e) {
-                                throw c.err("health_check: invalid domain name " + d2);
-                            }
-                            s.hcDomain = ZoneNames.normalize(d2);
-                        }
-                        default -> throw c.err("health_check: unknown option " + c.val());
-                    }
-                }
-            }
+            case "health_check" -> healthCheck(c, s, c.singleArg());
             case "force_tcp" -> {
                 noArgs(c);
                 s.forceTcp = true;
@@ -346,7 +352,32 @@ public final class ForwardPlugin implements Plugin {
         }
     }
 
-    private static void noArgs(Controller c) throws PluginException {
+    /** {@code health_check DURATION [no_rec] [domain FQDN]}, the interval already read. */
+    static void healthCheck(Controller c, Stanza s, String interval) throws PluginException {
+        Duration d = duration(c, "health_check", interval);
+        if (d.isNegative()) {
+            throw c.err("health_check can't be negative: " + Durations.format(d));
+        }
+        s.hcIntervalNanos = d.toNanos();
+        s.hcDomain = ".";
+        while (c.nextArg()) {
+            switch (c.val()) {
+                case "no_rec" -> s.hcRecursionDesired = false;
+                case "domain" -> {
+                    String d2 = c.singleArg();
+                    try {
+                        Name.fromString(d2, Name.root);
+                    } catch (TextParseException e) {
+                        throw c.err("health_check: invalid domain name " + d2);
+                    }
+                    s.hcDomain = ZoneNames.normalize(d2);
+                }
+                default -> throw c.err("health_check: unknown option " + c.val());
+            }
+        }
+    }
+
+    static void noArgs(Controller c) throws PluginException {
         if (c.nextArg()) {
             throw c.argErr();
         }
@@ -371,7 +402,7 @@ public final class ForwardPlugin implements Plugin {
         return out;
     }
 
-    private static Duration duration(Controller c, String opt, String v) throws PluginException {
+    static Duration duration(Controller c, String opt, String v) throws PluginException {
         try {
             return Durations.parse(v);
         } catch (IllegalArgumentException e) {

@@ -11,6 +11,9 @@ final class Stanza {
     record Endpoint(boolean tls, String ip, int port, String serverName, String label) {
     }
 
+    /** FROM and TO... as written in the Corefile (for messages). */
+    String fromArg = ".";
+    final List<String> toArgs = new ArrayList<>();
     String from = ".";
     final List<String> ignored = new ArrayList<>();
     final List<Endpoint> to = new ArrayList<>();

@@ -50,16 +50,17 @@ class ModuleDescriptorTest {
         assertTrue(d.exports().isEmpty(), "nothing is exported");
         List<String> providers = d.provides().stream().filter(p -> p.service().equals(Plugin.class.getName()))
                 .flatMap(p -> p.providers().stream()).toList();
-        assertEquals(List.of(ForwardPlugin.class.getName()), providers);
+        assertEquals(List.of(ForwardPlugin.class.getName(), ProxyPlugin.class.getName()), providers);
         List<String> file = Files.readAllLines(classesDir().resolve("META-INF/services/" + Plugin.class.getName()))
                 .stream().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
         assertEquals(providers, file);
-        boolean found = false;
+        Set<String> names = new HashSet<>();
         for (Plugin p : ServiceLoader.load(Plugin.class)) {
-            found |= p.name().equals("forward");
+            names.add(p.name());
         }
-        assertTrue(found, "ServiceLoader finds forward on the class path");
+        assertTrue(names.containsAll(List.of("forward", "proxy")), "ServiceLoader finds forward and proxy: " + names);
         assertFalse(new ForwardPlugin().description().isBlank());
+        assertFalse(new ProxyPlugin().description().isBlank());
     }
 
     @Test
@@ -79,7 +80,7 @@ class ModuleDescriptorTest {
         assertTrue(name.startsWith("*forward* - "), name);
     }
 
-    /** The body of each server block of a corefile example (its forward stanzas). */
+    /** The body of each server block of a corefile example (its forward or proxy stanzas). */
     static List<String> forwardDirectives(String example) {
         List<String> out = new ArrayList<>();
         StringBuilder block = null;
@@ -95,8 +96,11 @@ class ModuleDescriptorTest {
             } else if (after == 0) {
                 out.add(block.toString());
             } else {
-                if (depth == 1 && !l.startsWith("forward ")) {
-                    throw new AssertionError("only forward stanzas in the README's examples: " + l);
+                if (depth == 1 && !l.startsWith("forward ") && !l.startsWith("proxy ")) {
+                    throw new AssertionError("only forward and proxy stanzas in the README's examples: " + l);
+                }
+                if (depth == 1 && block.length() > 0 && !l.startsWith(block.substring(0, block.indexOf(" ") + 1))) {
+                    throw new AssertionError("forward and proxy in one example block: " + l);
                 }
                 block.append(l).append('\n');
             }
@@ -123,10 +127,11 @@ class ModuleDescriptorTest {
                 String text = sb.toString();
                 tests.add(DynamicTest.dynamicTest("README.md:" + start, () -> {
                     List<String> directives = forwardDirectives(text);
-                    assertFalse(directives.isEmpty(), "no forward in\n" + text);
+                    assertFalse(directives.isEmpty(), "no forward or proxy in\n" + text);
                     for (String d : directives) {
+                        Plugin p = d.startsWith("proxy ") ? new ProxyPlugin(w -> { }) : new ForwardPlugin();
                         try {
-                            new ForwardPlugin().setup(TestController.of(d));
+                            p.setup(TestController.of(d));
                         } catch (Exception e) {
                             fail("README.md:" + start + " does not set up: " + e.getMessage() + "\n" + d, e);
                         }
