@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Consumer;
 import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
@@ -17,13 +18,21 @@ import kdns.plugin.standard.internal.LogSink;
  * the last argument is the format when it contains a {@code {} ({@code {common}} and
  * {@code {combined}} are shortcuts) and the others are names. Each occurrence adds one rule per
  * name; the first matching rule decides.
+ *
+ * <p>The FILE argument of old CoreDNS releases ({@code log stdout}, {@code log NAME stdout [FORMAT]})
+ * is still read: {@code stdout} among the names is dropped (queries always go to standard output)
+ * with one warning naming the modern form; a FILE that is a path ({@code /var/log/dns.log},
+ * {@code ./q.log}, {@code *.log}) or {@code stderr}/{@code syslog} is refused.
  */
 public final class LogPlugin implements Plugin {
+
+    private static final Log LOG = Log.forPlugin("log");
 
     /** The duration {@code minDuration} without an argument stands for. */
     static final Duration DEFAULT_MIN_DURATION = Duration.ofMillis(100);
 
     private final LogSink sink;
+    private final Consumer<String> warnings;
 
     public LogPlugin() {
         this(LogSink.of(Log.plain()));
@@ -31,7 +40,13 @@ public final class LogPlugin implements Plugin {
 
     /** For tests: lines go to {@code sink} instead of standard output. */
     LogPlugin(LogSink sink) {
+        this(sink, LOG::warning);
+    }
+
+    /** For tests: lines go to {@code sink}, setup warnings to {@code warnings}. */
+    LogPlugin(LogSink sink, Consumer<String> warnings) {
         this.sink = sink;
+        this.warnings = warnings;
     }
 
     @Override
@@ -46,24 +61,44 @@ public final class LogPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        List<LogRule> rules = parse(c);
+        List<LogRule> rules = parse(c, warnings);
         c.addHandler(next -> new LogHandler(next, rules, sink));
     }
 
     static List<LogRule> parse(Controller c) throws PluginException {
+        return parse(c, LOG::warning);
+    }
+
+    static List<LogRule> parse(Controller c, Consumer<String> warnings) throws PluginException {
         List<LogRule> rules = new ArrayList<>();
+        List<String> modern = new ArrayList<>();
         while (c.next()) {
             List<String> args = new ArrayList<>(c.remainingArgs());
             String format = LogFormat.COMMON;
+            String formatArg = null;
             if (args.isEmpty()) {
                 args.add(".");
             } else if (args.size() > 1 && args.get(args.size() - 1).contains("{")) {
                 String last = args.remove(args.size() - 1);
+                formatArg = last;
                 format = switch (last) {
                     case "{common}" -> LogFormat.COMMON;
                     case "{combined}" -> LogFormat.COMBINED;
                     default -> last;
                 };
+            }
+            if (args.contains("stdout")) {
+                args.removeIf("stdout"::equals);
+                if (args.isEmpty()) {
+                    args.add(".");
+                }
+                modern.add(modernForm(args, formatArg));
+            }
+            for (String a : args) {
+                if (isFile(a)) {
+                    throw c.err("kdns logs to standard output only: drop the file argument '" + a + "' (write '"
+                            + modernForm(args.stream().filter(n -> !isFile(n)).toList(), formatArg) + "')");
+                }
             }
             EnumSet<ResponseClass> classes = EnumSet.noneOf(ResponseClass.class);
             long minDuration = 0;
@@ -105,6 +140,30 @@ public final class LogPlugin implements Plugin {
                 rules.add(new LogRule(LogRule.normalizeScope(name), compiled, classes, minDuration));
             }
         }
+        if (!modern.isEmpty()) {
+            warnings.accept("'log stdout' is deprecated (queries are always logged to standard output; the FILE "
+                    + "argument of old CoreDNS releases is gone): use '" + String.join("' and '", modern) + "'");
+        }
         return List.copyOf(rules);
+    }
+
+    /** An old FILE argument other than {@code stdout}: a path, a {@code .log} file, stderr or syslog. */
+    static boolean isFile(String arg) {
+        return arg.startsWith("/") || arg.startsWith("./") || arg.startsWith("../") || arg.startsWith("~")
+                || arg.endsWith(".log") || arg.equals("stderr") || arg.equals("syslog");
+    }
+
+    /** The directive without a FILE argument: {@code log}, {@code log NAMES...}, {@code log NAMES... FORMAT}. */
+    static String modernForm(List<String> names, String formatArg) {
+        List<String> n = names.isEmpty() ? List.of(".") : names;
+        StringBuilder sb = new StringBuilder("log");
+        if (formatArg != null || !n.equals(List.of("."))) {
+            sb.append(' ').append(String.join(" ", n));
+        }
+        if (formatArg != null) {
+            boolean quote = formatArg.chars().anyMatch(Character::isWhitespace) || formatArg.contains("\"");
+            sb.append(' ').append(quote ? "\"" + formatArg.replace("\"", "\\\"") + "\"" : formatArg);
+        }
+        return sb.toString();
     }
 }

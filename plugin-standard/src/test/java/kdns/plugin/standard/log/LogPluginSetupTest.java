@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import kdns.api.PluginException;
@@ -112,6 +113,68 @@ class LogPluginSetupTest {
         assertEquals(EnumSet.of(ResponseClass.DENIAL), rules.get(0).classes());
         assertEquals(".", rules.get(1).scope());
         assertEquals(EnumSet.of(ResponseClass.ALL), rules.get(1).classes());
+    }
+
+    private static final String DEPRECATED = "'log stdout' is deprecated (queries are always logged to standard "
+            + "output; the FILE argument of old CoreDNS releases is gone): use ";
+
+    private static List<String> warnings(String text) throws PluginException {
+        List<String> w = new ArrayList<>();
+        LogPlugin.parse(TestController.of(text), w::add);
+        return w;
+    }
+
+    @Test
+    void oldStdoutLogsEveryQueryWithOneWarning() throws Exception {
+        List<LogRule> rules = parse("log stdout");
+        assertEquals(1, rules.size());
+        assertEquals(".", rules.get(0).scope());
+        assertEquals(LogFormat.COMMON, rules.get(0).format().text());
+        assertEquals(List.of(DEPRECATED + "'log'"), warnings("log stdout"));
+        assertEquals(List.of(), warnings("log"), "the modern form warns about nothing");
+        assertEquals(List.of(), warnings("log example.org"));
+    }
+
+    @Test
+    void oldNameStdoutFormat() throws Exception {
+        List<LogRule> rules = parse("log example.org stdout");
+        assertEquals(List.of("example.org."), rules.stream().map(LogRule::scope).toList());
+        assertEquals(List.of(DEPRECATED + "'log example.org'"), warnings("log example.org stdout"));
+
+        rules = parse("log . stdout \"{proto} Request: {name} {type} {>id}\"");
+        assertEquals(1, rules.size());
+        assertEquals(".", rules.get(0).scope());
+        assertEquals("{proto} Request: {name} {type} {>id}", rules.get(0).format().text());
+        assertEquals(List.of(DEPRECATED + "'log . \"{proto} Request: {name} {type} {>id}\"'"),
+                warnings("log . stdout \"{proto} Request: {name} {type} {>id}\""));
+
+        // log stdout FORMAT: every name in that format.
+        rules = parse("log stdout {combined}");
+        assertEquals(".", rules.get(0).scope());
+        assertEquals(LogFormat.COMBINED, rules.get(0).format().text());
+        assertEquals(List.of(DEPRECATED + "'log . {combined}'"), warnings("log stdout {combined}"));
+
+        // The block still applies.
+        rules = parse("log example.org stdout {\n class denial\n}");
+        assertEquals("example.org.", rules.get(0).scope());
+        assertEquals(EnumSet.of(ResponseClass.DENIAL), rules.get(0).classes());
+    }
+
+    @Test
+    void severalOldDirectivesGiveOneWarning() throws Exception {
+        assertEquals(List.of(DEPRECATED + "'log example.org' and 'log'"),
+                warnings("log example.org stdout {\n class denial\n}\nlog stdout"));
+    }
+
+    @Test
+    void aFileOtherThanStdoutIsRefused() {
+        assertEquals("Corefile:1 - Error during parsing: kdns logs to standard output only: drop the file argument "
+                + "'/var/log/coredns.log' (write 'log')", error("log /var/log/coredns.log"));
+        assertEquals("Corefile:1 - Error during parsing: kdns logs to standard output only: drop the file argument "
+                + "'queries.log' (write 'log example.org {common}')", error("log example.org queries.log {common}"));
+        assertTrue(error("log . ./dns.txt").contains("drop the file argument './dns.txt'"));
+        assertTrue(error("log stderr").contains("drop the file argument 'stderr'"));
+        assertTrue(error("log . syslog").contains("drop the file argument 'syslog'"));
     }
 
     @Test
