@@ -123,7 +123,7 @@ public final class KubernetesPlugin implements Plugin {
      * The kubernetes handler with the {@code multicluster} option: cluster-set names from
      * {@link McsAnswerer}, everything else from the {@link KubernetesHandler}.
      */
-    static final class ClusterSetHandler implements Handler, Readiness {
+    static final class ClusterSetHandler implements Handler, Readiness, kdns.api.AutoPather {
         private final McsAnswerer mcs;
         private final KubernetesHandler cluster;
         private final Handler next;
@@ -144,6 +144,11 @@ public final class KubernetesPlugin implements Plugin {
         @Override
         public boolean ready() {
             return ready.getAsBoolean();
+        }
+
+        @Override
+        public List<String> searchPath(Request request) {
+            return cluster.searchPath(request);
         }
 
         /** The handler of the cluster's own names. */

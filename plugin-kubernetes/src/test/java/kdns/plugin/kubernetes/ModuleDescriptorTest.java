@@ -47,7 +47,10 @@ class ModuleDescriptorTest {
                 "only the cluster-set package (shared with the multicluster plugin) is exported");
         List<String> providers = d.provides().stream().filter(p -> p.service().equals(Plugin.class.getName()))
                 .flatMap(p -> p.providers().stream()).toList();
-        assertEquals(List.of(KubernetesPlugin.class.getName()), providers);
+        assertTrue(providers.contains(KubernetesPlugin.class.getName()), providers.toString());
+        assertTrue(providers.contains(kdns.plugin.kubernetes.autopath.AutopathPlugin.class.getName()), providers.toString());
+        assertTrue(providers.contains(kdns.plugin.kubernetes.external.ExternalPlugin.class.getName()),
+                providers.toString());
         List<String> file = new ArrayList<>();
         for (String l : Files.readAllLines(classesDir().resolve("META-INF/services/" + Plugin.class.getName()))) {
             if (!l.replaceAll("#.*", "").isBlank()) {
@@ -66,10 +69,28 @@ class ModuleDescriptorTest {
         assertTrue(found);
     }
 
+    /** Every plugin the module provides has a README: README.md for kubernetes, README.NAME.md for the others. */
+    @Test
+    void everyPluginHasAReadme() throws Exception {
+        for (String l : Files.readAllLines(classesDir().resolve("META-INF/services/" + Plugin.class.getName()))) {
+            if (l.replaceAll("#.*", "").isBlank()) {
+                continue;
+            }
+            Plugin p = (Plugin) Class.forName(l.strip()).getConstructor().newInstance();
+            String file = p.name().equals("kubernetes") ? "README.md" : "README." + p.name() + ".md";
+            readmeHasCoreDnsSections(p.name(), moduleDir().resolve(file));
+        }
+    }
+
     @Test
     void readmeHasCoreDnsSections() throws Exception {
-        List<String> lines = Files.readAllLines(moduleDir().resolve("README.md"));
-        assertEquals("# kubernetes", lines.get(0));
+        readmeHasCoreDnsSections("kubernetes", moduleDir().resolve("README.md"));
+    }
+
+    private static void readmeHasCoreDnsSections(String plugin, Path readme) throws Exception {
+        assertTrue(Files.isRegularFile(readme), "no README for " + plugin + ": " + readme);
+        List<String> lines = Files.readAllLines(readme);
+        assertEquals("# " + plugin, lines.get(0));
         List<String> sections = lines.stream().filter(l -> REQUIRED.contains(l) || OPTIONAL.contains(l)).toList();
         assertEquals(REQUIRED, sections.subList(0, REQUIRED.size()));
         int last = -1;
@@ -78,6 +99,6 @@ class ModuleDescriptorTest {
             assertTrue(i > last, "misplaced " + s);
             last = i;
         }
-        assertTrue(lines.get(lines.indexOf("## Name") + 2).startsWith("*kubernetes* - "));
+        assertTrue(lines.get(lines.indexOf("## Name") + 2).startsWith("*" + plugin + "* - "), readme.toString());
     }
 }

@@ -1,5 +1,6 @@
 package kdns.plugin.standard.prometheus;
 
+import kdns.api.ServerLabels;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ final class MetricsHandler implements Handler {
         }
         Series s = byZone.get(z);
         if (s == null) {
-            String server = ServerNames.forLocal(local, hosts, defaultPort);
+            String server = ServerLabels.forLocal(local, hosts, defaultPort);
             s = byZone.computeIfAbsent(z, k -> new Series(metrics, server, k));
         }
         return s;

@@ -1,5 +1,6 @@
 package kdns.plugin.standard.prometheus;
 
+import kdns.api.ServerLabels;
 import io.prometheus.metrics.core.metrics.Info;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,7 +114,7 @@ public final class PrometheusPlugin implements Plugin {
         }
         List<String> names = instance.blockHandlers(block).stream().map(kdns.api.Handler::name).toList();
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
-            String server = ServerNames.of(host, port);
+            String server = ServerLabels.of(host, port);
             for (String name : names) {
                 metrics.pluginEnabled().labelValues(server, zone, Series.VIEW, name).set(1);
             }

@@ -1,5 +1,6 @@
 package kdns.plugin.standard.prometheus;
 
+import kdns.api.ServerLabels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,16 +183,16 @@ class MetricsHandlerTest {
 
     @Test
     void serverNames() {
-        assertEquals("dns://:53", ServerNames.of("", 53));
-        assertEquals("dns://[::1]:53", ServerNames.of("::1", 53));
-        assertEquals("dns://:53", ServerNames.forLocal(new InetSocketAddress("127.0.0.1", 53),
+        assertEquals("dns://:53", ServerLabels.of("", 53));
+        assertEquals("dns://[::1]:53", ServerLabels.of("::1", 53));
+        assertEquals("dns://:53", ServerLabels.forLocal(new InetSocketAddress("127.0.0.1", 53),
                 java.util.List.of(), 1));
-        assertEquals("dns://127.0.0.53:53", ServerNames.forLocal(new InetSocketAddress("127.0.0.53", 53),
+        assertEquals("dns://127.0.0.53:53", ServerLabels.forLocal(new InetSocketAddress("127.0.0.53", 53),
                 java.util.List.of("127.0.0.1", "127.0.0.53"), 1));
-        assertEquals("dns://[::1]:1053", ServerNames.forLocal(new InetSocketAddress("::1", 1053),
+        assertEquals("dns://[::1]:1053", ServerLabels.forLocal(new InetSocketAddress("::1", 1053),
                 java.util.List.of("127.0.0.1", "::1"), 1));
-        assertEquals("dns://127.0.0.1:99", ServerNames.forLocal(null, java.util.List.of("127.0.0.1"), 99));
-        assertEquals("dns://127.0.0.1:53", ServerNames.forLocal(new InetSocketAddress(53),
+        assertEquals("dns://127.0.0.1:99", ServerLabels.forLocal(null, java.util.List.of("127.0.0.1"), 99));
+        assertEquals("dns://127.0.0.1:53", ServerLabels.forLocal(new InetSocketAddress(53),
                 java.util.List.of("127.0.0.1"), 1));
     }
 

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.prometheus;
+package kdns.api;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,17 +6,17 @@ import java.util.List;
 import kdns.api.text.IpLiterals;
 
 /**
- * The {@code server} label as CoreDNS writes it: the listening address
- * {@code <scheme>://[<bind>]:<port>}, so {@code dns://:53} for a block without {@code bind} and
- * {@code dns://127.0.0.53:53} with it.
+ * The {@code server} label of CoreDNS's metrics: the listener a query arrived on,
+ * {@code <scheme>://[<bind address>]:<port>}. So {@code dns://:53} for a block without {@code bind}
+ * and {@code dns://127.0.0.53:53} with it, as dashboards built for CoreDNS expect.
  */
-final class ServerNames {
+public final class ServerLabels {
 
-    private ServerNames() {
+    private ServerLabels() {
     }
 
-    /** {@code dns://} + Go's {@code net.JoinHostPort(host, port)}. */
-    static String of(String host, int port) {
+    /** {@code dns://} followed by Go's {@code net.JoinHostPort(host, port)}; {@code host} may be empty. */
+    public static String of(String host, int port) {
         if (host.indexOf(':') >= 0) {
             return "dns://[" + host + "]:" + port;
         }
@@ -24,10 +24,11 @@ final class ServerNames {
     }
 
     /**
-     * The server a query that arrived on {@code local} belongs to, for a block restricted to
-     * {@code hosts} (empty: every address). The port is the one the query arrived on.
+     * The server a query that arrived on {@code local} belongs to, for a block whose {@code bind}
+     * addresses are {@code hosts} ({@link Controller#listenHosts()}; empty: every address). The
+     * port is the one the query arrived on, else {@code defaultPort} (the block's).
      */
-    static String forLocal(InetSocketAddress local, List<String> hosts, int defaultPort) {
+    public static String forLocal(InetSocketAddress local, List<String> hosts, int defaultPort) {
         int port = local == null || local.getPort() == 0 ? defaultPort : local.getPort();
         if (hosts.isEmpty()) {
             return of("", port);
