@@ -92,7 +92,9 @@ class ApiServerAcceptanceTest {
         }
         InProcessServer dns;
         try {
-            dns = InProcessServer.start(".:0 {\n" + directive + "\n}\n");
+            // k8s_external (when the case has it) goes into the same block; plugin.cfg order puts it first
+            String external = AcceptanceCases.directive(c.config(), "k8s_external");
+            dns = InProcessServer.start(".:0 {\n" + directive + "\n" + external + "\n}\n");
         } catch (Exception | Error e) {
             if (api != null) {
                 api.close();

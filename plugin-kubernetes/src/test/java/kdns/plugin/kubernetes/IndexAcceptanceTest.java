@@ -109,8 +109,18 @@ class IndexAcceptanceTest {
         TestController block = TestController.of("kubernetes");
         block.listenHosts(bound);
         Handler h = new KubernetesHandler(answerer, nextStub(c), () -> synced, block);
-        // lookups through the whole server re-enter this chain: kubernetes, then the stub
+        // lookups through the whole server re-enter this chain: [k8s_external,] kubernetes, then the stub
         block.instance().handlers(List.of(h));
+        String external = AcceptanceCases.directive(c.config(), "k8s_external");
+        if (!external.isEmpty()) {
+            // k8s_external runs before kubernetes (plugin.cfg order) and finds it among the block's handlers
+            TestController ext = TestController.nextBlock(block, external);
+            new kdns.plugin.kubernetes.external.ExternalPlugin().setup(ext);
+            Handler e = ext.handler(h);
+            block.instance().handlers(List.of(e, h));
+            ext.runStartup();
+            h = e;
+        }
         Message query = TestRequests.message(c.qname(), Type.value(c.qtype()), DClass.IN);
         Transport t = "tcp".equals(c.transport()) ? Transport.TCP : Transport.UDP;
         Request req = TestRequests.from(query, t, new InetSocketAddress("127.0.0.1", 40000));

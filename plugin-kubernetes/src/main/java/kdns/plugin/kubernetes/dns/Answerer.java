@@ -650,7 +650,7 @@ public final class Answerer {
     }
 
     /** An authoritative reply with the question of {@code request}. */
-    static Message reply(Request request, int rcode) {
+    public static Message reply(Request request, int rcode) {
         Message query = request.message();
         Header qh = query.getHeader();
         Message m = new Message(qh.getID());
@@ -708,7 +708,7 @@ public final class Answerer {
      * Go's net.ParseIP: an IPv4 dotted quad without leading zeros, or an IPv6 literal; an IPv4
      * address in IPv6 form ({@code ::ffff:1.2.3.4}) counts as IPv4. Null when not an IP.
      */
-    static byte[] goParseIp(String s) {
+    public static byte[] goParseIp(String s) {
         if (s == null || s.isEmpty()) {
             return null;
         }
