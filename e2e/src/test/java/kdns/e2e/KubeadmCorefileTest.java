@@ -24,35 +24,38 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The default kubeadm Corefile, run by bin/kdns. The text is kubeadm's; only what this machine
- * cannot provide is substituted: listen ports (free high ports instead of 53, 8080, 8181, 9153),
- * the upstream (a resolv.conf naming no server here becomes a direct address of a local knotd),
- * and the cluster connection (a kubeconfig for the fake API server, as no service account exists).
+ * The default kubeadm Corefile, run by bin/kdns: examples/Corefile.kubeadm, read from the file and
+ * changed only where this machine cannot provide what it names: the server port (a free port
+ * instead of the file's 1053), the upstream (a resolv.conf naming no server here becomes a direct
+ * address of a local knotd), and the cluster connection (a kubeconfig line for the fake API server,
+ * as no service account exists). health, ready and prometheus listen where the file says (:8080,
+ * :8181, :9153); every Maven run on this machine holds one lock, so no other test holds them.
  */
 class KubeadmCorefileTest {
 
-    static final String KUBEADM = """
-            .:53 {
-                errors
-                health {
-                   lameduck 5s
-                }
-                ready
-                kubernetes cluster.local in-addr.arpa ip6.arpa {
-                   pods insecure
-                   fallthrough in-addr.arpa ip6.arpa
-                   ttl 30
-                }
-                prometheus :9153
-                forward . /etc/resolv.conf {
-                   max_concurrent 1000
-                }
-                cache 30
-                loop
-                reload
-                loadbalance
+    /** examples/ of the source tree (the tests run in e2e/). */
+    static Path examples() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("examples/Corefile.kubeadm"))) {
+                return p.resolve("examples");
             }
-            """;
+        }
+        throw new AssertionError("examples/Corefile.kubeadm not found above " + here);
+    }
+
+    /** Fails clearly when a port the Corefile listens on is held by another process. */
+    static void assertFree(int... ports) {
+        for (int port : ports) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(port));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("port " + port + " is held by another process (the Corefile listens there): "
+                        + e.getMessage());
+            }
+        }
+    }
 
     @TempDir
     Path dir;
@@ -81,16 +84,15 @@ class KubeadmCorefileTest {
                              "ports":[{"name":"http","protocol":"TCP","port":80}]}}"""));
             Path kubeconfig = api.kubeconfig(dir);
             int dns = KdnsProcess.freePort();
-            int health = KdnsProcess.freePort();
-            int ready = KdnsProcess.freePort();
-            int metrics = KdnsProcess.freePort();
-            String corefile = KUBEADM
-                    .replace(".:53 {", ".:" + dns + " {")
-                    .replace("    health {", "    health 127.0.0.1:" + health + " {")
-                    .replace("    ready\n", "    ready 127.0.0.1:" + ready + "\n")
-                    .replace("       pods insecure\n", "       pods insecure\n       kubeconfig " + kubeconfig + "\n")
-                    .replace("prometheus :9153", "prometheus 127.0.0.1:" + metrics)
-                    .replace("forward . /etc/resolv.conf {", "forward . " + upstream.hostPort() + " {");
+            int health = 8080;
+            int ready = 8181;
+            int metrics = 9153;
+            assertFree(health, ready, metrics);
+            String kubeadm = Files.readString(examples().resolve("Corefile.kubeadm"));
+            String corefile = replaceOnce(kubeadm, ".:1053 {", ".:" + dns + " {");
+            corefile = replaceOnce(corefile, "forward . /etc/resolv.conf {", "forward . " + upstream.hostPort() + " {");
+            corefile = replaceOnce(corefile, "       pods insecure\n",
+                    "       pods insecure\n       kubeconfig " + kubeconfig + "\n");
             Files.writeString(dir.resolve("Corefile"), corefile);
             assertEquals(0, KdnsProcess.runToEnd(dir, java.util.Map.of(), "-validate").exitCode());
 
@@ -127,5 +129,12 @@ class KubeadmCorefileTest {
                 assertTrue(!log.contains("Exception"), log);
             }
         }
+    }
+
+    /** {@code text} with its one occurrence of {@code from} replaced: a missing one fails the test. */
+    static String replaceOnce(String text, String from, String to) {
+        int i = text.indexOf(from);
+        assertTrue(i >= 0 && text.indexOf(from, i + 1) < 0, "exactly one '" + from + "' in\n" + text);
+        return text.substring(0, i) + to + text.substring(i + from.length());
     }
 }
