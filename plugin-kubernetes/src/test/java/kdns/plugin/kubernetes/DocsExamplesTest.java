@@ -48,4 +48,42 @@ class DocsExamplesTest {
             assertFalse(c.zones().isEmpty());
         }));
     }
+
+    /**
+     * Every {@code corefile} example of README.k8s_external.md: its kubernetes and k8s_external
+     * directives parse with the block's zones, and the block has both.
+     */
+    @TestFactory
+    Stream<DynamicTest> k8sExternalExamples() throws Exception {
+        String file = "README.k8s_external.md";
+        List<String> lines = Files.readAllLines(ModuleDescriptorTest.moduleDir().resolve(file));
+        List<String[]> examples = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().matches("(~~~|```)\\s*corefile")) {
+                StringBuilder sb = new StringBuilder();
+                int start = i + 1;
+                for (i++; i < lines.size() && !lines.get(i).strip().matches("~~~|```"); i++) {
+                    sb.append(lines.get(i)).append('\n');
+                }
+                examples.add(new String[] {file + ":" + start, sb.toString()});
+            }
+        }
+        assertFalse(examples.isEmpty());
+        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> {
+            String text = e[1];
+            String keyLine = text.lines().filter(l -> l.contains("{")).findFirst().orElseThrow();
+            List<String> zones = new ArrayList<>();
+            for (String k : keyLine.substring(0, keyLine.indexOf('{')).trim().split("\\s+")) {
+                zones.add(k.replaceFirst("^[a-z]+://", "").replaceFirst(":\\d+$", ""));
+            }
+            String body = text.substring(text.indexOf('{') + 1, text.lastIndexOf('}'));
+            String kubernetes = AcceptanceCases.kubernetesDirective(body);
+            String external = AcceptanceCases.directive(body, "k8s_external");
+            assertTrue(kubernetes.strip().startsWith("kubernetes"), e[0] + ": k8s_external needs kubernetes");
+            assertTrue(external.strip().startsWith("k8s_external"), e[0]);
+            assertFalse(KubernetesPlugin.parse(TestController.of(kubernetes, zones)).zones().isEmpty());
+            assertFalse(kdns.plugin.kubernetes.external.ExternalPlugin.parse(TestController.of(external, zones))
+                    .zones().isEmpty());
+        }));
+    }
 }
