@@ -14,5 +14,6 @@ module kdns.plugin.kubernetes {
 
     exports kdns.plugin.kubernetes.multicluster;
 
-    provides kdns.api.Plugin with kdns.plugin.kubernetes.KubernetesPlugin;
+    provides kdns.api.Plugin with kdns.plugin.kubernetes.KubernetesPlugin,
+            kdns.plugin.kubernetes.external.ExternalPlugin;
 }

@@ -106,13 +106,18 @@ final class AcceptanceCases {
 
     /** The {@code kubernetes} directive (one line or a braced block) out of a config text with other plugins. */
     static String kubernetesDirective(String config) {
+        return directive(config, "kubernetes");
+    }
+
+    /** The directive {@code name} (one line or a braced block) out of a config text, or "" when it has none. */
+    static String directive(String config, String name) {
         String[] lines = config.split("\n");
         StringBuilder sb = new StringBuilder();
         int depth = 0;
         boolean in = false;
         for (String line : lines) {
             String l = line.replaceAll("#.*", "");
-            if (!in && l.strip().startsWith("kubernetes")) {
+            if (!in && l.strip().split("[\\s{]+", 2)[0].equals(name)) {
                 in = true;
             }
             if (!in) {
@@ -159,6 +164,5 @@ final class AcceptanceCases {
     static final Map<String, String> UNSUPPORTED = Map.of(
             "autopath", "the autopath plugin is a later issue (not in plugin-kubernetes yet)",
             "transfer", "the transfer plugin (AXFR/IXFR) is a later issue",
-            "k8s_external", "the k8s_external plugin is a later issue",
             "multicluster", "the multicluster option is a later issue");
 }
