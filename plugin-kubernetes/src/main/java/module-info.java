@@ -15,5 +15,6 @@ module kdns.plugin.kubernetes {
     exports kdns.plugin.kubernetes.multicluster;
 
     provides kdns.api.Plugin with kdns.plugin.kubernetes.KubernetesPlugin,
+            kdns.plugin.kubernetes.autopath.AutopathPlugin,
             kdns.plugin.kubernetes.external.ExternalPlugin;
 }

@@ -3,6 +3,7 @@ package kdns.plugin.kubernetes;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import kdns.api.AutoPather;
 import kdns.api.Controller;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -13,7 +14,11 @@ import kdns.api.Readiness;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.kubernetes.dns.Answerer;
+import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
+import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
 import kdns.plugin.kubernetes.dns.BoundAddresses;
+import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.dns.UpstreamLookup;
 import org.xbill.DNS.Section;
 
@@ -26,7 +31,7 @@ import org.xbill.DNS.Section;
  * shared with k8s_external). Lookups nested on one thread are bounded by {@link #MAX_REENTRIES} as
  * CoreDNS bounds re-entries.
  */
-public final class KubernetesHandler implements Handler, Readiness {
+public final class KubernetesHandler implements Handler, Readiness, AutoPather {
 
     static final String NAME = "kubernetes";
     /** Lookups through the server nested on one thread before the innermost gets SERVFAIL (CoreDNS's maxreentries). */
@@ -36,6 +41,8 @@ public final class KubernetesHandler implements Handler, Readiness {
     private final Handler next;
     private final BooleanSupplier ready;
     private final UpstreamLookup lookups;
+    /** The search domains of kdns's own resolv.conf, appended to every pod's search path for autopath. */
+    private final List<String> hostSearch;
 
     /**
      * @param answerer the answer builder; its name server addresses are replaced by the block's
@@ -45,6 +52,16 @@ public final class KubernetesHandler implements Handler, Readiness {
      *                 lookups of out-of-zone targets
      */
     public KubernetesHandler(Answerer answerer, Handler next, BooleanSupplier ready, Controller block) {
+        this(answerer, next, ready, block, ResolvConfSearch.readOrEmpty(java.nio.file.Path.of("/etc/resolv.conf")));
+    }
+
+    /**
+     * @param hostSearch the search domains of the server's own resolv.conf (normalised), which
+     *                   {@code autopath @kubernetes} tries after the cluster's, as CoreDNS does
+     */
+    public KubernetesHandler(Answerer answerer, Handler next, BooleanSupplier ready, Controller block,
+                             List<String> hostSearch) {
+        this.hostSearch = List.copyOf(hostSearch);
         List<InetAddress> bound = BoundAddresses.of(block.listenHosts());
         this.answerer = bound == null ? answerer : answerer.withLocalIps(bound);
         this.next = next;
@@ -65,6 +82,39 @@ public final class KubernetesHandler implements Handler, Readiness {
     /** The answer builder (shared with cross-plugin users such as autopath later). */
     public Answerer answerer() {
         return answerer;
+    }
+
+    /**
+     * The search path the kubelet gave the pod that sent {@code request} (found by source IP, so
+     * only with {@code pods verified}): {@code <ns>.svc.<zone>}, {@code svc.<zone>}, {@code <zone>},
+     * the server's own search domains, then {@code ""}. Empty outside this plugin's zones and for
+     * clients that are not known pods (CoreDNS's {@code AutoPath}).
+     */
+    @Override
+    public List<String> searchPath(Request request) {
+        KubernetesConfig config = answerer.config();
+        String zone = ZoneNames.longestMatch(config.zones(), request.name());
+        if (zone == null || config.pods() != PodMode.VERIFIED) {
+            return List.of();
+        }
+        List<PodInfo> pods = answerer.index().podsByIp(request.ip());
+        if (pods.isEmpty()) {
+            return List.of();
+        }
+        String ns = pods.get(0).namespace();
+        List<String> search = new java.util.ArrayList<>(4 + hostSearch.size());
+        if (zone.equals(".")) {
+            search.add(ns + ".svc.");
+            search.add("svc.");
+            search.add(".");
+        } else {
+            search.add(ns + ".svc." + zone);
+            search.add("svc." + zone);
+            search.add(zone);
+        }
+        search.addAll(hostSearch);
+        search.add("");
+        return search;
     }
 
     @Override

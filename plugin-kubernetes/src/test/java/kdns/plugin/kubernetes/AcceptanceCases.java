@@ -162,7 +162,7 @@ final class AcceptanceCases {
     }
 
     static final Map<String, String> UNSUPPORTED = Map.of(
-            "autopath", "the autopath plugin is a later issue (not in plugin-kubernetes yet)",
+            "autopath", "runs in AutopathAcceptanceTest, with the whole server block (autopath before kubernetes)",
             "transfer", "the transfer plugin (AXFR/IXFR) is a later issue",
             "multicluster", "the multicluster option is a later issue");
 }
