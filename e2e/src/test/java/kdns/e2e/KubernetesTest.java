@@ -50,6 +50,7 @@ class KubernetesTest {
         port = KdnsProcess.freePort();
         readyPort = KdnsProcess.freePort();
         kdns = KdnsProcess.serve(dir, ".:" + port + " {\n    ready 127.0.0.1:" + readyPort + "\n"
+                + "    transfer cluster.local {\n        to 127.0.0.1\n    }\n"
                 + "    kubernetes cluster.local in-addr.arpa {\n        kubeconfig " + kc + "\n    }\n}\n", port);
     }
 
@@ -103,6 +104,28 @@ class KubernetesTest {
         out = CommandLine.run("dig", "@127.0.0.1", "-p", String.valueOf(port), "+tries=1", "+time=3",
                 "nothere.web.svc.cluster.local", "A");
         assertTrue(out.contains("status: NXDOMAIN") && out.contains("hostmaster.cluster.local."), out);
+    }
+
+    /** dig and kdig transfer the zone over TCP from the transfer plugin; UDP is refused. */
+    @Test
+    void zoneTransfer() throws Exception {
+        for (int i = 0; i < 100 && DnsClient.udp(server(), "front.web.svc.cluster.local.", Type.A).getRcode()
+                != Rcode.NOERROR; i++) {
+            Thread.sleep(100); // the zone is transferred once the informers have synced
+        }
+        for (String tool : new String[] {"dig", "kdig"}) {
+            String out = CommandLine.run(tool, "@127.0.0.1", "-p", String.valueOf(port),
+                    tool.equals("dig") ? "+tries=1" : "+retry=0", tool.equals("dig") ? "+time=3" : "+timeout=3",
+                    "cluster.local", "AXFR");
+            long soas = out.lines().filter(l -> l.matches("cluster\\.local\\.\\s+\\d+\\s+IN\\s+SOA\\s.*")).count();
+            assertEquals(2, soas, tool + ": the transfer starts and ends with the SOA\n" + out);
+            assertTrue(out.contains("front.web.svc.cluster.local.") && out.contains("10.96.0.20")
+                    && out.matches("(?s).*_http\\._tcp\\.front\\.web\\.svc\\.cluster\\.local\\.\\s+\\d+\\s+IN\\s+SRV\\s+0 100 80 .*"),
+                    tool + "\n" + out);
+            assertTrue(!out.toLowerCase().contains("failed"), tool + "\n" + out);
+        }
+        Message udp = DnsClient.udp(server(), "cluster.local.", Type.AXFR);
+        assertEquals(Rcode.REFUSED, udp.getRcode(), udp.toString());
     }
 
     @Test

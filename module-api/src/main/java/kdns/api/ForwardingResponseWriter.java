@@ -1,9 +1,13 @@
 package kdns.api;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.xbill.DNS.Message;
 
-/** A writer that passes everything to another; override {@link #write} to observe replies. */
+/**
+ * A writer that passes everything to another; override {@link #write} to observe replies (and
+ * {@link #writeStream} to observe zone transfers, which are passed on whole, not through write).
+ */
 public class ForwardingResponseWriter implements ResponseWriter {
 
     protected final ResponseWriter delegate;
@@ -15,6 +19,15 @@ public class ForwardingResponseWriter implements ResponseWriter {
     @Override
     public void write(Message reply) {
         delegate.write(reply);
+    }
+
+    /**
+     * Passes a zone transfer on whole. Not routed through {@link #write}, so that wrappers which
+     * rewrite single replies (shuffling, caching) leave transfers intact.
+     */
+    @Override
+    public void writeStream(List<Message> messages) {
+        delegate.writeStream(messages);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package kdns.api;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.xbill.DNS.Message;
 
 /**
@@ -24,6 +25,22 @@ public interface ResponseWriter {
      * {@link Handler#serve}. Writers that do not care ignore it; wrappers pass it on.
      */
     default void reportError(HandlerException error) {
+    }
+
+    /**
+     * Sends a reply made of several messages, in order, as one zone transfer over a stream
+     * transport (RFC 5936: the first message starts with the SOA, the last ends with it). Counts
+     * as the one reply of the query. Writers that see replies (log, metrics) take the first
+     * message as the reply; the server's writer completes each message as it does a single reply.
+     * The default writes a one-message stream with {@link #write} and refuses longer ones.
+     *
+     * @throws UnsupportedOperationException when this writer cannot send several messages
+     */
+    default void writeStream(List<Message> messages) {
+        if (messages.size() != 1) {
+            throw new UnsupportedOperationException(getClass().getName() + " sends one message per reply");
+        }
+        write(messages.get(0));
     }
 
     /** The client's address. */

@@ -21,6 +21,7 @@ public class RecordingWriter implements ResponseWriter {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Message msg;
     private volatile int writes;
+    private volatile java.util.List<Message> stream = java.util.List.of();
 
     public RecordingWriter() {
         this(DEFAULT_REMOTE);
@@ -42,6 +43,24 @@ public class RecordingWriter implements ResponseWriter {
             msg = reply;
         }
         done.countDown();
+    }
+
+    /** Records a multi-message reply (a zone transfer): {@link #msg()} is its first message. */
+    @Override
+    public synchronized void writeStream(java.util.List<Message> messages) {
+        if (msg == null) {
+            stream = java.util.List.copyOf(messages);
+        }
+        write(messages.get(0));
+    }
+
+    /** Every message of the reply: the one written, or all of a {@link #writeStream} reply. */
+    public java.util.List<Message> messages() {
+        Message m = msg;
+        if (m == null) {
+            return java.util.List.of();
+        }
+        return stream.isEmpty() ? java.util.List.of(m) : stream;
     }
 
     /** The first reply written, or null. */

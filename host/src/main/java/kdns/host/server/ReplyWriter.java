@@ -40,6 +40,27 @@ final class ReplyWriter implements ResponseWriter {
         sink.send(wire, wire.length);
     }
 
+    /**
+     * A zone transfer: every message completed like a single reply and sent in order, on a
+     * stream transport. Over UDP only a lone message can go out.
+     */
+    @Override
+    public void writeStream(java.util.List<Message> messages) {
+        if (messages.size() == 1 || !request.transport().stream()) {
+            write(messages.get(0));
+            return;
+        }
+        if (written) {
+            LOG.debug("a second reply for " + request + " was dropped");
+            return;
+        }
+        written = true;
+        for (Message m : messages) {
+            byte[] wire = finish(m, request);
+            sink.send(wire, wire.length);
+        }
+    }
+
     boolean written() {
         return written;
     }

@@ -13,6 +13,7 @@ import kdns.api.Rcodes;
 import kdns.api.Readiness;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.Transferer;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
@@ -20,6 +21,7 @@ import kdns.plugin.kubernetes.dns.BoundAddresses;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.dns.UpstreamLookup;
+import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import org.xbill.DNS.Section;
 
 /**
@@ -31,7 +33,7 @@ import org.xbill.DNS.Section;
  * shared with k8s_external). Lookups nested on one thread are bounded by {@link #MAX_REENTRIES} as
  * CoreDNS bounds re-entries.
  */
-public final class KubernetesHandler implements Handler, Readiness, AutoPather {
+public final class KubernetesHandler implements Handler, Readiness, AutoPather, Transferer {
 
     static final String NAME = "kubernetes";
     /** Lookups through the server nested on one thread before the innermost gets SERVFAIL (CoreDNS's maxreentries). */
@@ -115,6 +117,21 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather {
         search.addAll(hostSearch);
         search.add("");
         return search;
+    }
+
+    /**
+     * The zone for the {@code transfer} plugin: one of this plugin's forward zones (not a reverse
+     * or cluster-set zone), once the informers have synced; null otherwise, so that no client takes
+     * a half-loaded zone for the whole.
+     */
+    @Override
+    public List<org.xbill.DNS.Record> transfer(String zone, long clientSerial) {
+        KubernetesConfig config = answerer.config();
+        if (!ready() || !config.zones().contains(zone) || KubernetesPlugin.isReverse(zone)
+                || config.multiclusterZones().contains(zone)) {
+            return null;
+        }
+        return ZoneTransfer.records(answerer, zone, clientSerial);
     }
 
     @Override

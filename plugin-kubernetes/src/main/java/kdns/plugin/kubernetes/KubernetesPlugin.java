@@ -123,7 +123,7 @@ public final class KubernetesPlugin implements Plugin {
      * The kubernetes handler with the {@code multicluster} option: cluster-set names from
      * {@link McsAnswerer}, everything else from the {@link KubernetesHandler}.
      */
-    static final class ClusterSetHandler implements Handler, Readiness, kdns.api.AutoPather {
+    static final class ClusterSetHandler implements Handler, Readiness, kdns.api.AutoPather, kdns.api.Transferer {
         private final McsAnswerer mcs;
         private final KubernetesHandler cluster;
         private final Handler next;
@@ -149,6 +149,11 @@ public final class KubernetesPlugin implements Plugin {
         @Override
         public List<String> searchPath(Request request) {
             return cluster.searchPath(request);
+        }
+
+        @Override
+        public List<org.xbill.DNS.Record> transfer(String zone, long clientSerial) {
+            return cluster.transfer(zone, clientSerial);
         }
 
         /** The handler of the cluster's own names. */

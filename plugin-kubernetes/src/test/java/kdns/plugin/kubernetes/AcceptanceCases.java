@@ -163,6 +163,6 @@ final class AcceptanceCases {
 
     static final Map<String, String> UNSUPPORTED = Map.of(
             "autopath", "runs in AutopathAcceptanceTest, with the whole server block (autopath before kubernetes)",
-            "transfer", "the transfer plugin (AXFR/IXFR) is a later issue",
+            "transfer", "runs in TransferAcceptanceTest (the transfer plugin in front of kubernetes, every message of the stream)",
             "multicluster", "the multicluster option is a later issue");
 }

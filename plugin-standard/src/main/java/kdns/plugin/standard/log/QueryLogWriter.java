@@ -41,6 +41,25 @@ final class QueryLogWriter extends ForwardingResponseWriter {
         this.start = start;
     }
 
+    /** A zone transfer: one line, with the first message and the size of all messages. */
+    @Override
+    public void writeStream(java.util.List<Message> messages) {
+        if (!LOGGED.compareAndSet(this, false, true)) {
+            delegate.writeStream(messages);
+            return;
+        }
+        try {
+            delegate.writeStream(messages);
+        } finally {
+            long nanos = System.nanoTime() - start;
+            int size = 0;
+            for (Message m : messages) {
+                size += m.numBytes() > 0 ? m.numBytes() : m.toWire().length;
+            }
+            handler.emit(rule, request, this, messages.get(0), size, nanos);
+        }
+    }
+
     @Override
     public void write(Message reply) {
         if (!LOGGED.compareAndSet(this, false, true)) {

@@ -37,6 +37,26 @@ final class MetricsWriter extends ForwardingResponseWriter {
         this.start = start;
     }
 
+    /** A zone transfer: reported once, with the first message's rcode and the size of all messages. */
+    @Override
+    public void writeStream(java.util.List<Message> messages) {
+        if (!REPORTED.compareAndSet(this, false, true)) {
+            delegate.writeStream(messages);
+            return;
+        }
+        int rcode = messages.get(0).getRcode();
+        String plugin = request.currentPlugin();
+        try {
+            delegate.writeStream(messages);
+        } finally {
+            int size = 0;
+            for (Message m : messages) {
+                size += m.numBytes() > 0 ? m.numBytes() : m.toWire().length;
+            }
+            handler.report(request, rcode, plugin, size, start);
+        }
+    }
+
     @Override
     public void write(Message reply) {
         if (!REPORTED.compareAndSet(this, false, true)) {
