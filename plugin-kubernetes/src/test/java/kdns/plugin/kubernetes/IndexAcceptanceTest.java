@@ -61,23 +61,25 @@ class IndexAcceptanceTest {
         return AcceptanceCases.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> run(c)));
     }
 
-    /** Why a case cannot run in this module, or null. */
+    /** Why a case cannot run against the fake API server, or null. */
     static String skipReason(AcceptanceCases.Case c) {
-        return skipReason(c, false);
+        return skipReason(c, false, true);
     }
 
-    /** @param boundIpsSettable true when the test can give the plugin the precondition's own addresses */
-    static String skipReason(AcceptanceCases.Case c, boolean boundIpsSettable) {
+    /**
+     * @param boundIpsSettable true when the test can give the plugin the precondition's own addresses
+     * @param apiServer        true when the objects are served by the fake API server (ServiceImports
+     *                         included), false when only the cluster index is loaded
+     */
+    static String skipReason(AcceptanceCases.Case c, boolean boundIpsSettable, boolean apiServer) {
         for (String d : AcceptanceCases.otherDirectives(c.config())) {
-            if (AcceptanceCases.UNSUPPORTED.containsKey(d)) {
-                return AcceptanceCases.UNSUPPORTED.get(d);
+            if (AcceptanceCases.RUN_ELSEWHERE.containsKey(d)) {
+                return AcceptanceCases.RUN_ELSEWHERE.get(d);
             }
         }
         String k = AcceptanceCases.kubernetesDirective(c.config());
-        for (String opt : List.of("multicluster")) {
-            if (k.matches("(?s).*\\n\\s*" + opt + "\\b.*")) {
-                return AcceptanceCases.UNSUPPORTED.get(opt);
-            }
+        if (!apiServer && k.matches("(?s).*\\n\\s*multicluster\\b.*")) {
+            return "the multicluster option reads ServiceImports through its informers: run by ApiServerAcceptanceTest";
         }
         if (!boundIpsSettable && c.precondition().has("bound_ips")
                 && !c.precondition().getAsJsonArray("bound_ips").isEmpty()) {
@@ -88,7 +90,7 @@ class IndexAcceptanceTest {
     }
 
     private void run(AcceptanceCases.Case c) throws Exception {
-        String skip = skipReason(c, true);
+        String skip = skipReason(c, true, false);
         assumeTrue(skip == null, skip);
         // The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses.
         List<String> bound = new java.util.ArrayList<>();
