@@ -3,18 +3,15 @@ package kdns.plugin.kubernetes.watch;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
-import io.kubernetes.client.openapi.models.V1EndpointSliceList;
 import io.kubernetes.client.openapi.models.V1Namespace;
-import io.kubernetes.client.openapi.models.V1NamespaceList;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.kubernetes.KubernetesConfig;
@@ -49,7 +47,7 @@ public final class Informers {
     private final Histogram programming;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final ConcurrentHashMap<String, String> lastError = new ConcurrentHashMap<>();
-    private SharedInformerFactory factory;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean synced;
     private volatile boolean started;
 
@@ -117,54 +115,93 @@ public final class Informers {
         if (started) {
             return;
         }
-        factory = new SharedInformerFactory(connection.client());
         CoreV1Api core = new CoreV1Api(connection.client());
         DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
         String labels = config.labels();
-        SharedIndexInformer<V1Service> services = factory.sharedIndexInformerFor(
+        register("services", V1Service.class,
+                (rv, limit, token) -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(rv)
+                        .limit(limit)._continue(token).buildCall(null),
                 p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
-                        .timeoutSeconds(p.timeoutSeconds).watch(p.watch).allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null)
-                        .buildCall(null),
-                V1Service.class, V1ServiceList.class, 0L, errors("services"));
-        services.addEventHandler(handler(s -> put(Convert.service(s)), this::removeService));
-        informers.add(services);
+                        .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
+                Convert::service, o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
-            SharedIndexInformer<V1EndpointSlice> slices = factory.sharedIndexInformerFor(
+            register("endpointslices", V1EndpointSlice.class,
+                    (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
+                            .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                            .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
-                    V1EndpointSlice.class, V1EndpointSliceList.class, 0L, errors("endpointslices"));
-            slices.addEventHandler(handler(this::putSlice, this::removeSlice));
-            informers.add(slices);
+                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
+                            .allowWatchBookmarks(true).buildCall(null),
+                    Convert::slice, o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
-        SharedIndexInformer<V1Namespace> namespaces = factory.sharedIndexInformerFor(
+        register("namespaces", V1Namespace.class,
+                (rv, limit, token) -> core.listNamespace().labelSelector(nsLabels).resourceVersion(rv).limit(limit)
+                        ._continue(token).buildCall(null),
                 p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
-                        .timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                        .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
-                V1Namespace.class, V1NamespaceList.class, 0L, errors("namespaces"));
-        namespaces.addEventHandler(handler(n -> index.putNamespace(n.getMetadata().getName()),
-                n -> index.removeNamespace(n.getMetadata().getName())));
-        informers.add(namespaces);
+                        .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
+                n -> n.getMetadata().getName(), o -> index.putNamespace((String) o),
+                m -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
-            SharedIndexInformer<V1Pod> pods = factory.sharedIndexInformerFor(
+            register("pods", V1Pod.class,
+                    (rv, limit, token) -> core.listPodForAllNamespaces().labelSelector(labels)
+                            .fieldSelector(POD_FIELD_SELECTOR).resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                            .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
-                    V1Pod.class, V1PodList.class, 0L, errors("pods"));
-            pods.addEventHandler(handler(this::putPod, this::removePod));
-            informers.add(pods);
+                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
+                            .allowWatchBookmarks(true).buildCall(null),
+                    Convert::pod, o -> index.putPod((PodInfo) o), this::removePod);
         }
-        factory.startAllRegisteredInformers();
+        threads.forEach(Thread::start);
         started = true;
     }
 
-    /** Stops every informer. */
+    /**
+     * One informer over slim objects ({@link PagedListerWatcher}): what {@code convert} makes of an
+     * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
+     * by its namespace and name.
+     */
+    private <T extends KubernetesObject> void register(
+            String resource, Class<T> type, PagedListerWatcher.PageCall pages, PagedListerWatcher.WatchCall watch,
+            Function<T, Object> convert, Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
+        PagedListerWatcher<T> lw = new PagedListerWatcher<>(connection.client(), pages, watch, type, convert);
+        // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
+        // here caches the same slim type.
+        SharedIndexInformer<SlimObject> informer = new DefaultSharedIndexInformer<>(SlimObject.class, lw, 0L,
+                new Cache<>(), errors(resource));
+        informer.addEventHandler(handler(o -> {
+            if (o.payload() == null) {
+                remove.accept(o.getMetadata());
+            } else {
+                put.accept(o.payload());
+            }
+        }, o -> remove.accept(o.getMetadata())));
+        informers.add(informer);
+        threads.add(Thread.ofPlatform().daemon().name("kubernetes-informer-" + resource).unstarted(informer::run));
+    }
+
+    /** Logs an object the conversion could not use (it is treated as absent). */
+    static void ignoring(KubernetesObject object, RuntimeException e) {
+        String what = object == null || object.getMetadata() == null ? "an object"
+                : object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+        LOG.error("ignoring " + what + " the kubernetes plugin cannot use: " + e);
+    }
+
+    /** Stops every informer and waits briefly for its thread. */
     public synchronized void stop() {
-        if (factory != null) {
-            factory.stopAllRegisteredInformers(true);
-            factory = null;
+        for (SharedIndexInformer<?> i : informers) {
+            i.stop();
         }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
     }
 
     /** Logs once that the API answers again after failures were logged. */
@@ -216,24 +253,11 @@ public final class Informers {
         }
     }
 
-    private void put(ServiceInfo s) {
-        if (s != null) {
-            index.putService(s);
-        }
-    }
-
-    private void removeService(V1Service s) {
-        V1ObjectMeta m = s.getMetadata();
+    private void removeService(V1ObjectMeta m) {
         index.removeService(m.getNamespace(), m.getName());
     }
 
-    private void putSlice(V1EndpointSlice s) {
-        SliceInfo info = Convert.slice(s);
-        V1ObjectMeta m = s.getMetadata();
-        if (info == null) {
-            index.removeSlice(m.getNamespace(), m.getName());
-            return;
-        }
+    private void putSlice(SliceInfo info) {
         index.putSlice(info);
         if (synced && info.triggerTimeMillis() > 0) {
             ServiceInfo svc = index.service(info.namespace(), info.serviceName());
@@ -243,20 +267,11 @@ public final class Informers {
         }
     }
 
-    private void removeSlice(V1EndpointSlice s) {
-        V1ObjectMeta m = s.getMetadata();
+    private void removeSlice(V1ObjectMeta m) {
         index.removeSlice(m.getNamespace(), m.getName());
     }
 
-    private void putPod(V1Pod p) {
-        PodInfo info = Convert.pod(p);
-        if (info != null) {
-            index.putPod(info);
-        }
-    }
-
-    private void removePod(V1Pod p) {
-        V1ObjectMeta m = p.getMetadata();
+    private void removePod(V1ObjectMeta m) {
         index.removePod(m.getNamespace(), m.getName());
     }
 }
