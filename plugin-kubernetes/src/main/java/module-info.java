@@ -11,6 +11,8 @@ module kdns.plugin.kubernetes {
     requires io.kubernetes.client.java.api;
     requires okhttp3;
     requires com.google.gson;
+    // The delta pairs of the client's informers (IndexingInformer).
+    requires org.apache.commons.lang3;
 
     exports kdns.plugin.kubernetes.multicluster;
 

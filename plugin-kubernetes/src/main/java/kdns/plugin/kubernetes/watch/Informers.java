@@ -1,10 +1,7 @@
 package kdns.plugin.kubernetes.watch;
 
 import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.cache.Cache;
-import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
@@ -165,15 +162,13 @@ public final class Informers {
         PagedListerWatcher<T> lw = new PagedListerWatcher<>(connection.client(), pages, watch, type, convert);
         // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
         // here caches the same slim type.
-        SharedIndexInformer<SlimObject> informer = new DefaultSharedIndexInformer<>(SlimObject.class, lw, 0L,
-                new Cache<>(), errors(resource));
-        informer.addEventHandler(handler(o -> {
+        SharedIndexInformer<SlimObject> informer = new IndexingInformer(lw, errors(resource), o -> {
             if (o.payload() == null) {
                 remove.accept(o.getMetadata());
             } else {
                 put.accept(o.payload());
             }
-        }, o -> remove.accept(o.getMetadata())));
+        }, remove, e -> LOG.error("ignoring an object the kubernetes plugin cannot use: " + e));
         informers.add(informer);
         threads.add(Thread.ofPlatform().daemon().name("kubernetes-informer-" + resource).unstarted(informer::run));
     }
@@ -224,33 +219,6 @@ public final class Informers {
                         + connection.host() + ": " + msg);
             }
         };
-    }
-
-    private static <T extends KubernetesObject> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                safely(() -> put.accept(obj));
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                safely(() -> put.accept(newObj));
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                safely(() -> remove.accept(obj));
-            }
-        };
-    }
-
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.error("ignoring an object the kubernetes plugin cannot use: " + e);
-        }
     }
 
     private void removeService(V1ObjectMeta m) {
