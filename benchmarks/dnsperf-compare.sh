@@ -122,9 +122,13 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 results=()
+percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
+    echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
+        | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
+}
 run() { # name pid port mode
     local name=$1 pid=$2 port=$3 mode=$4 extra=()
-    [ "$mode" = "fixed" ] && extra=(-Q "$rate")
+    [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
     local before after out qps lat
     before=$(cpu_ticks "$pid")
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
@@ -136,7 +140,7 @@ run() { # name pid port mode
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     local cpu100k
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
-    results+=("| $name | $mode | $qps | $lat | $cpu100k | $(rss_mib "$pid") | $lost |")
+    results+=("| $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost |")
     eval "${name//[^a-z]/_}_${mode}_qps=$qps; ${name//[^a-z]/_}_${mode}_cpu=$cpu100k"
 }
 
@@ -156,8 +160,8 @@ done
 {
     echo "## kdns vs knotd and unbound: whoami (inline readers; virtual-thread hand-off), cache+forward, forward, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
     echo
-    echo "| server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost |"
+    echo "|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${results[@]}"
     echo
     awk -v a="$kdns_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns/knotd, saturation queries/s: %.2f\n", a/b }'

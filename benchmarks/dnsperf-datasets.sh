@@ -107,9 +107,13 @@ CONF
 results=()
 ratios=()
 startups=()
+percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
+    echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
+        | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
+}
 run() { # scenario server pid port queries mode
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
-    [ "$mode" = "fixed" ] && extra=(-Q "$rate")
+    [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
     local before after out qps lat completed lost cpu100k codes
     before=$(cpu_ticks "$pid")
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
@@ -120,7 +124,7 @@ run() { # scenario server pid port queries mode
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     codes=$(echo "$out" | awk '/Response codes:/ {sub(/.*Response codes: */, ""); print}')
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
-    results+=("| $scen | $name | $mode | $qps | $lat | $cpu100k | $(rss_mib "$pid") | $lost | $codes |")
+    results+=("| $scen | $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost | $codes |")
     eval "r_${scen}_${name}_${mode}_qps=$qps; r_${scen}_${name}_${mode}_cpu=$cpu100k"
 }
 measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
@@ -280,8 +284,8 @@ stop "$kpid"; stop "$knot_pid"; stop "$api_pid"
     echo
     echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps, $names names + 20% NXDOMAIN in random order)"
     echo
-    echo "| scenario | server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| scenario | server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${results[@]}"
     echo
     printf '%s\n' "${ratios[@]}"
