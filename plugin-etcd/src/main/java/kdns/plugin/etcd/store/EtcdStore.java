@@ -196,14 +196,15 @@ public final class EtcdStore {
             readLeases(leases);
             index.replace(fresh);
             index.retainLeases(leases);
+            // Ready as soon as the data is served: a name missing from it is then NXDOMAIN, not SERVFAIL.
+            boolean first = !loaded;
+            loaded = true;
             keysGauge.labelValues(settings.prefix()).set(fresh.size());
             WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
             watcher = client().getWatchClient().watch(prefix, opt, Watch.listener(
                     resp -> onEvents(gen, resp),
                     err -> onWatchError(gen, err),
                     () -> onWatchError(gen, new IllegalStateException("watch closed by the server"))));
-            boolean first = !loaded;
-            loaded = true;
             backoffMs = BACKOFF_MIN_MS;
             lastError = "";
             if (state != State.CONNECTED) {
