@@ -5,7 +5,8 @@
 #   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
 #   make test       unit, plugin, short fuzzing and end-to-end tests (installs dig/kdig when missing and root)
 #   make soak       ten minutes of fixed-rate queries against changing etcd data (SOAK_SECONDS, SOAK_RATE)
-#   make fuzz       a long fuzzing run of the wire path and the Corefile parser (FUZZ_ROUNDS x 15 s per target)
+#   make fuzz       a long fuzzing run of the wire path, the Corefile parser, the SkyDNS decoder and the
+#                   Kubernetes object conversion (FUZZ_ROUNDS x 15 s per target)
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
 
@@ -25,7 +26,7 @@ TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
 .PHONY: build dist run test unit-test e2e-test fuzz-short fuzz bench soak clean check-maven install-api
 SOAK_SECONDS ?= 600
 SOAK_RATE ?= 5000
-FUZZ_TARGETS := WireFuzzTest CorefileFuzzTest
+FUZZ_TARGETS := host:WireFuzzTest host:CorefileFuzzTest plugin-etcd:SkyDnsFuzzTest plugin-kubernetes:KubeObjectFuzzTest
 FUZZ_ROUNDS ?= 20
 
 check-maven:
@@ -53,10 +54,10 @@ e2e-test:
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
 
-# A short fuzzing run of each target (15 s each); the seeds and past findings already ran as
-# regression tests in unit-test.
+# A short fuzzing run of each target (module:class, 15 s each); the seeds and past findings already
+# ran as regression tests in unit-test.
 fuzz-short:
-	for t in $(FUZZ_TARGETS); do JAZZER_FUZZ=1 $(MVN) $(MVN_TEST_FLAGS) -o -pl host surefire:test -Dtest=$$t \
+	for t in $(FUZZ_TARGETS); do JAZZER_FUZZ=1 $(MVN) $(MVN_TEST_FLAGS) -o -pl $${t%%:*} surefire:test -Dtest=$${t##*:} \
 	    -Dsurefire.failIfNoSpecifiedTests=false || exit 1; done
 
 # The long run: FUZZ_ROUNDS rounds of 15 s per target; the corpus grows across rounds.

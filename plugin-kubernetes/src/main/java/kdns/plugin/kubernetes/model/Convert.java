@@ -31,7 +31,7 @@ public final class Convert {
 
     /** The service, or null when it has no name. */
     public static ServiceInfo service(V1Service s) {
-        V1ObjectMeta m = s.getMetadata();
+        V1ObjectMeta m = s == null ? null : s.getMetadata();
         if (m == null || m.getName() == null) {
             return null;
         }
@@ -45,22 +45,28 @@ public final class Convert {
             type = spec.getType();
             externalName = spec.getExternalName();
             if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()) {
-                ips.addAll(spec.getClusterIPs());
+                addPresent(ips, spec.getClusterIPs());
             } else if (spec.getClusterIP() != null && !spec.getClusterIP().isEmpty()) {
                 ips.add(spec.getClusterIP());
             }
             if (spec.getPorts() != null) {
                 for (V1ServicePort p : spec.getPorts()) {
+                    if (p == null) {
+                        continue;
+                    }
                     ports.add(new Port(p.getName(), p.getProtocol(), p.getPort() == null ? -1 : p.getPort()));
                 }
             }
             if (spec.getExternalIPs() != null) {
-                external.addAll(spec.getExternalIPs());
+                addPresent(external, spec.getExternalIPs());
             }
         }
         if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
                 && s.getStatus().getLoadBalancer().getIngress() != null) {
             for (V1LoadBalancerIngress in : s.getStatus().getLoadBalancer().getIngress()) {
+                if (in == null) {
+                    continue;
+                }
                 if (in.getIp() != null && !in.getIp().isEmpty()) {
                     external.add(in.getIp());
                 } else if (in.getHostname() != null && !in.getHostname().isEmpty()) {
@@ -73,7 +79,7 @@ public final class Convert {
 
     /** The slice, or null when it carries no {@code kubernetes.io/service-name} label (CoreDNS ignores it). */
     public static SliceInfo slice(V1EndpointSlice s) {
-        V1ObjectMeta m = s.getMetadata();
+        V1ObjectMeta m = s == null ? null : s.getMetadata();
         if (m == null || m.getName() == null) {
             return null;
         }
@@ -85,6 +91,9 @@ public final class Convert {
         List<Endpoint> eps = new ArrayList<>();
         if (s.getEndpoints() != null) {
             for (V1Endpoint e : s.getEndpoints()) {
+                if (e == null) {
+                    continue;
+                }
                 Boolean ready = e.getConditions() == null ? null : e.getConditions().getReady();
                 if (ready != null && !ready) {
                     continue;
@@ -94,6 +103,9 @@ public final class Convert {
                     continue;
                 }
                 for (String a : e.getAddresses()) {
+                    if (a == null || a.isEmpty()) {
+                        continue;
+                    }
                     eps.add(new Endpoint(a, e.getHostname(), target, e.getNodeName(), e.getZone()));
                 }
             }
@@ -101,6 +113,9 @@ public final class Convert {
         List<Port> ports = new ArrayList<>();
         if (s.getPorts() != null) {
             for (DiscoveryV1EndpointPort p : s.getPorts()) {
+                if (p == null) {
+                    continue;
+                }
                 ports.add(new Port(p.getName(), p.getProtocol(), p.getPort() == null ? -1 : p.getPort()));
             }
         }
@@ -118,12 +133,35 @@ public final class Convert {
 
     /** The pod, or null when it is being deleted or has no name. */
     public static PodInfo pod(V1Pod p) {
-        V1ObjectMeta m = p.getMetadata();
+        V1ObjectMeta m = p == null ? null : p.getMetadata();
         if (m == null || m.getName() == null || m.getDeletionTimestamp() != null) {
             return null;
         }
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
-        return new PodInfo(nullToEmpty(m.getNamespace()), m.getName(), ip, m.getLabels());
+        return new PodInfo(nullToEmpty(m.getNamespace()), m.getName(), ip, present(m.getLabels()));
+    }
+
+    /** The non-empty strings of {@code from} (the API never sends null items; a broken object might). */
+    private static void addPresent(List<String> to, List<String> from) {
+        for (String x : from) {
+            if (x != null && !x.isEmpty()) {
+                to.add(x);
+            }
+        }
+    }
+
+    /** The entries with a key and a value. */
+    private static Map<String, String> present(Map<String, String> labels) {
+        if (labels == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        labels.forEach((k, v) -> {
+            if (k != null && v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private static String nullToEmpty(String s) {
