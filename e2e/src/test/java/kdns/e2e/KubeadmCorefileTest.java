@@ -125,9 +125,50 @@ class KubeadmCorefileTest {
                         "coredns_cache_hits_total", "coredns_plugin_enabled", "coredns_build_info"}) {
                     assertTrue(m.contains(name), name + " missing from /metrics");
                 }
+                // An edited Corefile is applied without a restart (the file's reload plugin checks
+                // every 30 s; SIGUSR1 asks for the same reload now, so the test need not wait).
+                Files.writeString(dir.resolve("Corefile"), replaceOnce(corefile, "       ttl 30\n", "       ttl 7\n"));
+                CommandLine.run("kill", "-USR1", String.valueOf(kdns.process().pid()));
+                long ttl = -1;
+                long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < until) {
+                    Message again = DnsClient.udp(a, "front.web.svc.cluster.local.", Type.A);
+                    if (again.getRcode() == Rcode.NOERROR && !again.getSection(Section.ANSWER).isEmpty()) {
+                        ttl = again.getSection(Section.ANSWER).get(0).getTTL();
+                        if (ttl == 7) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+                assertEquals(7, ttl, "the edited ttl is answered without a restart\n" + kdns.output());
+                assertTrue(kdns.process().isAlive(), "still the same process");
+                assertTrue(http(metrics, "/metrics").contains("coredns_reload_version_info"), "reload metrics");
+
                 String log = kdns.output();
                 assertTrue(!log.contains("Exception"), log);
             }
+        }
+    }
+
+    /**
+     * The same file with its forward pointing back at kdns itself: the loop plugin's probe comes
+     * back through forward, and kdns stops with CoreDNS's message, as CoreDNS does.
+     */
+    @Test
+    void forwardingToItselfIsDetectedAsALoop() throws Exception {
+        try (FakeApiServer api = FakeApiServer.start()) {
+            int dns = KdnsProcess.freePort();
+            assertFree(8080, 8181, 9153);
+            String kubeadm = Files.readString(examples().resolve("Corefile.kubeadm"));
+            String corefile = replaceOnce(kubeadm, ".:1053 {", ".:" + dns + " {");
+            corefile = replaceOnce(corefile, "forward . /etc/resolv.conf {", "forward . 127.0.0.1:" + dns + " {");
+            corefile = replaceOnce(corefile, "       pods insecure\n",
+                    "       pods insecure\n       kubeconfig " + api.kubeconfig(dir) + "\n");
+            Files.writeString(dir.resolve("Corefile"), corefile);
+            KdnsProcess.Result r = KdnsProcess.runToEnd(dir, java.util.Map.of(), "-conf", "Corefile");
+            assertEquals(1, r.exitCode(), r.output());
+            assertTrue(r.output().contains("Loop (") && r.output().contains("detected for zone \".\""), r.output());
         }
     }
 

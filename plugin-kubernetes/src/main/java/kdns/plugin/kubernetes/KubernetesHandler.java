@@ -20,9 +20,7 @@ import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
 import kdns.plugin.kubernetes.dns.BoundAddresses;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.dns.AnswerMemo;
 import kdns.plugin.kubernetes.dns.UpstreamLookup;
-import org.xbill.DNS.Message;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import org.xbill.DNS.Section;
 
@@ -45,8 +43,6 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
     private final Handler next;
     private final BooleanSupplier ready;
     private final UpstreamLookup lookups;
-    /** Replies already built for the index as it is now. */
-    private final AnswerMemo memo;
     /** The search domains of kdns's own resolv.conf, appended to every pod's search path for autopath. */
     private final List<String> hostSearch;
 
@@ -73,7 +69,6 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
         this.next = next;
         this.ready = ready;
         this.lookups = new UpstreamLookup(NAME, block.instance());
-        this.memo = new AnswerMemo(this.answerer.index()::changes);
     }
 
     @Override
@@ -141,12 +136,6 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
 
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
-        Message kept = memo.get(request.qname(), request.qtype());
-        if (kept != null) {
-            writer.write(kept);
-            return Rcodes.NOERROR;
-        }
-        long version = memo.version();
         Answerer.Outcome o = answerer.answer(request);
         if (o instanceof Answerer.Next) {
             return Handlers.nextOrFailure(NAME, next, request, writer);
@@ -155,9 +144,6 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
             return e.rcode();
         }
         if (o instanceof Answerer.Reply r) {
-            if (ready()) {
-                memo.put(request.qname(), request.qtype(), version, r.message());
-            }
             writer.write(r.message());
             return Rcodes.NOERROR;
         }

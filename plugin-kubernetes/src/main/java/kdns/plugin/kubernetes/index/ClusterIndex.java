@@ -33,8 +33,6 @@ public final class ClusterIndex {
     private final ConcurrentHashMap<String, List<PodInfo>> podsByIp = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private final AtomicLong modified = new AtomicLong();
-    /** Counts every DNS-relevant change (the SOA serial only has seconds). */
-    private final AtomicLong changes = new AtomicLong();
     private final AtomicLong externalModified = new AtomicLong();
     private final LongSupplier clock;
     private final Object lock = new Object();
@@ -203,13 +201,8 @@ public final class ClusterIndex {
 
     private void touch() {
         modified.set(clock.getAsLong());
-        changes.incrementAndGet();
     }
 
-    /** A counter of DNS-relevant changes: answers built at one value hold until it moves. */
-    public long changes() {
-        return changes.get();
-    }
 
     // ---- reads --------------------------------------------------------------------------------
 
