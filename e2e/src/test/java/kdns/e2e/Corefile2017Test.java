@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,23 +48,10 @@ class Corefile2017Test {
     @TempDir
     Path dir;
 
-    private static String http(int port, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() + " " + r.body();
-    }
-
     @Test
     void runsWithDeprecationWarnings() throws Exception {
         try (FakeApiServer api = FakeApiServer.start();
-             KnotUpstream upstream = KnotUpstream.start("example.net.", """
-                     $TTL 300
-                     @   SOA ns admin 1 3600 600 86400 60
-                     @   NS  ns
-                     ns  A   127.0.0.1
-                     www A   192.0.2.80
-                     """)) {
+             KnotUpstream upstream = KnotUpstream.start("example.net.", KubeadmCorefileTest.EXAMPLE_NET)) {
             api.create(KubeObjects.parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"web\"}}"));
             api.create(KubeObjects.parse("""
                     {"apiVersion":"v1","kind":"Service","metadata":{"name":"front","namespace":"web"},
@@ -91,7 +74,7 @@ class Corefile2017Test {
             try {
                 InetSocketAddress a = new InetSocketAddress("127.0.0.1", dns);
                 awaitReady(p, a, out, err);
-                assertTrue(http(8080, "/health").startsWith("200 OK"), "health on its default :8080");
+                assertTrue(KubeadmCorefileTest.http(8080, "/health").startsWith("200 OK"), "health on its default :8080");
 
                 Message svc = DnsClient.udp(a, "front.web.svc.cluster.local.", Type.A);
                 assertEquals(Rcode.NOERROR, svc.getRcode(), svc.toString());

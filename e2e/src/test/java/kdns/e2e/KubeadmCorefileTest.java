@@ -60,7 +60,17 @@ class KubeadmCorefileTest {
     @TempDir
     Path dir;
 
-    private static String http(int port, String path) throws Exception {
+    /** The upstream zone the tests' forward reaches (a local knotd). */
+    static final String EXAMPLE_NET = """
+            $TTL 300
+            @   SOA ns admin 1 3600 600 86400 60
+            @   NS  ns
+            ns  A   127.0.0.1
+            www A   192.0.2.80
+            """;
+
+    /** GET http://127.0.0.1:PORT/PATH: the status code, a space and the body. */
+    static String http(int port, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -70,13 +80,7 @@ class KubeadmCorefileTest {
     @Test
     void runsUnchanged() throws Exception {
         try (FakeApiServer api = FakeApiServer.start();
-             KnotUpstream upstream = KnotUpstream.start("example.net.", """
-                     $TTL 300
-                     @   SOA ns admin 1 3600 600 86400 60
-                     @   NS  ns
-                     ns  A   127.0.0.1
-                     www A   192.0.2.80
-                     """)) {
+             KnotUpstream upstream = KnotUpstream.start("example.net.", EXAMPLE_NET)) {
             api.create(KubeObjects.parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"web\"}}"));
             api.create(KubeObjects.parse("""
                     {"apiVersion":"v1","kind":"Service","metadata":{"name":"front","namespace":"web"},

@@ -92,16 +92,7 @@ class IndexAcceptanceTest {
     private void run(AcceptanceCases.Case c) throws Exception {
         String skip = skipReason(c, true, false);
         assumeTrue(skip == null, skip);
-        // The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses.
-        List<String> bound = new java.util.ArrayList<>();
-        if (c.precondition().has("bound_ips")) {
-            for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
-                bound.add(ip.getAsString());
-            }
-        }
-        if (bound.isEmpty()) {
-            bound.add("127.0.0.1");
-        }
+        List<String> bound = boundIps(c);
         KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = load(c, config);
         boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
@@ -140,6 +131,20 @@ class IndexAcceptanceTest {
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || !reply.getSection(Section.AUTHORITY).isEmpty()) {
             assertTrue(reply.getHeader().getFlag(Flags.AA), c + ": AA must be set\n" + reply);
         }
+    }
+
+    /** The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses. */
+    static List<String> boundIps(AcceptanceCases.Case c) {
+        List<String> bound = new java.util.ArrayList<>();
+        if (c.precondition().has("bound_ips")) {
+            for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
+                bound.add(ip.getAsString());
+            }
+        }
+        if (bound.isEmpty()) {
+            bound.add("127.0.0.1");
+        }
+        return bound;
     }
 
     static Message errorReply(Message query, int rc) {

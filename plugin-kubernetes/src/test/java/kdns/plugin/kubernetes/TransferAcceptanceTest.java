@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +53,7 @@ class TransferAcceptanceTest {
 
     /** The transfer plugin set up from the case's directive, in front of a kubernetes handler over the case's objects. */
     static Handler chain(AcceptanceCases.Case c) throws Exception {
-        List<String> bound = new ArrayList<>();
-        if (c.precondition().has("bound_ips")) {
-            for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
-                bound.add(ip.getAsString());
-            }
-        }
-        if (bound.isEmpty()) {
-            bound.add("127.0.0.1");
-        }
+        List<String> bound = IndexAcceptanceTest.boundIps(c);
         KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = IndexAcceptanceTest.load(c, config);
         Answerer answerer = new Answerer(config, index, () -> true, List::of);
