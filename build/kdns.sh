@@ -11,12 +11,23 @@ elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
 else
     JAVA=java
 fi
+# Java 24+ warns on the first use of sun.misc.Unsafe's memory methods, which Netty (in the etcd
+# plugin's layer) still makes; allow them there. The flag does not exist before 24, so it is given
+# only when the runtime's release file says 24 or later.
+unsafe=""
+case "$JAVA" in
+    */bin/java) major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${JAVA%/bin/java}/release" 2>/dev/null || true) ;;
+    *) major="" ;;
+esac
+if [ "${major:-0}" -ge 24 ] 2>/dev/null; then
+    unsafe="--sun-misc-unsafe-memory-access=allow"
+fi
 # Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
 # a small fixed heap, the serial collector (no extra GC threads on 2 cores), capped metaspace
 # and code cache.
 exec "$JAVA" \
     -Xms32m -Xmx96m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
-    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData \
+    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \

@@ -25,6 +25,7 @@ class MsgTest {
         assertEquals("nginx.k8s.local.", Paths.targetStrip("3e1f5a7b.nginx.k8s.local.", 1));
         assertEquals("a.b.", Paths.targetStrip("a.b.", 2));
         assertEquals("b.", Paths.targetStrip("a.b.", 1));
+        assertEquals("a.b.", Paths.targetStrip("a.b.", 5_555_555_555_551L), "more labels than the name has: unchanged, at once");
     }
 
     @Test

@@ -130,7 +130,9 @@ public final class Paths {
         }
         int offset = 0;
         boolean end = false;
-        for (long i = 0; i < n; i++) {
+        for (long i = 0; i < n && !end; i++) {
+            // Stops at the end: more labels than the name has leave it unchanged, however many
+            // (a huge targetstrip from the data must not spin or overflow the offset).
             int[] r = nextLabel(name, offset);
             offset = r[0];
             end = r[1] == 1;
