@@ -2,7 +2,8 @@
 #
 #   make build      compile and package every module (no tests)
 #   make dist       assemble dist/kdns from plugin.cfg (or PLUGIN_CFG=path)
-#   make run        build the distribution and serve examples/Corefile on 127.0.0.1:1053
+#   make run        build the distribution, start a local etcd with an ExternalDNS record and serve
+#                   examples/Corefile on 127.0.0.1:1053
 #   make test       unit, plugin, short fuzzing and end-to-end tests (installs dig/kdig when missing and root)
 #   make soak       ten minutes of fixed-rate queries against changing etcd data (SOAK_SECONDS, SOAK_RATE)
 #   make fuzz       a long fuzzing run of the wire path, the Corefile parser, the SkyDNS decoder and the
@@ -42,7 +43,8 @@ dist: build
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 
 run: dist
-	cd examples && exec "$(DIST)/bin/kdns" -conf Corefile
+	-build/install-test-deps.sh etcd:etcd-server curl:curl
+	build/run-example.sh "$(DIST)"
 
 unit-test: check-maven
 	rm -rf */target/surefire-reports
