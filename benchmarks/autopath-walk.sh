@@ -16,17 +16,7 @@ jar="$here/target/benchmarks.jar"
 [ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
 "$dist/bin/kdns" -plugins | grep -qE '^[[:space:]]*dns[.]autopath$' || { echo "the distribution at $dist has no autopath plugin" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/kdns-bench-autopath.XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "$*; logs:" >&2; tail -n 30 "$work"/*.log >&2 || true; exit 1; }
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+. "$here/processes.sh" kdns-bench-autopath
 
 "$jdk/bin/java" -XX:+UseSerialGC -Xmx128m -cp "$jar" kdns.benchmarks.AutopathClusterMain "$work" > "$work/fakeapi.log" 2>&1 &
 pids+=($!)

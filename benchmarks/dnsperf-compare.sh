@@ -9,17 +9,8 @@ dist=${1:?usage: dnsperf-compare.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
 rate=${3:-20000}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/kdns-bench.XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$here/processes.sh" kdns-bench
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 kport=$(free_port); vport=$(free_port); rport=$(free_port)
 cport=$(free_port); fport=$(free_port); uport=$(free_port)
 

@@ -7,16 +7,8 @@ dist=${1:?usage: soak.sh DIST [SECONDS] [RATE]}
 secs=${2:-600}
 rate=${3:-5000}
 names=1000
-work=$(mktemp -d /tmp/kdns-soak.XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/processes.sh" kdns-soak
 b64() { printf '%s' "$1" | base64 -w0; }
 
 client=$(free_port); peer=$(free_port); dns=$(free_port); ready=$(free_port)

@@ -278,29 +278,8 @@ public final class KubernetesPlugin implements Plugin {
                 }
                 case "labels" -> labels = selector(c, "labels");
                 case "namespace_labels" -> namespaceLabels = selector(c, "namespace_labels");
-                case "fallthrough" -> {
-                    try {
-                        fall = Fallthrough.fromArgs(c.remainingArgs());
-                    } catch (IllegalArgumentException e) {
-                        throw c.err(e.getMessage());
-                    }
-                }
-                case "ttl" -> {
-                    List<String> args = c.remainingArgs();
-                    if (args.isEmpty()) {
-                        throw c.argErr();
-                    }
-                    long t;
-                    try {
-                        t = Long.parseLong(args.get(0));
-                    } catch (NumberFormatException e) {
-                        throw c.err("strconv.Atoi: parsing \"" + args.get(0) + "\": invalid syntax");
-                    }
-                    if (t < 0 || t > 3600) {
-                        throw c.err("ttl must be in range [0, 3600]: " + t);
-                    }
-                    ttl = t;
-                }
+                case "fallthrough" -> fall = fallthroughOption(c);
+                case "ttl" -> ttl = ttlOption(c);
                 case "noendpoints" -> {
                     if (!c.remainingArgs().isEmpty()) {
                         throw c.argErr();
@@ -448,6 +427,36 @@ public final class KubernetesPlugin implements Plugin {
         }
         out.add(s.substring(start));
         return out;
+    }
+
+    /**
+     * The argument of a {@code ttl} line (kubernetes and k8s_external alike): 0 to 3600 seconds,
+     * with CoreDNS's messages.
+     */
+    public static long ttlOption(Controller c) throws PluginException {
+        List<String> args = c.remainingArgs();
+        if (args.isEmpty()) {
+            throw c.argErr();
+        }
+        long t;
+        try {
+            t = Long.parseLong(args.get(0));
+        } catch (NumberFormatException e) {
+            throw c.err("strconv.Atoi: parsing \"" + args.get(0) + "\": invalid syntax");
+        }
+        if (t < 0 || t > 3600) {
+            throw c.err("ttl must be in range [0, 3600]: " + t);
+        }
+        return t;
+    }
+
+    /** The zones of a {@code fallthrough [ZONES...]} line. */
+    public static Fallthrough fallthroughOption(Controller c) throws PluginException {
+        try {
+            return Fallthrough.fromArgs(c.remainingArgs());
+        } catch (IllegalArgumentException e) {
+            throw c.err(e.getMessage());
+        }
     }
 
     static boolean isReverse(String zone) {

@@ -1,8 +1,6 @@
 package kdns.plugin.kubernetes.autopath;
 
-import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
@@ -10,6 +8,7 @@ import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.plugin.kubernetes.dns.ReplyCapture;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -24,8 +23,9 @@ import org.xbill.DNS.TextParseException;
  * One query's walk down the client's search path: {@code base.s} for every element {@code s},
  * through the rest of the chain, until a reply that is not NXDOMAIN (CoreDNS's autopath
  * {@code ServeDNS} loop). A step that the chain answers later ({@link Handler#DEFERRED}: a cache
- * miss in front of {@code forward}) resumes the walk on the thread that writes that reply, so no
- * reader thread ever waits; from then on the walk writes its outcome itself.
+ * miss in front of {@code forward}) resumes the walk on the thread that writes that reply
+ * ({@link ReplyCapture}), so no reader thread ever waits; from then on the walk writes its outcome
+ * itself.
  */
 final class SearchWalk {
 
@@ -67,7 +67,8 @@ final class SearchWalk {
             if (candidate == null) {
                 continue;
             }
-            Step step = new Step(i);
+            int index = i;
+            ReplyCapture step = new ReplyCapture(out, out::reportError, reply -> resume(index, reply));
             int rc;
             try {
                 rc = Handlers.nextOrFailure(AutopathHandler.NAME, next,
@@ -81,13 +82,14 @@ final class SearchWalk {
                 out.write(errorReply(e.rcode()));
                 return Handler.DEFERRED;
             }
-            if (rc == Handler.DEFERRED) {
-                if (step.park()) {
-                    return Handler.DEFERRED;
-                }
-                rc = Rcodes.NOERROR;
+            Message reply = step.settle(rc == Handler.DEFERRED);
+            if (reply == ReplyCapture.PENDING) {
+                return Handler.DEFERRED;
             }
-            if (accept(i, rc, step.reply)) {
+            if (rc == Handler.DEFERRED) {
+                rc = Rcodes.NOERROR; // answered before the chain returned
+            }
+            if (accept(i, rc, reply)) {
                 return rc;
             }
         }
@@ -184,54 +186,5 @@ final class SearchWalk {
         m.getHeader().setRcode(rcode);
         m.addRecord(request.message().getQuestion(), Section.QUESTION);
         return m;
-    }
-
-    /**
-     * Where one step's reply is written. A reply written while the chain is still running is kept
-     * for the walk; one written after the chain returned DEFERRED resumes the walk.
-     */
-    private final class Step implements ResponseWriter {
-        private static final int RUNNING = 0;
-        private static final int ARRIVED = 1;
-        private static final int PARKED = 2;
-
-        private final int index;
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private volatile Message reply;
-
-        Step(int index) {
-            this.index = index;
-        }
-
-        /** The chain returned DEFERRED: true to wait for the reply, false when it already arrived. */
-        boolean park() {
-            return state.compareAndSet(RUNNING, PARKED);
-        }
-
-        @Override
-        public void write(Message m) {
-            if (reply != null) {
-                return;
-            }
-            reply = m;
-            if (!state.compareAndSet(RUNNING, ARRIVED) && state.get() == PARKED) {
-                resume(index, m);
-            }
-        }
-
-        @Override
-        public void reportError(HandlerException error) {
-            out.reportError(error);
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return out.remoteAddress();
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return out.localAddress();
-        }
     }
 }

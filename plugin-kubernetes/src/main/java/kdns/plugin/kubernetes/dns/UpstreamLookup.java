@@ -1,11 +1,8 @@
 package kdns.plugin.kubernetes.dns;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Instance;
@@ -71,10 +68,14 @@ public final class UpstreamLookup {
     private int run(Request request, Message partial, List<Lookup> lookups, int from, ResponseWriter out) {
         for (int i = from; i < lookups.size(); i++) {
             Lookup l = lookups.get(i);
-            Step step = new Step(request, partial, lookups, i, out);
+            int next = i + 1;
+            ReplyCapture step = new ReplyCapture(out, e -> { }, reply -> {
+                append(partial, reply, l.section());
+                run(request, partial, lookups, next, out);
+            });
             int rc = serve(request.withQuestion(l.name(), l.qtype()), step);
             Message answer = step.settle(rc == Handler.DEFERRED);
-            if (answer == Step.PENDING) {
+            if (answer == ReplyCapture.PENDING) {
                 return Handler.DEFERRED;
             }
             append(partial, answer, l.section());
@@ -115,71 +116,6 @@ public final class UpstreamLookup {
             return Rcodes.SERVFAIL;
         } finally {
             depth[0]--;
-        }
-    }
-
-    /**
-     * The writer of one lookup. Whoever comes second of "the chain wrote" and "the chain returned"
-     * decides who continues: the caller (answer already there, or no answer at all) or, after a
-     * deferral, the thread that writes.
-     */
-    private final class Step implements ResponseWriter {
-        static final Message PENDING = new Message();
-        private static final int RUNNING = 0;
-        private static final int WRITTEN = 1;
-        private static final int DEFERRED = 2;
-        private static final int SETTLED = 3;
-
-        private final Request request;
-        private final Message partial;
-        private final List<Lookup> lookups;
-        private final int index;
-        private final ResponseWriter out;
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final AtomicReference<Message> answer = new AtomicReference<>();
-
-        Step(Request request, Message partial, List<Lookup> lookups, int index, ResponseWriter out) {
-            this.request = request;
-            this.partial = partial;
-            this.lookups = lookups;
-            this.index = index;
-            this.out = out;
-        }
-
-        @Override
-        public void write(Message reply) {
-            if (!answer.compareAndSet(null, reply)) {
-                return; // a second write is ignored
-            }
-            if (state.compareAndSet(RUNNING, WRITTEN)) {
-                return; // the caller picks it up
-            }
-            if (state.compareAndSet(DEFERRED, SETTLED)) {
-                append(partial, reply, lookups.get(index).section());
-                run(request, partial, lookups, index + 1, out);
-            }
-        }
-
-        /**
-         * Called by the thread that served the lookup once the chain returned: the answer (null for
-         * none), or {@link #PENDING} when a deferred chain will continue the sequence itself.
-         */
-        Message settle(boolean deferred) {
-            if (deferred && state.compareAndSet(RUNNING, DEFERRED)) {
-                return PENDING;
-            }
-            state.set(SETTLED);
-            return answer.get();
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return out.remoteAddress();
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return out.localAddress();
         }
     }
 }

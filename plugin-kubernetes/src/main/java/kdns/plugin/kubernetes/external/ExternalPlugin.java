@@ -7,6 +7,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesHandlers;
 import kdns.plugin.kubernetes.dns.UpstreamLookup;
@@ -91,22 +92,7 @@ public final class ExternalPlugin implements Plugin {
         while (c.nextBlock()) {
             String prop = c.val();
             switch (prop) {
-                case "ttl" -> {
-                    List<String> args = c.remainingArgs();
-                    if (args.isEmpty()) {
-                        throw c.argErr();
-                    }
-                    long t;
-                    try {
-                        t = Long.parseLong(args.get(0));
-                    } catch (NumberFormatException e) {
-                        throw c.err("strconv.Atoi: parsing \"" + args.get(0) + "\": invalid syntax");
-                    }
-                    if (t < 0 || t > 3600) {
-                        throw c.err("ttl must be in range [0, 3600]: " + t);
-                    }
-                    ttl = t;
-                }
+                case "ttl" -> ttl = KubernetesPlugin.ttlOption(c);
                 case "apex" -> {
                     List<String> args = c.remainingArgs();
                     if (args.isEmpty()) {
@@ -126,13 +112,7 @@ public final class ExternalPlugin implements Plugin {
                     }
                     headless = true;
                 }
-                case "fallthrough" -> {
-                    try {
-                        fall = Fallthrough.fromArgs(c.remainingArgs());
-                    } catch (IllegalArgumentException e) {
-                        throw c.err(e.getMessage());
-                    }
-                }
+                case "fallthrough" -> fall = KubernetesPlugin.fallthroughOption(c);
                 default -> throw c.err("unknown property '" + prop + "'");
             }
         }

@@ -235,15 +235,7 @@ public final class ClusterIndex {
 
     /** The services whose cluster IPs contain {@code ip}, in the order they were added. */
     public List<ServiceInfo> servicesByClusterIp(String ip) {
-        List<String> keys = servicesByClusterIp.getOrDefault(ipKey(ip), List.of());
-        List<ServiceInfo> out = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            ServiceInfo s = services.get(k);
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
+        return servicesOf(servicesByClusterIp.getOrDefault(ipKey(ip), List.of()));
     }
 
     /**
@@ -251,7 +243,11 @@ public final class ClusterIndex {
      * {@code ip}, in the order they were added.
      */
     public List<ServiceInfo> servicesByExternalIp(String ip) {
-        List<String> keys = servicesByExternalIp.getOrDefault(ipKey(ip), List.of());
+        return servicesOf(servicesByExternalIp.getOrDefault(ipKey(ip), List.of()));
+    }
+
+    /** The services of these keys that still exist, in order. */
+    private List<ServiceInfo> servicesOf(List<String> keys) {
         List<ServiceInfo> out = new ArrayList<>(keys.size());
         for (String k : keys) {
             ServiceInfo s = services.get(k);
