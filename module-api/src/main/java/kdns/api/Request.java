@@ -61,6 +61,16 @@ public final class Request {
         return plugin;
     }
 
+    /**
+     * This request as the block of {@code zone} serves it: the same query, with the lower-case name
+     * already worked out kept (the server works it out once to route the query).
+     */
+    public Request inServerZone(String zone) {
+        Request r = new Request(message, transport, remote, local, zone);
+        r.lowerName = lowerName;
+        return r;
+    }
+
     /** A copy of this request asking another question (for lookups through the same chain). */
     public Request withQuestion(Name name, int type) {
         Message copy = message.clone();

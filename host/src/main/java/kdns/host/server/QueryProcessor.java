@@ -107,7 +107,7 @@ public final class QueryProcessor {
             writeError(probe, sink, Rcode.REFUSED);
             return;
         }
-        Request request = new Request(query, transport, remote, local, block.zone());
+        Request request = probe.inServerZone(block.zone());
         ReplyWriter writer = new ReplyWriter(request, sink);
         int rcode;
         Handler head = block.head();

@@ -133,7 +133,8 @@ final class EtcdHandler implements Handler, Readiness {
             };
             Resolver.Answer answer;
             try {
-                answer = resolver.resolve(store.index().view(), zone, request.qname(), request.qtype(), up);
+                answer = resolver.resolve(store.index().view(), zone, request.qname(), request.name(), request.qtype(),
+                        up);
             } catch (Resolver.NameError e) {
                 return nameError(sync);
             } catch (Resolver.DataError e) {
@@ -221,7 +222,7 @@ final class EtcdHandler implements Handler, Readiness {
                 m.addRecord(r, Section.ANSWER);
             }
             if (soa) {
-                m.addRecord(Resolver.soa(zone), Section.AUTHORITY);
+                m.addRecord(resolver.soa(zone), Section.AUTHORITY);
             }
             for (Record r : extra) {
                 m.addRecord(r, Section.ADDITIONAL);

@@ -1,8 +1,6 @@
 package kdns.plugin.etcd.lookup;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.etcd.msg.HostType;
 import kdns.plugin.etcd.msg.Paths;
 import kdns.plugin.etcd.store.Index;
 import kdns.plugin.etcd.store.Node;
@@ -114,8 +113,13 @@ public final class Resolver {
      */
     public Answer resolve(Index.View view, String zone, Name qname, int qtype, Upstream up)
             throws NameError, DataError {
+        return resolve(view, zone, qname, qname.toString().toLowerCase(Locale.ROOT), qtype, up);
+    }
+
+    /** As {@link #resolve(Index.View, String, Name, int, Upstream)}, with the name already in lower case. */
+    public Answer resolve(Index.View view, String zone, Name qname, String lname, int qtype, Upstream up)
+            throws NameError, DataError {
         Query q = new Query(view, zone, up);
-        String lname = qname.toString().toLowerCase(Locale.ROOT);
         List<Record> answer;
         List<Record> extra = new ArrayList<>();
         switch (qtype) {
@@ -140,17 +144,28 @@ public final class Resolver {
         return new Answer(answer, extra, q.truncated);
     }
 
-    /** The zone's synthesized SOA. */
-    public static SOARecord soa(String zone) {
-        try {
-            Name z = Name.fromString(zone);
-            Name ns = Name.fromString(zone.equals(".") ? "ns.dns." : "ns.dns." + zone);
-            Name mbox = Name.fromString(zone.equals(".") ? "hostmaster." : "hostmaster." + zone);
-            long serial = System.currentTimeMillis() / 1000;
-            return new SOARecord(z, DClass.IN, Math.min(MIN_TTL, 300), ns, mbox, serial, 7200, 1800, 86400, MIN_TTL);
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("bad zone " + zone, e);
+    /** The owner, primary server and mailbox names of a zone's SOA, parsed once per zone. */
+    private record SoaNames(Name zone, Name ns, Name mbox) {
+        static SoaNames of(String zone) {
+            try {
+                return new SoaNames(Name.fromString(zone),
+                        Name.fromString(zone.equals(".") ? "ns.dns." : "ns.dns." + zone),
+                        Name.fromString(zone.equals(".") ? "hostmaster." : "hostmaster." + zone));
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("bad zone " + zone, e);
+            }
         }
+    }
+
+    /** Keyed by the plugin's zones only, so it stays as small as the Corefile's zone list. */
+    private final Map<String, SoaNames> soaNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The zone's synthesized SOA; its serial is the current Unix time, as CoreDNS's. */
+    public SOARecord soa(String zone) {
+        SoaNames n = soaNames.computeIfAbsent(zone, SoaNames::of);
+        long serial = System.currentTimeMillis() / 1000;
+        return new SOARecord(n.zone(), DClass.IN, Math.min(MIN_TTL, 300), n.ns(), n.mbox(), serial, 7200, 1800,
+                86400, MIN_TTL);
     }
 
     // ---- reading services ---------------------------------------------------------------------
@@ -184,7 +199,8 @@ public final class Resolver {
             if (n.service() == null) {
                 throw new DataError(n.key() + ": " + n.error());
             }
-            Svc s = new Svc(n.key(), n.service(), ttl(q.view, n), n.service().priority() == 0 ? 10 : n.service().priority());
+            Svc s = new Svc(n.key(), n.service(), n.hostType(), ttl(q.view, n),
+                    n.service().priority() == 0 ? 10 : n.service().priority());
             if ((qtype == Type.TXT && !s.s().text().isEmpty()) || !s.s().host().isEmpty()) {
                 out.add(s);
             }
@@ -219,8 +235,8 @@ public final class Resolver {
 
     /** CoreDNS's {@code msg.Group}: the shallowest key's group wins; group-less entries always stay. */
     static List<Svc> group(List<Svc> sx) {
-        if (sx.isEmpty()) {
-            return sx;
+        if (sx.size() < 2) {
+            return sx; // one entry is its own group (the common case: a leaf name)
         }
         String group = sx.get(0).group();
         int slashes = slashes(sx.get(0).key());
@@ -275,17 +291,17 @@ public final class Resolver {
         Set<String> dup = new HashSet<>();
         List<Record> records = new ArrayList<>();
         for (Svc serv : services) {
-            Svc.HostType ht = serv.hostType();
+            HostType ht = serv.hostType();
             switch (ht.kind()) {
                 case CNAME -> chase(q, qname, lname, qtype, serv, previous, records, true, family);
                 case A -> {
                     if (family == Type.A && dup.add(serv.s().host())) {
-                        records.add(new ARecord(qname, DClass.IN, serv.ttl(), inet(ht.ip())));
+                        records.add(new ARecord(qname, DClass.IN, serv.ttl(), ht.address()));
                     }
                 }
                 case AAAA -> {
                     if (family == Type.AAAA && dup.add(serv.s().host())) {
-                        records.add(new AAAARecord(qname, DClass.IN, serv.ttl(), inet(ht.ip())));
+                        records.add(new AAAARecord(qname, DClass.IN, serv.ttl(), ht.address()));
                     }
                 }
                 default -> {
@@ -420,7 +436,7 @@ public final class Resolver {
             }
             int priority = (int) (serv.priority() & 0xFFFF);
             int port = (int) (serv.s().port() & 0xFFFF);
-            Svc.HostType ht = serv.hostType();
+            HostType ht = serv.hostType();
             switch (ht.kind()) {
                 case CNAME -> {
                     String target = Paths.targetStrip(Paths.fqdn(serv.s().host()), serv.s().targetStrip());
@@ -486,7 +502,7 @@ public final class Resolver {
                 continue;
             }
             int preference = (int) (serv.priority() & 0xFFFF);
-            Svc.HostType ht = serv.hostType();
+            HostType ht = serv.hostType();
             switch (ht.kind()) {
                 case CNAME -> {
                     String target = Paths.targetStrip(Paths.fqdn(serv.s().host()), serv.s().targetStrip());
@@ -520,7 +536,7 @@ public final class Resolver {
         Set<String> seen = new HashSet<>();
         List<Record> records = new ArrayList<>();
         for (Svc serv : services) {
-            Svc.HostType ht = serv.hostType();
+            HostType ht = serv.hostType();
             switch (ht.kind()) {
                 case CNAME -> throw new DataError("NS record must be an IP address: " + serv.s().host());
                 case A, AAAA -> {
@@ -541,18 +557,10 @@ public final class Resolver {
 
     // ---- record helpers -----------------------------------------------------------------------
 
-    private static Record addressRecord(Name owner, long ttl, Svc.HostType ht) {
-        return ht.kind() == Svc.Kind.A
-                ? new ARecord(owner, DClass.IN, ttl, inet(ht.ip()))
-                : new AAAARecord(owner, DClass.IN, ttl, inet(ht.ip()));
-    }
-
-    private static InetAddress inet(byte[] ip) {
-        try {
-            return InetAddress.getByAddress(ip);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
+    private static Record addressRecord(Name owner, long ttl, HostType ht) {
+        return ht.kind() == HostType.Kind.A
+                ? new ARecord(owner, DClass.IN, ttl, ht.address())
+                : new AAAARecord(owner, DClass.IN, ttl, ht.address());
     }
 
     private static Name name(String fqdn) throws DataError {

@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -184,11 +183,11 @@ public final class EtcdStore {
             GetResponse r = client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
                     .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long revision = r.getHeader().getRevision();
-            ConcurrentSkipListMap<String, Node> fresh = new ConcurrentSkipListMap<>();
+            Index.Keys fresh = new Index.Keys();
             Set<Long> leases = new HashSet<>();
             for (KeyValue kv : r.getKvs()) {
                 Node n = Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision());
-                fresh.put(n.key(), n);
+                fresh.put(n);
                 if (n.lease() != 0) {
                     leases.add(n.lease());
                 }
