@@ -11,16 +11,17 @@ elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
 else
     JAVA=java
 fi
-# Java 24+ warns on the first use of sun.misc.Unsafe's memory methods, which Netty (in the etcd
-# plugin's layer) still makes; allow them there. The flag does not exist before 24, so it is given
-# only when the runtime's release file says 24 or later.
+# Java 24+ warns on the first use of sun.misc.Unsafe's memory methods, which Netty (the UDP
+# transport, and the etcd plugin's gRPC) still makes, and on loading a native library (Netty's
+# epoll transport); allow both for Netty. The Unsafe flag does not exist before 24, so both are
+# given only when the runtime's release file says 24 or later.
 unsafe=""
 case "$JAVA" in
     */bin/java) major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${JAVA%/bin/java}/release" 2>/dev/null || true) ;;
     *) major="" ;;
 esac
 if [ "${major:-0}" -ge 24 ] 2>/dev/null; then
-    unsafe="--sun-misc-unsafe-memory-access=allow"
+    unsafe="--sun-misc-unsafe-memory-access=allow --enable-native-access=io.netty.common"
 fi
 # Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
 # a small fixed heap, the serial collector (no extra GC threads on 2 cores), capped metaspace

@@ -5,6 +5,12 @@
 module kdns.host {
     requires transitive kdns.api;
     requires jdk.unsupported; // sun.misc.Signal for SIGUSR1 reloads
+    // UDP with batched system calls (EpollUdpListener); the native library is in the classifier
+    // jars beside them, resolved with these automatic modules.
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
 
     uses kdns.api.Plugin;
 

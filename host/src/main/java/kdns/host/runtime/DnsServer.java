@@ -151,7 +151,7 @@ public final class DnsServer implements AutoCloseable {
             Endpoint ep = new Endpoint();
             ep.processor = processorFor(chains);
             try {
-                ep.udp = new UdpListener(sa, options.udpSockets(), () -> ep.processor);
+                ep.udp = UdpListener.open(sa, options.udpSockets(), () -> ep.processor);
                 InetSocketAddress tcpAddr = sa.getPort() == 0
                         ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
                 ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);

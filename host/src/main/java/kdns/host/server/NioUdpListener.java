@@ -13,12 +13,13 @@ import kdns.api.Log;
 import kdns.api.Transport;
 
 /**
- * UDP on one address: one {@code SO_REUSEPORT} socket per reader, each read by its own platform
+ * UDP on one address with the JDK's {@link DatagramChannel} (one receive and one send system call
+ * per query): one {@code SO_REUSEPORT} socket per reader, each read by its own platform
  * thread that runs the chain inline. The kernel spreads clients over the sockets, and answers from
  * memory never change threads. Plugins that wait on the network return {@code DEFERRED} and send
  * their reply later through the same socket, so a reader never blocks on them.
  */
-public final class UdpListener implements AutoCloseable {
+final class NioUdpListener implements UdpListener {
 
     private static final Log LOG = Log.plain();
     private static final int MAX_DATAGRAM = 65535;
@@ -40,7 +41,7 @@ public final class UdpListener implements AutoCloseable {
      *
      * @param processor read per packet, so a reload can swap the chains without touching sockets
      */
-    public UdpListener(InetSocketAddress address, int sockets, Supplier<QueryProcessor> processor) throws IOException {
+    NioUdpListener(InetSocketAddress address, int sockets, Supplier<QueryProcessor> processor) throws IOException {
         this.processor = processor;
         InetSocketAddress bindTo = address;
         try {
@@ -64,12 +65,12 @@ public final class UdpListener implements AutoCloseable {
         this.boundAddress = bindTo;
     }
 
-    /** The address actually bound (its port is the real one when 0 was asked for). */
+    @Override
     public InetSocketAddress address() {
         return boundAddress;
     }
 
-    /** Starts one reader thread per socket. */
+    @Override
     public void start() {
         for (int i = 0; i < channels.size(); i++) {
             DatagramChannel ch = channels.get(i);

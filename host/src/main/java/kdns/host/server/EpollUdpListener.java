@@ -1,0 +1,206 @@
+package kdns.host.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import kdns.api.Log;
+import kdns.api.Transport;
+
+/**
+ * UDP on one address through Netty's native epoll transport: one {@code SO_REUSEPORT} socket per
+ * event-loop thread, read with {@code recvmmsg} (up to {@link #BATCH} queries per system call), the
+ * chain run inline for each query, and the replies of one read sent together with
+ * {@code sendmmsg} when the read is complete. On this machine a system call, with the wake-up
+ * around it, costs more than answering a query from memory, so batching is where the CPU per query
+ * goes down (host/README.md has the figures). Replies written later from a plugin's own thread
+ * (deferred answers) are handed to the socket's event loop and sent at once.
+ */
+final class EpollUdpListener implements UdpListener {
+
+    private static final Log LOG = Log.plain();
+    /**
+     * The largest query read in a batch. A query is one question plus an OPT record; even padded to
+     * 468 bytes (RFC 8467) it stays far below this. A longer datagram is cut here and answered
+     * FORMERR, as a query that does not parse.
+     */
+    static final int MAX_QUERY = 4096;
+    /** Queries read by one {@code recvmmsg}. */
+    static final int BATCH = 16;
+    /** Replies queued on a socket the kernel does not take (full send buffer): past this they are dropped, as UDP would. */
+    private static final WriteBufferWaterMark QUEUE_LIMIT = new WriteBufferWaterMark(256 << 10, 1 << 20);
+
+    private final EventLoopGroup loops;
+    private final List<Channel> channels = new ArrayList<>();
+    private final Supplier<QueryProcessor> processor;
+    private final InetSocketAddress boundAddress;
+    private volatile boolean closed;
+
+    /** True when Netty's native epoll library loads on this platform. */
+    static boolean available() {
+        return Epoll.isAvailable();
+    }
+
+    /** Why {@link #available()} is false (or "available"). */
+    static String unavailabilityCause() {
+        Throwable t = Epoll.unavailabilityCause();
+        return t == null ? "available" : String.valueOf(t.getMessage());
+    }
+
+    EpollUdpListener(InetSocketAddress address, int sockets, Supplier<QueryProcessor> processor) throws IOException {
+        this.processor = processor;
+        int n = Math.max(1, sockets);
+        loops = new EpollEventLoopGroup(n, readerThreads(address.getPort()));
+        // Pooled direct memory with small chunks: one batch buffer per read and the replies of a
+        // batch fit, and the pool stays a few hundred KiB per reader instead of Netty's 4 MiB chunks.
+        ByteBufAllocator alloc = new PooledByteBufAllocator(true, 0, n, 8192, 4);
+        boolean ipv4 = address.getAddress() instanceof Inet4Address && !address.getAddress().isAnyLocalAddress();
+        Bootstrap b = new Bootstrap().group(loops)
+                .channelFactory(() -> ipv4 ? new EpollDatagramChannel(InternetProtocolFamily.IPv4)
+                        : new EpollDatagramChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOCATOR, alloc)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, QUEUE_LIMIT)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new Reader());
+                    }
+                });
+        // The IPv4 wildcard binds the IPv6 wildcard of a dual-stack socket, as the JDK does, so
+        // that a server without 'bind' answers both families.
+        InetSocketAddress bindTo = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                && address.getAddress() instanceof Inet4Address && !ipv4
+                ? new InetSocketAddress(InetAddress.getByAddress(new byte[16]), address.getPort()) : address;
+        InetSocketAddress bound = null;
+        try {
+            for (int i = 0; i < n; i++) {
+                ChannelFuture f = b.bind(bindTo).awaitUninterruptibly();
+                if (!f.isSuccess()) {
+                    throw new IOException(String.valueOf(f.cause().getMessage()), f.cause());
+                }
+                Channel ch = f.channel();
+                channels.add(ch);
+                if (bound == null) {
+                    bound = (InetSocketAddress) ch.localAddress();
+                    bindTo = new InetSocketAddress(bindTo.getAddress(), bound.getPort());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new IOException("cannot listen on udp " + address + ": " + e.getMessage(), e);
+        }
+        // Report the address as asked (0.0.0.0 stays 0.0.0.0), with the port actually bound.
+        this.boundAddress = new InetSocketAddress(address.getAddress(), bound.getPort());
+    }
+
+    private static ThreadFactory readerThreads(int port) {
+        AtomicInteger next = new AtomicInteger();
+        return r -> Thread.ofPlatform().daemon().name("udp-" + port + "-" + next.getAndIncrement()).unstarted(r);
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return boundAddress;
+    }
+
+    @Override
+    public void start() {
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * One socket's reader, on its event-loop thread. {@code reading} is true while a batch is being
+     * answered: replies written then wait for the batch's flush; any other reply is sent at once.
+     */
+    private final class Reader extends ChannelInboundHandlerAdapter {
+        private boolean reading;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket packet = (DatagramPacket) msg;
+            reading = true;
+            try {
+                ByteBuf content = packet.content();
+                byte[] query = new byte[content.readableBytes()];
+                content.getBytes(content.readerIndex(), query);
+                InetSocketAddress remote = packet.sender();
+                Channel ch = ctx.channel();
+                processor.get().handle(query, query.length, Transport.UDP, remote, boundAddress,
+                        (wire, len) -> send(ch, wire, len, remote));
+            } catch (RuntimeException | StackOverflowError e) {
+                // QueryProcessor catches plugin failures; this is a last line so a reader never dies.
+                LOG.error("udp query from " + packet.sender() + " failed: " + e);
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A failed read or send concerns one datagram; the socket stays open.
+            if (!closed) {
+                LOG.debug("udp on " + boundAddress + ": " + cause.getMessage());
+            }
+        }
+
+        private void send(Channel ch, byte[] wire, int len, InetSocketAddress remote) {
+            if (!ch.isWritable()) {
+                LOG.debug("udp reply to " + remote + " dropped: the socket's queue is full");
+                return;
+            }
+            DatagramPacket reply = new DatagramPacket(ch.alloc().directBuffer(len).writeBytes(wire, 0, len), remote);
+            if (reading && ch.eventLoop().inEventLoop()) {
+                ch.write(reply, ch.voidPromise());
+            } else {
+                ch.writeAndFlush(reply, ch.voidPromise());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Channel ch : channels) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
