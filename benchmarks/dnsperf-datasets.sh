@@ -12,7 +12,8 @@
 #   dnsperf-datasets.sh DIST [SECONDS] [RATE]
 # Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
 # (default 10000), KUBE_HEAP (kdns's -Xmx for the kubernetes scenario when the launcher's default
-# heap is too small to sync it; default 256m). Prints one table (queries/s, average latency, server CPU seconds per 100k
+# heap is too small to sync it; default 256m), SCENARIOS (default "etcd kubernetes": which to run),
+# KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording while profiling). Prints one table (queries/s, average latency, server CPU seconds per 100k
 # queries, RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
 # (seconds from process start to /ready 200, RSS then), and appends it to results/latest.md.
 # Every process it starts is stopped (by PID).
@@ -21,6 +22,8 @@ dist=${1:?usage: dnsperf-datasets.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
 rate=${3:-20000}
 names=${NAMES:-10000}
+scenarios=" ${SCENARIOS:-etcd kubernetes} "
+want() { [[ $scenarios == *" $1 "* ]]; }
 here=$(cd "$(dirname "$0")" && pwd)
 jdk=${JDK:-$("$here/../build/find-jdk.sh")}
 jar="$here/target/benchmarks.jar"
@@ -41,6 +44,7 @@ stop() { # pid: stops one process now (frees the cores for the next scenario)
 now() { date +%s.%N; }
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 wait_ready() { # pid port timeout_s: returns 1 when the process exits first; fails on a timeout
@@ -104,17 +108,18 @@ percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verb
 run() { # scenario server pid port queries mode
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
     [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
-    local before after out qps lat completed lost cpu100k codes
-    before=$(cpu_ticks "$pid")
+    local before after sys_before sys_after out qps lat completed lost cpu100k sys_share codes
+    before=$(cpu_ticks "$pid"); sys_before=$(sys_ticks "$pid")
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
-    after=$(cpu_ticks "$pid")
+    after=$(cpu_ticks "$pid"); sys_after=$(sys_ticks "$pid")
     qps=$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     codes=$(echo "$out" | awk '/Response codes:/ {sub(/.*Response codes: */, ""); print}')
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
-    results+=("| $scen | $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost | $codes |")
+    sys_share=$(awk -v t=$((after-before)) -v k=$((sys_after-sys_before)) 'BEGIN { if (t>0) printf "%.0f%%", 100*k/t; else print "-" }')
+    results+=("| $scen | $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k ($sys_share kernel) | $(rss_mib "$pid") | $lost | $codes |")
     eval "r_${scen}_${name}_${mode}_qps=$qps; r_${scen}_${name}_${mode}_cpu=$cpu100k"
 }
 measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
@@ -154,6 +159,7 @@ qfile(work + "/etcd.queries", [name + ".bench.local" for name, _ in lines],
 PY
 
 # ------------------------------------------------------------------------------------- etcd
+if want etcd; then
 ecport=$(free_port); epport=$(free_port); kport=$(free_port); rport=$(free_port); kready=$(free_port)
 etcd --name bench --data-dir "$work/etcd-data" \
     --listen-client-urls "http://127.0.0.1:$ecport" --advertise-client-urls "http://127.0.0.1:$ecport" \
@@ -206,8 +212,10 @@ measure etcd "$kpid" "$kport" "$knot_pid" "$rport" "$work/etcd.queries"
 etcd_after=$(cpu_ticks "$etcd_pid")
 startups+=("etcd: CPU used by etcd itself during the etcd runs: $(awk -v t=$((etcd_after-etcd_before)) -v hz="$ticks" 'BEGIN { printf "%.2f", t/hz }') s (kdns answers from memory; the watch stays open)")
 stop "$kpid"; stop "$knot_pid"; stop "$etcd_pid"
+fi
 
 # ------------------------------------------------------------------------------- kubernetes
+if want kubernetes; then
 endpoints=$((names * 5))
 mkdir -p "$work/kube"
 "$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
@@ -269,6 +277,7 @@ wait_answer "$rport" svc00000.bench.svc.cluster.local
 check_same "$kport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
 measure kubernetes "$kpid" "$kport" "$knot_pid" "$rport" "$work/kube.queries"
 stop "$kpid"; stop "$knot_pid"; stop "$api_pid"
+fi
 
 {
     echo

@@ -1,0 +1,192 @@
+package kdns.benchmarks;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.api.Transport;
+import kdns.host.server.BlockChain;
+import kdns.host.server.QueryProcessor;
+import kdns.host.server.ReplySink;
+import kdns.host.server.ZoneRouter;
+import kdns.plugin.cache.CachePlugin;
+import kdns.testing.RecordingWriter;
+import kdns.testing.TestController;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The cache plugin answering from its success cache: the chain {@code cache} -> a plugin that
+ * gives a fixed A answer, warmed with 1,000 distinct names before measuring so that every measured
+ * query is a hit. The names are asked for in a seeded random order so that the lookups spread over
+ * the cache's map rather than one hot entry. The run fails when a measured query reached the
+ * answering plugin (a miss would measure the chain behind the cache instead).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class CacheHitBenchmark {
+
+    private static final int NAMES = 1_000;
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40212);
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 53);
+
+    private FixedAnswer upstream;
+    private Handler cache;
+    private Request[] requests;
+    private byte[][] queries;
+    private QueryProcessor processor;
+    private Blackhole hole;
+    private ResponseWriter writer;
+    private ReplySink sink;
+    private int next;
+
+    @Setup
+    public void setup(Blackhole bh) throws Exception {
+        TestController c = TestController.of("cache");
+        new CachePlugin().setup(c);
+        upstream = new FixedAnswer(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}));
+        cache = c.handler(upstream);
+        processor = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", cache, false))),
+                (key, t) -> {
+                    throw new IllegalStateException("the cache chain failed in " + key, t);
+                });
+
+        List<String> names = new ArrayList<>(NAMES);
+        for (int i = 0; i < NAMES; i++) {
+            names.add(String.format(Locale.ROOT, "host%04d.example.org.", i));
+        }
+        Collections.shuffle(names, new Random(44));
+        requests = new Request[NAMES];
+        queries = new byte[NAMES][];
+        for (int i = 0; i < NAMES; i++) {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString(names.get(i)), Type.A, DClass.IN));
+            q.getHeader().setFlag(Flags.RD);
+            requests[i] = new Request(q, Transport.UDP, CLIENT, LOCAL, ".");
+            // The server works out the lower-case name while routing the query, before any handler runs.
+            requests[i].name();
+            queries[i] = q.toWire();
+        }
+
+        for (Request r : requests) {
+            RecordingWriter w = new RecordingWriter(CLIENT, LOCAL);
+            cache.serve(r, w);
+            if (!w.written() || w.msg().getRcode() != Rcode.NOERROR || w.msg().getSection(Section.ANSWER).size() != 1) {
+                throw new IllegalStateException("warming " + r.name() + " gave " + (w.written() ? w.msg() : "no reply"));
+            }
+        }
+        if (upstream.calls.get() != NAMES) {
+            throw new IllegalStateException("warming asked the answering plugin " + upstream.calls.get()
+                    + " times for " + NAMES + " names");
+        }
+
+        hole = bh;
+        writer = new ResponseWriter() {
+            @Override
+            public void write(Message reply) {
+                hole.consume(reply);
+            }
+
+            @Override
+            public InetSocketAddress remoteAddress() {
+                return CLIENT;
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return LOCAL;
+            }
+        };
+        sink = (wire, len) -> hole.consume(wire);
+    }
+
+    @TearDown
+    public void everyQueryWasAHit() {
+        if (upstream.calls.get() != NAMES) {
+            throw new IllegalStateException((upstream.calls.get() - NAMES)
+                    + " measured queries missed the cache: the figures include the chain behind it");
+        }
+    }
+
+    private int nextIndex() {
+        int i = next;
+        next = i + 1 == requests.length ? 0 : i + 1;
+        return i;
+    }
+
+    /** The cache handler answering one parsed query from the cache. */
+    @Benchmark
+    public int hit() throws HandlerException {
+        return cache.serve(requests[nextIndex()], writer);
+    }
+
+    /** Everything the server does for one UDP query answered from the cache, bytes in and bytes out. */
+    @Benchmark
+    public boolean queryPath() {
+        byte[] q = queries[nextIndex()];
+        return processor.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, sink);
+    }
+
+    /**
+     * The plugin behind the cache: one A record with the cache's largest success TTL (3600 s), so
+     * that no entry expires during a run, and a count of the queries that reached it.
+     */
+    static final class FixedAnswer implements Handler {
+
+        final AtomicLong calls = new AtomicLong();
+        private final InetAddress address;
+
+        FixedAnswer(InetAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
+        public int serve(Request request, ResponseWriter writer) {
+            calls.incrementAndGet();
+            Message m = new Message(request.id());
+            m.getHeader().setFlag(Flags.QR);
+            m.getHeader().setFlag(Flags.AA);
+            m.addRecord(request.message().getQuestion(), Section.QUESTION);
+            m.addRecord(new ARecord(request.qname(), DClass.IN, 3600, address), Section.ANSWER);
+            writer.write(m);
+            return Rcodes.NOERROR;
+        }
+    }
+}
