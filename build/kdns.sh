@@ -23,12 +23,21 @@ esac
 if [ "${major:-0}" -ge 24 ] 2>/dev/null; then
     unsafe="--sun-misc-unsafe-memory-access=allow --enable-native-access=io.netty.common"
 fi
+# Java 25+: 8-byte object headers (JEP 519) take about a seventh off the heap the Kubernetes
+# index needs and off what each query allocates.
+compact=""
+if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
+    compact="-XX:+UseCompactObjectHeaders"
+fi
+# glibc gives every thread that allocates natively an arena of its own; two are plenty for a
+# server whose native allocations are the JVM's own, and the rest is resident memory for nothing.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
 # a small fixed heap, the serial collector (no extra GC threads on 2 cores), capped metaspace
 # and code cache.
 exec "$JAVA" \
     -Xms32m -Xmx96m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
-    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe \
+    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
