@@ -139,7 +139,8 @@ public final class Answerer {
         final String name;          // lower case
         final Name qname;           // as the client wrote it
         final String zoneLower;
-        final String zone;          // the zone as the client spelled it
+        /** The zone as the client spelled it; worked out when a reply needs it (SOA, NS, SRV targets). */
+        private String zone;
         Name upstreamTarget;
         int upstreamType;
 
@@ -148,8 +149,14 @@ public final class Answerer {
             this.name = request.name();
             this.qname = request.qname();
             this.zoneLower = zoneLower;
-            String text = qname.toString();
-            this.zone = text.length() == name.length() ? text.substring(text.length() - zoneLower.length()) : zoneLower;
+        }
+
+        String zone() {
+            if (zone == null) {
+                String text = qname.toString();
+                zone = text.length() == name.length() ? text.substring(text.length() - zoneLower.length()) : zoneLower;
+            }
+            return zone;
         }
     }
 
@@ -227,7 +234,7 @@ public final class Answerer {
         if (qtype == Type.NS) {
             return Found.EMPTY; // handled by ns()
         }
-        if (isDefaultNs(name, q.zone)) {
+        if (isDefaultNs(name, q)) {
             List<Item> items = new ArrayList<>();
             for (NsAddress a : nsAddresses(q)) {
                 boolean v4 = a.address().getAddress().length == 4;
@@ -251,8 +258,12 @@ public final class Answerer {
     }
 
     /** CoreDNS's quirk: the lower-cased name is compared with the zone as spelled in the query. */
-    private static boolean isDefaultNs(String name, String zone) {
-        return name.length() == zone.length() + 7 && name.startsWith("ns.dns.") && name.substring(7).equals(zone);
+    private static boolean isDefaultNs(String name, Query q) {
+        if (name.length() != q.zoneLower.length() + 7 || !name.startsWith("ns.dns.")) {
+            return false;
+        }
+        String zone = q.zone();
+        return name.regionMatches(7, zone, 0, zone.length());
     }
 
     private Found records(Query q, String name) {
@@ -318,7 +329,11 @@ public final class Answerer {
         if (svc == null) {
             return Found.NAME_ERROR;
         }
-        List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesOf(svc.namespace(), svc.name());
+        boolean clusterIpAnswer = !svc.externalNameType() && !svc.headless() && r.endpoint().isEmpty()
+                && r.topologyZone().isEmpty();
+        // A ClusterIP answer needs the endpoints only for ignore empty_service.
+        List<SliceInfo> slices = config.noEndpoints() || (clusterIpAnswer && !config.ignoreEmptyService())
+                ? List.of() : index.slicesOf(svc.namespace(), svc.name());
         if (config.ignoreEmptyService() && !svc.externalNameType() && !svc.headless()) {
             int ready = 0;
             for (SliceInfo s : slices) {
@@ -410,7 +425,8 @@ public final class Answerer {
         Set<String> dup = new HashSet<>();
         Name owner = depth == 0 ? q.qname : nameOf(name);
         for (Item i : f.items()) {
-            int t = hostType(i);
+            byte[] ip = i.text() ? null : goParseIp(i.host());
+            int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
             if (t == Type.CNAME) {
                 if (i.host().equalsIgnoreCase(name) || owner == null) {
                     continue; // x CNAME x
@@ -440,7 +456,7 @@ public final class Answerer {
             if (t != qtype || !dup.add(i.host())) {
                 continue;
             }
-            Record rr = addressRecord(owner, i.host(), i.ttl());
+            Record rr = addressRecord(owner, ip, i.ttl());
             if (rr != null) {
                 out.add(rr);
             }
@@ -489,7 +505,7 @@ public final class Answerer {
             if (t != Type.A && t != Type.AAAA) {
                 continue;
             }
-            Name target = nameOf(i.key().isEmpty() ? q.zone : i.key() + "." + q.zone);
+            Name target = nameOf(i.key().isEmpty() ? q.zone() : i.key() + "." + q.zone());
             if (target == null) {
                 continue;
             }
@@ -601,7 +617,7 @@ public final class Answerer {
                 if (svc == null) {
                     continue;
                 }
-                String svcName = svc.name() + "." + svc.namespace() + ".svc." + q.zone;
+                String svcName = svc.name() + "." + svc.namespace() + ".svc." + q.zone();
                 if (svc.headless()) {
                     for (Endpoint e : s.endpoints()) {
                         Name owner = nameOf(e.dnsName(config.endpointPodNames()) + "." + svcName);
@@ -623,7 +639,7 @@ public final class Answerer {
                 }
             }
             if (!any) {
-                Name owner = nameOf("ns.dns." + q.zone);
+                Name owner = nameOf("ns.dns." + q.zone());
                 if (owner != null) {
                     out.add(new NsAddress(owner, local));
                 }
@@ -640,10 +656,24 @@ public final class Answerer {
         return m;
     }
 
+    /** The owner, primary server and mailbox names of a zone's SOA. */
+    private record SoaNames(Name zone, Name ns, Name mbox) {
+        static SoaNames of(String zone) {
+            return new SoaNames(nameOf(zone), nameOf("ns.dns." + zone), nameOf("hostmaster." + zone));
+        }
+    }
+
+    /** Keyed by the configured zones in lower case: as small as the Corefile's zone list. */
+    private final java.util.Map<String, SoaNames> soaNames = new java.util.concurrent.ConcurrentHashMap<>();
+
     private SOARecord soa(Query q) {
-        Name zone = nameOf(q.zone);
-        Name ns = nameOf("ns.dns." + q.zone);
-        Name mbox = nameOf("hostmaster." + q.zone);
+        String spelled = q.zone();
+        // Names keep the client's spelling (0x20); the usual lower-case one is parsed once per zone.
+        SoaNames n = spelled.equals(q.zoneLower) ? soaNames.computeIfAbsent(q.zoneLower, SoaNames::of)
+                : SoaNames.of(spelled);
+        Name zone = n.zone();
+        Name ns = n.ns();
+        Name mbox = n.mbox();
         long ttl = config.ttl();
         return new SOARecord(zone, DClass.IN, Math.min(ttl, 300), ns, mbox, index.modified() & 0xFFFFFFFFL,
                 7200, 1800, 86400, ttl);
@@ -683,7 +713,10 @@ public final class Answerer {
     }
 
     private static Record addressRecord(Name owner, String ip, long ttl) {
-        byte[] a = goParseIp(ip);
+        return addressRecord(owner, goParseIp(ip), ttl);
+    }
+
+    private static Record addressRecord(Name owner, byte[] a, long ttl) {
         if (a == null) {
             return null;
         }
@@ -712,16 +745,8 @@ public final class Answerer {
         if (s == null || s.isEmpty()) {
             return null;
         }
-        if (s.indexOf(':') < 0) {
-            String[] parts = s.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            for (String p : parts) {
-                if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                    return null;
-                }
-            }
+        if (s.indexOf(':') < 0 && !plainDottedQuad(s)) {
+            return null;
         }
         byte[] a = IpLiterals.parse(s);
         if (a != null && a.length == 16 && isV4Mapped(a)) {
@@ -730,6 +755,23 @@ public final class Answerer {
             return v4;
         }
         return a;
+    }
+
+    /** Four dot-separated fields of one to three characters, none with a leading zero. */
+    private static boolean plainDottedQuad(String s) {
+        int fields = 0;
+        int start = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i == s.length() || s.charAt(i) == '.') {
+                int len = i - start;
+                if (len == 0 || len > 3 || (len > 1 && s.charAt(start) == '0')) {
+                    return false;
+                }
+                fields++;
+                start = i + 1;
+            }
+        }
+        return fields == 4;
     }
 
     private static boolean isV4Mapped(byte[] a) {

@@ -100,6 +100,16 @@ public record QueryName(String port, String protocol, String endpoint, String se
     /** Splits on unescaped dots (like miekg/dns SplitDomainName). */
     static List<String> split(String s) {
         List<String> out = new ArrayList<>();
+        if (s.indexOf('\\') < 0) {
+            // no escapes (nearly every name): the labels are plain substrings
+            int start = 0;
+            for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', start)) {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+            out.add(s.substring(start));
+            return out;
+        }
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
