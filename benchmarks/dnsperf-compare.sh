@@ -171,7 +171,7 @@ done
     awk -v a="$kdns_nio_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_nio_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, CPU per query at the fixed rate: %.2f\n", a/b }'
     echo
-    echo "kdns launcher heap settings: $(grep -o -- '-Xms[^ ]* -Xmx[^ ]*' "$dist/bin/kdns")"
+    echo "kdns launcher heap settings: $(grep -o -- '-Xms[^ ]* -Xmx[^ ]* -Xmn[^ ]*' "$dist/bin/kdns")"
 } | tee "$work/table.md"
 mkdir -p "$here/results"
 cp "$work/table.md" "$here/results/latest.md"

@@ -29,15 +29,23 @@ compact=""
 if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     compact="-XX:+UseCompactObjectHeaders"
 fi
+# Java 22+: hand memory that malloc keeps after the JIT compilers and the first sync of a large
+# cluster freed it back to the system once a second (about 20 MiB of RSS with 10,000 Services).
+trim=""
+if [ "${major:-0}" -ge 22 ] 2>/dev/null; then
+    trim="-XX:TrimNativeHeapInterval=1000"
+fi
 # glibc gives every thread that allocates natively an arena of its own; two are plenty for a
 # server whose native allocations are the JVM's own, and the rest is resident memory for nothing.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
-# a small fixed heap, the serial collector (no extra GC threads on 2 cores), capped metaspace
-# and code cache.
+# a small fixed heap, the serial collector (no extra GC threads on 2 cores), a 16 MiB young
+# generation (every page of it is touched between collections, so it counts in full in the RSS;
+# a query allocates a few KiB, so that is still only a few collections a second at 20k qps),
+# capped metaspace and code cache.
 exec "$JAVA" \
-    -Xms32m -Xmx96m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
-    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact \
+    -Xms32m -Xmx96m -Xmn16m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
+    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
