@@ -18,10 +18,13 @@ EXPOSE 53/udp 53/tcp 8080/tcp 8181/tcp 9153/tcp
 USER nonroot
 WORKDIR /
 # distroless has no shell, so the launcher script cannot run: call the jlink'd java directly with
-# the launcher's options (keep in sync with build/kdns.sh).
+# the launcher's options for the Java 25 runtime built above (keep in sync with build/kdns.sh).
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["/kdns/runtime/bin/java", \
-  "-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", \
+  "-Xms32m", "-Xmx96m", "-Xmn16m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", \
   "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
+  "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=io.netty.common", \
+  "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", \
   "--add-modules", "ALL-DEFAULT", "-Dkdns.home=/kdns", \
   "-p", "/kdns/lib", "-m", "kdns.host/kdns.host.cli.Main"]
 CMD ["-conf", "/etc/coredns/Corefile"]
