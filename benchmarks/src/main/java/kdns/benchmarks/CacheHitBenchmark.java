@@ -113,22 +113,7 @@ public class CacheHitBenchmark {
         }
 
         hole = bh;
-        writer = new ResponseWriter() {
-            @Override
-            public void write(Message reply) {
-                hole.consume(reply);
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return CLIENT;
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return LOCAL;
-            }
-        };
+        writer = new ConsumingWriter(bh, CLIENT, LOCAL);
         sink = (wire, len) -> hole.consume(wire);
     }
 

@@ -135,22 +135,7 @@ public class KubernetesLookupBenchmark {
         }
 
         hole = bh;
-        writer = new ResponseWriter() {
-            @Override
-            public void write(Message reply) {
-                hole.consume(reply);
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return CLIENT;
-            }
-
-            @Override
-            public InetSocketAddress localAddress() {
-                return LOCAL;
-            }
-        };
+        writer = new ConsumingWriter(bh, CLIENT, LOCAL);
         sink = (wire, len) -> hole.consume(wire);
         check("svc00000." + NAMESPACE + ".svc." + ZONE, Rcode.NOERROR, FakeClusterMain.clusterIp(0));
         check("nosuch00000." + NAMESPACE + ".svc." + ZONE, Rcode.NXDOMAIN, null);
