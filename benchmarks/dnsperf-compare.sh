@@ -165,6 +165,7 @@ done
     awk -v a="$kdns_fixed_cpu" -v b="$knotd_fixed_cpu" 'BEGIN { printf "ratio kdns/knotd, CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_cache_saturation_qps" -v b="$unbound_saturation_qps" 'BEGIN { printf "ratio kdns cache+forward / unbound, cache-hit saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_cache_fixed_cpu" -v b="$unbound_fixed_cpu" 'BEGIN { printf "ratio kdns cache+forward / unbound, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_cache_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns cache hits / knotd (authoritative), saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_forward_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / knotd direct, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_vthread_fixed_cpu" -v b="$kdns_nio_fixed_cpu" 'BEGIN { printf "ratio virtual-thread hand-off / inline (both on the JDK DatagramChannel), CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_vthread_saturation_qps" -v b="$kdns_nio_saturation_qps" 'BEGIN { printf "ratio virtual-thread hand-off / inline (both on the JDK DatagramChannel), saturation queries/s: %.2f\n", a/b }'
