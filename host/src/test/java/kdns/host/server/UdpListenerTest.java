@@ -105,6 +105,19 @@ class UdpListenerTest {
         return new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
     }
 
+    @org.junit.jupiter.api.Test
+    void anUnknownTransportIsRefusedNamingTheChoices() {
+        QueryProcessor processor = new QueryProcessor(new ZoneRouter(List.of()), (k, t) -> { });
+        System.setProperty("kdns.udp.transport", "dpdk");
+        try {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> UdpListener.open(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, () -> processor));
+            assertEquals("unknown -Dkdns.udp.transport=dpdk: use auto, epoll or nio", e.getMessage());
+        } finally {
+            System.clearProperty("kdns.udp.transport");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll"})
     void answersWithTheClientsAddressOnTheBoundPort(String transport) throws Exception {
