@@ -38,11 +38,8 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * The cache plugin answering from its success cache: the chain {@code cache} -> a plugin that
@@ -65,13 +62,11 @@ public class CacheHitBenchmark {
 
     private FixedAnswer upstream;
     private Handler cache;
-    private Request[] requests;
-    private byte[][] queries;
+    private QueryCycle queries;
     private QueryProcessor processor;
     private Blackhole hole;
     private ResponseWriter writer;
     private ReplySink sink;
-    private int next;
 
     @Setup
     public void setup(Blackhole bh) throws Exception {
@@ -89,18 +84,9 @@ public class CacheHitBenchmark {
             names.add(String.format(Locale.ROOT, "host%04d.example.org.", i));
         }
         Collections.shuffle(names, new Random(44));
-        requests = new Request[NAMES];
-        queries = new byte[NAMES][];
-        for (int i = 0; i < NAMES; i++) {
-            Message q = Message.newQuery(Record.newRecord(Name.fromString(names.get(i)), Type.A, DClass.IN));
-            q.getHeader().setFlag(Flags.RD);
-            requests[i] = new Request(q, Transport.UDP, CLIENT, LOCAL, ".");
-            // The server works out the lower-case name while routing the query, before any handler runs.
-            requests[i].name();
-            queries[i] = q.toWire();
-        }
+        queries = new QueryCycle(names, CLIENT, LOCAL, ".");
 
-        for (Request r : requests) {
+        for (Request r : queries.requests()) {
             RecordingWriter w = new RecordingWriter(CLIENT, LOCAL);
             cache.serve(r, w);
             if (!w.written() || w.msg().getRcode() != Rcode.NOERROR || w.msg().getSection(Section.ANSWER).size() != 1) {
@@ -125,22 +111,16 @@ public class CacheHitBenchmark {
         }
     }
 
-    private int nextIndex() {
-        int i = next;
-        next = i + 1 == requests.length ? 0 : i + 1;
-        return i;
-    }
-
     /** The cache handler answering one parsed query from the cache. */
     @Benchmark
     public int hit() throws HandlerException {
-        return cache.serve(requests[nextIndex()], writer);
+        return cache.serve(queries.nextRequest(), writer);
     }
 
     /** Everything the server does for one UDP query answered from the cache, bytes in and bytes out. */
     @Benchmark
     public boolean queryPath() {
-        byte[] q = queries[nextIndex()];
+        byte[] q = queries.nextWire();
         return processor.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, sink);
     }
 

@@ -79,13 +79,11 @@ public class KubernetesLookupBenchmark {
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 53);
 
     private Handler handler;
-    private Request[] requests;
-    private byte[][] queries;
+    private QueryCycle queries;
     private QueryProcessor processor;
     private Blackhole hole;
     private ResponseWriter writer;
     private ReplySink sink;
-    private int next;
 
     @Setup
     public void setup(Blackhole bh) throws Exception {
@@ -124,15 +122,7 @@ public class KubernetesLookupBenchmark {
                     throw new IllegalStateException("the kubernetes handler failed in " + key, t);
                 });
 
-        requests = new Request[asked.size()];
-        queries = new byte[asked.size()][];
-        for (int i = 0; i < requests.length; i++) {
-            Message q = Message.newQuery(Record.newRecord(Name.fromString(asked.get(i)), Type.A, DClass.IN));
-            requests[i] = new Request(q, Transport.UDP, CLIENT, LOCAL, ZONE);
-            // The server works out the lower-case name while routing the query, before any handler runs.
-            requests[i].name();
-            queries[i] = q.toWire();
-        }
+        queries = new QueryCycle(asked, CLIENT, LOCAL, ZONE);
 
         hole = bh;
         writer = new ConsumingWriter(bh, CLIENT, LOCAL);
@@ -156,22 +146,16 @@ public class KubernetesLookupBenchmark {
         }
     }
 
-    private int nextIndex() {
-        int i = next;
-        next = i + 1 == requests.length ? 0 : i + 1;
-        return i;
-    }
-
     /** The plugin's handler answering one parsed query: index lookup and reply message. */
     @Benchmark
     public int handler() throws HandlerException {
-        return handler.serve(requests[nextIndex()], writer);
+        return handler.serve(queries.nextRequest(), writer);
     }
 
     /** Everything the server does for one UDP query in the kubernetes zone, bytes in and bytes out. */
     @Benchmark
     public boolean queryPath() {
-        byte[] q = queries[nextIndex()];
+        byte[] q = queries.nextWire();
         return processor.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, sink);
     }
 }
