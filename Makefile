@@ -4,10 +4,12 @@
 #   make dist       assemble dist/kdns from plugin.cfg (or PLUGIN_CFG=path)
 #   make run        build the distribution, start a local etcd with an ExternalDNS record and serve
 #                   examples/Corefile on 127.0.0.1:1053
-#   make test       unit, plugin, short fuzzing and end-to-end tests (installs dig/kdig when missing and root)
+#   make test       unit, plugin, fuzz-regression and end-to-end tests (installs dig/kdig when missing and root);
+#                   deterministic: the fuzz targets replay their stored inputs only, nothing random
 #   make soak       ten minutes of fixed-rate queries against changing etcd data (SOAK_SECONDS, SOAK_RATE)
-#   make fuzz       a long fuzzing run of the wire path, the Corefile parser, the SkyDNS decoder and the
-#                   Kubernetes object conversion (FUZZ_ROUNDS x 15 s per target)
+#   make fuzz       exploration: fuzzes the wire path, the Corefile parser, the SkyDNS decoder and the
+#                   Kubernetes object conversion (FUZZ_ROUNDS x 15 s per target); findings are written
+#                   as regression inputs under each target's *FuzzTestInputs/ folder
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
 
@@ -24,7 +26,7 @@ PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
 
-.PHONY: build dist run test unit-test e2e-test fuzz-short fuzz bench soak clean check-maven install-api
+.PHONY: build dist run test unit-test e2e-test fuzz-round fuzz bench soak clean check-maven install-api
 SOAK_SECONDS ?= 600
 SOAK_RATE ?= 5000
 FUZZ_TARGETS := host:WireFuzzTest host:CorefileFuzzTest plugin-etcd:SkyDnsFuzzTest plugin-kubernetes:KubeObjectFuzzTest
@@ -56,17 +58,20 @@ e2e-test:
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
 
-# A short fuzzing run of each target (module:class, 15 s each); the seeds and past findings already
-# ran as regression tests in unit-test.
-fuzz-short:
+# One exploration round: 15 s of coverage-guided fuzzing per target (module:class), a new random
+# seed each time. Never part of make test: the gate replays the stored inputs instead (unit-test runs
+# each @FuzzTest over its *FuzzTestInputs/ folder), so the same commit passes or fails the same way.
+fuzz-round:
 	for t in $(FUZZ_TARGETS); do JAZZER_FUZZ=1 $(MVN) $(MVN_TEST_FLAGS) -o -pl $${t%%:*} surefire:test -Dtest=$${t##*:} \
 	    -Dsurefire.failIfNoSpecifiedTests=false || exit 1; done
 
-# The long run: FUZZ_ROUNDS rounds of 15 s per target; the corpus grows across rounds.
+# The long run: FUZZ_ROUNDS rounds of 15 s per target; the corpus grows across rounds. A finding
+# stops the run and is left as a file in the target's *FuzzTestInputs/ folder: fix the bug, keep
+# the file (give it a name that says what it holds) and it replays in every make test.
 fuzz: build
-	for i in $$(seq 1 $(FUZZ_ROUNDS)); do $(MAKE) --no-print-directory fuzz-short || exit 1; done
+	for i in $$(seq 1 $(FUZZ_ROUNDS)); do $(MAKE) --no-print-directory fuzz-round || exit 1; done
 
-test: unit-test fuzz-short e2e-test
+test: unit-test e2e-test
 	@echo; build/test-summary.sh
 
 # Ten bounded minutes of fixed-rate queries against etcd data that changes every second.

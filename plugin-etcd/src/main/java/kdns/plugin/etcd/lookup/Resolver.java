@@ -1,7 +1,5 @@
 package kdns.plugin.etcd.lookup;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import kdns.api.text.RecordValues;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.etcd.msg.HostType;
 import kdns.plugin.etcd.msg.Paths;
@@ -573,26 +572,6 @@ public final class Resolver {
 
     /** A TXT record with the text cut into 255-byte strings as CoreDNS's {@code split255} does. */
     static Record txtRecord(Name owner, long ttl, String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream rdata = new ByteArrayOutputStream(b.length + b.length / 255 + 2);
-        if (b.length < 255) {
-            rdata.write(b.length);
-            rdata.write(b, 0, b.length);
-        } else {
-            int p = 0;
-            int i = 255;
-            while (true) {
-                if (i > b.length) {
-                    rdata.write(b.length - p);
-                    rdata.write(b, p, b.length - p);
-                    break;
-                }
-                rdata.write(255);
-                rdata.write(b, p, 255);
-                p += 255;
-                i += 255;
-            }
-        }
-        return Record.newRecord(owner, Type.TXT, DClass.IN, ttl, rdata.toByteArray());
+        return RecordValues.txtRecord(owner, DClass.IN, ttl, text);
     }
 }

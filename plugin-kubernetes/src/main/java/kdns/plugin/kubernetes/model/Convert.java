@@ -14,12 +14,22 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kdns.api.Log;
+import kdns.api.text.IpLiterals;
+import kdns.api.text.RecordValues;
 
 /**
  * Turns the official client's objects into the small immutable model the index keeps. The informers
  * and the tests that load API-shaped JSON both go through here.
+ *
+ * <p>This is where API values enter, so this is where they are checked: a port outside 1..65535, an
+ * address that is not an IP, a host name that cannot be a DNS name would make record building throw
+ * while answering. Such a part is dropped with one warning naming the object, and the rest of the
+ * object still serves.
  */
 public final class Convert {
+
+    private static final Log LOG = Log.forPlugin("kubernetes");
 
     /** The label that ties an EndpointSlice to its Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -35,6 +45,13 @@ public final class Convert {
         if (m == null || m.getName() == null) {
             return null;
         }
+        String key = nullToEmpty(m.getNamespace()) + "/" + m.getName();
+        if (!RecordValues.isLabel(m.getName())
+                || !nullToEmpty(m.getNamespace()).isEmpty() && !RecordValues.isLabel(m.getNamespace())) {
+            LOG.warning("Service " + key + ": the name is not a DNS label, ignored");
+            return null;
+        }
+        Dropped dropped = new Dropped("Service", key);
         V1ServiceSpec spec = s.getSpec();
         List<String> ips = new ArrayList<>();
         List<Port> ports = new ArrayList<>();
@@ -44,21 +61,28 @@ public final class Convert {
         if (spec != null) {
             type = spec.getType();
             externalName = spec.getExternalName();
+            if (externalName != null && !externalName.isEmpty() && !IpLiterals.isLiteral(externalName)
+                    && !RecordValues.isDomainName(externalName)) {
+                dropped.add("externalName " + quote(externalName) + " (not a domain name)");
+                externalName = null;
+            }
             if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()) {
-                addPresent(ips, spec.getClusterIPs());
+                addClusterIps(ips, spec.getClusterIPs(), dropped);
             } else if (spec.getClusterIP() != null && !spec.getClusterIP().isEmpty()) {
-                ips.add(spec.getClusterIP());
+                addClusterIps(ips, List.of(spec.getClusterIP()), dropped);
             }
             if (spec.getPorts() != null) {
                 for (V1ServicePort p : spec.getPorts()) {
                     if (p == null) {
                         continue;
                     }
-                    ports.add(new Port(p.getName(), p.getProtocol(), p.getPort() == null ? -1 : p.getPort()));
+                    addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
                 }
             }
             if (spec.getExternalIPs() != null) {
-                addPresent(external, spec.getExternalIPs());
+                for (String ip : spec.getExternalIPs()) {
+                    addAddress(external, ip, "externalIP", dropped);
+                }
             }
         }
         if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
@@ -68,12 +92,17 @@ public final class Convert {
                     continue;
                 }
                 if (in.getIp() != null && !in.getIp().isEmpty()) {
-                    external.add(in.getIp());
+                    addAddress(external, in.getIp(), "load-balancer ip", dropped);
                 } else if (in.getHostname() != null && !in.getHostname().isEmpty()) {
-                    external.add(in.getHostname());
+                    if (RecordValues.isDomainName(in.getHostname()) && !IpLiterals.isLiteral(in.getHostname())) {
+                        external.add(in.getHostname());
+                    } else {
+                        dropped.add("load-balancer hostname " + quote(in.getHostname()) + " (not a domain name)");
+                    }
                 }
             }
         }
+        dropped.warn();
         return new ServiceInfo(nullToEmpty(m.getNamespace()), m.getName(), type, ips, externalName, ports, external);
     }
 
@@ -88,6 +117,8 @@ public final class Convert {
         if (svc == null || svc.isEmpty()) {
             return null;
         }
+        String key = nullToEmpty(m.getNamespace()) + "/" + m.getName();
+        Dropped dropped = new Dropped("EndpointSlice", key);
         List<Endpoint> eps = new ArrayList<>();
         if (s.getEndpoints() != null) {
             for (V1Endpoint e : s.getEndpoints()) {
@@ -102,11 +133,16 @@ public final class Convert {
                 if (e.getAddresses() == null) {
                     continue;
                 }
+                String hostname = endpointLabel(e.getHostname(), "hostname", dropped);
                 for (String a : e.getAddresses()) {
                     if (a == null || a.isEmpty()) {
                         continue;
                     }
-                    eps.add(new Endpoint(a, e.getHostname(), target, e.getNodeName(), e.getZone()));
+                    if (!IpLiterals.isLiteral(a)) {
+                        dropped.add("address " + quote(a) + " (not an IP address)");
+                        continue;
+                    }
+                    eps.add(new Endpoint(a, hostname, target, e.getNodeName(), e.getZone()));
                 }
             }
         }
@@ -116,9 +152,10 @@ public final class Convert {
                 if (p == null) {
                     continue;
                 }
-                ports.add(new Port(p.getName(), p.getProtocol(), p.getPort() == null ? -1 : p.getPort()));
+                addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
             }
         }
+        dropped.warn();
         long trigger = -1;
         Map<String, String> ann = m.getAnnotations();
         if (ann != null && ann.get(TRIGGER_TIME_ANNOTATION) != null) {
@@ -138,14 +175,93 @@ public final class Convert {
             return null;
         }
         String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
+        if (ip != null && !ip.isEmpty() && !IpLiterals.isLiteral(ip)) {
+            LOG.warning("Pod " + nullToEmpty(m.getNamespace()) + "/" + m.getName() + ": podIP " + quote(ip)
+                    + " is not an IP address, ignored");
+            ip = null;
+        }
         return new PodInfo(nullToEmpty(m.getNamespace()), m.getName(), ip, present(m.getLabels()));
     }
 
-    /** The non-empty strings of {@code from} (the API never sends null items; a broken object might). */
-    private static void addPresent(List<String> to, List<String> from) {
+    /**
+     * A port as DNS can use it: {@code null} is the "no port" sentinel (-1, an EndpointSlice port
+     * that does not restrict), a number outside 1..65535 is dropped.
+     */
+    public static void addPort(List<Port> to, String name, String protocol, Integer port, Dropped dropped) {
+        if (port != null && !RecordValues.isPort(port)) {
+            dropped.add("port " + (name == null || name.isEmpty() ? "" : quote(name) + " ") + port
+                    + " (not in 1..65535)");
+            return;
+        }
+        to.add(new Port(name, protocol, port == null ? -1 : port));
+    }
+
+    /** The cluster IPs that are IP addresses or {@code None} (headless); the API never sends null items. */
+    private static void addClusterIps(List<String> to, List<String> from, Dropped dropped) {
         for (String x : from) {
-            if (x != null && !x.isEmpty()) {
+            if (x == null || x.isEmpty()) {
+                continue;
+            }
+            if (x.equals("None") || IpLiterals.isLiteral(x)) {
                 to.add(x);
+            } else {
+                dropped.add("clusterIP " + quote(x) + " (not an IP address)");
+            }
+        }
+    }
+
+    private static void addAddress(List<String> to, String ip, String what, Dropped dropped) {
+        if (ip == null || ip.isEmpty()) {
+            return;
+        }
+        if (IpLiterals.isLiteral(ip)) {
+            to.add(ip);
+        } else {
+            dropped.add(what + " " + quote(ip) + " (not an IP address)");
+        }
+    }
+
+    /** An endpoint's hostname when it can be one DNS label, else null (the name falls back to the address). */
+    public static String endpointLabel(String value, String what, Dropped dropped) {
+        if (value == null || value.isEmpty() || RecordValues.isLabel(value)) {
+            return value;
+        }
+        dropped.add(what + " " + quote(value) + " (not a DNS label)");
+        return null;
+    }
+
+    private static String quote(String s) {
+        String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
+        return "\"" + shown + "\"";
+    }
+
+    /** What one object had that DNS cannot use: logged as one warning naming the object. */
+    public static final class Dropped {
+        private final String kind;
+        private final String key;
+        private List<String> parts;
+
+        public Dropped(String kind, String key) {
+            this.kind = kind;
+            this.key = key;
+        }
+
+        public void add(String part) {
+            if (parts == null) {
+                parts = new ArrayList<>(2);
+            }
+            parts.add(part);
+        }
+
+        /** The parts dropped so far, for tests. */
+        public List<String> parts() {
+            return parts == null ? List.of() : List.copyOf(parts);
+        }
+
+        /** One warning line when anything was dropped. */
+        public void warn() {
+            if (parts != null) {
+                LOG.warning(kind + " " + key + ": dropped " + String.join(", ", parts) + "; the rest serves");
             }
         }
     }

@@ -10,13 +10,17 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kdns.api.text.IpLiterals;
+import kdns.plugin.kubernetes.model.Convert;
+import kdns.plugin.kubernetes.model.Convert.Dropped;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.Port;
 
 /**
  * Turns API objects into the multicluster model: ServiceImports arrive as raw JSON (the client has
  * no model class for the CRD; they are watched through its {@code DynamicKubernetesApi}),
- * EndpointSlices as the client's {@link V1EndpointSlice}.
+ * EndpointSlices as the client's {@link V1EndpointSlice}. Values are checked here as in
+ * {@link Convert}: a bad port, address or host name is dropped with one warning naming the object.
  */
 public final class McsConvert {
 
@@ -36,14 +40,20 @@ public final class McsConvert {
             return null;
         }
         String namespace = string(meta, "namespace");
+        Dropped dropped = new Dropped("ServiceImport", (namespace == null ? "" : namespace) + "/" + name);
         JsonObject spec = object(raw, "spec");
         boolean headless = ServiceImportInfo.HEADLESS.equals(string(spec, "type"));
         List<String> ips = new ArrayList<>();
         JsonArray ipArray = array(spec, "ips");
         if (ipArray != null) {
             for (JsonElement e : ipArray) {
-                if (e != null && e.isJsonPrimitive() && !e.getAsString().isEmpty()) {
+                if (e == null || !e.isJsonPrimitive() || e.getAsString().isEmpty()) {
+                    continue;
+                }
+                if (IpLiterals.isLiteral(e.getAsString())) {
                     ips.add(e.getAsString());
+                } else {
+                    dropped.add("ip \"" + e.getAsString() + "\" (not an IP address)");
                 }
             }
         }
@@ -55,11 +65,10 @@ public final class McsConvert {
                     continue;
                 }
                 JsonObject p = e.getAsJsonObject();
-                JsonElement num = p.get("port");
-                int port = num != null && num.isJsonPrimitive() && num.getAsJsonPrimitive().isNumber() ? num.getAsInt() : -1;
-                ports.add(new Port(string(p, "name"), string(p, "protocol"), port));
+                Convert.addPort(ports, string(p, "name"), string(p, "protocol"), portNumber(p.get("port")), dropped);
             }
         }
+        dropped.warn();
         return new ServiceImportInfo(namespace == null ? "" : namespace, name, headless, ips, ports);
     }
 
@@ -68,7 +77,7 @@ public final class McsConvert {
      * Only endpoints whose {@code conditions.ready} is true or absent are kept.
      */
     public static McsSlice slice(V1EndpointSlice s) {
-        V1ObjectMeta m = s.getMetadata();
+        V1ObjectMeta m = s == null ? null : s.getMetadata();
         if (m == null || m.getName() == null) {
             return null;
         }
@@ -78,26 +87,56 @@ public final class McsConvert {
             return null;
         }
         String cluster = labels.get(SOURCE_CLUSTER_LABEL);
+        Dropped dropped = new Dropped("EndpointSlice", (m.getNamespace() == null ? "" : m.getNamespace()) + "/" + m.getName());
         List<Endpoint> eps = new ArrayList<>();
         if (s.getEndpoints() != null) {
             for (V1Endpoint e : s.getEndpoints()) {
+                if (e == null) {
+                    continue;
+                }
                 Boolean ready = e.getConditions() == null ? null : e.getConditions().getReady();
                 if ((ready != null && !ready) || e.getAddresses() == null) {
                     continue;
                 }
                 String target = e.getTargetRef() == null ? null : e.getTargetRef().getName();
+                String hostname = Convert.endpointLabel(e.getHostname(), "hostname", dropped);
                 for (String a : e.getAddresses()) {
-                    eps.add(new Endpoint(a, e.getHostname(), target, e.getNodeName(), e.getZone()));
+                    if (a == null || a.isEmpty()) {
+                        continue;
+                    }
+                    if (!IpLiterals.isLiteral(a)) {
+                        dropped.add("address \"" + a + "\" (not an IP address)");
+                        continue;
+                    }
+                    eps.add(new Endpoint(a, hostname, target, e.getNodeName(), e.getZone()));
                 }
             }
         }
         List<Port> ports = new ArrayList<>();
         if (s.getPorts() != null) {
             for (DiscoveryV1EndpointPort p : s.getPorts()) {
-                ports.add(new Port(p.getName(), p.getProtocol(), p.getPort() == null ? -1 : p.getPort()));
+                if (p != null) {
+                    Convert.addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
+                }
             }
         }
+        dropped.warn();
         return new McsSlice(m.getNamespace() == null ? "" : m.getNamespace(), m.getName(), svc, cluster, eps, ports);
+    }
+
+    /**
+     * A port number as JSON gives it: null when absent or not a number, and a number that is not a
+     * whole 32-bit integer as one out of range (so it is dropped rather than wrapped).
+     */
+    private static Integer portNumber(JsonElement num) {
+        if (num == null || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
+            return null;
+        }
+        try {
+            return num.getAsJsonPrimitive().getAsBigDecimal().intValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
     }
 
     private static JsonObject object(JsonObject o, String key) {

@@ -8,12 +8,13 @@ import kdns.api.Handlers;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.text.RecordValues;
 import kdns.plugin.standard.internal.Replies;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -79,7 +80,8 @@ final class ChaosHandler implements Handler {
         return Rcodes.NOERROR;
     }
 
-    private static TXTRecord txt(Name owner, String text) {
-        return new TXTRecord(owner, DClass.CH, 0, text);
+    /** The text as it is: a backslash or a long UTF-8 version from the Corefile must not make this throw. */
+    private static Record txt(Name owner, String text) {
+        return RecordValues.txtRecord(owner, DClass.CH, 0, text);
     }
 }

@@ -94,6 +94,20 @@ class ChaosPluginTest {
         }
     }
 
+    /** Corefile text that dnsjava's TXT constructors refuse: a trailing backslash, 255 characters of 2 octets. */
+    @Test
+    void anyVersionTextIsServed() throws Exception {
+        for (String version : new String[] {"\"v1\\\\\"", "\"" + "\u00e9".repeat(300) + "\""}) {
+            Handler h = handler("chaos " + version + " a\\ b");
+            for (String name : new String[] {"version.bind", "authors.bind"}) {
+                RecordingWriter w = new RecordingWriter();
+                assertEquals(Rcodes.NOERROR, h.serve(TestRequests.query(name, Type.TXT, DClass.CH), w), version);
+                w.msg().toWire(65535);
+                assertFalse(txt(w.msg()).isEmpty());
+            }
+        }
+    }
+
     @Test
     void authorsInRandomOrder() throws Exception {
         Handler h = handler("chaos v1 a b c d e f");
