@@ -11,4 +11,5 @@ module kdns.api {
     exports kdns.api;
     exports kdns.api.zones;
     exports kdns.api.text;
+    exports kdns.api.lookup;
 }

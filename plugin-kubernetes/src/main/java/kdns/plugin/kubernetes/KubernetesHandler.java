@@ -14,14 +14,14 @@ import kdns.api.Readiness;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.Transferer;
-import kdns.plugin.kubernetes.dns.Answerer;
+import kdns.api.lookup.UpstreamLookup;
+import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
+import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.dns.BoundAddresses;
-import kdns.plugin.kubernetes.model.PodInfo;
-import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.dns.UpstreamLookup;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
+import kdns.plugin.kubernetes.model.PodInfo;
 import org.xbill.DNS.Section;
 
 /**

@@ -8,7 +8,7 @@ import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.kubernetes.dns.ReplyCapture;
+import kdns.api.lookup.ReplyCapture;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;

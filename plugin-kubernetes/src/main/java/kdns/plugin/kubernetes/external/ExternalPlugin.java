@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesHandlers;
-import kdns.plugin.kubernetes.dns.UpstreamLookup;
+import kdns.plugin.kubernetes.KubernetesPlugin;
 
 /**
  * {@code k8s_external [ZONES...] { apex APEX; ttl TTL; headless; fallthrough [ZONES...] }}:

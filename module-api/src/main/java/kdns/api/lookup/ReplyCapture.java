@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.dns;
+package kdns.api.lookup;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;

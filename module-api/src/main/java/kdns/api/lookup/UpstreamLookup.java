@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.dns;
+package kdns.api.lookup;
 
 import java.util.List;
 import java.util.Set;
@@ -21,7 +21,8 @@ import org.xbill.DNS.Section;
  * names are served through the whole server ({@link Instance#serve}: the block with the longest
  * zone for the name on the same port, then its whole chain) and the answer sections are appended to
  * a reply prepared by the plugin, which is then written once. Used by the kubernetes plugin for
- * ExternalName targets and by k8s_external for load-balancer host names.
+ * ExternalName targets, by k8s_external for load-balancer host names and by template for the
+ * targets of the CNAMEs it answers.
  *
  * <p>Lookups run one after the other; a chain that answers later ({@link Handler#DEFERRED}, e.g.
  * forward) continues the sequence from the thread that answers, so no reader thread ever waits.
