@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import kdns.api.MetricsRegistry;
 
 /** The registry in the text format, and sample lookups in it. */
-final class Scrape {
+public final class Scrape {
 
     private Scrape() {
     }
 
-    static String text(MetricsRegistry registry) {
+    public static String text(MetricsRegistry registry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create().write(out, registry.prometheus().scrape());
@@ -24,7 +24,7 @@ final class Scrape {
     }
 
     /** The value of the sample written exactly as {@code series} ({@code name{labels}}), or NaN. */
-    static double value(String text, String series) {
+    public static double value(String text, String series) {
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
