@@ -9,14 +9,15 @@ import kdns.plugin.standard.loop.LoopPlugin;
 import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
 import kdns.plugin.standard.reload.ReloadPlugin;
+import kdns.plugin.standard.rewrite.RewritePlugin;
 import kdns.plugin.standard.template.TemplatePlugin;
 import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
  * The small built-in plugins: bind, chaos, errors, health, loadbalance, log, loop, prometheus,
- * ready, reload, template, transfer, whoami and any. Nothing is exported; the host finds the plugins through
- * {@link kdns.api.Plugin}.
+ * ready, reload, rewrite, template, transfer, whoami and any. Nothing is exported; the host finds
+ * the plugins through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
@@ -37,6 +38,7 @@ module kdns.plugin.standard {
             PrometheusPlugin,
             ReadyPlugin,
             ReloadPlugin,
+            RewritePlugin,
             TemplatePlugin,
             TransferPlugin,
             WhoamiPlugin;

@@ -30,7 +30,7 @@ class ModuleDescriptorTest {
 
     /** The plugins this module provides. */
     static final Set<String> NAMES = Set.of("any", "bind", "chaos", "errors", "health", "loadbalance", "log", "loop",
-            "prometheus", "ready", "reload", "template", "transfer", "whoami");
+            "prometheus", "ready", "reload", "rewrite", "template", "transfer", "whoami");
 
     private static Path classesDir() throws Exception {
         return Path.of(WhoamiPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());

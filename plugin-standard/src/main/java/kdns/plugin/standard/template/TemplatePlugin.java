@@ -9,6 +9,7 @@ import kdns.api.Rcodes;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.standard.internal.GoRegex;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;

@@ -6,6 +6,7 @@ import java.util.Map;
 import kdns.api.Request;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.standard.internal.GoRegex;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.template;
+package kdns.plugin.standard.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,12 +12,12 @@ import java.util.regex.PatternSyntaxException;
  * A Go (RE2) regular expression run by {@link Pattern}: {@code (?P<name>...)} groups (Java's group
  * names allow no underscore, so they become plain groups and the names are kept here, by index, as
  * Go's {@code SubexpNames} keeps them) and POSIX classes such as {@code [[:alpha:]]}. Matching is
- * Go's {@code MatchString}: anywhere in the text unless anchored.
+ * Go's {@code MatchString}: anywhere in the text unless anchored. Shared by template and rewrite.
  */
-final class GoRegex {
+public final class GoRegex {
 
     /** CoreDNS's limit on a pattern's length (it guards against huge compilations). */
-    static final int MAX_LENGTH = 10_000;
+    public static final int MAX_LENGTH = 10_000;
 
     private static final Map<String, String> POSIX = Map.ofEntries(Map.entry("alnum", "\\p{Alnum}"),
             Map.entry("alpha", "\\p{Alpha}"), Map.entry("ascii", "\\p{ASCII}"), Map.entry("blank", "\\p{Blank}"),
@@ -37,7 +37,7 @@ final class GoRegex {
         this.names = names;
     }
 
-    static GoRegex compile(String regex) {
+    public static GoRegex compile(String regex) {
         if (regex.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("regex pattern too long: " + regex.length() + " > " + MAX_LENGTH);
         }
@@ -119,7 +119,7 @@ final class GoRegex {
         }
     }
 
-    String source() {
+    public String source() {
         return source;
     }
 
@@ -127,7 +127,7 @@ final class GoRegex {
      * Go's {@code FindStringSubmatch} on a match anywhere in {@code text}: the whole match and every
      * group (empty when it took no part), or null when there is no match.
      */
-    List<String> find(String text) {
+    public List<String> find(String text) {
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return null;
@@ -141,7 +141,7 @@ final class GoRegex {
     }
 
     /** The group names by index, as Go's {@code SubexpNames}. */
-    List<String> names() {
+    public List<String> names() {
         return names;
     }
 }

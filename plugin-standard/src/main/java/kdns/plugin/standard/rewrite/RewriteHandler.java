@@ -1,0 +1,101 @@
+package kdns.plugin.standard.rewrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import kdns.api.Handler;
+import kdns.api.HandlerException;
+import kdns.api.Handlers;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.plugin.standard.internal.Replies;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * The rules of one server block, in Corefile order (CoreDNS's rewrite {@code ServeDNS}): each may
+ * change the question; a matching {@code stop} rule ends the loop. The rest of the chain then sees
+ * the rewritten question and writes through a {@link ReplyReverter}, except when no rule stopped and
+ * none asked for a reply change, where it gets the plain writer as in CoreDNS.
+ */
+final class RewriteHandler implements Handler {
+
+    private final Handler next;
+    private final List<RewriteRule> rules;
+
+    RewriteHandler(Handler next, List<RewriteRule> rules) {
+        this.next = next;
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public String name() {
+        return "rewrite";
+    }
+
+    @Override
+    public int serve(Request request, ResponseWriter writer) throws HandlerException {
+        Record original = request.message().getQuestion();
+        RewriteRule.Question q = new RewriteRule.Question(original.getName().toString(), original.getType(),
+                original.getDClass());
+        List<ResponseRule> responses = new ArrayList<>();
+        boolean stopped = false;
+        for (RewriteRule rule : rules) {
+            List<ResponseRule> r = rule.rewrite(q);
+            if (r == null) {
+                continue;
+            }
+            if (toName(q.name) == null) {
+                throw new HandlerException(Rcodes.SERVFAIL, "invalid name after rewrite: " + q.name);
+            }
+            responses.addAll(r);
+            if (rule.stop()) {
+                stopped = true;
+                break;
+            }
+        }
+        Request rewritten = rewritten(request, original, q);
+        if (!stopped && responses.isEmpty()) {
+            return Handlers.nextOrFailure(name(), next, rewritten, writer);
+        }
+        ReplyReverter reverter = new ReplyReverter(writer, original, responses);
+        int rc;
+        try {
+            rc = Handlers.nextOrFailure(name(), next, rewritten, reverter);
+        } catch (HandlerException e) {
+            reverter.reportError(e);
+            rc = e.rcode();
+        }
+        if (Rcodes.clientWrote(rc)) {
+            return rc;
+        }
+        // Nothing was written: write the error here, so the client's question and the rules still apply.
+        reverter.write(Replies.errorReply(rewritten.message(), rc));
+        return Rcodes.NOERROR;
+    }
+
+    /** The request with the question the rules left, or the request itself when they changed nothing. */
+    private static Request rewritten(Request request, Record original, RewriteRule.Question q) {
+        Name name = toName(q.name);
+        if (name.equals(original.getName()) && name.toString().equals(original.getName().toString())
+                && q.type == original.getType() && q.dclass == original.getDClass()) {
+            return request;
+        }
+        Message copy = request.message().clone();
+        copy.removeAllRecords(Section.QUESTION);
+        copy.addRecord(Record.newRecord(name, q.type, q.dclass), Section.QUESTION);
+        return new Request(copy, request.transport(), request.remoteAddress(), request.localAddress(),
+                request.serverZone());
+    }
+
+    private static Name toName(String s) {
+        try {
+            return Name.fromString(s.endsWith(".") ? s : s + ".");
+        } catch (TextParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package kdns.plugin.standard.rewrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import kdns.api.Controller;
+import kdns.api.Plugin;
+import kdns.api.PluginException;
+
+/**
+ * {@code rewrite [continue|stop] FIELD ARGS...} or {@code rewrite [continue|stop] { FIELD ARGS... }}:
+ * rewrites the question before the rest of the chain sees it, and the reply back. Fields: name
+ * (exact, prefix, suffix, substring, regex; with answer auto/name/value), class, type, ttl, rcode.
+ * {@code edns0} and {@code cname} rules are not supported yet and are refused saying so.
+ */
+public final class RewritePlugin implements Plugin {
+
+    @Override
+    public String name() {
+        return "rewrite";
+    }
+
+    @Override
+    public String description() {
+        return "rewrites the question (name, type, class) and the reply's names, TTLs and rcode";
+    }
+
+    @Override
+    public void setup(Controller c) throws PluginException {
+        List<RewriteRule> rules = parse(c);
+        c.addHandler(next -> new RewriteHandler(next, rules));
+    }
+
+    static List<RewriteRule> parse(Controller c) throws PluginException {
+        List<RewriteRule> rules = new ArrayList<>();
+        while (c.next()) {
+            List<String> args = new ArrayList<>(c.remainingArgs());
+            if (args.size() < 2) {
+                // the tokens of a block join into one rule
+                while (c.nextBlock()) {
+                    args.add(c.val());
+                }
+            }
+            try {
+                rules.add(RuleParser.parse(args));
+            } catch (IllegalArgumentException e) {
+                throw c.err(e.getMessage());
+            }
+        }
+        return rules;
+    }
+}
