@@ -1,9 +1,13 @@
 package kdns.host.server;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -84,17 +88,8 @@ final class ReplyWriter implements ResponseWriter {
         }
 
         OPTRecord clientOpt = query.getOPT();
-        OPTRecord replyOpt = reply.getOPT();
-        if (replyOpt != null) {
-            reply.removeRecord(replyOpt, Section.ADDITIONAL);
-        }
         if (clientOpt != null) {
-            boolean dnssecOk = (clientOpt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
-            int extendedRcode = replyOpt == null ? 0 : replyOpt.getExtendedRcode();
-            // Like CoreDNS's SizeAndDo: the reply's OPT mirrors the client's buffer size and DO bit.
-            int size = Math.max(Request.DEFAULT_UDP_SIZE, clientOpt.getPayloadSize());
-            reply.addRecord(new OPTRecord(size, extendedRcode, 0,
-                    dnssecOk ? org.xbill.DNS.ExtendedFlags.DO : 0), Section.ADDITIONAL);
+            mirrorOpt(reply, clientOpt);
         }
         byte[] wire = reply.toWire(request.size());
         // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
@@ -106,6 +101,47 @@ final class ReplyWriter implements ResponseWriter {
             wire[2] |= 0x02; // the TC bit of the header's flags
         }
         return wire;
+    }
+
+    /**
+     * CoreDNS's {@code SizeAndDo} for a client that sent an OPT: a reply OPT keeps its options and
+     * extended rcode and gets the client's buffer size and DO bit; a reply without one gets the
+     * client's, holding only the options every server echoes (NSID, EXPIRE, COOKIE, TCP-KEEPALIVE,
+     * PADDING). A client without OPT gets the reply as the plugin wrote it.
+     */
+    private static void mirrorOpt(Message reply, OPTRecord clientOpt) {
+        OPTRecord replyOpt = reply.getOPT();
+        boolean dnssecOk = (clientOpt.getFlags() & ExtendedFlags.DO) != 0;
+        int size = Math.max(Request.DEFAULT_UDP_SIZE, clientOpt.getPayloadSize());
+        int flags = dnssecOk ? ExtendedFlags.DO : 0;
+        List<EDNSOption> options;
+        int extendedRcode = 0;
+        if (replyOpt != null) {
+            reply.removeRecord(replyOpt, Section.ADDITIONAL);
+            options = replyOpt.getOptions();
+            extendedRcode = replyOpt.getExtendedRcode();
+        } else {
+            options = echoed(clientOpt.getOptions());
+        }
+        reply.addRecord(options.isEmpty() ? new OPTRecord(size, extendedRcode, 0, flags)
+                : new OPTRecord(size, extendedRcode, 0, flags, options), Section.ADDITIONAL);
+    }
+
+    private static List<EDNSOption> echoed(List<EDNSOption> client) {
+        if (client.isEmpty()) {
+            return client;
+        }
+        List<EDNSOption> out = new ArrayList<>(client.size());
+        for (EDNSOption o : client) {
+            switch (o.getCode()) {
+                case EDNSOption.Code.NSID, EDNSOption.Code.EDNS_EXPIRE, EDNSOption.Code.COOKIE, EDNSOption.Code.TCP_KEEPALIVE,
+                     EDNSOption.Code.PADDING -> out.add(o);
+                default -> {
+                    // other options are the client's business: not echoed, as CoreDNS
+                }
+            }
+        }
+        return out;
     }
 
     private static int u16(byte[] b, int off) {

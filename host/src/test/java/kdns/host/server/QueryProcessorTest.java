@@ -210,6 +210,52 @@ class QueryProcessorTest {
         }
     }
 
+    /** CoreDNS's SizeAndDo: a plugin's OPT options survive; without one, the client's echoable options come back. */
+    @Test
+    void replyOptOptionsAreKeptAndTheClientsEchoableOptionsEchoed() throws Exception {
+        Handler ede = new Handler() {
+            @Override
+            public String name() {
+                return "ede";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                Message m = new Message(request.id());
+                m.addRecord(request.message().getQuestion(), Section.QUESTION);
+                if (request.name().startsWith("ede.")) {
+                    m.addRecord(new OPTRecord(4096, 0, 0, org.xbill.DNS.ExtendedFlags.DO,
+                            List.of(new org.xbill.DNS.ExtendedErrorCodeOption(15, "blocked"))), Section.ADDITIONAL);
+                }
+                writer.write(m);
+                return Rcodes.NOERROR;
+            }
+        };
+        handle(processor(ede, ".", false), query("ede.example.", Type.A), Transport.UDP);
+        OPTRecord noClientOpt = only().getOPT();
+        assertNotNull(noClientOpt, "a client without OPT gets the plugin's OPT as written");
+        assertEquals(15, ((org.xbill.DNS.ExtendedErrorCodeOption) noClientOpt.getOptions().get(0)).getErrorCode());
+
+        sent.clear();
+        Message q = Message.newQuery(Record.newRecord(Name.fromConstantString("ede.example."), Type.A, DClass.IN));
+        q.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        handle(processor(ede, ".", false), q.toWire(), Transport.UDP);
+        OPTRecord mirrored = only().getOPT();
+        assertEquals(1232, mirrored.getPayloadSize(), "the client's size");
+        assertEquals(0, mirrored.getFlags() & org.xbill.DNS.ExtendedFlags.DO, "the client's DO bit");
+        assertEquals(1, mirrored.getOptions().size(), "the plugin's option kept");
+
+        sent.clear();
+        Message nsid = Message.newQuery(Record.newRecord(Name.fromConstantString("plain.example."), Type.A, DClass.IN));
+        nsid.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new org.xbill.DNS.NSIDOption(new byte[0]),
+                new org.xbill.DNS.ClientSubnetOption(24, java.net.InetAddress.getByName("192.0.2.0")))),
+                Section.ADDITIONAL);
+        handle(processor(ede, ".", false), nsid.toWire(), Transport.UDP);
+        List<org.xbill.DNS.EDNSOption> echoed = only().getOPT().getOptions();
+        assertEquals(1, echoed.size(), "NSID echoed, client subnet not: " + echoed);
+        assertEquals(org.xbill.DNS.EDNSOption.Code.NSID, echoed.get(0).getCode());
+    }
+
     @Test
     void droppedGlueSetsTcAsCoreDnsDoes() throws Exception {
         Handler glue = new Handler() {
