@@ -3,6 +3,7 @@ import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
+import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
 import kdns.plugin.standard.log.LogPlugin;
 import kdns.plugin.standard.loop.LoopPlugin;
@@ -13,7 +14,7 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: bind, chaos, errors, health, loadbalance, log, loop, prometheus,
+ * The small built-in plugins: bind, chaos, errors, health, hosts, loadbalance, log, loop, prometheus,
  * ready, reload, transfer, whoami and any. Nothing is exported; the host finds the plugins through
  * {@link kdns.api.Plugin}.
  */
@@ -30,6 +31,7 @@ module kdns.plugin.standard {
             ChaosPlugin,
             ErrorsPlugin,
             HealthPlugin,
+            HostsPlugin,
             LoadBalancePlugin,
             LogPlugin,
             LoopPlugin,
