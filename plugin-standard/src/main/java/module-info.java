@@ -1,5 +1,6 @@
 import kdns.plugin.standard.any.AnyPlugin;
 import kdns.plugin.standard.bind.BindPlugin;
+import kdns.plugin.standard.bufsize.BufsizePlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
@@ -14,7 +15,7 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: bind, chaos, errors, health, hosts, loadbalance, log, loop, prometheus,
+ * The small built-in plugins: bind, bufsize, chaos, errors, health, hosts, loadbalance, log, loop, prometheus,
  * ready, reload, transfer, whoami and any. Nothing is exported; the host finds the plugins through
  * {@link kdns.api.Plugin}.
  */
@@ -28,6 +29,7 @@ module kdns.plugin.standard {
     provides kdns.api.Plugin with
             AnyPlugin,
             BindPlugin,
+            BufsizePlugin,
             ChaosPlugin,
             ErrorsPlugin,
             HealthPlugin,

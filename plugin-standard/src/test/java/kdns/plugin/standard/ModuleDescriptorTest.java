@@ -29,7 +29,7 @@ class ModuleDescriptorTest {
     static final List<String> OPTIONAL = List.of("## Metrics", "## Ready", "## Bugs", "## See Also");
 
     /** The plugins this module provides. */
-    static final Set<String> NAMES = Set.of("any", "bind", "chaos", "errors", "health", "hosts", "loadbalance", "log", "loop",
+    static final Set<String> NAMES = Set.of("any", "bind", "bufsize", "chaos", "errors", "health", "hosts", "loadbalance", "log", "loop",
             "prometheus", "ready", "reload", "transfer", "whoami");
 
     private static Path classesDir() throws Exception {
