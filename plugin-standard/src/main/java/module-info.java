@@ -1,8 +1,10 @@
 import kdns.plugin.standard.any.AnyPlugin;
 import kdns.plugin.standard.bind.BindPlugin;
+import kdns.plugin.standard.bufsize.BufsizePlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
+import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
 import kdns.plugin.standard.log.LogPlugin;
 import kdns.plugin.standard.loop.LoopPlugin;
@@ -15,9 +17,9 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: bind, chaos, errors, health, loadbalance, log, loop, prometheus,
- * ready, reload, rewrite, template, transfer, whoami and any. Nothing is exported; the host finds
- * the plugins through {@link kdns.api.Plugin}.
+ * The small built-in plugins: bind, bufsize, chaos, errors, health, hosts, loadbalance, log, loop,
+ * prometheus, ready, reload, rewrite, template, transfer, whoami and any. Nothing is exported; the
+ * host finds the plugins through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
@@ -29,9 +31,11 @@ module kdns.plugin.standard {
     provides kdns.api.Plugin with
             AnyPlugin,
             BindPlugin,
+            BufsizePlugin,
             ChaosPlugin,
             ErrorsPlugin,
             HealthPlugin,
+            HostsPlugin,
             LoadBalancePlugin,
             LogPlugin,
             LoopPlugin,

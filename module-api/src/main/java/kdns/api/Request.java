@@ -11,7 +11,8 @@ import org.xbill.DNS.Record;
 
 /**
  * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
- * {@code request.Request}). Built once by the server per query; the message must not be modified.
+ * {@code request.Request}). Built once by the server per query; the message must not be modified,
+ * except through {@link #lowerUdpSize(int)}.
  */
 public final class Request {
 
@@ -150,6 +151,30 @@ public final class Request {
     /** The client's OPT record, or null without EDNS0. */
     public OPTRecord opt() {
         return message.getOPT();
+    }
+
+    /**
+     * Lowers the UDP payload size the client advertised in its OPT record to {@code size} when it
+     * advertised more (CoreDNS's {@code bufsize} plugin, which changes the query in place). From
+     * then on everything sees the lower size: {@link #opt()} and {@link #size()}, the message a
+     * plugin such as {@code forward} sends upstream, and the server's writer, which mirrors it in
+     * the reply's OPT record and truncates the reply to it. The request and the server's writer
+     * share the message, so a plugin calls this on the request it was given, before passing it on
+     * and before any other thread sees it. A query without OPT, or advertising {@code size} or
+     * less, is left alone.
+     *
+     * @return true when the size was lowered
+     */
+    public boolean lowerUdpSize(int size) {
+        OPTRecord opt = message.getOPT();
+        if (opt == null || opt.getPayloadSize() <= size) {
+            return false;
+        }
+        OPTRecord lowered = new OPTRecord(size, opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+                opt.getOptions());
+        message.removeRecord(opt, org.xbill.DNS.Section.ADDITIONAL);
+        message.addRecord(lowered, org.xbill.DNS.Section.ADDITIONAL);
+        return true;
     }
 
     /** True when the client set the DNSSEC OK bit. */

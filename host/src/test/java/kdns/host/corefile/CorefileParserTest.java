@@ -302,6 +302,17 @@ class CorefileParserTest {
     }
 
     @Test
+    void globWithoutMatchInsideABlockAtItsEnd() throws Exception {
+        String abs = dir.toAbsolutePath().normalize().resolve("custom").toString();
+        List<ServerBlock> blocks = parse(".:53 {\n    errors\n    whoami\n    import " + abs + "/*.override\n}\nimport "
+                + abs + "/*.server\n");
+        assertEquals(1, blocks.size());
+        assertEquals(List.of(List.of("errors"), List.of("whoami")), directives(blocks.get(0)));
+        assertEquals(List.of("No files matching import glob pattern: " + abs + "/*.override",
+                "No files matching import glob pattern: " + abs + "/*.server"), warnings);
+    }
+
+    @Test
     void missingFileIsAnError() {
         assertEquals("Corefile:2 - Error during parsing: File to import not found: nope.conf",
                 error(". {\n import nope.conf\n}\n"));
