@@ -1,3 +1,4 @@
+import kdns.plugin.standard.acl.AclPlugin;
 import kdns.plugin.standard.any.AnyPlugin;
 import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.bufsize.BufsizePlugin;
@@ -6,8 +7,11 @@ import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
 import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
+import kdns.plugin.standard.local.LocalPlugin;
 import kdns.plugin.standard.log.LogPlugin;
 import kdns.plugin.standard.loop.LoopPlugin;
+import kdns.plugin.standard.minimal.MinimalPlugin;
+import kdns.plugin.standard.nsid.NsidPlugin;
 import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
 import kdns.plugin.standard.reload.ReloadPlugin;
@@ -17,9 +21,9 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: bind, bufsize, chaos, errors, health, hosts, loadbalance, log, loop,
- * prometheus, ready, reload, rewrite, template, transfer, whoami and any. Nothing is exported; the
- * host finds the plugins through {@link kdns.api.Plugin}.
+ * The small built-in plugins: acl, any, bind, bufsize, chaos, errors, health, hosts, loadbalance,
+ * local, log, loop, minimal, nsid, prometheus, ready, reload, rewrite, template, transfer and
+ * whoami. Nothing is exported; the host finds the plugins through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
@@ -29,6 +33,7 @@ module kdns.plugin.standard {
     requires io.prometheus.writer.text;
 
     provides kdns.api.Plugin with
+            AclPlugin,
             AnyPlugin,
             BindPlugin,
             BufsizePlugin,
@@ -37,8 +42,11 @@ module kdns.plugin.standard {
             HealthPlugin,
             HostsPlugin,
             LoadBalancePlugin,
+            LocalPlugin,
             LogPlugin,
             LoopPlugin,
+            MinimalPlugin,
+            NsidPlugin,
             PrometheusPlugin,
             ReadyPlugin,
             ReloadPlugin,

@@ -10,6 +10,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.internal.Subnet;
 import kdns.plugin.standard.internal.Timers;
 
 /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import kdns.api.Handler;
 import kdns.plugin.standard.CapturingSink;
+import kdns.plugin.standard.internal.Subnet;
 import kdns.plugin.standard.internal.Timers;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;

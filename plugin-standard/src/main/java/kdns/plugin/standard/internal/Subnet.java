@@ -1,4 +1,4 @@
-package kdns.plugin.standard.loadbalance;
+package kdns.plugin.standard.internal;
 
 import kdns.api.text.IpLiterals;
 
@@ -8,14 +8,14 @@ import kdns.api.text.IpLiterals;
  * @param network the address bytes, host bits cleared
  * @param bits    the prefix length
  */
-record Subnet(byte[] network, int bits) {
+public record Subnet(byte[] network, int bits) {
 
     /**
      * Parses {@code text}.
      *
      * @throws IllegalArgumentException with Go's message ({@code invalid CIDR address: x})
      */
-    static Subnet parse(String text) {
+    public static Subnet parse(String text) {
         int slash = text.indexOf('/');
         byte[] ip = slash < 0 ? null : IpLiterals.parse(text.substring(0, slash));
         String len = slash < 0 ? "" : text.substring(slash + 1);
@@ -35,7 +35,7 @@ record Subnet(byte[] network, int bits) {
     }
 
     /** True when {@code ip} (4 or 16 octets) is in this network; IPv4 and IPv6 never match each other. */
-    boolean contains(byte[] ip) {
+    public boolean contains(byte[] ip) {
         if (ip.length != network.length) {
             return false;
         }
