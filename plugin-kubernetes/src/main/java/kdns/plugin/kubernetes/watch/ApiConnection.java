@@ -33,10 +33,14 @@ public final class ApiConnection {
     private final ApiClient client;
     private final String host;
     private final Limits limits;
+    private final ApiMetrics apiMetrics;
+    private final String userAgent;
 
-    private ApiConnection(ApiClient client, Limits limits) {
+    private ApiConnection(ApiClient client, Limits limits, ApiMetrics apiMetrics, String userAgent) {
         this.client = client;
         this.limits = limits;
+        this.apiMetrics = apiMetrics;
+        this.userAgent = userAgent;
         String h;
         try {
             h = okhttp3.HttpUrl.get(client.getBasePath()).host() + ":" + okhttp3.HttpUrl.get(client.getBasePath()).port();
@@ -55,13 +59,57 @@ public final class ApiConnection {
         return host;
     }
 
+    /** The LIST/WATCH counters by resource. */
+    ApiMetrics apiMetrics() {
+        return apiMetrics;
+    }
+
+    /** The {@code User-Agent} of every request, e.g. {@code kdns/0.1.0 (linux/amd64) kubernetes}. */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /**
+     * {@code kdns/<version> (<os>/<arch>) <component>}, the shape of client-go's default user agent
+     * ({@code kube-controller-manager/v1.31.0 (linux/amd64) kubernetes/abc123}), so the API
+     * server's audit log and its per-user-agent request metrics name kdns.
+     *
+     * @param serverVersion {@code kdns-0.1.0} ({@link kdns.api.Instance#serverVersion()}) or just the version
+     * @param component     the plugin, {@code kubernetes} or {@code multicluster}
+     */
+    public static String userAgent(String serverVersion, String component) {
+        String v = serverVersion == null || serverVersion.isBlank() ? "unknown" : serverVersion.strip();
+        if (v.startsWith("kdns-")) {
+            v = v.substring(5);
+        }
+        String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("windows")) {
+            os = "windows";
+        } else if (os.startsWith("mac")) {
+            os = "darwin";
+        }
+        String arch = switch (System.getProperty("os.arch", "unknown")) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "386";
+            default -> System.getProperty("os.arch", "unknown");
+        };
+        return "kdns/" + v + " (" + os.replaceAll("\\s+", "") + "/" + arch + ") " + component;
+    }
+
     /** Runs {@code r} after every successful (2xx) API response, e.g. to log a recovery. */
     public void onSuccess(Runnable r) {
         limits.onSuccess = r;
     }
 
-    /** The client for this configuration. */
+    /** The client for this configuration, its user agent {@code kdns/unknown (os/arch) kubernetes}. */
     public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics) throws IOException {
+        return create(config, metrics, userAgent(null, "kubernetes"));
+    }
+
+    /** The client for this configuration, sending {@code userAgent} (see {@link #userAgent(String, String)}). */
+    public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics, String userAgent)
+            throws IOException {
         ApiClient client;
         if (config.kubeconfig() != null) {
             Path file = Path.of(config.kubeconfig());
@@ -104,11 +152,15 @@ public final class ApiConnection {
             client = ClientBuilder.cluster().build();
         }
         Limits limits = new Limits(config, metrics);
+        client.setUserAgent(userAgent);
         OkHttpClient.Builder http = client.getHttpClient().newBuilder()
                 .readTimeout(0, TimeUnit.MILLISECONDS)
+                // every request, whoever builds it (the generated APIs set the client's default header)
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .header("User-Agent", userAgent).build()))
                 .addInterceptor(limits);
         client.setHttpClient(http.build());
-        return new ApiConnection(client, limits);
+        return new ApiConnection(client, limits, new ApiMetrics(metrics), userAgent);
     }
 
     /** Rate limit, in-flight cap and metrics around every API request. */
