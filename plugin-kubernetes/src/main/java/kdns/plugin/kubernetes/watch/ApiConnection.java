@@ -111,6 +111,7 @@ public final class ApiConnection {
     public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics, String userAgent)
             throws IOException {
         ApiClient client;
+        TokenFile tokens = null;
         if (config.kubeconfig() != null) {
             Path file = Path.of(config.kubeconfig());
             if (!Files.isReadable(file)) {
@@ -150,17 +151,94 @@ public final class ApiConnection {
                         + "KUBERNETES_SERVICE_PORT must be defined (or use 'kubeconfig' or 'endpoint')");
             }
             client = ClientBuilder.cluster().build();
+            tokens = new TokenFile(Path.of(io.kubernetes.client.util.Config.SERVICEACCOUNT_TOKEN_PATH));
         }
+        return finish(client, config, metrics, userAgent, tokens);
+    }
+
+    /**
+     * A connection to {@code basePath} authenticated like the in-cluster configuration, with the
+     * bearer token of {@code tokenFile} (for tests: the in-cluster paths are fixed).
+     */
+    static ApiConnection withTokenFile(String basePath, Path tokenFile, KubernetesConfig config,
+                                       MetricsRegistry metrics, String userAgent) throws IOException {
+        return finish(new ClientBuilder().setBasePath(basePath).build(), config, metrics, userAgent,
+                new TokenFile(tokenFile));
+    }
+
+    private static ApiConnection finish(ApiClient client, KubernetesConfig config, MetricsRegistry metrics,
+                                        String userAgent, TokenFile tokens) {
         Limits limits = new Limits(config, metrics);
         client.setUserAgent(userAgent);
         OkHttpClient.Builder http = client.getHttpClient().newBuilder()
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 // every request, whoever builds it (the generated APIs set the client's default header)
                 .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                        .header("User-Agent", userAgent).build()))
-                .addInterceptor(limits);
+                        .header("User-Agent", userAgent).build()));
+        if (tokens != null) {
+            http.addInterceptor(tokens);
+        }
+        http.addInterceptor(limits);
         client.setHttpClient(http.build());
         return new ApiConnection(client, limits, new ApiMetrics(metrics), userAgent);
+    }
+
+    /**
+     * The service-account token as a bearer token, read again whenever the file changes and after a
+     * 401. The kubelet rotates a projected token (about hourly) by writing a new file and swapping
+     * the {@code ..data} symlink; the client's own token authentication re-reads the file only once a
+     * minute, so a server that already refuses the old token would answer 401 until then. A stat of
+     * the resolved file per request is cheap next to the request (kdns makes few: lists and watches).
+     * A 401 with a token that turns out to have changed is retried once with the new one.
+     */
+    static final class TokenFile implements Interceptor {
+        private final Path path;
+        private String token;
+        private Object stamp;
+
+        TokenFile(Path path) throws IOException {
+            this.path = path;
+            if (current(true) == null) {
+                throw new IOException("cannot read the service account token " + path);
+            }
+        }
+
+        private synchronized String current(boolean force) {
+            try {
+                Path real = path.toRealPath();
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(real,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                Object s = java.util.Arrays.asList(real.toString(), a.lastModifiedTime(), a.size(), a.fileKey());
+                if (force || token == null || !s.equals(stamp)) {
+                    String t = Files.readString(real).trim();
+                    if (!t.isEmpty()) {
+                        token = t;
+                        stamp = s;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // in the middle of a swap, or gone: keep the last token
+            }
+            return token;
+        }
+
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            String used = current(false);
+            Response resp = chain.proceed(withToken(chain.request(), used));
+            if (resp.code() == 401) {
+                String fresh = current(true);
+                if (fresh != null && !fresh.equals(used)) {
+                    resp.close();
+                    return chain.proceed(withToken(chain.request(), fresh));
+                }
+            }
+            return resp;
+        }
+
+        private static Request withToken(Request r, String token) {
+            return token == null ? r : r.newBuilder().header("Authorization", "Bearer " + token).build();
+        }
     }
 
     /** Rate limit, in-flight cap and metrics around every API request. */
