@@ -273,6 +273,27 @@ class WatchProtocolTest {
     }
 
     @Test
+    void endpointSlicesWithoutEndpointsAsGoWritesThemAreListedAndWatched() throws Exception {
+        api = FakeApiServer.start();
+        api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+        api.create(KubeObjects.parse(headless("empty-hl")));
+        String nullEndpoints = """
+                {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","addressType":"IPv4",
+                 "metadata":{"name":"%s","namespace":"testns","labels":{"kubernetes.io/service-name":"%s"}},
+                 "endpoints":null,"ports":null}""";
+        api.create(KubeObjects.parse(nullEndpoints.formatted("empty-hl-1", "empty-hl")));
+        Handler h = start("");
+        assertTrue(answers(h, "svc1.testns.svc.cluster.local.", "10.0.0.1"), "synced despite endpoints:null");
+        api.create(KubeObjects.parse(headless("later-hl")));
+        api.create(KubeObjects.parse(slice("later-hl-1", "later-hl", "172.7.0.1")));
+        eventually("endpoints arrive", () -> answers(h, "later-hl.testns.svc.cluster.local.", "172.7.0.1"));
+        api.apply(KubeObjects.parse(nullEndpoints.formatted("later-hl-1", "later-hl")));
+        eventually("and go again with endpoints:null", () -> answers(h, "later-hl.testns.svc.cluster.local."));
+        assertEquals(1, api.countRequests(PATHS.get("endpointslices"), false));
+        assertEquals(1, api.countRequests(PATHS.get("endpointslices"), true));
+    }
+
+    @Test
     void everyRequestNamesKdnsAsItsUserAgent() throws Exception {
         api = FakeApiServer.start();
         Handler h = start("");
