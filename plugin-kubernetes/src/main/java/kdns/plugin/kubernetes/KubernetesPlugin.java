@@ -69,7 +69,8 @@ public final class KubernetesPlugin implements Plugin {
         ClusterIndex index = new ClusterIndex();
         ApiConnection connection;
         try {
-            connection = ApiConnection.create(config, c.instance().metrics());
+            connection = ApiConnection.create(config, c.instance().metrics(),
+                    ApiConnection.userAgent(c.instance().serverVersion(), "kubernetes"));
         } catch (Exception e) {
             throw c.err("cannot configure the Kubernetes API connection: " + e.getMessage());
         }
@@ -95,7 +96,7 @@ public final class KubernetesPlugin implements Plugin {
     private static void setupMulticluster(Controller c, KubernetesConfig config, ClusterIndex index,
                                           ApiConnection connection, Informers informers, List<InetAddress> local) {
         McsIndex mcsIndex = new McsIndex();
-        McsInformers mcsInformers = new McsInformers("kubernetes", connection.client(), mcsIndex, false,
+        McsInformers mcsInformers = new McsInformers("kubernetes", connection, mcsIndex, false,
                 config.noEndpoints(), config.labels(), config.namespaceLabels());
         BooleanSupplier synced = () -> informers.hasSynced() && mcsInformers.hasSynced();
         McsOptions options = new McsOptions(config.multiclusterZones(), config.ttl(), config.fallthrough(),

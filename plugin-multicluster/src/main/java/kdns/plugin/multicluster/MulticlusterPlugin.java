@@ -39,7 +39,8 @@ public final class MulticlusterPlugin implements Plugin {
         MulticlusterBackend backend;
         try {
             backend = MulticlusterBackend.create(config.zones(), config.fallthrough(), config.noEndpoints(),
-                    config.kubeconfig(), config.kubeContext(), config.endpoint(), c.instance().metrics());
+                    config.kubeconfig(), config.kubeContext(), config.endpoint(), c.instance().metrics(),
+                    c.instance().serverVersion());
         } catch (Exception e) {
             throw c.err("multicluster: cannot configure the Kubernetes API connection: " + e.getMessage());
         }

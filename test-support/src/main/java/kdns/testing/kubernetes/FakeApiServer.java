@@ -70,7 +70,11 @@ public final class FakeApiServer implements AutoCloseable {
     private volatile int failStatus = 500;
     private volatile String failPrefix = "/";
     private volatile Duration bookmarkInterval = Duration.ofMinutes(1);
+    private volatile BookmarkShape bookmarkShape = BookmarkShape.ALTERNATE;
+    private final AtomicInteger bookmarksSent = new AtomicInteger();
     private final ArrayDeque<String> requestLog = new ArrayDeque<>();
+    private final ArrayDeque<String> userAgents = new ArrayDeque<>();
+    private volatile java.util.Set<String> acceptedTokens = null;
 
     private final SelfSignedTls tls;
     private HttpServer server;
@@ -403,6 +407,72 @@ public final class FakeApiServer implements AutoCloseable {
         bookmarkInterval = interval;
     }
 
+    /**
+     * How a BOOKMARK's object looks. The real API server sends an object of the watched kind that
+     * holds only {@code metadata.resourceVersion} (and {@code kind}/{@code apiVersion}); for
+     * built-in kinds it is Go's encoding of an empty object, so the type's fields without
+     * {@code omitempty} come along as {@code null}, {@code ""} or {@code {}} (a Pod's
+     * {@code "spec":{"containers":null}}, an EndpointSlice's {@code "addressType":"","endpoints":null},
+     * {@code "creationTimestamp":null} in the metadata). Custom resources (ServiceImports) are
+     * unstructured on the server: their bookmarks are always bare.
+     */
+    public enum BookmarkShape {
+        /** {@code {"kind":K,"apiVersion":V,"metadata":{"resourceVersion":RV}}}. */
+        BARE,
+        /** Go's encoding of an empty object of the kind, as kube-apiserver writes built-in kinds. */
+        GO_EMPTY_OBJECT,
+        /** BARE and GO_EMPTY_OBJECT in turn (the default; deterministic: every watch starts with BARE). */
+        ALTERNATE
+    }
+
+    /** The shape of the BOOKMARK objects sent from now on (default {@link BookmarkShape#ALTERNATE}). */
+    public void setBookmarkShape(BookmarkShape shape) {
+        bookmarkShape = java.util.Objects.requireNonNull(shape);
+    }
+
+    /** How many BOOKMARK events every watch together has been sent so far. */
+    public int bookmarksSent() {
+        return bookmarksSent.get();
+    }
+
+    /**
+     * Accepts only requests with {@code Authorization: Bearer T} for one of these tokens from now on
+     * (others get 401 Unauthorized, as the real server answers an expired or unknown token); null or
+     * an empty array: every request is accepted (the default). Open watches are not affected.
+     */
+    public void acceptTokens(String... tokens) {
+        acceptedTokens = tokens == null || tokens.length == 0 ? null : java.util.Set.of(tokens);
+    }
+
+    /** The {@code User-Agent} headers of the requests served so far (the last 10000), in order. */
+    public List<String> userAgents() {
+        synchronized (requestLog) {
+            return new ArrayList<>(userAgents);
+        }
+    }
+
+    /**
+     * How many requests so far were LISTs (GET of a collection without {@code watch}) or WATCHes
+     * ({@code watch=true}) of a path, e.g. {@code countRequests("/apis/discovery.k8s.io/v1/endpointslices", true)}.
+     * Counted from the request log (the last 10000 requests).
+     */
+    public int countRequests(String path, boolean watch) {
+        int n = 0;
+        for (String r : requests()) {
+            if (!r.startsWith("GET ")) {
+                continue;
+            }
+            int q = r.indexOf('?');
+            String p = q < 0 ? r.substring(4) : r.substring(4, q);
+            String query = q < 0 ? "" : r.substring(q + 1);
+            boolean isWatch = ("&" + query + "&").contains("&watch=true&") || ("&" + query + "&").contains("&watch=1&");
+            if (p.equals(path) && isWatch == watch) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The number of watches open right now. */
     public int activeWatches() {
         return store.watchCount();
@@ -464,6 +534,11 @@ public final class FakeApiServer implements AutoCloseable {
             while (requestLog.size() > REQUEST_LOG_SIZE) {
                 requestLog.removeFirst();
             }
+            String ua = ex.getRequestHeaders().getFirst("User-Agent");
+            userAgents.addLast(ua == null ? "" : ua);
+            while (userAgents.size() > REQUEST_LOG_SIZE) {
+                userAgents.removeFirst();
+            }
         }
         byte[] body = ex.getRequestBody().readAllBytes();
         boolean fail;
@@ -476,6 +551,14 @@ public final class FakeApiServer implements AutoCloseable {
             send(ex, code, KubeApiException.status(code, KubeApiException.reasonFor(code),
                     "injected failure (FakeApiServer.failNextRequests)", null));
             return;
+        }
+        java.util.Set<String> tokens = acceptedTokens;
+        if (tokens != null) {
+            String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+            if (!auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7).trim())) {
+                send(ex, 401, KubeApiException.status(401, "Unauthorized", "Unauthorized", null));
+                return;
+            }
         }
         try {
             Optional<ObjectNode> doc = Discovery.document(path, "127.0.0.1:" + port);
@@ -924,6 +1007,7 @@ public final class FakeApiServer implements AutoCloseable {
             long deadline = now + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             long interval = bookmarkInterval.toNanos();
             long nextBookmark = nextBookmark(now, interval, deadline);
+            int bookmarkNo = 0;
             while (true) {
                 now = System.nanoTime();
                 if (now - deadline >= 0) {
@@ -951,7 +1035,12 @@ public final class FakeApiServer implements AutoCloseable {
                     return;
                 }
                 if (item instanceof ObjectStore.Bookmark b) {
-                    writeEvent(out, "BOOKMARK", bookmarkObject(r.type, b.rv()));
+                    BookmarkShape shape = bookmarkShape;
+                    boolean go = shape == BookmarkShape.GO_EMPTY_OBJECT
+                            || (shape == BookmarkShape.ALTERNATE && bookmarkNo % 2 == 1);
+                    bookmarkNo++;
+                    writeEvent(out, "BOOKMARK", go ? goEmptyObject(r.type, b.rv()) : bookmarkObject(r.type, b.rv()));
+                    bookmarksSent.incrementAndGet();
                 } else if (item instanceof ObjectStore.Event e) {
                     ObjectStore.Event v = ObjectStore.viewOf(e, matches);
                     if (v != null) {
@@ -982,6 +1071,41 @@ public final class FakeApiServer implements AutoCloseable {
         o.put("kind", type.kind());
         o.put("apiVersion", type.apiVersion());
         o.putObject("metadata").put("resourceVersion", Long.toString(rv));
+        return o;
+    }
+
+    /**
+     * A bookmark as kube-apiserver encodes an empty Go object of a built-in kind: the fields
+     * without {@code omitempty} are written with their zero values ({@code null} for nil slices
+     * and maps and for the zero {@code metav1.Time}, {@code ""} for strings, {@code {}} for
+     * structs). Custom resources are unstructured there, so their bookmark stays bare.
+     */
+    private static ObjectNode goEmptyObject(ResourceType type, long rv) {
+        ObjectNode o = bookmarkObject(type, rv);
+        if (!type.builtIn()) {
+            return o;
+        }
+        ((ObjectNode) o.get("metadata")).putNull("creationTimestamp");
+        switch (type.kind()) {
+            case "EndpointSlice" -> {
+                o.put("addressType", "");
+                o.putNull("endpoints");
+            }
+            case "Pod" -> {
+                o.putObject("spec").putNull("containers");
+                o.putObject("status");
+            }
+            case "Service" -> {
+                o.putObject("spec");
+                o.putObject("status").putObject("loadBalancer");
+            }
+            case "Namespace" -> {
+                o.putObject("spec");
+                o.putObject("status");
+            }
+            default -> {
+            }
+        }
         return o;
     }
 

@@ -46,7 +46,11 @@
  *     and the end of the stream. Selectors follow the set: an object leaving it is DELETED (its
  *     last matching state at the event's version), one entering it ADDED. BOOKMARKs with
  *     {@code allowWatchBookmarks=true} every minute ({@code setBookmarkInterval}) and 2s before
- *     the end; {@code sendInitialEvents=true} ends the initial events with the
+ *     the end, in the real server's two shapes ({@code setBookmarkShape}; by default each watch
+ *     alternates them, bare first): an object of the kind holding only
+ *     {@code metadata.resourceVersion}, and Go's encoding of an empty object of a built-in kind
+ *     ({@code "addressType":"","endpoints":null}, {@code "spec":{"containers":null}}, ...);
+ *     {@code sendInitialEvents=true} ends the initial events with the
  *     {@code k8s.io/initial-events-end} bookmark; {@code timeoutSeconds} ends the stream cleanly
  *     (default 30 to 60 minutes).</li>
  * <li>POST (201), PUT, PATCH ({@code application/merge-patch+json}), DELETE (200 with the last

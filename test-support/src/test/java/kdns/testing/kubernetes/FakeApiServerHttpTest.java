@@ -291,6 +291,51 @@ class FakeApiServerHttpTest {
     }
 
     @Test
+    void bookmarksInTheRealServersShapes() throws Exception {
+        api.setBookmarkInterval(Duration.ofMillis(100));
+        try (Http.WatchStream w = new Http.WatchStream(api,
+                "/apis/discovery.k8s.io/v1/endpointslices?watch=true&allowWatchBookmarks=true")) {
+            JsonNode bare = w.next(SECOND);
+            assertEquals("BOOKMARK", bare.get("type").asText());
+            assertEquals(Set.of("kind", "apiVersion", "metadata"), fieldNames(bare.get("object")), "bare first");
+            assertEquals(Set.of("resourceVersion"), fieldNames(bare.at("/object/metadata")));
+            JsonNode go = w.next(SECOND);
+            assertEquals("BOOKMARK", go.get("type").asText());
+            assertTrue(go.at("/object/endpoints").isNull(), go.toString());
+            assertEquals("", go.at("/object/addressType").asText(), go.toString());
+            assertTrue(go.at("/object/metadata/creationTimestamp").isNull(), go.toString());
+            assertEquals("EndpointSlice", go.at("/object/kind").asText());
+        }
+        api.setBookmarkShape(FakeApiServer.BookmarkShape.GO_EMPTY_OBJECT);
+        try (Http.WatchStream pods = new Http.WatchStream(api, "/api/v1/pods?watch=true&allowWatchBookmarks=true");
+                Http.WatchStream imports = new Http.WatchStream(api,
+                        "/apis/multicluster.x-k8s.io/v1alpha1/serviceimports?watch=true&allowWatchBookmarks=true")) {
+            JsonNode pod = pods.next(SECOND);
+            assertTrue(pod.at("/object/spec/containers").isNull(), pod.toString());
+            JsonNode crd = imports.next(SECOND);
+            assertEquals(Set.of("kind", "apiVersion", "metadata"), fieldNames(crd.get("object")),
+                    "a custom resource's bookmark is always bare: " + crd);
+        }
+        assertTrue(api.bookmarksSent() >= 4);
+        assertTrue(api.countRequests("/api/v1/pods", true) == 1 && api.countRequests("/api/v1/pods", false) == 0);
+    }
+
+    @Test
+    void unknownTokensAreRefused() throws Exception {
+        api.acceptTokens("good");
+        assertEquals(401, Http.get(api, "/api/v1/namespaces").code());
+        api.acceptTokens();
+        assertEquals(200, Http.get(api, "/api/v1/namespaces").code());
+        assertTrue(api.userAgents().size() >= 2);
+    }
+
+    private static Set<String> fieldNames(JsonNode n) {
+        Set<String> names = new HashSet<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void dropAndEndWatches() throws Exception {
         try (Http.WatchStream dropped = new Http.WatchStream(api, "/api/v1/services?watch=true");
                 Http.WatchStream ended = new Http.WatchStream(api, "/api/v1/namespaces?watch=true")) {

@@ -1,41 +1,34 @@
 package kdns.plugin.kubernetes.multicluster;
 
-import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.informer.ListerWatcher;
-import io.kubernetes.client.informer.ResourceEventHandler;
+import com.google.gson.JsonObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
-import io.kubernetes.client.openapi.models.V1EndpointSliceList;
 import io.kubernetes.client.openapi.models.V1Namespace;
-import io.kubernetes.client.openapi.models.V1NamespaceList;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.util.CallGeneratorParams;
-import io.kubernetes.client.util.Watchable;
-import io.kubernetes.client.util.generic.KubernetesApiResponse;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesListObject;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
-import io.kubernetes.client.util.generic.options.ListOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.watch.ApiConnection;
+import kdns.plugin.kubernetes.watch.SlimInformers;
+import kdns.plugin.kubernetes.watch.WatchCalls;
 
 /**
  * The informers (list + watch, all namespaces, resync 0, the official client) that keep an
- * {@link McsIndex} current: ServiceImports ({@code multicluster.x-k8s.io/v1alpha1}, through the
- * client's {@link DynamicKubernetesApi}), EndpointSlices carrying the
+ * {@link McsIndex} current: ServiceImports ({@code multicluster.x-k8s.io/v1alpha1}, a custom resource
+ * read as raw JSON), EndpointSlices carrying the
  * {@code multicluster.kubernetes.io/service-name} label (unless {@code noendpoints}) and, for the
  * standalone plugin, Namespaces. Synced means the ServiceImport and Namespace informers listed once,
- * like CoreDNS's multicluster controller.
+ * like CoreDNS's multicluster controller. The same list and watch code as the kubernetes plugin's
+ * informers ({@link SlimInformers}): BOOKMARKs only move the resource version on, a watch that ends
+ * resumes from the last version, and only start-up and 410 Gone list.
  */
 public final class McsInformers {
 
@@ -47,15 +40,17 @@ public final class McsInformers {
     public static final String RESOURCE = "serviceimports";
 
     private final Log log;
-    private final ApiClient client;
+    private final String plugin;
+    private final ApiConnection connection;
     private final McsIndex index;
     private final boolean watchNamespaces;
     private final boolean noEndpoints;
     private final String sliceLabels;
     private final String importLabels;
     private final List<SharedIndexInformer<?>> syncInformers = new ArrayList<>();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private final ConcurrentHashMap<String, String> lastError = new ConcurrentHashMap<>();
-    private SharedInformerFactory factory;
     private volatile boolean started;
     private volatile boolean synced;
 
@@ -66,10 +61,11 @@ public final class McsInformers {
      * @param importLabels    a label selector for the ServiceImports (the kubernetes
      *                        {@code namespace_labels} option, as CoreDNS codes it), or null
      */
-    public McsInformers(String plugin, ApiClient client, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
+    public McsInformers(String plugin, ApiConnection connection, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
                         String labels, String importLabels) {
         this.log = Log.forPlugin(plugin);
-        this.client = client;
+        this.plugin = plugin;
+        this.connection = connection;
         this.index = index;
         this.watchNamespaces = watchNamespaces;
         this.noEndpoints = noEndpoints;
@@ -124,98 +120,83 @@ public final class McsInformers {
         if (started) {
             return;
         }
-        factory = new SharedInformerFactory(client);
-        DynamicKubernetesApi importsApi = new DynamicKubernetesApi(GROUP, VERSION, RESOURCE, client);
-        SharedIndexInformer<DynamicKubernetesObject> imports = factory.sharedIndexInformerFor(
-                new ImportListerWatcher(importsApi, importLabels), DynamicKubernetesObject.class, 0L,
-                errors("serviceimports"));
-        imports.addEventHandler(handler(this::putImport, o -> {
-            V1ObjectMeta m = o.getMetadata();
-            index.removeImport(m.getNamespace(), m.getName());
-        }));
-        syncInformers.add(imports);
+        CustomObjectsApi custom = new CustomObjectsApi(connection.client());
+        String imports = importLabels == null || importLabels.isBlank() ? null : importLabels;
+        syncInformers.add(register(RESOURCE,
+                (rv, limit, token) -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
+                        .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
+                p -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
+                        .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
+                        .allowWatchBookmarks(true).buildCall(null),
+                Function.<JsonObject>identity(), McsConvert::serviceImport,
+                o -> index.putImport((ServiceImportInfo) o), m -> index.removeImport(m.getNamespace(), m.getName())));
         if (!noEndpoints) {
-            DiscoveryV1Api discovery = new DiscoveryV1Api(client);
-            SharedIndexInformer<V1EndpointSlice> slices = factory.sharedIndexInformerFor(
+            DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
+            register("endpointslices",
+                    (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
+                            .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(p.watch)
-                            .allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null).buildCall(null),
-                    V1EndpointSlice.class, V1EndpointSliceList.class, 0L, errors("endpointslices"));
-            slices.addEventHandler(handler(this::putSlice, s -> {
-                V1ObjectMeta m = s.getMetadata();
-                index.removeSlice(m.getNamespace(), m.getName());
-            }));
+                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
+                            .allowWatchBookmarks(true).buildCall(null),
+                    SlimInformers.model(V1EndpointSlice.class), McsConvert::slice,
+                    o -> index.putSlice((McsSlice) o), m -> index.removeSlice(m.getNamespace(), m.getName()));
         }
         if (watchNamespaces) {
-            CoreV1Api core = new CoreV1Api(client);
-            SharedIndexInformer<V1Namespace> namespaces = factory.sharedIndexInformerFor(
-                    p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
-                            .watch(p.watch).allowWatchBookmarks(Boolean.TRUE.equals(p.watch) ? true : null)
+            CoreV1Api core = new CoreV1Api(connection.client());
+            syncInformers.add(register("namespaces",
+                    (rv, limit, token) -> core.listNamespace().resourceVersion(rv).limit(limit)._continue(token)
                             .buildCall(null),
-                    V1Namespace.class, V1NamespaceList.class, 0L, errors("namespaces"));
-            namespaces.addEventHandler(handler(n -> index.putNamespace(n.getMetadata().getName()),
-                    n -> index.removeNamespace(n.getMetadata().getName())));
-            syncInformers.add(namespaces);
+                    p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
+                            .watch(true).allowWatchBookmarks(true).buildCall(null),
+                    SlimInformers.model(V1Namespace.class), n -> n.getMetadata() == null ? null
+                            : n.getMetadata().getName(),
+                    o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName())));
         }
-        factory.startAllRegisteredInformers();
+        threads.forEach(Thread::start);
         started = true;
     }
 
-    /** Stops every informer. */
+    private <T> SharedIndexInformer<?> register(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
+                                               Function<JsonObject, T> decode, Function<T, Object> convert,
+                                               Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
+        SharedIndexInformer<?> informer = SlimInformers.create(connection, resource, pages, watch, decode, convert,
+                o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)), errors(resource), log);
+        informers.add(informer);
+        threads.add(Thread.ofPlatform().daemon().name(plugin + "-informer-mcs-" + resource)
+                .unstarted(informer::run));
+        return informer;
+    }
+
+    /** Stops every informer and waits briefly for its thread. */
     public synchronized void stop() {
-        if (factory != null) {
-            factory.stopAllRegisteredInformers(true);
-            factory = null;
+        for (SharedIndexInformer<?> i : informers) {
+            i.stop();
         }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
     }
 
-    private void putImport(DynamicKubernetesObject o) {
-        ServiceImportInfo si = McsConvert.serviceImport(o.getRaw());
-        if (si != null) {
-            index.putImport(si);
-        }
-    }
-
-    private void putSlice(V1EndpointSlice s) {
-        McsSlice info = McsConvert.slice(s);
-        if (info == null) {
-            V1ObjectMeta m = s.getMetadata();
-            index.removeSlice(m.getNamespace(), m.getName());
-            return;
-        }
-        index.putSlice(info);
-    }
-
-    private <T extends KubernetesObject> BiConsumer<Class<T>, Throwable> errors(String resource) {
-        return (cls, t) -> {
+    private Consumer<Throwable> errors(String resource) {
+        return t -> {
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
             if (t instanceof ApiException api && api.getCode() != 0) {
                 msg = "HTTP " + api.getCode() + " " + msg;
             }
             String prev = lastError.put(resource, msg);
             if (!msg.equals(prev)) {
-                log.warning("Kubernetes API failure while watching " + resource + " on " + client.getBasePath()
+                log.warning("Kubernetes API failure while watching " + resource + " on " + connection.host()
                         + ": " + msg + (resource.equals(RESOURCE)
                         ? " (is the ServiceImport CRD installed and may this server list/watch serviceimports?)" : ""));
-            }
-        };
-    }
-
-    private <T extends KubernetesObject> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                safely(() -> put.accept(obj));
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                safely(() -> put.accept(newObj));
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                safely(() -> remove.accept(obj));
             }
         };
     }
@@ -225,40 +206,6 @@ public final class McsInformers {
             r.run();
         } catch (RuntimeException e) {
             log.error("ignoring an object the multicluster index cannot use: " + e);
-        }
-    }
-
-    /** List and watch ServiceImports in every namespace, with an optional label selector. */
-    private static final class ImportListerWatcher
-            implements ListerWatcher<DynamicKubernetesObject, DynamicKubernetesListObject> {
-        private final DynamicKubernetesApi api;
-        private final String labels;
-
-        ImportListerWatcher(DynamicKubernetesApi api, String labels) {
-            this.api = api;
-            this.labels = labels;
-        }
-
-        private ListOptions options(CallGeneratorParams p) {
-            ListOptions o = new ListOptions();
-            o.setResourceVersion(p.resourceVersion);
-            o.setTimeoutSeconds(p.timeoutSeconds);
-            if (labels != null && !labels.isBlank()) {
-                o.setLabelSelector(labels);
-            }
-            return o;
-        }
-
-        @Override
-        public DynamicKubernetesListObject list(CallGeneratorParams p) throws ApiException {
-            KubernetesApiResponse<DynamicKubernetesListObject> r = api.list(options(p));
-            r.throwsApiException();
-            return r.getObject();
-        }
-
-        @Override
-        public Watchable<DynamicKubernetesObject> watch(CallGeneratorParams p) throws ApiException {
-            return api.watch(options(p));
         }
     }
 }

@@ -42,13 +42,24 @@ public final class MulticlusterBackend {
     public static MulticlusterBackend create(List<String> zones, Fallthrough fallthrough, boolean noEndpoints,
                                              String kubeconfig, String kubeContext, String endpoint,
                                              MetricsRegistry metrics) throws IOException {
+        return create(zones, fallthrough, noEndpoints, kubeconfig, kubeContext, endpoint, metrics, null);
+    }
+
+    /**
+     * {@link #create(List, Fallthrough, boolean, String, String, String, MetricsRegistry)}, naming
+     * {@code serverVersion} ({@code kdns-0.1.0}) in the API requests' User-Agent.
+     */
+    public static MulticlusterBackend create(List<String> zones, Fallthrough fallthrough, boolean noEndpoints,
+                                             String kubeconfig, String kubeContext, String endpoint,
+                                             MetricsRegistry metrics, String serverVersion) throws IOException {
         KubernetesConfig connection = new KubernetesConfig(zones, zones.isEmpty() ? "." : zones.get(0), endpoint,
                 List.of(), kubeconfig, kubeContext, 0, 0, 0, new LinkedHashSet<>(), null, null,
                 KubernetesConfig.PodMode.DISABLED, false, McsOptions.DEFAULT_TTL, noEndpoints, fallthrough, false,
                 STARTUP_TIMEOUT, false);
-        ApiConnection api = ApiConnection.create(connection, metrics);
+        ApiConnection api = ApiConnection.create(connection, metrics,
+                ApiConnection.userAgent(serverVersion, "multicluster"));
         McsIndex index = new McsIndex();
-        McsInformers informers = new McsInformers("multicluster", api.client(), index, true, noEndpoints, null, null);
+        McsInformers informers = new McsInformers("multicluster", api, index, true, noEndpoints, null, null);
         McsOptions options = new McsOptions(zones, McsOptions.DEFAULT_TTL, fallthrough, noEndpoints, false, false, false);
         return new MulticlusterBackend(index, informers, new McsAnswerer(options, index, informers::hasSynced));
     }

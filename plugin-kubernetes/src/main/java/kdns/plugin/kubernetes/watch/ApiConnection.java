@@ -33,10 +33,14 @@ public final class ApiConnection {
     private final ApiClient client;
     private final String host;
     private final Limits limits;
+    private final ApiMetrics apiMetrics;
+    private final String userAgent;
 
-    private ApiConnection(ApiClient client, Limits limits) {
+    private ApiConnection(ApiClient client, Limits limits, ApiMetrics apiMetrics, String userAgent) {
         this.client = client;
         this.limits = limits;
+        this.apiMetrics = apiMetrics;
+        this.userAgent = userAgent;
         String h;
         try {
             h = okhttp3.HttpUrl.get(client.getBasePath()).host() + ":" + okhttp3.HttpUrl.get(client.getBasePath()).port();
@@ -55,14 +59,59 @@ public final class ApiConnection {
         return host;
     }
 
+    /** The LIST/WATCH counters by resource. */
+    ApiMetrics apiMetrics() {
+        return apiMetrics;
+    }
+
+    /** The {@code User-Agent} of every request, e.g. {@code kdns/0.1.0 (linux/amd64) kubernetes}. */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /**
+     * {@code kdns/<version> (<os>/<arch>) <component>}, the shape of client-go's default user agent
+     * ({@code kube-controller-manager/v1.31.0 (linux/amd64) kubernetes/abc123}), so the API
+     * server's audit log and its per-user-agent request metrics name kdns.
+     *
+     * @param serverVersion {@code kdns-0.1.0} ({@link kdns.api.Instance#serverVersion()}) or just the version
+     * @param component     the plugin, {@code kubernetes} or {@code multicluster}
+     */
+    public static String userAgent(String serverVersion, String component) {
+        String v = serverVersion == null || serverVersion.isBlank() ? "unknown" : serverVersion.strip();
+        if (v.startsWith("kdns-")) {
+            v = v.substring(5);
+        }
+        String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("windows")) {
+            os = "windows";
+        } else if (os.startsWith("mac")) {
+            os = "darwin";
+        }
+        String arch = switch (System.getProperty("os.arch", "unknown")) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "386";
+            default -> System.getProperty("os.arch", "unknown");
+        };
+        return "kdns/" + v + " (" + os.replaceAll("\\s+", "") + "/" + arch + ") " + component;
+    }
+
     /** Runs {@code r} after every successful (2xx) API response, e.g. to log a recovery. */
     public void onSuccess(Runnable r) {
         limits.onSuccess = r;
     }
 
-    /** The client for this configuration. */
+    /** The client for this configuration, its user agent {@code kdns/unknown (os/arch) kubernetes}. */
     public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics) throws IOException {
+        return create(config, metrics, userAgent(null, "kubernetes"));
+    }
+
+    /** The client for this configuration, sending {@code userAgent} (see {@link #userAgent(String, String)}). */
+    public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics, String userAgent)
+            throws IOException {
         ApiClient client;
+        TokenFile tokens = null;
         if (config.kubeconfig() != null) {
             Path file = Path.of(config.kubeconfig());
             if (!Files.isReadable(file)) {
@@ -102,13 +151,94 @@ public final class ApiConnection {
                         + "KUBERNETES_SERVICE_PORT must be defined (or use 'kubeconfig' or 'endpoint')");
             }
             client = ClientBuilder.cluster().build();
+            tokens = new TokenFile(Path.of(io.kubernetes.client.util.Config.SERVICEACCOUNT_TOKEN_PATH));
         }
+        return finish(client, config, metrics, userAgent, tokens);
+    }
+
+    /**
+     * A connection to {@code basePath} authenticated like the in-cluster configuration, with the
+     * bearer token of {@code tokenFile} (for tests: the in-cluster paths are fixed).
+     */
+    static ApiConnection withTokenFile(String basePath, Path tokenFile, KubernetesConfig config,
+                                       MetricsRegistry metrics, String userAgent) throws IOException {
+        return finish(new ClientBuilder().setBasePath(basePath).build(), config, metrics, userAgent,
+                new TokenFile(tokenFile));
+    }
+
+    private static ApiConnection finish(ApiClient client, KubernetesConfig config, MetricsRegistry metrics,
+                                        String userAgent, TokenFile tokens) {
         Limits limits = new Limits(config, metrics);
+        client.setUserAgent(userAgent);
         OkHttpClient.Builder http = client.getHttpClient().newBuilder()
                 .readTimeout(0, TimeUnit.MILLISECONDS)
-                .addInterceptor(limits);
+                // every request, whoever builds it (the generated APIs set the client's default header)
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .header("User-Agent", userAgent).build()));
+        if (tokens != null) {
+            http.addInterceptor(tokens);
+        }
+        http.addInterceptor(limits);
         client.setHttpClient(http.build());
-        return new ApiConnection(client, limits);
+        return new ApiConnection(client, limits, new ApiMetrics(metrics), userAgent);
+    }
+
+    /**
+     * The service-account token as a bearer token, read again whenever the file changes and after a
+     * 401. The kubelet rotates a projected token (about hourly) by writing a new file and swapping
+     * the {@code ..data} symlink; the client's own token authentication re-reads the file only once a
+     * minute, so a server that already refuses the old token would answer 401 until then. A stat of
+     * the resolved file per request is cheap next to the request (kdns makes few: lists and watches).
+     * A 401 with a token that turns out to have changed is retried once with the new one.
+     */
+    static final class TokenFile implements Interceptor {
+        private final Path path;
+        private String token;
+        private Object stamp;
+
+        TokenFile(Path path) throws IOException {
+            this.path = path;
+            if (current(true) == null) {
+                throw new IOException("cannot read the service account token " + path);
+            }
+        }
+
+        private synchronized String current(boolean force) {
+            try {
+                Path real = path.toRealPath();
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(real,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                Object s = java.util.Arrays.asList(real.toString(), a.lastModifiedTime(), a.size(), a.fileKey());
+                if (force || token == null || !s.equals(stamp)) {
+                    String t = Files.readString(real).trim();
+                    if (!t.isEmpty()) {
+                        token = t;
+                        stamp = s;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // in the middle of a swap, or gone: keep the last token
+            }
+            return token;
+        }
+
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            String used = current(false);
+            Response resp = chain.proceed(withToken(chain.request(), used));
+            if (resp.code() == 401) {
+                String fresh = current(true);
+                if (fresh != null && !fresh.equals(used)) {
+                    resp.close();
+                    return chain.proceed(withToken(chain.request(), fresh));
+                }
+            }
+            return resp;
+        }
+
+        private static Request withToken(Request r, String token) {
+            return token == null ? r : r.newBuilder().header("Authorization", "Bearer " + token).build();
+        }
     }
 
     /** Rate limit, in-flight cap and metrics around every API request. */

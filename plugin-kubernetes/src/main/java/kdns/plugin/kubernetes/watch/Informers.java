@@ -1,6 +1,5 @@
 package kdns.plugin.kubernetes.watch;
 
-import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
@@ -152,31 +151,24 @@ public final class Informers {
     }
 
     /**
-     * One informer over slim objects ({@link PagedListerWatcher}): what {@code convert} makes of an
+     * One informer over slim objects ({@link SlimInformers}): what {@code convert} makes of an
      * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
      * by its namespace and name.
      */
-    private <T extends KubernetesObject> void register(
-            String resource, Class<T> type, PagedListerWatcher.PageCall pages, PagedListerWatcher.WatchCall watch,
+    private <T> void register(
+            String resource, Class<T> type, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
             Function<T, Object> convert, Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
-        PagedListerWatcher<T> lw = new PagedListerWatcher<>(connection.client(), pages, watch, type, convert);
-        // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
-        // here caches the same slim type.
-        SharedIndexInformer<SlimObject> informer = new IndexingInformer(lw, errors(resource), o -> {
-            if (o.payload() == null) {
-                remove.accept(o.getMetadata());
-            } else {
-                put.accept(o.payload());
-            }
-        }, remove, e -> LOG.error("ignoring an object the kubernetes plugin cannot use: " + e));
+        BiConsumer<Class<SlimObject>, Throwable> errors = errors(resource);
+        SharedIndexInformer<?> informer = SlimInformers.create(connection, resource, pages, watch,
+                SlimInformers.model(type), convert, put, remove, t -> errors.accept(SlimObject.class, t), LOG);
         informers.add(informer);
         threads.add(Thread.ofPlatform().daemon().name("kubernetes-informer-" + resource).unstarted(informer::run));
     }
 
     /** Logs an object the conversion could not use (it is treated as absent). */
-    static void ignoring(KubernetesObject object, RuntimeException e) {
-        String what = object == null || object.getMetadata() == null ? "an object"
-                : object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    static void ignoring(String resource, String namespace, String name, RuntimeException e) {
+        String what = name == null ? "an object of " + resource
+                : resource + " " + (namespace == null ? "" : namespace + "/") + name;
         LOG.error("ignoring " + what + " the kubernetes plugin cannot use: " + e);
     }
 
@@ -207,7 +199,7 @@ public final class Informers {
         }
     }
 
-    private <T extends KubernetesObject> BiConsumer<Class<T>, Throwable> errors(String resource) {
+    private <T> BiConsumer<Class<T>, Throwable> errors(String resource) {
         return (cls, t) -> {
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
             if (t instanceof io.kubernetes.client.openapi.ApiException api && api.getCode() != 0) {

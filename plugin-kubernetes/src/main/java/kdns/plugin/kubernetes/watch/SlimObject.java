@@ -15,13 +15,11 @@ final class SlimObject implements KubernetesObject {
     private final V1ObjectMeta metadata;
     private final Object payload;
 
-    SlimObject(V1ObjectMeta full, Object payload) {
+    SlimObject(String namespace, String name, String resourceVersion, Object payload) {
         V1ObjectMeta m = new V1ObjectMeta();
-        if (full != null) {
-            m.setNamespace(full.getNamespace());
-            m.setName(full.getName());
-            m.setResourceVersion(full.getResourceVersion());
-        }
+        m.setNamespace(namespace);
+        m.setName(name);
+        m.setResourceVersion(resourceVersion);
         this.metadata = m;
         this.payload = payload;
     }

@@ -1,0 +1,48 @@
+package kdns.plugin.kubernetes.watch;
+
+import com.google.gson.JsonObject;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import kdns.api.Log;
+
+/**
+ * Informers over slim objects ({@link PagedListerWatcher}, {@link IndexingInformer}) for the
+ * kubernetes plugin's {@link Informers} and the cluster-set informers of the multicluster code.
+ */
+public final class SlimInformers {
+
+    private SlimInformers() {
+    }
+
+    /** Decodes an object into a generated model, without the generated validation ({@link LenientJson}). */
+    public static <T> Function<JsonObject, T> model(Class<T> type) {
+        return o -> LenientJson.decode(o, type);
+    }
+
+    /**
+     * One informer (not started; run it on a thread of its own): what {@code convert} makes of an
+     * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
+     * by its namespace and name. Failed watches and lists go to {@code errors} (the informer retries
+     * them); exceptions of {@code put}/{@code remove} are logged with {@code log}.
+     *
+     * @param resource the resource (plural), the {@code resource} label of the {@link ApiMetrics}
+     */
+    public static <T> SharedIndexInformer<?> create(
+            ApiConnection connection, String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
+            Function<JsonObject, T> decode, Function<T, Object> convert, Consumer<Object> put,
+            Consumer<V1ObjectMeta> remove, Consumer<Throwable> errors, Log log) {
+        PagedListerWatcher<T> lw = new PagedListerWatcher<>(resource, pages, watch, decode, convert,
+                connection.apiMetrics(), (cls, t) -> errors.accept(t));
+        // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
+        // here caches the same slim type.
+        return new IndexingInformer(lw, (cls, t) -> errors.accept(t), o -> {
+            if (o.payload() == null) {
+                remove.accept(o.getMetadata());
+            } else {
+                put.accept(o.payload());
+            }
+        }, remove, e -> log.error("ignoring an object " + resource + " the plugin cannot use: " + e));
+    }
+}

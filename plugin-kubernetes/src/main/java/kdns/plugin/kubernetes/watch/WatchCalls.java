@@ -1,0 +1,27 @@
+package kdns.plugin.kubernetes.watch;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.util.CallGeneratorParams;
+import okhttp3.Call;
+
+/** The requests of one watched resource: a page of its LIST, and its WATCH. */
+public final class WatchCalls {
+
+    private WatchCalls() {
+    }
+
+    /** One list request: a page of at most {@code limit} objects from {@code continueToken} (null: the first). */
+    @FunctionalInterface
+    public interface PageCall {
+        Call call(String resourceVersion, int limit, String continueToken) throws ApiException;
+    }
+
+    /**
+     * The watch request for these parameters (resource version and timeout); it must ask for
+     * {@code watch=true} and {@code allowWatchBookmarks=true}.
+     */
+    @FunctionalInterface
+    public interface WatchCall {
+        Call call(CallGeneratorParams params) throws ApiException;
+    }
+}
