@@ -243,11 +243,12 @@ qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
 rnd.shuffle(qs)
 open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
 PY
-kport=$(free_port); rport=$(free_port); kready=$(free_port)
+kport=$(free_port); rport=$(free_port); kready=$(free_port); kmetrics=$(free_port)
 cat > "$work/Corefile.kube" <<COREFILE
 cluster.local:$kport {
     bind 127.0.0.1
     ready 127.0.0.1:$kready
+    prometheus 127.0.0.1:$kmetrics
     kubernetes cluster.local {
         kubeconfig $work/kube/kubeconfig
     }
@@ -276,6 +277,19 @@ start_knotd kube cluster.local "$work/cluster.local.zone" "$rport"
 wait_answer "$rport" svc00000.bench.svc.cluster.local
 check_same "$kport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
 measure kubernetes "$kpid" "$kport" "$knot_pid" "$rport" "$work/kube.queries"
+# What kdns asked of the API server over the whole run (sync, then every measurement): one LIST and
+# one WATCH per kind is the target; more means relists or broken watches.
+api_counts=$(python3 - "$kmetrics" <<'PY'
+import re, sys, urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=10).read().decode()
+out = []
+for metric, label in (("kdns_kubernetes_api_list_total", "LIST"), ("kdns_kubernetes_api_watch_total", "WATCH")):
+    for m in re.finditer(r'^%s\{resource="([^"]+)"\} ([0-9.e+]+)$' % metric, text, re.M):
+        out.append("%s %s %d" % (label, m.group(1), float(m.group(2))))
+print(", ".join(out) if out else "no kdns_kubernetes_api_* metrics in the scrape")
+PY
+) || api_counts="the scrape of /metrics failed"
+startups+=("kubernetes: API requests over the run: $api_counts")
 stop "$kpid"; stop "$knot_pid"; stop "$api_pid"
 fi
 
