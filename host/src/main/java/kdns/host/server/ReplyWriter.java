@@ -91,6 +91,9 @@ final class ReplyWriter implements ResponseWriter {
         if (clientOpt != null) {
             mirrorOpt(reply, clientOpt);
         }
+        if (CaseKeepingWire.mixedCase(question)) {
+            return CaseKeepingWire.render(reply, request.size());
+        }
         byte[] wire = reply.toWire(request.size());
         // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
         // sets it when any record is left out, glue included, so clients retry over TCP.

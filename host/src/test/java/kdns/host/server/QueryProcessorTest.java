@@ -256,6 +256,59 @@ class QueryProcessorTest {
         assertEquals(org.xbill.DNS.EDNSOption.Code.NSID, echoed.get(0).getCode());
     }
 
+    /** A 0x20 question: lower-case owners stay lower case on the wire (compression keeps case), the question keeps the client's. */
+    @Test
+    void mixedCaseQuestionsKeepLowerCaseOwners() throws Exception {
+        Handler lower = new Handler() {
+            @Override
+            public String name() {
+                return "lower";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                Message m = new Message(request.id());
+                m.addRecord(request.message().getQuestion(), Section.QUESTION);
+                Name owner = Name.fromConstantString(request.name());
+                for (int i = 0; i < 3; i++) {
+                    m.addRecord(new ARecord(owner, DClass.IN, 60, new byte[] {10, 0, 0, (byte) i}), Section.ANSWER);
+                }
+                m.addRecord(new ARecord(request.qname(), DClass.IN, 60, new byte[] {10, 0, 1, 1}), Section.ANSWER);
+                writer.write(m);
+                return Rcodes.NOERROR;
+            }
+
+            private static final class ARecord extends org.xbill.DNS.ARecord {
+                ARecord(Name n, int c, long ttl, byte[] a) {
+                    super(n, c, ttl, addr(a));
+                }
+
+                private static java.net.InetAddress addr(byte[] a) {
+                    try {
+                        return java.net.InetAddress.getByAddress(a);
+                    } catch (java.net.UnknownHostException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        handle(processor(lower, ".", false), query("WwW.ExAmPlE.oRg.", Type.A), Transport.UDP);
+        Message m = only();
+        assertEquals("WwW.ExAmPlE.oRg.", m.getQuestion().getName().toString());
+        List<Record> answers = m.getSection(Section.ANSWER);
+        assertEquals(4, answers.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("www.example.org.", answers.get(i).getName().toString(), "owner " + i);
+        }
+        assertEquals("WwW.ExAmPlE.oRg.", answers.get(3).getName().toString(), "an owner spelled as asked stays so");
+
+        sent.clear();
+        Message big = Message.newQuery(Record.newRecord(Name.fromConstantString("Big.Example.Org."), Type.A, DClass.IN));
+        handle(processor(answering(200), ".", false), big.toWire(), Transport.UDP);
+        assertTrue(sent.get(0).length <= 512, "still within 512 bytes: " + sent.get(0).length);
+        assertTrue(only().getHeader().getFlag(Flags.TC), "and truncated with TC");
+    }
+
     @Test
     void droppedGlueSetsTcAsCoreDnsDoes() throws Exception {
         Handler glue = new Handler() {

@@ -97,8 +97,13 @@ public final class UpstreamLookup {
         }
     }
 
-    /** Serves one lookup through the server; the handler protocol's rcode. */
-    private int serve(Request lookup, ResponseWriter w) {
+    /**
+     * Serves one lookup through the server, counted against {@link #MAX_REENTRIES} (the innermost
+     * too deep gets SERVFAIL), for plugins that need the reply's rcode and not only its answers.
+     *
+     * @return the handler protocol's rcode ({@link Handler#DEFERRED} when {@code w} is written later)
+     */
+    public int serve(Request lookup, ResponseWriter w) {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_REENTRIES) {
             if (warned.size() < 1000 && warned.add(lookup.name())) {
