@@ -167,10 +167,23 @@ class PluginCasesTest {
             s.applyBefore(c.get("before"));
         }
         String id = "[" + c.get("id").asText() + "] ";
-        String qname = c.get("qname").asText();
-        int qtype = Type.value(c.get("qtype").asText());
-        int qclass = DClass.value(c.path("qclass").asText("IN"));
-        Message query = Message.newQuery(Record.newRecord(Name.fromString(qname), qtype, qclass));
+        Message query = query(c, queryId);
+        boolean tcp = "tcp".equals(c.path("transport").asText("udp"));
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", s.port);
+        if (c.get("rcode").asText().equals("NOREPLY")) {
+            byte[] got = noReply(server, query.toWire(), tcp);
+            assertTrue(got == null, () -> id + "want no reply within " + NOREPLY_WAIT.toSeconds() + " s, got:\n" + parse(got));
+            return;
+        }
+        Message reply = ask(server, query, tcp);
+        List<String> diffs = check(c, reply);
+        assertTrue(diffs.isEmpty(), () -> id + String.join("\n", diffs) + "\n-- reply:\n" + reply);
+    }
+
+    /** A case's query: its name, type and class, RD unless rd is false, an OPT record only with 'edns'. */
+    static Message query(JsonNode c, int queryId) throws IOException {
+        Message query = Message.newQuery(Record.newRecord(Name.fromString(c.get("qname").asText()),
+                Type.value(c.get("qtype").asText()), DClass.value(c.path("qclass").asText("IN"))));
         query.getHeader().setID(queryId & 0xffff);
         if (c.has("rd") && !c.get("rd").asBoolean()) {
             query.getHeader().unsetFlag(Flags.RD);
@@ -184,52 +197,50 @@ class PluginCasesTest {
             query.addRecord(new OPTRecord(e.path("udp").asInt(1232), 0, 0,
                     e.path("do").asBoolean(false) ? ExtendedFlags.DO : 0, options), Section.ADDITIONAL);
         }
-        boolean tcp = "tcp".equals(c.path("transport").asText("udp"));
-        InetSocketAddress server = new InetSocketAddress("127.0.0.1", s.port);
+        return query;
+    }
+
+    /** How {@code reply} differs from what case {@code c} expects (empty: the case passes). */
+    static List<String> check(JsonNode c, Message reply) throws IOException {
+        String qname = c.get("qname").asText();
+        int qtype = Type.value(c.get("qtype").asText());
+        int qclass = DClass.value(c.path("qclass").asText("IN"));
         String rcode = c.get("rcode").asText();
-
-        if (rcode.equals("NOREPLY")) {
-            byte[] got = noReply(server, query.toWire(), tcp);
-            assertTrue(got == null, () -> id + "want no reply within " + NOREPLY_WAIT.toSeconds() + " s, got:\n" + parse(got));
-            return;
-        }
-
-        Message reply = ask(server, query, tcp);
         List<String> diffs = new ArrayList<>();
         Record q = reply.getQuestion();
         boolean exact = !qname.equals(qname.toLowerCase(Locale.ROOT)); // a 0x20 query: its spelling comes back
         if (q == null || !(exact ? q.getName().toString().equals(qname) : q.getName().toString().equalsIgnoreCase(qname))
                 || q.getType() != qtype || q.getDClass() != qclass) {
-            diffs.add("question: got " + q + ", want " + query.getQuestion());
+            diffs.add("question: got " + q + ", want " + qname + " " + Type.string(qtype) + " " + DClass.string(qclass));
         }
         if (rcode.equals("NEXT")) {
             diffs.addAll(markerDifferences(reply, qname, qtype, qclass));
-        } else {
-            CaseCheck.Expected want = new CaseCheck.Expected(rcode, strings(c.path("answer")), strings(c.path("ns")),
-                    strings(c.path("extra")));
-            diffs.addAll(CaseCheck.differences(reply, want, CaseCheck.Options.forQuery(qname, c.has("qclass"))));
-            Map<String, Boolean> flags = new LinkedHashMap<>();
-            c.path("flags").fields().forEachRemaining(f -> flags.put(f.getKey(), f.getValue().asBoolean()));
-            diffs.addAll(CaseCheck.flagDifferences(reply, flags));
-            if (!flags.containsKey("aa")) {
-                diffs.addAll(CaseCheck.aaDifferences(reply));
-            }
-            if (c.has("reply_edns")) {
-                JsonNode e = c.get("reply_edns");
-                Map<Integer, String> options = null;
-                if (e.has("options")) {
-                    options = new HashMap<>();
-                    for (var it = e.get("options").fields(); it.hasNext();) {
-                        var o = it.next();
-                        options.put(Integer.parseInt(o.getKey()), o.getValue().isNull() ? null : o.getValue().asText());
-                    }
-                }
-                diffs.addAll(CaseCheck.ednsDifferences(reply, new CaseCheck.EdnsExpectation(
-                        e.has("present") ? e.get("present").asBoolean() : null,
-                        e.has("udp") ? e.get("udp").asInt() : null, options)));
-            }
+            return diffs;
         }
-        assertTrue(diffs.isEmpty(), () -> id + String.join("\n", diffs) + "\n-- reply:\n" + reply);
+        CaseCheck.Expected want = new CaseCheck.Expected(rcode, strings(c.path("answer")), strings(c.path("ns")),
+                strings(c.path("extra")));
+        diffs.addAll(CaseCheck.differences(reply, want, CaseCheck.Options.forQuery(qname, c.has("qclass"))));
+        Map<String, Boolean> flags = new LinkedHashMap<>();
+        c.path("flags").fields().forEachRemaining(f -> flags.put(f.getKey(), f.getValue().asBoolean()));
+        diffs.addAll(CaseCheck.flagDifferences(reply, flags));
+        if (!flags.containsKey("aa")) {
+            diffs.addAll(CaseCheck.aaDifferences(reply));
+        }
+        if (c.has("reply_edns")) {
+            JsonNode e = c.get("reply_edns");
+            Map<Integer, String> options = null;
+            if (e.has("options")) {
+                options = new HashMap<>();
+                for (var it = e.get("options").fields(); it.hasNext();) {
+                    var o = it.next();
+                    options.put(Integer.parseInt(o.getKey()), o.getValue().isNull() ? null : o.getValue().asText());
+                }
+            }
+            diffs.addAll(CaseCheck.ednsDifferences(reply, new CaseCheck.EdnsExpectation(
+                    e.has("present") ? e.get("present").asBoolean() : null,
+                    e.has("udp") ? e.get("udp").asInt() : null, options)));
+        }
+        return diffs;
     }
 
     private static List<String> strings(JsonNode arr) {
@@ -302,6 +313,30 @@ class PluginCasesTest {
                     + " " + want.rdataToString() + " (the plugin must pass the query on), got " + answer);
         }
         return diffs;
+    }
+
+    /** The stub of one server: what its cases (and the server's own 'upstream') need from the next plugin. */
+    static ScriptedUpstream.Script stubScript(List<JsonNode> cases, JsonNode serverUpstream) {
+        Map<String, JsonNode> upstream = new HashMap<>();
+        Set<String> echo = new LinkedHashSet<>();
+        Set<String> next = new LinkedHashSet<>();
+        addUpstream(serverUpstream, upstream);
+        for (JsonNode c : cases) {
+            addUpstream(c.path("upstream"), upstream);
+            c.path("echo").forEach(n -> echo.add(n.asText().toLowerCase(Locale.ROOT)));
+            if (c.get("rcode").asText().equals("NEXT")) {
+                next.add(c.get("qname").asText().toLowerCase(Locale.ROOT));
+            }
+        }
+        return stubScript(upstream, echo, next);
+    }
+
+    private static void addUpstream(JsonNode u, Map<String, JsonNode> into) {
+        for (var it = u.fields(); it.hasNext();) {
+            var e = it.next();
+            String[] k = e.getKey().trim().split("\\s+");
+            into.put(k[0].toLowerCase(Locale.ROOT) + " " + k[1].toUpperCase(Locale.ROOT), e.getValue());
+        }
     }
 
     /** What the stub answers, as harness."rcode NEXT", conventions.upstream and conventions.echo say. */
@@ -452,18 +487,7 @@ class PluginCasesTest {
             healthPort = KdnsProcess.freePort();
             metricsPort = KdnsProcess.freePort();
             stub = ScriptedUpstream.start();
-            Map<String, JsonNode> upstream = new HashMap<>();
-            Set<String> echo = new LinkedHashSet<>();
-            Set<String> next = new LinkedHashSet<>();
-            addUpstream(serverUpstream, upstream);
-            for (JsonNode c : cases) {
-                addUpstream(c.path("upstream"), upstream);
-                c.path("echo").forEach(n -> echo.add(n.asText().toLowerCase(Locale.ROOT)));
-                if (c.get("rcode").asText().equals("NEXT")) {
-                    next.add(c.get("qname").asText().toLowerCase(Locale.ROOT));
-                }
-            }
-            stub.script(stubScript(upstream, echo, next));
+            stub.script(stubScript(cases, serverUpstream));
 
             String text = fill(corefileTemplate());
             writeFiles(files);
@@ -495,14 +519,6 @@ class PluginCasesTest {
             }
             kdns = KdnsProcess.start(dir, port);
             awaitUp(used.contains("ready") && text.contains("127.0.0.1:" + readyPort));
-        }
-
-        private static void addUpstream(JsonNode u, Map<String, JsonNode> into) {
-            for (var it = u.fields(); it.hasNext();) {
-                var e = it.next();
-                String[] k = e.getKey().trim().split("\\s+");
-                into.put(k[0].toLowerCase(Locale.ROOT) + " " + k[1].toUpperCase(Locale.ROOT), e.getValue());
-            }
         }
 
         /** GET /ready = 200 (when the Corefile has ready), then the first DNS answer; bounded. */
