@@ -139,10 +139,18 @@ final class KdnsProcess implements AutoCloseable {
     /** Sends SIGTERM and waits; kills it if it does not stop. */
     @Override
     public void close() {
+        stop(Duration.ofSeconds(15));
+    }
+
+    /**
+     * Sends SIGTERM, waits at most {@code grace} (e.g. less than a Corefile's health lameduck when
+     * the test does not care about a graceful stop), then kills it.
+     */
+    void stop(Duration grace) {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(5, TimeUnit.SECONDS);
                 }

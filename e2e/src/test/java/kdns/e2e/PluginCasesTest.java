@@ -82,6 +82,7 @@ class PluginCasesTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration NOREPLY_WAIT = Duration.ofSeconds(2);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private static final List<Server> OPEN = new CopyOnWriteArrayList<>();
 
@@ -591,7 +592,7 @@ class PluginCasesTest {
         @Override
         public void close() {
             if (kdns != null) {
-                kdns.close();
+                kdns.stop(STOP_GRACE); // not the Corefile's lameduck (up to 20 s): the cases are done
             }
             if (stub != null) {
                 stub.close();
