@@ -80,6 +80,20 @@ final class KdnsProcess implements AutoCloseable {
         return k;
     }
 
+    /**
+     * Starts kdns on the Corefile already written in {@code workDir} without waiting for it (the
+     * caller decides what "up" means, e.g. GET /ready, and reads {@link #output()} if it exits).
+     */
+    static KdnsProcess start(Path workDir, int port, String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "-conf", "Corefile", "-dns.port",
+                String.valueOf(port)));
+        cmd.addAll(List.of(extraArgs));
+        Path out = workDir.resolve("kdns.log");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        return new KdnsProcess(p, out);
+    }
+
     private void awaitAnswering(InetSocketAddress addr) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -125,10 +139,18 @@ final class KdnsProcess implements AutoCloseable {
     /** Sends SIGTERM and waits; kills it if it does not stop. */
     @Override
     public void close() {
+        stop(Duration.ofSeconds(15));
+    }
+
+    /**
+     * Sends SIGTERM, waits at most {@code grace} (e.g. less than a Corefile's health lameduck when
+     * the test does not care about a graceful stop), then kills it.
+     */
+    void stop(Duration grace) {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(5, TimeUnit.SECONDS);
                 }
