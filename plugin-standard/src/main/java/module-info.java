@@ -4,6 +4,7 @@ import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.bufsize.BufsizePlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
+import kdns.plugin.standard.file.FilePlugin;
 import kdns.plugin.standard.health.HealthPlugin;
 import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
@@ -21,9 +22,9 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: acl, any, bind, bufsize, chaos, errors, health, hosts, loadbalance,
- * local, log, loop, minimal, nsid, prometheus, ready, reload, rewrite, template, transfer and
- * whoami. Nothing is exported; the host finds the plugins through {@link kdns.api.Plugin}.
+ * The small built-in plugins: acl, any, bind, bufsize, chaos, errors, file, health, hosts,
+ * loadbalance, local, log, loop, minimal, nsid, prometheus, ready, reload, rewrite, template,
+ * transfer and whoami. Nothing is exported; the host finds the plugins through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
@@ -39,6 +40,7 @@ module kdns.plugin.standard {
             BufsizePlugin,
             ChaosPlugin,
             ErrorsPlugin,
+            FilePlugin,
             HealthPlugin,
             HostsPlugin,
             LoadBalancePlugin,
