@@ -266,6 +266,7 @@ for attempt in default larger; do
     kpid=$!; pids+=("$kpid")
     if wait_ready "$kpid" "$kready" 120; then
         heap_used=${launcher_heap}; [ "$attempt" = larger ] && heap_used="-Xmx$kube_heap"
+        kube_opts=$opts
         startups+=("kubernetes: kdns ($heap_used) from process start to /ready 200 ($names Services, $endpoints endpoints in $names EndpointSlices): $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s, RSS after sync $(rss_mib "$kpid") MiB")
         break
     fi
@@ -290,7 +291,37 @@ print(", ".join(out) if out else "no kdns_kubernetes_api_* metrics in the scrape
 PY
 ) || api_counts="the scrape of /metrics failed"
 startups+=("kubernetes: API requests over the run: $api_counts")
-stop "$kpid"; stop "$knot_pid"; stop "$api_pid"
+stop "$kpid"
+# The k3s chain: hosts (a NodeHosts file, fallthrough) and rewrite (a rule that matches none of the
+# queries) in front of the same kubernetes plugin; every query passes both before kubernetes answers.
+printf '10.0.0.1 node-1\n10.0.0.2 node-2\n10.0.0.3 node-3\n' > "$work/NodeHosts"
+cport=$(free_port); cready=$(free_port)
+cat > "$work/Corefile.k3s" <<COREFILE
+cluster.local:$cport {
+    bind 127.0.0.1
+    ready 127.0.0.1:$cready
+    rewrite name exact legacy.example. svc00000.bench.svc.cluster.local.
+    hosts $work/NodeHosts {
+        ttl 60
+        reload 15s
+        fallthrough
+    }
+    kubernetes cluster.local {
+        kubeconfig $work/kube/kubeconfig
+    }
+}
+COREFILE
+KDNS_JAVA_OPTS="$kube_opts" "$dist/bin/kdns" -conf "$work/Corefile.k3s" -quiet > "$work/kdns-k3s.log" 2>&1 &
+cpid=$!; pids+=("$cpid")
+wait_ready "$cpid" "$cready" 120 || fail "kdns (k3s chain) did not become ready"
+check_same "$cport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
+dnsperf -s 127.0.0.1 -p "$cport" -d "$work/kube.queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
+for mode in saturation fixed; do
+    run k3s_chain kdns "$cpid" "$cport" "$work/kube.queries" "$mode"
+done
+ratios+=("$(awk -v a="$r_k3s_chain_kdns_saturation_qps" -v b="$r_kubernetes_kdns_saturation_qps" 'BEGIN { printf "k3s chain (rewrite, hosts, kubernetes): ratio to the plain kubernetes chain, saturation queries/s: %.2f (target >= 0.90)", a/b }')")
+ratios+=("$(awk -v a="$r_k3s_chain_kdns_fixed_cpu" -v b="$r_kubernetes_kdns_fixed_cpu" 'BEGIN { if (b>0) printf "k3s chain: ratio to the plain kubernetes chain, CPU per query at the fixed rate: %.2f", a/b }')")
+stop "$cpid"; stop "$knot_pid"; stop "$api_pid"
 fi
 
 {
