@@ -2,7 +2,9 @@ import kdns.plugin.standard.acl.AclPlugin;
 import kdns.plugin.standard.any.AnyPlugin;
 import kdns.plugin.standard.bind.BindPlugin;
 import kdns.plugin.standard.bufsize.BufsizePlugin;
+import kdns.plugin.standard.cancel.CancelPlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
+import kdns.plugin.standard.dns64.Dns64Plugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.file.FilePlugin;
 import kdns.plugin.standard.health.HealthPlugin;
@@ -12,19 +14,22 @@ import kdns.plugin.standard.local.LocalPlugin;
 import kdns.plugin.standard.log.LogPlugin;
 import kdns.plugin.standard.loop.LoopPlugin;
 import kdns.plugin.standard.minimal.MinimalPlugin;
+import kdns.plugin.standard.multisocket.MultisocketPlugin;
 import kdns.plugin.standard.nsid.NsidPlugin;
 import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
 import kdns.plugin.standard.reload.ReloadPlugin;
 import kdns.plugin.standard.rewrite.RewritePlugin;
 import kdns.plugin.standard.template.TemplatePlugin;
+import kdns.plugin.standard.timeouts.TimeoutsPlugin;
 import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: acl, any, bind, bufsize, chaos, errors, file, health, hosts,
- * loadbalance, local, log, loop, minimal, nsid, prometheus, ready, reload, rewrite, template,
- * transfer and whoami. Nothing is exported; the host finds the plugins through {@link kdns.api.Plugin}.
+ * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, dns64, errors, file, health,
+ * hosts, loadbalance, local, log, loop, minimal, multisocket, nsid, prometheus, ready, reload,
+ * rewrite, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
+ * through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
 module kdns.plugin.standard {
@@ -38,7 +43,9 @@ module kdns.plugin.standard {
             AnyPlugin,
             BindPlugin,
             BufsizePlugin,
+            CancelPlugin,
             ChaosPlugin,
+            Dns64Plugin,
             ErrorsPlugin,
             FilePlugin,
             HealthPlugin,
@@ -48,12 +55,14 @@ module kdns.plugin.standard {
             LogPlugin,
             LoopPlugin,
             MinimalPlugin,
+            MultisocketPlugin,
             NsidPlugin,
             PrometheusPlugin,
             ReadyPlugin,
             ReloadPlugin,
             RewritePlugin,
             TemplatePlugin,
+            TimeoutsPlugin,
             TransferPlugin,
             WhoamiPlugin;
 }

@@ -117,6 +117,15 @@ public interface Controller {
     /** Lets this block answer queries of classes other than IN (the {@code chaos} plugin). */
     void allowAnyClass();
 
+    /**
+     * TCP settings of the block's addresses (the {@code timeouts} plugin): the time a client has to
+     * send a message once it started, the time a connection may stay idle between messages, and how
+     * many queries one connection may send before it is closed (-1: no limit). Null keeps the
+     * server's default (read 3s, idle 10s). When several blocks share an address, the first block
+     * that sets them decides, and a reload applies them to the connections accepted afterwards.
+     */
+    void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection);
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

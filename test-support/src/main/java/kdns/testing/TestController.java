@@ -218,6 +218,16 @@ public final class TestController implements Controller {
     }
 
     @Override
+    public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
+        tokens.tcpSettings(read, idle, maxQueriesPerConnection);
+    }
+
+    /** What {@link #tcpSettings} set for this block, or null. */
+    public kdns.host.setup.BlockConfig.TcpSettings tcpSettingsSet() {
+        return block.tcpSettings();
+    }
+
+    @Override
     public void addHandler(HandlerFactory factory) {
         tokens.addHandler(factory);
     }

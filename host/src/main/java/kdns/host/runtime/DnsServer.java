@@ -68,7 +68,7 @@ public final class DnsServer implements AutoCloseable {
         Map<ListenAddress, List<BlockChain>> plan = inst.listenPlan();
         try {
             for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
-                endpoints.put(e.getKey(), open(e.getKey(), e.getValue()));
+                endpoints.put(e.getKey(), open(e.getKey(), e.getValue(), inst));
             }
         } catch (IOException e) {
             closeEndpoints();
@@ -105,7 +105,7 @@ public final class DnsServer implements AutoCloseable {
         try {
             for (ListenAddress addr : plan.keySet()) {
                 if (!endpoints.containsKey(addr)) {
-                    opened.put(addr, open(addr, plan.get(addr)));
+                    opened.put(addr, open(addr, plan.get(addr), next));
                 }
             }
         } catch (IOException e) {
@@ -123,6 +123,7 @@ public final class DnsServer implements AutoCloseable {
             Endpoint ep = endpoints.get(e.getKey());
             if (ep != null) {
                 ep.processor = processorFor(e.getValue());
+                ep.tcp.limits(next.tcpLimits(e.getKey(), options.tcpLimits()));
             }
         }
         for (Map.Entry<ListenAddress, Endpoint> e : opened.entrySet()) {
@@ -142,7 +143,7 @@ public final class DnsServer implements AutoCloseable {
         old.hooks().shutdown(false);
     }
 
-    private Endpoint open(ListenAddress addr, List<BlockChain> chains) throws IOException {
+    private Endpoint open(ListenAddress addr, List<BlockChain> chains, ServerInstance inst) throws IOException {
         InetSocketAddress sa = addr.socketAddress();
         // With port 0 (tests) UDP picks a free port and TCP joins it; another socket may hold that
         // TCP port already, so the pair is tried again on a new port a bounded number of times.
@@ -154,7 +155,7 @@ public final class DnsServer implements AutoCloseable {
                 ep.udp = UdpListener.open(sa, options.udpSockets(), () -> ep.processor);
                 InetSocketAddress tcpAddr = sa.getPort() == 0
                         ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
-                ep.tcp = new TcpListener(tcpAddr, options.tcpLimits(), () -> ep.processor);
+                ep.tcp = new TcpListener(tcpAddr, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor);
                 return ep;
             } catch (IOException e) {
                 closeEndpoint(ep);

@@ -29,14 +29,23 @@ public final class TcpListener implements AutoCloseable {
 
     private static final Log LOG = Log.plain();
 
-    /** Limits and timeouts; the defaults are CoreDNS's (read 3s, idle 10s). */
-    public record Limits(Duration readTimeout, Duration idleTimeout, int maxConnections) {
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(3), Duration.ofSeconds(10), 10_000);
+    /**
+     * Limits and timeouts; the defaults are CoreDNS's (read 3s, idle 10s, no limit on the queries of
+     * one connection).
+     *
+     * @param maxQueries the queries one connection may send before it is closed, -1 for no limit
+     */
+    public record Limits(Duration readTimeout, Duration idleTimeout, int maxConnections, int maxQueries) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(3), Duration.ofSeconds(10), 10_000, -1);
+
+        public Limits(Duration readTimeout, Duration idleTimeout, int maxConnections) {
+            this(readTimeout, idleTimeout, maxConnections, -1);
+        }
     }
 
     private final ServerSocket server;
     private final Supplier<QueryProcessor> processor;
-    private final Limits limits;
+    private volatile Limits limits;
     private final Semaphore slots;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private Thread acceptor;
@@ -55,6 +64,14 @@ public final class TcpListener implements AutoCloseable {
             throw new IOException("cannot listen on tcp " + address + ": " + e.getMessage(), e);
         }
         this.server = s;
+    }
+
+    /**
+     * New timeouts and query limit for the connections accepted from now on (a reload); the
+     * connection limit stays the one the listener was opened with.
+     */
+    public void limits(Limits next) {
+        limits = new Limits(next.readTimeout(), next.idleTimeout(), limits.maxConnections(), next.maxQueries());
     }
 
     public InetSocketAddress address() {
@@ -100,10 +117,12 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private void serveConnection(Socket s) {
+        Limits limits = this.limits;
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
         AtomicInteger sent = new AtomicInteger();
         int expected = 0;
+        int queries = 0;
         try {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -136,8 +155,11 @@ public final class TcpListener implements AutoCloseable {
                 if (processor.get().handle(msg, length, Transport.TCP, remote, local, sink)) {
                     expected++;
                 }
+                if (limits.maxQueries() > 0 && ++queries >= limits.maxQueries()) {
+                    break; // the timeouts plugin's maxtcpqueries: answer what came, then close
+                }
             }
-            awaitReplies(sent, expected);
+            awaitReplies(sent, expected, limits);
         } catch (SocketTimeoutException | EOFException e) {
             // idle or slow client: close, as RFC 7766 allows
         } catch (SocketException e) {
@@ -148,7 +170,7 @@ public final class TcpListener implements AutoCloseable {
     }
 
     /** Gives deferred replies a bounded time to go out before the connection is closed. */
-    private void awaitReplies(AtomicInteger sent, int expected) {
+    private void awaitReplies(AtomicInteger sent, int expected, Limits limits) {
         long deadline = System.nanoTime() + limits.readTimeout().toNanos();
         while (sent.get() < expected && System.nanoTime() < deadline && !closed) {
             try {

@@ -21,6 +21,7 @@ public final class BlockConfig {
     private final List<NamedFactory> factories = new ArrayList<>();
     private List<String> listenHosts = List.of();
     private boolean anyClass;
+    private TcpSettings tcpSettings;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -71,6 +72,19 @@ public final class BlockConfig {
 
     void allowAnyClass() {
         anyClass = true;
+    }
+
+    /** What the {@code timeouts} plugin set, or null. */
+    public TcpSettings tcpSettings() {
+        return tcpSettings;
+    }
+
+    void tcpSettings(TcpSettings settings) {
+        tcpSettings = settings;
+    }
+
+    /** TCP settings of a block; null durations keep the server's defaults, -1 queries means no limit. */
+    public record TcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueries) {
     }
 
     public boolean anyClassAllowed() {

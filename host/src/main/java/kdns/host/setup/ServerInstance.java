@@ -17,6 +17,7 @@ import kdns.api.Reloader;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
 import kdns.host.server.BlockChain;
+import kdns.host.server.TcpListener;
 import kdns.host.server.ZoneRouter;
 
 /**
@@ -178,6 +179,36 @@ public final class ServerInstance implements Instance {
     @Override
     public String serverVersion() {
         return BuildInfo.serverVersion();
+    }
+
+    /**
+     * The TCP limits of {@code addr}: {@code defaults} with what the {@code timeouts} plugin set in
+     * the first block (in Corefile order) that listens there and sets them.
+     */
+    public TcpListener.Limits tcpLimits(ListenAddress addr,
+                                                         TcpListener.Limits defaults) {
+        for (BlockConfig b : blocks) {
+            BlockConfig.TcpSettings t = b.tcpSettings();
+            if (t == null || !listensOn(b, addr)) {
+                continue;
+            }
+            return new TcpListener.Limits(t.read() == null ? defaults.readTimeout() : t.read(),
+                    t.idle() == null ? defaults.idleTimeout() : t.idle(), defaults.maxConnections(),
+                    t.maxQueries() == 0 ? defaults.maxQueries() : t.maxQueries());
+        }
+        return defaults;
+    }
+
+    private static boolean listensOn(BlockConfig b, ListenAddress addr) {
+        for (ServerKey key : b.keys()) {
+            if (key.port() != addr.port() || !key.transport().equals(addr.transport())) {
+                continue;
+            }
+            if (b.listenHosts().isEmpty() ? addr.host() == null : b.listenHosts().contains(addr.host())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -188,6 +188,11 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
+        block.tcpSettings(new BlockConfig.TcpSettings(read, idle, maxQueriesPerConnection));
+    }
+
+    @Override
     public void addHandler(HandlerFactory factory) {
         block.addFactory(currentPluginName(), factory);
     }

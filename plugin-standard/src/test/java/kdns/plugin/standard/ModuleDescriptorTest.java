@@ -29,9 +29,9 @@ class ModuleDescriptorTest {
     static final List<String> OPTIONAL = List.of("## Metrics", "## Ready", "## Bugs", "## See Also");
 
     /** The plugins this module provides. */
-    static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "chaos", "errors", "file", "health",
-            "hosts", "loadbalance", "local", "log", "loop", "minimal", "nsid", "prometheus", "ready", "reload", "rewrite",
-            "template", "transfer", "whoami");
+    static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "dns64", "errors",
+            "file", "health", "hosts", "loadbalance", "local", "log", "loop", "minimal", "multisocket", "nsid",
+            "prometheus", "ready", "reload", "rewrite", "template", "timeouts", "transfer", "whoami");
 
     private static Path classesDir() throws Exception {
         return Path.of(WhoamiPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
