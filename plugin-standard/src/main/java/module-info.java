@@ -7,6 +7,7 @@ import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.dns64.Dns64Plugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.file.FilePlugin;
+import kdns.plugin.standard.header.HeaderPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
 import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
@@ -26,7 +27,7 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, dns64, errors, file, health,
+ * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, dns64, errors, file, header, health,
  * hosts, loadbalance, local, log, loop, minimal, multisocket, nsid, prometheus, ready, reload,
  * rewrite, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
@@ -48,6 +49,7 @@ module kdns.plugin.standard {
             Dns64Plugin,
             ErrorsPlugin,
             FilePlugin,
+            HeaderPlugin,
             HealthPlugin,
             HostsPlugin,
             LoadBalancePlugin,

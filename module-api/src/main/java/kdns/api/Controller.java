@@ -126,6 +126,13 @@ public interface Controller {
      */
     void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection);
 
+    /**
+     * Header flags every reply of this block gets set or cleared, after the server completed it (the
+     * {@code header} plugin's response rules). The masks hold {@code 1 << flag} for
+     * {@link org.xbill.DNS.Flags} values (AA, RA, RD); clearing wins over setting.
+     */
+    void replyFlags(int set, int clear);
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

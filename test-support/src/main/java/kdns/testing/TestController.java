@@ -218,6 +218,16 @@ public final class TestController implements Controller {
     }
 
     @Override
+    public void replyFlags(int set, int clear) {
+        tokens.replyFlags(set, clear);
+    }
+
+    /** The reply flag masks {@link #replyFlags} set for this block: {@code {set, clear}}. */
+    public int[] replyFlagsSet() {
+        return new int[] {block.replyFlagsSet(), block.replyFlagsClear()};
+    }
+
+    @Override
     public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
         tokens.tcpSettings(read, idle, maxQueriesPerConnection);
     }

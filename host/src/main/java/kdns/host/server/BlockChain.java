@@ -9,6 +9,13 @@ import kdns.api.Handler;
  * @param serverKey the normalised key ({@code dns://example.org.:53}), for logs and metrics
  * @param head      the outermost handler, or null when the block has no plugins (answers REFUSED)
  * @param anyClass  whether queries of classes other than IN reach the chain
+ * @param flagsSet   reply header flags set on every reply ({@code 1 << flag}; the header plugin)
+ * @param flagsClear reply header flags cleared on every reply
  */
-public record BlockChain(String zone, String serverKey, Handler head, boolean anyClass) {
+public record BlockChain(String zone, String serverKey, Handler head, boolean anyClass, int flagsSet,
+                         int flagsClear) {
+
+    public BlockChain(String zone, String serverKey, Handler head, boolean anyClass) {
+        this(zone, serverKey, head, anyClass, 0, 0);
+    }
 }

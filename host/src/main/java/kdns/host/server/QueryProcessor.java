@@ -108,7 +108,7 @@ public final class QueryProcessor {
             return;
         }
         Request request = probe.inServerZone(block.zone());
-        ReplyWriter writer = new ReplyWriter(request, sink);
+        ReplyWriter writer = new ReplyWriter(request, sink, block.flagsSet(), block.flagsClear());
         int rcode;
         Handler head = block.head();
         try {

@@ -26,11 +26,20 @@ final class ReplyWriter implements ResponseWriter {
 
     private final Request request;
     private final ReplySink sink;
+    private final int flagsSet;
+    private final int flagsClear;
     private volatile boolean written;
 
     ReplyWriter(Request request, ReplySink sink) {
+        this(request, sink, 0, 0);
+    }
+
+    /** A writer whose replies get the block's reply flags ({@code 1 << flag} masks; the header plugin). */
+    ReplyWriter(Request request, ReplySink sink, int flagsSet, int flagsClear) {
         this.request = request;
         this.sink = sink;
+        this.flagsSet = flagsSet;
+        this.flagsClear = flagsClear;
     }
 
     @Override
@@ -40,7 +49,7 @@ final class ReplyWriter implements ResponseWriter {
             return;
         }
         written = true;
-        byte[] wire = finish(reply, request);
+        byte[] wire = finish(reply, request, flagsSet, flagsClear);
         sink.send(wire, wire.length);
     }
 
@@ -60,7 +69,7 @@ final class ReplyWriter implements ResponseWriter {
         }
         written = true;
         for (Message m : messages) {
-            byte[] wire = finish(m, request);
+            byte[] wire = finish(m, request, flagsSet, flagsClear);
             sink.send(wire, wire.length);
         }
     }
@@ -70,7 +79,7 @@ final class ReplyWriter implements ResponseWriter {
     }
 
     /** Completes a reply to {@code request} and renders it within the client's size limit. */
-    static byte[] finish(Message reply, Request request) {
+    static byte[] finish(Message reply, Request request, int flagsSet, int flagsClear) {
         Message query = request.message();
         Header h = reply.getHeader();
         Header qh = query.getHeader();
@@ -79,6 +88,15 @@ final class ReplyWriter implements ResponseWriter {
         copyFlag(qh, h, Flags.RD);
         copyFlag(qh, h, Flags.CD);
         h.setOpcode(qh.getOpcode());
+        if ((flagsSet | flagsClear) != 0) {
+            for (int flag = 0; flag < 16; flag++) {
+                if ((flagsClear & (1 << flag)) != 0) {
+                    h.unsetFlag(flag);
+                } else if ((flagsSet & (1 << flag)) != 0) {
+                    h.setFlag(flag);
+                }
+            }
+        }
 
         Record question = query.getQuestion();
         Record[] asked = reply.getSectionArray(Section.QUESTION);

@@ -22,6 +22,8 @@ public final class BlockConfig {
     private List<String> listenHosts = List.of();
     private boolean anyClass;
     private TcpSettings tcpSettings;
+    private int replyFlagsSet;
+    private int replyFlagsClear;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -72,6 +74,20 @@ public final class BlockConfig {
 
     void allowAnyClass() {
         anyClass = true;
+    }
+
+    /** Reply flags the {@code header} plugin sets and clears, as {@code 1 << flag} masks. */
+    public int replyFlagsSet() {
+        return replyFlagsSet;
+    }
+
+    public int replyFlagsClear() {
+        return replyFlagsClear;
+    }
+
+    void replyFlags(int set, int clear) {
+        replyFlagsSet = set;
+        replyFlagsClear = clear;
     }
 
     /** What the {@code timeouts} plugin set, or null. */

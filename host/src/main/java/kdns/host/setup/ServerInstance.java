@@ -104,7 +104,8 @@ public final class ServerInstance implements Instance {
             List<Handler> chain = chains.get(b.index());
             Handler head = chain.isEmpty() ? null : chain.get(0);
             for (ServerKey key : b.keys()) {
-                BlockChain c = new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed());
+                BlockChain c = new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
+                        b.replyFlagsClear());
                 all.add(c);
                 if (key.port() == port) {
                     onPort.add(c);
@@ -231,7 +232,8 @@ public final class ServerInstance implements Instance {
                 for (String host : hosts) {
                     ListenAddress addr = new ListenAddress(key.transport(), host, key.port());
                     plan.computeIfAbsent(addr, a -> new ArrayList<>())
-                            .add(new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed()));
+                            .add(new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
+                        b.replyFlagsClear()));
                 }
             }
         }

@@ -188,6 +188,11 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void replyFlags(int set, int clear) {
+        block.replyFlags(set, clear);
+    }
+
+    @Override
     public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
         block.tcpSettings(new BlockConfig.TcpSettings(read, idle, maxQueriesPerConnection));
     }

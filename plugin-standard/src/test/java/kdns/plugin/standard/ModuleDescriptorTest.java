@@ -30,7 +30,7 @@ class ModuleDescriptorTest {
 
     /** The plugins this module provides. */
     static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "dns64", "errors",
-            "file", "health", "hosts", "loadbalance", "local", "log", "loop", "minimal", "multisocket", "nsid",
+            "file", "header", "health", "hosts", "loadbalance", "local", "log", "loop", "minimal", "multisocket", "nsid",
             "prometheus", "ready", "reload", "rewrite", "template", "timeouts", "transfer", "whoami");
 
     private static Path classesDir() throws Exception {
