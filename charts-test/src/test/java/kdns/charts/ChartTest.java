@@ -262,9 +262,15 @@ class ChartTest {
     void notTheClusterDns() {
         Rendering r = Charts.render("no-kubernetes");
         assertEquals(List.of("ConfigMap/kdns", "Deployment/kdns", "PodDisruptionBudget/kdns", "Service/kdns",
-                "ServiceAccount/kdns"), r.kinds());
+                "Service/kdns-metrics", "ServiceAccount/kdns"), r.kinds());
         Map<String, Object> svc = r.get("Service", "kdns");
         assertNull(Y.at(svc, "spec.clusterIP"));
+        assertEquals("LoadBalancer", Y.str(svc, "spec.type"));
+        assertEquals("192.0.2.100", Y.str(svc, "spec.loadBalancerIP"));
+        assertEquals("dns", Y.map(svc, "metadata.annotations").get("metallb.universe.tf/address-pool"));
+        assertTrue(r.corefile().startsWith("import /etc/coredns/extra/*.conf\n.:53 {"), r.corefile());
+        assertEquals(Y.map(r.get("Deployment", "kdns"), "spec.selector.matchLabels"),
+                Y.map(r.get("Service", "kdns-metrics"), "spec.selector"));
         assertFalse(Y.map(svc, "metadata.labels").containsKey("k8s-app"));
         assertNull(Y.map(svc, "metadata.annotations").get("helm.sh/resource-policy"));
         assertEquals(Y.map(r.get("Deployment", "kdns"), "spec.selector.matchLabels"), Y.map(svc, "spec.selector"));
