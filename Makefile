@@ -12,6 +12,8 @@
 #                   as regression inputs under each target's *FuzzTestInputs/ folder
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
+#   make deploy-manifest  render charts/kdns with its default values into deploy/kdns.yaml (a test
+#                   fails when the committed file differs from the rendering)
 
 SHELL := /bin/sh
 JDK := $(shell build/find-jdk.sh)
@@ -25,8 +27,11 @@ MVN_TEST_FLAGS ?= -B -ntp -Dstyle.color=never
 PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
 TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
+# The chart and monitoring tests (charts-test): promtool checks the alerting rules, kubectl reads the
+# rendered manifests. Without root they are skipped with the reason instead of failing the run.
+UNIT_TEST_TOOLS := promtool:prometheus kubectl:kubernetes-client
 
-.PHONY: build dist run test unit-test e2e-test fuzz-round fuzz bench soak clean check-maven install-api
+.PHONY: build dist run test unit-test e2e-test deploy-manifest fuzz-round fuzz bench soak clean check-maven install-api
 SOAK_SECONDS ?= 600
 SOAK_RATE ?= 5000
 FUZZ_TARGETS := host:WireFuzzTest host:CorefileFuzzTest plugin-etcd:SkyDnsFuzzTest plugin-kubernetes:KubeObjectFuzzTest
@@ -49,6 +54,7 @@ run: dist
 	build/run-example.sh "$(DIST)"
 
 unit-test: check-maven
+	build/install-test-deps.sh $(UNIT_TEST_TOOLS) || [ "$$(id -u)" -ne 0 ]
 	rm -rf */target/surefire-reports
 	$(MVN) $(MVN_TEST_FLAGS) install
 
@@ -57,6 +63,10 @@ e2e-test:
 	$(MVN) $(MVN_FLAGS) -f examples/plugin-hello/pom.xml install
 	build/assemble-dist.sh "$(JDK)" "$(PLUGIN_CFG)" "$(DIST)"
 	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)"
+
+deploy-manifest: check-maven
+	$(MVN) $(MVN_FLAGS) -pl charts-test test -Dtest=DeployManifestTest -Dsurefire.failIfNoSpecifiedTests=false \
+	    -Dkdns.deploy.write=true
 
 # One exploration round: 15 s of coverage-guided fuzzing per target (module:class), a new random
 # seed each time. Never part of make test: the gate replays the stored inputs instead (unit-test runs

@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * deploy/serviceimport-crd.yaml defines the resource the informers watch (group, version, plural,
- * kind, the spec fields read), and deploy/kdns.yaml's ClusterRole lets the server list and watch it.
+ * kind, the spec fields read). The chart grants list/watch on it when the Corefile uses the
+ * multicluster plugin or option (charts-test, ChartTest.rbacGrantsWhatTheCorefileWatches).
  */
 class DeployManifestsTest {
 
@@ -54,22 +55,5 @@ class DeployManifestsTest {
                         .get("properties")).get("spec")).get("properties");
         assertTrue(props.keySet().containsAll(List.of("type", "ips", "ports")), props.keySet().toString());
         assertEquals(List.of("ClusterSetIP", "Headless"), ((Map<String, Object>) props.get("type")).get("enum"));
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void clusterRoleGrantsServiceImports() throws Exception {
-        boolean granted = false;
-        for (Map<String, Object> d : docs("kdns.yaml")) {
-            if ("ClusterRole".equals(d.get("kind"))) {
-                for (Map<String, Object> rule : (List<Map<String, Object>>) d.get("rules")) {
-                    if (((List<String>) rule.get("apiGroups")).contains(McsInformers.GROUP)
-                            && ((List<String>) rule.get("resources")).contains(McsInformers.RESOURCE)) {
-                        granted = rule.get("verbs").equals(List.of("list", "watch"));
-                    }
-                }
-            }
-        }
-        assertTrue(granted, "deploy/kdns.yaml grants list/watch on serviceimports");
     }
 }
