@@ -133,6 +133,13 @@ public interface Controller {
      */
     void replyFlags(int set, int clear);
 
+    /**
+     * Turns on debugging for this block (the {@code debug} plugin): a plugin failure while serving
+     * a query is logged in full, with its stack trace, every time (otherwise at most once a second,
+     * in one line).
+     */
+    void debug();
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

@@ -218,6 +218,16 @@ public final class TestController implements Controller {
     }
 
     @Override
+    public void debug() {
+        tokens.debug();
+    }
+
+    /** True when {@link #debug} was called for this block. */
+    public boolean debugSet() {
+        return block.debug();
+    }
+
+    @Override
     public void replyFlags(int set, int clear) {
         tokens.replyFlags(set, clear);
     }

@@ -11,11 +11,12 @@ import kdns.api.Handler;
  * @param anyClass  whether queries of classes other than IN reach the chain
  * @param flagsSet   reply header flags set on every reply ({@code 1 << flag}; the header plugin)
  * @param flagsClear reply header flags cleared on every reply
+ * @param debug      plugin failures logged in full (the debug plugin)
  */
 public record BlockChain(String zone, String serverKey, Handler head, boolean anyClass, int flagsSet,
-                         int flagsClear) {
+                         int flagsClear, boolean debug) {
 
     public BlockChain(String zone, String serverKey, Handler head, boolean anyClass) {
-        this(zone, serverKey, head, anyClass, 0, 0);
+        this(zone, serverKey, head, anyClass, 0, 0, false);
     }
 }

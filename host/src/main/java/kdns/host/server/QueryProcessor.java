@@ -1,6 +1,8 @@
 package kdns.host.server;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
@@ -119,6 +121,11 @@ public final class QueryProcessor {
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             panics.incrementAndGet();
             panicListener.panic(block.serverKey(), e);
+            if (block.debug()) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                LOG.error("plugin failure in " + block.serverKey() + " answering " + request + ":\n" + trace);
+            }
             rcode = Rcode.SERVFAIL;
         }
         if (rcode != Handler.DEFERRED && !Rcodes.clientWrote(rcode) && !writer.written()) {

@@ -23,6 +23,7 @@ public final class BlockConfig {
     private boolean anyClass;
     private TcpSettings tcpSettings;
     private int replyFlagsSet;
+    private boolean debug;
     private int replyFlagsClear;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
@@ -83,6 +84,15 @@ public final class BlockConfig {
 
     public int replyFlagsClear() {
         return replyFlagsClear;
+    }
+
+    /** True when the {@code debug} plugin is in the block. */
+    public boolean debug() {
+        return debug;
+    }
+
+    void debug(boolean on) {
+        debug = on;
     }
 
     void replyFlags(int set, int clear) {

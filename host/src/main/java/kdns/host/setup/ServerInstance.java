@@ -105,7 +105,7 @@ public final class ServerInstance implements Instance {
             Handler head = chain.isEmpty() ? null : chain.get(0);
             for (ServerKey key : b.keys()) {
                 BlockChain c = new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
-                        b.replyFlagsClear());
+                        b.replyFlagsClear(), b.debug());
                 all.add(c);
                 if (key.port() == port) {
                     onPort.add(c);
@@ -233,7 +233,7 @@ public final class ServerInstance implements Instance {
                     ListenAddress addr = new ListenAddress(key.transport(), host, key.port());
                     plan.computeIfAbsent(addr, a -> new ArrayList<>())
                             .add(new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
-                        b.replyFlagsClear()));
+                        b.replyFlagsClear(), b.debug()));
                 }
             }
         }

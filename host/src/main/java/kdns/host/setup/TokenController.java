@@ -188,6 +188,11 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void debug() {
+        block.debug(true);
+    }
+
+    @Override
     public void replyFlags(int set, int clear) {
         block.replyFlags(set, clear);
     }
