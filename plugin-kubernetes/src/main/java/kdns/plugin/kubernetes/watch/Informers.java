@@ -174,21 +174,7 @@ public final class Informers {
 
     /** Stops every informer and waits briefly for its thread. */
     public synchronized void stop() {
-        for (SharedIndexInformer<?> i : informers) {
-            i.stop();
-        }
-        for (Thread t : threads) {
-            t.interrupt();
-        }
-        for (Thread t : threads) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        threads.clear();
+        SlimInformers.stopAll(informers, threads);
     }
 
     /** Logs once that the API answers again after failures were logged. */

@@ -3,6 +3,7 @@ package kdns.plugin.kubernetes.watch;
 import com.google.gson.JsonObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -44,5 +45,24 @@ public final class SlimInformers {
                 put.accept(o.payload());
             }
         }, remove, e -> log.error("ignoring an object " + resource + " the plugin cannot use: " + e));
+    }
+
+    /** Stops every informer, interrupts their threads and waits up to 2 s for each, then forgets the threads. */
+    public static void stopAll(List<? extends SharedIndexInformer<?>> informers, List<Thread> threads) {
+        for (SharedIndexInformer<?> i : informers) {
+            i.stop();
+        }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
     }
 }
