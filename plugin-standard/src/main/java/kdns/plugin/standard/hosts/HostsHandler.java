@@ -63,10 +63,10 @@ final class HostsHandler implements Handler {
         if (qtype != Type.PTR && ZoneNames.longestMatch(zones, qname) == null) {
             return Handlers.nextOrFailure(name(), next, request, writer);
         }
-        Name owner = request.qname().canonicalize();
         List<Record> answers = List.of();
         switch (qtype) {
             case Type.PTR -> {
+                Name owner = request.qname().canonicalize();
                 String address = addressOfReverse(qname);
                 List<Name> names = address == null ? List.of() : hosts.names(address);
                 if (names.isEmpty()) {
@@ -78,8 +78,8 @@ final class HostsHandler implements Handler {
                     answers.add(new PTRRecord(owner, DClass.IN, ttl, n));
                 }
             }
-            case Type.A -> answers = addresses(owner, hosts.lookup(qname, true));
-            case Type.AAAA -> answers = addresses(owner, hosts.lookup(qname, false));
+            case Type.A -> answers = addresses(request, hosts.lookup(qname, true));
+            case Type.AAAA -> answers = addresses(request, hosts.lookup(qname, false));
             default -> {
                 if (fallthroughUnsupported && fall.through(qname)) {
                     return Handlers.nextOrFailure(name(), next, request, writer);
@@ -107,7 +107,12 @@ final class HostsHandler implements Handler {
         return !hosts.lookup(qname, true).isEmpty() || !hosts.lookup(qname, false).isEmpty();
     }
 
-    private List<Record> addresses(Name owner, List<InetAddress> ips) {
+    /** The records of {@code ips}, owned by the question name in lower case (CoreDNS answers with state.Name()). */
+    private List<Record> addresses(Request request, List<InetAddress> ips) {
+        if (ips.isEmpty()) {
+            return List.of();
+        }
+        Name owner = request.qname().canonicalize();
         List<Record> out = new ArrayList<>(ips.size());
         for (InetAddress ip : ips) {
             out.add(ip instanceof Inet4Address v4 ? new ARecord(owner, DClass.IN, ttl, v4)

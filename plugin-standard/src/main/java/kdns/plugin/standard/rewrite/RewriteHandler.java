@@ -39,14 +39,17 @@ final class RewriteHandler implements Handler {
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         Record original = request.message().getQuestion();
-        RewriteRule.Question q = new RewriteRule.Question(original.getName().toString(), original.getType(),
-                original.getDClass());
-        List<ResponseRule> responses = new ArrayList<>();
+        // The lower-case name the server worked out already: what CoreDNS's rules match (state.Name()).
+        RewriteRule.Question q = new RewriteRule.Question(request.name(), original.getType(), original.getDClass());
+        List<ResponseRule> responses = null;
         boolean stopped = false;
         for (RewriteRule rule : rules) {
             List<ResponseRule> r = rule.rewrite(q);
             if (r == null) {
                 continue;
+            }
+            if (responses == null) {
+                responses = new ArrayList<>();
             }
             if (toName(q.name) == null) {
                 throw new HandlerException(Rcodes.SERVFAIL, "invalid name after rewrite: " + q.name);
@@ -56,6 +59,9 @@ final class RewriteHandler implements Handler {
                 stopped = true;
                 break;
             }
+        }
+        if (responses == null) {
+            return Handlers.nextOrFailure(name(), next, request, writer); // no rule applied: nothing to do
         }
         Request rewritten = rewritten(request, original, q);
         if (!stopped && responses.isEmpty()) {
@@ -79,11 +85,11 @@ final class RewriteHandler implements Handler {
 
     /** The request with the question the rules left, or the request itself when they changed nothing. */
     private static Request rewritten(Request request, Record original, RewriteRule.Question q) {
-        Name name = toName(q.name);
-        if (name.equals(original.getName()) && name.toString().equals(original.getName().toString())
-                && q.type == original.getType() && q.dclass == original.getDClass()) {
-            return request;
+        boolean sameName = q.name.equals(request.name());
+        if (sameName && q.type == original.getType() && q.dclass == original.getDClass()) {
+            return request; // the rules left the question as it was
         }
+        Name name = sameName ? original.getName() : toName(q.name); // an unchanged name keeps the client's spelling
         Message copy = request.message().clone();
         copy.removeAllRecords(Section.QUESTION);
         copy.addRecord(Record.newRecord(name, q.type, q.dclass), Section.QUESTION);

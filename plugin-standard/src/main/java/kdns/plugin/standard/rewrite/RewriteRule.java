@@ -18,6 +18,8 @@ interface RewriteRule {
         String name;
         int type;
         int dclass;
+        private String lower;
+        private String lowerOf;
 
         Question(String name, int type, int dclass) {
             this.name = name;
@@ -25,9 +27,13 @@ interface RewriteRule {
             this.dclass = dclass;
         }
 
-        /** The name in lower case, as CoreDNS's {@code state.Name()} gives it. */
+        /** The name in lower case, as CoreDNS's {@code state.Name()} gives it (worked out once per name). */
         String lower() {
-            return name.toLowerCase(java.util.Locale.ROOT);
+            if (lowerOf != name) {
+                lower = name.toLowerCase(java.util.Locale.ROOT);
+                lowerOf = name;
+            }
+            return lower;
         }
     }
 }
