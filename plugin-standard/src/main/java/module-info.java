@@ -6,6 +6,7 @@ import kdns.plugin.standard.cancel.CancelPlugin;
 import kdns.plugin.standard.chaos.ChaosPlugin;
 import kdns.plugin.standard.debug.DebugPlugin;
 import kdns.plugin.standard.dns64.Dns64Plugin;
+import kdns.plugin.standard.erratic.ErraticPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.file.FilePlugin;
 import kdns.plugin.standard.header.HeaderPlugin;
@@ -28,7 +29,7 @@ import kdns.plugin.standard.transfer.TransferPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, errors, file, header, health,
+ * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, header, health,
  * hosts, loadbalance, local, log, loop, minimal, multisocket, nsid, prometheus, ready, reload,
  * rewrite, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
@@ -49,6 +50,7 @@ module kdns.plugin.standard {
             ChaosPlugin,
             DebugPlugin,
             Dns64Plugin,
+            ErraticPlugin,
             ErrorsPlugin,
             FilePlugin,
             HeaderPlugin,

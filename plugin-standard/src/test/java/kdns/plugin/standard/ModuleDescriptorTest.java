@@ -29,7 +29,7 @@ class ModuleDescriptorTest {
     static final List<String> OPTIONAL = List.of("## Metrics", "## Ready", "## Bugs", "## See Also");
 
     /** The plugins this module provides. */
-    static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "debug", "dns64", "errors",
+    static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "debug", "dns64", "erratic", "errors",
             "file", "header", "health", "hosts", "loadbalance", "local", "log", "loop", "minimal", "multisocket", "nsid",
             "prometheus", "ready", "reload", "rewrite", "template", "timeouts", "transfer", "whoami");
 
