@@ -23,6 +23,7 @@ import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
 import kdns.plugin.standard.reload.ReloadPlugin;
 import kdns.plugin.standard.rewrite.RewritePlugin;
+import kdns.plugin.standard.root.RootPlugin;
 import kdns.plugin.standard.template.TemplatePlugin;
 import kdns.plugin.standard.timeouts.TimeoutsPlugin;
 import kdns.plugin.standard.transfer.TransferPlugin;
@@ -31,7 +32,7 @@ import kdns.plugin.standard.whoami.WhoamiPlugin;
 /**
  * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, header, health,
  * hosts, loadbalance, local, log, loop, minimal, multisocket, nsid, prometheus, ready, reload,
- * rewrite, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
+ * rewrite, root, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
@@ -67,6 +68,7 @@ module kdns.plugin.standard {
             ReadyPlugin,
             ReloadPlugin,
             RewritePlugin,
+            RootPlugin,
             TemplatePlugin,
             TimeoutsPlugin,
             TransferPlugin,

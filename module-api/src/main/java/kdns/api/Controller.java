@@ -140,6 +140,15 @@ public interface Controller {
      */
     void debug();
 
+    /**
+     * The directory relative file names of this block are taken from (the {@code root} plugin);
+     * empty when none was set, and then they are taken from the working directory.
+     */
+    String root();
+
+    /** Sets {@link #root()} (the {@code root} plugin). */
+    void root(String directory);
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

@@ -218,6 +218,16 @@ public final class TestController implements Controller {
     }
 
     @Override
+    public String root() {
+        return tokens.root();
+    }
+
+    @Override
+    public void root(String directory) {
+        tokens.root(directory);
+    }
+
+    @Override
     public void debug() {
         tokens.debug();
     }

@@ -24,6 +24,7 @@ public final class BlockConfig {
     private TcpSettings tcpSettings;
     private int replyFlagsSet;
     private boolean debug;
+    private String root = "";
     private int replyFlagsClear;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
@@ -84,6 +85,15 @@ public final class BlockConfig {
 
     public int replyFlagsClear() {
         return replyFlagsClear;
+    }
+
+    /** The {@code root} plugin's directory, or empty. */
+    public String root() {
+        return root;
+    }
+
+    void root(String directory) {
+        root = directory;
     }
 
     /** True when the {@code debug} plugin is in the block. */

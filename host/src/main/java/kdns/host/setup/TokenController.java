@@ -188,6 +188,16 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public String root() {
+        return block.root();
+    }
+
+    @Override
+    public void root(String directory) {
+        block.root(directory);
+    }
+
+    @Override
     public void debug() {
         block.debug(true);
     }

@@ -20,8 +20,8 @@ import org.xbill.DNS.TextParseException;
 /**
  * {@code file DBFILE [ZONES...] { reload DURATION; reload_by_mtime; fallthrough [ZONES...] }}:
  * authoritative zones from RFC 1035 zone files. One file may serve several zones (read once per
- * zone, with it as the origin). A relative path is taken from the working directory (kdns has no
- * {@code root} plugin yet).
+ * zone, with it as the origin). A relative path is taken from the {@code root} plugin's directory,
+ * else from the working directory.
  */
 public final class FilePlugin implements Plugin {
 
@@ -46,6 +46,9 @@ public final class FilePlugin implements Plugin {
                 throw c.argErr();
             }
             Path file = Path.of(c.val());
+            if (!c.root().isEmpty() && !file.isAbsolute()) {
+                file = Path.of(c.root()).resolve(file); // relative to the root plugin's directory
+            }
             List<String> origins = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
             Duration reload = Duration.ofMinutes(1);
             boolean byMtime = false;

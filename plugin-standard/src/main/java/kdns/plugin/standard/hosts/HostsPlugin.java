@@ -94,6 +94,9 @@ public final class HostsPlugin implements Plugin {
             List<String> args = c.remainingArgs();
             if (!args.isEmpty()) {
                 path = args.get(0);
+                if (!c.root().isEmpty() && !Path.of(path).isAbsolute()) {
+                    path = Path.of(c.root()).resolve(path).toString(); // relative to the root plugin's directory
+                }
                 args = args.subList(1, args.size());
                 checkFile(c, path);
             }
