@@ -26,6 +26,7 @@ public final class Request {
     private final InetSocketAddress local;
     private final String serverZone;
     private String lowerName;
+    private boolean mixedCase;
     private volatile String plugin = "";
 
     /**
@@ -69,7 +70,17 @@ public final class Request {
     public Request inServerZone(String zone) {
         Request r = new Request(message, transport, remote, local, zone);
         r.lowerName = lowerName;
+        r.mixedCase = mixedCase;
         return r;
+    }
+
+    /**
+     * True when the client spelled the question with upper-case letters (0x20): worked out with
+     * {@link #name()}, at no extra cost.
+     */
+    public boolean mixedCase() {
+        name();
+        return mixedCase;
     }
 
     /** A copy of this request asking another question (for lookups through the same chain). */
@@ -94,7 +105,9 @@ public final class Request {
     public String name() {
         String n = lowerName;
         if (n == null) {
-            n = question.getName().toString().toLowerCase(Locale.ROOT);
+            String spelled = question.getName().toString();
+            n = spelled.toLowerCase(Locale.ROOT); // the same instance when there is nothing to lower
+            mixedCase = !n.equals(spelled);
             lowerName = n;
         }
         return n;

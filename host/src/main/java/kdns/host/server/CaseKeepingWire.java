@@ -23,22 +23,6 @@ final class CaseKeepingWire {
     private CaseKeepingWire() {
     }
 
-    /** True when {@code question}'s name has an upper-case ASCII letter. */
-    static boolean mixedCase(Record question) {
-        if (question == null) {
-            return false;
-        }
-        Name n = question.getName();
-        for (int i = 0; i < n.labels(); i++) {
-            for (byte b : n.getLabel(i)) {
-                if (b >= 'A' && b <= 'Z') {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     static byte[] render(Message m, int maxLength) {
         DNSOutput out = new DNSOutput(Math.min(maxLength, 4096));
         out.writeByteArray(m.getHeader().toWire());

@@ -109,7 +109,7 @@ final class ReplyWriter implements ResponseWriter {
         if (clientOpt != null) {
             mirrorOpt(reply, clientOpt);
         }
-        if (CaseKeepingWire.mixedCase(question)) {
+        if (request.mixedCase()) {
             return CaseKeepingWire.render(reply, request.size());
         }
         byte[] wire = reply.toWire(request.size());

@@ -3,6 +3,7 @@ package kdns.api.lookup;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Instance;
@@ -95,6 +96,16 @@ public final class UpstreamLookup {
         if (answer.getHeader().getFlag(Flags.TC)) {
             partial.getHeader().setFlag(Flags.TC);
         }
+    }
+
+    /**
+     * One lookup through the server for a plugin that goes on with the whole reply itself: the
+     * reply now (null when nothing was written), or {@link ReplyCapture#PENDING} when it comes
+     * later, to {@code later}, on the thread that answers. Errors of a late reply go to {@code client}.
+     */
+    public Message lookup(Request lookup, ResponseWriter client, Consumer<Message> later) {
+        ReplyCapture step = new ReplyCapture(client, client::reportError, later);
+        return step.settle(serve(lookup, step) == Handler.DEFERRED);
     }
 
     /**

@@ -3,6 +3,7 @@ package kdns.api.text;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.UnknownHostException;
 
 /**
  * IP address literals without any name lookup: strict parsing as Go's {@code net.ParseIP} does
@@ -21,6 +22,20 @@ public final class IpLiterals {
             return null;
         }
         return s.indexOf(':') >= 0 ? parse6(s) : parse4(s, 0);
+    }
+
+    /**
+     * The address of 4 or 16 bytes, without a name lookup (IPv4-mapped IPv6 bytes give an
+     * IPv4 address, as {@link InetAddress#getByAddress(byte[])} does).
+     *
+     * @throws IllegalArgumentException for another length
+     */
+    public static InetAddress address(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + a.length, e);
+        }
     }
 
     /** True when {@code s} is an IP literal. */

@@ -230,7 +230,8 @@ public final class Convert {
         return null;
     }
 
-    private static String quote(String s) {
+    /** {@code s} in double quotes for a warning, cut to 80 characters. */
+    public static String quote(String s) {
         String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
         return "\"" + shown + "\"";
     }

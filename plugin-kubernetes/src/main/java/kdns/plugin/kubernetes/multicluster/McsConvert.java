@@ -53,7 +53,7 @@ public final class McsConvert {
                 if (IpLiterals.isLiteral(e.getAsString())) {
                     ips.add(e.getAsString());
                 } else {
-                    dropped.add("ip \"" + e.getAsString() + "\" (not an IP address)");
+                    dropped.add("ip " + Convert.quote(e.getAsString()) + " (not an IP address)");
                 }
             }
         }
@@ -105,7 +105,7 @@ public final class McsConvert {
                         continue;
                     }
                     if (!IpLiterals.isLiteral(a)) {
-                        dropped.add("address \"" + a + "\" (not an IP address)");
+                        dropped.add("address " + Convert.quote(a) + " (not an IP address)");
                         continue;
                     }
                     eps.add(new Endpoint(a, hostname, target, e.getNodeName(), e.getZone()));

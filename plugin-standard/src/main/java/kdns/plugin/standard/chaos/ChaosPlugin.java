@@ -1,15 +1,12 @@
 package kdns.plugin.standard.chaos;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.plugin.standard.internal.HostName;
 
 /**
  * {@code chaos [VERSION] [AUTHORS...]}. Parsed as CoreDNS: only the first occurrence in a block
@@ -42,7 +39,7 @@ public final class ChaosPlugin implements Plugin {
     @Override
     public void setup(Controller c) throws PluginException {
         Config config = parse(c, c.instance().serverVersion());
-        String hostname = trim(hostname());
+        String hostname = trim(HostName.get());
         c.allowAnyClass();
         c.addHandler(next -> new ChaosHandler(next, config.version(), config.authors(), hostname));
     }
@@ -71,24 +68,4 @@ public final class ChaosPlugin implements Plugin {
         return s.length() < 256 ? s : s.substring(0, 255);
     }
 
-    /** The host's name without a DNS lookup: the kernel's, else $HOSTNAME, else {@code localhost}. */
-    static String hostname() {
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!h.isEmpty()) {
-                return h;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
 }

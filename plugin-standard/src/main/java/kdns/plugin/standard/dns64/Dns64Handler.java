@@ -2,8 +2,6 @@ package kdns.plugin.standard.dns64;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -14,13 +12,13 @@ import kdns.api.ResponseWriter;
 import kdns.api.ServerLabels;
 import kdns.api.lookup.ReplyCapture;
 import kdns.api.lookup.UpstreamLookup;
+import kdns.api.text.IpLiterals;
 import kdns.plugin.standard.internal.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -87,10 +85,8 @@ final class Dns64Handler implements Handler {
             writer.write(original);
             return Rcodes.NOERROR;
         }
-        ReplyCapture lookup = new ReplyCapture(writer, writer::reportError,
+        Message a = upstream.lookup(request.withQuestion(request.qname(), Type.A), writer,
                 later -> finish(request, writer, original, later));
-        int rc = upstream.serve(request.withQuestion(request.qname(), Type.A), lookup);
-        Message a = lookup.settle(rc == DEFERRED);
         if (a == ReplyCapture.PENDING) {
             return DEFERRED;
         }
@@ -162,11 +158,6 @@ final class Dns64Handler implements Handler {
         for (; j < 4; i++, j++) {
             v6[i] = v4[j];
         }
-        try {
-            Name owner = a.getName();
-            return new AAAARecord(owner, a.getDClass(), Math.min(a.getTTL(), soaTtl), InetAddress.getByAddress(v6));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 16 bytes: cannot happen
-        }
+        return new AAAARecord(a.getName(), a.getDClass(), Math.min(a.getTTL(), soaTtl), IpLiterals.address(v6));
     }
 }

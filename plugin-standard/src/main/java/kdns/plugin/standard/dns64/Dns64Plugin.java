@@ -7,6 +7,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.IpLiterals;
+import kdns.plugin.standard.internal.Subnet;
 
 /**
  * {@code dns64 [PREFIX]} or {@code dns64 { prefix PREFIX; translate_all; allow_ipv4 }}: AAAA
@@ -70,24 +71,18 @@ public final class Dns64Plugin implements Plugin {
 
     /** Go's ParseCIDR, then CoreDNS's checks: IPv6, 32 to 96 bits, a multiple of 8. */
     static Prefix prefix(Controller c, String text) throws PluginException {
-        int slash = text.indexOf('/');
-        byte[] ip = slash < 0 ? null : IpLiterals.parse(text.substring(0, slash));
-        String len = slash < 0 ? "" : text.substring(slash + 1);
-        if (ip == null || len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)
-                || Integer.parseInt(len) > ip.length * 8) {
-            throw c.err("invalid CIDR address: " + text);
+        Subnet net;
+        try {
+            net = Subnet.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw c.err(e.getMessage());
         }
-        int bits = Integer.parseInt(len);
-        if (ip.length != 16) {
-            throw c.err("invalid netmask " + (ip.length * 8) + " IPv6 address: \"" + text + "\"");
+        if (net.network().length != 16) {
+            throw c.err("invalid netmask " + (net.network().length * 8) + " IPv6 address: \"" + text + "\"");
         }
-        if (bits % 8 != 0 || bits < 32 || bits > 96) {
+        if (net.bits() % 8 != 0 || net.bits() < 32 || net.bits() > 96) {
             throw c.err("invalid prefix length \"" + text + "\"");
         }
-        byte[] masked = ip.clone();
-        for (int i = bits / 8; i < 16; i++) {
-            masked[i] = 0;
-        }
-        return new Prefix(masked, bits);
+        return new Prefix(net.network(), net.bits());
     }
 }

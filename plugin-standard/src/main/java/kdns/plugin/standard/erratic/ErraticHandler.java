@@ -1,7 +1,6 @@
 package kdns.plugin.standard.erratic;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +8,7 @@ import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.text.IpLiterals;
 import kdns.plugin.standard.internal.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -22,8 +22,8 @@ import org.xbill.DNS.Type;
 /** Counts queries and misbehaves on the counts its settings name (the first query is number 0). */
 final class ErraticHandler implements Handler {
 
-    private static final InetAddress V4 = address(new byte[] {(byte) 192, 0, 2, 53});
-    private static final InetAddress V6 = address(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    private static final InetAddress V4 = IpLiterals.address(new byte[] {(byte) 192, 0, 2, 53});
+    private static final InetAddress V6 = IpLiterals.address(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0x53});
 
     private final ErraticPlugin.Settings settings;
@@ -72,13 +72,5 @@ final class ErraticHandler implements Handler {
         }
         writer.write(m);
         return Rcodes.NOERROR;
-    }
-
-    private static InetAddress address(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

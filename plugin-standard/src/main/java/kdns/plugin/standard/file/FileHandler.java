@@ -76,10 +76,8 @@ final class FileHandler implements Handler, Transferer {
             return reply(request, writer, a);
         }
         ZoneLookup.Pending p = (ZoneLookup.Pending) outcome;
-        ReplyCapture step = new ReplyCapture(writer, writer::reportError,
+        Message found = upstream.lookup(request.withQuestion(p.target(), p.qtype()), writer,
                 later -> replyLater(request, writer, ZoneLookup.afterUpstream(data, p, later)));
-        int rc = upstream.serve(request.withQuestion(p.target(), p.qtype()), step);
-        Message found = step.settle(rc == DEFERRED);
         if (found == ReplyCapture.PENDING) {
             return DEFERRED;
         }

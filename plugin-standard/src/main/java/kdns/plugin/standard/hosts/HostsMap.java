@@ -1,7 +1,6 @@
 package kdns.plugin.standard.hosts;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,11 +108,7 @@ final class HostsMap {
         if (b == null) {
             return null;
         }
-        try {
-            return InetAddress.getByAddress(b); // no lookup; IPv4-mapped bytes give an Inet4Address
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return IpLiterals.address(b); // IPv4-mapped bytes give an Inet4Address
     }
 
     /** The addresses of {@code name} in one family: its own entry, else a matching wildcard's. */

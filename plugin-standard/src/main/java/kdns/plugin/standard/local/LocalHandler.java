@@ -2,7 +2,6 @@ package kdns.plugin.standard.local;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -10,6 +9,7 @@ import kdns.api.Handlers;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.standard.internal.Replies;
 import org.xbill.DNS.AAAARecord;
@@ -104,12 +104,8 @@ final class LocalHandler implements Handler {
     }
 
     private static Record address(Name owner, byte[] ip) {
-        try {
-            InetAddress a = InetAddress.getByAddress(ip);
-            return ip.length == 4 ? new ARecord(owner, DClass.IN, TTL, a) : new AAAARecord(owner, DClass.IN, TTL, a);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
-        }
+        InetAddress a = IpLiterals.address(ip);
+        return ip.length == 4 ? new ARecord(owner, DClass.IN, TTL, a) : new AAAARecord(owner, DClass.IN, TTL, a);
     }
 
     private static SOARecord soa(Name origin) {

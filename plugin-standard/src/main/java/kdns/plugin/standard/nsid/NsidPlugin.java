@@ -1,8 +1,6 @@
 package kdns.plugin.standard.nsid;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import kdns.api.Controller;
@@ -14,6 +12,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.plugin.standard.internal.HostName;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -39,7 +38,7 @@ public final class NsidPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        String data = hostname();
+        String data = HostName.get();
         int seen = 0;
         while (c.next()) {
             if (seen++ > 0) {
@@ -54,19 +53,6 @@ public final class NsidPlugin implements Plugin {
         c.addHandler(next -> new NsidHandler(next, id));
     }
 
-    /** The host's name without a DNS lookup (Go's {@code os.Hostname}), else {@code localhost}. */
-    static String hostname() {
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!h.isEmpty()) {
-                return h;
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: fall back below
-        }
-        String env = System.getenv("HOSTNAME");
-        return env == null || env.isBlank() ? "localhost" : env;
-    }
 
     static final class NsidHandler implements Handler {
         private final Handler next;
