@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -28,6 +31,13 @@ public final class Request {
     private String lowerName;
     private boolean mixedCase;
     private volatile String plugin = "";
+    /** Shared by every copy of this request (the same query), as CoreDNS's context is. */
+    private final MetadataValues metadata;
+
+    /** Metadata values, the map made on the first one set (most queries have none). */
+    private static final class MetadataValues {
+        volatile Map<String, Supplier<String>> values;
+    }
 
     /**
      * @param message    the query; must have exactly one question
@@ -38,6 +48,12 @@ public final class Request {
      */
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone) {
+        this(message, transport, remote, local, serverZone, new MetadataValues());
+    }
+
+    private Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                    String serverZone, MetadataValues metadata) {
+        this.metadata = metadata;
         this.message = message;
         this.question = message.getQuestion();
         if (question == null) {
@@ -68,10 +84,19 @@ public final class Request {
      * already worked out kept (the server works it out once to route the query).
      */
     public Request inServerZone(String zone) {
-        Request r = new Request(message, transport, remote, local, zone);
+        Request r = new Request(message, transport, remote, local, zone, metadata);
         r.lowerName = lowerName;
         r.mixedCase = mixedCase;
         return r;
+    }
+
+    /**
+     * A copy of this request carrying {@code changed} instead of its message (a plugin that rewrites
+     * the query, such as {@code rewrite} or {@code header}, passes this on): the same client, server
+     * zone and metadata.
+     */
+    public Request withMessage(Message changed) {
+        return new Request(changed, transport, remote, local, serverZone, metadata);
     }
 
     /**
@@ -88,7 +113,40 @@ public final class Request {
         Message copy = message.clone();
         copy.removeAllRecords(org.xbill.DNS.Section.QUESTION);
         copy.addRecord(Record.newRecord(name, type, qclass()), org.xbill.DNS.Section.QUESTION);
-        return new Request(copy, transport, remote, local, serverZone);
+        return withMessage(copy);
+    }
+
+    /**
+     * Sets the metadata {@code label} ({@code plugin/name}, e.g. {@code kubernetes/client-namespace})
+     * to a value worked out only when asked for (CoreDNS's {@code metadata.SetValueFunc}). The
+     * {@code metadata} plugin has the providers of its block call this before the query is routed
+     * through the block's view and chain; every copy of the request sees it.
+     */
+    public void setMetadata(String label, Supplier<String> value) {
+        Map<String, Supplier<String>> m = metadata.values;
+        if (m == null) {
+            synchronized (metadata) {
+                m = metadata.values;
+                if (m == null) {
+                    m = new ConcurrentHashMap<>();
+                    metadata.values = m;
+                }
+            }
+        }
+        m.put(label, value);
+    }
+
+    /** The value of metadata {@code label}, or null when no provider set it (or no metadata plugin ran). */
+    public String metadata(String label) {
+        Map<String, Supplier<String>> m = metadata.values;
+        Supplier<String> f = m == null ? null : m.get(label);
+        return f == null ? null : f.get();
+    }
+
+    /** The labels set so far, for plugins that list all of them (e.g. {@code log}'s {@code {/label}}). */
+    public java.util.Set<String> metadataLabels() {
+        Map<String, Supplier<String>> m = metadata.values;
+        return m == null ? java.util.Set.of() : java.util.Set.copyOf(m.keySet());
     }
 
     /** The query message. Do not modify it. */

@@ -123,8 +123,7 @@ public final class HeaderPlugin implements Plugin {
                     m.getHeader().setFlag(flag);
                 }
             }
-            Request changed = new Request(m, request.transport(), request.remoteAddress(), request.localAddress(),
-                    request.serverZone());
+            Request changed = request.withMessage(m);
             return Handlers.nextOrFailure(name(), next, changed, writer);
         }
     }

@@ -93,8 +93,7 @@ final class RewriteHandler implements Handler {
         Message copy = request.message().clone();
         copy.removeAllRecords(Section.QUESTION);
         copy.addRecord(Record.newRecord(name, q.type, q.dclass), Section.QUESTION);
-        return new Request(copy, request.transport(), request.remoteAddress(), request.localAddress(),
-                request.serverZone());
+        return request.withMessage(copy);
     }
 
     private static Name toName(String s) {
