@@ -15,6 +15,7 @@ import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
 import kdns.plugin.standard.local.LocalPlugin;
 import kdns.plugin.standard.log.LogPlugin;
+import kdns.plugin.standard.metadata.MetadataPlugin;
 import kdns.plugin.standard.loop.LoopPlugin;
 import kdns.plugin.standard.minimal.MinimalPlugin;
 import kdns.plugin.standard.multisocket.MultisocketPlugin;
@@ -31,8 +32,8 @@ import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
  * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, header, health,
- * hosts, loadbalance, local, log, loop, minimal, multisocket, nsid, prometheus, ready, reload,
- * rewrite, root, template, timeouts, transfer and whoami. Nothing is exported; the host finds the plugins
+ * hosts, loadbalance, local, log, loop, metadata, minimal, multisocket, nsid, prometheus, ready, reload,
+ * rewrite, root, template, timeouts, transfer, view and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
@@ -61,6 +62,7 @@ module kdns.plugin.standard {
             LocalPlugin,
             LogPlugin,
             LoopPlugin,
+            MetadataPlugin,
             MinimalPlugin,
             MultisocketPlugin,
             NsidPlugin,

@@ -149,6 +149,26 @@ public interface Controller {
     /** Sets {@link #root()} (the {@code root} plugin). */
     void root(String directory);
 
+    /**
+     * Makes this block a view (the {@code view} plugin): a query reaches the block only when
+     * {@code filter} is true for it. Blocks sharing a zone and port are tried in Corefile order and
+     * the first whose filter passes (or that has none) serves the query; when none does, the parent
+     * zones are tried, as CoreDNS routes. {@code name} is the view's name: the {@code view} label of
+     * the block's metrics ({@link Request#view()}) and the {@code view/name} metadata. A filter that
+     * throws counts as false.
+     *
+     * @throws PluginException {@code multiple views defined in server block} on a second call
+     */
+    void view(String name, java.util.function.Predicate<Request> filter) throws PluginException;
+
+    /**
+     * Turns on metadata for this block (the {@code metadata} plugin): before a query in one of
+     * {@code zones} is routed through the block's view and chain, every handler of the chain that is
+     * a {@link MetadataProvider} sets its values on the request, and the block's view sets
+     * {@code view/name}. Empty {@code zones} means the block's zones.
+     */
+    void collectMetadata(List<String> zones);
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

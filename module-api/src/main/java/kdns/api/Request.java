@@ -28,6 +28,7 @@ public final class Request {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final String serverZone;
+    private String view = "";
     private String lowerName;
     private boolean mixedCase;
     private volatile String plugin = "";
@@ -84,10 +85,24 @@ public final class Request {
      * already worked out kept (the server works it out once to route the query).
      */
     public Request inServerZone(String zone) {
+        return inServerZone(zone, "");
+    }
+
+    /** As {@link #inServerZone(String)}, in a block that is the view {@code view} ({@link #view()}). */
+    public Request inServerZone(String zone, String view) {
         Request r = new Request(message, transport, remote, local, zone, metadata);
         r.lowerName = lowerName;
         r.mixedCase = mixedCase;
+        r.view = view;
         return r;
+    }
+
+    /**
+     * The name of the view whose block serves this request, or empty when the block has no view:
+     * the {@code view} label of CoreDNS's metrics.
+     */
+    public String view() {
+        return view;
     }
 
     /**
@@ -96,7 +111,9 @@ public final class Request {
      * zone and metadata.
      */
     public Request withMessage(Message changed) {
-        return new Request(changed, transport, remote, local, serverZone, metadata);
+        Request r = new Request(changed, transport, remote, local, serverZone, metadata);
+        r.view = view;
+        return r;
     }
 
     /**

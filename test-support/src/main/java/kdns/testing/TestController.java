@@ -232,6 +232,32 @@ public final class TestController implements Controller {
         tokens.debug();
     }
 
+    @Override
+    public void view(String name, java.util.function.Predicate<kdns.api.Request> filter)
+            throws kdns.api.PluginException {
+        tokens.view(name, filter);
+    }
+
+    /** The view {@link #view} set for this block, or null. */
+    public java.util.function.Predicate<kdns.api.Request> viewFilter() {
+        return block.viewFilter();
+    }
+
+    /** The view's name, or empty. */
+    public String viewName() {
+        return block.viewName();
+    }
+
+    @Override
+    public void collectMetadata(List<String> zones) {
+        tokens.collectMetadata(zones);
+    }
+
+    /** The zones {@link #collectMetadata} set, or null when the block collects no metadata. */
+    public List<String> metadataZones() {
+        return block.metadataZones();
+    }
+
     /** True when {@link #debug} was called for this block. */
     public boolean debugSet() {
         return block.debug();

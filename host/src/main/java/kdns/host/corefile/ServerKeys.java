@@ -170,14 +170,27 @@ public final class ServerKeys {
 
     /**
      * Fails when two keys, in one block or in two, name the same transport, zone and port
-     * (CoreDNS's {@code validateZonesAndListeningAddresses} without {@code bind} or views).
+     * (CoreDNS's {@code validateZonesAndListeningAddresses} without {@code bind}).
      *
      * @throws CorefileException {@code cannot serve dns://.:53 - it is already defined}
      */
     public static void checkDuplicates(List<List<ServerKey>> keysPerBlock) throws CorefileException {
+        checkDuplicates(keysPerBlock, java.util.Collections.nCopies(keysPerBlock.size(), false));
+    }
+
+    /**
+     * As {@link #checkDuplicates(List)}, where the blocks flagged in {@code views} (blocks with a
+     * {@code view}) may share their keys with any block: queries go to the first of them whose view
+     * admits them, in Corefile order.
+     */
+    public static void checkDuplicates(List<List<ServerKey>> keysPerBlock, List<Boolean> views)
+            throws CorefileException {
         Set<ServerKey> seen = new HashSet<>();
-        for (List<ServerKey> keys : keysPerBlock) {
-            for (ServerKey k : keys) {
+        for (int i = 0; i < keysPerBlock.size(); i++) {
+            if (views.get(i)) {
+                continue;
+            }
+            for (ServerKey k : keysPerBlock.get(i)) {
                 if (!seen.add(k)) {
                     throw new CorefileException("cannot serve " + k + " - it is already defined");
                 }

@@ -100,7 +100,7 @@ public final class QueryProcessor {
             writeError(probe, sink, Rcode.BADVERS);
             return;
         }
-        BlockChain block = router.route(probe.name(), probe.qtype());
+        BlockChain block = router.route(probe);
         if (block == null || block.head() == null) {
             writeError(probe, sink, Rcode.REFUSED);
             return;
@@ -109,7 +109,7 @@ public final class QueryProcessor {
             writeError(probe, sink, Rcode.REFUSED);
             return;
         }
-        Request request = probe.inServerZone(block.zone());
+        Request request = probe.inServerZone(block.zone(), block.view());
         ReplyWriter writer = new ReplyWriter(request, sink, block.flagsSet(), block.flagsClear());
         int rcode;
         Handler head = block.head();

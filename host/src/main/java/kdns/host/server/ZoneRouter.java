@@ -1,35 +1,59 @@
 package kdns.host.server;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import kdns.api.Request;
 import org.xbill.DNS.Type;
 
 /**
  * Picks the server block for a query by the longest zone that contains the name (CoreDNS's
- * {@code Server.ServeDNS}): the name itself, then each parent, then the root. A DS query skips an
- * exact match on a zone's own apex in favour of the parent, because the DS lives on the parent side.
+ * {@code Server.ServeDNS}): the name itself, then each parent, then the root. Blocks sharing a zone
+ * are tried in Corefile order and the first that admits the query takes it (views); when none does,
+ * the parent zones are tried. A DS query skips an exact match on a zone's own apex in favour of the
+ * parent, because the DS lives on the parent side.
  */
 public final class ZoneRouter {
 
-    private final Map<String, BlockChain> byZone = new HashMap<>();
+    private final Map<String, List<BlockChain>> byZone = new HashMap<>();
 
     public ZoneRouter(List<BlockChain> chains) {
         for (BlockChain c : chains) {
-            byZone.putIfAbsent(c.zone(), c);
+            byZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
         }
     }
 
-    /** The block for a lower-case, fully-qualified name, or null when no zone contains it. */
+    /** The block for a lower-case, fully-qualified name, ignoring views (tests and tools). */
     public BlockChain route(String name, int qtype) {
+        return route(name, qtype, null);
+    }
+
+    /**
+     * The block that takes {@code request}, or null when no zone contains its name or no block of
+     * those zones admits it. Collects the metadata of each block it tries, as CoreDNS does.
+     */
+    public BlockChain route(Request request) {
+        return route(request.name(), request.qtype(), request);
+    }
+
+    private BlockChain route(String name, int qtype, Request request) {
         BlockChain dsCandidate = null;
         String n = name;
         while (true) {
-            BlockChain c = byZone.get(n);
-            if (c != null) {
-                if (qtype == Type.DS && n.equals(name) && !n.equals(".")) {
-                    dsCandidate = c;
-                } else {
+            List<BlockChain> blocks = byZone.get(n);
+            if (blocks != null) {
+                for (BlockChain c : blocks) {
+                    // A block without plugins takes the query, whatever the views say: it answers REFUSED.
+                    if (request != null && c.head() != null && !c.admits(request)) {
+                        continue;
+                    }
+                    if (qtype == Type.DS && n.equals(name) && !n.equals(".")) {
+                        if (dsCandidate == null) {
+                            dsCandidate = c;
+                        }
+                        break;
+                    }
                     return c;
                 }
             }

@@ -26,6 +26,9 @@ public final class BlockConfig {
     private boolean debug;
     private String root = "";
     private int replyFlagsClear;
+    private String viewName = "";
+    private java.util.function.Predicate<kdns.api.Request> viewFilter;
+    private List<String> metadataZones;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -103,6 +106,33 @@ public final class BlockConfig {
 
     void debug(boolean on) {
         debug = on;
+    }
+
+    /** The {@code view} plugin's filter, or null when every query of the block's zones may enter. */
+    public java.util.function.Predicate<kdns.api.Request> viewFilter() {
+        return viewFilter;
+    }
+
+    /** The view's name, or empty. */
+    public String viewName() {
+        return viewName;
+    }
+
+    void view(String name, java.util.function.Predicate<kdns.api.Request> filter) {
+        viewName = name;
+        viewFilter = filter;
+    }
+
+    /**
+     * The zones the {@code metadata} plugin collects for (the block's zones when it named none), or
+     * null when the block has no metadata plugin.
+     */
+    public List<String> metadataZones() {
+        return metadataZones;
+    }
+
+    void collectMetadata(List<String> zones) {
+        metadataZones = zones.isEmpty() ? zones() : List.copyOf(zones);
     }
 
     void replyFlags(int set, int clear) {

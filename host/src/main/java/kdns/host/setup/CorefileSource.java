@@ -74,10 +74,12 @@ public final class CorefileSource {
                     env, warnings);
         }
         List<List<ServerKey>> keys = new ArrayList<>();
+        List<Boolean> views = new ArrayList<>();
         for (ServerBlock b : blocks) {
             keys.add(ServerKeys.inspect(b, dnsPort));
+            views.add(b.tokensByDirective().containsKey("view"));
         }
-        ServerKeys.checkDuplicates(keys);
+        ServerKeys.checkDuplicates(keys, views);
         return new LoadedCorefile(fileName, fileName, blocks, keys);
     }
 

@@ -12,11 +12,13 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.Instance;
+import kdns.api.MetadataProvider;
 import kdns.api.MetricsRegistry;
 import kdns.api.Reloader;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
 import kdns.host.server.BlockChain;
+import kdns.host.server.MetadataCollector;
 import kdns.host.server.TcpListener;
 import kdns.host.server.ZoneRouter;
 
@@ -88,12 +90,13 @@ public final class ServerInstance implements Instance {
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         int port = request.localAddress() == null ? -1 : request.localAddress().getPort();
         ZoneRouter router = routers.computeIfAbsent(port, this::routerFor);
-        BlockChain block = router.route(request.name(), request.qtype());
+        BlockChain block = router.route(request);
         if (block == null || block.head() == null) {
             return Rcodes.REFUSED;
         }
-        request.passedTo(block.head().name());
-        return block.head().serve(request, writer);
+        Request routed = block.view().isEmpty() ? request : request.inServerZone(request.serverZone(), block.view());
+        routed.passedTo(block.head().name());
+        return block.head().serve(routed, writer);
     }
 
     /** The blocks listening on {@code port}, or every block when none does (tests, odd ports). */
@@ -102,10 +105,8 @@ public final class ServerInstance implements Instance {
         List<BlockChain> all = new ArrayList<>();
         for (BlockConfig b : blocks) {
             List<Handler> chain = chains.get(b.index());
-            Handler head = chain.isEmpty() ? null : chain.get(0);
             for (ServerKey key : b.keys()) {
-                BlockChain c = new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
-                        b.replyFlagsClear(), b.debug());
+                BlockChain c = chainOf(b, key, chain);
                 all.add(c);
                 if (key.port() == port) {
                     onPort.add(c);
@@ -221,7 +222,6 @@ public final class ServerInstance implements Instance {
         Map<ListenAddress, List<BlockChain>> plan = new LinkedHashMap<>();
         for (BlockConfig b : blocks) {
             List<Handler> chain = chains.get(b.index());
-            Handler head = chain.isEmpty() ? null : chain.get(0);
             for (ServerKey key : b.keys()) {
                 if (!key.transport().equals("dns")) {
                     throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
@@ -232,11 +232,27 @@ public final class ServerInstance implements Instance {
                 for (String host : hosts) {
                     ListenAddress addr = new ListenAddress(key.transport(), host, key.port());
                     plan.computeIfAbsent(addr, a -> new ArrayList<>())
-                            .add(new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
-                        b.replyFlagsClear(), b.debug()));
+                            .add(chainOf(b, key, chain));
                 }
             }
         }
         return plan;
+    }
+
+    /** How {@code key} of block {@code b} serves queries through {@code chain}. */
+    private static BlockChain chainOf(BlockConfig b, ServerKey key, List<Handler> chain) {
+        Handler head = chain.isEmpty() ? null : chain.get(0);
+        MetadataCollector metadata = null;
+        if (b.metadataZones() != null) {
+            List<MetadataProvider> providers = new ArrayList<>();
+            for (Handler h : chain) {
+                if (h instanceof MetadataProvider p) {
+                    providers.add(p);
+                }
+            }
+            metadata = new MetadataCollector(b.metadataZones(), providers, b.viewName());
+        }
+        return new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
+                b.replyFlagsClear(), b.debug(), b.viewName(), b.viewFilter(), metadata);
     }
 }

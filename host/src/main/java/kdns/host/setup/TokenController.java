@@ -203,6 +203,19 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void view(String name, java.util.function.Predicate<kdns.api.Request> filter) throws PluginException {
+        if (block.viewFilter() != null) {
+            throw err("multiple views defined in server block");
+        }
+        block.view(name, filter);
+    }
+
+    @Override
+    public void collectMetadata(List<String> zones) {
+        block.collectMetadata(zones);
+    }
+
+    @Override
     public void replyFlags(int set, int clear) {
         block.replyFlags(set, clear);
     }

@@ -134,6 +134,18 @@ class ServerKeysTest {
     }
 
     @Test
+    void blocksWithAViewMayShareKeysWithAnyBlock() throws Exception {
+        List<ServerKey> a = ServerKeys.inspect(block("."), 53);
+        List<ServerKey> b = ServerKeys.inspect(block(".:53"), 53);
+        List<ServerKey> c = ServerKeys.inspect(block("."), 53);
+        ServerKeys.checkDuplicates(List.of(a, b, c), List.of(true, true, false));
+        ServerKeys.checkDuplicates(List.of(a, b), List.of(false, true));
+        CorefileException e = assertThrows(CorefileException.class,
+                () -> ServerKeys.checkDuplicates(List.of(a, b, c), List.of(true, false, false)));
+        assertEquals("cannot serve dns://.:53 - it is already defined", e.getMessage());
+    }
+
+    @Test
     void duplicatesInOneBlock() throws Exception {
         List<ServerKey> a = ServerKeys.inspect(block("example.org", "EXAMPLE.org."), 53);
         CorefileException e = assertThrows(CorefileException.class, () -> ServerKeys.checkDuplicates(List.of(a)));

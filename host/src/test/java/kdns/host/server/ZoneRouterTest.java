@@ -3,8 +3,20 @@ package kdns.host.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import kdns.api.Handler;
+import kdns.api.MetadataProvider;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.api.Transport;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 class ZoneRouterTest {
@@ -50,5 +62,90 @@ class ZoneRouterTest {
         assertEquals("b.", ZoneRouter.parent("a\\.x.b."));
         assertEquals(".", ZoneRouter.parent("b."));
         assertEquals("org.", ZoneRouter.parent("example.org."));
+    }
+
+    private static final Handler ANSWERS = new Handler() {
+        @Override
+        public String name() {
+            return "whoami";
+        }
+
+        @Override
+        public int serve(Request request, ResponseWriter writer) {
+            return 0;
+        }
+    };
+
+    private static BlockChain view(String zone, String view, Predicate<Request> filter, MetadataCollector md) {
+        return new BlockChain(zone, "dns://" + zone + ":53", ANSWERS, false, 0, 0, false, view, filter, md);
+    }
+
+    private static Request query(String name, int type) throws Exception {
+        Message m = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
+        return new Request(m, Transport.UDP, new InetSocketAddress("127.0.0.1", 5353),
+                new InetSocketAddress("127.0.0.1", 53), ".");
+    }
+
+    @Test
+    void blocksOfOneZoneAreTriedInOrderAndTheFirstAdmittingOneWins() throws Exception {
+        BlockChain a = view("example.", "v-a", r -> r.qtype() == Type.A, null);
+        BlockChain aaaa = view("example.", "v-aaaa", r -> r.qtype() == Type.AAAA, null);
+        BlockChain rest = view("example.", "", null, null);
+        ZoneRouter views = new ZoneRouter(List.of(a, aaaa, rest));
+        assertEquals("v-a", views.route(query("x.example.", Type.A)).view());
+        assertEquals("v-aaaa", views.route(query("x.example.", Type.AAAA)).view());
+        assertEquals("", views.route(query("x.example.", Type.MX)).view());
+    }
+
+    @Test
+    void withoutAnAdmittingBlockTheParentZonesAreTried() throws Exception {
+        BlockChain a = view("example.", "v-a", r -> r.qtype() == Type.A, null);
+        ZoneRouter onlyView = new ZoneRouter(List.of(a));
+        assertNull(onlyView.route(query("x.example.", Type.MX)), "no catch-all: REFUSED");
+        BlockChain root = view(".", "", null, null);
+        ZoneRouter withRoot = new ZoneRouter(List.of(a, root));
+        assertEquals(".", withRoot.route(query("x.example.", Type.MX)).zone());
+        assertEquals("example.", withRoot.route(query("x.example.", Type.A)).zone());
+    }
+
+    @Test
+    void aFilterThatFailsKeepsTheQueryOut() throws Exception {
+        BlockChain broken = view("example.", "broken", r -> {
+            throw new IllegalStateException("bug");
+        }, null);
+        BlockChain rest = view("example.", "", null, null);
+        assertEquals("", new ZoneRouter(List.of(broken, rest)).route(query("x.example.", Type.A)).view());
+    }
+
+    @Test
+    void metadataIsCollectedBeforeTheFilterOfEachBlockTried() throws Exception {
+        List<String> calls = new ArrayList<>();
+        MetadataProvider provider = r -> {
+            calls.add(r.name());
+            r.setMetadata("test/kind", () -> "provided");
+        };
+        Predicate<Request> wantsOwnName = r -> "meta2".equals(r.metadata("view/name"));
+        BlockChain first = view("example.", "meta1", r -> "nope".equals(r.metadata("view/name")),
+                new MetadataCollector(List.of("example."), List.of(provider), "meta1"));
+        BlockChain noMetadata = view("example.", "other", wantsOwnName, null);
+        BlockChain second = view("example.", "meta2", wantsOwnName,
+                new MetadataCollector(List.of("example."), List.of(), "meta2"));
+        Request q = query("x.example.", Type.A);
+        BlockChain chosen = new ZoneRouter(List.of(first, noMetadata, second)).route(q);
+        assertEquals("meta2", chosen.view());
+        assertEquals(List.of("x.example."), calls);
+        assertEquals("provided", q.metadata("test/kind"));
+        assertEquals("meta2", q.inServerZone("example.", "meta2").metadata("view/name"));
+    }
+
+    @Test
+    void metadataIsCollectedOnlyForTheCollectorsZones() throws Exception {
+        List<String> calls = new ArrayList<>();
+        MetadataProvider provider = r -> calls.add(r.name());
+        BlockChain root = view(".", "", null, new MetadataCollector(List.of("example."), List.of(provider), ""));
+        ZoneRouter router = new ZoneRouter(List.of(root));
+        router.route(query("other.", Type.A));
+        router.route(query("x.example.", Type.A));
+        assertEquals(List.of("x.example."), calls);
     }
 }

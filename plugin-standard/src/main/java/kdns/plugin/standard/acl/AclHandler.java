@@ -66,22 +66,22 @@ final class AclHandler implements Handler {
             }
             switch (action) {
                 case DROP -> {
-                    metrics.dropped.labelValues(server, zone, "").inc();
+                    metrics.dropped.labelValues(server, zone, request.view()).inc();
                     return Rcodes.NOERROR; // nothing is written: the client gets no reply
                 }
                 case BLOCK -> {
                     writer.write(withEde(Replies.errorReply(request.message(), Rcode.REFUSED),
                             ExtendedErrorCodeOption.BLOCKED));
-                    metrics.blocked.labelValues(server, zone, "").inc();
+                    metrics.blocked.labelValues(server, zone, request.view()).inc();
                     return Rcodes.NOERROR;
                 }
                 case FILTER -> {
                     writer.write(withEde(Replies.replyTo(request.message()), ExtendedErrorCodeOption.FILTERED));
-                    metrics.filtered.labelValues(server, zone, "").inc();
+                    metrics.filtered.labelValues(server, zone, request.view()).inc();
                     return Rcodes.NOERROR;
                 }
                 case ALLOW -> {
-                    metrics.allowed.labelValues(server, "").inc();
+                    metrics.allowed.labelValues(server, request.view()).inc();
                     return Handlers.nextOrFailure(name(), next, request, writer);
                 }
                 default -> {
@@ -89,7 +89,7 @@ final class AclHandler implements Handler {
                 }
             }
         }
-        metrics.allowed.labelValues(server, "").inc();
+        metrics.allowed.labelValues(server, request.view()).inc();
         return Handlers.nextOrFailure(name(), next, request, writer);
     }
 

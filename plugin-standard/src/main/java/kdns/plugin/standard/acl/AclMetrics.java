@@ -3,7 +3,7 @@ package kdns.plugin.standard.acl;
 import io.prometheus.metrics.core.metrics.Counter;
 import kdns.api.MetricsRegistry;
 
-/** CoreDNS's acl counters, with its names and labels ({@code view} empty: kdns has no view plugin yet). */
+/** CoreDNS's acl counters, with its names and labels ({@code view}: the view of the block that served the query). */
 final class AclMetrics {
 
     final Counter blocked;

@@ -19,8 +19,9 @@ import org.xbill.DNS.Type;
  * {@link StringBuilder}, with no parsing, regex or {@code String.format} per query.
  *
  * <p>Parsing follows CoreDNS: find the first {@code }}, then the last {@code {} before it; a known
- * placeholder becomes a part, {@code {/label}} is a metadata placeholder (always {@code -} here, as
- * kdns has no metadata plugin), and anything else is kept literally.
+ * placeholder becomes a part, {@code {/label}} is a metadata placeholder (the request's metadata
+ * value, {@code -} when it is not set: without the {@code metadata} plugin in the block, always), and
+ * anything else is kept literally.
  */
 final class LogFormat {
 
@@ -143,7 +144,8 @@ final class LogFormat {
             } else if (p.label() != null) {
                 appendLabel(sb, p.label(), request, remote, local, reply, replySize, nanos);
             } else {
-                sb.append(EMPTY);
+                String v = request.metadata(p.metadata());
+                sb.append(v == null ? EMPTY : v); // set but empty prints nothing, as CoreDNS
             }
         }
     }

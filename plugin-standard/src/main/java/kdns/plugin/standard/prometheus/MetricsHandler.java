@@ -66,7 +66,7 @@ final class MetricsHandler implements Handler {
 
     /** Reports one query: its reply had {@code rcode} and {@code size} octets and was written by {@code plugin}. */
     void report(Request request, int rcode, String plugin, int size, long start) {
-        Series s = series(request.localAddress(), request.serverZone());
+        Series s = series(request.localAddress(), request.serverZone(), request.view());
         int proto = request.transport().stream() ? 1 : 0;
         int family = request.family() == 2 ? 1 : 0;
         if (request.dnssecOk()) {
@@ -84,17 +84,19 @@ final class MetricsHandler implements Handler {
         return n > 0 ? n : request.message().toWire().length;
     }
 
-    Series series(InetSocketAddress local, String zone) {
+    /** The series of a zone; a block has one view, so the view only tells blocks apart in tests. */
+    Series series(InetSocketAddress local, String zone, String view) {
         String z = zone == null || zone.isEmpty() ? "." : zone;
         InetSocketAddress key = local == null ? new InetSocketAddress(defaultPort) : local;
         ConcurrentHashMap<String, Series> byZone = series.get(key);
         if (byZone == null) {
             byZone = series.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         }
-        Series s = byZone.get(z);
+        String key2 = view.isEmpty() ? z : z + " " + view;
+        Series s = byZone.get(key2);
         if (s == null) {
             String server = ServerLabels.forLocal(local, hosts, defaultPort);
-            s = byZone.computeIfAbsent(z, k -> new Series(metrics, server, k));
+            s = byZone.computeIfAbsent(key2, k -> new Series(metrics, server, z, view));
         }
         return s;
     }

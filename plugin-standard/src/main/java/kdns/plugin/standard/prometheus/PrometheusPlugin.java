@@ -116,7 +116,7 @@ public final class PrometheusPlugin implements Plugin {
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
             String server = ServerLabels.of(host, port);
             for (String name : names) {
-                metrics.pluginEnabled().labelValues(server, zone, Series.VIEW, name).set(1);
+                metrics.pluginEnabled().labelValues(server, zone, Series.NO_VIEW, name).set(1);
             }
         }
     }

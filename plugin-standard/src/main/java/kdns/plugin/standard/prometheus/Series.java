@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class Series {
 
-    /** CoreDNS's {@code view} label: kdns has no views. */
-    static final String VIEW = "";
+    /** CoreDNS's {@code view} label of blocks without a view. */
+    static final String NO_VIEW = "";
 
     private static final String[] PROTOS = {"udp", "tcp"};
     private static final String[] FAMILIES = {"1", "2"};
@@ -22,6 +22,7 @@ final class Series {
     private final DnsMetrics metrics;
     private final String server;
     private final String zone;
+    private final String view;
     private final DistributionDataPoint duration;
     private volatile CounterDataPoint doRequests;
     private final AtomicReferenceArray<CounterDataPoint> requests = new AtomicReferenceArray<>(2 * 2 * TYPES);
@@ -29,11 +30,12 @@ final class Series {
     private final AtomicReferenceArray<DistributionDataPoint> responseSize = new AtomicReferenceArray<>(2);
     private final ConcurrentHashMap<String, AtomicReferenceArray<CounterDataPoint>> responses = new ConcurrentHashMap<>();
 
-    Series(DnsMetrics metrics, String server, String zone) {
+    Series(DnsMetrics metrics, String server, String zone, String view) {
         this.metrics = metrics;
         this.server = server;
         this.zone = zone;
-        this.duration = metrics.duration().labelValues(server, zone, VIEW);
+        this.view = view;
+        this.duration = metrics.duration().labelValues(server, zone, view);
     }
 
     String server() {
@@ -52,7 +54,7 @@ final class Series {
     CounterDataPoint doRequests() {
         CounterDataPoint p = doRequests;
         if (p == null) {
-            p = metrics.doRequests().labelValues(server, zone, VIEW);
+            p = metrics.doRequests().labelValues(server, zone, view);
             doRequests = p;
         }
         return p;
@@ -63,7 +65,7 @@ final class Series {
         int i = (proto * 2 + family) * TYPES + type;
         CounterDataPoint p = requests.get(i);
         if (p == null) {
-            p = metrics.requests().labelValues(server, zone, VIEW, PROTOS[proto], FAMILIES[family],
+            p = metrics.requests().labelValues(server, zone, view, PROTOS[proto], FAMILIES[family],
                     QueryTypes.LABELS[type]);
             requests.set(i, p);
         }
@@ -73,7 +75,7 @@ final class Series {
     DistributionDataPoint requestSize(int proto) {
         DistributionDataPoint p = requestSize.get(proto);
         if (p == null) {
-            p = metrics.requestSize().labelValues(server, zone, VIEW, PROTOS[proto]);
+            p = metrics.requestSize().labelValues(server, zone, view, PROTOS[proto]);
             requestSize.set(proto, p);
         }
         return p;
@@ -82,7 +84,7 @@ final class Series {
     DistributionDataPoint responseSize(int proto) {
         DistributionDataPoint p = responseSize.get(proto);
         if (p == null) {
-            p = metrics.responseSize().labelValues(server, zone, VIEW, PROTOS[proto]);
+            p = metrics.responseSize().labelValues(server, zone, view, PROTOS[proto]);
             responseSize.set(proto, p);
         }
         return p;
@@ -90,7 +92,7 @@ final class Series {
 
     CounterDataPoint responses(int rcode, String plugin) {
         if (rcode < 0 || rcode >= RcodeNames.CACHED) {
-            return metrics.responses().labelValues(server, zone, VIEW, RcodeNames.name(rcode), plugin);
+            return metrics.responses().labelValues(server, zone, view, RcodeNames.name(rcode), plugin);
         }
         AtomicReferenceArray<CounterDataPoint> byRcode = responses.get(plugin);
         if (byRcode == null) {
@@ -98,7 +100,7 @@ final class Series {
         }
         CounterDataPoint p = byRcode.get(rcode);
         if (p == null) {
-            p = metrics.responses().labelValues(server, zone, VIEW, RcodeNames.name(rcode), plugin);
+            p = metrics.responses().labelValues(server, zone, view, RcodeNames.name(rcode), plugin);
             byRcode.set(rcode, p);
         }
         return p;

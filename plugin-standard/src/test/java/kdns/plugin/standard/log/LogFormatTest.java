@@ -96,6 +96,9 @@ class LogFormatTest {
         assertEquals("{ A }", line("{ {type} }", q, null, 0, 0));
         assertEquals("{foo} A {bar", line("{foo} {type} {bar", q, null, 0, 0));
         assertEquals("x - y", line("x {/kubernetes/client-namespace} y", q, null, 0, 0));
+        q.setMetadata("kubernetes/client-namespace", () -> "ns1");
+        q.setMetadata("view/name", () -> "");
+        assertEquals("x ns1 y  z", line("x {/kubernetes/client-namespace} y {/view/name} z", q, null, 0, 0));
         assertEquals("no placeholders", line("no placeholders", q, null, 0, 0));
         assertEquals("", line("", q, null, 0, 0));
         assertEquals(List.of(LogFormat.Label.TYPE), LogFormat.compile("{foo} {type} {bar").labels());
