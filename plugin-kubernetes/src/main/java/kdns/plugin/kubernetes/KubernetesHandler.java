@@ -9,6 +9,7 @@ import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Instance;
+import kdns.api.MetadataProvider;
 import kdns.api.Rcodes;
 import kdns.api.Readiness;
 import kdns.api.Request;
@@ -20,6 +21,7 @@ import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.dns.BoundAddresses;
+import kdns.plugin.kubernetes.dns.QueryName;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import kdns.plugin.kubernetes.model.PodInfo;
 import org.xbill.DNS.Section;
@@ -33,9 +35,11 @@ import org.xbill.DNS.Section;
  * shared with k8s_external). Lookups nested on one thread are bounded by {@link #MAX_REENTRIES} as
  * CoreDNS bounds re-entries.
  */
-public final class KubernetesHandler implements Handler, Readiness, AutoPather, Transferer {
+public final class KubernetesHandler implements Handler, Readiness, AutoPather, Transferer, MetadataProvider {
 
     static final String NAME = "kubernetes";
+    /** The {@code kubernetes/parse-error} value of a name this plugin cannot parse (CoreDNS's errInvalidRequest). */
+    static final String INVALID_QUERY_NAME = "invalid query name";
     /** Lookups through the server nested on one thread before the innermost gets SERVFAIL (CoreDNS's maxreentries). */
     static final int MAX_REENTRIES = UpstreamLookup.MAX_REENTRIES;
 
@@ -117,6 +121,55 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
         search.addAll(hostSearch);
         search.add("");
         return search;
+    }
+
+    /**
+     * The {@code kubernetes/*} metadata (CoreDNS's {@code Metadata}): the client pod, found by the
+     * query's source IP among the pods kept with {@code pods verified} ({@code client-namespace},
+     * {@code client-pod-name}, {@code client-label/<key>} per label), and for names in this plugin's
+     * zones the parts of the name as they are parsed to answer: {@code port-name},
+     * {@code protocol}, {@code endpoint}, {@code service}, {@code namespace}, {@code kind}, with
+     * {@code cluster} in a cluster-set zone and {@code zone} with the {@code zonal} option; a name
+     * that does not parse gets {@code parse-error} alone. Two map reads and a split of the name;
+     * the values are the parsed strings, handed out as they are asked for.
+     */
+    @Override
+    public void provideMetadata(Request request) {
+        KubernetesConfig config = answerer.config();
+        if (config.pods() == PodMode.VERIFIED) {
+            List<PodInfo> pods = answerer.index().podsByIp(request.ip());
+            if (!pods.isEmpty()) {
+                PodInfo pod = pods.get(0);
+                request.setMetadata("kubernetes/client-namespace", pod::namespace);
+                request.setMetadata("kubernetes/client-pod-name", pod::name);
+                pod.labels().forEach((key, value) -> request.setMetadata("kubernetes/client-label/" + key, () -> value));
+            }
+        }
+        String name = request.name();
+        String zone = ZoneNames.longestMatch(config.zones(), name);
+        if (zone == null) {
+            return;
+        }
+        // The name's zone is a cluster-set one, as the handler decides when answering (CoreDNS's
+        // metadata.go compares the request's zone, which is never set when metadata is collected).
+        boolean multicluster = ZoneNames.longestMatch(config.multiclusterZones(), zone) != null;
+        QueryName r = QueryName.parse(name, zone.length(), multicluster, config.zonal());
+        if (r.invalid()) {
+            request.setMetadata("kubernetes/parse-error", () -> INVALID_QUERY_NAME);
+            return;
+        }
+        request.setMetadata("kubernetes/port-name", r::port);
+        request.setMetadata("kubernetes/protocol", r::protocol);
+        request.setMetadata("kubernetes/endpoint", r::endpoint);
+        if (multicluster) {
+            request.setMetadata("kubernetes/cluster", r::cluster);
+        }
+        if (config.zonal()) {
+            request.setMetadata("kubernetes/zone", r::topologyZone);
+        }
+        request.setMetadata("kubernetes/service", r::service);
+        request.setMetadata("kubernetes/namespace", r::namespace);
+        request.setMetadata("kubernetes/kind", r::kind);
     }
 
     /**

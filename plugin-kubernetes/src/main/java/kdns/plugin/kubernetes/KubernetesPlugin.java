@@ -124,7 +124,8 @@ public final class KubernetesPlugin implements Plugin {
      * The kubernetes handler with the {@code multicluster} option: cluster-set names from
      * {@link McsAnswerer}, everything else from the {@link KubernetesHandler}.
      */
-    static final class ClusterSetHandler implements Handler, Readiness, kdns.api.AutoPather, kdns.api.Transferer {
+    static final class ClusterSetHandler implements Handler, Readiness, kdns.api.AutoPather, kdns.api.Transferer,
+            kdns.api.MetadataProvider {
         private final McsAnswerer mcs;
         private final KubernetesHandler cluster;
         private final Handler next;
@@ -155,6 +156,11 @@ public final class KubernetesPlugin implements Plugin {
         @Override
         public List<org.xbill.DNS.Record> transfer(String zone, long clientSerial) {
             return cluster.transfer(zone, clientSerial);
+        }
+
+        @Override
+        public void provideMetadata(Request request) {
+            cluster.provideMetadata(request);
         }
 
         /** The handler of the cluster's own names. */

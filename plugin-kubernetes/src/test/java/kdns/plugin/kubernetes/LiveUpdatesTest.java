@@ -12,9 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import kdns.api.Handler;
+import kdns.api.MetadataProvider;
 import kdns.api.Readiness;
+import kdns.api.Request;
+import kdns.api.Transport;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -272,5 +277,41 @@ class LiveUpdatesTest {
         for (Record r : ask(h, "10-240-0-1.podns.pod.cluster.local.", Type.A).getSection(Section.ANSWER)) {
             assertEquals(5, r.getTTL());
         }
+    }
+
+    /** The client-* metadata of a query from {@code ip}, as the handler the plugin added provides it. */
+    private static Map<String, String> clientMetadata(Handler h, String ip) {
+        Request r = TestRequests.from(TestRequests.message("example.com.", Type.A, org.xbill.DNS.DClass.IN),
+                Transport.UDP, new java.net.InetSocketAddress(ip, 40000));
+        ((MetadataProvider) h).provideMetadata(r);
+        Map<String, String> md = new TreeMap<>();
+        for (String label : r.metadataLabels()) {
+            md.put(label, r.metadata(label));
+        }
+        return md;
+    }
+
+    private static String labelledPod(String labels) {
+        return """
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"client","namespace":"podns","labels":%s},
+                 "spec":{"containers":[{"name":"c","image":"x"}]},
+                 "status":{"phase":"Running","podIP":"10.240.0.9","podIPs":[{"ip":"10.240.0.9"}]}}""".formatted(labels);
+    }
+
+    @Test
+    void clientPodMetadataFollowsTheWatch() throws Exception {
+        Handler h = start("pods verified");
+        assertTrue(h instanceof MetadataProvider, "the plugin's handler provides metadata");
+        api.create(KubeObjects.parse(labelledPod("{\"app\":\"web\"}")));
+        Map<String, String> first = Map.of("kubernetes/client-namespace", "podns",
+                "kubernetes/client-pod-name", "client", "kubernetes/client-label/app", "web");
+        eventually("the new pod labels its queries", () -> clientMetadata(h, "10.240.0.9").equals(first));
+        api.update(KubeObjects.parse(labelledPod("{\"app\":\"api\",\"tier\":\"b\"}")));
+        Map<String, String> relabelled = Map.of("kubernetes/client-namespace", "podns",
+                "kubernetes/client-pod-name", "client", "kubernetes/client-label/app", "api",
+                "kubernetes/client-label/tier", "b");
+        eventually("new labels are provided", () -> clientMetadata(h, "10.240.0.9").equals(relabelled));
+        api.delete("pods", "podns", "client");
+        eventually("a deleted pod labels nothing", () -> clientMetadata(h, "10.240.0.9").isEmpty());
     }
 }

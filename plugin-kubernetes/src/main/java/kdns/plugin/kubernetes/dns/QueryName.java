@@ -14,14 +14,16 @@ import java.util.List;
  * @param topologyZone with the {@code zonal} option, the zone of {@code <zone>.pin|prefer._zone.<svc>...}
  *                 (labels re-joined with dots), else empty
  * @param preferZone true for the {@code prefer} directive, false for {@code pin}
+ * @param cluster  in a cluster-set zone ({@code multicluster}), the cluster ID of
+ *                 {@code <endpoint>.<cluster>.<svc>...}, else empty
  */
 public record QueryName(String port, String protocol, String endpoint, String service, String namespace, String kind,
-                        boolean invalid, String topologyZone, boolean preferZone) {
+                        boolean invalid, String topologyZone, boolean preferZone, String cluster) {
 
     /** A name without the zonal part. */
     public QueryName(String port, String protocol, String endpoint, String service, String namespace, String kind,
                      boolean invalid) {
-        this(port, protocol, endpoint, service, namespace, kind, invalid, "", false);
+        this(port, protocol, endpoint, service, namespace, kind, invalid, "", false, "");
     }
 
     public static final String SVC = "svc";
@@ -42,6 +44,16 @@ public record QueryName(String port, String protocol, String endpoint, String se
 
     /** {@link #parse(String, int)}; with {@code zonal}, also {@code <zone>.pin|prefer._zone.<svc>.<ns>.svc}. */
     public static QueryName parse(String name, int zoneLength, boolean zonal) {
+        return parse(name, zoneLength, false, zonal);
+    }
+
+    /**
+     * {@link #parse(String, int, boolean)} for a name in a cluster-set zone when {@code multicluster}
+     * (parse.go with its multicluster flag): two labels left of the service are
+     * {@code <endpoint>.<cluster>} unless either starts with {@code _} (then port and protocol),
+     * and zonal names are invalid there.
+     */
+    public static QueryName parse(String name, int zoneLength, boolean multicluster, boolean zonal) {
         int baseLen = name.length() - zoneLength;
         String base = baseLen <= 0 ? "" : name.substring(0, baseLen);
         if (base.endsWith(".")) {
@@ -72,16 +84,21 @@ public record QueryName(String port, String protocol, String endpoint, String se
                 if (last == 0) {
                     endpoint = segs.get(0);
                 } else if (last == 1) {
+                    if (multicluster && !segs.get(1).startsWith("_") && !segs.get(0).startsWith("_")) {
+                        return new QueryName("", "", segs.get(0), service, namespace, kind, false, "", false,
+                                segs.get(1));
+                    }
                     protocol = stripUnderscore(segs.get(1));
                     port = stripUnderscore(segs.get(0));
                 } else if (last > 1) {
                     String directive = segs.get(last - 1);
-                    if (!zonal || !kind.equals(SVC) || !segs.get(last).equals("_zone")
+                    if (!zonal || multicluster || !kind.equals(SVC) || !segs.get(last).equals("_zone")
                             || !(directive.equals("pin") || directive.equals("prefer"))) {
                         return INVALID;
                     }
                     String topo = String.join(".", segs.subList(0, last - 1));
-                    return new QueryName("", "", "", service, namespace, kind, false, topo, directive.equals("prefer"));
+                    return new QueryName("", "", "", service, namespace, kind, false, topo, directive.equals("prefer"),
+                            "");
                 }
             }
         }

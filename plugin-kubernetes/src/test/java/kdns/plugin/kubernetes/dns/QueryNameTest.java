@@ -53,6 +53,25 @@ class QueryNameTest {
     }
 
     @Test
+    void clusterSetNames() {
+        String zone = "clusterset.local.";
+        QueryName ep = QueryName.parse("ep.c1.s.ns.svc.clusterset.local.", zone.length(), true, false);
+        assertEquals(new QueryName("", "", "ep", "s", "ns", "svc", false, "", false, "c1"), ep);
+        assertEquals(new QueryName("http", "tcp", "", "s", "ns", "svc", false),
+                QueryName.parse("_http._tcp.s.ns.svc.clusterset.local.", zone.length(), true, false));
+        assertEquals(new QueryName("http", "tcp", "", "s", "ns", "svc", false),
+                QueryName.parse("_http.tcp.s.ns.svc.clusterset.local.", zone.length(), true, false),
+                "one underscore is enough for port and protocol");
+        assertEquals(new QueryName("", "", "ep", "s", "ns", "svc", false),
+                QueryName.parse("ep.s.ns.svc.clusterset.local.", zone.length(), true, false));
+        assertEquals(new QueryName("ep", "c1", "", "s", "ns", "svc", false),
+                QueryName.parse("ep.c1.s.ns.svc.cluster.local.", ZONE.length(), false, false),
+                "outside a cluster-set zone two labels are port and protocol");
+        assertTrue(QueryName.parse("a.pin._zone.s.ns.svc.clusterset.local.", zone.length(), true, true).invalid(),
+                "no zonal names in cluster-set zones");
+    }
+
+    @Test
     void escapedDotsStayInTheLabel() {
         assertEquals("svc\\.1", p("svc\\.1.ns.svc.cluster.local.").service());
     }
