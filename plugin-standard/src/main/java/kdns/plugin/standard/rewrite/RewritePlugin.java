@@ -11,8 +11,8 @@ import kdns.api.lookup.UpstreamLookup;
  * {@code rewrite [continue|stop] FIELD ARGS...} or {@code rewrite [continue|stop] { FIELD ARGS... }}:
  * rewrites the question before the rest of the chain sees it, and the reply back. Fields: name
  * (exact, prefix, suffix, substring, regex; with answer auto/name/value), class, type, ttl, rcode,
- * edns0 (local, nsid and subnet options of the query). {@code cname} rules are not supported yet
- * and are refused saying so.
+ * edns0 (local, nsid and subnet options of the query) and cname (CNAME targets of the reply, looked
+ * up again through the server).
  */
 public final class RewritePlugin implements Plugin {
 
@@ -23,7 +23,8 @@ public final class RewritePlugin implements Plugin {
 
     @Override
     public String description() {
-        return "rewrites the question (name, type, class, EDNS0 options) and the reply's names, TTLs and rcode";
+        return "rewrites the question (name, type, class, EDNS0 options) and the reply's names, TTLs, rcode and CNAME "
+                + "targets";
     }
 
     @Override

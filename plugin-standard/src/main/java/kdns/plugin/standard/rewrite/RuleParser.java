@@ -38,7 +38,7 @@ final class RuleParser {
             case "ttl" -> ttl(stop, rest);
             case "rcode" -> rcode(stop, rest);
             case "edns0" -> Edns0Rule.parse(stop, rest);
-            case "cname" -> throw new IllegalArgumentException("'cname' rules are not supported by kdns yet");
+            case "cname" -> CnameRule.parse(stop, rest, upstream);
             default -> throw new IllegalArgumentException("invalid rule type \"" + args.get(0) + "\"");
         };
     }

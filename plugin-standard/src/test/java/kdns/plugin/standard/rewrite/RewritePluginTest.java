@@ -225,6 +225,12 @@ class RewritePluginTest {
             "rewrite edns0 subnet unset",
             "rewrite stop edns0 subnet set 24 56",
             "rewrite continue edns0 nsid set",
+            "rewrite cname a.example b.example",
+            "rewrite continue cname exact def.example.com xyz.example.com",
+            "rewrite stop cname prefix chat.openai.com bard.google.com",
+            "rewrite cname suffix uvw. xyz.",
+            "rewrite cname substring efgh zzzz.www",
+            "rewrite cname regex (.*)\\.web\\.(.*)\\.site\\. {1}.webapp.{2}.org.",
             "rewrite stop {\n edns0 local set 0xffee abcd revert\n}",
         };
         for (String g : good) {
@@ -288,7 +294,12 @@ class RewritePluginTest {
             {"rewrite edns0 subnet unset 24 56", "subnet unset action requires exactly one argument"},
             {"rewrite edns0 subnet unset revert", "subnet unset action requires exactly one argument"},
             {"rewrite unknown-action edns0 local set 0xffee abc", "invalid rule type \"unknown-action\""},
-            {"rewrite cname exact a.example. b.example.", "not supported by kdns yet"},
+            {"rewrite cname a.example.", "too few (1) arguments for a cname rule"},
+            {"rewrite cname exact a. b. c.", "too few (4) arguments for a cname rule"},
+            {"rewrite continue cname", "too few (0) arguments for a cname rule"},
+            {"rewrite cname fuzzy a. b.", "unknown cname rewrite type: fuzzy"},
+            {"rewrite cname regex (a b.", "invalid cname rewrite regex pattern"},
+            {"rewrite cname regex " + "a".repeat(10_001) + " b.", "regex pattern too long in a cname rule: 10001 > 10000"},
         };
         for (String[] b : bad) {
             PluginException e = assertThrows(PluginException.class, () -> new RewritePlugin().setup(TestController.of(b[0])),
