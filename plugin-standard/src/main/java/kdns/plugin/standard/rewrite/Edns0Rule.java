@@ -227,7 +227,7 @@ record Edns0Rule(boolean stop, Kind kind, Action action, int code, byte[] data, 
                 }
                 List<EDNSOption> changed;
                 if (old == null) {
-                    changed = QueryOpt.without(options, code, false);
+                    changed = QueryOpt.withoutFirst(options, code);
                 } else {
                     changed = new java.util.ArrayList<>(options);
                     changed.set(i, old);

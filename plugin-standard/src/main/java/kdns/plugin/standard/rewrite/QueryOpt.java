@@ -73,12 +73,12 @@ final class QueryOpt {
         return Arrays.copyOfRange(wire, 4, wire.length);
     }
 
-    /** The options of {@code opt} with the first one of {@code code} left out (all of them when {@code all}). */
-    static List<EDNSOption> without(List<EDNSOption> options, int code, boolean all) {
+    /** {@code options} with the first one of {@code code} left out. */
+    static List<EDNSOption> withoutFirst(List<EDNSOption> options, int code) {
         List<EDNSOption> out = new ArrayList<>(options.size());
         boolean removed = false;
         for (EDNSOption o : options) {
-            if (o.getCode() == code && (all || !removed)) {
+            if (o.getCode() == code && !removed) {
                 removed = true;
                 continue;
             }
