@@ -15,7 +15,7 @@ import org.xbill.DNS.Record;
 /**
  * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
  * {@code request.Request}). Built once by the server per query; the message must not be modified,
- * except through {@link #lowerUdpSize(int)}.
+ * except through {@link #lowerUdpSize(int)} and {@link #replaceOpt(OPTRecord)}.
  */
 public final class Request {
 
@@ -263,6 +263,55 @@ public final class Request {
         message.removeRecord(opt, org.xbill.DNS.Section.ADDITIONAL);
         message.addRecord(lowered, org.xbill.DNS.Section.ADDITIONAL);
         return true;
+    }
+
+    /**
+     * Puts {@code opt} in place of the query's OPT record, in the message itself (CoreDNS's
+     * {@code rewrite edns0} rules change the query in place): where the old one was, or, for a
+     * query without one, at the end of the additional section (before a TSIG or SIG(0) record);
+     * null removes the query's OPT record. As with {@link #lowerUdpSize(int)}, everything that
+     * shares the message sees the change: {@link #opt()}, {@link #size()} and {@link #dnssecOk()},
+     * the copies made from it afterwards ({@link #withQuestion}, a plugin's {@code clone()}), the
+     * message a plugin such as {@code forward} sends upstream, and the server's writer, which
+     * takes the reply's OPT record (buffer size, DO bit, echoed options) and the truncation size
+     * from it when the reply is written. A plugin calls this on the request it was given, before
+     * any other thread sees it, or around its own write of the reply (to show the server's writer
+     * another OPT record for that reply only, then put the previous one back).
+     *
+     * @param opt the new OPT record, or null for none
+     * @return the OPT record it replaced, or null when the query had none
+     */
+    public OPTRecord replaceOpt(OPTRecord opt) {
+        java.util.List<Record> extra = message.getSection(org.xbill.DNS.Section.ADDITIONAL);
+        int at = -1;
+        for (int i = 0; i < extra.size(); i++) {
+            if (extra.get(i) instanceof OPTRecord) {
+                at = i;
+                break;
+            }
+        }
+        OPTRecord old = at < 0 ? null : (OPTRecord) extra.get(at);
+        if (old == opt || (at < 0 && opt == null)) {
+            return old;
+        }
+        java.util.List<Record> out = new java.util.ArrayList<>(extra);
+        if (at >= 0 && opt == null) {
+            out.remove(at);
+        } else if (at >= 0) {
+            out.set(at, opt);
+        } else {
+            int end = out.size();
+            while (end > 0 && (out.get(end - 1).getType() == org.xbill.DNS.Type.TSIG
+                    || out.get(end - 1).getType() == org.xbill.DNS.Type.SIG)) {
+                end--;
+            }
+            out.add(end, opt);
+        }
+        message.removeAllRecords(org.xbill.DNS.Section.ADDITIONAL);
+        for (Record r : out) {
+            message.addRecord(r, org.xbill.DNS.Section.ADDITIONAL);
+        }
+        return old;
     }
 
     /** True when the client set the DNSSEC OK bit. */

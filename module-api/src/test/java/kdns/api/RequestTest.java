@@ -64,6 +64,64 @@ class RequestTest {
     }
 
     @Test
+    void replaceOptChangesTheSharedMessageInPlace() throws Exception {
+        Message m = q("a.example.");
+        Request r = new Request(m, Transport.UDP, V4, V4, ".");
+        Request sameQuery = r.inServerZone("example.");
+        OPTRecord added = new OPTRecord(4096, 0, 0, 0,
+                new org.xbill.DNS.GenericEDNSOption(0xffee, "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        org.junit.jupiter.api.Assertions.assertNull(r.replaceOpt(added), "the query had no OPT");
+        assertEquals(added, sameQuery.opt(), "every request sharing the message sees it");
+        assertEquals(4096, sameQuery.size());
+        assertEquals(1, new Message(m.toWire()).getOPT().getOptions(0xffee).size(), "on the wire too");
+
+        OPTRecord other = new OPTRecord(1232, 0, 0, ExtendedFlags.DO);
+        assertEquals(added, r.replaceOpt(other), "the replaced OPT is returned");
+        assertEquals(1, m.getSection(Section.ADDITIONAL).size(), "replaced, not added");
+        assertTrue(r.dnssecOk());
+        assertEquals(other, r.replaceOpt(added));
+        assertEquals(added, r.replaceOpt(null));
+        org.junit.jupiter.api.Assertions.assertNull(r.opt());
+        assertEquals(512, r.size());
+        org.junit.jupiter.api.Assertions.assertNull(r.replaceOpt(null));
+    }
+
+    @Test
+    void replaceOptKeepsTheOptInItsPlaceAndBeforeATsig() throws Exception {
+        Message m = q("a.example.");
+        Record glue = Record.fromString(Name.fromConstantString("ns.example."), Type.A, DClass.IN, 60, "10.0.0.1",
+                Name.root);
+        Record tsig = new org.xbill.DNS.TSIGRecord(Name.fromConstantString("key."), DClass.ANY, 0,
+                Name.fromConstantString("hmac-sha256."), java.time.Instant.ofEpochSecond(1), java.time.Duration.ofSeconds(300),
+                new byte[0], 1, 0, null);
+        m.addRecord(glue, Section.ADDITIONAL);
+        m.addRecord(tsig, Section.ADDITIONAL);
+        Request r = new Request(m, Transport.UDP, V4, V4, ".");
+        OPTRecord opt = new OPTRecord(4096, 0, 0);
+        r.replaceOpt(opt);
+        assertEquals(java.util.List.of(glue, opt, tsig), m.getSection(Section.ADDITIONAL), "added before the TSIG");
+        OPTRecord other = new OPTRecord(1400, 0, 0);
+        r.replaceOpt(other);
+        assertEquals(java.util.List.of(glue, other, tsig), m.getSection(Section.ADDITIONAL), "replaced where it was");
+    }
+
+    @Test
+    void ednsOptionsEchoesTheStandardCodesAndTheDeclaredOnes() {
+        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.NSID));
+        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.COOKIE));
+        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.PADDING));
+        assertFalse(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET));
+        assertFalse(EdnsOptions.supported(0xfde9));
+        EdnsOptions.support(0xfde9);
+        EdnsOptions.support(0xfde9);
+        assertTrue(EdnsOptions.supported(0xfde9));
+        assertFalse(EdnsOptions.supported(0xfdea), "only the declared code");
+        assertFalse(EdnsOptions.supported(-1));
+        assertFalse(EdnsOptions.supported(0x10000));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EdnsOptions.support(0x10000));
+    }
+
+    @Test
     void clientWrote() {
         assertFalse(Rcodes.clientWrote(Rcodes.SERVFAIL));
         assertFalse(Rcodes.clientWrote(Rcodes.REFUSED));

@@ -3,6 +3,7 @@ package kdns.host.server;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import kdns.api.EdnsOptions;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
@@ -127,8 +128,11 @@ final class ReplyWriter implements ResponseWriter {
     /**
      * CoreDNS's {@code SizeAndDo} for a client that sent an OPT: a reply OPT keeps its options and
      * extended rcode and gets the client's buffer size and DO bit; a reply without one gets the
-     * client's, holding only the options every server echoes (NSID, EXPIRE, COOKIE, TCP-KEEPALIVE,
-     * PADDING). A client without OPT gets the reply as the plugin wrote it.
+     * client's, holding only the options the server echoes ({@link EdnsOptions#supported}: NSID,
+     * EXPIRE, COOKIE, TCP-KEEPALIVE, PADDING and the codes plugins declared). A client without OPT
+     * gets the reply as the plugin wrote it. "The client's" OPT is the one the request's message
+     * holds when the reply is written, so a plugin that changed it in place
+     * ({@link Request#replaceOpt}, {@link Request#lowerUdpSize}) is mirrored.
      */
     private static void mirrorOpt(Message reply, OPTRecord clientOpt) {
         OPTRecord replyOpt = reply.getOPT();
@@ -154,12 +158,9 @@ final class ReplyWriter implements ResponseWriter {
         }
         List<EDNSOption> out = new ArrayList<>(client.size());
         for (EDNSOption o : client) {
-            switch (o.getCode()) {
-                case EDNSOption.Code.NSID, EDNSOption.Code.EDNS_EXPIRE, EDNSOption.Code.COOKIE, EDNSOption.Code.TCP_KEEPALIVE,
-                     EDNSOption.Code.PADDING -> out.add(o);
-                default -> {
-                    // other options are the client's business: not echoed, as CoreDNS
-                }
+            // other options are the client's business: not echoed, as CoreDNS
+            if (EdnsOptions.supported(o.getCode())) {
+                out.add(o);
             }
         }
         return out;

@@ -256,6 +256,38 @@ class QueryProcessorTest {
         assertEquals(org.xbill.DNS.EDNSOption.Code.NSID, echoed.get(0).getCode());
     }
 
+    /**
+     * A plugin that puts an OPT record in the query in place (rewrite's edns0 rules): the reply
+     * mirrors it as it is when the reply is written, echoing the codes declared supported.
+     */
+    @Test
+    void anOptReplacedInPlaceIsMirroredWithTheDeclaredOptions() throws Exception {
+        kdns.api.EdnsOptions.support(0xffe0);
+        Handler edns = new Handler() {
+            @Override
+            public String name() {
+                return "edns";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                request.replaceOpt(new OPTRecord(4096, 0, 0, 0, List.of(
+                        new org.xbill.DNS.GenericEDNSOption(0xffe0, new byte[] {1, 2}),
+                        new org.xbill.DNS.GenericEDNSOption(0xffe1, new byte[] {3}))));
+                Message m = new Message(request.id());
+                m.addRecord(request.message().getQuestion(), Section.QUESTION);
+                writer.write(m);
+                return Rcodes.NOERROR;
+            }
+        };
+        handle(processor(edns, ".", false), query("edns.example.", Type.A), Transport.UDP);
+        OPTRecord opt = only().getOPT();
+        assertNotNull(opt, "the client sent none, the query got one");
+        assertEquals(4096, opt.getPayloadSize());
+        assertEquals(1, opt.getOptions().size(), "only the declared code is echoed: " + opt.getOptions());
+        assertEquals(0xffe0, opt.getOptions().get(0).getCode());
+    }
+
     /** A 0x20 question: lower-case owners stay lower case on the wire (compression keeps case), the question keeps the client's. */
     @Test
     void mixedCaseQuestionsKeepLowerCaseOwners() throws Exception {

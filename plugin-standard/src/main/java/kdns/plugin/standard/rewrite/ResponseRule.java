@@ -17,16 +17,45 @@ import org.xbill.DNS.Type;
 
 /**
  * What a matching rule does to the reply: a record in, the record to write out (dnsjava's records
- * are immutable, so a changed record is a new one). Message-level rules (rcode) act on the header.
+ * are immutable, so a changed record is a new one). Message-level rules (rcode) act on the header;
+ * a rule may also change the reply's sections (cname, edns0 revert). A rule that needs a lookup
+ * through the server first says so with {@link #lookup}.
  */
 interface ResponseRule {
 
-    /** The record as the reply should carry it; {@code reply}'s header may be changed too. */
-    Record apply(Message reply, Record rr);
+    /** The record as the reply should carry it; {@code reply}'s header and sections may be changed too. */
+    Record apply(Reply reply, Record rr);
 
     /** True for rules on the message itself, also applied to a reply without records. */
     default boolean messageLevel() {
         return false;
+    }
+
+    /**
+     * True for the edns0 revert rules, which are also applied to a copy of the query's OPT record
+     * while the reply is written, so the server's writer does not echo what the rules put in.
+     */
+    default boolean revertsQueryOpt() {
+        return false;
+    }
+
+    /**
+     * The lookup this rule needs for {@code rr} before it can go on, or null to be {@link #apply applied}
+     * as it is. The reverter runs the lookup and hands its reply to {@link Lookup#then}.
+     */
+    default Lookup lookup(Reply reply, Record rr) {
+        return null;
+    }
+
+    /**
+     * A lookup through the server and what to do with its reply.
+     *
+     * @param request the query to serve through the server
+     * @param then    the record as the reply should carry it, given the lookup's reply (null when
+     *                nothing was written)
+     */
+    record Lookup(kdns.api.lookup.UpstreamLookup upstream, kdns.api.Request request,
+                  java.util.function.Function<Message, Record> then) {
     }
 
     /** Owner names through {@code names}. */
@@ -72,9 +101,10 @@ interface ResponseRule {
     static ResponseRule rcode(int from, int to) {
         return new ResponseRule() {
             @Override
-            public Record apply(Message reply, Record rr) {
-                if (reply.getRcode() == from) {
-                    reply.getHeader().setRcode(to);
+            public Record apply(Reply reply, Record rr) {
+                Message m = reply.message();
+                if (m.getRcode() == from) {
+                    m.getHeader().setRcode(to);
                 }
                 return rr;
             }

@@ -11,6 +11,7 @@ import kdns.api.ResponseWriter;
 import kdns.plugin.standard.internal.Replies;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
@@ -19,7 +20,8 @@ import org.xbill.DNS.TextParseException;
  * The rules of one server block, in Corefile order (CoreDNS's rewrite {@code ServeDNS}): each may
  * change the question; a matching {@code stop} rule ends the loop. The rest of the chain then sees
  * the rewritten question and writes through a {@link ReplyReverter}, except when no rule stopped and
- * none asked for a reply change, where it gets the plain writer as in CoreDNS.
+ * none asked for a reply change, where it gets the plain writer as in CoreDNS. The query's OPT
+ * record as edns0 rules left it is put in the query itself ({@link Request#replaceOpt}).
  */
 final class RewriteHandler implements Handler {
 
@@ -40,7 +42,8 @@ final class RewriteHandler implements Handler {
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         Record original = request.message().getQuestion();
         // The lower-case name the server worked out already: what CoreDNS's rules match (state.Name()).
-        RewriteRule.Question q = new RewriteRule.Question(request.name(), original.getType(), original.getDClass());
+        RewriteRule.Question q = new RewriteRule.Question(request.name(), original.getType(), original.getDClass(),
+                request);
         List<ResponseRule> responses = null;
         boolean stopped = false;
         for (RewriteRule rule : rules) {
@@ -52,6 +55,7 @@ final class RewriteHandler implements Handler {
                 responses = new ArrayList<>();
             }
             if (toName(q.name) == null) {
+                changeOpt(request, q);
                 throw new HandlerException(Rcodes.SERVFAIL, "invalid name after rewrite: " + q.name);
             }
             responses.addAll(r);
@@ -60,6 +64,7 @@ final class RewriteHandler implements Handler {
                 break;
             }
         }
+        changeOpt(request, q);
         if (responses == null) {
             return Handlers.nextOrFailure(name(), next, request, writer); // no rule applied: nothing to do
         }
@@ -67,7 +72,7 @@ final class RewriteHandler implements Handler {
         if (!stopped && responses.isEmpty()) {
             return Handlers.nextOrFailure(name(), next, rewritten, writer);
         }
-        ReplyReverter reverter = new ReplyReverter(writer, original, responses);
+        ReplyReverter reverter = new ReplyReverter(writer, original, responses, rewritten, request);
         int rc;
         try {
             rc = Handlers.nextOrFailure(name(), next, rewritten, reverter);
@@ -76,11 +81,23 @@ final class RewriteHandler implements Handler {
             rc = e.rcode();
         }
         if (Rcodes.clientWrote(rc)) {
-            return rc;
+            // A reply written now may still wait for a cname rule's lookup, to be written later.
+            return rc != DEFERRED && reverter.deferred() ? DEFERRED : rc;
         }
         // Nothing was written: write the error here, so the client's question and the rules still apply.
         reverter.write(Replies.errorReply(rewritten.message(), rc));
-        return Rcodes.NOERROR;
+        return reverter.deferred() ? DEFERRED : Rcodes.NOERROR;
+    }
+
+    /**
+     * The OPT record the edns0 rules left goes in the query itself, as CoreDNS changes the query in
+     * place: the rest of the chain, and the server's writer (which mirrors it in the reply), see it.
+     */
+    private static void changeOpt(Request request, RewriteRule.Question q) {
+        OPTRecord opt = q.changedOpt();
+        if (opt != null) {
+            request.replaceOpt(opt);
+        }
     }
 
     /** The request with the question the rules left, or the request itself when they changed nothing. */

@@ -5,12 +5,14 @@ import java.util.List;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.api.lookup.UpstreamLookup;
 
 /**
  * {@code rewrite [continue|stop] FIELD ARGS...} or {@code rewrite [continue|stop] { FIELD ARGS... }}:
  * rewrites the question before the rest of the chain sees it, and the reply back. Fields: name
- * (exact, prefix, suffix, substring, regex; with answer auto/name/value), class, type, ttl, rcode.
- * {@code edns0} and {@code cname} rules are not supported yet and are refused saying so.
+ * (exact, prefix, suffix, substring, regex; with answer auto/name/value), class, type, ttl, rcode,
+ * edns0 (local, nsid and subnet options of the query) and cname (CNAME targets of the reply, looked
+ * up again through the server).
  */
 public final class RewritePlugin implements Plugin {
 
@@ -21,7 +23,8 @@ public final class RewritePlugin implements Plugin {
 
     @Override
     public String description() {
-        return "rewrites the question (name, type, class) and the reply's names, TTLs and rcode";
+        return "rewrites the question (name, type, class, EDNS0 options) and the reply's names, TTLs, rcode and CNAME "
+                + "targets";
     }
 
     @Override
@@ -32,6 +35,7 @@ public final class RewritePlugin implements Plugin {
 
     static List<RewriteRule> parse(Controller c) throws PluginException {
         List<RewriteRule> rules = new ArrayList<>();
+        UpstreamLookup upstream = new UpstreamLookup("rewrite", c.instance());
         while (c.next()) {
             List<String> args = new ArrayList<>(c.remainingArgs());
             if (args.size() < 2) {
@@ -41,7 +45,7 @@ public final class RewritePlugin implements Plugin {
                 }
             }
             try {
-                rules.add(RuleParser.parse(args));
+                rules.add(RuleParser.parse(args, upstream));
             } catch (IllegalArgumentException e) {
                 throw c.err(e.getMessage());
             }

@@ -13,18 +13,43 @@ interface RewriteRule {
 
     List<ResponseRule> rewrite(Question q);
 
-    /** The question as the rules have left it so far. */
+    /** The question as the rules have left it so far, and the query's OPT record as edns0 rules left it. */
     final class Question {
         String name;
         int type;
         int dclass;
+        /** The query as the client sent it (addresses, transport, metadata; the OPT record before the rules). */
+        final kdns.api.Request request;
+        private QueryOpt opt;
         private String lower;
         private String lowerOf;
 
-        Question(String name, int type, int dclass) {
+        Question(String name, int type, int dclass, kdns.api.Request request) {
             this.name = name;
             this.type = type;
             this.dclass = dclass;
+            this.request = request;
+        }
+
+        /** The query's OPT record as the edns0 rules change it (made on first use). */
+        QueryOpt opt() {
+            if (opt == null) {
+                opt = new QueryOpt(request == null ? null : request.opt());
+            }
+            return opt;
+        }
+
+        /** The OPT record the edns0 rules left, or null when they changed nothing. */
+        org.xbill.DNS.OPTRecord changedOpt() {
+            return opt == null || !opt.changed() ? null : opt.record();
+        }
+
+        /**
+         * The question name as CoreDNS's {@code state.QName()} gives it once the rules before have
+         * run: the client's spelling while no rule renamed it, else the rewritten name.
+         */
+        String spelledName() {
+            return request != null && name.equals(request.name()) ? request.qname().toString() : name;
         }
 
         /** The name in lower case, as CoreDNS's {@code state.Name()} gives it (worked out once per name). */

@@ -2,6 +2,7 @@ package kdns.plugin.standard.rewrite;
 
 import java.util.List;
 import java.util.Locale;
+import kdns.api.lookup.UpstreamLookup;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -12,7 +13,8 @@ final class RuleParser {
     private RuleParser() {
     }
 
-    static RewriteRule parse(List<String> args) {
+    /** @param upstream the lookups of cname rules through the server */
+    static RewriteRule parse(List<String> args, UpstreamLookup upstream) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("no rule type specified for rewrite");
         }
@@ -35,8 +37,8 @@ final class RuleParser {
             case "class", "type" -> questionField(stop, type, rest);
             case "ttl" -> ttl(stop, rest);
             case "rcode" -> rcode(stop, rest);
-            case "edns0", "cname" -> throw new IllegalArgumentException("'" + type + "' rules are not supported by kdns "
-                    + "yet");
+            case "edns0" -> Edns0Rule.parse(stop, rest);
+            case "cname" -> CnameRule.parse(stop, rest, upstream);
             default -> throw new IllegalArgumentException("invalid rule type \"" + args.get(0) + "\"");
         };
     }

@@ -196,6 +196,52 @@ class RewritePluginTest {
         assertTrue(e.getMessage().contains("invalid name after rewrite"), e.getMessage());
     }
 
+    /** Rules CoreDNS's TestNewRule accepts. */
+    @Test
+    void edns0AndCnameRulesThatParse() throws Exception {
+        String[] good = {
+            "rewrite edns0 local set 65518 abcdefg",
+            "rewrite edns0 local set 0xffee abcdefg revert",
+            "rewrite edns0 local append 0xffee abcdefg",
+            "rewrite edns0 local replace 0xffee 0xabcdef revert",
+            "rewrite edns0 local unset 0xffee",
+            "rewrite edns0 LOCAL SET 0o177776 x",
+            "rewrite edns0 local set 0xff_ee x",
+            "rewrite edns0 nsid set",
+            "rewrite edns0 nsid append revert",
+            "rewrite edns0 nsid replace",
+            "rewrite edns0 nsid unset",
+            "rewrite edns0 local set 0xffee {qname}",
+            "rewrite edns0 local append 0xffee {qtype}",
+            "rewrite edns0 local replace 0xffee {client_ip}",
+            "rewrite edns0 local set 0xffee {client_port} revert",
+            "rewrite edns0 local set 0xffee {protocol}",
+            "rewrite edns0 local set 0xffee {server_ip}",
+            "rewrite edns0 local set 0xffee {server_port}",
+            "rewrite edns0 local set 0xffee {kubernetes/client-namespace}",
+            "rewrite edns0 subnet set 24 56",
+            "rewrite edns0 subnet append 0 128 revert",
+            "rewrite edns0 subnet replace 32 0",
+            "rewrite edns0 subnet unset",
+            "rewrite stop edns0 subnet set 24 56",
+            "rewrite continue edns0 nsid set",
+            "rewrite cname a.example b.example",
+            "rewrite continue cname exact def.example.com xyz.example.com",
+            "rewrite stop cname prefix chat.openai.com bard.google.com",
+            "rewrite cname suffix uvw. xyz.",
+            "rewrite cname substring efgh zzzz.www",
+            "rewrite cname regex (.*)\\.web\\.(.*)\\.site\\. {1}.webapp.{2}.org.",
+            "rewrite stop {\n edns0 local set 0xffee abcd revert\n}",
+        };
+        for (String g : good) {
+            TestController c = TestController.of(g);
+            new RewritePlugin().setup(c);
+            assertTrue(c.handler(new Upstream(Map.of())) != null, g);
+        }
+        assertTrue(kdns.api.EdnsOptions.supported(0xffee), "local codes are echoed from then on");
+        assertTrue(kdns.api.EdnsOptions.supported(0xfffe), "0o177776");
+    }
+
     @Test
     void setupErrors() {
         String[][] bad = {
@@ -217,8 +263,43 @@ class RewritePluginTest {
             {"rewrite ttl fuzzy a 10", "supports only exact"},
             {"rewrite rcode a.example. NOPE NOERROR", "invalid matching RCODE 'NOPE'"},
             {"rewrite rcode a.example. SERVFAIL 99", "invalid replacement RCODE '99'"},
-            {"rewrite edns0 local set 0xffee abc", "not supported by kdns yet"},
-            {"rewrite cname exact a.example. b.example.", "not supported by kdns yet"},
+            {"rewrite edns0", "too few arguments for an EDNS0 rule"},
+            {"rewrite edns0 local", "too few arguments for an EDNS0 rule"},
+            {"rewrite edns0 local foo 0xffee abc", "invalid action: \"foo\""},
+            {"rewrite edns0 unknown-rule-type set", "invalid rule type \"unknown-rule-type\""},
+            {"rewrite edns0 unknown-rule-type unset", "invalid rule type \"unknown-rule-type\""},
+            {"rewrite edns0 local set", "EDNS0 local rules require three or four args"},
+            {"rewrite edns0 local set 0xffee", "EDNS0 local rules require three or four args"},
+            {"rewrite edns0 local set 0xffee a b", "EDNS0 local rules require three or four args"},
+            {"rewrite edns0 local set invalid-uint abc", "strconv.ParseUint: parsing \"invalid-uint\": invalid syntax"},
+            {"rewrite edns0 local set invalid-uint {qname}", "strconv.ParseUint: parsing \"invalid-uint\": invalid syntax"},
+            {"rewrite edns0 local set 0x10000 abc", "strconv.ParseUint: parsing \"0x10000\": value out of range"},
+            {"rewrite edns0 local set 65536 abc", "value out of range"},
+            {"rewrite edns0 local set 0xffee 0xabcdefg", "encoding/hex: invalid byte: U+0067 'g'"},
+            {"rewrite edns0 local set 0xffee 0xabc", "encoding/hex: odd length hex string"},
+            {"rewrite edns0 local set 0xffee 0xzz", "encoding/hex: invalid byte: U+007A 'z'"},
+            {"rewrite edns0 local set 0xffee {dummy}", "unsupported variable name \"{dummy}\""},
+            {"rewrite edns0 local append 0xffee {/label}", "unsupported variable name"},
+            {"rewrite edns0 local append 0xffee {plugin/}", "unsupported variable name"},
+            {"rewrite edns0 local unset 0xffee abcdefg", "local unset action requires exactly two arguments"},
+            {"rewrite edns0 local unset 0xffee revert", "local unset action requires exactly two arguments"},
+            {"rewrite edns0 nsid set junk", "EDNS0 NSID rules can accept no more than one arg"},
+            {"rewrite edns0 nsid unset revert", "nsid unset action requires exactly one argument"},
+            {"rewrite edns0 nsid foo", "invalid action: \"foo\""},
+            {"rewrite edns0 subnet set -1 56", "strconv.ParseUint: parsing \"-1\": invalid syntax"},
+            {"rewrite edns0 subnet set 24 -56", "strconv.ParseUint: parsing \"-56\": invalid syntax"},
+            {"rewrite edns0 subnet set 33 56", "invalid IPv4 bit mask length 33"},
+            {"rewrite edns0 subnet set 24 129", "invalid IPv6 bit mask length 129"},
+            {"rewrite edns0 subnet append 24 56 72", "EDNS0 subnet rules require three or four args"},
+            {"rewrite edns0 subnet unset 24 56", "subnet unset action requires exactly one argument"},
+            {"rewrite edns0 subnet unset revert", "subnet unset action requires exactly one argument"},
+            {"rewrite unknown-action edns0 local set 0xffee abc", "invalid rule type \"unknown-action\""},
+            {"rewrite cname a.example.", "too few (1) arguments for a cname rule"},
+            {"rewrite cname exact a. b. c.", "too few (4) arguments for a cname rule"},
+            {"rewrite continue cname", "too few (0) arguments for a cname rule"},
+            {"rewrite cname fuzzy a. b.", "unknown cname rewrite type: fuzzy"},
+            {"rewrite cname regex (a b.", "invalid cname rewrite regex pattern"},
+            {"rewrite cname regex " + "a".repeat(10_001) + " b.", "regex pattern too long in a cname rule: 10001 > 10000"},
         };
         for (String[] b : bad) {
             PluginException e = assertThrows(PluginException.class, () -> new RewritePlugin().setup(TestController.of(b[0])),
