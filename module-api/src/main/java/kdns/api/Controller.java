@@ -169,6 +169,17 @@ public interface Controller {
      */
     void collectMetadata(List<String> zones);
 
+    /**
+     * Has the server copy option {@code code} of a query's OPT record into the block's replies that
+     * carry no OPT record of their own (CoreDNS's {@code edns.SetSupportedOption}; the
+     * {@code rewrite edns0 local} rules). NSID, EXPIRE, COOKIE, TCP-KEEPALIVE and PADDING are always
+     * copied; any other option of the query stays out of the reply. Unlike CoreDNS, whose set is one
+     * for the whole process, the code is echoed by this block only, and a reload starts afresh.
+     *
+     * @throws IllegalArgumentException when {@code code} is not a 16-bit option code
+     */
+    void echoEdnsOption(int code);
+
     // ---- registration -------------------------------------------------------------------------
 
     /**

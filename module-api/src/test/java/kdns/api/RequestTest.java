@@ -106,22 +106,6 @@ class RequestTest {
     }
 
     @Test
-    void ednsOptionsEchoesTheStandardCodesAndTheDeclaredOnes() {
-        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.NSID));
-        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.COOKIE));
-        assertTrue(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.PADDING));
-        assertFalse(EdnsOptions.supported(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET));
-        assertFalse(EdnsOptions.supported(0xfde9));
-        EdnsOptions.support(0xfde9);
-        EdnsOptions.support(0xfde9);
-        assertTrue(EdnsOptions.supported(0xfde9));
-        assertFalse(EdnsOptions.supported(0xfdea), "only the declared code");
-        assertFalse(EdnsOptions.supported(-1));
-        assertFalse(EdnsOptions.supported(0x10000));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EdnsOptions.support(0x10000));
-    }
-
-    @Test
     void clientWrote() {
         assertFalse(Rcodes.clientWrote(Rcodes.SERVFAIL));
         assertFalse(Rcodes.clientWrote(Rcodes.REFUSED));

@@ -253,6 +253,16 @@ public final class TestController implements Controller {
         tokens.collectMetadata(zones);
     }
 
+    @Override
+    public void echoEdnsOption(int code) {
+        tokens.echoEdnsOption(code);
+    }
+
+    /** The option codes {@link #echoEdnsOption} added for this block, or null. */
+    public java.util.BitSet echoedOptions() {
+        return block.echoedOptions();
+    }
+
     /** The zones {@link #collectMetadata} set, or null when the block collects no metadata. */
     public List<String> metadataZones() {
         return block.metadataZones();

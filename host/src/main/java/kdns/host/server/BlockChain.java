@@ -1,5 +1,6 @@
 package kdns.host.server;
 
+import java.util.BitSet;
 import java.util.function.Predicate;
 import kdns.api.Handler;
 import kdns.api.Request;
@@ -17,13 +18,14 @@ import kdns.api.Request;
  * @param view       the block's view name, or empty
  * @param filter     the view's filter, or null when every query of the zone may enter
  * @param metadata   what the metadata plugin collects before the filter runs, or null
+ * @param echoOptions EDNS0 option codes of queries echoed in replies besides the standard ones, or null
  */
 public record BlockChain(String zone, String serverKey, Handler head, boolean anyClass, int flagsSet,
                          int flagsClear, boolean debug, String view, Predicate<Request> filter,
-                         MetadataCollector metadata) {
+                         MetadataCollector metadata, BitSet echoOptions) {
 
     public BlockChain(String zone, String serverKey, Handler head, boolean anyClass) {
-        this(zone, serverKey, head, anyClass, 0, 0, false, "", null, null);
+        this(zone, serverKey, head, anyClass, 0, 0, false, "", null, null, null);
     }
 
     /**

@@ -110,7 +110,7 @@ public final class QueryProcessor {
             return;
         }
         Request request = probe.inServerZone(block.zone(), block.view());
-        ReplyWriter writer = new ReplyWriter(request, sink, block.flagsSet(), block.flagsClear());
+        ReplyWriter writer = new ReplyWriter(request, sink, block.flagsSet(), block.flagsClear(), block.echoOptions());
         int rcode;
         Handler head = block.head();
         try {

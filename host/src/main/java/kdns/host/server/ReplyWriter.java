@@ -2,8 +2,8 @@ package kdns.host.server;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import kdns.api.EdnsOptions;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
@@ -29,18 +29,24 @@ final class ReplyWriter implements ResponseWriter {
     private final ReplySink sink;
     private final int flagsSet;
     private final int flagsClear;
+    private final BitSet echoed;
     private volatile boolean written;
 
     ReplyWriter(Request request, ReplySink sink) {
-        this(request, sink, 0, 0);
+        this(request, sink, 0, 0, null);
     }
 
-    /** A writer whose replies get the block's reply flags ({@code 1 << flag} masks; the header plugin). */
-    ReplyWriter(Request request, ReplySink sink, int flagsSet, int flagsClear) {
+    /**
+     * A writer whose replies get the block's reply flags ({@code 1 << flag} masks; the header plugin)
+     * and echo the query's EDNS0 options of the codes in {@code echoed} besides the standard ones
+     * (null: none), as the block's plugins asked ({@code Controller.echoEdnsOption}).
+     */
+    ReplyWriter(Request request, ReplySink sink, int flagsSet, int flagsClear, BitSet echoed) {
         this.request = request;
         this.sink = sink;
         this.flagsSet = flagsSet;
         this.flagsClear = flagsClear;
+        this.echoed = echoed;
     }
 
     @Override
@@ -50,7 +56,7 @@ final class ReplyWriter implements ResponseWriter {
             return;
         }
         written = true;
-        byte[] wire = finish(reply, request, flagsSet, flagsClear);
+        byte[] wire = finish(reply, request, flagsSet, flagsClear, echoed);
         sink.send(wire, wire.length);
     }
 
@@ -70,7 +76,7 @@ final class ReplyWriter implements ResponseWriter {
         }
         written = true;
         for (Message m : messages) {
-            byte[] wire = finish(m, request, flagsSet, flagsClear);
+            byte[] wire = finish(m, request, flagsSet, flagsClear, echoed);
             sink.send(wire, wire.length);
         }
     }
@@ -80,7 +86,7 @@ final class ReplyWriter implements ResponseWriter {
     }
 
     /** Completes a reply to {@code request} and renders it within the client's size limit. */
-    static byte[] finish(Message reply, Request request, int flagsSet, int flagsClear) {
+    static byte[] finish(Message reply, Request request, int flagsSet, int flagsClear, BitSet echoed) {
         Message query = request.message();
         Header h = reply.getHeader();
         Header qh = query.getHeader();
@@ -108,7 +114,7 @@ final class ReplyWriter implements ResponseWriter {
 
         OPTRecord clientOpt = query.getOPT();
         if (clientOpt != null) {
-            mirrorOpt(reply, clientOpt);
+            mirrorOpt(reply, clientOpt, echoed);
         }
         if (request.mixedCase()) {
             return CaseKeepingWire.render(reply, request.size());
@@ -128,13 +134,13 @@ final class ReplyWriter implements ResponseWriter {
     /**
      * CoreDNS's {@code SizeAndDo} for a client that sent an OPT: a reply OPT keeps its options and
      * extended rcode and gets the client's buffer size and DO bit; a reply without one gets the
-     * client's, holding only the options the server echoes ({@link EdnsOptions#supported}: NSID,
-     * EXPIRE, COOKIE, TCP-KEEPALIVE, PADDING and the codes plugins declared). A client without OPT
+     * client's, holding only the options the server echoes (NSID, EXPIRE, COOKIE, TCP-KEEPALIVE,
+     * PADDING, and the codes the block's plugins asked for). A client without OPT
      * gets the reply as the plugin wrote it. "The client's" OPT is the one the request's message
      * holds when the reply is written, so a plugin that changed it in place
      * ({@link Request#replaceOpt}, {@link Request#lowerUdpSize}) is mirrored.
      */
-    private static void mirrorOpt(Message reply, OPTRecord clientOpt) {
+    private static void mirrorOpt(Message reply, OPTRecord clientOpt, BitSet echoed) {
         OPTRecord replyOpt = reply.getOPT();
         boolean dnssecOk = (clientOpt.getFlags() & ExtendedFlags.DO) != 0;
         int size = Math.max(Request.DEFAULT_UDP_SIZE, clientOpt.getPayloadSize());
@@ -146,24 +152,33 @@ final class ReplyWriter implements ResponseWriter {
             options = replyOpt.getOptions();
             extendedRcode = replyOpt.getExtendedRcode();
         } else {
-            options = echoed(clientOpt.getOptions());
+            options = echoedOptions(clientOpt.getOptions(), echoed);
         }
         reply.addRecord(options.isEmpty() ? new OPTRecord(size, extendedRcode, 0, flags)
                 : new OPTRecord(size, extendedRcode, 0, flags, options), Section.ADDITIONAL);
     }
 
-    private static List<EDNSOption> echoed(List<EDNSOption> client) {
+    private static List<EDNSOption> echoedOptions(List<EDNSOption> client, BitSet echoed) {
         if (client.isEmpty()) {
             return client;
         }
         List<EDNSOption> out = new ArrayList<>(client.size());
         for (EDNSOption o : client) {
             // other options are the client's business: not echoed, as CoreDNS
-            if (EdnsOptions.supported(o.getCode())) {
+            if (echoedByDefault(o.getCode()) || (echoed != null && echoed.get(o.getCode()))) {
                 out.add(o);
             }
         }
         return out;
+    }
+
+    /** The options CoreDNS's {@code edns.SupportedOption} always echoes. */
+    private static boolean echoedByDefault(int code) {
+        return switch (code) {
+            case EDNSOption.Code.NSID, EDNSOption.Code.EDNS_EXPIRE, EDNSOption.Code.COOKIE,
+                 EDNSOption.Code.TCP_KEEPALIVE, EDNSOption.Code.PADDING -> true;
+            default -> false;
+        };
     }
 
     private static int u16(byte[] b, int off) {

@@ -29,6 +29,7 @@ public final class BlockConfig {
     private String viewName = "";
     private java.util.function.Predicate<kdns.api.Request> viewFilter;
     private List<String> metadataZones;
+    private java.util.BitSet echoedOptions;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -133,6 +134,18 @@ public final class BlockConfig {
 
     void collectMetadata(List<String> zones) {
         metadataZones = zones.isEmpty() ? zones() : List.copyOf(zones);
+    }
+
+    /** EDNS0 option codes echoed from queries into this block's replies besides the standard ones, or null. */
+    public java.util.BitSet echoedOptions() {
+        return echoedOptions == null ? null : (java.util.BitSet) echoedOptions.clone();
+    }
+
+    void echoEdnsOption(int code) {
+        if (echoedOptions == null) {
+            echoedOptions = new java.util.BitSet(65536);
+        }
+        echoedOptions.set(code);
     }
 
     void replyFlags(int set, int clear) {

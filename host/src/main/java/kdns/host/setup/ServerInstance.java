@@ -253,6 +253,6 @@ public final class ServerInstance implements Instance {
             metadata = new MetadataCollector(b.metadataZones(), providers, b.viewName());
         }
         return new BlockChain(key.zone(), key.toString(), head, b.anyClassAllowed(), b.replyFlagsSet(),
-                b.replyFlagsClear(), b.debug(), b.viewName(), b.viewFilter(), metadata);
+                b.replyFlagsClear(), b.debug(), b.viewName(), b.viewFilter(), metadata, b.echoedOptions());
     }
 }

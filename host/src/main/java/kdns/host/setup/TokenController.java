@@ -216,6 +216,14 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void echoEdnsOption(int code) {
+        if (code < 0 || code > 0xFFFF) {
+            throw new IllegalArgumentException("not an EDNS0 option code: " + code);
+        }
+        block.echoEdnsOption(code);
+    }
+
+    @Override
     public void replyFlags(int set, int clear) {
         block.replyFlags(set, clear);
     }

@@ -77,7 +77,7 @@ class ZoneRouterTest {
     };
 
     private static BlockChain view(String zone, String view, Predicate<Request> filter, MetadataCollector md) {
-        return new BlockChain(zone, "dns://" + zone + ":53", ANSWERS, false, 0, 0, false, view, filter, md);
+        return new BlockChain(zone, "dns://" + zone + ":53", ANSWERS, false, 0, 0, false, view, filter, md, null);
     }
 
     private static Request query(String name, int type) throws Exception {

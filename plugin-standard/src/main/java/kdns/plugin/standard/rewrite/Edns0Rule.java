@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import kdns.api.EdnsOptions;
 import kdns.api.Request;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.EDNSOption;
@@ -300,11 +299,9 @@ record Edns0Rule(boolean stop, Kind kind, Action action, int code, byte[] data, 
                     if (!validVariable(value)) {
                         throw new IllegalArgumentException("unsupported variable name \"" + value + "\"");
                     }
-                    EdnsOptions.support(c);
                     return new Edns0Rule(stop, Kind.VARIABLE, action, c, null, value, 0, 0, revert);
                 }
                 byte[] bytes = localData(value);
-                EdnsOptions.support(c);
                 return new Edns0Rule(stop, Kind.LOCAL, action, c, bytes, null, 0, 0, revert);
             }
             case "nsid" -> {
@@ -332,14 +329,17 @@ record Edns0Rule(boolean stop, Kind kind, Action action, int code, byte[] data, 
         }
     }
 
-    /**
-     * The code of a local unset rule, {@code 0x...} or decimal as Go's {@code strconv.ParseUint(s, 0, 16)}
-     * reads it. Like every local rule's code it is declared echoed ({@code edns.SetSupportedOption}).
-     */
+    /** The code of a local unset rule, {@code 0x...} or decimal as Go's {@code strconv.ParseUint(s, 0, 16)} reads it. */
     private static int localCode(String s) {
-        int code = (int) GoNumbers.parseUint(s, 16);
-        EdnsOptions.support(code);
-        return code;
+        return (int) GoNumbers.parseUint(s, 16);
+    }
+
+    /**
+     * True for the rules whose option the server must echo in replies (every {@code local} rule's
+     * code, as CoreDNS's {@code edns.SetSupportedOption}): the plugin declares it for the block.
+     */
+    boolean echoesCode() {
+        return kind == Kind.LOCAL || kind == Kind.VARIABLE;
     }
 
     /** Data starting with {@code 0x} is hex, anything else the string's bytes. */

@@ -44,11 +44,16 @@ public final class RewritePlugin implements Plugin {
                     args.add(c.val());
                 }
             }
+            RewriteRule rule;
             try {
-                rules.add(RuleParser.parse(args, upstream));
+                rule = RuleParser.parse(args, upstream);
             } catch (IllegalArgumentException e) {
                 throw c.err(e.getMessage());
             }
+            if (rule instanceof Edns0Rule edns && edns.echoesCode()) {
+                c.echoEdnsOption(edns.code());
+            }
+            rules.add(rule);
         }
         return rules;
     }

@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import kdns.api.EdnsOptions;
 import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
@@ -93,11 +92,20 @@ class RewriteEdns0Test {
      */
     static final class ServerSide extends RecordingWriter {
         final Request client;
+        final java.util.BitSet declared;
         OPTRecord optAtWrite;
 
-        ServerSide(Request client) {
+        ServerSide(Request client, java.util.BitSet declared) {
             super(client.remoteAddress(), client.localAddress());
             this.client = client;
+            this.declared = declared;
+        }
+
+        /** The server's choice (ReplyWriter): the standard codes and those the block declared. */
+        private boolean echoes(int code) {
+            return code == EDNSOption.Code.NSID || code == EDNSOption.Code.EDNS_EXPIRE
+                    || code == EDNSOption.Code.COOKIE || code == EDNSOption.Code.TCP_KEEPALIVE
+                    || code == EDNSOption.Code.PADDING || (declared != null && declared.get(code));
         }
 
         @Override
@@ -113,21 +121,25 @@ class RewriteEdns0Test {
             if (own != null) {
                 own.getOptions().forEach(o -> out.put(o.getCode(), hex(QueryOpt.data(o))));
             } else if (optAtWrite != null) {
-                optAtWrite.getOptions().stream().filter(o -> EdnsOptions.supported(o.getCode()))
+                optAtWrite.getOptions().stream().filter(o -> echoes(o.getCode()))
                         .forEach(o -> out.put(o.getCode(), hex(QueryOpt.data(o))));
             }
             return out;
         }
     }
 
-    private static Handler handler(String corefile, Handler next) throws Exception {
+    /** The option codes the last {@link #handler} declared for its block. */
+    private java.util.BitSet declared;
+
+    private Handler handler(String corefile, Handler next) throws Exception {
         TestController c = TestController.of(corefile);
         new RewritePlugin().setup(c);
+        declared = c.echoedOptions();
         return c.handler(next);
     }
 
-    private static ServerSide serve(Handler h, Request q) throws Exception {
-        ServerSide w = new ServerSide(q);
+    private ServerSide serve(Handler h, Request q) throws Exception {
+        ServerSide w = new ServerSide(q, declared);
         assertEquals(Rcodes.NOERROR, h.serve(q, w));
         assertTrue(w.written());
         return w;

@@ -238,8 +238,22 @@ class RewritePluginTest {
             new RewritePlugin().setup(c);
             assertTrue(c.handler(new Upstream(Map.of())) != null, g);
         }
-        assertTrue(kdns.api.EdnsOptions.supported(0xffee), "local codes are echoed from then on");
-        assertTrue(kdns.api.EdnsOptions.supported(0xfffe), "0o177776");
+    }
+
+    @Test
+    void localRulesHaveTheirBlockEchoTheirCode() throws Exception {
+        TestController c = TestController.of("rewrite continue edns0 local set 0xffee abcd\n"
+                + "rewrite continue edns0 local set 0177776 {qname}\n"
+                + "rewrite continue edns0 local unset 65000\n"
+                + "rewrite continue edns0 nsid set\n"
+                + "rewrite edns0 subnet set 24 56");
+        new RewritePlugin().setup(c);
+        java.util.BitSet echoed = c.echoedOptions();
+        assertEquals(java.util.List.of(65000, 0xffee, 0xfffe), echoed.stream().boxed().toList(),
+                "local codes (0177776 is octal 0xfffe); nsid and subnet are echoed anyway or never");
+        TestController none = TestController.of("rewrite name a.example b.example");
+        new RewritePlugin().setup(none);
+        assertEquals(null, none.echoedOptions());
     }
 
     @Test
