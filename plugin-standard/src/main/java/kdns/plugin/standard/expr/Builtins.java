@@ -57,7 +57,7 @@ final class Builtins {
         add("int", 1, 1, a -> toInt(a.get(0)));
         add("float", 1, 1, a -> toFloat(a.get(0)));
         add("string", 1, 1, a -> ExprValues.format(a.get(0)));
-        add("trim", 1, 2, a -> a.size() == 1 ? trim(str("trim", a, 0), null) : trim(str("trim", a, 0), str("trim", a, 1)));
+        add("trim", 1, 2, a -> trim(str("trim", a, 0), a.size() == 1 ? null : str("trim", a, 1)));
         add("trimPrefix", 1, 2, a -> {
             String s = str("trimPrefix", a, 0);
             String prefix = a.size() == 2 ? str("trimPrefix", a, 1) : " ";
@@ -311,7 +311,10 @@ final class Builtins {
         return ExprValues.listOf(out);
     }
 
-    /** Go's {@code strings.Replace}: at most n replacements (all when n < 0); an empty {@code old} matches between characters. */
+    /**
+     * Go's {@code strings.Replace}: at most n replacements (all when n < 0); an empty {@code old}
+     * matches before every character and at the end.
+     */
     private static String replace(String s, String old, String with, long n) {
         if (old.equals(with) || n == 0) {
             return s;

@@ -75,7 +75,8 @@ final class Interpreter {
                     Object left = eval(c.left(), f);
                     yield left != null ? left : eval(c.right(), f);
                 }
-                case Matches m -> matches(eval(m.text(), f), m.compiled() != null ? m.compiled() : eval(m.pattern(), f));
+                case Matches m -> matches(eval(m.text(), f),
+                        m.compiled() != null ? m.compiled() : eval(m.pattern(), f));
                 case Conditional c -> bool(eval(c.cond(), f), "?:") ? eval(c.then(), f) : eval(c.otherwise(), f);
                 case Call c -> call(c, f);
                 case BuiltinCall b -> {
