@@ -84,7 +84,7 @@ final class Interpreter {
                     for (Node a : b.args()) {
                         args.add(eval(a, f));
                     }
-                    yield b.builtin().impl().apply(args);
+                    yield ExprValues.normalize(b.builtin().impl().apply(args));
                 }
                 case PredicateCall p -> predicate(p, f);
                 case Member m -> member(eval(m.target(), f), eval(m.key(), f));
@@ -177,14 +177,14 @@ final class Interpreter {
             case "map" -> {
                 List<Object> out = new ArrayList<>(items.size());
                 for (int i = 0; i < items.size(); i++) {
-                    out.add(eval(p.predicate(), new Frame(items.get(i), i)));
+                    out.add(eval(p.predicate(), frame(items, i)));
                 }
                 return Collections.unmodifiableList(out);
             }
             case "sum" -> {
                 Object sum = 0L;
                 for (int i = 0; i < items.size(); i++) {
-                    Object v = p.predicate() == null ? items.get(i) : eval(p.predicate(), new Frame(items.get(i), i));
+                    Object v = p.predicate() == null ? items.get(i) : eval(p.predicate(), frame(items, i));
                     if (!ExprValues.isNumber(ExprValues.normalize(v))) {
                         throw new EvalFailure("sum: " + ExprValues.typeName(v) + " is not a number");
                     }
@@ -198,6 +198,10 @@ final class Interpreter {
         }
     }
 
+    private static Frame frame(List<?> items, int i) {
+        return new Frame(ExprValues.normalize(items.get(i)), i);
+    }
+
     /** The builtins whose predicate says true or false of each element. */
     private Object test(PredicateCall p, List<?> items) {
         String name = p.name();
@@ -206,8 +210,8 @@ final class Interpreter {
         long count = 0;
         for (int k = 0; k < items.size(); k++) {
             int i = backwards ? items.size() - 1 - k : k;
-            Object item = items.get(i);
-            Object r = p.predicate() == null ? ExprValues.normalize(item) : eval(p.predicate(), new Frame(item, i));
+            Object item = ExprValues.normalize(items.get(i));
+            Object r = p.predicate() == null ? item : eval(p.predicate(), new Frame(item, i));
             if (!(r instanceof Boolean yes)) {
                 throw new EvalFailure("the predicate of " + name + " must give true or false, got "
                         + ExprValues.typeName(r) + (p.predicate() == null ? " (an element of the array)" : ""));

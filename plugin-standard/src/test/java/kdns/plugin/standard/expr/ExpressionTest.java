@@ -30,6 +30,7 @@ class ExpressionTest {
         b.put("t", true);
         b.put("nothing", null);
         b.put("list", List.of(1L, 2L, 3L));
+        b.put("ints", List.of(1, 2, 3)); // Integers read as ints, also as elements
         b.put("words", List.of("a", "bb", "ccc"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", 1L);
@@ -252,6 +253,12 @@ class ExpressionTest {
         check(3L, "words | len()");
         check("A-B", "['a', 'b'] | map(upper(#)) | join('-')");
         check(2L, "count(list, # > 1,)");
+        check(true, "any(ints, # > 2)");
+        check(2L, "find(ints, # > 1)");
+        check(List.of(2L, 4L, 6L), "map(ints, # * 2)");
+        check(2L, "first(ints) + 1");
+        check(4L, "ints[-1] + 1");
+        check(6L, "sum(ints)");
     }
 
     @Test
@@ -314,8 +321,8 @@ class ExpressionTest {
     @Test
     void unknownNamesAreParseErrorsWithTheirColumn() {
         ExpressionException e = parseError("n == 1 && nme() == 'a.'");
-        assertTrue(e.getMessage().startsWith("unknown function 'nme': the names bound here are argc, boom, f, i, list, "
-                + "m, n, nothing, s, t, twice, type, words at column 11 of \"n == 1 && nme() == 'a.'\""), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown function 'nme': the names bound here are argc, boom, f, i, ints, "
+                + "list, m, n, nothing, s, t, twice, type, words at column 11 of \"n == 1 && nme() == 'a.'\""), e.getMessage());
         e = parseError("foo == 1");
         assertTrue(e.getMessage().startsWith("unknown name 'foo': "), e.getMessage());
         assertTrue(e.getMessage().endsWith(" at column 1 of \"foo == 1\""), e.getMessage());
