@@ -12,7 +12,8 @@ import java.util.regex.PatternSyntaxException;
  * A Go (RE2) regular expression run by {@link Pattern}: {@code (?P<name>...)} groups (Java's group
  * names allow no underscore, so they become plain groups and the names are kept here, by index, as
  * Go's {@code SubexpNames} keeps them) and POSIX classes such as {@code [[:alpha:]]}. Matching is
- * Go's {@code MatchString}: anywhere in the text unless anchored. Shared by template and rewrite.
+ * Go's {@code MatchString}: anywhere in the text unless anchored. Shared by template, rewrite and
+ * the {@code matches} operator of expressions.
  */
 public final class GoRegex {
 
@@ -138,6 +139,11 @@ public final class GoRegex {
             out.add(v == null ? "" : v);
         }
         return out;
+    }
+
+    /** Go's {@code MatchString}: true when the expression matches anywhere in {@code text}. */
+    public boolean matches(String text) {
+        return pattern.matcher(text).find();
     }
 
     /** The group names by index, as Go's {@code SubexpNames}. */

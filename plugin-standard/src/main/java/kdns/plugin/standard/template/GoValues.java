@@ -3,9 +3,13 @@ package kdns.plugin.standard.template;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import kdns.plugin.standard.expr.ExprValues;
 import kdns.plugin.standard.template.GoTemplate.TemplateException;
 
-/** Go's view of template values: field access on data, maps and nothing; printing as {@code fmt.Sprint}. */
+/**
+ * Go's view of template values: field access on data, maps and nothing; printing as {@code fmt.Sprint}
+ * (floats, which {@code var} expressions can give, as Go prints them: {@code 2}, {@code 1e+06}).
+ */
 final class GoValues {
 
     /** What Go prints for a missing map key or an absent value. */
@@ -59,6 +63,9 @@ final class GoValues {
             }
             return sb.append(']').toString();
         }
+        if (v instanceof Double d) {
+            return ExprValues.formatFloat(d);
+        }
         return v.toString();
     }
 
@@ -69,6 +76,9 @@ final class GoValues {
         }
         if (v instanceof Boolean b) {
             return b;
+        }
+        if (v instanceof Double d) {
+            return d != 0;
         }
         if (v instanceof Number n) {
             return n.longValue() != 0;
@@ -91,6 +101,9 @@ final class GoValues {
         }
         if (v instanceof Long || v instanceof Integer) {
             return "int";
+        }
+        if (v instanceof Double) {
+            return "float64";
         }
         if (v instanceof Boolean) {
             return "bool";

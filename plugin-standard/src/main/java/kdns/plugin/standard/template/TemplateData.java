@@ -12,12 +12,14 @@ import org.xbill.DNS.Section;
 
 /**
  * What a template sees, under CoreDNS's names: {@code .Zone .Name .Regex .Match .Group .Class
- * .Type .Message .Question .Remote .Var} and the method {@code .Meta "name"}. {@code .Message} and
+ * .Type .Message .Question .Remote .Var} and the method {@code .Meta "name"}. {@code .Var} maps each
+ * {@code var} to its value (String, Long, Double, Boolean, List, Map or null). {@code .Message} and
  * {@code .Question} show the request with miekg/dns's field names ({@code .Message.RecursionDesired},
  * {@code .Question.Qtype}).
  */
 record TemplateData(String zone, String name, String regex, List<String> match, Map<String, String> group,
-                    String qclass, String qtype, Message message, String remote) implements GoTemplate.Data {
+                    String qclass, String qtype, Message message, String remote, Map<String, Object> vars)
+        implements GoTemplate.Data {
 
     @Override
     public Object field(String field) {
@@ -32,7 +34,7 @@ record TemplateData(String zone, String name, String regex, List<String> match, 
             case "Message" -> new MessageView(message);
             case "Question" -> new QuestionView(message.getQuestion());
             case "Remote" -> remote;
-            case "Var" -> Map.of(); // var/expr are not supported: an empty map, as Go's nil map reads
+            case "Var" -> vars; // empty without var options, as Go's nil map reads
             default -> GoTemplate.MISSING;
         };
     }

@@ -1,7 +1,10 @@
 package kdns.plugin.standard.template;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
@@ -9,19 +12,24 @@ import kdns.api.Rcodes;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.standard.expr.Expression;
+import kdns.plugin.standard.expr.ExpressionException;
 import kdns.plugin.standard.internal.GoRegex;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * {@code template CLASS TYPE [ZONE...] { match REGEX...; answer RR...; additional RR...;
- * authority RR...; rcode CODE; ederror CODE [REASON]; fallthrough [ZONE...]; upstream }}: answers
- * built from Go templates over the question. Every {@code template} of a block joins one handler,
- * tried in the Corefile's order. {@code var} and {@code expr} (CoreDNS's expr-lang expressions) are
- * not supported yet and refused with a message saying so.
+ * {@code template CLASS TYPE [ZONE...] { match REGEX...; var NAME EXPRESSION; expr EXPRESSION;
+ * answer RR...; additional RR...; authority RR...; rcode CODE; ederror CODE [REASON];
+ * fallthrough [ZONE...]; upstream }}: answers built from Go templates over the question. Every
+ * {@code template} of a block joins one handler, tried in the Corefile's order. {@code var} and
+ * {@code expr} take expr-lang expressions ({@link kdns.plugin.standard.expr}), parsed here.
  */
 public final class TemplatePlugin implements Plugin {
+
+    /** CoreDNS's {@code varNameRegexp}. */
+    private static final Pattern VAR_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     @Override
     public String name() {
@@ -69,6 +77,9 @@ public final class TemplatePlugin implements Plugin {
             int ederror = -1;
             String ederrorText = "";
             Fallthrough fall = Fallthrough.NONE;
+            List<TemplateRule.Variable> vars = new ArrayList<>();
+            List<Expression> exprs = new ArrayList<>();
+            Set<String> names = new HashSet<>(TemplateRule.NAMES);
             while (c.nextBlock()) {
                 switch (c.val()) {
                     case "match" -> {
@@ -111,8 +122,18 @@ public final class TemplatePlugin implements Plugin {
                     }
                     case "fallthrough" -> fall = Fallthrough.fromArgs(c.remainingArgs());
                     case "upstream" -> c.remainingArgs(); // accepted and ignored, as CoreDNS does
-                    case "var", "expr" -> throw c.err("'" + c.val() + "' (CoreDNS's expr-lang expressions) is not "
-                            + "supported by kdns yet; match the name with 'match' regular expressions instead");
+                    case "var" -> {
+                        List<String> args = c.remainingArgs();
+                        if (args.size() < 2) {
+                            throw c.argErr();
+                        }
+                        String var = args.get(0);
+                        checkVarName(c, var, names);
+                        Expression e = expression(c, String.join(" ", args.subList(1, args.size())), names, var);
+                        vars.add(new TemplateRule.Variable(var, e));
+                        names.add(var);
+                    }
+                    case "expr" -> exprs.add(expression(c, String.join(" ", nonEmpty(c)), names, null));
                     default -> throw c.argErr();
                 }
             }
@@ -120,9 +141,36 @@ public final class TemplatePlugin implements Plugin {
                 regexes.add(GoRegex.compile(".*"));
             }
             rules.add(new TemplateRule(zones, qclass, qtype, List.copyOf(regexes), List.copyOf(answer),
-                    List.copyOf(additional), List.copyOf(authority), rcode, ederror, ederrorText, fall));
+                    List.copyOf(additional), List.copyOf(authority), rcode, ederror, ederrorText, fall,
+                    List.copyOf(vars), List.copyOf(exprs)));
         }
         return rules;
+    }
+
+    /**
+     * CoreDNS's rules for a {@code var} name: an identifier that is not a query function,
+     * {@code group}, an earlier variable, a keyword or literal, or an expr-lang builtin.
+     */
+    private static void checkVarName(Controller c, String var, Set<String> names) throws PluginException {
+        if (!VAR_NAME.matcher(var).matches()) {
+            throw c.err("invalid variable name \"" + var + "\": a letter or _, then letters, digits or _");
+        }
+        String why = names.contains(var)
+                ? TemplateRule.NAMES.contains(var) ? "a function of every expression" : "an earlier variable"
+                : Expression.reserved(var) ? "a keyword or builtin function of the expression language" : null;
+        if (why != null) {
+            throw c.err("variable name \"" + var + "\" is reserved: " + why);
+        }
+    }
+
+    /** An expression over {@code names}; {@code var} names the variable it is for, if any. */
+    private static Expression expression(Controller c, String text, Set<String> names, String var)
+            throws PluginException {
+        try {
+            return Expression.parse(text, names);
+        } catch (ExpressionException e) {
+            throw c.err("could not compile expression: " + (var == null ? "" : var + ", ") + e.getMessage());
+        }
     }
 
     private static List<String> nonEmpty(Controller c) throws PluginException {

@@ -16,7 +16,21 @@ class GoTemplateTest {
 
     private static final TemplateData DATA = new TemplateData("example.", "ip-10-1-2-3.example.", "re",
             List.of("ip-10-1-2-3.example.", "1", "0a"), Map.of("0", "ip-10-1-2-3.example.", "1", "1", "b", "0a"), "IN",
-            "A", TestRequests.message("Ip-10-1-2-3.Example.", Type.A, 1), "192.0.2.1");
+            "A", TestRequests.message("Ip-10-1-2-3.Example.", Type.A, 1), "192.0.2.1", vars());
+
+    /** What var options could give. */
+    private static Map<String, Object> vars() {
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("ip", "10.1.2.3");
+        v.put("n", 2L);
+        v.put("half", 0.5);
+        v.put("big", 1e6);
+        v.put("whole", 2.0);
+        v.put("ok", true);
+        v.put("list", List.of("a", 1L));
+        v.put("none", null);
+        return v;
+    }
 
     private static String render(String text) throws Exception {
         return GoTemplate.parse(text).execute(DATA);
@@ -33,6 +47,15 @@ class GoTemplateTest {
         assertEquals("true 0 Ip-10-1-2-3.Example. 1 1", render(
                 "{{ .Message.RecursionDesired }} {{ .Message.Rcode }} {{ .Question.Name }} {{ .Question.Qtype }} {{ .Question.Qclass }}"));
         assertEquals("", render("{{ .Meta \"kubernetes/client-namespace\" }}"));
+    }
+
+    @Test
+    void variablesPrintAsGoPrintsThem() throws Exception {
+        assertEquals("10.1.2.3 2 0.5 1e+06 2 true [a 1] <no value> <no value>",
+                render("{{ .Var.ip }} {{ .Var.n }} {{ .Var.half }} {{ .Var.big }} {{ .Var.whole }} {{ .Var.ok }} "
+                        + "{{ .Var.list }} {{ .Var.none }} {{ .Var.missing }}"));
+        assertEquals("8 true", render("{{ len .Var }} {{ and .Var.half .Var.ok }}"));
+        assertEquals("x-02", render("{{ printf \"x-%02d\" .Var.n }}"));
     }
 
     @Test

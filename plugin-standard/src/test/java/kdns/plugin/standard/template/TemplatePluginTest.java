@@ -55,11 +55,11 @@ class TemplatePluginTest {
 
     private static TestController controller;
 
-    private static Handler handler(String corefile) throws Exception {
+    static Handler handler(String corefile) throws Exception {
         return handler(corefile, TestHandlers.answering(Rcodes.NXDOMAIN));
     }
 
-    private static Handler handler(String corefile, Handler next) throws Exception {
+    static Handler handler(String corefile, Handler next) throws Exception {
         TestController c = TestController.of(corefile);
         new TemplatePlugin().setup(c);
         Handler h = c.handler(next);
@@ -68,11 +68,11 @@ class TemplatePluginTest {
         return h;
     }
 
-    private static Message ask(Handler h, String name, int type) throws Exception {
+    static Message ask(Handler h, String name, int type) throws Exception {
         return ask(h, TestRequests.query(name, type));
     }
 
-    private static Message ask(Handler h, Request r) throws Exception {
+    static Message ask(Handler h, Request r) throws Exception {
         RecordingWriter w = new RecordingWriter();
         int rc = h.serve(r, w);
         if (!Rcodes.clientWrote(rc)) {
@@ -84,7 +84,7 @@ class TemplatePluginTest {
         return w.msg();
     }
 
-    private static List<String> section(Message m, int section) {
+    static List<String> section(Message m, int section) {
         return m.getSection(section).stream().map(Record::toString).map(s -> s.replaceAll("\\s+", " ")).sorted().toList();
     }
 
@@ -253,8 +253,9 @@ class TemplatePluginTest {
             {"template IN A {\n rcode NOPE\n}", "unknown rcode NOPE"},
             {"template IN A {\n ederror x\n}", "extended DNS error code"},
             {"template IN A {\n ederror 1 2 3\n}", "Wrong argument count"},
-            {"template IN A {\n var x 1\n}", "not supported by kdns yet"},
-            {"template IN A {\n expr true\n}", "not supported by kdns yet"},
+            {"template IN A {\n var x\n}", "Wrong argument count"},
+            {"template IN A {\n expr\n}", "Wrong argument count"},
+            {"template IN A {\n expr nme() == 'a.'\n}", "could not compile expression: unknown function 'nme'"},
             {"template IN A {\n nonsense\n}", "Wrong argument count"},
         };
         for (String[] b : bad) {
