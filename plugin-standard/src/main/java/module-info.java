@@ -28,6 +28,7 @@ import kdns.plugin.standard.root.RootPlugin;
 import kdns.plugin.standard.template.TemplatePlugin;
 import kdns.plugin.standard.timeouts.TimeoutsPlugin;
 import kdns.plugin.standard.transfer.TransferPlugin;
+import kdns.plugin.standard.view.ViewPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
@@ -74,5 +75,6 @@ module kdns.plugin.standard {
             TemplatePlugin,
             TimeoutsPlugin,
             TransferPlugin,
+            ViewPlugin,
             WhoamiPlugin;
 }

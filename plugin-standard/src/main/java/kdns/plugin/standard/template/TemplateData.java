@@ -3,6 +3,7 @@ package kdns.plugin.standard.template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -18,7 +19,8 @@ import org.xbill.DNS.Section;
  * {@code .Question.Qtype}).
  */
 record TemplateData(String zone, String name, String regex, List<String> match, Map<String, String> group,
-                    String qclass, String qtype, Message message, String remote, Map<String, Object> vars)
+                    String qclass, String qtype, Message message, String remote, Map<String, Object> vars,
+                    Function<String, String> metadata)
         implements GoTemplate.Data {
 
     @Override
@@ -39,7 +41,7 @@ record TemplateData(String zone, String name, String regex, List<String> match, 
         };
     }
 
-    /** {@code .Meta "label"}: metadata values; kdns has no metadata plugin yet, so always empty. */
+    /** {@code .Meta "label"}: the request's metadata value, empty when no plugin set it (or no metadata plugin). */
     @Override
     public Object call(String method, List<Object> args) throws GoTemplate.TemplateException {
         if (!method.equals("Meta")) {
@@ -48,7 +50,8 @@ record TemplateData(String zone, String name, String regex, List<String> match, 
         if (args.size() != 1 || !(args.get(0) instanceof String)) {
             throw new GoTemplate.TemplateException("wrong number or type of args for Meta: want 1 string");
         }
-        return "";
+        String v = metadata.apply((String) args.get(0));
+        return v == null ? "" : v;
     }
 
     /** A dns.Msg as templates read it. */

@@ -126,7 +126,7 @@ record TemplateRule(List<String> zones, int qclass, int qtype, List<GoRegex> reg
             String cls = DClass.string(qc != DClass.ANY ? qc : qclass);
             String typ = Type.string(qt != Type.ANY ? qt : qtype);
             return new Matched(new TemplateData(zone, name, regex.source(), List.copyOf(found), Map.copyOf(group), cls,
-                    typ, request.message(), request.ip(), values));
+                    typ, request.message(), request.ip(), values, request::metadata));
         }
         return fallthrough.through(name) ? SKIP : FAIL;
     }

@@ -16,7 +16,8 @@ class GoTemplateTest {
 
     private static final TemplateData DATA = new TemplateData("example.", "ip-10-1-2-3.example.", "re",
             List.of("ip-10-1-2-3.example.", "1", "0a"), Map.of("0", "ip-10-1-2-3.example.", "1", "1", "b", "0a"), "IN",
-            "A", TestRequests.message("Ip-10-1-2-3.Example.", Type.A, 1), "192.0.2.1", vars());
+            "A", TestRequests.message("Ip-10-1-2-3.Example.", Type.A, 1), "192.0.2.1", vars(),
+            label -> label.equals("kubernetes/client-namespace") ? "ns1" : null);
 
     /** What var options could give. */
     private static Map<String, Object> vars() {
@@ -46,7 +47,8 @@ class GoTemplateTest {
         assertEquals("[ip-10-1-2-3.example. 1 0a]", render("{{ .Match }}"));
         assertEquals("true 0 Ip-10-1-2-3.Example. 1 1", render(
                 "{{ .Message.RecursionDesired }} {{ .Message.Rcode }} {{ .Question.Name }} {{ .Question.Qtype }} {{ .Question.Qclass }}"));
-        assertEquals("", render("{{ .Meta \"kubernetes/client-namespace\" }}"));
+        assertEquals("ns1", render("{{ .Meta \"kubernetes/client-namespace\" }}"));
+        assertEquals("", render("{{ .Meta \"view/name\" }}"), "a label nobody set");
     }
 
     @Test
