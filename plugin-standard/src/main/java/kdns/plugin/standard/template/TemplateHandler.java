@@ -85,7 +85,7 @@ final class TemplateHandler implements Handler {
     private int answer(TemplateRule rule, TemplateData data, Request request, ResponseWriter writer)
             throws HandlerException {
         String server = ServerLabels.forLocal(request.localAddress(), listenHosts, port);
-        metrics.matches.labelValues(server, data.zone(), "", data.qclass(), data.qtype()).inc();
+        metrics.matches.labelValues(server, data.zone(), request.view(), data.qclass(), data.qtype()).inc();
         if (rule.rcode() == Rcodes.SERVFAIL) {
             return Rcodes.SERVFAIL;
         }
@@ -95,17 +95,17 @@ final class TemplateHandler implements Handler {
         List<UpstreamLookup.Lookup> lookups = new ArrayList<>();
         boolean follow = request.qtype() == Type.A || request.qtype() == Type.AAAA;
         for (GoTemplate t : rule.answer()) {
-            Record rr = render(t, "answer", data, server);
+            Record rr = render(t, "answer", data, server, request.view());
             reply.addRecord(rr, Section.ANSWER);
             if (follow && rr instanceof CNAMERecord cname) {
                 lookups.add(new UpstreamLookup.Lookup(cname.getTarget(), request.qtype(), Section.ANSWER));
             }
         }
         for (GoTemplate t : rule.additional()) {
-            reply.addRecord(render(t, "additional", data, server), Section.ADDITIONAL);
+            reply.addRecord(render(t, "additional", data, server, request.view()), Section.ADDITIONAL);
         }
         for (GoTemplate t : rule.authority()) {
-            reply.addRecord(render(t, "authority", data, server), Section.AUTHORITY);
+            reply.addRecord(render(t, "authority", data, server, request.view()), Section.AUTHORITY);
         }
         if (rule.ederror() >= 0) {
             List<EDNSOption> options = List.of(new ExtendedErrorCodeOption(rule.ederror(), rule.ederrorText()));
@@ -122,12 +122,13 @@ final class TemplateHandler implements Handler {
     }
 
     /** One templated record; a template or record-syntax failure is counted and makes the query SERVFAIL. */
-    private Record render(GoTemplate t, String section, TemplateData data, String server) throws HandlerException {
+    private Record render(GoTemplate t, String section, TemplateData data, String server, String view)
+            throws HandlerException {
         String text;
         try {
             text = t.execute(data);
         } catch (GoTemplate.TemplateException e) {
-            metrics.templateFailures.labelValues(server, data.zone(), "", data.qclass(), data.qtype(), section,
+            metrics.templateFailures.labelValues(server, data.zone(), view, data.qclass(), data.qtype(), section,
                     t.source()).inc();
             throw new HandlerException(Rcodes.SERVFAIL, "template: " + section + " \"" + t.source() + "\": "
                     + e.getMessage());
@@ -135,7 +136,7 @@ final class TemplateHandler implements Handler {
         try {
             return parseRecord(text);
         } catch (IOException | RuntimeException e) {
-            metrics.rrFailures.labelValues(server, data.zone(), "", data.qclass(), data.qtype(), section,
+            metrics.rrFailures.labelValues(server, data.zone(), view, data.qclass(), data.qtype(), section,
                     t.source()).inc();
             throw new HandlerException(Rcodes.SERVFAIL, "template: " + section + " \"" + text + "\" is not a record: "
                     + e.getMessage());

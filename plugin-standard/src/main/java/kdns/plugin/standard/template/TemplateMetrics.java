@@ -3,7 +3,7 @@ package kdns.plugin.standard.template;
 import io.prometheus.metrics.core.metrics.Counter;
 import kdns.api.MetricsRegistry;
 
-/** CoreDNS's template metrics, with its names and labels ({@code view} is empty: kdns has no view plugin yet). */
+/** CoreDNS's template metrics, with its names and labels ({@code view}: the view of the block that served the query). */
 final class TemplateMetrics {
 
     final Counter matches;
