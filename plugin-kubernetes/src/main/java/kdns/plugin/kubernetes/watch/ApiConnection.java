@@ -134,6 +134,10 @@ public final class ApiConnection {
                 throw new IOException("kubeconfig " + file + " names no server for its current context");
             }
             client = ClientBuilder.kubeconfig(kc).build();
+            Path tokenFile = userTokenFile(kc, dir);
+            if (tokenFile != null) {
+                tokens = new TokenFile(tokenFile);
+            }
         } else if (config.endpoint() != null) {
             ClientBuilder b = new ClientBuilder().setBasePath(config.endpoint());
             if (config.tls().size() == 3) {
@@ -154,6 +158,36 @@ public final class ApiConnection {
             tokens = new TokenFile(Path.of(io.kubernetes.client.util.Config.SERVICEACCOUNT_TOKEN_PATH));
         }
         return finish(client, config, metrics, userAgent, tokens);
+    }
+
+    /**
+     * The {@code tokenFile} of the current context's user, resolved against the kubeconfig's
+     * directory, or null when the user has none or a literal {@code token} (which wins, as in
+     * client-go). The client reads that file once when it is built; kdns re-reads it as it does the
+     * in-cluster token, so a kubeconfig that points at a projected, rotated token keeps working.
+     */
+    static Path userTokenFile(KubeConfig kc, Path dir) {
+        String user = null;
+        for (Object o : kc.getContexts() == null ? java.util.List.of() : kc.getContexts()) {
+            if (o instanceof java.util.Map<?, ?> ctx && java.util.Objects.equals(ctx.get("name"), kc.getCurrentContext())
+                    && ctx.get("context") instanceof java.util.Map<?, ?> c && c.get("user") instanceof String u) {
+                user = u;
+            }
+        }
+        if (user == null) {
+            return null;
+        }
+        for (Object o : kc.getUsers() == null ? java.util.List.of() : kc.getUsers()) {
+            if (o instanceof java.util.Map<?, ?> entry && user.equals(entry.get("name"))
+                    && entry.get("user") instanceof java.util.Map<?, ?> u) {
+                if (u.get("token") != null || !(u.get("tokenFile") instanceof String file) || file.isBlank()) {
+                    return null;
+                }
+                Path p = Path.of(file);
+                return p.isAbsolute() || dir == null ? p : dir.resolve(p);
+            }
+        }
+        return null;
     }
 
     /**
@@ -199,7 +233,7 @@ public final class ApiConnection {
         TokenFile(Path path) throws IOException {
             this.path = path;
             if (current(true) == null) {
-                throw new IOException("cannot read the service account token " + path);
+                throw new IOException("cannot read the bearer token file " + path);
             }
         }
 

@@ -104,4 +104,60 @@ class TokenRotationTest {
             }
         }
     }
+
+    /** The same through a kubeconfig whose user names a {@code tokenFile} (relative to the kubeconfig). */
+    @Test
+    void aKubeconfigTokenFileIsReadAgainWhenRotated() throws Exception {
+        project("1", "old-token\n");
+        Files.createSymbolicLink(dir.resolve("token"), Path.of("..data", "token"));
+        try (FakeApiServer api = FakeApiServer.start()) {
+            api.acceptTokens("old-token");
+            api.create(KubeObjects.parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"rot\"}}"));
+            api.create(KubeObjects.parse(service("before", "10.0.4.1")));
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, Files.readString(api.kubeconfig(dir.resolve("fake")))
+                    .replace("token: fake-token", "tokenFile: token"));
+            KubernetesConfig config = KubernetesPlugin.parse(
+                    TestController.of("kubernetes cluster.local {\n kubeconfig " + kubeconfig + "\n}"));
+            PrometheusMetrics metrics = new PrometheusMetrics();
+            ApiConnection connection = ApiConnection.create(config, metrics);
+            ClusterIndex index = new ClusterIndex();
+            Informers informers = new Informers(config, connection, index, metrics);
+            try {
+                informers.startAndWait(Duration.ofSeconds(20));
+                assertTrue(informers.hasSynced(), "synced with the first token");
+
+                project("2", "new-token\n");
+                api.acceptTokens("new-token");
+                api.dropAllWatches();
+                api.create(KubeObjects.parse(service("after", "10.0.4.2")));
+                eventually("a change after the rotation arrives", () -> index.service("rot", "after") != null);
+                assertEquals(1, api.countRequests("/api/v1/services", false), "no relist");
+            } finally {
+                informers.stop();
+            }
+        }
+    }
+
+    @Test
+    void aLiteralTokenWinsOverATokenFile(@TempDir Path other) throws Exception {
+        Path kubeconfig = other.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+                contexts: [{name: c, context: {cluster: c, user: u}}, {name: d, context: {cluster: c, user: f}}]
+                current-context: c
+                users:
+                - {name: u, user: {token: literal, tokenFile: /nonexistent}}
+                - {name: f, user: {tokenFile: sub/token}}
+                """);
+        io.kubernetes.client.util.KubeConfig kc;
+        try (var r = Files.newBufferedReader(kubeconfig)) {
+            kc = io.kubernetes.client.util.KubeConfig.loadKubeConfig(r);
+        }
+        assertEquals(null, ApiConnection.userTokenFile(kc, other));
+        assertTrue(kc.setContext("d"));
+        assertEquals(other.resolve("sub/token"), ApiConnection.userTokenFile(kc, other));
+    }
 }
