@@ -12,4 +12,5 @@ module kdns.api {
     exports kdns.api.zones;
     exports kdns.api.text;
     exports kdns.api.lookup;
+    exports kdns.api.tls;
 }

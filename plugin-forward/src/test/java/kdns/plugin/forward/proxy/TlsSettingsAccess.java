@@ -10,6 +10,6 @@ public final class TlsSettingsAccess {
     }
 
     public static PrivateKey key(Path file) {
-        return TlsSettings.privateKey(file);
+        return kdns.api.tls.PemFiles.privateKey(file);
     }
 }
