@@ -170,6 +170,18 @@ public interface Controller {
     void collectMetadata(List<String> zones);
 
     /**
+     * The TLS settings of this block's {@code tls://} servers (the {@code tls} plugin): the context
+     * holds the certificate (its key managers) and the CAs client certificates are verified against
+     * (its trust managers); a client certificate is asked for ({@code want}) or required
+     * ({@code need}). The servers speak TLS 1.2 and 1.3. A {@code tls://} block without them serves
+     * DNS over plain TCP, as CoreDNS does.
+     *
+     * @throws PluginException {@code TLS already configured for this server instance} on a second call
+     */
+    void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException;
+
+    /**
      * Has the server copy option {@code code} of a query's OPT record into the block's replies that
      * carry no OPT record of their own (CoreDNS's {@code edns.SetSupportedOption}; the
      * {@code rewrite edns0 local} rules). NSID, EXPIRE, COOKIE, TCP-KEEPALIVE and PADDING are always

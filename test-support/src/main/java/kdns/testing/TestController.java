@@ -254,6 +254,17 @@ public final class TestController implements Controller {
     }
 
     @Override
+    public void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+            throws kdns.api.PluginException {
+        tokens.tls(context, wantClientCertificate, needClientCertificate);
+    }
+
+    /** What {@link #tls} set for this block, or null. */
+    public kdns.host.server.ServerTls serverTls() {
+        return block.tls();
+    }
+
+    @Override
     public void echoEdnsOption(int code) {
         tokens.echoEdnsOption(code);
     }

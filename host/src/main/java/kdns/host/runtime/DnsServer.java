@@ -9,9 +9,11 @@ import java.util.Map;
 import io.prometheus.metrics.core.metrics.Counter;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
+import kdns.api.Transport;
 import kdns.host.corefile.CorefileException;
 import kdns.host.server.BlockChain;
 import kdns.host.server.QueryProcessor;
+import kdns.host.server.ServerTls;
 import kdns.host.server.TcpListener;
 import kdns.host.server.UdpListener;
 import kdns.host.server.ZoneRouter;
@@ -43,8 +45,19 @@ public final class DnsServer implements AutoCloseable {
     /** One listen address: its sockets and the processor they currently use. */
     private static final class Endpoint {
         volatile QueryProcessor processor;
-        UdpListener udp;
+        UdpListener udp; // null on a tls:// address
         TcpListener tcp;
+
+        void start() {
+            if (udp != null) {
+                udp.start();
+            }
+            tcp.start();
+        }
+
+        InetSocketAddress address() {
+            return udp != null ? udp.address() : tcp.address();
+        }
     }
 
     /** A server whose plugin failures are logged and counted in {@code coredns_panics_total}. */
@@ -82,8 +95,7 @@ public final class DnsServer implements AutoCloseable {
             throw new CorefileException("start-up failed: " + e.getMessage(), e);
         }
         for (Endpoint ep : endpoints.values()) {
-            ep.udp.start();
-            ep.tcp.start();
+            ep.start();
         }
         this.instance = inst;
     }
@@ -124,11 +136,13 @@ public final class DnsServer implements AutoCloseable {
             if (ep != null) {
                 ep.processor = processorFor(e.getValue());
                 ep.tcp.limits(next.tcpLimits(e.getKey(), options.tcpLimits()));
+                if (isTls(e.getKey())) {
+                    ep.tcp.tls(next.serverTls(e.getKey()));
+                }
             }
         }
         for (Map.Entry<ListenAddress, Endpoint> e : opened.entrySet()) {
-            e.getValue().udp.start();
-            e.getValue().tcp.start();
+            e.getValue().start();
             endpoints.put(e.getKey(), e.getValue());
         }
         endpoints.entrySet().removeIf(e -> {
@@ -151,6 +165,23 @@ public final class DnsServer implements AutoCloseable {
         for (int i = 1; ; i++) {
             Endpoint ep = new Endpoint();
             ep.processor = processorFor(chains);
+            if (isTls(addr)) {
+                ServerTls tls = inst.serverTls(addr);
+                if (tls == null) {
+                    LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain TCP there, as CoreDNS");
+                }
+                try {
+                    ep.tcp = new TcpListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor,
+                            Transport.TLS, tls);
+                    return ep;
+                } catch (IOException e) {
+                    closeEndpoint(ep);
+                    if (i >= attempts) {
+                        throw e;
+                    }
+                    continue;
+                }
+            }
             try {
                 ep.udp = UdpListener.open(sa, options.udpSockets(), () -> ep.processor);
                 InetSocketAddress tcpAddr = sa.getPort() == 0
@@ -164,6 +195,10 @@ public final class DnsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static boolean isTls(ListenAddress addr) {
+        return addr.transport().equals("tls");
     }
 
     private QueryProcessor processorFor(List<BlockChain> chains) {
@@ -182,14 +217,14 @@ public final class DnsServer implements AutoCloseable {
     /** The bound addresses, in plan order (UDP's; TCP uses the same port). */
     public synchronized List<InetSocketAddress> addresses() {
         List<InetSocketAddress> out = new ArrayList<>();
-        endpoints.values().forEach(ep -> out.add(ep.udp.address()));
+        endpoints.values().forEach(ep -> out.add(ep.address()));
         return out;
     }
 
     /** The listen addresses as the Corefile asked for them, each with the port actually bound. */
     public synchronized Map<ListenAddress, InetSocketAddress> boundAddresses() {
         Map<ListenAddress, InetSocketAddress> out = new LinkedHashMap<>();
-        endpoints.forEach((k, ep) -> out.put(k, ep.udp.address()));
+        endpoints.forEach((k, ep) -> out.put(k, ep.address()));
         return out;
     }
 

@@ -45,14 +45,28 @@ public final class TcpListener implements AutoCloseable {
 
     private final ServerSocket server;
     private final Supplier<QueryProcessor> processor;
+    private final Transport transport;
     private volatile Limits limits;
+    private volatile ServerTls tls;
     private final Semaphore slots;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private Thread acceptor;
     private volatile boolean closed;
 
     public TcpListener(InetSocketAddress address, Limits limits, Supplier<QueryProcessor> processor) throws IOException {
+        this(address, limits, processor, Transport.TCP, null);
+    }
+
+    /**
+     * A listener of {@code transport}: {@link Transport#TLS} for DNS over TLS (RFC 7858), whose
+     * connections are wrapped with {@code tls}, or served in the clear when it is null (a
+     * {@code tls://} block without the {@code tls} plugin, as CoreDNS serves it).
+     */
+    public TcpListener(InetSocketAddress address, Limits limits, Supplier<QueryProcessor> processor, Transport transport,
+                       ServerTls tls) throws IOException {
         this.processor = processor;
+        this.transport = transport;
+        this.tls = tls;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
         ServerSocket s = new ServerSocket();
@@ -72,6 +86,11 @@ public final class TcpListener implements AutoCloseable {
      */
     public void limits(Limits next) {
         limits = new Limits(next.readTimeout(), next.idleTimeout(), limits.maxConnections(), next.maxQueries());
+    }
+
+    /** The TLS settings for the connections accepted from now on (a reload with a new certificate). */
+    public void tls(ServerTls next) {
+        tls = next;
     }
 
     public InetSocketAddress address() {
@@ -116,15 +135,25 @@ public final class TcpListener implements AutoCloseable {
         }
     }
 
-    private void serveConnection(Socket s) {
+    private void serveConnection(Socket raw) {
         Limits limits = this.limits;
-        InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
-        InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
+        ServerTls tls = this.tls;
+        InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+        InetSocketAddress local = (InetSocketAddress) raw.getLocalSocketAddress();
         AtomicInteger sent = new AtomicInteger();
         int expected = 0;
         int queries = 0;
         try {
-            s.setTcpNoDelay(true);
+            raw.setTcpNoDelay(true);
+            Socket s = raw;
+            if (tls != null) {
+                // The handshake must finish within the read timeout, so a client that never sends a
+                // ClientHello cannot hold the connection.
+                raw.setSoTimeout((int) limits.readTimeout().toMillis());
+                javax.net.ssl.SSLSocket ssl = tls.wrap(raw);
+                ssl.startHandshake();
+                s = ssl;
+            }
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             ReplySink sink = (wire, len) -> {
@@ -138,7 +167,7 @@ public final class TcpListener implements AutoCloseable {
                         out.flush();
                     }
                 } catch (IOException e) {
-                    closeQuietly(s);
+                    closeQuietly(raw);
                 } finally {
                     sent.incrementAndGet();
                 }
@@ -152,7 +181,7 @@ public final class TcpListener implements AutoCloseable {
                 s.setSoTimeout((int) limits.readTimeout().toMillis());
                 byte[] msg = new byte[length];
                 in.readFully(msg);
-                if (processor.get().handle(msg, length, Transport.TCP, remote, local, sink)) {
+                if (processor.get().handle(msg, length, transport, remote, local, sink)) {
                     expected++;
                 }
                 if (limits.maxQueries() > 0 && ++queries >= limits.maxQueries()) {
@@ -164,6 +193,8 @@ public final class TcpListener implements AutoCloseable {
             // idle or slow client: close, as RFC 7766 allows
         } catch (SocketException e) {
             // reset by peer or closed by us
+        } catch (javax.net.ssl.SSLException e) {
+            LOG.debug("tls handshake with " + remote + " failed: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.debug("tcp connection from " + remote + " ended: " + e);
         }

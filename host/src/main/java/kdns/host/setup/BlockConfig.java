@@ -30,6 +30,7 @@ public final class BlockConfig {
     private java.util.function.Predicate<kdns.api.Request> viewFilter;
     private List<String> metadataZones;
     private java.util.BitSet echoedOptions;
+    private kdns.host.server.ServerTls tls;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -139,6 +140,15 @@ public final class BlockConfig {
     /** EDNS0 option codes echoed from queries into this block's replies besides the standard ones, or null. */
     public java.util.BitSet echoedOptions() {
         return echoedOptions == null ? null : (java.util.BitSet) echoedOptions.clone();
+    }
+
+    /** What the {@code tls} plugin set for the block's {@code tls://} servers, or null. */
+    public kdns.host.server.ServerTls tls() {
+        return tls;
+    }
+
+    void tls(kdns.host.server.ServerTls settings) {
+        tls = settings;
     }
 
     void echoEdnsOption(int code) {

@@ -201,6 +201,20 @@ public final class ServerInstance implements Instance {
         return defaults;
     }
 
+    /**
+     * The TLS settings of a {@code tls://} address: the {@code tls} plugin's of the blocks listening
+     * there, the last one's when several set them (as CoreDNS), or null when none does.
+     */
+    public kdns.host.server.ServerTls serverTls(ListenAddress addr) {
+        kdns.host.server.ServerTls found = null;
+        for (BlockConfig b : blocks) {
+            if (b.tls() != null && listensOn(b, addr)) {
+                found = b.tls();
+            }
+        }
+        return found;
+    }
+
     private static boolean listensOn(BlockConfig b, ListenAddress addr) {
         for (ServerKey key : b.keys()) {
             if (key.port() != addr.port() || !key.transport().equals(addr.transport())) {
@@ -216,16 +230,16 @@ public final class ServerInstance implements Instance {
     /**
      * Which zones each listen address serves, and with which chain.
      *
-     * @throws CorefileException for a transport kdns does not serve yet
+     * @throws CorefileException for a transport kdns does not serve yet (grpc, https, https3, quic)
      */
     public Map<ListenAddress, List<BlockChain>> listenPlan() throws CorefileException {
         Map<ListenAddress, List<BlockChain>> plan = new LinkedHashMap<>();
         for (BlockConfig b : blocks) {
             List<Handler> chain = chains.get(b.index());
             for (ServerKey key : b.keys()) {
-                if (!key.transport().equals("dns")) {
+                if (!key.transport().equals("dns") && !key.transport().equals("tls")) {
                     throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
-                            + "://' is not supported by kdns yet; use dns://");
+                            + "://' is not supported by kdns yet; use dns:// or tls://");
                 }
                 List<String> hosts = b.listenHosts().isEmpty() ? java.util.Collections.singletonList(null)
                         : b.listenHosts();

@@ -216,6 +216,15 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException {
+        if (block.tls() != null) {
+            throw err("TLS already configured for this server instance");
+        }
+        block.tls(new kdns.host.server.ServerTls(context, wantClientCertificate, needClientCertificate));
+    }
+
+    @Override
     public void echoEdnsOption(int code) {
         if (code < 0 || code > 0xFFFF) {
             throw new IllegalArgumentException("not an EDNS0 option code: " + code);

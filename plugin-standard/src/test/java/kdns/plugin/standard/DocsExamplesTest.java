@@ -205,6 +205,33 @@ class DocsExamplesTest {
         assertEquals(".", zone(".:53"));
     }
 
+    private static Path tlsDir;
+
+    /** A directory holding a throw-away cert.pem, key.pem and ca.pem for the tls examples. */
+    private static synchronized Path tlsFiles() throws IOException {
+        if (tlsDir == null) {
+            Path d = Files.createTempDirectory("kdns-docs-tls");
+            kdns.testing.upstream.TestCertificate cert =
+                    kdns.testing.upstream.TestCertificate.generate(d, "example", "example.org", "dns:example.org");
+            Files.copy(cert.certPem(), d.resolve("cert.pem"));
+            Files.copy(cert.keyPem(), d.resolve("key.pem"));
+            Files.copy(cert.certPem(), d.resolve("ca.pem"));
+            tlsDir = d;
+        }
+        return tlsDir;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeTlsFiles() throws IOException {
+        if (tlsDir != null) {
+            try (Stream<Path> files = Files.walk(tlsDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> examplesSetUp() throws IOException {
         Map<String, Plugin> plugins = plugins();
@@ -221,7 +248,11 @@ class DocsExamplesTest {
                     }
                     String text = String.join("", d.getValue());
                     try {
-                        p.setup(TestController.of(text, zones));
+                        TestController c = TestController.of(text, zones);
+                        if (d.getKey().equals("tls")) {
+                            c.root(tlsFiles().toString()); // the examples name cert.pem, key.pem, ca.pem
+                        }
+                        p.setup(c);
                     } catch (Exception e) {
                         fail(ex + ": " + d.getKey() + " does not set up: " + e.getMessage() + "\n" + text, e);
                     }

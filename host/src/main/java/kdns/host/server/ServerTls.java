@@ -1,0 +1,45 @@
+package kdns.host.server;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The server side of a {@code tls://} listener as the block's {@code tls} plugin set it: the
+ * context (certificate, and the CAs client certificates are checked against), whether a client
+ * certificate is asked for or required, TLS 1.2 and 1.3 only, and ALPN {@code dot} (RFC 7858) when
+ * the client offers it (a client offering other protocols only gets none, not an alert).
+ *
+ * @param context                 the certificate and trust material
+ * @param wantClientCertificate   ask for a client certificate
+ * @param needClientCertificate   refuse a client without one
+ */
+public record ServerTls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate) {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /** Wraps an accepted connection; the handshake happens on the first read or write. */
+    SSLSocket wrap(Socket accepted) throws IOException {
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory()
+                .createSocket(accepted, null, accepted.getPort(), true);
+        ssl.setUseClientMode(false);
+        SSLParameters p = ssl.getSSLParameters();
+        p.setProtocols(PROTOCOLS);
+        if (needClientCertificate) {
+            p.setNeedClientAuth(true);
+        } else if (wantClientCertificate) {
+            p.setWantClientAuth(true);
+        }
+        ssl.setSSLParameters(p);
+        ssl.setHandshakeApplicationProtocolSelector((s, offered) -> offered.contains("dot") ? "dot" : "");
+        return ssl;
+    }
+
+    /** For tests: the protocols a listener accepts. */
+    static List<String> protocols() {
+        return List.of(PROTOCOLS);
+    }
+}

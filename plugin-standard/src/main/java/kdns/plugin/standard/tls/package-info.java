@@ -1,0 +1,2 @@
+/** The {@code tls} plugin: the certificate of a block's DNS-over-TLS servers. */
+package kdns.plugin.standard.tls;
