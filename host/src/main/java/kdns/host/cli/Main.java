@@ -191,7 +191,8 @@ public final class Main {
     private static java.util.List<String> zonesOf(DnsServer server, ListenAddress addr) {
         try {
             return server.instance().listenPlan().get(addr).stream()
-                    .map(c -> c.zone() + ":" + server.boundAddresses().get(addr).getPort()).toList();
+                    .map(c -> (addr.transport().equals("dns") ? "" : addr.transport() + "://") + c.zone() + ":"
+                            + server.boundAddresses().get(addr).getPort()).toList();
         } catch (CorefileException e) {
             return java.util.List.of();
         }
