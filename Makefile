@@ -26,7 +26,7 @@ MVN_FLAGS ?= -B -q -Dstyle.color=never
 MVN_TEST_FLAGS ?= -B -ntp -Dstyle.color=never
 PLUGIN_CFG ?= $(CURDIR)/plugin.cfg
 DIST ?= $(CURDIR)/dist/kdns
-TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils
+TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils openssl:openssl
 # The chart and monitoring tests (charts-test): promtool checks the alerting rules, kubectl reads the
 # rendered manifests. Without root they are skipped with the reason instead of failing the run.
 UNIT_TEST_TOOLS := promtool:prometheus kubectl:kubernetes-client

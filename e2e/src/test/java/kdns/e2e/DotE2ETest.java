@@ -95,8 +95,11 @@ class DotE2ETest {
             String refused = kdig(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
                     "whoami.example", "A");
             assertFalse(refused.contains("status: NOERROR"), refused);
+            // kdig (GnuTLS) loads an EC client key in the SEC1 form only; openssl converts the PKCS#8 one.
+            Path sec1 = dir.resolve("client-sec1.key");
+            CommandLine.run("openssl", "ec", "-in", client.keyPem().toString(), "-out", sec1.toString());
             String admitted = kdig(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
-                    "+tls-certfile=" + client.certPem(), "+tls-keyfile=" + client.keyPem(), "whoami.example", "A");
+                    "+tls-certfile=" + client.certPem(), "+tls-keyfile=" + sec1, "whoami.example", "A");
             assertTrue(admitted.contains("status: NOERROR"), admitted);
         }
     }
