@@ -29,13 +29,14 @@ import kdns.plugin.standard.template.TemplatePlugin;
 import kdns.plugin.standard.timeouts.TimeoutsPlugin;
 import kdns.plugin.standard.tls.TlsPlugin;
 import kdns.plugin.standard.transfer.TransferPlugin;
+import kdns.plugin.standard.tsig.TsigPlugin;
 import kdns.plugin.standard.view.ViewPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
  * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, header, health,
  * hosts, loadbalance, local, log, loop, metadata, minimal, multisocket, nsid, prometheus, ready, reload,
- * rewrite, root, template, timeouts, tls, transfer, view and whoami. Nothing is exported; the host finds the plugins
+ * rewrite, root, template, timeouts, tls, transfer, tsig, view and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
  */
 @SuppressWarnings("requires-automatic")
@@ -77,6 +78,7 @@ module kdns.plugin.standard {
             TimeoutsPlugin,
             TlsPlugin,
             TransferPlugin,
+            TsigPlugin,
             ViewPlugin,
             WhoamiPlugin;
 }

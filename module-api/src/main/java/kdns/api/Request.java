@@ -34,10 +34,23 @@ public final class Request {
     private volatile String plugin = "";
     /** Shared by every copy of this request (the same query), as CoreDNS's context is. */
     private final MetadataValues metadata;
+    private byte[] wire;
 
-    /** Metadata values, the map made on the first one set (most queries have none). */
+    /**
+     * What every copy of one query shares: its metadata values (the map made on the first one set;
+     * most queries have none) and how its replies are signed.
+     */
     private static final class MetadataValues {
         volatile Map<String, Supplier<String>> values;
+        volatile Signing signing;
+    }
+
+    /**
+     * How the server signs the replies to a query with TSIG (RFC 8945), as the {@code tsig} plugin
+     * asks: with {@code key}, the TSIG error code {@code error} (0, or BADTIME), chained to the
+     * query's {@code queryTsig}.
+     */
+    public record Signing(org.xbill.DNS.TSIG key, int error, org.xbill.DNS.TSIGRecord queryTsig) {
     }
 
     /**
@@ -50,6 +63,16 @@ public final class Request {
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone) {
         this(message, transport, remote, local, serverZone, new MetadataValues());
+    }
+
+    /**
+     * A query as the server received it, {@code wire} being its bytes (kept only for queries that
+     * carry a TSIG record, whose signature covers them: see {@link #wire()}).
+     */
+    public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                   String serverZone, byte[] wire) {
+        this(message, transport, remote, local, serverZone, new MetadataValues());
+        this.wire = wire;
     }
 
     private Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
@@ -91,6 +114,7 @@ public final class Request {
     /** As {@link #inServerZone(String)}, in a block that is the view {@code view} ({@link #view()}). */
     public Request inServerZone(String zone, String view) {
         Request r = new Request(message, transport, remote, local, zone, metadata);
+        r.wire = wire;
         r.lowerName = lowerName;
         r.mixedCase = mixedCase;
         r.view = view;
@@ -151,6 +175,28 @@ public final class Request {
             }
         }
         m.put(label, value);
+    }
+
+    /**
+     * The query's bytes as received, for checking a signature over them (the {@code tsig} plugin);
+     * null unless the query carries a TSIG record, and for requests plugins made (a rewritten
+     * message no longer matches its bytes).
+     */
+    public byte[] wire() {
+        return wire;
+    }
+
+    /**
+     * Has the server sign every reply to this query (every copy of it) with TSIG: the reply is
+     * completed, then signed as its last step, so nothing changes it after the signature.
+     */
+    public void signReplies(Signing signing) {
+        metadata.signing = signing;
+    }
+
+    /** How replies to this query are signed, or null when they are not. */
+    public Signing replySigning() {
+        return metadata.signing;
     }
 
     /** The value of metadata {@code label}, or null when no provider set it (or no metadata plugin ran). */

@@ -88,13 +88,16 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
-        serve(query, transport, remote, local, sink);
+        // A signed query's bytes are kept for the tsig plugin, whose check covers them; the
+        // packet buffer is the reader's and is reused, so they are copied (signed queries are rare).
+        byte[] wire = query.getTSIG() == null ? null : java.util.Arrays.copyOf(packet, length);
+        serve(query, transport, remote, local, sink, wire);
         return true;
     }
 
     private void serve(Message query, Transport transport, InetSocketAddress remote, InetSocketAddress local,
-                       ReplySink sink) {
-        Request probe = new Request(query, transport, remote, local, ".");
+                       ReplySink sink, byte[] wire) {
+        Request probe = new Request(query, transport, remote, local, ".", wire);
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() != 0) {
             writeError(probe, sink, Rcode.BADVERS);

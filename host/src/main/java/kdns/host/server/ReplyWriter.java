@@ -15,6 +15,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
 
 /**
  * The server's own writer: completes every reply the same way whatever plugin wrote it (the ID,
@@ -75,8 +76,17 @@ final class ReplyWriter implements ResponseWriter {
             return;
         }
         written = true;
+        Request.Signing signing = request.replySigning();
+        TSIG.StreamGenerator signer = signing == null ? null : new TSIG.StreamGenerator(signing.key(), signing.queryTsig());
         for (Message m : messages) {
-            byte[] wire = finish(m, request, flagsSet, flagsClear, echoed);
+            byte[] wire;
+            if (signer == null) {
+                wire = finish(m, request, flagsSet, flagsClear, echoed);
+            } else {
+                complete(m, request, flagsSet, flagsClear, echoed);
+                signer.generate(m); // each message chained to the one before (RFC 8945 5.3.1)
+                wire = m.toWire();
+            }
             sink.send(wire, wire.length);
         }
     }
@@ -85,8 +95,35 @@ final class ReplyWriter implements ResponseWriter {
         return written;
     }
 
-    /** Completes a reply to {@code request} and renders it within the client's size limit. */
+    /**
+     * Completes a reply to {@code request} and renders it within the client's size limit, signed
+     * last when the request's replies are signed (TSIG).
+     */
     static byte[] finish(Message reply, Request request, int flagsSet, int flagsClear, BitSet echoed) {
+        complete(reply, request, flagsSet, flagsClear, echoed);
+        Request.Signing signing = request.replySigning();
+        if (signing != null) {
+            // dnsjava signs while rendering, after truncation; the owners keep the case they have.
+            reply.setTSIG(signing.key(), signing.error(), signing.queryTsig());
+            return reply.toWire(request.size());
+        }
+        if (request.mixedCase()) {
+            return CaseKeepingWire.render(reply, request.size());
+        }
+        byte[] wire = reply.toWire(request.size());
+        // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
+        // sets it when any record is left out, glue included, so clients retry over TCP.
+        if (wire.length >= 12 && !reply.getHeader().getFlag(Flags.TC)
+                && (u16(wire, 6) < reply.getHeader().getCount(Section.ANSWER)
+                || u16(wire, 8) < reply.getHeader().getCount(Section.AUTHORITY)
+                || u16(wire, 10) < reply.getHeader().getCount(Section.ADDITIONAL))) {
+            wire[2] |= 0x02; // the TC bit of the header's flags
+        }
+        return wire;
+    }
+
+    /** The query's ID, flags, question and EDNS0 on a reply a plugin wrote. */
+    private static void complete(Message reply, Request request, int flagsSet, int flagsClear, BitSet echoed) {
         Message query = request.message();
         Header h = reply.getHeader();
         Header qh = query.getHeader();
@@ -116,19 +153,6 @@ final class ReplyWriter implements ResponseWriter {
         if (clientOpt != null) {
             mirrorOpt(reply, clientOpt, echoed);
         }
-        if (request.mixedCase()) {
-            return CaseKeepingWire.render(reply, request.size());
-        }
-        byte[] wire = reply.toWire(request.size());
-        // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
-        // sets it when any record is left out, glue included, so clients retry over TCP.
-        if (wire.length >= 12 && !reply.getHeader().getFlag(Flags.TC)
-                && (u16(wire, 6) < reply.getHeader().getCount(Section.ANSWER)
-                || u16(wire, 8) < reply.getHeader().getCount(Section.AUTHORITY)
-                || u16(wire, 10) < reply.getHeader().getCount(Section.ADDITIONAL))) {
-            wire[2] |= 0x02; // the TC bit of the header's flags
-        }
-        return wire;
     }
 
     /**
