@@ -346,7 +346,11 @@ public final class Answerer {
         String svcKey = svc.name() + "." + svc.namespace() + "." + QueryName.SVC;
         List<Item> items = new ArrayList<>();
         if (svc.externalNameType()) {
-            if (!r.endpoint().isEmpty()) {
+            // CoreDNS's findServices skips an ExternalName Service for any name longer than the
+            // service's own: an endpoint, a _port._proto pair (whatever the Service's ports) or a
+            // zone-scoped name (those are for headless Services only).
+            if (!r.endpoint().isEmpty() || !r.port().isEmpty() || !r.protocol().isEmpty()
+                    || !r.topologyZone().isEmpty()) {
                 return Found.NAME_ERROR;
             }
             String target = svc.externalName();
