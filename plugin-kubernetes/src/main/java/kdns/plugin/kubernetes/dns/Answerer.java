@@ -229,7 +229,18 @@ public final class Answerer {
             if (base.equals("dns-version.")) {
                 return new Found(List.of(new Item(SCHEMA_VERSION, 0, "", 28800, true)), false);
             }
-            return Found.EMPTY;
+            // CoreDNS's Services for TXT: NODATA when the name has records of another type, else
+            // NXDOMAIN, even for names that exist without records of their own (the apex, svc.<zone>,
+            // a namespace); with zonal, a zone-scoped name found without error is NODATA too.
+            Found f = records(q, name);
+            if (!f.items().isEmpty()) {
+                return Found.EMPTY;
+            }
+            if (!f.nameError() && config.zonal()
+                    && !QueryName.parse(name, q.zoneLower.length(), true).topologyZone().isEmpty()) {
+                return Found.EMPTY;
+            }
+            return Found.NAME_ERROR;
         }
         if (qtype == Type.NS) {
             return Found.EMPTY; // handled by ns()
