@@ -54,7 +54,11 @@ public final class Answerer {
     /** The schema version of the Kubernetes DNS specification served at {@code dns-version}. */
     public static final String SCHEMA_VERSION = "1.1.0";
 
-    private static final int MAX_CNAME_CHAIN = 7;
+    /**
+     * CoreDNS's maxCnameChainLength: a CNAME is dropped when more than this many come before it in
+     * the chain (the depth of the lookup), so a chain holds at most 11.
+     */
+    private static final int MAX_CNAME_CHAIN = 10;
 
     private final KubernetesConfig config;
     private final ClusterIndex index;
@@ -447,7 +451,7 @@ public final class Answerer {
                     continue; // x CNAME x
                 }
                 Name target = nameOf(i.host());
-                if (target == null || depth >= MAX_CNAME_CHAIN) {
+                if (target == null || depth > MAX_CNAME_CHAIN) {
                     continue;
                 }
                 Record cname = new CNAMERecord(owner, DClass.IN, i.ttl(), target);
