@@ -195,7 +195,9 @@ public final class Answerer {
                 return new ErrorRcode(Rcode.REFUSED);
             }
             case Type.NS -> {
-                if (name.equals(zoneLower)) {
+                // CoreDNS compares the lower-cased name with the zone as the query spells it: an NS
+                // query for the apex with upper-case letters in it gets the fake A lookup (NODATA).
+                if (name.equals(zoneLower) && name.equals(q.zone())) {
                     nameError = ns(q, records, extra);
                 } else {
                     nameError = services(q, name, Type.A).nameError();
