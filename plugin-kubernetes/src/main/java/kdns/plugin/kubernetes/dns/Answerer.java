@@ -127,7 +127,11 @@ public final class Answerer {
     public record Upstream(Message partial, Name target, int qtype) implements Outcome {
     }
 
-    /** One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text. */
+    /**
+     * One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text.
+     * {@code key} is CoreDNS's key as a name below the zone ({@code <svc>.<ns>.svc},
+     * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target.
+     */
     record Item(String host, int port, String key, long ttl, boolean text) {
     }
 
@@ -316,7 +320,8 @@ public final class Answerer {
         if (podname.isEmpty()) {
             return Found.EMPTY;
         }
-        String key = "pod." + r.namespace() + "." + podname;
+        // the SRV target below the zone (CoreDNS's key zonePath/pod/<namespace>/<podname>)
+        String key = podname + "." + r.namespace() + "." + QueryName.POD;
         String ip;
         if (count(podname, '-') == 3 && !podname.contains("--")) {
             ip = podname.replace('-', '.');
