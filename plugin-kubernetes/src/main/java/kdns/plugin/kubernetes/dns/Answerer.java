@@ -183,7 +183,7 @@ public final class Answerer {
         List<Record> extra = new ArrayList<>();
         boolean nameError;
         switch (qtype) {
-            case Type.A, Type.AAAA -> nameError = address(q, name, qtype, records, 0);
+            case Type.A, Type.AAAA -> nameError = address(q, name, q.qname, qtype, records, 0);
             case Type.TXT -> nameError = txt(q, name, records);
             case Type.CNAME -> nameError = cname(q, records);
             case Type.PTR -> nameError = ptr(q, records);
@@ -446,26 +446,30 @@ public final class Answerer {
 
     // ---- per type (backend_lookup.go) ---------------------------------------------------------------
 
-    private boolean address(Query q, String name, int qtype, List<Record> out, int depth) {
+    /**
+     * CoreDNS's A and AAAA for the lower-cased {@code name}, owned by {@code owner}: the query name
+     * as asked, or (following an in-zone CNAME) the target as the ExternalName spells it, as CoreDNS
+     * asks again with that name.
+     */
+    private boolean address(Query q, String name, Name owner, int qtype, List<Record> out, int depth) {
         Found f = services(q, name, qtype);
         Set<String> dup = new HashSet<>();
-        Name owner = depth == 0 ? q.qname : nameOf(name);
         for (Item i : f.items()) {
             byte[] ip = i.text() ? null : goParseIp(i.host());
             int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
             if (t == Type.CNAME) {
-                if (i.host().equalsIgnoreCase(name) || owner == null) {
-                    continue; // x CNAME x
+                String lowerTarget = i.host().toLowerCase(Locale.ROOT);
+                if (ZoneNames.isSubdomain(name, lowerTarget)) {
+                    continue; // x CNAME x, or x CNAME y.x: a loop
                 }
                 Name target = nameOf(i.host());
                 if (target == null || depth > MAX_CNAME_CHAIN) {
                     continue;
                 }
                 Record cname = new CNAMERecord(owner, DClass.IN, i.ttl(), target);
-                String lowerTarget = i.host().toLowerCase(Locale.ROOT);
                 if (ZoneNames.isSubdomain(q.zoneLower, lowerTarget)) {
                     List<Record> next = new ArrayList<>();
-                    boolean err = address(q, lowerTarget, qtype, next, depth + 1);
+                    boolean err = address(q, lowerTarget, target, qtype, next, depth + 1);
                     if (!err && !next.isEmpty()) {
                         out.add(cname);
                         out.addAll(next);
