@@ -629,20 +629,21 @@ public final class Answerer {
     }
 
     /**
-     * CoreDNS's nsAddrs: for each of this server's own non-loopback IPs that is an endpoint of a
-     * service, that service's name and cluster IPs (for a headless service the endpoint names and
-     * IPs); else {@code ns.dns.<zone>} with the IP itself.
+     * CoreDNS's nsAddrs: for each of this server's own non-loopback IPs that is a ready endpoint of
+     * a service (in any namespace: nsAddrs does not look at {@code namespaces} or
+     * {@code namespace_labels}), that service's name and cluster IPs (for a headless service the
+     * endpoint names and IPs); only when none of the IPs is an endpoint, {@code ns.dns.<zone>} with
+     * each IP itself.
      */
     private List<NsAddress> nsAddresses(Query q) {
         List<NsAddress> out = new ArrayList<>();
-        for (InetAddress local : localIps.get()) {
+        List<InetAddress> locals = localIps.get();
+        boolean foundEndpoint = false;
+        for (InetAddress local : locals) {
             String ip = IpLiterals.format(local);
             List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesByIp(ip);
-            boolean any = false;
             for (SliceInfo s : slices) {
-                if (!config.configuredNamespace(s.namespace())) {
-                    continue;
-                }
+                foundEndpoint = true;
                 ServiceInfo svc = index.service(s.namespace(), s.serviceName());
                 if (svc == null) {
                     continue;
@@ -654,7 +655,6 @@ public final class Answerer {
                         InetAddress a = inet(e.address());
                         if (owner != null && a != null) {
                             out.add(new NsAddress(owner, a));
-                            any = true;
                         }
                     }
                 } else {
@@ -663,14 +663,15 @@ public final class Answerer {
                         InetAddress a = inet(cip);
                         if (owner != null && a != null) {
                             out.add(new NsAddress(owner, a));
-                            any = true;
                         }
                     }
                 }
             }
-            if (!any) {
-                Name owner = nameOf("ns.dns." + q.zone());
-                if (owner != null) {
+        }
+        if (!foundEndpoint) {
+            Name owner = nameOf("ns.dns." + q.zone());
+            if (owner != null) {
+                for (InetAddress local : locals) {
                     out.add(new NsAddress(owner, local));
                 }
             }
