@@ -555,19 +555,14 @@ public final class Answerer {
 
     private boolean ptr(Query q, List<Record> out) {
         InetAddress ip = ReverseNames.isReverse(q.name) ? ReverseNames.address(q.name) : null;
-        List<Item> items;
-        boolean nameError;
         if (ip == null) {
-            if (ReverseNames.isReverse(q.name)) {
-                return true;
-            }
-            Found f = records(q, q.name);
-            items = f.items();
-            nameError = f.nameError();
-        } else {
-            items = reverse(IpLiterals.format(ip));
-            nameError = items.isEmpty();
+            // CoreDNS's Reverse for a name that holds no address (a forward name, a reverse zone's
+            // apex, a partial reverse name): Records decides NODATA or NXDOMAIN, and its services
+            // (an ExternalName's target among them) never become PTR records.
+            return records(q, q.name).nameError();
         }
+        List<Item> items = reverse(IpLiterals.format(ip));
+        boolean nameError = items.isEmpty();
         Set<String> dup = new HashSet<>();
         for (Item i : items) {
             if (goParseIp(i.host()) == null && !i.text() && dup.add(i.host())) {
