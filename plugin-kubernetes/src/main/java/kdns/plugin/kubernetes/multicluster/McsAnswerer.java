@@ -131,7 +131,9 @@ public final class McsAnswerer {
                     answer.add(new TXTRecord(qname, DClass.IN, VERSION_TTL, SCHEMA_VERSION));
                     nameError = false;
                 } else {
-                    nameError = services(name, zoneLower, zone).nameError();
+                    // both plugins' Services for TXT: NODATA only when the name has records of
+                    // another type, else NXDOMAIN (even for the apex or a namespace's name)
+                    nameError = services(name, zoneLower, zone).items().isEmpty();
                 }
             }
             case Type.SOA -> {
