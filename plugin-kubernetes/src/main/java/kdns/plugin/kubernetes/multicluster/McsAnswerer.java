@@ -142,8 +142,10 @@ public final class McsAnswerer {
                     answer.add(soa(zone));
                 }
             }
-            case Type.NS -> nameError = name.equals(zoneLower)
-                    || services(name, zoneLower, zone).nameError(); // ns.dns.<zone> is not a cluster-set name
+            // ns.dns.<zone> is not a cluster-set name; the apex test compares the lower-cased name with
+            // the zone as spelled (both plugins' handlers), so a mixed-case apex takes the fake A: NODATA
+            case Type.NS -> nameError = (name.equals(zoneLower) && name.equals(zone))
+                    || services(name, zoneLower, zone).nameError();
             default -> nameError = services(name, zoneLower, zone).nameError();
         }
         if (nameError) {

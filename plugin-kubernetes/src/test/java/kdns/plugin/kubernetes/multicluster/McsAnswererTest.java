@@ -100,6 +100,20 @@ class McsAnswererTest {
     }
 
     @Test
+    void apexNsIsANameErrorUnlessSpelledWithCapitals() {
+        // multicluster.go ServeDNS: NS at the apex looks up ns.dns.<zone>, an invalid name (NXDOMAIN);
+        // it compares state.Name() (lower case) with the zone as the query spells it, so under 0x20 the
+        // query takes the fake A lookup, which finds the apex without records: NODATA
+        McsAnswerer a = plain(index());
+        Message lower = ask(a, "clusterset.local.", Type.NS);
+        assertEquals(Rcode.NXDOMAIN, lower.getRcode());
+        Message mixed = ask(a, "ClusterSet.Local.", Type.NS);
+        assertEquals(Rcode.NOERROR, mixed.getRcode());
+        assertTrue(mixed.getSection(Section.ANSWER).isEmpty());
+        assertEquals("ClusterSet.Local.", mixed.getSection(Section.AUTHORITY).get(0).getName().toString());
+    }
+
+    @Test
     void dashedIpv6NamesFollowEachPlugin() {
         assertEquals(Set.of("fd00:0:0:0:0:0:0:0"),
                 answers(ask(plain(index()), "fd00--.clustera.web.db.svc.clusterset.local.", Type.AAAA)));
