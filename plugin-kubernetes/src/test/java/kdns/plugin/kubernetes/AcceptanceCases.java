@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Reads cases/kubernetes.json (a test resource copied from the shared spec). */
+/**
+ * Reads cases/kubernetes.json (a test resource copied from the shared spec) and kdns's own
+ * cases/corners.json, which runs over the same objects.
+ */
 final class AcceptanceCases {
 
     /** One query case with everything needed to run it. */
@@ -29,12 +32,38 @@ final class AcceptanceCases {
     }
 
     static JsonObject root() throws IOException {
-        try (InputStream in = AcceptanceCases.class.getResourceAsStream("/cases/kubernetes.json")) {
+        return resource("kubernetes.json");
+    }
+
+    private static JsonObject resource(String file) throws IOException {
+        try (InputStream in = AcceptanceCases.class.getResourceAsStream("/cases/" + file)) {
             if (in == null) {
-                throw new IOException("cases/kubernetes.json is not on the test class path");
+                throw new IOException("cases/" + file + " is not on the test class path");
             }
             return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
         }
+    }
+
+    /**
+     * The cases of cases/corners.json, suite {@code corners}: over kubernetes.json's main objects plus
+     * the file's {@code extra_objects}, with the file's configs and, for other names, kubernetes.json's.
+     */
+    static List<Case> corners() throws IOException {
+        JsonObject main = root();
+        JsonObject corners = resource("corners.json");
+        JsonObject configs = main.getAsJsonObject("configs").deepCopy();
+        for (Map.Entry<String, JsonElement> e : corners.getAsJsonObject("configs").entrySet()) {
+            configs.add(e.getKey(), e.getValue());
+        }
+        JsonArray objects = main.getAsJsonArray("objects").deepCopy();
+        objects.addAll(corners.getAsJsonArray("extra_objects"));
+        List<Case> out = new ArrayList<>();
+        for (JsonElement e : corners.getAsJsonArray("cases")) {
+            JsonObject c = e.getAsJsonObject();
+            String cfgName = str(c, "config");
+            out.add(make("corners", c, cfgName, configs.get(cfgName).getAsString(), objects));
+        }
+        return out;
     }
 
     static List<Case> all() throws IOException {

@@ -106,7 +106,8 @@ class ApiServerAcceptanceTest {
         return g;
     }
 
-    private void run(AcceptanceCases.Case c) throws Exception {
+    /** Runs {@code c} against a real server and the fake API server (also for CoreDnsCornersTest). */
+    static void run(AcceptanceCases.Case c) throws Exception {
         String skip = IndexAcceptanceTest.skipReason(c);
         assumeTrue(skip == null, skip);
         assumeTrue(!c.rcode().equals("NEXT") && c.upstream().isEmpty(),

@@ -89,7 +89,8 @@ class IndexAcceptanceTest {
         return null;
     }
 
-    private void run(AcceptanceCases.Case c) throws Exception {
+    /** Runs {@code c} over an index loaded with its objects; fails with the differences (also for CoreDnsCornersTest). */
+    static void run(AcceptanceCases.Case c) throws Exception {
         String skip = skipReason(c, true, false);
         assumeTrue(skip == null, skip);
         List<String> bound = boundIps(c);

@@ -54,7 +54,11 @@ public final class Answerer {
     /** The schema version of the Kubernetes DNS specification served at {@code dns-version}. */
     public static final String SCHEMA_VERSION = "1.1.0";
 
-    private static final int MAX_CNAME_CHAIN = 7;
+    /**
+     * CoreDNS's maxCnameChainLength: a CNAME is dropped when more than this many come before it in
+     * the chain (the depth of the lookup), so a chain holds at most 11.
+     */
+    private static final int MAX_CNAME_CHAIN = 10;
 
     private final KubernetesConfig config;
     private final ClusterIndex index;
@@ -123,7 +127,11 @@ public final class Answerer {
     public record Upstream(Message partial, Name target, int qtype) implements Outcome {
     }
 
-    /** One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text. */
+    /**
+     * One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text.
+     * {@code key} is CoreDNS's key as a name below the zone ({@code <svc>.<ns>.svc},
+     * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target.
+     */
     record Item(String host, int port, String key, long ttl, boolean text) {
     }
 
@@ -175,7 +183,7 @@ public final class Answerer {
         List<Record> extra = new ArrayList<>();
         boolean nameError;
         switch (qtype) {
-            case Type.A, Type.AAAA -> nameError = address(q, name, qtype, records, 0);
+            case Type.A, Type.AAAA -> nameError = address(q, name, q.qname, qtype, records, 0);
             case Type.TXT -> nameError = txt(q, name, records);
             case Type.CNAME -> nameError = cname(q, records);
             case Type.PTR -> nameError = ptr(q, records);
@@ -191,7 +199,9 @@ public final class Answerer {
                 return new ErrorRcode(Rcode.REFUSED);
             }
             case Type.NS -> {
-                if (name.equals(zoneLower)) {
+                // CoreDNS compares the lower-cased name with the zone as the query spells it: an NS
+                // query for the apex with upper-case letters in it gets the fake A lookup (NODATA).
+                if (name.equals(zoneLower) && name.equals(q.zone())) {
                     nameError = ns(q, records, extra);
                 } else {
                     nameError = services(q, name, Type.A).nameError();
@@ -229,7 +239,18 @@ public final class Answerer {
             if (base.equals("dns-version.")) {
                 return new Found(List.of(new Item(SCHEMA_VERSION, 0, "", 28800, true)), false);
             }
-            return Found.EMPTY;
+            // CoreDNS's Services for TXT: NODATA when the name has records of another type, else
+            // NXDOMAIN, even for names that exist without records of their own (the apex, svc.<zone>,
+            // a namespace); with zonal, a zone-scoped name found without error is NODATA too.
+            Found f = records(q, name);
+            if (!f.items().isEmpty()) {
+                return Found.EMPTY;
+            }
+            if (!f.nameError() && config.zonal()
+                    && !QueryName.parse(name, q.zoneLower.length(), true).topologyZone().isEmpty()) {
+                return Found.EMPTY;
+            }
+            return Found.NAME_ERROR;
         }
         if (qtype == Type.NS) {
             return Found.EMPTY; // handled by ns()
@@ -299,7 +320,8 @@ public final class Answerer {
         if (podname.isEmpty()) {
             return Found.EMPTY;
         }
-        String key = "pod." + r.namespace() + "." + podname;
+        // the SRV target below the zone (CoreDNS's key zonePath/pod/<namespace>/<podname>)
+        String key = podname + "." + r.namespace() + "." + QueryName.POD;
         String ip;
         if (count(podname, '-') == 3 && !podname.contains("--")) {
             ip = podname.replace('-', '.');
@@ -346,7 +368,11 @@ public final class Answerer {
         String svcKey = svc.name() + "." + svc.namespace() + "." + QueryName.SVC;
         List<Item> items = new ArrayList<>();
         if (svc.externalNameType()) {
-            if (!r.endpoint().isEmpty()) {
+            // CoreDNS's findServices skips an ExternalName Service for any name longer than the
+            // service's own: an endpoint, a _port._proto pair (whatever the Service's ports) or a
+            // zone-scoped name (those are for headless Services only).
+            if (!r.endpoint().isEmpty() || !r.port().isEmpty() || !r.protocol().isEmpty()
+                    || !r.topologyZone().isEmpty()) {
                 return Found.NAME_ERROR;
             }
             String target = svc.externalName();
@@ -420,26 +446,30 @@ public final class Answerer {
 
     // ---- per type (backend_lookup.go) ---------------------------------------------------------------
 
-    private boolean address(Query q, String name, int qtype, List<Record> out, int depth) {
+    /**
+     * CoreDNS's A and AAAA for the lower-cased {@code name}, owned by {@code owner}: the query name
+     * as asked, or (following an in-zone CNAME) the target as the ExternalName spells it, as CoreDNS
+     * asks again with that name.
+     */
+    private boolean address(Query q, String name, Name owner, int qtype, List<Record> out, int depth) {
         Found f = services(q, name, qtype);
         Set<String> dup = new HashSet<>();
-        Name owner = depth == 0 ? q.qname : nameOf(name);
         for (Item i : f.items()) {
             byte[] ip = i.text() ? null : goParseIp(i.host());
             int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
             if (t == Type.CNAME) {
-                if (i.host().equalsIgnoreCase(name) || owner == null) {
-                    continue; // x CNAME x
+                String lowerTarget = i.host().toLowerCase(Locale.ROOT);
+                if (ZoneNames.isSubdomain(name, lowerTarget)) {
+                    continue; // x CNAME x, or x CNAME y.x: a loop
                 }
                 Name target = nameOf(i.host());
-                if (target == null || depth >= MAX_CNAME_CHAIN) {
+                if (target == null || depth > MAX_CNAME_CHAIN) {
                     continue;
                 }
                 Record cname = new CNAMERecord(owner, DClass.IN, i.ttl(), target);
-                String lowerTarget = i.host().toLowerCase(Locale.ROOT);
                 if (ZoneNames.isSubdomain(q.zoneLower, lowerTarget)) {
                     List<Record> next = new ArrayList<>();
-                    boolean err = address(q, lowerTarget, qtype, next, depth + 1);
+                    boolean err = address(q, lowerTarget, target, qtype, next, depth + 1);
                     if (!err && !next.isEmpty()) {
                         out.add(cname);
                         out.addAll(next);
@@ -525,19 +555,14 @@ public final class Answerer {
 
     private boolean ptr(Query q, List<Record> out) {
         InetAddress ip = ReverseNames.isReverse(q.name) ? ReverseNames.address(q.name) : null;
-        List<Item> items;
-        boolean nameError;
         if (ip == null) {
-            if (ReverseNames.isReverse(q.name)) {
-                return true;
-            }
-            Found f = records(q, q.name);
-            items = f.items();
-            nameError = f.nameError();
-        } else {
-            items = reverse(IpLiterals.format(ip));
-            nameError = items.isEmpty();
+            // CoreDNS's Reverse for a name that holds no address (a forward name, a reverse zone's
+            // apex, a partial reverse name): Records decides NODATA or NXDOMAIN, and its services
+            // (an ExternalName's target among them) never become PTR records.
+            return records(q, q.name).nameError();
         }
+        List<Item> items = reverse(IpLiterals.format(ip));
+        boolean nameError = items.isEmpty();
         Set<String> dup = new HashSet<>();
         for (Item i : items) {
             if (goParseIp(i.host()) == null && !i.text() && dup.add(i.host())) {
@@ -599,20 +624,21 @@ public final class Answerer {
     }
 
     /**
-     * CoreDNS's nsAddrs: for each of this server's own non-loopback IPs that is an endpoint of a
-     * service, that service's name and cluster IPs (for a headless service the endpoint names and
-     * IPs); else {@code ns.dns.<zone>} with the IP itself.
+     * CoreDNS's nsAddrs: for each of this server's own non-loopback IPs that is a ready endpoint of
+     * a service (in any namespace: nsAddrs does not look at {@code namespaces} or
+     * {@code namespace_labels}), that service's name and cluster IPs (for a headless service the
+     * endpoint names and IPs); only when none of the IPs is an endpoint, {@code ns.dns.<zone>} with
+     * each IP itself.
      */
     private List<NsAddress> nsAddresses(Query q) {
         List<NsAddress> out = new ArrayList<>();
-        for (InetAddress local : localIps.get()) {
+        List<InetAddress> locals = localIps.get();
+        boolean foundEndpoint = false;
+        for (InetAddress local : locals) {
             String ip = IpLiterals.format(local);
             List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesByIp(ip);
-            boolean any = false;
             for (SliceInfo s : slices) {
-                if (!config.configuredNamespace(s.namespace())) {
-                    continue;
-                }
+                foundEndpoint = true;
                 ServiceInfo svc = index.service(s.namespace(), s.serviceName());
                 if (svc == null) {
                     continue;
@@ -624,7 +650,6 @@ public final class Answerer {
                         InetAddress a = inet(e.address());
                         if (owner != null && a != null) {
                             out.add(new NsAddress(owner, a));
-                            any = true;
                         }
                     }
                 } else {
@@ -633,14 +658,15 @@ public final class Answerer {
                         InetAddress a = inet(cip);
                         if (owner != null && a != null) {
                             out.add(new NsAddress(owner, a));
-                            any = true;
                         }
                     }
                 }
             }
-            if (!any) {
-                Name owner = nameOf("ns.dns." + q.zone());
-                if (owner != null) {
+        }
+        if (!foundEndpoint) {
+            Name owner = nameOf("ns.dns." + q.zone());
+            if (owner != null) {
+                for (InetAddress local : locals) {
                     out.add(new NsAddress(owner, local));
                 }
             }

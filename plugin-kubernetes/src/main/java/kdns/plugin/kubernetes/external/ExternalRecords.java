@@ -161,10 +161,7 @@ final class ExternalRecords {
         for (InetAddress localIp : local) {
             List<SliceInfo> slices = config.noEndpoints() ? List.of() : index.slicesByIp(IpLiterals.format(localIp));
             for (SliceInfo s : slices) {
-                if (!config.configuredNamespace(s.namespace())) {
-                    continue;
-                }
-                foundEndpoint = true;
+                foundEndpoint = true; // in any namespace: nsAddrs does not look at namespaces or namespace_labels
                 ServiceInfo svc = index.service(s.namespace(), s.serviceName());
                 if (svc == null) {
                     continue;

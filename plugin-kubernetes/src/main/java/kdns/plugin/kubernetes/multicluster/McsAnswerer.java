@@ -131,7 +131,9 @@ public final class McsAnswerer {
                     answer.add(new TXTRecord(qname, DClass.IN, VERSION_TTL, SCHEMA_VERSION));
                     nameError = false;
                 } else {
-                    nameError = services(name, zoneLower, zone).nameError();
+                    // both plugins' Services for TXT: NODATA only when the name has records of
+                    // another type, else NXDOMAIN (even for the apex or a namespace's name)
+                    nameError = services(name, zoneLower, zone).items().isEmpty();
                 }
             }
             case Type.SOA -> {
@@ -140,8 +142,10 @@ public final class McsAnswerer {
                     answer.add(soa(zone));
                 }
             }
-            case Type.NS -> nameError = name.equals(zoneLower)
-                    || services(name, zoneLower, zone).nameError(); // ns.dns.<zone> is not a cluster-set name
+            // ns.dns.<zone> is not a cluster-set name; the apex test compares the lower-cased name with
+            // the zone as spelled (both plugins' handlers), so a mixed-case apex takes the fake A: NODATA
+            case Type.NS -> nameError = (name.equals(zoneLower) && name.equals(zone))
+                    || services(name, zoneLower, zone).nameError();
             default -> nameError = services(name, zoneLower, zone).nameError();
         }
         if (nameError) {

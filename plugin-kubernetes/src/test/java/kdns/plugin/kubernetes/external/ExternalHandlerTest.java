@@ -324,6 +324,17 @@ class ExternalHandlerTest {
     }
 
     @Test
+    void theNameServerIsFoundInNamespacesTheOptionsHide() throws Exception {
+        // ns.go nsAddrs looks at every namespace's endpoints: kube-system is not exposed here, yet the
+        // server bound to kube-dns's endpoint has kube-dns's external IPs as its name server addresses
+        Handler h = chain("kubernetes cluster.local {\n namespaces testns\n}", "k8s_external example.com", cluster(),
+                new Upstream(false), List.of("10.244.0.10"), () -> true);
+        assertEquals(List.of("ns1.dns.example.com. 5 IN A 192.0.2.53",
+                "ns1.dns.example.com. 5 IN AAAA 2001:db8:0:0:0:0:0:53"),
+                section(ask(h, "example.com.", Type.NS), Section.ADDITIONAL));
+    }
+
+    @Test
     void namespacesOfTheKubernetesPluginApply() throws Exception {
         Handler h = chain("kubernetes cluster.local {\n namespaces testns\n}", "k8s_external example.com in-addr.arpa",
                 cluster(), new Upstream(false), List.of("127.0.0.1"), () -> true);

@@ -81,6 +81,39 @@ class McsAnswererTest {
     }
 
     @Test
+    void txtIsNodataOnlyWhereOtherRecordsAre() {
+        // Services for TXT in multicluster.go and kubernetes.go: NODATA when Records finds services,
+        // else NXDOMAIN, even for names that exist without records of their own
+        for (McsAnswerer a : List.of(plain(index()),
+                answerer(index(), new AtomicBoolean(true), false, false, true, Fallthrough.NONE))) {
+            assertEquals(Rcode.NOERROR, ask(a, "api.db.svc.clusterset.local.", Type.TXT).getRcode());
+            assertTrue(ask(a, "api.db.svc.clusterset.local.", Type.TXT).getSection(Section.ANSWER).isEmpty());
+            assertEquals(Rcode.NOERROR, ask(a, "web-1.clustera.web.db.svc.clusterset.local.", Type.TXT).getRcode());
+            assertEquals(Rcode.NOERROR, ask(a, "dns-version.clusterset.local.", Type.TXT).getRcode());
+            for (String name : List.of("clusterset.local.", "svc.clusterset.local.", "db.svc.clusterset.local.",
+                    "nothere.db.svc.clusterset.local.", "noports.db.svc.clusterset.local.")) {
+                Message m = ask(a, name, Type.TXT);
+                assertEquals(Rcode.NXDOMAIN, m.getRcode(), name);
+                assertEquals(1, m.getSection(Section.AUTHORITY).size(), name);
+            }
+        }
+    }
+
+    @Test
+    void apexNsIsANameErrorUnlessSpelledWithCapitals() {
+        // multicluster.go ServeDNS: NS at the apex looks up ns.dns.<zone>, an invalid name (NXDOMAIN);
+        // it compares state.Name() (lower case) with the zone as the query spells it, so under 0x20 the
+        // query takes the fake A lookup, which finds the apex without records: NODATA
+        McsAnswerer a = plain(index());
+        Message lower = ask(a, "clusterset.local.", Type.NS);
+        assertEquals(Rcode.NXDOMAIN, lower.getRcode());
+        Message mixed = ask(a, "ClusterSet.Local.", Type.NS);
+        assertEquals(Rcode.NOERROR, mixed.getRcode());
+        assertTrue(mixed.getSection(Section.ANSWER).isEmpty());
+        assertEquals("ClusterSet.Local.", mixed.getSection(Section.AUTHORITY).get(0).getName().toString());
+    }
+
+    @Test
     void dashedIpv6NamesFollowEachPlugin() {
         assertEquals(Set.of("fd00:0:0:0:0:0:0:0"),
                 answers(ask(plain(index()), "fd00--.clustera.web.db.svc.clusterset.local.", Type.AAAA)));
