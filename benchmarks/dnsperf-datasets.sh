@@ -278,8 +278,10 @@ start_knotd kube cluster.local "$work/cluster.local.zone" "$rport"
 wait_answer "$rport" svc00000.bench.svc.cluster.local
 check_same "$kport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
 measure kubernetes "$kpid" "$kport" "$knot_pid" "$rport" "$work/kube.queries"
-# What kdns asked of the API server over the whole run (sync, then every measurement): one LIST and
-# one WATCH per kind is the target; more means relists or broken watches.
+# What kdns asked of the API server over the whole run (sync, then every measurement): the fake API
+# server streams lists, so no LIST and one WATCH per kind (the streaming list, which goes on as the
+# watch) is the target (a server that does not stream lists: one LIST and two WATCHes, the streaming
+# list tried and the watch); more means relists or broken watches.
 api_counts=$(python3 - "$kmetrics" <<'PY'
 import re, sys, urllib.request
 text = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=10).read().decode()

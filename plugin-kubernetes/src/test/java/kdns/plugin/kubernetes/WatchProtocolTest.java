@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -34,7 +36,10 @@ import org.xbill.DNS.Type;
  * (a bare object holding only metadata.resourceVersion, and Go's encoding of an empty object with
  * {@code "endpoints":null,"addressType":""}, {@code "spec":{"containers":null}}, ...) never break a
  * watch; a watch that ends, breaks or is refused resumes from the last resource version without a
- * LIST; only 410 Gone lists again. Assertions are on counts; waits are bounded polls.
+ * LIST; only 410 Gone lists again. The fake streams lists by default (one WATCH per kind and no
+ * LIST at start-up; see StreamingListTest); the resume and 410 cases run against a server that
+ * refuses streaming lists too, where each kind is listed once (after one refused streaming list).
+ * Assertions are on counts; waits are bounded polls.
  */
 @Timeout(120)
 class WatchProtocolTest {
@@ -168,19 +173,21 @@ class WatchProtocolTest {
                     && answers(h, "bm-hl.testns.svc.cluster.local.", "172.8.0." + round)
                     && answers(h, "10-240-8-" + round + ".podns.pod.cluster.local.", "10.240.8." + round)
                     && answers(h, "bm" + (round - 1) + ".testns.svc.cluster.local."));
-            // at least two more bookmarks (one of each shape) on every watch in every round
+            // at least two more bookmarks (one of each shape) on every watch in every round, after
+            // the streaming list's initial-events-end bookmark
             for (String resource : PATHS.keySet()) {
                 eventually("round " + i + ": bookmarks on the " + resource + " watch",
                         () -> counter("kdns_kubernetes_api_watch_events", "resource", resource, "type", "BOOKMARK")
-                                >= 2 * round);
+                                >= 2 * round + 1);
             }
         }
         assertTrue(api.bookmarksSent() >= 2 * rounds * PATHS.size(), "bookmarks sent: " + api.bookmarksSent());
         for (Map.Entry<String, String> e : PATHS.entrySet()) {
             String r = e.getKey();
-            assertEquals(1, api.countRequests(e.getValue(), false), "LISTs of " + r + " seen by the API server");
+            assertEquals(0, api.countRequests(e.getValue(), false), "LISTs of " + r + " seen by the API server");
             assertEquals(1, api.countRequests(e.getValue(), true), "WATCHes of " + r + " seen by the API server");
-            assertEquals(1.0, counter("kdns_kubernetes_api_list", "resource", r), "LISTs of " + r + " counted");
+            assertEquals(1, api.countStreamingLists(e.getValue()), "the WATCH of " + r + " is a streaming list");
+            assertEquals(0.0, counter("kdns_kubernetes_api_list", "resource", r), "LISTs of " + r + " counted");
             assertEquals(1.0, counter("kdns_kubernetes_api_watch", "resource", r), "WATCHes of " + r + " counted");
             assertEquals(0.0, counter("kdns_kubernetes_api_watch_ends", "resource", r), "ended watches of " + r);
             assertEquals(0.0, counter("kdns_kubernetes_api_watch_events", "resource", r, "type", "ERROR"));
@@ -210,21 +217,34 @@ class WatchProtocolTest {
                     "10.0.7." + (shape.ordinal() + 1)));
         }
         for (Map.Entry<String, String> e : PATHS.entrySet()) {
-            assertEquals(1, api.countRequests(e.getValue(), false), "LISTs of " + e.getKey());
-            assertEquals(1, api.countRequests(e.getValue(), true), "WATCHes of " + e.getKey());
+            assertEquals(0, api.countRequests(e.getValue(), false), "LISTs of " + e.getKey());
+            assertEquals(1, api.countRequests(e.getValue(), true), "WATCHes (the streaming list) of " + e.getKey());
         }
     }
 
-    @Test
-    void endedBrokenAndRefusedWatchesResumeWithoutAList() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = FakeApiServer.WatchListSupport.class, names = {"SUPPORTED", "REJECTED"})
+    void endedBrokenAndRefusedWatchesResumeWithoutAList(FakeApiServer.WatchListSupport support) throws Exception {
         api = FakeApiServer.start();
+        api.setWatchList(support);
+        boolean streamed = support == FakeApiServer.WatchListSupport.SUPPORTED;
         Handler h = start("");
         List<String> kinds = List.of("services", "endpointslices", "namespaces");
+        Map<String, Integer> watches = new java.util.HashMap<>();
+        for (String r : kinds) {
+            // streamed: the streaming list, which goes on as the watch; else the refused streaming
+            // list, then the LIST and the watch
+            eventually("the " + r + " watch open", () -> api.activeWatches() == kinds.size());
+            assertEquals(streamed ? 1 : 2, api.countRequests(PATHS.get(r), true), "WATCHes of " + r + " at start-up");
+            assertEquals(1, api.countStreamingLists(PATHS.get(r)), "streaming lists of " + r);
+            watches.put(r, api.countRequests(PATHS.get(r), true));
+        }
 
         api.endAllWatches();
         for (String r : kinds) {
             eventually("the " + r + " watch resumed after its clean end",
-                    () -> api.countRequests(PATHS.get(r), true) >= 2 && api.activeWatches() == kinds.size());
+                    () -> api.countRequests(PATHS.get(r), true) >= watches.get(r) + 1
+                            && api.activeWatches() == kinds.size());
         }
         api.create(KubeObjects.parse(service("after-end", "10.0.6.1")));
         eventually("a change after the clean end", () -> answers(h, "after-end.testns.svc.cluster.local.", "10.0.6.1"));
@@ -234,7 +254,8 @@ class WatchProtocolTest {
         eventually("a change made while the watches were broken",
                 () -> answers(h, "after-drop.testns.svc.cluster.local.", "10.0.6.2"));
         for (String r : kinds) {
-            eventually("the " + r + " watch resumed after the drop", () -> api.countRequests(PATHS.get(r), true) >= 3);
+            eventually("the " + r + " watch resumed after the drop",
+                    () -> api.countRequests(PATHS.get(r), true) >= watches.get(r) + 2);
         }
 
         // API priority and fairness turning requests away (429), twice in a row
@@ -243,17 +264,22 @@ class WatchProtocolTest {
         api.create(KubeObjects.parse(service("after-429", "10.0.6.3")));
         eventually("a change made while the watches were refused",
                 () -> answers(h, "after-429.testns.svc.cluster.local.", "10.0.6.3"));
-        eventually("the refused watch resumed", () -> api.countRequests(PATHS.get("services"), true) >= 6);
+        eventually("the refused watch resumed",
+                () -> api.countRequests(PATHS.get("services"), true) >= watches.get("services") + 5);
         for (String r : kinds) {
-            assertEquals(1, api.countRequests(PATHS.get(r), false), "LISTs of " + r + " before any 410");
-            assertEquals(1.0, counter("kdns_kubernetes_api_list", "resource", r));
+            assertEquals(streamed ? 0 : 1, api.countRequests(PATHS.get(r), false), "LISTs of " + r + " before any 410");
+            assertEquals(streamed ? 0.0 : 1.0, counter("kdns_kubernetes_api_list", "resource", r));
+            assertEquals(1, api.countStreamingLists(PATHS.get(r)), "watches resume without a streaming list");
+            assertEquals(streamed ? 0.0 : 1.0, counter("kdns_kubernetes_api_watch_ends", "resource", r,
+                    "reason", "unsupported"), "the refused streaming list of " + r);
         }
         assertTrue(counter("kdns_kubernetes_api_watch_ends", "resource", "services", "reason", "closed") >= 1);
         assertTrue(counter("kdns_kubernetes_api_watch_ends", "resource", "services", "reason", "lost") >= 2);
         assertTrue(counter("kdns_kubernetes_api_watch_ends", "resource", "services", "reason", "error") >= 2);
 
         // 410 Gone: a change of a kind kdns does not watch moves the version on, the history is
-        // forgotten, and every watch resumes from a version now too old: one LIST each.
+        // forgotten, and every watch resumes from a version now too old: one more streaming list
+        // each, or (where the server does not stream lists: remembered, not tried again) one LIST.
         api.create(KubeObjects.parse("""
                 {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"x","namespace":"testns"}}"""));
         api.compact();
@@ -262,10 +288,17 @@ class WatchProtocolTest {
         eventually("after 410 the relist brings the change",
                 () -> answers(h, "after-410.testns.svc.cluster.local.", "10.0.6.4"));
         for (String r : kinds) {
-            eventually("the " + r + " informer listed again after 410",
-                    () -> api.countRequests(PATHS.get(r), false) == 2);
+            if (streamed) {
+                eventually("the " + r + " informer streamed its list again after 410",
+                        () -> api.countStreamingLists(PATHS.get(r)) == 2);
+            } else {
+                eventually("the " + r + " informer listed again after 410",
+                        () -> api.countRequests(PATHS.get(r), false) == 2);
+            }
             eventually("and watches again", () -> api.activeWatches() == kinds.size());
-            assertEquals(2, api.countRequests(PATHS.get(r), false), "exactly one more LIST of " + r);
+            assertEquals(streamed ? 0 : 2, api.countRequests(PATHS.get(r), false), "exactly one more LIST of " + r);
+            assertEquals(streamed ? 2 : 1, api.countStreamingLists(PATHS.get(r)),
+                    "exactly one more streaming list of " + r);
             assertEquals(1.0, counter("kdns_kubernetes_api_watch_ends", "resource", r, "reason", "expired"));
         }
     }
@@ -287,8 +320,8 @@ class WatchProtocolTest {
         eventually("endpoints arrive", () -> answers(h, "later-hl.testns.svc.cluster.local.", "172.7.0.1"));
         api.apply(KubeObjects.parse(nullEndpoints.formatted("later-hl-1", "later-hl")));
         eventually("and go again with endpoints:null", () -> answers(h, "later-hl.testns.svc.cluster.local."));
-        assertEquals(1, api.countRequests(PATHS.get("endpointslices"), false));
-        assertEquals(1, api.countRequests(PATHS.get("endpointslices"), true));
+        assertEquals(0, api.countRequests(PATHS.get("endpointslices"), false));
+        assertEquals(1, api.countRequests(PATHS.get("endpointslices"), true), "the streaming list, then its watch");
     }
 
     @Test
@@ -297,7 +330,7 @@ class WatchProtocolTest {
         Handler h = start("");
         assertTrue(answers(h, "svc1.testns.svc.cluster.local.", "10.0.0.1"));
         List<String> agents = api.userAgents();
-        assertTrue(agents.size() >= 6, "requests: " + agents);
+        assertTrue(agents.size() >= 3, "a streaming list per kind at least: " + agents);
         for (String ua : agents) {
             assertTrue(ua.matches("kdns/[^ ]+ \\([a-z0-9]+/[a-z0-9_]+\\) kubernetes"), "User-Agent: " + ua);
         }

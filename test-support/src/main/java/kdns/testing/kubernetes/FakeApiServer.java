@@ -40,7 +40,9 @@ import java.util.function.Predicate;
  * client: discovery, GET, LIST (resourceVersion semantics, {@code limit}/{@code continue}
  * paging, label and field selectors), chunked WATCH (replay from a bounded history, 410 Gone as
  * an ERROR event, BOOKMARKs, {@code timeoutSeconds}, selector transitions sent as ADDED/DELETED),
- * and POST/PUT/PATCH (merge patch)/DELETE including the {@code /status} subresource.
+ * streaming lists ({@code sendInitialEvents=true}: served, refused or ignored, {@link
+ * #setWatchList}), and POST/PUT/PATCH (merge patch)/DELETE including the {@code /status}
+ * subresource.
  *
  * <p>Resources: namespaces, services, pods, endpoints (core/v1), endpointslices
  * (discovery.k8s.io/v1) and serviceimports (multicluster.x-k8s.io/v1alpha1). Resource arguments
@@ -75,6 +77,10 @@ public final class FakeApiServer implements AutoCloseable {
     private final ArrayDeque<String> requestLog = new ArrayDeque<>();
     private final ArrayDeque<String> userAgents = new ArrayDeque<>();
     private volatile java.util.Set<String> acceptedTokens = null;
+    private volatile WatchListSupport watchList = WatchListSupport.SUPPORTED;
+    private final Object initialEventsEndLock = new Object();
+    private boolean holdingInitialEventsEnd;
+    private int heldInitialEventsEnds;
 
     private final SelfSignedTls tls;
     private HttpServer server;
@@ -436,6 +442,74 @@ public final class FakeApiServer implements AutoCloseable {
     }
 
     /**
+     * How the server answers a streaming list (KEP-3157 "WatchList"): a WATCH with
+     * {@code sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true}.
+     */
+    public enum WatchListSupport {
+        /**
+         * Served (the default), as kube-apiserver with its {@code WatchList} feature enabled: an
+         * ADDED event for every object (the state at the requested version or later), then a
+         * BOOKMARK at the list's resourceVersion annotated {@code "k8s.io/initial-events-end":
+         * "true"}, then the live events on the same stream. The request's options are checked
+         * as kube-apiserver checks them (422 for {@code sendInitialEvents} without
+         * {@code resourceVersionMatch=NotOlderThan} or without {@code allowWatchBookmarks=true},
+         * or {@code resourceVersionMatch} without {@code sendInitialEvents}).
+         */
+        SUPPORTED,
+        /**
+         * Refused with 422 Invalid, as kube-apiserver with the feature gate off answers
+         * ({@code ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden:
+         * sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled}).
+         */
+        REJECTED,
+        /** Refused with 400 Bad Request, as a server or proxy that refuses parameters it does not know. */
+        BAD_REQUEST,
+        /**
+         * {@code sendInitialEvents} and {@code resourceVersionMatch} ignored, as by a server or
+         * proxy that does not know them: a plain watch (no resourceVersion: the current objects
+         * as ADDED events, then the live events; regular BOOKMARKs; never the initial-events-end one).
+         */
+        IGNORED
+    }
+
+    /** How streaming lists are answered from now on (default {@link WatchListSupport#SUPPORTED}). */
+    public void setWatchList(WatchListSupport support) {
+        watchList = java.util.Objects.requireNonNull(support);
+    }
+
+    /** How streaming lists are answered. */
+    public WatchListSupport watchList() {
+        return watchList;
+    }
+
+    /**
+     * Streaming lists opened from now on stop after their initial ADDED events and hold back the
+     * initial-events-end BOOKMARK (changes meanwhile queue behind it) until
+     * {@link #releaseInitialEventsEnd()}; {@link #heldInitialEventsEnds()} counts the waiting ones.
+     * A dropped or ended watch ({@link #dropAllWatches()}, {@link #endAllWatches()}) stops waiting.
+     */
+    public void holdInitialEventsEnd() {
+        synchronized (initialEventsEndLock) {
+            holdingInitialEventsEnd = true;
+        }
+    }
+
+    /** Sends the held initial-events-end BOOKMARKs; streaming lists no longer wait. */
+    public void releaseInitialEventsEnd() {
+        synchronized (initialEventsEndLock) {
+            holdingInitialEventsEnd = false;
+            initialEventsEndLock.notifyAll();
+        }
+    }
+
+    /** How many streaming lists have sent their initial events and wait for {@link #releaseInitialEventsEnd()}. */
+    public int heldInitialEventsEnds() {
+        synchronized (initialEventsEndLock) {
+            return heldInitialEventsEnds;
+        }
+    }
+
+    /**
      * Accepts only requests with {@code Authorization: Bearer T} for one of these tokens from now on
      * (others get 401 Unauthorized, as the real server answers an expired or unknown token); null or
      * an empty array: every request is accepted (the default). Open watches are not affected.
@@ -453,10 +527,24 @@ public final class FakeApiServer implements AutoCloseable {
 
     /**
      * How many requests so far were LISTs (GET of a collection without {@code watch}) or WATCHes
-     * ({@code watch=true}) of a path, e.g. {@code countRequests("/apis/discovery.k8s.io/v1/endpointslices", true)}.
-     * Counted from the request log (the last 10000 requests).
+     * ({@code watch=true}, streaming lists included, whatever the answer) of a path, e.g.
+     * {@code countRequests("/apis/discovery.k8s.io/v1/endpointslices", true)}. Counted from the
+     * request log (the last 10000 requests).
      */
     public int countRequests(String path, boolean watch) {
+        return countGets(path, query -> has(query, "watch", "true") || has(query, "watch", "1"), watch);
+    }
+
+    /**
+     * How many of the WATCHes of a path ({@link #countRequests(String, boolean)}) were streaming
+     * lists ({@code sendInitialEvents=true}), whatever the answer ({@link #setWatchList}).
+     */
+    public int countStreamingLists(String path) {
+        return countGets(path, query -> (has(query, "watch", "true") || has(query, "watch", "1"))
+                && has(query, "sendInitialEvents", "true"), true);
+    }
+
+    private int countGets(String path, Predicate<String> test, boolean want) {
         int n = 0;
         for (String r : requests()) {
             if (!r.startsWith("GET ")) {
@@ -465,12 +553,15 @@ public final class FakeApiServer implements AutoCloseable {
             int q = r.indexOf('?');
             String p = q < 0 ? r.substring(4) : r.substring(4, q);
             String query = q < 0 ? "" : r.substring(q + 1);
-            boolean isWatch = ("&" + query + "&").contains("&watch=true&") || ("&" + query + "&").contains("&watch=1&");
-            if (p.equals(path) && isWatch == watch) {
+            if (p.equals(path) && test.test(query) == want) {
                 n++;
             }
         }
         return n;
+    }
+
+    private static boolean has(String rawQuery, String name, String value) {
+        return ("&" + rawQuery + "&").contains("&" + name + "=" + value + "&");
     }
 
     /** The number of watches open right now. */
@@ -945,12 +1036,20 @@ public final class FakeApiServer implements AutoCloseable {
         Predicate<ObjectNode> matches = filter(r, q);
         String rvParam = q.getOrDefault("resourceVersion", "");
         boolean bookmarks = isTrue(q.get("allowWatchBookmarks"));
-        boolean initialEvents = isTrue(q.get("sendInitialEvents"));
-        if (initialEvents && (!bookmarks || !"NotOlderThan".equals(q.get("resourceVersionMatch")))) {
-            throw KubeApiException.invalid(r.type, "", "sendInitialEvents", "Forbidden:"
-                    + " sendInitialEvents requires setting allowWatchBookmarks=true and"
-                    + " resourceVersionMatch=NotOlderThan");
+        String sendInitial = q.get("sendInitialEvents");
+        String match = q.getOrDefault("resourceVersionMatch", "");
+        WatchListSupport support = watchList;
+        if (support == WatchListSupport.IGNORED) {
+            sendInitial = null;
+            match = "";
+        } else if (support == WatchListSupport.BAD_REQUEST && (sendInitial != null || !match.isEmpty())) {
+            throw KubeApiException.badRequest("unsupported query parameter \""
+                    + (sendInitial != null ? "sendInitialEvents" : "resourceVersionMatch") + "\" for a watch");
         }
+        checkWatchOptions(sendInitial, match, bookmarks, support == WatchListSupport.SUPPORTED);
+        boolean initialEvents = isTrue(sendInitial);
+        // sendInitialEvents=false: from the version given, or from now (no synthetic ADDED events)
+        boolean fromNow = sendInitial != null && !initialEvents && (rvParam.isEmpty() || rvParam.equals("0"));
         long timeoutSeconds = 0;
         String ts = q.get("timeoutSeconds");
         if (ts != null && !ts.isEmpty()) {
@@ -984,7 +1083,11 @@ public final class FakeApiServer implements AutoCloseable {
             }
             synchronized (store) {
                 initialRv = store.resourceVersion();
-                sub = store.watch(r.type, initialEvents ? -1 : fromRv);
+                if (initialEvents && fromRv > initialRv) {
+                    throw store.tooLarge(fromRv);
+                }
+                // initial events: the current state, which is not older than any version asked for
+                sub = store.watch(r.type, initialEvents ? -1 : fromNow ? initialRv : fromRv);
             }
         } catch (KubeApiException e) {
             writeEvent(out, "ERROR", e.toStatus());
@@ -998,6 +1101,9 @@ public final class FakeApiServer implements AutoCloseable {
                 }
             }
             if (initialEvents) {
+                if (!awaitInitialEventsEnd(sub)) {
+                    return;
+                }
                 ObjectNode bm = bookmarkObject(r.type, initialRv);
                 ((ObjectNode) bm.get("metadata")).putObject("annotations")
                         .put("k8s.io/initial-events-end", "true");
@@ -1053,6 +1159,73 @@ public final class FakeApiServer implements AutoCloseable {
             throw new AbortConnection();
         } finally {
             store.unsubscribe(sub);
+        }
+    }
+
+    /**
+     * kube-apiserver's checks of a watch's {@code sendInitialEvents}/{@code resourceVersionMatch}
+     * (422 {@code ListOptions.meta.k8s.io "" is invalid}); {@code gate}: its WatchList feature gate.
+     */
+    private static void checkWatchOptions(String sendInitial, String match, boolean bookmarks, boolean gate) {
+        List<String[]> problems = new ArrayList<>();
+        if (sendInitial != null) {
+            if (!match.equals("NotOlderThan")) {
+                problems.add(new String[] {"resourceVersionMatch",
+                        "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"});
+            }
+            if (!gate) {
+                problems.add(new String[] {"sendInitialEvents",
+                        "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"});
+            } else if (isTrue(sendInitial) && !bookmarks) {
+                problems.add(new String[] {"allowWatchBookmarks",
+                        "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true"});
+            }
+        }
+        if (!match.isEmpty()) {
+            if (sendInitial == null) {
+                problems.add(new String[] {"resourceVersionMatch",
+                        "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"});
+            }
+            if (!match.equals("NotOlderThan")) {
+                problems.add(new String[] {"resourceVersionMatch",
+                        "Unsupported value: \"" + match + "\": supported values: \"NotOlderThan\""});
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw KubeApiException.invalidListOptions(problems);
+        }
+    }
+
+    /**
+     * Waits while {@link #holdInitialEventsEnd()} holds the initial-events-end bookmark back;
+     * false when the watch was ended meanwhile ({@link #endAllWatches()}).
+     */
+    private boolean awaitInitialEventsEnd(ObjectStore.Subscription sub) throws InterruptedException {
+        synchronized (initialEventsEndLock) {
+            if (!holdingInitialEventsEnd) {
+                return true;
+            }
+            heldInitialEventsEnds++;
+        }
+        try {
+            while (true) {
+                synchronized (initialEventsEndLock) {
+                    if (!holdingInitialEventsEnd) {
+                        return true;
+                    }
+                    initialEventsEndLock.wait(50);
+                }
+                if (sub.queue.contains(ObjectStore.DROP)) {
+                    throw new AbortConnection();
+                }
+                if (sub.queue.contains(ObjectStore.END)) {
+                    return false;
+                }
+            }
+        } finally {
+            synchronized (initialEventsEndLock) {
+                heldInitialEventsEnds--;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package kdns.testing.kubernetes;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * An API error as the real API server reports it: an HTTP code, a {@code reason} such as
@@ -105,6 +106,30 @@ public final class KubeApiException extends RuntimeException {
                 type.kind() + " \"" + (name == null ? "" : name) + "\" is invalid: " + field + ": "
                         + problem,
                 d);
+    }
+
+    /**
+     * 422 for invalid list or watch options, as kube-apiserver words it: {@code ListOptions.meta.k8s.io ""
+     * is invalid: FIELD: Forbidden: ...} (several causes in brackets, comma-separated).
+     *
+     * @param causes pairs of field and problem, e.g. {@code {"sendInitialEvents", "Forbidden: ..."}}
+     */
+    static KubeApiException invalidListOptions(List<String[]> causes) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("group", "meta.k8s.io");
+        d.put("kind", "ListOptions");
+        var array = d.putArray("causes");
+        List<String> parts = new java.util.ArrayList<>();
+        for (String[] c : causes) {
+            ObjectNode cause = array.addObject();
+            cause.put("reason", c[1].startsWith("Forbidden") ? "FieldValueForbidden"
+                    : c[1].startsWith("Unsupported value") ? "FieldValueNotSupported" : "FieldValueInvalid");
+            cause.put("message", c[1]);
+            cause.put("field", c[0]);
+            parts.add(c[0] + ": " + c[1]);
+        }
+        String all = parts.size() == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]";
+        return new KubeApiException(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: " + all, d);
     }
 
     static KubeApiException expired(String message) {

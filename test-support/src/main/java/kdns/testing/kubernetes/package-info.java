@@ -14,6 +14,7 @@
  *     Path kubeconfig = api.kubeconfig(tempDir);               // "kubeconfig FILE" in a Corefile
  *     ...
  *     api.dropAllWatches(); api.compact(); api.endAllWatches(); api.failNextRequests(3, 500);
+ *     api.setWatchList(FakeApiServer.WatchListSupport.REJECTED); api.holdInitialEventsEnd();
  *     api.stop(); api.restart();
  * }
  * }</pre>
@@ -50,9 +51,16 @@
  *     alternates them, bare first): an object of the kind holding only
  *     {@code metadata.resourceVersion}, and Go's encoding of an empty object of a built-in kind
  *     ({@code "addressType":"","endpoints":null}, {@code "spec":{"containers":null}}, ...);
- *     {@code sendInitialEvents=true} ends the initial events with the
- *     {@code k8s.io/initial-events-end} bookmark; {@code timeoutSeconds} ends the stream cleanly
- *     (default 30 to 60 minutes).</li>
+ *     {@code timeoutSeconds} ends the stream cleanly (default 30 to 60 minutes).</li>
+ * <li>Streaming lists (KEP-3157 "WatchList", {@code watch=true&sendInitialEvents=true&}{@code
+ *     resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true}), by default as kube-apiserver
+ *     with its WatchList feature on: an ADDED event per object (the current state, which is not
+ *     older than the resourceVersion asked for, so never 410), then a BOOKMARK at that state's
+ *     resourceVersion annotated {@code "k8s.io/initial-events-end": "true"}, then the live events;
+ *     the options are checked as kube-apiserver checks them (422 {@code ListOptions.meta.k8s.io ""
+ *     is invalid: ...}). {@code setWatchList} switches to a server that refuses them (422 with the
+ *     feature gate off, or 400) or ignores them (a plain watch); {@code holdInitialEventsEnd}
+ *     holds the end bookmark back, {@code countStreamingLists} counts the requests.</li>
  * <li>POST (201), PUT, PATCH ({@code application/merge-patch+json}), DELETE (200 with the last
  *     state), {@code /status} subresources. Over HTTP the API server's strategies apply: status
  *     is not written by a create or a PUT of the main resource, a created pod is Pending,

@@ -35,6 +35,9 @@ public final class ApiConnection {
     private final Limits limits;
     private final ApiMetrics apiMetrics;
     private final String userAgent;
+    /** Resources whose streaming lists this server refused or ignored, with why (kept for the connection's life). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> notStreamed =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ApiConnection(ApiClient client, Limits limits, ApiMetrics apiMetrics, String userAgent) {
         this.client = client;
@@ -62,6 +65,20 @@ public final class ApiConnection {
     /** The LIST/WATCH counters by resource. */
     ApiMetrics apiMetrics() {
         return apiMetrics;
+    }
+
+    /**
+     * Why the API server does not stream lists of {@code resource} (it refused or ignored
+     * {@code sendInitialEvents}), or null while it is not known not to: then informers try a
+     * streaming list first.
+     */
+    String notStreamed(String resource) {
+        return notStreamed.get(resource);
+    }
+
+    /** Remembers that lists of {@code resource} are not streamed by this server; true the first time. */
+    boolean notStreamed(String resource, String why) {
+        return notStreamed.putIfAbsent(resource, why) == null;
     }
 
     /** The {@code User-Agent} of every request, e.g. {@code kdns/0.1.0 (linux/amd64) kubernetes}. */

@@ -5,8 +5,10 @@ import kdns.api.MetricsRegistry;
 
 /**
  * What kdns asks of the API server, by resource, for an operator who wants to see the load it
- * puts there: full LISTs (however many pages), WATCH requests, the events the watches delivered
- * and why watches ended. kdns's own names ({@code kdns_} prefix): CoreDNS has no such metrics.
+ * puts there: full LISTs (however many pages), WATCH requests (a streaming list is one: a watch
+ * with {@code sendInitialEvents=true}), the events the watches delivered (a streaming list's
+ * objects are ADDED events) and why watches ended. kdns's own names ({@code kdns_} prefix):
+ * CoreDNS has no such metrics.
  */
 public final class ApiMetrics {
 
@@ -18,8 +20,13 @@ public final class ApiMetrics {
         LOST("lost"),
         /** The server refused the watch (an HTTP error) or sent an ERROR event other than 410. */
         ERROR("error"),
-        /** 410 Gone / too old resource version: the informer lists again. */
-        EXPIRED("expired");
+        /** 410 Gone / too old resource version: the informer lists (or streams the list) again. */
+        EXPIRED("expired"),
+        /**
+         * A streaming list the server refused (400/422) or ignored (a watch without the initial
+         * events' end): the informer lists in pages instead, from then on.
+         */
+        UNSUPPORTED("unsupported");
 
         final String label;
 
@@ -35,15 +42,26 @@ public final class ApiMetrics {
 
     ApiMetrics(MetricsRegistry metrics) {
         this.lists = metrics.counter("kdns_kubernetes_api_list_total",
-                "Full LISTs of a resource sent to the Kubernetes API server (a paged list counts once).", "resource");
+                "Full LISTs of a resource sent to the Kubernetes API server (a paged list counts once;"
+                        + " none where the server streams lists).", "resource");
         this.watches = metrics.counter("kdns_kubernetes_api_watch_total",
-                "WATCH requests of a resource sent to the Kubernetes API server (the first and every restart).",
-                "resource");
+                "WATCH requests of a resource sent to the Kubernetes API server (the first and every restart;"
+                        + " a streaming list is a watch).", "resource");
         this.events = metrics.counter("kdns_kubernetes_api_watch_events_total",
                 "Watch events received from the Kubernetes API server, by resource and event type.", "resource",
                 "type");
         this.ends = metrics.counter("kdns_kubernetes_api_watch_ends_total",
-                "Watches of a resource that ended, by reason (closed, lost, error, expired).", "resource", "reason");
+                "Watches of a resource that ended, by reason (closed, lost, error, expired, unsupported).",
+                "resource", "reason");
+    }
+
+    /**
+     * Shows the resource's LIST and WATCH counters at 0 before its first request, so a scrape has
+     * {@code kdns_kubernetes_api_list_total} for a resource whose lists are streamed (never listed).
+     */
+    void register(String resource) {
+        lists.labelValues(resource);
+        watches.labelValues(resource);
     }
 
     void listed(String resource) {

@@ -23,6 +23,7 @@ final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, Slim
     private final Consumer<SlimObject> put;
     private final Consumer<V1ObjectMeta> remove;
     private final Consumer<RuntimeException> failure;
+    private final ListerWatcher<SlimObject, SlimList> lw;
 
     IndexingInformer(ListerWatcher<SlimObject, SlimList> lw, BiConsumer<Class<SlimObject>, Throwable> errors,
                      Consumer<SlimObject> put, Consumer<V1ObjectMeta> remove, Consumer<RuntimeException> failure) {
@@ -30,6 +31,16 @@ final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, Slim
         this.put = put;
         this.remove = remove;
         this.failure = failure;
+        this.lw = lw;
+    }
+
+    /** Stops, and ends a streaming list still being read (the reflector would wait for it). */
+    @Override
+    public void stop() {
+        super.stop();
+        if (lw instanceof PagedListerWatcher<?> p) {
+            p.close();
+        }
     }
 
     @Override

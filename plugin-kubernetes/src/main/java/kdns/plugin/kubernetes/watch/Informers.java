@@ -26,11 +26,13 @@ import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 
 /**
- * The informers (list + watch, resync 0) that keep the {@link ClusterIndex} current: Services,
+ * The informers (list + watch, resync 0; the list streamed where the API server streams lists,
+ * see {@link PagedListerWatcher}) that keep the {@link ClusterIndex} current: Services,
  * discovery.k8s.io/v1 EndpointSlices (unless {@code noendpoints}) and Services/EndpointSlices/Pods
  * filtered by {@code labels}, Namespaces filtered by {@code namespace_labels}, and Pods (only with
  * {@code pods verified}, without Succeeded/Failed/Unknown pods). The client's reflectors reconnect
- * lost watches and relist on 410 Gone; meanwhile the index keeps serving the last known state.
+ * lost watches and list again (streamed or paged) on 410 Gone; meanwhile the index keeps serving
+ * the last known state.
  */
 public final class Informers {
 

@@ -16,19 +16,42 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import kdns.api.Log;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * Lists a resource (in pages of {@link #PAGE} objects where the server pages, as client-go's pager
- * asks) and watches it, turning every object into a {@link SlimObject} as soon as it is decoded.
- * The list response is read as a stream, one item at a time: the client's generated models would
- * first build a JSON tree of the whole list (for a list from the watch cache, {@code
+ * Lists a resource and watches it, turning every object into a {@link SlimObject} as soon as it
+ * is decoded.
+ *
+ * <p>The list is a streaming list where the API server has one (KEP-3157, "WatchList"): a WATCH
+ * with {@code sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true}
+ * that sends every object as an ADDED event and then a BOOKMARK annotated
+ * {@code k8s.io/initial-events-end: "true"}, whose resource version is the list's. {@link #list}
+ * returns at that bookmark (so the informer is synced only then) and hands the open stream to the
+ * next {@link #watch}, which goes on reading the live events from it: no second request. A server
+ * that refuses the request (400 or 422: {@code sendInitialEvents is forbidden for watch unless the
+ * WatchList feature gate is enabled}, or, before Kubernetes 1.27, {@code resourceVersionMatch is
+ * forbidden for watch}) or ignores the parameters (a plain watch: a MODIFIED or DELETED event or a
+ * BOOKMARK without the annotation before the initial events have ended, or no line at all for
+ * {@link #initialEventsSilenceMillis}) is remembered per resource on the {@link ApiConnection},
+ * and the list is made as before: in pages of {@link #PAGE} objects where the server pages, as
+ * client-go's pager asks. Like client-go's reflector, a streaming list from a resource version
+ * the server no longer has (410, or "Too large resource version") is asked again from the
+ * current state (no resource version); other failures (429, 5xx, a lost connection) fail this
+ * list, and the reflector lists again a second later, streaming again.
+ *
+ * <p>The list response is read as a stream, one item at a time: the client's generated models
+ * would first build a JSON tree of the whole list (for a list from the watch cache, {@code
  * resourceVersion=0}, that is the whole cluster at once, since the server does not page it).
  *
  * <p>Watches keep the API server's protocol, whatever the client's reflector above would make of
@@ -40,14 +63,15 @@ import okhttp3.ResponseBody;
  *     generated models' validation ({@link LenientJson}); an object kdns cannot use is kept as
  *     an absent one (its name and version still tracked) instead of ending the watch; event
  *     types this code does not know are skipped.</li>
- * <li>The request is made when the reflector first asks for an event. A watch that ends (the
- *     server's timeout, a lost connection, a refused request such as 429/5xx/401, an ERROR event
- *     other than 410) just ends: the reflector then watches again from the last resource version
- *     it saw, after a back-off when the watch failed. Only 410 Gone (on the request or as an
- *     ERROR event) reaches the reflector as an ERROR event, and it lists again without a
- *     resource version, as client-go does.</li>
+ * <li>The request is made when the reflector first asks for an event (unless the streaming list
+ *     left its stream open). A watch that ends (the server's timeout, a lost connection, a
+ *     refused request such as 429/5xx/401, an ERROR event other than 410) just ends: the
+ *     reflector then watches again from the last resource version it saw, after a back-off when
+ *     the watch failed. Only 410 Gone (on the request or as an ERROR event) reaches the reflector
+ *     as an ERROR event, and it lists (or streams the list) again without a resource version, as
+ *     client-go does.</li>
  * </ul>
- * So a LIST happens at start-up and after 410 Gone only.
+ * So a list (streamed or paged) happens at start-up and after 410 Gone only.
  *
  * @param <T> what an object is decoded into before {@code convert} (a generated model, or the raw
  *            JSON object for a custom resource)
@@ -59,7 +83,19 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     /** The first back-off after a failed watch, doubled per failure in a row up to {@link #MAX_BACKOFF_MS}. */
     static final long FIRST_BACKOFF_MS = 250;
     static final long MAX_BACKOFF_MS = 30_000;
+    /** The annotation of the BOOKMARK that ends a streaming list's initial events. */
+    static final String INITIAL_EVENTS_END = "k8s.io/initial-events-end";
+    /**
+     * How long a streaming list may send nothing before its initial-events-end bookmark until the
+     * server is taken for one that ignored {@code sendInitialEvents} (counted from the response's
+     * headers, then from each line; client-go warns after 10 s). A server that streams sends the
+     * objects it has and the bookmark right after them. Tests may change it.
+     */
+    static volatile long initialEventsSilenceMillis = 10_000;
+    /** A streaming list's {@code timeoutSeconds}: 5 to 10 minutes, as the reflector asks of its watches. */
+    private static final int STREAM_TIMEOUT_SECONDS = 300;
 
+    private final ApiConnection connection;
     private final String resource;
     private final WatchCalls.PageCall pages;
     private final WatchCalls.WatchCall watches;
@@ -67,28 +103,54 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     private final Function<T, Object> convert;
     private final ApiMetrics metrics;
     private final BiConsumer<Class<SlimObject>, Throwable> errors;
+    private final Log log;
     /** Watch failures in a row (reset by a watch the server accepted); only the reflector's thread. */
     private int failures;
+    /** The stream a streaming list left open for the next {@link #watch}. */
+    private volatile OpenStream handoff;
+    /** The streaming list request being read, cancelled by {@link #close()}. */
+    private volatile Call streaming;
+    private volatile boolean closed;
 
     /**
      * @param decode  the object as {@code T} (exceptions: the object is kept as absent)
      * @param convert what kdns keeps of an object (may return null; exceptions mean null)
-     * @param errors  told about each failed watch (for the log; the watch is retried, no relist)
+     * @param errors  told about each failed watch or streaming list (for the log; it is retried)
+     * @param log     where a server that does not stream lists is noted (once per resource)
      */
-    PagedListerWatcher(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watches,
-                       Function<JsonObject, T> decode, Function<T, Object> convert, ApiMetrics metrics,
-                       BiConsumer<Class<SlimObject>, Throwable> errors) {
+    PagedListerWatcher(ApiConnection connection, String resource, WatchCalls.PageCall pages,
+                       WatchCalls.WatchCall watches, Function<JsonObject, T> decode, Function<T, Object> convert,
+                       BiConsumer<Class<SlimObject>, Throwable> errors, Log log) {
+        this.connection = connection;
         this.resource = resource;
         this.pages = pages;
         this.watches = watches;
         this.decode = decode;
         this.convert = convert;
-        this.metrics = metrics;
-        this.errors = errors;
+        this.metrics = connection.apiMetrics();
+        this.errors = unlessClosed(errors);
+        this.log = log;
+        metrics.register(resource);
     }
 
+    /**
+     * The objects and their resource version: from a streaming list unless the server is known not
+     * to stream lists of this resource (or shows now that it does not), else from a paged LIST.
+     */
     @Override
     public SlimList list(CallGeneratorParams params) throws ApiException {
+        dropHandoff();
+        if (connection.notStreamed(resource) == null) {
+            SlimList streamed = streamList(params.resourceVersion);
+            if (streamed != null) {
+                return streamed;
+            }
+        }
+        return pagedList(params);
+    }
+
+    /** A paged LIST (client-go's pager), read one item at a time. */
+    private SlimList pagedList(CallGeneratorParams params) throws ApiException {
         metrics.listed(resource);
         List<SlimObject> items = new ArrayList<>();
         String token = null;
@@ -152,9 +214,366 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         return meta;
     }
 
+    /**
+     * The watch from {@code params.resourceVersion}: the stream the streaming list left open when
+     * it ended at that version, else a new watch request (made on the first {@code hasNext}).
+     */
     @Override
     public Watchable<SlimObject> watch(CallGeneratorParams params) {
+        OpenStream open = handoff;
+        handoff = null;
+        if (open != null) {
+            if (!closed && java.util.Objects.equals(open.resourceVersion(), params.resourceVersion)) {
+                return new EventStream(params, open);
+            }
+            open.close();
+        }
         return new EventStream(params);
+    }
+
+    /** {@code errors}, except after {@link #close()}: what fails as the informer stops is no failure to log. */
+    BiConsumer<Class<SlimObject>, Throwable> unlessClosed(BiConsumer<Class<SlimObject>, Throwable> errors) {
+        return (cls, t) -> {
+            if (!closed) {
+                errors.accept(cls, t);
+            }
+        };
+    }
+
+    /** Ends the streaming list being read and closes a stream left for a watch (the informer stops). */
+    void close() {
+        closed = true;
+        Call c = streaming;
+        if (c != null) {
+            c.cancel();
+        }
+        dropHandoff();
+    }
+
+    private void dropHandoff() {
+        OpenStream open = handoff;
+        handoff = null;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ streaming lists
+
+    /** A watch response being read: the request, the response and its reader. */
+    private record OpenStream(Call call, Response response, BufferedReader reader, String resourceVersion) {
+        void close() {
+            call.cancel();
+            response.close();
+        }
+    }
+
+    /** Why a streaming list ended without its initial-events-end bookmark, when it is worth a retry. */
+    private static final class Restart extends Exception {
+        final ApiException failure;
+
+        Restart(ApiException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /**
+     * The streaming list from {@code resourceVersion} (unset or "0": the current state), or null
+     * when the server turned out not to stream lists (remembered; the caller lists in pages).
+     */
+    private SlimList streamList(String resourceVersion) throws ApiException {
+        String rv = resourceVersion == null || resourceVersion.equals("0") ? "" : resourceVersion;
+        while (true) {
+            try {
+                return streamOnce(rv);
+            } catch (Restart r) {
+                if (rv.isEmpty()) {
+                    errors.accept(SlimObject.class, r.failure);
+                    throw r.failure;
+                }
+                // As client-go: that version is gone (or not there yet); stream the current state.
+                rv = "";
+            }
+        }
+    }
+
+    /** The streaming list request: the watch request with the streaming list's parameters added. */
+    private Call streamingCall(String rv) throws ApiException {
+        int timeout = (int) (STREAM_TIMEOUT_SECONDS * (1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+        Call plain = watches.call(new CallGeneratorParams(Boolean.TRUE, rv.isEmpty() ? null : rv, timeout));
+        Request request = plain.request();
+        HttpUrl.Builder url = request.url().newBuilder()
+                .setQueryParameter("allowWatchBookmarks", "true")
+                .setQueryParameter("sendInitialEvents", "true")
+                .setQueryParameter("resourceVersionMatch", "NotOlderThan");
+        if (rv.isEmpty()) {
+            url.removeAllQueryParameters("resourceVersion");
+        }
+        return connection.client().getHttpClient().newCall(request.newBuilder().url(url.build()).build());
+    }
+
+    /** One streaming list request; see {@link #streamList}. */
+    private SlimList streamOnce(String rv) throws ApiException, Restart {
+        if (closed) {
+            throw new ApiException("the informer of " + resource + " has stopped");
+        }
+        Call call = streamingCall(rv);
+        streaming = call;
+        if (closed) {
+            call.cancel();
+            streaming = null;
+            throw new ApiException("the informer of " + resource + " has stopped");
+        }
+        metrics.watchStarted(resource);
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            streaming = null;
+            throw failed(ApiMetrics.End.LOST, new ApiException("cannot stream the list: " + describe(e), e, 0, null));
+        }
+        boolean keep = false;
+        Silence silence = null;
+        try {
+            if (!response.isSuccessful()) {
+                String text = text(response);
+                int code = response.code();
+                if (code == 400 || code == 422) {
+                    notStreamed("the API server refused it: HTTP " + code + " " + statusMessage(text));
+                    return null;
+                }
+                ApiException failure = new ApiException(response.message(), code, response.headers().toMultimap(), text);
+                if (code == 410 || tooLarge(code, text)) {
+                    metrics.ended(resource, code == 410 ? ApiMetrics.End.EXPIRED : ApiMetrics.End.ERROR);
+                    throw new Restart(failure);
+                }
+                throw failed(ApiMetrics.End.ERROR, failure);
+            }
+            ResponseBody body = response.body();
+            if (body == null) {
+                throw failed(ApiMetrics.End.CLOSED, new ApiException("empty streaming list response"));
+            }
+            BufferedReader in = new BufferedReader(body.charStream(), 8192);
+            silence = new Silence(call);
+            Map<String, SlimObject> items = new LinkedHashMap<>();
+            while (true) {
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (IOException | RuntimeException e) {
+                    if (silence.fired()) {
+                        notStreamed(silence.why());
+                        return null;
+                    }
+                    if (closed) {
+                        throw new ApiException("the informer of " + resource + " has stopped");
+                    }
+                    throw failed(ApiMetrics.End.LOST,
+                            new ApiException("streaming list connection lost: " + describe(e), e, 0, null));
+                }
+                silence.heard();
+                if (line == null) {
+                    if (silence.fired()) {
+                        notStreamed(silence.why());
+                        return null;
+                    }
+                    throw failed(ApiMetrics.End.CLOSED, new ApiException(
+                            "the streaming list ended before its " + INITIAL_EVENTS_END + " bookmark"));
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                String type;
+                JsonObject object;
+                try {
+                    JsonObject e = JsonParser.parseString(line).getAsJsonObject();
+                    type = string(e, "type");
+                    JsonElement o = e.get("object");
+                    object = o != null && o.isJsonObject() ? o.getAsJsonObject() : null;
+                } catch (JsonParseException | IllegalStateException ex) {
+                    throw failed(ApiMetrics.End.ERROR, new ApiException("undecodable watch event: " + abbreviate(line)));
+                }
+                type = type == null ? "" : type;
+                switch (type) {
+                    case "ADDED" -> {
+                        metrics.event(resource, type);
+                        if (object != null) {
+                            SlimObject o = slim(object);
+                            items.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+                        }
+                    }
+                    case "BOOKMARK" -> {
+                        metrics.event(resource, type);
+                        if (!"true".equals(annotation(object, INITIAL_EVENTS_END))) {
+                            notStreamed("the API server ignored sendInitialEvents: a BOOKMARK without "
+                                    + INITIAL_EVENTS_END + " came before the initial events ended");
+                            return null;
+                        }
+                        if (!silence.stop()) {
+                            // the silence limit was reached just now and cancelled the request
+                            notStreamed(silence.why());
+                            return null;
+                        }
+                        String listVersion = LenientJson.metadata(object, "resourceVersion");
+                        listVersion = listVersion == null ? "" : listVersion;
+                        handoff = new OpenStream(call, response, in, listVersion);
+                        keep = true;
+                        failures = 0;
+                        if (closed) {
+                            dropHandoff();
+                        }
+                        return new SlimList(listVersion, new ArrayList<>(items.values()));
+                    }
+                    case "MODIFIED", "DELETED" -> {
+                        metrics.event(resource, type);
+                        notStreamed("the API server ignored sendInitialEvents: a " + type
+                                + " event came before the initial events ended");
+                        return null;
+                    }
+                    case "ERROR" -> {
+                        metrics.event(resource, type);
+                        V1Status status = null;
+                        try {
+                            status = object == null ? null : LenientJson.decode(object, V1Status.class);
+                        } catch (RuntimeException ex) {
+                            // an unreadable status: an error like any other
+                        }
+                        int code = status == null || status.getCode() == null ? 0 : status.getCode();
+                        String msg = status == null ? abbreviate(line) : status.getMessage();
+                        ApiException failure = new ApiException(code, "streaming list ERROR event: " + msg);
+                        if (code == 410 || tooLarge(code, msg)) {
+                            metrics.ended(resource, code == 410 ? ApiMetrics.End.EXPIRED : ApiMetrics.End.ERROR);
+                            throw new Restart(failure);
+                        }
+                        throw failed(ApiMetrics.End.ERROR, failure);
+                    }
+                    default -> metrics.event(resource, "other");
+                }
+            }
+        } finally {
+            if (silence != null) {
+                silence.stop();
+            }
+            streaming = null;
+            if (!keep) {
+                response.close();
+            }
+        }
+    }
+
+    /** Counts the end of a streaming list that failed, reports the failure and returns it to throw. */
+    private ApiException failed(ApiMetrics.End why, ApiException failure) {
+        metrics.ended(resource, why);
+        errors.accept(SlimObject.class, failure);
+        return failure;
+    }
+
+    /** The server does not stream lists of this resource: remembered, counted and logged once. */
+    private void notStreamed(String why) {
+        metrics.ended(resource, ApiMetrics.End.UNSUPPORTED);
+        if (connection.notStreamed(resource, why)) {
+            log.info("no streaming list of " + resource + " from " + connection.host() + " (" + why
+                    + "): listing in pages instead");
+        }
+    }
+
+    /** 504 "Too large resource version": the server has not caught up with that version yet. */
+    private static boolean tooLarge(int code, String text) {
+        return code == 504 && text != null && text.contains("Too large resource version");
+    }
+
+    private static String text(Response r) {
+        try (ResponseBody body = r.body()) {
+            return body == null ? "" : body.string();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The message of a {@code kind: Status} body, or the body itself (abbreviated). */
+    private static String statusMessage(String text) {
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            if (e.isJsonObject()) {
+                String m = string(e.getAsJsonObject(), "message");
+                if (m != null) {
+                    return m;
+                }
+            }
+        } catch (JsonParseException | IllegalStateException e) {
+            // not JSON
+        }
+        return abbreviate(text);
+    }
+
+    private static String annotation(JsonObject o, String key) {
+        if (o == null || !(o.get("metadata") instanceof JsonObject m)
+                || !(m.get("annotations") instanceof JsonObject a)) {
+            return null;
+        }
+        return string(a, key);
+    }
+
+    /**
+     * Cancels a streaming list whose server has sent nothing for {@link #initialEventsSilenceMillis}
+     * (a server that ignored {@code sendInitialEvents} and now just watches). A virtual thread.
+     */
+    private final class Silence {
+        private final Call call;
+        private final long limitNanos = initialEventsSilenceMillis * 1_000_000L;
+        private final Thread thread;
+        private volatile long last = System.nanoTime();
+        private boolean done;
+        private boolean fired;
+
+        Silence(Call call) {
+            this.call = call;
+            this.thread = Thread.ofVirtual().name("kdns-streaming-list-" + resource).start(this::run);
+        }
+
+        void heard() {
+            last = System.nanoTime();
+        }
+
+        /** Stops watching the silence; false when it had already cancelled the request. */
+        boolean stop() {
+            synchronized (this) {
+                done = true;
+            }
+            thread.interrupt();
+            return !fired();
+        }
+
+        synchronized boolean fired() {
+            return fired;
+        }
+
+        String why() {
+            return "the API server ignored sendInitialEvents: no " + INITIAL_EVENTS_END + " bookmark, and"
+                    + " nothing sent for " + limitNanos / 1_000_000L + " ms";
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    long left = last + limitNanos - System.nanoTime();
+                    if (left <= 0) {
+                        synchronized (this) {
+                            if (done) {
+                                return;
+                            }
+                            fired = true;
+                        }
+                        call.cancel();
+                        return;
+                    }
+                    Thread.sleep(java.time.Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            }
+        }
     }
 
     /** The object's name, namespace and version, and what kdns makes of it (null: nothing, logged). */
@@ -196,6 +615,14 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
         EventStream(CallGeneratorParams params) {
             this.params = params;
+        }
+
+        /** Goes on reading the stream a streaming list left open (already counted as a watch). */
+        EventStream(CallGeneratorParams params, OpenStream open) {
+            this.params = params;
+            this.call = open.call();
+            this.response = open.response();
+            this.source = open.reader();
         }
 
         @Override

@@ -26,7 +26,8 @@ public final class SlimInformers {
      * One informer (not started; run it on a thread of its own): what {@code convert} makes of an
      * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
      * by its namespace and name. Failed watches and lists go to {@code errors} (the informer retries
-     * them); exceptions of {@code put}/{@code remove} are logged with {@code log}.
+     * them); exceptions of {@code put}/{@code remove}, and a server that does not stream lists
+     * (the informer then lists in pages), are logged with {@code log}.
      *
      * @param resource the resource (plural), the {@code resource} label of the {@link ApiMetrics}
      */
@@ -34,11 +35,11 @@ public final class SlimInformers {
             ApiConnection connection, String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
             Function<JsonObject, T> decode, Function<T, Object> convert, Consumer<Object> put,
             Consumer<V1ObjectMeta> remove, Consumer<Throwable> errors, Log log) {
-        PagedListerWatcher<T> lw = new PagedListerWatcher<>(resource, pages, watch, decode, convert,
-                connection.apiMetrics(), (cls, t) -> errors.accept(t));
+        PagedListerWatcher<T> lw = new PagedListerWatcher<>(connection, resource, pages, watch, decode, convert,
+                (cls, t) -> errors.accept(t), log);
         // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
         // here caches the same slim type.
-        return new IndexingInformer(lw, (cls, t) -> errors.accept(t), o -> {
+        return new IndexingInformer(lw, lw.unlessClosed((cls, t) -> errors.accept(t)), o -> {
             if (o.payload() == null) {
                 remove.accept(o.getMetadata());
             } else {

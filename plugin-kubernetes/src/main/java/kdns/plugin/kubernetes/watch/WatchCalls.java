@@ -17,8 +17,10 @@ public final class WatchCalls {
     }
 
     /**
-     * The watch request for these parameters (resource version and timeout); it must ask for
-     * {@code watch=true} and {@code allowWatchBookmarks=true}.
+     * The watch request for these parameters (resource version, null for none, and timeout); it
+     * must ask for {@code watch=true} and {@code allowWatchBookmarks=true}. The streaming list
+     * request is this request with {@code sendInitialEvents=true&resourceVersionMatch=NotOlderThan}
+     * added to its URL (the generated builders of custom resources have no {@code sendInitialEvents}).
      */
     @FunctionalInterface
     public interface WatchCall {

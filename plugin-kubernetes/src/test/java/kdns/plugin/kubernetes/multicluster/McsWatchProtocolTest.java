@@ -34,7 +34,8 @@ import org.xbill.DNS.Type;
  * The cluster-set watches (ServiceImports, exported EndpointSlices, and Namespaces for the
  * standalone plugin) against a fake API server that sends a BOOKMARK every 500 ms, alternating the
  * bare shape and Go's empty-object shape: after many bookmarks and live updates each collection was
- * listed once and watched once, and the answers follow the updates.
+ * listed once, by one streaming list that went on as its watch (the fake streams lists), and the
+ * answers follow the updates.
  */
 @Timeout(120)
 class McsWatchProtocolTest {
@@ -127,7 +128,7 @@ class McsWatchProtocolTest {
     }
 
     @Test
-    void kubernetesMulticlusterOptionListsOnceAcrossBookmarks() throws Exception {
+    void kubernetesMulticlusterOptionStreamsEachListOnceAcrossBookmarks() throws Exception {
         try (FakeApiServer api = FakeApiServer.start()) {
             api.setBookmarkInterval(Duration.ofMillis(500));
             api.loadObjects(objects());
@@ -146,15 +147,18 @@ class McsWatchProtocolTest {
                         return List.of("error " + e);
                     }
                 });
-                assertEquals(1, count(api, IMPORTS, false, null), "ServiceImport LISTs");
+                assertEquals(0, count(api, IMPORTS, false, null), "ServiceImport LISTs");
                 assertEquals(1, count(api, IMPORTS, true, null), "ServiceImport WATCHes");
                 assertTrue(count(api, IMPORTS, true, "allowWatchBookmarks=true") == 1, "bookmarks asked for");
+                assertEquals(1, count(api, IMPORTS, true, "sendInitialEvents=true"), "the WATCH is a streaming list");
                 String exported = "multicluster.kubernetes.io";
-                assertEquals(1, count(api, SLICES, false, exported), "exported EndpointSlice LISTs");
+                assertEquals(0, count(api, SLICES, false, exported), "exported EndpointSlice LISTs");
                 assertEquals(1, count(api, SLICES, true, exported), "exported EndpointSlice WATCHes");
-                assertEquals(2, count(api, SLICES, false, null), "EndpointSlice LISTs (the cluster's and exported)");
+                assertEquals(0, count(api, SLICES, false, null), "EndpointSlice LISTs (the cluster's and exported)");
                 assertEquals(2, count(api, SLICES, true, null), "EndpointSlice WATCHes");
-                assertEquals(1, count(api, "/api/v1/namespaces", false, null));
+                assertEquals(2, api.countStreamingLists(SLICES), "EndpointSlice streaming lists");
+                assertEquals(0, count(api, "/api/v1/namespaces", false, null));
+                assertEquals(1, count(api, "/api/v1/namespaces", true, null));
                 assertEquals(1, count(api, "/api/v1/services", true, null));
                 for (String ua : api.userAgents()) {
                     assertTrue(ua.startsWith("kdns/") && ua.endsWith(") kubernetes"), ua);
@@ -166,7 +170,7 @@ class McsWatchProtocolTest {
     }
 
     @Test
-    void standaloneMulticlusterListsOnceAcrossBookmarks() throws Exception {
+    void standaloneMulticlusterStreamsEachListOnceAcrossBookmarks() throws Exception {
         try (FakeApiServer api = FakeApiServer.start()) {
             api.setBookmarkInterval(Duration.ofMillis(500));
             api.loadObjects(objects());
@@ -176,8 +180,9 @@ class McsWatchProtocolTest {
             try {
                 liveUpdates(api, name -> addresses(backend.answer(TestRequests.query(name, Type.A))));
                 for (String path : List.of(IMPORTS, SLICES, "/api/v1/namespaces")) {
-                    assertEquals(1, count(api, path, false, null), "LISTs of " + path);
+                    assertEquals(0, count(api, path, false, null), "LISTs of " + path);
                     assertEquals(1, count(api, path, true, null), "WATCHes of " + path);
+                    assertEquals(1, api.countStreamingLists(path), "the WATCH of " + path + " is a streaming list");
                 }
                 for (String ua : api.userAgents()) {
                     assertTrue(ua.startsWith("kdns/9.9.9 (") && ua.endsWith(") multicluster"), ua);
