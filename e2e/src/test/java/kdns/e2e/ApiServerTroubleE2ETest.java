@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import kdns.testing.DnsClient;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.kubernetes.KubeObjects;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -27,8 +26,9 @@ import org.xbill.DNS.Type;
  * Every plugin that watches the API server (kubernetes with {@code pods verified}, k8s_external,
  * multicluster) in one bin/kdns, against an API server that sends BOOKMARKs ten times a second and
  * meanwhile drops every watch, ends every watch, and answers resuming watches with 410 Gone: after
- * each fault a change made during it is answered, dropped and ended watches resume without a LIST,
- * and 410 costs exactly one more LIST of each list-watch of that kind.
+ * each fault a change made during it is answered, dropped and ended watches resume without listing
+ * again, and 410 costs exactly one more list (streamed, or a LIST where streaming is refused) of each
+ * list-watch of that kind.
  */
 class ApiServerTroubleE2ETest {
 
@@ -60,10 +60,11 @@ class ApiServerTroubleE2ETest {
         throw new AssertionError(name + " is not " + want + ":\n" + m);
     }
 
+    /** The full lists of each kind so far: paged LISTs and streaming lists (watches with initial events). */
     private static Map<String, Integer> lists(FakeApiServer api) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String k : KINDS) {
-            out.put(k, api.countRequests(k, false));
+            out.put(k, api.countRequests(k, false) + api.countStreamingLists(k));
         }
         return out;
     }
@@ -100,10 +101,14 @@ class ApiServerTroubleE2ETest {
         answered(server, "web.shop.svc.cluster.local.", web);
     }
 
-    @Test
-    void watchesSurviveBookmarksDropsEndsAndForgottenHistory(@TempDir Path dir) throws Exception {
+    /** With streaming lists (today's API servers) and with paged LISTs (servers that refuse them). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = FakeApiServer.WatchListSupport.class, names = {"SUPPORTED", "REJECTED"})
+    void watchesSurviveBookmarksDropsEndsAndGone(FakeApiServer.WatchListSupport watchList, @TempDir Path dir)
+            throws Exception {
         try (FakeApiServer api = FakeApiServer.start()) {
             api.setBookmarkInterval(Duration.ofMillis(100));
+            api.setWatchList(watchList);
             api.create(KubeObjects.namespace("shop").build());
             api.create(KubeObjects.service("shop", "web").headless().port("http", "TCP", 80).build());
             Path kc = api.kubeconfig(dir);
@@ -119,6 +124,9 @@ class ApiServerTroubleE2ETest {
                 Map<String, Integer> atStart = lists(api);
                 for (String k : KINDS) {
                     assertTrue(atStart.get(k) >= 1, k + " listed at start: " + atStart);
+                    if (watchList == FakeApiServer.WatchListSupport.SUPPORTED) {
+                        assertEquals(0, api.countRequests(k, false), k + ": streamed, no LIST");
+                    }
                 }
 
                 api.dropAllWatches();
