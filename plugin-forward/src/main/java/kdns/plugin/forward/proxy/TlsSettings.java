@@ -4,16 +4,20 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import kdns.api.text.IpLiterals;
 import kdns.api.tls.PemFiles;
 
 /**
- * The client side of DNS-over-TLS, as CoreDNS's {@code tls CERT KEY CA} builds it: no argument
- * trusts the system CAs, {@code CA} trusts that PEM file, {@code CERT KEY} adds a client
- * certificate, all three do both. TLS 1.2 and 1.3 only; the server certificate is checked against
- * the server name ({@code tls_servername} or {@code tls://IP%NAME}) or else the upstream's IP.
+ * The client side of DNS-over-TLS and DNS-over-HTTPS, as CoreDNS's {@code tls CERT KEY CA} builds
+ * it: no argument trusts the system CAs, {@code CA} trusts that PEM file, {@code CERT KEY} adds a
+ * client certificate, all three do both. TLS 1.2 and 1.3 only; the server certificate is checked
+ * against the server name ({@code tls_servername} or {@code tls://IP%NAME}) or else the upstream's
+ * IP.
  */
 public final class TlsSettings {
 
@@ -26,11 +30,17 @@ public final class TlsSettings {
     };
 
     private final SSLContext context;
+    private final SSLContext httpsContext;
     private final String serverName;
 
-    private TlsSettings(SSLContext context, String serverName) {
+    private TlsSettings(SSLContext context, SSLContext httpsContext, String serverName) {
         this.context = context;
+        this.httpsContext = httpsContext;
         this.serverName = serverName;
+    }
+
+    private TlsSettings(KeyManager[] keys, TrustManager[] trust) throws GeneralSecurityException {
+        this(context(keys, trust), context(keys, ServerNameTrustManager.wrap(trust)), null);
     }
 
     /**
@@ -41,11 +51,12 @@ public final class TlsSettings {
     public static TlsSettings fromArgs(List<String> args) {
         try {
             return switch (args.size()) {
-                case 0 -> new TlsSettings(context(null, null, null), null);
-                case 1 -> new TlsSettings(context(null, null, Path.of(args.get(0))), null);
-                case 2 -> new TlsSettings(context(Path.of(args.get(0)), Path.of(args.get(1)), null), null);
-                case 3 -> new TlsSettings(context(Path.of(args.get(0)), Path.of(args.get(1)), Path.of(args.get(2))),
-                        null);
+                case 0 -> new TlsSettings(null, PemFiles.trustManagers(null));
+                case 1 -> new TlsSettings(null, PemFiles.trustManagers(Path.of(args.get(0))));
+                case 2 -> new TlsSettings(PemFiles.keyManagers(Path.of(args.get(0)), Path.of(args.get(1))),
+                        PemFiles.trustManagers(null));
+                case 3 -> new TlsSettings(PemFiles.keyManagers(Path.of(args.get(0)), Path.of(args.get(1))),
+                        PemFiles.trustManagers(Path.of(args.get(2))));
                 default -> throw new IllegalArgumentException(
                         "maximum of three arguments allowed for TLS config, found " + args.size());
             };
@@ -56,7 +67,7 @@ public final class TlsSettings {
 
     /** The same certificates, checked against another server name (null: the upstream's IP). */
     public TlsSettings withServerName(String name) {
-        return new TlsSettings(context, name == null || name.isEmpty() ? null : name);
+        return new TlsSettings(context, httpsContext, name == null || name.isEmpty() ? null : name);
     }
 
     public String serverName() {
@@ -67,11 +78,21 @@ public final class TlsSettings {
         return context;
     }
 
+    /**
+     * The context of DNS-over-HTTPS clients. The JDK's HTTP client connects to the upstream's IP
+     * and sends the server name as SNI; its certificate check accepts a certificate that is valid
+     * for either. This context's trust manager holds the certificate to the SNI name alone, as
+     * DNS-over-TLS (and Go's client in CoreDNS) do.
+     */
+    SSLContext httpsContext() {
+        return httpsContext;
+    }
+
     SSLParameters parameters(SSLParameters p) {
         p.setProtocols(supported(PROTOCOLS, p.getProtocols()));
         p.setCipherSuites(supported(CIPHERS, context.getSupportedSSLParameters().getCipherSuites()));
         p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (serverName != null) {
+        if (serverName != null && !IpLiterals.isLiteral(serverName)) {
             p.setServerNames(List.of(new SNIHostName(serverName)));
         }
         return p;
@@ -88,9 +109,9 @@ public final class TlsSettings {
         return out.isEmpty() ? wanted : out.toArray(new String[0]);
     }
 
-    private static SSLContext context(Path cert, Path key, Path ca) throws GeneralSecurityException {
+    private static SSLContext context(KeyManager[] keys, TrustManager[] trust) throws GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(cert == null ? null : PemFiles.keyManagers(cert, key), PemFiles.trustManagers(ca), null);
+        ctx.init(keys, trust, null);
         return ctx;
     }
 }
