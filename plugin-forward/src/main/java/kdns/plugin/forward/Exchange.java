@@ -100,6 +100,10 @@ final class Exchange {
     }
 
     private void dispatch(Upstream p) {
+        if (p.https()) {
+            p.exchangeHttps(wire, new Attempt(p, true));
+            return;
+        }
         boolean stream;
         if (p.tls()) {
             stream = true;

@@ -17,7 +17,9 @@ import org.xbill.DNS.Type;
  * CoreDNS's in-band health checking: after a failed exchange, a probe sends {@code <domain> IN NS}
  * (recursion desired unless {@code no_rec}) every interval until the upstream answers anything at
  * all; each failed check counts one fail (the upstream is down with more than {@code max_fails}),
- * the first success sets the count back to zero and ends the probe. Runs on a virtual thread.
+ * the first success sets the count back to zero and ends the probe. A DNS-over-HTTPS upstream is
+ * checked with the same query over its HTTP client (the configured method; a reply counts when it
+ * is a DNS message with status 200). Runs on a virtual thread.
  */
 final class HealthCheck {
 
@@ -106,7 +108,9 @@ final class HealthCheck {
         }
         byte[] wire = ping.toWire();
         try {
-            if (upstream.tls() || tcp) {
+            if (upstream.https()) {
+                upstream.httpsTransport().check(wire, TIMEOUT_NANOS);
+            } else if (upstream.tls() || tcp) {
                 StreamTransport.Conn c = upstream.stream().connect(TIMEOUT_NANOS, TIMEOUT_NANOS);
                 try {
                     c.exchange(wire, TIMEOUT_NANOS);

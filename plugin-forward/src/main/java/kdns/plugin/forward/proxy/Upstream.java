@@ -8,7 +8,8 @@ import org.xbill.DNS.Message;
 
 /**
  * One upstream server (CoreDNS's {@code proxy.Proxy}): its address, its UDP sockets and cached
- * TCP/TLS connections, its fail count and its health check. Thread-safe.
+ * TCP/TLS connections (or, for DNS-over-HTTPS, its HTTP client), its fail count and its health
+ * check. Thread-safe.
  */
 public final class Upstream {
 
@@ -23,6 +24,7 @@ public final class Upstream {
     private final AtomicInteger fails = new AtomicInteger();
     private final UdpTransport udp;
     private final StreamTransport stream;
+    private final HttpsTransport https;
     private final HealthCheck health;
     private volatile long expireNanos = 10_000_000_000L;
     private volatile int maxIdleConns;
@@ -43,6 +45,31 @@ public final class Upstream {
         this.metrics = metrics;
         this.udp = new UdpTransport(this, address);
         this.stream = new StreamTransport(this, address, tls);
+        this.https = null;
+        this.health = new HealthCheck(this);
+    }
+
+    /**
+     * A DNS-over-HTTPS upstream: {@code https://address/dns-query}.
+     *
+     * @param addr    the {@code to} label: {@code IP:port} as configured
+     * @param address where it listens
+     * @param tls     the TLS settings (CAs, client certificate, server name)
+     * @param get     true to send GET requests ({@code doh_method GET}), false for POST
+     */
+    public static Upstream https(String addr, InetSocketAddress address, TlsSettings tls, boolean get,
+                                 ProxyMetrics metrics) {
+        return new Upstream(addr, address, tls, get, metrics);
+    }
+
+    private Upstream(String addr, InetSocketAddress address, TlsSettings tls, boolean get, ProxyMetrics metrics) {
+        this.addr = addr;
+        this.address = address;
+        this.tls = java.util.Objects.requireNonNull(tls, "tls");
+        this.metrics = metrics;
+        this.udp = new UdpTransport(this, address);
+        this.stream = new StreamTransport(this, address, null);
+        this.https = new HttpsTransport(this, address, tls, get);
         this.health = new HealthCheck(this);
     }
 
@@ -68,8 +95,24 @@ public final class Upstream {
         return address;
     }
 
+    /** True for a DNS-over-TLS upstream ({@code tls://}). */
     public boolean tls() {
-        return tls != null;
+        return tls != null && https == null;
+    }
+
+    /** True for a DNS-over-HTTPS upstream ({@code https://}). */
+    public boolean https() {
+        return https != null;
+    }
+
+    /** The server name the certificate is checked against, or null for the upstream's IP. */
+    public String serverName() {
+        return tls == null ? null : tls.serverName();
+    }
+
+    /** The DoH URL and method, e.g. {@code POST https://10.0.0.1:443/dns-query}; null otherwise. */
+    public String dohRequest() {
+        return https == null ? null : https.method() + " " + https.uri();
     }
 
     ProxyMetrics metrics() {
@@ -90,6 +133,10 @@ public final class Upstream {
 
     StreamTransport stream() {
         return stream;
+    }
+
+    HttpsTransport httpsTransport() {
+        return https;
     }
 
     public int fails() {
@@ -151,6 +198,19 @@ public final class Upstream {
         });
     }
 
+    /**
+     * Sends a query to a DNS-over-HTTPS upstream without blocking; the callback runs on a virtual
+     * thread.
+     */
+    public void exchangeHttps(byte[] wire, ReplyCallback callback) {
+        if (stopped || https == null) {
+            Timers.virtual("forward-error", () -> callback.error(new IOException(
+                    https == null ? "not a DNS-over-HTTPS upstream: " + this : "proxy: transport stopped")));
+            return;
+        }
+        https.exchange(wire, readTimeoutNanos, callback);
+    }
+
     /** Records one answered exchange in the request metrics. */
     public void observe(int rcode, long nanos) {
         metrics.observe(addr, rcode, nanos);
@@ -179,6 +239,9 @@ public final class Upstream {
             stopped = true;
             stream.close();
             udp.close();
+            if (https != null) {
+                https.close();
+            }
         };
         if (graceNanos <= 0) {
             close.run();
@@ -204,6 +267,6 @@ public final class Upstream {
 
     @Override
     public String toString() {
-        return (tls != null ? "tls://" : "") + addr;
+        return (https != null ? "https://" : tls != null ? "tls://" : "") + addr;
     }
 }
