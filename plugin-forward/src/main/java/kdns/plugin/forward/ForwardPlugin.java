@@ -24,8 +24,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The {@code forward} directive: proxies queries to upstream resolvers over UDP, TCP or
- * DNS-over-TLS with connection reuse and in-band health checking. Several stanzas in one block are
+ * The {@code forward} directive: proxies queries to upstream resolvers over UDP, TCP,
+ * DNS-over-TLS or DNS-over-HTTPS with connection reuse and in-band health checking. Several stanzas in one block are
  * chained in the order written, as CoreDNS does.
  */
 public final class ForwardPlugin implements Plugin {
@@ -99,7 +99,7 @@ public final class ForwardPlugin implements Plugin {
         TlsSettings base = s.tls;
         for (Stanza.Endpoint e : s.to) {
             TlsSettings tls = null;
-            if (e.tls()) {
+            if (e.secure()) {
                 if (base == null) {
                     base = TlsSettings.fromArgs(List.of());
                 }
@@ -112,9 +112,11 @@ public final class ForwardPlugin implements Plugin {
             } catch (UnknownHostException ex) {
                 throw new IllegalStateException(ex); // parse() accepted it: cannot happen
             }
-            Upstream u = new Upstream(e.label(), new InetSocketAddress(ip, e.port()), tls, metrics);
+            InetSocketAddress address = new InetSocketAddress(ip, e.port());
+            Upstream u = e.https() ? Upstream.https(e.label(), address, tls, s.dohMethod.equals("GET"), metrics)
+                    : new Upstream(e.label(), address, tls, metrics);
             u.configure(s.expireNanos, s.maxIdleConns, s.maxFails, s.hcIntervalNanos, s.hcRecursionDesired,
-                    s.hcDomain, s.forceTcp && !e.tls());
+                    s.hcDomain, s.forceTcp && !e.secure());
             out.add(u);
         }
         return out;
@@ -163,7 +165,7 @@ public final class ForwardPlugin implements Plugin {
         }
         if (!s.tlsServerName.isEmpty()) {
             for (Stanza.Endpoint e : s.to) {
-                if (e.tls() && e.serverName() != null) {
+                if (e.secure() && e.serverName() != null) {
                     throw c.err("both forward ('" + s.tlsServerName + "') and proxy level ('" + e.serverName()
                             + "') TLS servernames are set for upstream proxy '" + e.label() + "'");
                 }
@@ -175,7 +177,10 @@ public final class ForwardPlugin implements Plugin {
         return s;
     }
 
-    /** One TO: {@code [dns://|tls://]IP[%NAME][:port]} or a resolv.conf-style file. */
+    /**
+     * One TO: {@code [dns://|tls://|https://]IP[%NAME][:port]} or a resolv.conf-style file (not for
+     * {@code https://}, whose address takes no path: the path is always {@code /dns-query}).
+     */
     static void parseTo(Controller c, String raw, List<Stanza.Endpoint> out) throws PluginException {
         String scheme = "dns";
         String rest = raw;
@@ -183,6 +188,10 @@ public final class ForwardPlugin implements Plugin {
         if (sep > 0) {
             scheme = raw.substring(0, sep);
             rest = raw.substring(sep + 3);
+        }
+        if (scheme.equals("https") && rest.contains("/")) {
+            throw c.err("paths are not allowed in HTTPS upstream addresses (the /dns-query path is used by default): "
+                    + raw);
         }
         String host = rest;
         String port = null;
@@ -213,24 +222,30 @@ public final class ForwardPlugin implements Plugin {
             if (port == null || sep > 0) {
                 Path file = Path.of(rest);
                 if (Files.isRegularFile(file)) {
+                    if (scheme.equals("https")) {
+                        throw c.err("https:// takes an IP address, not a file: " + raw);
+                    }
                     if (!scheme.equals("dns") && !scheme.equals("tls")) {
                         throw c.err("'" + scheme + "' is not supported as a destination protocol in forward: " + raw);
                     }
                     for (String ns : resolvConf(c, file)) {
-                        out.add(new Stanza.Endpoint(scheme.equals("tls"), ns, scheme.equals("tls") ? 853 : 53, null,
-                                join(ns, scheme.equals("tls") ? 853 : 53)));
+                        int nsPort = scheme.equals("tls") ? 853 : 53;
+                        out.add(new Stanza.Endpoint(scheme, ns, nsPort, null, join(ns, nsPort)));
                     }
                     return;
                 }
             }
             throw c.err("not an IP address or file: \"" + rest + "\"");
         }
-        if (!scheme.equals("dns") && !scheme.equals("tls")) {
-            throw c.err("'" + scheme + "' is not supported as a destination protocol in forward: " + raw
-                    + " (only dns:// and tls:// upstreams are implemented)");
+        if (!scheme.equals("dns") && !scheme.equals("tls") && !scheme.equals("https")) {
+            throw c.err("'" + scheme + "' is not supported as a destination protocol in forward: " + raw);
         }
-        boolean tls = scheme.equals("tls");
-        int p = tls ? 853 : 53;
+        boolean secure = !scheme.equals("dns");
+        int p = switch (scheme) {
+            case "tls" -> 853;
+            case "https" -> 443;
+            default -> 53;
+        };
         if (port != null) {
             try {
                 p = Integer.parseInt(port);
@@ -244,7 +259,7 @@ public final class ForwardPlugin implements Plugin {
         if (serverName != null && serverName.isEmpty()) {
             serverName = null;
         }
-        out.add(new Stanza.Endpoint(tls, ip, p, tls ? serverName : null, join(ip, p)));
+        out.add(new Stanza.Endpoint(scheme, ip, p, secure ? serverName : null, join(ip, p)));
     }
 
     private static String join(String ip, int port) {
@@ -321,6 +336,13 @@ public final class ForwardPlugin implements Plugin {
                 }
             }
             case "tls_servername" -> s.tlsServerName = c.singleArg();
+            case "doh_method" -> {
+                String m = c.singleArg();
+                if (!m.equals("GET") && !m.equals("POST")) {
+                    throw c.err("doh_method must be either POST or GET");
+                }
+                s.dohMethod = m;
+            }
             case "expire" -> {
                 Duration d = duration(c, opt, c.singleArg());
                 if (d.isNegative()) {

@@ -7,8 +7,22 @@ import kdns.plugin.forward.proxy.TlsSettings;
 /** One parsed {@code forward FROM TO... { ... }} stanza with CoreDNS's defaults. */
 final class Stanza {
 
-    /** Where one TO points. */
-    record Endpoint(boolean tls, String ip, int port, String serverName, String label) {
+    /** Where one TO points; {@code scheme} is {@code dns}, {@code tls} or {@code https}. */
+    record Endpoint(String scheme, String ip, int port, String serverName, String label) {
+        /** DNS over TLS. */
+        boolean tls() {
+            return scheme.equals("tls");
+        }
+
+        /** DNS over HTTPS. */
+        boolean https() {
+            return scheme.equals("https");
+        }
+
+        /** Either: the TLS settings and server name apply. */
+        boolean secure() {
+            return tls() || https();
+        }
     }
 
     /** FROM and TO... as written in the Corefile (for messages). */
@@ -26,6 +40,8 @@ final class Stanza {
     boolean preferUdp;
     TlsSettings tls;
     String tlsServerName = "";
+    /** {@code doh_method}: how queries are sent to {@code https://} upstreams. */
+    String dohMethod = "POST";
     long expireNanos = 10_000_000_000L;
     int maxIdleConns;
     Policy policy = new Policy.Random();
