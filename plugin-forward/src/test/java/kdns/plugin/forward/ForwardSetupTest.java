@@ -56,6 +56,34 @@ class ForwardSetupTest {
     }
 
     @Test
+    void httpsForms() throws Exception {
+        ForwardHandler f = parse("forward . https://9.9.9.9 https://10.0.0.1:8443 https://[2620:fe::fe] "
+                + "https://10.0.0.2%dns.test https://[::1%dns.test]:8443 dns://10.0.0.3 tls://10.0.0.4 {\n"
+                + "    tls\n}");
+        assertEquals(List.of("9.9.9.9:443", "10.0.0.1:8443", "[2620:fe::fe]:443", "10.0.0.2:443", "[::1]:8443",
+                "10.0.0.3:53", "10.0.0.4:853"), f.upstreams.stream().map(u -> u.addr()).toList());
+        assertEquals(List.of(true, true, true, true, true, false, false),
+                f.upstreams.stream().map(u -> u.https()).toList());
+        assertFalse(f.upstreams.get(0).tls(), "DoH is not DoT");
+        assertTrue(f.upstreams.get(6).tls());
+        assertEquals("POST https://9.9.9.9:443/dns-query", f.upstreams.get(0).dohRequest());
+        assertEquals("POST https://[2620:fe:0:0:0:0:0:fe]:443/dns-query", f.upstreams.get(2).dohRequest());
+        assertEquals("dns.test", f.upstreams.get(3).serverName());
+        assertEquals("dns.test", f.upstreams.get(4).serverName());
+        assertEquals(null, f.upstreams.get(0).serverName(), "checked against the IP");
+        assertEquals("https://9.9.9.9:443", f.upstreams.get(0).toString());
+        assertEquals("POST", f.cfg.dohMethod);
+
+        ForwardHandler named = parse("forward . https://9.9.9.9 https://149.112.112.112 {\n"
+                + "    tls_servername dns.quad9.net\n    doh_method GET\n    force_tcp\n}");
+        assertEquals("dns.quad9.net", named.upstreams.get(1).serverName());
+        assertEquals("GET https://149.112.112.112:443/dns-query", named.upstreams.get(1).dohRequest());
+        assertEquals("GET", named.cfg.dohMethod);
+        // no tls option: the system CAs, as for tls://
+        assertTrue(parse("forward . https://127.0.0.1").upstreams.get(0).https());
+    }
+
+    @Test
     void cidrFromUsesTheFirstZone() throws Exception {
         assertEquals("0.10.in-addr.arpa.", parse("forward 10.0.0.0/15 127.0.0.1").cfg.from);
         assertEquals("10.in-addr.arpa.", parse("forward 10.0.0.0/8 127.0.0.1").cfg.from);
@@ -133,8 +161,24 @@ class ForwardSetupTest {
                 error("forward ."));
         assertEquals("Corefile:1 - Error during parsing: not an IP address or file: \"nosuchhost.example\"",
                 error("forward . nosuchhost.example"));
-        assertTrue(error("forward . https://9.9.9.9").contains("'https' is not supported as a destination protocol"));
-        assertTrue(error("forward . grpc://9.9.9.9").contains("'grpc' is not supported"));
+        assertEquals("Corefile:1 - Error during parsing: paths are not allowed in HTTPS upstream addresses "
+                + "(the /dns-query path is used by default): https://1.1.1.1/", error("forward . https://1.1.1.1/"));
+        assertTrue(error("forward . https://dns.google/dns-query").contains("paths are not allowed in HTTPS upstream"));
+        assertTrue(error("forward . https://9.9.9.9:443/resolve").contains("paths are not allowed in HTTPS upstream"));
+        assertTrue(error("forward . https:///etc/resolv.conf").contains("paths are not allowed in HTTPS upstream"));
+        assertEquals("Corefile:1 - Error during parsing: not an IP address or file: \"dns.google\"",
+                error("forward . https://dns.google"));
+        assertTrue(error("forward . https://").contains("not an IP address or file"));
+        assertTrue(error("forward . https://9.9.9.9:0").contains("invalid port '0'"));
+        assertTrue(error("forward . https://9.9.9.9?dns=x").contains("not an IP address or file"));
+        assertEquals("Corefile:2 - Error during parsing: doh_method must be either POST or GET",
+                error("forward . https://9.9.9.9 {\ndoh_method PUT\n}"));
+        assertTrue(error("forward . https://9.9.9.9 {\ndoh_method get\n}").contains("doh_method must be either"));
+        assertTrue(error("forward . https://9.9.9.9 {\ndoh_method\n}").contains("Wrong argument count"));
+        assertTrue(error("forward . https://127.0.0.1%a.test {\ntls_servername b.test\n}")
+                .contains("both forward ('b.test') and proxy level ('a.test') TLS servernames are set"));
+        assertTrue(error("forward . grpc://9.9.9.9").contains("'grpc' is not supported as a destination protocol"));
+        assertTrue(error("forward . quic://9.9.9.9").contains("'quic' is not supported"));
         assertTrue(error("forward . 127.0.0.1:99999").contains("invalid port '99999'"));
         assertEquals("Corefile:2 - Error during parsing: unknown property 'bogus'",
                 error("forward . 127.0.0.1 {\nbogus\n}"));
