@@ -114,9 +114,9 @@ class ProxySetupTest {
 
     @Test
     void oldProxyOptionsThatCannotMapAreRefusedNamingTheModernForm() {
-        assertEquals("Corefile:2 - Error during parsing: proxy's 'protocol https_google' cannot be mapped: forward has "
-                + "no DNS-over-HTTPS upstreams; use DNS over TLS: "
-                + "'forward . tls://8.8.8.8 tls://8.8.4.4 { tls_servername dns.google }'",
+        assertEquals("Corefile:2 - Error during parsing: proxy's 'protocol https_google' cannot be mapped: it spoke "
+                + "Google's JSON API, forward speaks RFC 8484; use DNS over HTTPS: "
+                + "'forward . https://8.8.8.8 https://8.8.4.4 { tls_servername dns.google }'",
                 error("proxy . 1.2.3.4:53 {\nprotocol https_google\n}"));
         assertTrue(error("proxy . 1.2.3.4 {\nprotocol grpc insecure\n}").contains("'protocol grpc' cannot be mapped"));
         assertEquals("Corefile:2 - Error during parsing: proxy's HTTP 'health_check /health:8080' cannot be mapped: "
