@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -382,16 +381,18 @@ public final class HttpsListener implements AutoCloseable {
         }
 
         /**
-         * {@code 400}, as CoreDNS once it has read past the limit. An HTTP/2 stream is reset after
-         * it; an HTTP/1.1 connection is closed half a second later, the rest of the body read and
-         * dropped meanwhile, so the client reads the answer before the close (Go waits as long).
+         * {@code 400}, as CoreDNS once it has read past the limit. The rest of the body is read and
+         * dropped: on HTTP/2 until the stream ends or its read deadline resets it (Go's server resets
+         * it with {@code NO_ERROR} at once, which the JDK's client takes for a failure); an HTTP/1.1
+         * connection is closed half a second later, so the client reads the answer before the close
+         * (Go waits as long).
          */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             LOG.debug("DoH request could not be parsed: http: request body too large");
             FullHttpResponse r = error(HttpResponseStatus.BAD_REQUEST, "invalid request", true);
             if (stream) {
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(r);
                 return;
             }
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -495,8 +496,9 @@ public final class HttpsListener implements AutoCloseable {
             serve(request, stream, stream.parent(), new Reply() {
                 @Override
                 public void send(FullHttpResponse response, boolean close) {
+                    // The stream ends with the answer; there is no connection to close.
                     ctx.writeAndFlush(response).addListener(f -> {
-                        if (!f.isSuccess() || close) {
+                        if (!f.isSuccess()) {
                             stream.close();
                         }
                     });

@@ -333,4 +333,22 @@ class HttpsServerTest {
         }
         return -1;
     }
+
+    @Test
+    void aReloadSwapsTheChainOnTheSameSocket() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> text = new java.util.concurrent.atomic.AtomicReference<>(
+                "https://.:0 {\n    testanswer 1\n}\n");
+        try (EmbeddedServer s = EmbeddedServer.start(text::get, java.nio.file.Path.of("."), HostTestServers.CFG,
+                getClass().getClassLoader(), new DnsServer.Options(2, TcpListener.Limits.DEFAULT), java.util.Map.of())) {
+            byte[] q = query("app.example.", Type.A, 0);
+            assertEquals(1, new Message(post(s, "/dns-query", "application/dns-message", q).body())
+                    .getSection(Section.ANSWER).size());
+            int port = s.address().getPort();
+            text.set("https://.:0 {\n    testanswer 3\n}\n");
+            assertEquals(null, s.reloads().reloadNow());
+            assertEquals(port, s.address().getPort(), "the same socket");
+            assertEquals(3, new Message(post(s, "/dns-query", "application/dns-message", q).body())
+                    .getSection(Section.ANSWER).size());
+        }
+    }
 }

@@ -291,4 +291,40 @@ class DnsOverHttpsTest {
             assertFalse(new Message(r.body()).getSection(Section.ANSWER).isEmpty());
         }
     }
+
+    @Test
+    void aReloadServesTheReplacedCertificateOnTheSamePort() throws Exception {
+        Path certs = java.nio.file.Files.createTempDirectory(dir, "reload");
+        TestCertificate first = TestCertificate.generate(certs, "first", "dns.test", "ip:127.0.0.1");
+        java.nio.file.Files.copy(first.certPem(), certs.resolve("server.crt"));
+        java.nio.file.Files.copy(first.keyPem(), certs.resolve("server.key"));
+        String corefile = "https://.:0 {\n bind 127.0.0.1\n tls " + certs.resolve("server.crt") + " "
+                + certs.resolve("server.key") + "\n" + HOSTS + "}\n";
+        try (kdns.host.runtime.EmbeddedServer s = kdns.host.runtime.EmbeddedServer.start(() -> corefile, Path.of("."),
+                kdns.testing.TestPluginCfg.forClassPath(getClass().getClassLoader()), getClass().getClassLoader(),
+                new kdns.host.runtime.DnsServer.Options(2, kdns.host.server.TcpListener.Limits.DEFAULT), Map.of())) {
+            URI at = URI.create("https://127.0.0.1:" + s.address().getPort() + "/dns-query");
+            HttpRequest ask = HttpRequest.newBuilder(at).header("Content-Type", "application/dns-message")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(query("app.example.", Type.A, 1))).build();
+            assertEquals(200, withCa(first).send(ask, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+
+            TestCertificate second = TestCertificate.generate(certs, "second", "dns.test", "ip:127.0.0.1");
+            java.nio.file.Files.copy(second.certPem(), certs.resolve("server.crt"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(second.keyPem(), certs.resolve("server.key"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            int port = s.address().getPort();
+            assertEquals(null, s.reloads().reloadNow());
+            assertEquals(port, s.address().getPort(), "the same socket");
+            assertEquals(200, withCa(second).send(ask, HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+            assertThrows(IOException.class, () -> withCa(first).send(ask, HttpResponse.BodyHandlers.ofByteArray()),
+                    "the old certificate is gone");
+        }
+    }
+
+    private static HttpClient withCa(TestCertificate ca) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, PemFiles.trustManagers(ca.certPem()), null);
+        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(3)).build();
+    }
 }
