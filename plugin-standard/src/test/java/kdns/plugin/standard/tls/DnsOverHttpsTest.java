@@ -173,6 +173,23 @@ class DnsOverHttpsTest {
     }
 
     @Test
+    void theClientIsTheTcpPeerNotAForwardingHeader() throws Exception {
+        String corefile = "https://.:0 {\n bind 127.0.0.1\n" + tls() + " whoami\n}\n";
+        try (InProcessServer s = InProcessServer.start(corefile)) {
+            HttpResponse<byte[]> r = client(HttpClient.Version.HTTP_2, null).send(HttpRequest.newBuilder(
+                    uri(s, "/dns-query")).header("Content-Type", "application/dns-message")
+                    .header("X-Forwarded-For", "192.0.2.7").header("Forwarded", "for=192.0.2.7")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(query("who.example.", Type.A, 5))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode());
+            String records = new Message(r.body()).getSection(Section.ADDITIONAL).toString();
+            assertTrue(records.contains("127.0.0.1"), records);
+            assertFalse(records.contains("192.0.2.7"), records);
+            assertTrue(records.contains("_tcp.who.example."), "DNS over HTTPS is a tcp query: " + records);
+        }
+    }
+
+    @Test
     void aDroppedQueryIs500() throws Exception {
         String corefile = "https://.:0 {\n bind 127.0.0.1\n" + tls() + " erratic {\n  drop 1\n }\n}\n";
         try (InProcessServer s = InProcessServer.start(corefile)) {
