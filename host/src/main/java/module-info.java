@@ -1,6 +1,7 @@
 /**
  * The kdns host: the command line, the Corefile parser, plugin loading into module layers, the
- * UDP/TCP servers and the lifecycle. Plugins never depend on it; they see only {@code kdns.api}.
+ * UDP, TCP, DNS-over-TLS and DNS-over-HTTPS servers and the lifecycle. Plugins never depend on it;
+ * they see only {@code kdns.api}.
  */
 module kdns.host {
     requires transitive kdns.api;
@@ -11,6 +12,11 @@ module kdns.host {
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    // DNS over HTTPS (HttpsListener): TLS, HTTP/1.1 and HTTP/2.
+    requires io.netty.codec;
+    requires io.netty.handler;
+    requires io.netty.codec.http;
+    requires io.netty.codec.http2;
 
     uses kdns.api.Plugin;
 

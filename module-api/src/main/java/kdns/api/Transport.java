@@ -1,8 +1,12 @@
 package kdns.api;
 
-/** How a query reached the server. */
+/**
+ * How a query reached the server: plain UDP or TCP ({@code dns://}), DNS over TLS ({@code tls://}),
+ * gRPC, or DNS over HTTPS ({@code https://}, RFC 8484). Every transport but UDP is a stream one, and
+ * says {@code tcp} as its protocol, as CoreDNS's {@code request.Proto()} does.
+ */
 public enum Transport {
-    UDP("udp"), TCP("tcp"), TLS("tcp"), GRPC("tcp");
+    UDP("udp"), TCP("tcp"), TLS("tcp"), GRPC("tcp"), HTTPS("tcp");
 
     private final String proto;
 

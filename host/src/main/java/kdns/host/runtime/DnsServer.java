@@ -12,6 +12,7 @@ import kdns.api.MetricsRegistry;
 import kdns.api.Transport;
 import kdns.host.corefile.CorefileException;
 import kdns.host.server.BlockChain;
+import kdns.host.server.HttpsListener;
 import kdns.host.server.QueryProcessor;
 import kdns.host.server.ServerTls;
 import kdns.host.server.TcpListener;
@@ -37,7 +38,9 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private final Options options;
+    private final MetricsRegistry metrics;
     private final QueryProcessor.PanicListener panics;
+    private Counter httpsResponses;
     private final Map<ListenAddress, Endpoint> endpoints = new LinkedHashMap<>();
     private ServerInstance instance;
     private boolean stopped;
@@ -45,24 +48,35 @@ public final class DnsServer implements AutoCloseable {
     /** One listen address: its sockets and the processor they currently use. */
     private static final class Endpoint {
         volatile QueryProcessor processor;
-        UdpListener udp; // null on a tls:// address
-        TcpListener tcp;
+        UdpListener udp; // null on a tls:// or https:// address
+        TcpListener tcp; // null on an https:// address
+        HttpsListener https; // only on an https:// address
 
         void start() {
             if (udp != null) {
                 udp.start();
             }
-            tcp.start();
+            if (tcp != null) {
+                tcp.start();
+            }
+            if (https != null) {
+                https.start();
+            }
         }
 
         InetSocketAddress address() {
-            return udp != null ? udp.address() : tcp.address();
+            return udp != null ? udp.address() : tcp != null ? tcp.address() : https.address();
+        }
+
+        int openConnections() {
+            return tcp != null ? tcp.openConnections() : https.openConnections();
         }
     }
 
     /** A server whose plugin failures are logged and counted in {@code coredns_panics_total}. */
     public DnsServer(Options options, MetricsRegistry metrics) {
         this.options = options;
+        this.metrics = metrics;
         QueryProcessor.PanicListener log = QueryProcessor.loggingPanics();
         Counter counter = metrics.counter("coredns_panics_total", "A metrics that counts the number of panics.");
         this.panics = (key, t) -> {
@@ -135,9 +149,15 @@ public final class DnsServer implements AutoCloseable {
             Endpoint ep = endpoints.get(e.getKey());
             if (ep != null) {
                 ep.processor = processorFor(e.getValue());
-                ep.tcp.limits(next.tcpLimits(e.getKey(), options.tcpLimits()));
-                if (isTls(e.getKey())) {
-                    ep.tcp.tls(next.serverTls(e.getKey()));
+                TcpListener.Limits limits = next.tcpLimits(e.getKey(), options.tcpLimits());
+                if (ep.https != null) {
+                    ep.https.limits(limits);
+                    ep.https.tls(next.serverTls(e.getKey()));
+                } else {
+                    ep.tcp.limits(limits);
+                    if (isTls(e.getKey())) {
+                        ep.tcp.tls(next.serverTls(e.getKey()));
+                    }
                 }
             }
         }
@@ -165,6 +185,24 @@ public final class DnsServer implements AutoCloseable {
         for (int i = 1; ; i++) {
             Endpoint ep = new Endpoint();
             ep.processor = processorFor(chains);
+            if (addr.transport().equals("https")) {
+                ServerTls tls = inst.serverTls(addr);
+                if (tls == null) {
+                    LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain HTTP there, as CoreDNS");
+                }
+                try {
+                    ep.https = new HttpsListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor, tls,
+                            Math.min(HttpsListener.DEFAULT_MAX_CONNECTIONS, options.tcpLimits().maxConnections()),
+                            httpsResponses(), addr.toString());
+                    return ep;
+                } catch (IOException e) {
+                    closeEndpoint(ep);
+                    if (i >= attempts) {
+                        throw e;
+                    }
+                    continue;
+                }
+            }
             if (isTls(addr)) {
                 ServerTls tls = inst.serverTls(addr);
                 if (tls == null) {
@@ -201,6 +239,15 @@ public final class DnsServer implements AutoCloseable {
         return addr.transport().equals("tls");
     }
 
+    /** CoreDNS's DoH counter, registered with the first {@code https://} server. */
+    private Counter httpsResponses() {
+        if (httpsResponses == null) {
+            httpsResponses = metrics.counter("coredns_dns_https_responses_total",
+                    "Counter of DoH responses per server and http status code.", "server", "status");
+        }
+        return httpsResponses;
+    }
+
     private QueryProcessor processorFor(List<BlockChain> chains) {
         return new QueryProcessor(new ZoneRouter(chains), panics);
     }
@@ -212,9 +259,12 @@ public final class DnsServer implements AutoCloseable {
         if (ep.tcp != null) {
             ep.tcp.close();
         }
+        if (ep.https != null) {
+            ep.https.close();
+        }
     }
 
-    /** The bound addresses, in plan order (UDP's; TCP uses the same port). */
+    /** The bound addresses, in plan order (UDP's; TCP uses the same port; TCP's for tls:// and https://). */
     public synchronized List<InetSocketAddress> addresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         endpoints.values().forEach(ep -> out.add(ep.address()));
@@ -237,9 +287,9 @@ public final class DnsServer implements AutoCloseable {
         return endpoints.values().stream().mapToLong(ep -> ep.processor.panics()).sum();
     }
 
-    /** Open TCP client connections on every listener. */
+    /** Open TCP client connections on every listener (DNS over TLS and HTTPS included). */
     public synchronized int openTcpConnections() {
-        return endpoints.values().stream().mapToInt(ep -> ep.tcp.openConnections()).sum();
+        return endpoints.values().stream().mapToInt(Endpoint::openConnections).sum();
     }
 
     /**

@@ -131,8 +131,12 @@ public final class QueryProcessor {
             }
             rcode = Rcode.SERVFAIL;
         }
-        if (rcode != Handler.DEFERRED && !Rcodes.clientWrote(rcode) && !writer.written()) {
-            writeErrorWith(writer, query, rcode);
+        if (rcode != Handler.DEFERRED && !writer.written()) {
+            if (Rcodes.clientWrote(rcode)) {
+                sink.none(); // the chain says it answered, and wrote nothing: a dropped query
+            } else {
+                writeErrorWith(writer, query, rcode);
+            }
         }
     }
 

@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The server side of a {@code tls://} listener as the block's {@code tls} plugin set it: the
- * context (certificate, and the CAs client certificates are checked against), whether a client
- * certificate is asked for or required, TLS 1.2 and 1.3 only, and ALPN {@code dot} (RFC 7858) when
- * the client offers it (a client offering other protocols only gets none, not an alert).
+ * The server side of a {@code tls://} or {@code https://} listener as the block's {@code tls} plugin
+ * set it: the context (certificate, and the CAs client certificates are checked against), whether a
+ * client certificate is asked for or required, TLS 1.2 and 1.3 only. DNS over TLS negotiates ALPN
+ * {@code dot} (RFC 7858) when the client offers it (a client offering other protocols only gets
+ * none, not an alert); DNS over HTTPS negotiates {@code h2} or {@code http/1.1}.
  *
  * @param context                 the certificate and trust material
  * @param wantClientCertificate   ask for a client certificate
@@ -36,6 +38,26 @@ public record ServerTls(SSLContext context, boolean wantClientCertificate, boole
         ssl.setSSLParameters(p);
         ssl.setHandshakeApplicationProtocolSelector((s, offered) -> offered.contains("dot") ? "dot" : "");
         return ssl;
+    }
+
+    /**
+     * A server-side engine for one {@code https://} connection, offering {@code applicationProtocols}
+     * by ALPN in that order of preference; a client offering none of them is refused with the
+     * {@code no_application_protocol} alert (as Go's server does), one offering no ALPN gets none.
+     */
+    SSLEngine engine(String... applicationProtocols) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters p = engine.getSSLParameters();
+        p.setProtocols(PROTOCOLS);
+        if (needClientCertificate) {
+            p.setNeedClientAuth(true);
+        } else if (wantClientCertificate) {
+            p.setWantClientAuth(true);
+        }
+        p.setApplicationProtocols(applicationProtocols);
+        engine.setSSLParameters(p);
+        return engine;
     }
 
     /** For tests: the protocols a listener accepts. */

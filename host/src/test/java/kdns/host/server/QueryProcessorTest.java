@@ -484,4 +484,50 @@ class QueryProcessorTest {
         byte[] h = QueryProcessor.errorHeader(q, Rcode.NOTIMP);
         assertArrayEquals(new byte[] {0x01, 0x02, (byte) 0xA9, 0x04, 0, 0, 0, 0, 0, 0, 0, 0}, h);
     }
+
+    @Test
+    void aChainThatAnswersWithoutWritingIsToldToTheSink() {
+        Handler dropping = new Handler() {
+            @Override
+            public String name() {
+                return "drop";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                return Rcode.NOERROR; // says it answered, writes nothing (erratic's drop)
+            }
+        };
+        List<String> told = new CopyOnWriteArrayList<>();
+        ReplySink recording = new ReplySink() {
+            @Override
+            public void send(byte[] wire, int length) {
+                told.add("send");
+            }
+
+            @Override
+            public void none() {
+                told.add("none");
+            }
+        };
+        byte[] q = query("example.org.", Type.A);
+        assertTrue(processor(dropping, ".", false).handle(q, q.length, Transport.HTTPS, CLIENT, LOCAL, recording));
+        assertEquals(List.of("none"), told);
+        told.clear();
+        processor(answering(1), ".", false).handle(q, q.length, Transport.HTTPS, CLIENT, LOCAL, recording);
+        assertEquals(List.of("send"), told, "a written reply is not followed by none()");
+        told.clear();
+        processor(new Handler() {
+            @Override
+            public String name() {
+                return "fail";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                return Rcode.SERVFAIL;
+            }
+        }, ".", false).handle(q, q.length, Transport.HTTPS, CLIENT, LOCAL, recording);
+        assertEquals(List.of("send"), told, "an error rcode is written by the server");
+    }
 }

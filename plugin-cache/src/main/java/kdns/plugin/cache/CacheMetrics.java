@@ -81,7 +81,7 @@ final class CacheMetrics {
         InetSocketAddress local = request.localAddress();
         int port = local == null || local.getPort() == 0 ? defaultPort : local.getPort();
         Transport t = request.transport();
-        int scheme = t == Transport.TLS ? 1 : t == Transport.GRPC ? 2 : 0;
+        int scheme = t == Transport.TLS ? 1 : t == Transport.GRPC ? 2 : t == Transport.HTTPS ? 3 : 0;
         InetAddress ip = local == null ? null : local.getAddress();
         Server s = last;
         if (s != null && s.port == port && s.scheme == scheme && (hosts.size() < 2 || java.util.Objects.equals(s.ip, ip))) {
@@ -120,6 +120,7 @@ final class CacheMetrics {
         String prefix = switch (scheme) {
             case 1 -> "tls://";
             case 2 -> "grpc://";
+            case 3 -> "https://";
             default -> "dns://";
         };
         if (host.indexOf(':') >= 0) {

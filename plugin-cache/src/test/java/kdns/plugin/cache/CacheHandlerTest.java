@@ -606,6 +606,7 @@ class CacheHandlerTest {
         assertEquals("dns://:53", CacheMetrics.label(0, 53));
         assertEquals("tls://:853", CacheMetrics.label(1, 853));
         assertEquals("grpc://:443", CacheMetrics.label(2, 443));
+        assertEquals("https://:443", CacheMetrics.label(3, 443));
         Handler h = cache("cache");
         Request other = new Request(TestRequests.message("p.example.org", Type.A, DClass.IN), Transport.TCP,
                 RecordingWriter.DEFAULT_REMOTE, new java.net.InetSocketAddress("127.0.0.1", 1053), ".");
@@ -613,6 +614,10 @@ class CacheHandlerTest {
         ask(h, other);
         assertEquals(1, counter(CacheMetrics.HITS, "dns://:1053", "success", ".", ""));
         assertEquals(0, counter(CacheMetrics.HITS, SERVER, "success", ".", ""));
+        Request doh = new Request(TestRequests.message("p.example.org", Type.A, DClass.IN), Transport.HTTPS,
+                RecordingWriter.DEFAULT_REMOTE, new java.net.InetSocketAddress("127.0.0.1", 443), ".");
+        ask(h, doh);
+        assertEquals(1, counter(CacheMetrics.HITS, "https://:443", "success", ".", ""));
     }
 
     @Test
