@@ -128,8 +128,12 @@ public final class QueryProcessor {
             }
             rcode = Rcode.SERVFAIL;
         }
-        if (rcode != Handler.DEFERRED && !Rcodes.clientWrote(rcode) && !writer.written()) {
-            writeErrorWith(writer, query, rcode);
+        if (rcode != Handler.DEFERRED && !writer.written()) {
+            if (Rcodes.clientWrote(rcode)) {
+                sink.unanswered(); // dropped by the chain
+            } else {
+                writeErrorWith(writer, query, rcode);
+            }
         }
     }
 

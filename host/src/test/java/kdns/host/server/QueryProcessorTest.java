@@ -479,6 +479,43 @@ class QueryProcessorTest {
     }
 
     @Test
+    void theSinkIsToldWhenTheChainDropsTheQuery() {
+        java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+        ReplySink counting = new ReplySink() {
+            @Override
+            public void send(byte[] wire, int length) {
+                sent.add(java.util.Arrays.copyOf(wire, length));
+            }
+
+            @Override
+            public void unanswered() {
+                unanswered.incrementAndGet();
+            }
+        };
+        Handler dropping = new Handler() {
+            @Override
+            public String name() {
+                return "drop";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                return request.name().startsWith("drop.") ? Rcode.NOERROR : Handler.DEFERRED;
+            }
+        };
+        QueryProcessor p = processor(dropping, ".", false);
+        byte[] q = query("drop.example.org.", Type.A);
+        assertTrue(p.handle(q, q.length, Transport.GRPC, CLIENT, LOCAL, counting));
+        assertEquals(1, unanswered.get(), "NOERROR without a reply: dropped");
+        byte[] later = query("later.example.org.", Type.A);
+        assertTrue(p.handle(later, later.length, Transport.GRPC, CLIENT, LOCAL, counting));
+        assertEquals(1, unanswered.get(), "DEFERRED: the reply comes later");
+        handle(processor(answering(1), ".", false), query("example.org.", Type.A), Transport.UDP);
+        assertEquals(1, unanswered.get(), "answered");
+        assertEquals(1, sent.size());
+    }
+
+    @Test
     void errorHeaderKeepsIdOpcodeAndRd() {
         byte[] q = {0x01, 0x02, 0x29, 0x00, 0, 1, 0, 0, 0, 0, 0, 0}; // opcode 5, RD
         byte[] h = QueryProcessor.errorHeader(q, Rcode.NOTIMP);
