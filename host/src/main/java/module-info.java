@@ -11,6 +11,12 @@ module kdns.host {
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    // grpc:// servers (GrpcListener): grpc-java on Netty, automatic modules like Netty's.
+    requires io.grpc;
+    requires io.grpc.netty;
+    requires io.netty.handler;
+    requires io.netty.codec.http2;
+    requires java.logging; // quiets grpc-java's per-message warnings
 
     uses kdns.api.Plugin;
 

@@ -12,6 +12,7 @@ import kdns.api.MetricsRegistry;
 import kdns.api.Transport;
 import kdns.host.corefile.CorefileException;
 import kdns.host.server.BlockChain;
+import kdns.host.server.GrpcListener;
 import kdns.host.server.QueryProcessor;
 import kdns.host.server.ServerTls;
 import kdns.host.server.TcpListener;
@@ -46,17 +47,23 @@ public final class DnsServer implements AutoCloseable {
     private static final class Endpoint {
         volatile QueryProcessor processor;
         UdpListener udp; // null on a tls:// address
-        TcpListener tcp;
+        TcpListener tcp; // null on a grpc:// address
+        GrpcListener grpc; // only on a grpc:// address
 
         void start() {
             if (udp != null) {
                 udp.start();
             }
-            tcp.start();
+            if (tcp != null) {
+                tcp.start();
+            }
+            if (grpc != null) {
+                grpc.start();
+            }
         }
 
         InetSocketAddress address() {
-            return udp != null ? udp.address() : tcp.address();
+            return udp != null ? udp.address() : tcp != null ? tcp.address() : grpc.address();
         }
     }
 
@@ -135,9 +142,14 @@ public final class DnsServer implements AutoCloseable {
             Endpoint ep = endpoints.get(e.getKey());
             if (ep != null) {
                 ep.processor = processorFor(e.getValue());
-                ep.tcp.limits(next.tcpLimits(e.getKey(), options.tcpLimits()));
+                if (ep.tcp != null) {
+                    ep.tcp.limits(next.tcpLimits(e.getKey(), options.tcpLimits()));
+                }
                 if (isTls(e.getKey())) {
                     ep.tcp.tls(next.serverTls(e.getKey()));
+                }
+                if (ep.grpc != null) {
+                    ep.grpc.tls(next.serverTls(e.getKey()));
                 }
             }
         }
@@ -159,6 +171,12 @@ public final class DnsServer implements AutoCloseable {
 
     private Endpoint open(ListenAddress addr, List<BlockChain> chains, ServerInstance inst) throws IOException {
         InetSocketAddress sa = addr.socketAddress();
+        if (addr.transport().equals("grpc")) {
+            Endpoint ep = new Endpoint();
+            ep.processor = processorFor(chains);
+            ep.grpc = new GrpcListener(sa, () -> ep.processor, inst.serverTls(addr));
+            return ep;
+        }
         // With port 0 (tests) UDP picks a free port and TCP joins it; another socket may hold that
         // TCP port already, so the pair is tried again on a new port a bounded number of times.
         int attempts = sa.getPort() == 0 ? 10 : 1;
@@ -212,6 +230,9 @@ public final class DnsServer implements AutoCloseable {
         if (ep.tcp != null) {
             ep.tcp.close();
         }
+        if (ep.grpc != null) {
+            ep.grpc.close();
+        }
     }
 
     /** The bound addresses, in plan order (UDP's; TCP uses the same port). */
@@ -239,7 +260,8 @@ public final class DnsServer implements AutoCloseable {
 
     /** Open TCP client connections on every listener. */
     public synchronized int openTcpConnections() {
-        return endpoints.values().stream().mapToInt(ep -> ep.tcp.openConnections()).sum();
+        return endpoints.values().stream()
+                .mapToInt(ep -> ep.tcp != null ? ep.tcp.openConnections() : ep.grpc.openConnections()).sum();
     }
 
     /**
