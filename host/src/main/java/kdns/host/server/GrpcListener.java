@@ -75,12 +75,14 @@ public final class GrpcListener implements AutoCloseable {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     /**
-     * grpc-java logs every over-sized or undecodable message of a client at WARNING (with a stack
-     * trace) through java.util.logging; the client gets its error status, CoreDNS logs nothing, and
-     * a client must not be able to fill the log. Held here: the logging framework keeps loggers
-     * only weakly.
+     * grpc-java logs, through java.util.logging and with a stack trace, every over-sized or
+     * undecodable message (WARNING) and every connection that does not speak HTTP/2 or fails
+     * its handshake (INFO). The client gets its error status or a closed connection, CoreDNS logs
+     * nothing, and a client must not be able to fill the log. Held here: the logging framework
+     * keeps loggers only weakly.
      */
-    private static final java.util.logging.Logger STREAM_LOG = quiet("io.grpc.netty.NettyServerStream");
+    private static final List<java.util.logging.Logger> QUIET = List.of(quiet("io.grpc.netty.NettyServerStream"),
+            quiet("io.grpc.netty.NettyServerTransport"));
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
@@ -213,10 +215,15 @@ public final class GrpcListener implements AutoCloseable {
         ssl = next == null ? null : new SwappableSslContext(sslContext(next));
         try {
             bind(at);
-            LOG.info("grpc://" + at + " now serves " + (next == null ? "without TLS" : "with TLS"));
+            LOG.info(name(at) + " now serves " + (next == null ? "without TLS" : "with TLS"));
         } catch (IOException e) {
-            LOG.error("grpc://" + at + " could not be opened again after its TLS settings changed: " + e.getMessage());
+            LOG.error(name(at) + " could not be opened again after its TLS settings changed: " + e.getMessage());
         }
+    }
+
+    private static String name(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return "grpc://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The block's TLS settings as Netty's: the JDK engine, TLS 1.2/1.3, HTTP/2's cipher suites, ALPN h2. */
