@@ -90,7 +90,6 @@ public final class GrpcListener implements AutoCloseable {
         return l;
     }
 
-    private final InetSocketAddress requested;
     private final Supplier<QueryProcessor> processor;
     private final int maxConnections;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -100,6 +99,7 @@ public final class GrpcListener implements AutoCloseable {
     private volatile EventLoopGroup boss;
     private volatile EventLoopGroup workers;
     private volatile LimitedServerChannel channel;
+    private volatile InetSocketAddress bound;
     private volatile boolean closed;
 
     /**
@@ -115,11 +115,15 @@ public final class GrpcListener implements AutoCloseable {
     /** For tests: a listener with another connection limit. */
     GrpcListener(InetSocketAddress address, Supplier<QueryProcessor> processor, ServerTls tls, int maxConnections)
             throws IOException {
-        this.requested = address;
         this.processor = processor;
         this.maxConnections = maxConnections;
         this.ssl = tls == null ? null : new SwappableSslContext(sslContext(tls));
-        bind(address);
+        try {
+            bind(address);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw e;
+        }
     }
 
     private synchronized void bind(InetSocketAddress address) throws IOException {
@@ -161,6 +165,16 @@ public final class GrpcListener implements AutoCloseable {
         server = srv;
         boss = b;
         workers = w;
+        bound = listening(srv, address);
+    }
+
+    private static InetSocketAddress listening(Server s, InetSocketAddress requested) {
+        for (SocketAddress a : s.getListenSockets()) {
+            if (a instanceof InetSocketAddress i) {
+                return i;
+            }
+        }
+        return new InetSocketAddress(requested.getAddress(), s.getPort());
     }
 
     private static String rootMessage(Throwable e) {
@@ -176,15 +190,9 @@ public final class GrpcListener implements AutoCloseable {
         started.countDown();
     }
 
-    /** The bound address. */
+    /** The bound address (the last one, while a rebuild after a TLS change failed to bind). */
     public InetSocketAddress address() {
-        Server s = server;
-        for (SocketAddress a : s.getListenSockets()) {
-            if (a instanceof InetSocketAddress i) {
-                return i;
-            }
-        }
-        return new InetSocketAddress(requested.getAddress(), s.getPort());
+        return bound;
     }
 
     /** Open client connections. */
