@@ -12,11 +12,15 @@ module kdns.host {
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
-    // DNS over HTTPS (HttpsListener): TLS, HTTP/1.1 and HTTP/2.
+    // DNS over HTTPS (HttpsListener): TLS, HTTP/1.1 and HTTP/2; grpc:// servers (GrpcListener):
+    // grpc-java on Netty, automatic modules like Netty's.
     requires io.netty.codec;
     requires io.netty.handler;
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
+    requires io.grpc;
+    requires io.grpc.netty;
+    requires java.logging; // quiets grpc-java's per-message warnings
 
     uses kdns.api.Plugin;
 

@@ -10,6 +10,7 @@ module kdns.plugin.etcd {
     requires jetcd.core;
     requires jetcd.common;
     requires jetcd.api;
+    requires io.grpc; // NameResolverRegistry: jetcd's resolvers, registered by hand (EtcdStore)
     requires io.grpc.netty;
     requires io.netty.handler;
     requires com.fasterxml.jackson.core;

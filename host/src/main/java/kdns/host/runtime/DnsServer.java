@@ -12,6 +12,7 @@ import kdns.api.MetricsRegistry;
 import kdns.api.Transport;
 import kdns.host.corefile.CorefileException;
 import kdns.host.server.BlockChain;
+import kdns.host.server.GrpcListener;
 import kdns.host.server.HttpsListener;
 import kdns.host.server.QueryProcessor;
 import kdns.host.server.ServerTls;
@@ -48,9 +49,10 @@ public final class DnsServer implements AutoCloseable {
     /** One listen address: its sockets and the processor they currently use. */
     private static final class Endpoint {
         volatile QueryProcessor processor;
-        UdpListener udp; // null on a tls:// or https:// address
-        TcpListener tcp; // null on an https:// address
+        UdpListener udp; // null on a tls://, https:// or grpc:// address
+        TcpListener tcp; // null on an https:// or grpc:// address
         HttpsListener https; // only on an https:// address
+        GrpcListener grpc; // only on a grpc:// address
 
         void start() {
             if (udp != null) {
@@ -62,14 +64,19 @@ public final class DnsServer implements AutoCloseable {
             if (https != null) {
                 https.start();
             }
+            if (grpc != null) {
+                grpc.start();
+            }
         }
 
         InetSocketAddress address() {
-            return udp != null ? udp.address() : tcp != null ? tcp.address() : https.address();
+            return udp != null ? udp.address() : tcp != null ? tcp.address() : https != null ? https.address()
+                    : grpc.address();
         }
 
         int openConnections() {
-            return tcp != null ? tcp.openConnections() : https.openConnections();
+            return tcp != null ? tcp.openConnections() : https != null ? https.openConnections()
+                    : grpc.openConnections();
         }
     }
 
@@ -153,11 +160,14 @@ public final class DnsServer implements AutoCloseable {
                 if (ep.https != null) {
                     ep.https.limits(limits);
                     ep.https.tls(next.serverTls(e.getKey()));
-                } else {
+                } else if (ep.tcp != null) {
                     ep.tcp.limits(limits);
                     if (isTls(e.getKey())) {
                         ep.tcp.tls(next.serverTls(e.getKey()));
                     }
+                }
+                if (ep.grpc != null) {
+                    ep.grpc.tls(next.serverTls(e.getKey()));
                 }
             }
         }
@@ -179,6 +189,12 @@ public final class DnsServer implements AutoCloseable {
 
     private Endpoint open(ListenAddress addr, List<BlockChain> chains, ServerInstance inst) throws IOException {
         InetSocketAddress sa = addr.socketAddress();
+        if (addr.transport().equals("grpc")) {
+            Endpoint ep = new Endpoint();
+            ep.processor = processorFor(chains);
+            ep.grpc = new GrpcListener(sa, () -> ep.processor, inst.serverTls(addr));
+            return ep;
+        }
         // With port 0 (tests) UDP picks a free port and TCP joins it; another socket may hold that
         // TCP port already, so the pair is tried again on a new port a bounded number of times.
         int attempts = sa.getPort() == 0 ? 10 : 1;
@@ -261,6 +277,9 @@ public final class DnsServer implements AutoCloseable {
         }
         if (ep.https != null) {
             ep.https.close();
+        }
+        if (ep.grpc != null) {
+            ep.grpc.close();
         }
     }
 

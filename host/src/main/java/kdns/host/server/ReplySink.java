@@ -9,8 +9,9 @@ public interface ReplySink {
 
     /**
      * Told when the chain finished without writing a reply and will not write one (a plugin that
-     * drops queries on purpose, such as {@code erratic}'s {@code drop}). Datagram and stream
-     * transports send nothing then; DNS over HTTPS answers {@code 500}, as CoreDNS.
+     * drops queries on purpose, such as {@code erratic}'s {@code drop} or {@code acl}'s
+     * {@code drop}). Datagram and stream transports send nothing then; DNS over HTTPS answers
+     * {@code 500} and gRPC the query itself, as CoreDNS.
      */
     default void none() {
     }

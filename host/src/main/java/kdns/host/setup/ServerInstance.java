@@ -202,7 +202,7 @@ public final class ServerInstance implements Instance {
     }
 
     /**
-     * The TLS settings of a {@code tls://} or {@code https://} address: the {@code tls} plugin's of the blocks listening
+     * The TLS settings of a {@code tls://}, {@code https://} or {@code grpc://} address: the {@code tls} plugin's of the blocks listening
      * there, the last one's when several set them (as CoreDNS), or null when none does.
      */
     public kdns.host.server.ServerTls serverTls(ListenAddress addr) {
@@ -230,7 +230,7 @@ public final class ServerInstance implements Instance {
     /**
      * Which zones each listen address serves, and with which chain.
      *
-     * @throws CorefileException for a transport kdns does not serve yet (grpc, https3, quic)
+     * @throws CorefileException for a transport kdns does not serve yet (https3, quic)
      */
     public Map<ListenAddress, List<BlockChain>> listenPlan() throws CorefileException {
         Map<ListenAddress, List<BlockChain>> plan = new LinkedHashMap<>();
@@ -238,9 +238,9 @@ public final class ServerInstance implements Instance {
             List<Handler> chain = chains.get(b.index());
             for (ServerKey key : b.keys()) {
                 if (!key.transport().equals("dns") && !key.transport().equals("tls")
-                        && !key.transport().equals("https")) {
+                        && !key.transport().equals("https") && !key.transport().equals("grpc")) {
                     throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
-                            + "://' is not supported by kdns yet; use dns://, tls:// or https://");
+                            + "://' is not supported by kdns yet; use dns://, tls://, https:// or grpc://");
                 }
                 List<String> hosts = b.listenHosts().isEmpty() ? java.util.Collections.singletonList(null)
                         : b.listenHosts();

@@ -13,7 +13,10 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
-/** {@code testanswer [N]}: answers every query with N A records (10.0.0.1 ...) for the name asked. */
+/**
+ * {@code testanswer [N]}: answers every query with N A records (10.0.0.1 ...) for the name asked;
+ * {@code testanswer drop} writes nothing and returns NOERROR (a plugin that drops the query).
+ */
 public final class AnswerPlugin implements Plugin {
 
     @Override
@@ -29,12 +32,18 @@ public final class AnswerPlugin implements Plugin {
     @Override
     public void setup(Controller c) throws PluginException {
         int n = 1;
+        boolean dropping = false;
         while (c.next()) {
             if (c.nextArg()) {
-                n = Integer.parseInt(c.val());
+                if (c.val().equals("drop")) {
+                    dropping = true;
+                } else {
+                    n = Integer.parseInt(c.val());
+                }
             }
         }
         int count = n;
+        boolean drop = dropping;
         c.addHandler(next -> new Handler() {
             @Override
             public String name() {
@@ -43,6 +52,9 @@ public final class AnswerPlugin implements Plugin {
 
             @Override
             public int serve(Request request, ResponseWriter writer) {
+                if (drop) {
+                    return 0;
+                }
                 writer.write(reply(request, count));
                 return 0;
             }

@@ -150,8 +150,31 @@ public final class EtcdStore {
 
     // ---- everything below runs on the scheduler thread -----------------------------------------
 
+    /**
+     * jetcd's endpoints are an {@code ip:///} target, resolved by jetcd's own name resolver, which
+     * gRPC's registry finds with {@link java.util.ServiceLoader} through gRPC's class loader. In a
+     * distribution gRPC lives in the boot layer (the host serves {@code grpc://} with it) and cannot
+     * see this plugin's layer, so jetcd's resolvers are registered with it by hand, once.
+     */
+    private static void registerResolvers() {
+        synchronized (RESOLVERS_REGISTERED) {
+            if (RESOLVERS_REGISTERED.getAndSet(true)) {
+                return;
+            }
+            io.grpc.NameResolverRegistry registry = io.grpc.NameResolverRegistry.getDefaultRegistry();
+            registry.register(new io.etcd.jetcd.resolver.IPResolverProvider());
+            registry.register(new io.etcd.jetcd.resolver.DnsSrvResolverProvider());
+            registry.register(new io.etcd.jetcd.resolver.HttpResolverProvider());
+            registry.register(new io.etcd.jetcd.resolver.HttpsResolverProvider());
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean RESOLVERS_REGISTERED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private Client client() {
         if (client == null) {
+            registerResolvers();
             ClientBuilder b = Client.builder()
                     .endpoints(settings.endpoints().toArray(new URI[0]))
                     .connectTimeout(Duration.ofSeconds(3))

@@ -26,7 +26,7 @@ public final class TlsPlugin implements Plugin {
 
     @Override
     public String description() {
-        return "sets the certificate and client authentication of the block's DNS-over-TLS servers";
+        return "sets the certificate and client authentication of the block's DNS-over-TLS and gRPC servers";
     }
 
     @Override

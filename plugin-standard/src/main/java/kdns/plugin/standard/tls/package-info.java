@@ -1,2 +1,2 @@
-/** The {@code tls} plugin: the certificate of a block's DNS-over-TLS servers. */
+/** The {@code tls} plugin: the certificate of a block's DNS-over-TLS and gRPC servers. */
 package kdns.plugin.standard.tls;
