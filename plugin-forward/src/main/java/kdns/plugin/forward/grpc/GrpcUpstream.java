@@ -163,7 +163,8 @@ final class GrpcUpstream {
         channel.shutdown();
     }
 
-    boolean terminated() {
-        return channel.isTerminated();
+    /** For tests: waits up to {@code millis} for the channel to terminate. */
+    boolean awaitTermination(long millis) throws InterruptedException {
+        return channel.awaitTermination(millis, TimeUnit.MILLISECONDS);
     }
 }
