@@ -41,6 +41,8 @@ class GrpcHandlerTest {
     static GrpcTestServer a;
     static GrpcTestServer b;
     static GrpcTestServer tls;
+    static TestCertificate clientCert;
+    static GrpcTestServer mutual;
 
     private final List<TestController> controllers = new ArrayList<>();
 
@@ -54,6 +56,9 @@ class GrpcHandlerTest {
         cert = TestCertificate.generate(dir, "grpc", "dns.test", "dns:dns.test");
         tls = GrpcTestServer.startTls(cert.serverContext(null));
         tls.answers.put("www.example.org.", "192.0.2.3");
+        clientCert = TestCertificate.generate(dir, "client", "client.test", null);
+        mutual = GrpcTestServer.startMutualTls(cert.serverContext(clientCert));
+        mutual.answers.put("www.example.org.", "192.0.2.4");
     }
 
     @AfterAll
@@ -61,6 +66,7 @@ class GrpcHandlerTest {
         a.close();
         b.close();
         tls.close();
+        mutual.close();
     }
 
     @AfterEach
@@ -198,6 +204,16 @@ class GrpcHandlerTest {
     void tlsWithTheServerName() throws Exception {
         Handler h = grpc("grpc . " + tls.addr() + " {\n tls " + cert.certPem() + "\n tls_servername dns.test\n}");
         assertEquals("192.0.2.3", firstA(ask(h, "www.example.org.")));
+    }
+
+    @Test
+    void clientCertificateWithCertKeyCa() throws Exception {
+        Handler h = grpc("grpc . " + mutual.addr() + " {\n tls " + clientCert.certPem() + " " + clientCert.keyPem()
+                + " " + cert.certPem() + "\n tls_servername dns.test\n}");
+        assertEquals("192.0.2.4", firstA(ask(h, "www.example.org.")));
+        Handler without = grpc("grpc . " + mutual.addr() + " {\n tls " + cert.certPem()
+                + "\n tls_servername dns.test\n}");
+        assertEquals(Rcode.SERVFAIL, ask(without, "www.example.org.").getRcode());
     }
 
     @Test

@@ -35,7 +35,7 @@ final class GrpcTestServer implements AutoCloseable {
     final AtomicInteger queries = new AtomicInteger();
     private final Server server;
 
-    private GrpcTestServer(SSLContext tls) throws IOException {
+    private GrpcTestServer(SSLContext tls, boolean needClientCertificate) throws IOException {
         ServerServiceDefinition service = ServerServiceDefinition.builder(DnsPacketCodec.SERVICE)
                 .addMethod(DnsPacketCodec.QUERY, ServerCalls.asyncUnaryCall((byte[] req, io.grpc.stub.StreamObserver<byte[]> out) -> {
                     queries.incrementAndGet();
@@ -61,17 +61,22 @@ final class GrpcTestServer implements AutoCloseable {
                     new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"),
-                    ClientAuth.NONE, null, false));
+                    needClientCertificate ? ClientAuth.REQUIRE : ClientAuth.NONE, null, false));
         }
         server = b.build().start();
     }
 
     static GrpcTestServer start() throws IOException {
-        return new GrpcTestServer(null);
+        return new GrpcTestServer(null, false);
     }
 
     static GrpcTestServer startTls(SSLContext tls) throws IOException {
-        return new GrpcTestServer(tls);
+        return new GrpcTestServer(tls, false);
+    }
+
+    /** TLS that requires a client certificate the context trusts. */
+    static GrpcTestServer startMutualTls(SSLContext tls) throws IOException {
+        return new GrpcTestServer(tls, true);
     }
 
     private Message answer(Message q, String name) throws IOException {
