@@ -266,8 +266,8 @@ public final class ForwardPlugin implements Plugin {
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 
-    /** The nameservers of a resolv.conf-style file (port 53). */
-    static List<String> resolvConf(Controller c, Path file) throws PluginException {
+    /** The nameservers of a resolv.conf-style file (port 53); the grpc plugin reads them too. */
+    public static List<String> resolvConf(Controller c, Path file) throws PluginException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);

@@ -159,9 +159,9 @@ public final class ProxyPlugin implements Plugin {
                         case "https_google" -> throw c.err("proxy's 'protocol https_google' cannot be mapped: it "
                                 + "spoke Google's JSON API, forward speaks RFC 8484; use DNS over HTTPS: 'forward "
                                 + s.fromArg + " https://8.8.8.8 https://8.8.4.4 { tls_servername dns.google }'");
-                        case "grpc" -> throw c.err("proxy's 'protocol grpc' cannot be mapped: kdns's forward has no "
-                                + "gRPC upstreams; use 'forward " + s.fromArg
-                                + " TO...' with dns://, tls:// or https:// upstreams");
+                        case "grpc" -> throw c.err("proxy's 'protocol grpc' cannot be mapped: forward has no "
+                                + "gRPC upstreams; use the grpc plugin: 'grpc " + s.fromArg + " "
+                                + String.join(" ", s.toArgs) + "'");
                         default -> throw c.err("invalid protocol: " + args.get(0));
                     }
                     return true;

@@ -16,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
 import kdns.api.Plugin;
+import kdns.plugin.forward.grpc.GrpcPlugin;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class ModuleDescriptorTest {
         assertTrue(d.exports().isEmpty(), "nothing is exported");
         List<String> providers = d.provides().stream().filter(p -> p.service().equals(Plugin.class.getName()))
                 .flatMap(p -> p.providers().stream()).toList();
-        assertEquals(List.of(ForwardPlugin.class.getName(), ProxyPlugin.class.getName()), providers);
+        assertEquals(List.of(ForwardPlugin.class.getName(), ProxyPlugin.class.getName(), GrpcPlugin.class.getName()),
+                providers);
         List<String> file = Files.readAllLines(classesDir().resolve("META-INF/services/" + Plugin.class.getName()))
                 .stream().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
         assertEquals(providers, file);
@@ -58,15 +60,28 @@ class ModuleDescriptorTest {
         for (Plugin p : ServiceLoader.load(Plugin.class)) {
             names.add(p.name());
         }
-        assertTrue(names.containsAll(List.of("forward", "proxy")), "ServiceLoader finds forward and proxy: " + names);
+        assertTrue(names.containsAll(List.of("forward", "proxy", "grpc")),
+                "ServiceLoader finds forward, proxy and grpc: " + names);
+        assertTrue(requires.containsAll(List.of("io.grpc", "io.grpc.netty")), requires.toString());
         assertFalse(new ForwardPlugin().description().isBlank());
         assertFalse(new ProxyPlugin().description().isBlank());
+        assertFalse(new GrpcPlugin().description().isBlank());
     }
 
     @Test
     void readmeHasCoreDnsSections() throws Exception {
-        List<String> lines = Files.readAllLines(moduleDir().resolve("README.md"));
-        assertEquals("# forward", lines.get(0));
+        readmeHasCoreDnsSections("forward", moduleDir().resolve("README.md"));
+    }
+
+    /** grpc has its own page, README.grpc.md, as CoreDNS's plugin/grpc/README.md. */
+    @Test
+    void grpcReadmeHasCoreDnsSections() throws Exception {
+        readmeHasCoreDnsSections("grpc", moduleDir().resolve("README.grpc.md"));
+    }
+
+    static void readmeHasCoreDnsSections(String plugin, Path readme) throws Exception {
+        List<String> lines = Files.readAllLines(readme);
+        assertEquals("# " + plugin, lines.get(0));
         List<String> sections = lines.stream().filter(l -> l.startsWith("## "))
                 .filter(l -> REQUIRED.contains(l) || OPTIONAL.contains(l)).toList();
         assertEquals(REQUIRED, sections.subList(0, REQUIRED.size()));
@@ -77,7 +92,7 @@ class ModuleDescriptorTest {
             last = i;
         }
         String name = lines.get(lines.indexOf("## Name") + 2);
-        assertTrue(name.startsWith("*forward* - "), name);
+        assertTrue(name.startsWith("*" + plugin + "* - "), name);
     }
 
     /** The body of each server block of a corefile example (its forward or proxy stanzas). */
@@ -140,6 +155,51 @@ class ModuleDescriptorTest {
             }
         }
         assertTrue(tests.size() >= 8, "examples found: " + tests.size());
+        return tests.stream();
+    }
+
+    /** Every corefile example of README.grpc.md: its grpc stanzas set up (other plugins are not checked). */
+    @TestFactory
+    Stream<DynamicTest> grpcReadmeExamplesSetUp() throws Exception {
+        List<String> lines = Files.readAllLines(moduleDir().resolve("README.grpc.md"));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().equals("~~~ corefile")) {
+                int start = i + 1;
+                List<String> stanzas = new ArrayList<>();
+                StringBuilder current = null;
+                int depth = 0;
+                for (i = i + 1; i < lines.size() && !lines.get(i).strip().equals("~~~"); i++) {
+                    String l = lines.get(i).strip();
+                    if (depth == 1 && l.startsWith("grpc ")) {
+                        current = new StringBuilder();
+                    }
+                    int after = depth + count(l, '{') - count(l, '}');
+                    if (current != null) {
+                        current.append(l).append('\n');
+                        if (after == 1) {
+                            stanzas.add(current.toString());
+                            current = null;
+                        }
+                    }
+                    depth = after;
+                }
+                tests.add(DynamicTest.dynamicTest("README.grpc.md:" + start, () -> {
+                    assertFalse(stanzas.isEmpty(), "no grpc stanza in the example at line " + start);
+                    for (String d : stanzas) {
+                        TestController c = TestController.of(d);
+                        try {
+                            new GrpcPlugin().setup(c);
+                        } catch (Exception e) {
+                            fail("README.grpc.md:" + start + " does not set up: " + e.getMessage() + "\n" + d, e);
+                        } finally {
+                            c.runShutdown();
+                        }
+                    }
+                }));
+            }
+        }
+        assertTrue(tests.size() >= 7, "examples found: " + tests.size());
         return tests.stream();
     }
 }

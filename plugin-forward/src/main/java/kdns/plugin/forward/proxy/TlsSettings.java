@@ -79,6 +79,14 @@ public final class TlsSettings {
     }
 
     /**
+     * The context for clients that check the server name themselves (the grpc plugin's Netty
+     * channels verify the certificate against the call's authority).
+     */
+    public SSLContext sslContext() {
+        return context;
+    }
+
+    /**
      * The context of DNS-over-HTTPS clients. The JDK's HTTP client connects to the upstream's IP
      * and sends the server name as SNI; its certificate check accepts a certificate that is valid
      * for either. This context's trust manager holds the certificate to the SNI name alone, as
