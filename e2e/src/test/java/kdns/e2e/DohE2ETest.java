@@ -21,30 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DohE2ETest {
 
-    private static String kdig(int port, String... extra) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("kdig", "@127.0.0.1", "-p", String.valueOf(port),
-                "+retry=0", "+timeout=3"));
-        cmd.addAll(List.of(extra));
-        return CommandLine.run(cmd.toArray(new String[0]));
-    }
 
-    private static String answer(String out) {
-        StringBuilder sb = new StringBuilder();
-        boolean in = false;
-        for (String l : out.split("\n")) {
-            if (l.startsWith(";; ANSWER SECTION:")) {
-                in = true;
-                continue;
-            }
-            if (in && (l.isBlank() || l.startsWith(";;"))) {
-                break;
-            }
-            if (in) {
-                sb.append(l.strip().replaceAll("\\s+", " ")).append('\n');
-            }
-        }
-        return sb.toString();
-    }
 
     private static String metrics(int port) throws Exception {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL()
@@ -71,18 +48,18 @@ class DohE2ETest {
         try (KdnsProcess kdns = KdnsProcess.serve(dir, corefile, port)) {
             assertTrue(kdns.output().contains("https://.:" + httpsPort), "the banner names the server: " + kdns.output());
             for (String type : List.of("A", "AAAA")) {
-                String plain = kdig(port, "app.example", type);
-                assertTrue(answer(plain).contains("app.example."), plain);
+                String plain = Kdig.ask(port, "app.example", type);
+                assertTrue(Kdig.answer(plain).contains("app.example."), plain);
                 for (String method : List.of("+https", "+https-get")) {
-                    String doh = kdig(httpsPort, method, "+tls-ca=" + cert.certPem(), "+tls-hostname=dns.test",
+                    String doh = Kdig.ask(httpsPort, method, "+tls-ca=" + cert.certPem(), "+tls-hostname=dns.test",
                             "app.example", type);
                     assertTrue(doh.contains("status: NOERROR"), doh);
                     assertTrue(doh.contains("HTTP"), "kdig reports the HTTP session: " + doh);
                     assertTrue(doh.contains(method.equals("+https") ? "POST" : "GET"), doh);
-                    assertEquals(answer(plain), answer(doh), method + " " + type + " answers as plain DNS");
+                    assertEquals(Kdig.answer(plain), Kdig.answer(doh), method + " " + type + " answers as plain DNS");
                 }
             }
-            String wrongName = kdig(httpsPort, "+https", "+tls-ca=" + cert.certPem(), "+tls-hostname=other.test",
+            String wrongName = Kdig.ask(httpsPort, "+https", "+tls-ca=" + cert.certPem(), "+tls-hostname=other.test",
                     "app.example", "A");
             assertFalse(wrongName.contains("status: NOERROR"), "a certificate for another name is rejected: " + wrongName);
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import kdns.testing.upstream.TestCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,30 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DotE2ETest {
 
-    private static String kdig(int port, String... extra) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("kdig", "@127.0.0.1", "-p", String.valueOf(port),
-                "+retry=0", "+timeout=3"));
-        cmd.addAll(List.of(extra));
-        return CommandLine.run(cmd.toArray(new String[0]));
-    }
 
-    private static String answer(String out) {
-        StringBuilder sb = new StringBuilder();
-        boolean in = false;
-        for (String l : out.split("\n")) {
-            if (l.startsWith(";; ANSWER SECTION:")) {
-                in = true;
-                continue;
-            }
-            if (in && (l.isBlank() || l.startsWith(";;"))) {
-                break;
-            }
-            if (in) {
-                sb.append(l.strip().replaceAll("\\s+", " ")).append('\n');
-            }
-        }
-        return sb.toString();
-    }
 
     @Test
     void kdigOverTlsGetsThePlainAnswerAndReloadServesANewCertificate(@TempDir Path dir) throws Exception {
@@ -56,13 +32,13 @@ class DotE2ETest {
                 + "    hosts {\n        10.1.2.3 app.example\n    }\n}\n"
                 + ".:" + port + " {\n    bind 127.0.0.1\n    hosts {\n        10.1.2.3 app.example\n    }\n}\n";
         try (KdnsProcess kdns = KdnsProcess.serve(dir, corefile, port)) {
-            String plain = kdig(port, "app.example", "A");
-            String tls = kdig(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=dns.test", "app.example", "A");
+            String plain = Kdig.ask(port, "app.example", "A");
+            String tls = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=dns.test", "app.example", "A");
             assertTrue(tls.contains("status: NOERROR"), tls);
             assertTrue(tls.contains("TLS"), "kdig reports the TLS session: " + tls);
-            assertEquals(answer(plain), answer(tls), "the same answer over TLS as over UDP");
-            assertTrue(answer(tls).contains("10.1.2.3"), tls);
-            String wrongName = kdig(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=other.test",
+            assertEquals(Kdig.answer(plain), Kdig.answer(tls), "the same answer over TLS as over UDP");
+            assertTrue(Kdig.answer(tls).contains("10.1.2.3"), tls);
+            String wrongName = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=other.test",
                     "app.example", "A");
             assertFalse(wrongName.contains("status: NOERROR"), "a certificate for another name is rejected: " + wrongName);
 
@@ -74,10 +50,10 @@ class DotE2ETest {
             String renewed;
             do {
                 Thread.sleep(100);
-                renewed = kdig(tlsPort, "+tls", "+tls-ca=" + second.certPem(), "+tls-hostname=dns.test", "app.example", "A");
+                renewed = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + second.certPem(), "+tls-hostname=dns.test", "app.example", "A");
             } while (!renewed.contains("status: NOERROR") && System.nanoTime() < deadline);
             assertTrue(renewed.contains("status: NOERROR"), "the new certificate after the reload: " + renewed);
-            String old = kdig(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=dns.test", "app.example", "A");
+            String old = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + first.certPem(), "+tls-hostname=dns.test", "app.example", "A");
             assertFalse(old.contains("status: NOERROR"), "the old one is gone: " + old);
         }
     }
@@ -92,13 +68,13 @@ class DotE2ETest {
                 + server.keyPem() + " " + client.certPem() + " {\n        client_auth require_and_verify\n    }\n"
                 + "    whoami\n}\n.:" + port + " {\n    bind 127.0.0.1\n    whoami\n}\n";
         try (KdnsProcess kdns = KdnsProcess.serve(dir, corefile, port)) {
-            String refused = kdig(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
+            String refused = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
                     "whoami.example", "A");
             assertFalse(refused.contains("status: NOERROR"), refused);
             // kdig (GnuTLS) loads an EC client key in the SEC1 form only; openssl converts the PKCS#8 one.
             Path sec1 = dir.resolve("client-sec1.key");
             CommandLine.run("openssl", "ec", "-in", client.keyPem().toString(), "-out", sec1.toString());
-            String admitted = kdig(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
+            String admitted = Kdig.ask(tlsPort, "+tls", "+tls-ca=" + server.certPem(), "+tls-hostname=dns.test",
                     "+tls-certfile=" + client.certPem(), "+tls-keyfile=" + sec1, "whoami.example", "A");
             assertTrue(admitted.contains("status: NOERROR"), admitted);
         }

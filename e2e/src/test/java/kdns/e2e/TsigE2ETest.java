@@ -12,12 +12,6 @@ class TsigE2ETest {
 
     private static final String SECRET = "NoTCJU+DMqFWywaPyxSijrDEA/eC3nK0xi3AMEZuPVk=";
 
-    private static String kdig(int port, String... extra) throws Exception {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("kdig", "@127.0.0.1", "-p",
-                String.valueOf(port), "+retry=0", "+timeout=3"));
-        cmd.addAll(java.util.List.of(extra));
-        return CommandLine.run(cmd.toArray(new String[0]));
-    }
 
     @Test
     void kdigWithTheKeyGetsASignedAnswerAndWithoutItIsRefused(@TempDir Path dir) throws Exception {
@@ -25,13 +19,13 @@ class TsigE2ETest {
         String corefile = "example.zone:" + port + " {\n    bind 127.0.0.1\n    tsig {\n        secret example.zone.key. "
                 + SECRET + "\n        require all\n    }\n    hosts {\n        10.0.0.1 www.example.zone\n    }\n}\n";
         try (KdnsProcess kdns = KdnsProcess.serve(dir, corefile, port)) {
-            String signed = kdig(port, "-y", "hmac-sha256:example.zone.key.:" + SECRET, "www.example.zone", "A");
+            String signed = Kdig.ask(port, "-y", "hmac-sha256:example.zone.key.:" + SECRET, "www.example.zone", "A");
             assertTrue(signed.contains("status: NOERROR") && signed.contains("10.0.0.1"), signed);
             assertTrue(signed.contains("TSIG PSEUDOSECTION"), "the reply carries a TSIG: " + signed);
             assertFalse(signed.contains("WARNING"), "and kdig verified it: " + signed);
-            String unsigned = kdig(port, "www.example.zone", "A");
+            String unsigned = Kdig.ask(port, "www.example.zone", "A");
             assertTrue(unsigned.contains("status: REFUSED"), unsigned);
-            String wrong = kdig(port, "-y", "hmac-sha256:example.zone.key.:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            String wrong = Kdig.ask(port, "-y", "hmac-sha256:example.zone.key.:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
                     "www.example.zone", "A");
             assertTrue(wrong.contains("NOTAUTH") || wrong.contains("BADSIG"), wrong);
         }
