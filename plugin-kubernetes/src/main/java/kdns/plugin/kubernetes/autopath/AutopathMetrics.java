@@ -23,6 +23,6 @@ final class AutopathMetrics {
     }
 
     void success(Request request) {
-        success.labelValues(ServerLabels.forLocal(request.localAddress(), hosts, defaultPort)).inc();
+        success.labelValues(ServerLabels.forRequest(request, hosts, defaultPort)).inc();
     }
 }

@@ -49,7 +49,7 @@ final class AclHandler implements Handler {
 
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
-        String server = ServerLabels.forLocal(request.localAddress(), hosts, port);
+        String server = ServerLabels.forRequest(request, hosts, port);
         InetAddress address = request.remoteAddress().getAddress();
         byte[] client = address == null ? null : address.getAddress();
         for (AclRule rule : rules) {

@@ -98,7 +98,7 @@ final class Dns64Handler implements Handler {
             writer.write(Replies.errorReply(request.message(), Rcode.SERVFAIL));
             return Rcodes.NOERROR;
         }
-        translated.labelValues(ServerLabels.forLocal(request.localAddress(), hosts, port)).inc();
+        translated.labelValues(ServerLabels.forRequest(request, hosts, port)).inc();
         writer.write(synthesize(request.message(), original, a));
         return Rcodes.NOERROR;
     }

@@ -66,7 +66,8 @@ final class MetricsHandler implements Handler {
 
     /** Reports one query: its reply had {@code rcode} and {@code size} octets and was written by {@code plugin}. */
     void report(Request request, int rcode, String plugin, int size, long start) {
-        Series s = series(request.localAddress(), request.serverZone(), request.view());
+        Series s = series(request.localAddress(), request.serverZone(), request.view(),
+                ServerLabels.scheme(request.transport()));
         int proto = request.transport().stream() ? 1 : 0;
         int family = request.family() == 2 ? 1 : 0;
         if (request.dnssecOk()) {
@@ -85,7 +86,7 @@ final class MetricsHandler implements Handler {
     }
 
     /** The series of a zone; a block has one view, so the view only tells blocks apart in tests. */
-    Series series(InetSocketAddress local, String zone, String view) {
+    Series series(InetSocketAddress local, String zone, String view, String scheme) {
         String z = zone == null || zone.isEmpty() ? "." : zone;
         InetSocketAddress key = local == null ? new InetSocketAddress(defaultPort) : local;
         ConcurrentHashMap<String, Series> byZone = series.get(key);
@@ -95,7 +96,7 @@ final class MetricsHandler implements Handler {
         String key2 = view.isEmpty() ? z : z + " " + view;
         Series s = byZone.get(key2);
         if (s == null) {
-            String server = ServerLabels.forLocal(local, hosts, defaultPort);
+            String server = ServerLabels.forLocal(scheme, local, hosts, defaultPort);
             s = byZone.computeIfAbsent(key2, k -> new Series(metrics, server, z, view));
         }
         return s;

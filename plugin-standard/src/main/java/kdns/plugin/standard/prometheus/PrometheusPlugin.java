@@ -44,6 +44,10 @@ public final class PrometheusPlugin implements Plugin {
         int port = c.port();
         List<String> zones = c.serverBlockZones();
         String zone = zones.isEmpty() ? "." : zones.get(0);
+        List<String> keys = c.serverBlockKeys();
+        String first = keys.isEmpty() ? "" : keys.get(0);
+        String scheme = first.contains("://") ? first.substring(0, first.indexOf("://")).toLowerCase(java.util.Locale.ROOT)
+                : "dns";
         List<String> hosts = c.listenHosts(); // bind runs before prometheus in plugin.cfg order
         AtomicReference<MetricsHandler> built = new AtomicReference<>();
         c.addHandler(next -> {
@@ -52,7 +56,7 @@ public final class PrometheusPlugin implements Plugin {
             return h;
         });
         Object owner = new Object();
-        Runnable enabled = () -> pluginEnabled(instance, metrics, built.get(), block, hosts, port, zone);
+        Runnable enabled = () -> pluginEnabled(instance, metrics, built.get(), block, hosts, scheme, port, zone);
         c.onStartup(() -> {
             MetricsEndpoint.acquire(address, owner, instance.metrics().prometheus());
             buildInfo(instance);
@@ -108,13 +112,13 @@ public final class PrometheusPlugin implements Plugin {
      * each of its listen addresses, with the zone and port of the block's first key (as CoreDNS).
      */
     static void pluginEnabled(Instance instance, DnsMetrics metrics, MetricsHandler own, int block,
-                              List<String> hosts, int port, String zone) {
+                              List<String> hosts, String scheme, int port, String zone) {
         if (own == null) {
             return;
         }
         List<String> names = instance.blockHandlers(block).stream().map(kdns.api.Handler::name).toList();
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
-            String server = ServerLabels.of(host, port);
+            String server = ServerLabels.of(scheme, host, port);
             for (String name : names) {
                 metrics.pluginEnabled().labelValues(server, zone, Series.NO_VIEW, name).set(1);
             }

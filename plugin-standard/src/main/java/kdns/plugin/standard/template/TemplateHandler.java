@@ -84,7 +84,7 @@ final class TemplateHandler implements Handler {
 
     private int answer(TemplateRule rule, TemplateData data, Request request, ResponseWriter writer)
             throws HandlerException {
-        String server = ServerLabels.forLocal(request.localAddress(), listenHosts, port);
+        String server = ServerLabels.forRequest(request, listenHosts, port);
         metrics.matches.labelValues(server, data.zone(), request.view(), data.qclass(), data.qtype()).inc();
         if (rule.rcode() == Rcodes.SERVFAIL) {
             return Rcodes.SERVFAIL;
