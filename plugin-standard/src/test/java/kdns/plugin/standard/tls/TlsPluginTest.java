@@ -149,10 +149,28 @@ class TlsPluginTest {
 
     @Test
     void dnsOverTlsAnswersAsTheBlockDoesAndNegotiatesDot() throws Exception {
-        String corefile = "tls://.:0 {\n bind 127.0.0.1\n tls " + files() + "\n whoami\n}\n";
+        int metricsPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            metricsPort = free.getLocalPort();
+        }
+        String corefile = "tls://.:0 {\n bind 127.0.0.1\n prometheus 127.0.0.1:" + metricsPort + "\n tls " + files()
+                + "\n whoami\n}\n";
         try (InProcessServer s = InProcessServer.start(corefile)) {
             InetSocketAddress at = tlsAddress(s);
             Object[] dot = ask(at, clientContext(null), List.of("dot"));
+            String server = "tls://127.0.0.1:" + at.getPort();
+            double counted = 0;
+            for (var m : s.metrics().prometheus().scrape()) {
+                if (m instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot c
+                        && c.getMetadata().getName().equals("coredns_dns_requests")) {
+                    for (var d : c.getDataPoints()) {
+                        if (server.equals(d.getLabels().get("server")) && "tcp".equals(d.getLabels().get("proto"))) {
+                            counted += d.getValue();
+                        }
+                    }
+                }
+            }
+            assertEquals(1.0, counted, "counted with server=\"" + server + "\", as CoreDNS labels DoT");
             Message reply = (Message) dot[0];
             assertEquals(Rcode.NOERROR, reply.getRcode());
             assertFalse(reply.getSection(Section.ADDITIONAL).isEmpty(), "whoami's records");
