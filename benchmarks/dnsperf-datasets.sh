@@ -13,7 +13,9 @@
 # Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
 # (default 10000), KUBE_HEAP (kdns's -Xmx for the kubernetes scenario when the launcher's default
 # heap is too small to sync it; default 256m), SCENARIOS (default "etcd kubernetes": which to run),
-# KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording while profiling). Prints one table (queries/s, average latency, server CPU seconds per 100k
+# KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording while profiling), WATCH_LIST
+# (SUPPORTED, the default: the fake API server streams lists; REJECTED: it refuses them, as servers
+# without the WatchList feature do, and kdns lists in pages). Prints one table (queries/s, average latency, server CPU seconds per 100k
 # queries, RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
 # (seconds from process start to /ready 200, RSS then), and appends it to results/latest.md.
 # Every process it starts is stopped (by PID).

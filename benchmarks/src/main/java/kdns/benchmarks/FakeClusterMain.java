@@ -64,6 +64,10 @@ public final class FakeClusterMain {
         long t0 = System.nanoTime();
         FakeApiServer api = FakeApiServer.start();
         Runtime.getRuntime().addShutdownHook(new Thread(api::close));
+        // WATCH_LIST=REJECTED (dnsperf-datasets.sh): an API server that refuses streaming lists, so the
+        // start-up with paged LISTs can be measured beside the streamed one.
+        String watchList = System.getenv().getOrDefault("WATCH_LIST", "SUPPORTED");
+        api.setWatchList(FakeApiServer.WatchListSupport.valueOf(watchList));
         api.create(KubeObjects.namespace("bench").build());
         List<String> lines = new ArrayList<>(services);
         int per = endpoints / services;
