@@ -346,6 +346,22 @@ class ForwardHandlerTest {
                 "coredns_forward_healthcheck_broken") >= 1);
     }
 
+    /**
+     * A datagram with QR clear is a query, not a reply: what a UDP socket gets back when the system
+     * gave it the port of a local upstream that is down (the socket connected to itself). It is
+     * ignored, so the query fails over as on a timeout instead of getting FORMERR.
+     */
+    @Test
+    void aQueryComingBackIsNoReply() throws Exception {
+        ScriptedUpstream echo = upstream();
+        echo.script((q, via) -> q.clone()); // the query itself, QR clear
+        ScriptedUpstream good = upstream();
+        Handler h = forward("forward . " + echo.hostPort() + " " + good.hostPort() + " {\npolicy sequential\n}");
+        Message m = ask(h, "x.example.org");
+        assertEquals(Rcode.NOERROR, m.getRcode(), "the second upstream answered");
+        assertTrue(!echo.queries().isEmpty(), "the echoing upstream was asked first");
+    }
+
     @Test
     void aDeferredFailureIsReportedToTheWriterBeforeTheServfail() throws Exception {
         ScriptedUpstream a = upstream();

@@ -248,6 +248,12 @@ final class UdpTransport {
                     continue;
                 }
                 byte[] data = buf.array();
+                if ((data[2] & 0x80) == 0) {
+                    // Not a reply (QR clear): our own query come back, when the system gave this
+                    // socket the port of a local upstream that is down, so the socket is connected
+                    // to itself. It is no answer; the query times out and fails over like any other.
+                    continue;
+                }
                 int id = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
                 Pending p = pending.get(id);
                 if (p == null) {
