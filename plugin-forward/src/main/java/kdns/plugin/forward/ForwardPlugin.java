@@ -247,14 +247,7 @@ public final class ForwardPlugin implements Plugin {
             default -> 53;
         };
         if (port != null) {
-            try {
-                p = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                p = -1;
-            }
-            if (p < 1 || p > 65535) {
-                throw c.err("invalid port '" + port + "' in \"" + raw + "\"");
-            }
+            p = port(c, port, raw);
         }
         if (serverName != null && serverName.isEmpty()) {
             serverName = null;
@@ -262,8 +255,38 @@ public final class ForwardPlugin implements Plugin {
         out.add(new Stanza.Endpoint(scheme, ip, p, secure ? serverName : null, join(ip, p)));
     }
 
-    private static String join(String ip, int port) {
+    /** {@code IP:port}, brackets around an IPv6 address (Go's {@code net.JoinHostPort}). */
+    public static String join(String ip, int port) {
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    }
+
+    /** A TO's port, 1 to 65535, else CoreDNS's error naming the TO; the grpc plugin's TOs too. */
+    public static int port(Controller c, String port, String raw) throws PluginException {
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (p < 1 || p > 65535) {
+            throw c.err("invalid port '" + port + "' in \"" + raw + "\"");
+        }
+        return p;
+    }
+
+    /** {@code except NAMES...}: the names added to {@code ignored}; the grpc plugin's option too. */
+    public static void except(Controller c, java.util.Collection<String> ignored) throws PluginException {
+        List<String> names = c.remainingArgs();
+        if (names.isEmpty()) {
+            throw c.argErr();
+        }
+        for (String n : names) {
+            try {
+                ignored.addAll(ZoneNames.originsFromArgsOrServerBlock(List.of(n), List.of()));
+            } catch (IllegalArgumentException e) {
+                throw c.err("except: " + e.getMessage());
+            }
+        }
     }
 
     /** The nameservers of a resolv.conf-style file (port 53); the grpc plugin reads them too. */
@@ -300,19 +323,7 @@ public final class ForwardPlugin implements Plugin {
     static void parseOption(Controller c, Stanza s) throws PluginException {
         String opt = c.val();
         switch (opt) {
-            case "except" -> {
-                List<String> names = c.remainingArgs();
-                if (names.isEmpty()) {
-                    throw c.argErr();
-                }
-                for (String n : names) {
-                    try {
-                        s.ignored.addAll(ZoneNames.originsFromArgsOrServerBlock(List.of(n), List.of()));
-                    } catch (IllegalArgumentException e) {
-                        throw c.err("except: " + e.getMessage());
-                    }
-                }
-            }
+            case "except" -> except(c, s.ignored);
             case "max_fails" -> s.maxFails = uint32(c, opt, c.singleArg());
             case "max_connect_attempts" -> s.maxConnectAttempts = uint32(c, opt, c.singleArg());
             case "health_check" -> healthCheck(c, s, c.singleArg());

@@ -145,7 +145,7 @@ public final class GrpcPlugin implements Plugin {
             Path file = Path.of(host);
             if (Files.isRegularFile(file)) {
                 for (String ns : ForwardPlugin.resolvConf(c, file)) {
-                    out.add(join(ns, 53));
+                    out.add(ForwardPlugin.join(ns, 53));
                 }
                 return;
             }
@@ -153,20 +153,9 @@ public final class GrpcPlugin implements Plugin {
         }
         int p = scheme.equals("grpc") ? 443 : 53;
         if (port != null) {
-            try {
-                p = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                p = -1;
-            }
-            if (p < 1 || p > 65535) {
-                throw c.err("invalid port '" + port + "' in \"" + raw + "\"");
-            }
+            p = ForwardPlugin.port(c, port, raw);
         }
-        out.add(join(bare, p));
-    }
-
-    private static String join(String ip, int port) {
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+        out.add(ForwardPlugin.join(bare, p));
     }
 
     static InetSocketAddress socketAddress(String hostPort) {
@@ -186,19 +175,7 @@ public final class GrpcPlugin implements Plugin {
     static void option(Controller c, Config cfg) throws PluginException {
         String opt = c.val();
         switch (opt) {
-            case "except" -> {
-                List<String> names = c.remainingArgs();
-                if (names.isEmpty()) {
-                    throw c.argErr();
-                }
-                for (String n : names) {
-                    try {
-                        cfg.ignored.addAll(ZoneNames.originsFromArgsOrServerBlock(List.of(n), List.of()));
-                    } catch (IllegalArgumentException e) {
-                        throw c.err("except: " + e.getMessage());
-                    }
-                }
-            }
+            case "except" -> ForwardPlugin.except(c, cfg.ignored);
             case "tls" -> {
                 List<String> args = new ArrayList<>(c.remainingArgs());
                 if (args.size() > 3) {
