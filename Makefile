@@ -31,7 +31,7 @@ TEST_TOOLS := dig:dnsutils kdig:knot-dnsutils openssl:openssl
 # rendered manifests. Without root they are skipped with the reason instead of failing the run.
 UNIT_TEST_TOOLS := promtool:prometheus kubectl:kubernetes-client
 
-.PHONY: build dist run test unit-test e2e-test deploy-manifest fuzz-round fuzz bench soak clean check-maven install-api
+.PHONY: build dist run test unit-test e2e-test deploy-manifest fuzz-round fuzz bench chaos soak clean check-maven install-api
 SOAK_SECONDS ?= 600
 SOAK_RATE ?= 5000
 FUZZ_TARGETS := host:WireFuzzTest host:CorefileFuzzTest plugin-etcd:SkyDnsFuzzTest plugin-kubernetes:KubeObjectFuzzTest
@@ -85,6 +85,10 @@ test: unit-test e2e-test
 	@echo; build/test-summary.sh
 
 # Ten bounded minutes of fixed-rate queries against etcd data that changes every second.
+chaos: dist
+	build/install-test-deps.sh $(TEST_TOOLS) etcd:etcd-server
+	$(MVN) $(MVN_TEST_FLAGS) -Pe2e -pl e2e verify -Dkdns.dist="$(DIST)" -Dgroups=chaos -Dkdns.e2e.excludedGroups=none
+
 soak: dist
 	build/install-test-deps.sh dnsperf:dnsperf etcd:etcd-server curl:curl
 	benchmarks/soak.sh "$(DIST)" $(SOAK_SECONDS) $(SOAK_RATE)
