@@ -11,7 +11,7 @@ rate=${3:-20000}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/processes.sh" kdns-bench
 
-kport=$(free_port); vport=$(free_port); nport=$(free_port); rport=$(free_port)
+kport=$(free_port); nport=$(free_port); rport=$(free_port)
 cport=$(free_port); fport=$(free_port); uport=$(free_port)
 
 # kdns: whoami on 127.0.0.1.
@@ -23,10 +23,6 @@ cat > "$work/Corefile" <<COREFILE
 COREFILE
 "$dist/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
 kpid=$!; pids+=("$kpid")
-# The same with every UDP packet handed to a new virtual thread: the execution model not chosen.
-sed "s/:$kport/:$vport/" "$work/Corefile" > "$work/Corefile.vt"
-KDNS_JAVA_OPTS=-Dkdns.udp.handoff=virtual "$dist/bin/kdns" -conf "$work/Corefile.vt" -quiet > "$work/kdns-vt.log" 2>&1 &
-vpid=$!; pids+=("$vpid")
 # The same on the JDK's DatagramChannel (one system call per receive and per send) instead of the
 # batched epoll transport: the UDP transport not chosen on Linux.
 sed "s/:$kport/:$nport/" "$work/Corefile" > "$work/Corefile.nio"
@@ -109,7 +105,7 @@ CONF
 unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
 upid=$!; pids+=("$upid")
 
-wait_answer "$kport"; wait_answer "$vport"; wait_answer "$nport"; wait_answer "$rport"
+wait_answer "$kport"; wait_answer "$nport"; wait_answer "$rport"
 wait_answer "$cport"; wait_answer "$fport"; wait_answer "$uport"
 
 printf 'www.example.org A\n' > "$work/queries"
@@ -141,12 +137,11 @@ run() { # name pid port mode
 }
 
 # Warm the JIT before measuring.
-for p in "$kport" "$vport" "$nport" "$cport" "$fport"; do
+for p in "$kport" "$nport" "$cport" "$fport"; do
     dnsperf -s 127.0.0.1 -p "$p" -d "$work/queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
 done
 for mode in saturation fixed; do
     run kdns "$kpid" "$kport" "$mode"
-    run kdns-vthread "$vpid" "$vport" "$mode"
     run kdns-nio "$npid" "$nport" "$mode"
     run knotd "$rpid" "$rport" "$mode"
     run kdns-cache "$cpid" "$cport" "$mode"
@@ -155,7 +150,7 @@ for mode in saturation fixed; do
 done
 
 {
-    echo "## kdns vs knotd and unbound: whoami (inline readers on batched epoll; virtual-thread hand-off; JDK DatagramChannel), cache+forward, forward, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
+    echo "## kdns vs knotd and unbound: whoami (inline readers on batched epoll; JDK DatagramChannel), cache+forward, forward, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
     echo
     echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost |"
     echo "|---|---|---|---|---|---|---|---|"
@@ -167,8 +162,6 @@ done
     awk -v a="$kdns_cache_fixed_cpu" -v b="$unbound_fixed_cpu" 'BEGIN { printf "ratio kdns cache+forward / unbound, CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_cache_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns cache hits / knotd (authoritative), saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_forward_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / knotd direct, saturation queries/s: %.2f\n", a/b }'
-    awk -v a="$kdns_vthread_fixed_cpu" -v b="$kdns_nio_fixed_cpu" 'BEGIN { printf "ratio virtual-thread hand-off / inline (both on the JDK DatagramChannel), CPU per query at the fixed rate: %.2f\n", a/b }'
-    awk -v a="$kdns_vthread_saturation_qps" -v b="$kdns_nio_saturation_qps" 'BEGIN { printf "ratio virtual-thread hand-off / inline (both on the JDK DatagramChannel), saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_nio_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_nio_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, CPU per query at the fixed rate: %.2f\n", a/b }'
     echo

@@ -18,7 +18,14 @@ import java.util.List;
  *     List<String> args = c.remainingArgs();
  *     while (c.nextBlock()) {
  *         switch (c.val()) {
- *             case "ttl" -> ttl = Durations.parseSeconds(c, c.singleArg());
+ *             case "ttl" -> {
+ *                 String arg = c.singleArg();
+ *                 try {
+ *                     ttl = Durations.parse(arg);   // kdns.api.text.Durations: Go's "30s", "1m30s"
+ *                 } catch (IllegalArgumentException e) {
+ *                     throw c.err(e.getMessage());
+ *                 }
+ *             }
  *             default -> throw c.err("unknown property '" + c.val() + "'");
  *         }
  *     }

@@ -8,7 +8,7 @@ import java.io.PrintStream;
  */
 public final class Log {
 
-    private static volatile boolean debug = Boolean.getBoolean("kdns.debug");
+    private static final boolean DEBUG = Boolean.getBoolean("kdns.debug");
     private static final PrintStream OUT = System.out;
 
     private final String prefix;
@@ -27,11 +27,6 @@ public final class Log {
         return new Log("");
     }
 
-    /** Turns debug lines on or off for the whole process (the {@code debug} plugin). */
-    public static void debug(boolean on) {
-        debug = on;
-    }
-
     public void info(String message) {
         print("[INFO] ", message);
     }
@@ -45,7 +40,7 @@ public final class Log {
     }
 
     public void debug(String message) {
-        if (debug) {
+        if (DEBUG) {
             print("[DEBUG] ", message);
         }
     }

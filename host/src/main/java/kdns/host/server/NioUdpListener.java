@@ -24,12 +24,6 @@ final class NioUdpListener implements UdpListener {
     private static final Log LOG = Log.plain();
     private static final int MAX_DATAGRAM = 65535;
 
-    /**
-     * Set {@code -Dkdns.udp.handoff=virtual} to run each packet on a new virtual thread instead of
-     * inline on the reader: kept to measure the two execution models side by side (host/README.md).
-     */
-    static final boolean VIRTUAL_HANDOFF = "virtual".equals(System.getProperty("kdns.udp.handoff"));
-
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final Supplier<QueryProcessor> processor;
@@ -104,12 +98,7 @@ final class NioUdpListener implements UdpListener {
                 }
                 continue;
             }
-            if (VIRTUAL_HANDOFF) {
-                byte[] p = packet;
-                Thread.startVirtualThread(() -> serve(ch, p, remote, local));
-            } else {
-                serve(ch, packet, remote, local);
-            }
+            serve(ch, packet, remote, local);
         }
     }
 

@@ -45,13 +45,13 @@ public interface UdpListener extends AutoCloseable {
                 }
                 yield true;
             }
-            case "auto" -> EpollUdpListener.available() && !NioUdpListener.VIRTUAL_HANDOFF;
+            case "auto" -> EpollUdpListener.available();
             default -> throw new IOException("unknown -Dkdns.udp.transport=" + transport + ": use auto, epoll or nio");
         };
         if (epoll) {
             return new EpollUdpListener(address, sockets, processor);
         }
-        if (transport.equals("auto") && !NioUdpListener.VIRTUAL_HANDOFF) {
+        if (transport.equals("auto")) {
             Log.plain().debug("udp on " + address + " through the JDK's DatagramChannel: "
                     + EpollUdpListener.unavailabilityCause());
         }

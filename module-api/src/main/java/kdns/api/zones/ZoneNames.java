@@ -64,18 +64,4 @@ public final class ZoneNames {
         }
         return List.copyOf(out);
     }
-
-    /** Number of labels: 0 for the root. */
-    public static int labelCount(String name) {
-        if (name.equals(".")) {
-            return 0;
-        }
-        int n = 0;
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) == '.' && (i == 0 || name.charAt(i - 1) != '\\')) {
-                n++;
-            }
-        }
-        return name.endsWith(".") ? n : n + 1;
-    }
 }

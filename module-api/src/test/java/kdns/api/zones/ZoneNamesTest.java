@@ -39,11 +39,4 @@ class ZoneNamesTest {
         assertEquals(List.of("cluster.local.", "0.0.10.in-addr.arpa."),
                 ZoneNames.originsFromArgsOrServerBlock(List.of("Cluster.Local", "10.0.0.0/24"), List.of(".")));
     }
-
-    @Test
-    void labelCount() {
-        assertEquals(0, ZoneNames.labelCount("."));
-        assertEquals(2, ZoneNames.labelCount("example.org."));
-        assertEquals(2, ZoneNames.labelCount("a\\.b.org."));
-    }
 }

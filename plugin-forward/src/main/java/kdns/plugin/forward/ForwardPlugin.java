@@ -122,10 +122,6 @@ public final class ForwardPlugin implements Plugin {
         return out;
     }
 
-    static Stanza parseStanza(Controller c) throws PluginException {
-        return parseStanza(c, null);
-    }
-
     static Stanza parseStanza(Controller c, Dialect dialect) throws PluginException {
         Stanza s = new Stanza();
         if (!c.nextArg()) {

@@ -186,16 +186,10 @@ public final class KubernetesPlugin implements Plugin {
      * Parses the directive (CoreDNS's setup.go, with its error messages) without starting anything.
      */
     public static KubernetesConfig parse(Controller c) throws PluginException {
-        KubernetesConfig config = null;
-        int occurrences = 0;
-        while (c.next()) {
-            if (occurrences++ > 0) {
-                throw c.err("this plugin can only be used once per Server Block");
-            }
-            config = parseOne(c);
-        }
-        if (config == null) {
-            throw c.err("kubernetes: missing directive");
+        c.next(); // the directive's own token: setup runs only for a block that has it
+        KubernetesConfig config = parseOne(c);
+        if (c.next()) {
+            throw c.err("this plugin can only be used once per Server Block");
         }
         return config;
     }

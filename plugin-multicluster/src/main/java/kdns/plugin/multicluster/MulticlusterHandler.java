@@ -4,7 +4,6 @@ import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Rcodes;
-import kdns.api.Readiness;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.kubernetes.multicluster.MulticlusterBackend;
@@ -13,10 +12,10 @@ import org.xbill.DNS.Message;
 /**
  * The multicluster plugin's handler: answers cluster-set names from the in-memory index, never
  * calling the API on the query path; other names (and name errors with {@code fallthrough}) go to
- * the next plugin. Ready at once, like CoreDNS's multicluster plugin: before the informers synced,
- * would-be NXDOMAINs are SERVFAIL instead.
+ * the next plugin. Not a {@code ready} participant, like CoreDNS's multicluster plugin: before the
+ * informers synced, would-be NXDOMAINs are SERVFAIL instead.
  */
-final class MulticlusterHandler implements Handler, Readiness {
+final class MulticlusterHandler implements Handler {
 
     static final String NAME = "multicluster";
 
@@ -31,11 +30,6 @@ final class MulticlusterHandler implements Handler, Readiness {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public boolean ready() {
-        return true;
     }
 
     @Override

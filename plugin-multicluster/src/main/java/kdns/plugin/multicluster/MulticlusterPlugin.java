@@ -51,16 +51,10 @@ public final class MulticlusterPlugin implements Plugin {
 
     /** Parses the directive (CoreDNS multicluster's setup.go, with its error messages); starts nothing. */
     static Config parse(Controller c) throws PluginException {
-        Config config = null;
-        int occurrences = 0;
-        while (c.next()) {
-            if (occurrences++ > 0) {
-                throw c.err("this plugin can only be used once per Server Block");
-            }
-            config = parseOne(c);
-        }
-        if (config == null) {
-            throw c.err("multicluster: missing directive");
+        c.next(); // the directive's own token: setup runs only for a block that has it
+        Config config = parseOne(c);
+        if (c.next()) {
+            throw c.err("this plugin can only be used once per Server Block");
         }
         return config;
     }

@@ -75,41 +75,42 @@ public final class AutopathPlugin implements Plugin {
     }
 
     static Config parse(Controller c) throws PluginException {
-        Config config = null;
-        while (c.next()) {
-            List<String> args = c.remainingArgs();
-            if (args.isEmpty()) {
-                throw c.err("plugin/autopath: no resolv-conf specified");
-            }
-            if (c.nextBlock()) {
-                throw c.err("plugin/autopath: takes no block: autopath [ZONE...] RESOLV-CONF");
-            }
-            String resolv = args.get(args.size() - 1);
-            List<String> zones;
-            try {
-                zones = ZoneNames.originsFromArgsOrServerBlock(args.subList(0, args.size() - 1), c.serverBlockZones());
-            } catch (IllegalArgumentException e) {
-                throw c.err("plugin/autopath: " + e.getMessage());
-            }
-            if (resolv.startsWith("@")) {
-                if (resolv.length() == 1) {
-                    throw c.err("plugin/autopath: '@' must name a plugin, e.g. @kubernetes");
-                }
-                config = new Config(zones, List.of(), resolv.substring(1));
-            } else {
-                List<String> search = new ArrayList<>();
-                try {
-                    search.addAll(ResolvConfSearch.read(Path.of(resolv)));
-                } catch (IOException e) {
-                    throw c.err("plugin/autopath: failed to parse \"" + resolv + "\": " + e);
-                }
-                search.add("");
-                config = new Config(zones, List.copyOf(search), null);
-            }
-        }
-        if (config == null) {
-            throw c.err("plugin/autopath: missing directive");
+        c.next(); // the directive's own token: setup runs only for a block that has it
+        Config config = parseOne(c);
+        while (c.next()) { // as CoreDNS, a later autopath line replaces an earlier one
+            config = parseOne(c);
         }
         return config;
+    }
+
+    private static Config parseOne(Controller c) throws PluginException {
+        List<String> args = c.remainingArgs();
+        if (args.isEmpty()) {
+            throw c.err("plugin/autopath: no resolv-conf specified");
+        }
+        if (c.nextBlock()) {
+            throw c.err("plugin/autopath: takes no block: autopath [ZONE...] RESOLV-CONF");
+        }
+        String resolv = args.get(args.size() - 1);
+        List<String> zones;
+        try {
+            zones = ZoneNames.originsFromArgsOrServerBlock(args.subList(0, args.size() - 1), c.serverBlockZones());
+        } catch (IllegalArgumentException e) {
+            throw c.err("plugin/autopath: " + e.getMessage());
+        }
+        if (resolv.startsWith("@")) {
+            if (resolv.length() == 1) {
+                throw c.err("plugin/autopath: '@' must name a plugin, e.g. @kubernetes");
+            }
+            return new Config(zones, List.of(), resolv.substring(1));
+        }
+        List<String> search = new ArrayList<>();
+        try {
+            search.addAll(ResolvConfSearch.read(Path.of(resolv)));
+        } catch (IOException e) {
+            throw c.err("plugin/autopath: failed to parse \"" + resolv + "\": " + e);
+        }
+        search.add("");
+        return new Config(zones, List.copyOf(search), null);
     }
 }

@@ -61,16 +61,11 @@ public final class ExternalPlugin implements Plugin {
 
     /** @param missing receives the error for a block without kubernetes, at the directive's line */
     private static ExternalConfig parse(Controller c, PluginException[] missing) throws PluginException {
-        ExternalConfig config = null;
-        while (c.next()) {
-            if (config != null) {
-                throw c.err("this plugin can only be used once per Server Block");
-            }
-            missing[0] = c.err("k8s_external needs the kubernetes plugin in the same server block");
-            config = parseOne(c);
-        }
-        if (config == null) {
-            throw c.err("k8s_external: missing directive");
+        c.next(); // the directive's own token: setup runs only for a block that has it
+        missing[0] = c.err("k8s_external needs the kubernetes plugin in the same server block");
+        ExternalConfig config = parseOne(c);
+        if (c.next()) {
+            throw c.err("this plugin can only be used once per Server Block");
         }
         return config;
     }

@@ -5,18 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import kdns.api.Handler;
 import kdns.api.PluginException;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.Rcodes;
+import kdns.api.Transport;
+import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
+import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Type;
 
 class AutopathSetupTest {
+
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("10.0.0.7", 40000);
 
     @TempDir
     Path dir;
@@ -97,9 +107,28 @@ class AutopathSetupTest {
 
     @Test
     void atPluginMissingFromTheBlockStartsAndPassesThrough() throws Exception {
-        TestController c = TestController.of("autopath @kubernetes");
+        TestController c = TestController.of("autopath @kubernetes", List.of("cluster.local"));
         new AutopathPlugin().setup(c);
-        c.handler(null);
+        List<String> asked = new ArrayList<>();
+        Handler next = new Handler() {
+            @Override
+            public String name() {
+                return "whoami";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                asked.add(request.name());
+                return Rcodes.NOERROR;
+            }
+        };
+        Handler autopath = c.handler(next);
+        c.instance().handlers(List.of(autopath, next));
         c.runStartup();
+        Request query = TestRequests.from(TestRequests.message("api.web.svc.cluster.local.", Type.A, DClass.IN),
+                Transport.UDP, CLIENT);
+        assertEquals(Rcodes.NOERROR, autopath.serve(query, new RecordingWriter(CLIENT)));
+        // no search path walk: the name the client asked, once
+        assertEquals(List.of("api.web.svc.cluster.local."), asked);
     }
 }
