@@ -1,5 +1,6 @@
 package kdns.api.text;
 
+import java.util.Arrays;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -22,6 +23,21 @@ public final class IpLiterals {
             return null;
         }
         return s.indexOf(':') >= 0 ? parse6(s) : parse4(s, 0);
+    }
+
+    /**
+     * Go's {@code net.ParseIP} as the plugins compare addresses: the bytes of an IP literal with an
+     * IPv4 address in IPv6 form ({@code ::ffff:1.2.3.4}) given as its 4 IPv4 bytes; null when
+     * {@code s} is not an IP literal.
+     */
+    public static byte[] parseUnmapped(String s) {
+        byte[] a = parse(s);
+        return a == null ? null : unmapped(a);
+    }
+
+    /** The 4 IPv4 bytes of an IPv4-mapped IPv6 address; any other address as it is. */
+    public static byte[] unmapped(byte[] a) {
+        return a.length == 16 && isV4Mapped(a) ? Arrays.copyOfRange(a, 12, 16) : a;
     }
 
     /**

@@ -132,6 +132,15 @@ public final class ReverseZones {
         return sb.append(V6_SUFFIX).toString();
     }
 
+    /**
+     * True for {@code in-addr.arpa.}, {@code ip6.arpa.} and the names below them (a lower-case,
+     * fully qualified name); {@code foo-in-addr.arpa.} is not one.
+     */
+    public static boolean isReverse(String lowerName) {
+        return lowerName.endsWith("." + V4_SUFFIX) || lowerName.endsWith("." + V6_SUFFIX)
+                || lowerName.equals(V4_SUFFIX) || lowerName.equals(V6_SUFFIX);
+    }
+
     /** The reverse name of an address: {@code 10.0.0.1} gives {@code 1.0.0.10.in-addr.arpa.}. */
     public static String reverseName(InetAddress address) {
         byte[] a = address.getAddress();

@@ -15,6 +15,7 @@ import kdns.api.Instance;
 import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Readiness;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.zones.Fallthrough;
@@ -208,7 +209,7 @@ final class EtcdHandler implements Handler, Readiness {
 
         /** Writes an authoritative reply; with {@code soa} (negative and error replies) the zone's SOA. */
         int reply(int rcode, List<Record> answer, List<Record> extra, boolean truncated, boolean soa) {
-            Message m = replyTo(request.message());
+            Message m = Replies.replyTo(request.message());
             Header h = m.getHeader();
             h.setRcode(rcode);
             h.setFlag(Flags.AA);
@@ -232,7 +233,7 @@ final class EtcdHandler implements Handler, Readiness {
         }
 
         Message errorReply(int rcode) {
-            Message m = replyTo(request.message());
+            Message m = Replies.replyTo(request.message());
             m.getHeader().setRcode(rcode & 0xF);
             return m;
         }
@@ -303,28 +304,6 @@ final class EtcdHandler implements Handler, Readiness {
         m.getHeader().setFlag(Flags.QR);
         m.getHeader().setRcode(rcode & 0xF);
         m.addRecord(Record.newRecord(k.name(), k.type(), org.xbill.DNS.DClass.IN), Section.QUESTION);
-        return m;
-    }
-
-    /** A reply skeleton as miekg/dns's {@code SetReply} builds it. */
-    static Message replyTo(Message query) {
-        Header qh = query.getHeader();
-        Message m = new Message(qh.getID());
-        Header h = m.getHeader();
-        h.setFlag(Flags.QR);
-        h.setOpcode(qh.getOpcode());
-        if (qh.getOpcode() == Opcode.QUERY) {
-            if (qh.getFlag(Flags.RD)) {
-                h.setFlag(Flags.RD);
-            }
-            if (qh.getFlag(Flags.CD)) {
-                h.setFlag(Flags.CD);
-            }
-        }
-        Record q = query.getQuestion();
-        if (q != null) {
-            m.addRecord(q, Section.QUESTION);
-        }
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes;
 
+import kdns.api.zones.ReverseZones;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -180,7 +181,7 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
     @Override
     public List<org.xbill.DNS.Record> transfer(String zone, long clientSerial) {
         KubernetesConfig config = answerer.config();
-        if (!ready() || !config.zones().contains(zone) || KubernetesPlugin.isReverse(zone)
+        if (!ready() || !config.zones().contains(zone) || ReverseZones.isReverse(zone)
                 || config.multiclusterZones().contains(zone)) {
             return null;
         }

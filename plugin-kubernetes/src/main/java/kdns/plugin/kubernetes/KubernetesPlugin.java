@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes;
 
+import kdns.api.zones.ReverseZones;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -203,7 +204,7 @@ public final class KubernetesPlugin implements Plugin {
         }
         String primary = null;
         for (String z : zones) {
-            if (!isReverse(z)) {
+            if (!ReverseZones.isReverse(z)) {
                 primary = z;
                 break;
             }
@@ -359,7 +360,7 @@ public final class KubernetesPlugin implements Plugin {
         if (multicluster.contains(primary)) {
             // PTR targets are built in the first cluster zone, not in a cluster-set zone.
             for (String z : zones) {
-                if (!isReverse(z) && !multicluster.contains(z)) {
+                if (!ReverseZones.isReverse(z) && !multicluster.contains(z)) {
                     primary = z;
                     break;
                 }
@@ -458,10 +459,6 @@ public final class KubernetesPlugin implements Plugin {
         } catch (IllegalArgumentException e) {
             throw c.err(e.getMessage());
         }
-    }
-
-    static boolean isReverse(String zone) {
-        return zone.endsWith("in-addr.arpa.") || zone.endsWith("ip6.arpa.");
     }
 
     /** The host's non-loopback addresses (CoreDNS uses them when no {@code bind} is given). */

@@ -1,5 +1,6 @@
 package kdns.plugin.etcd.lookup;
 
+import kdns.api.zones.SyntheticSoa;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -163,8 +164,7 @@ public final class Resolver {
     public SOARecord soa(String zone) {
         SoaNames n = soaNames.computeIfAbsent(zone, SoaNames::of);
         long serial = System.currentTimeMillis() / 1000;
-        return new SOARecord(n.zone(), DClass.IN, Math.min(MIN_TTL, 300), n.ns(), n.mbox(), serial, 7200, 1800,
-                86400, MIN_TTL);
+        return SyntheticSoa.of(n.zone(), Math.min(MIN_TTL, 300), n.ns(), n.mbox(), serial, MIN_TTL);
     }
 
     // ---- reading services ---------------------------------------------------------------------

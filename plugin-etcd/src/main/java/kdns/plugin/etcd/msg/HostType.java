@@ -19,22 +19,12 @@ public record HostType(Kind kind, InetAddress address) {
 
     /** The kind of {@code s}. */
     public static HostType of(Service s) {
-        byte[] ip = IpLiterals.parse(s.host());
+        byte[] ip = IpLiterals.parseUnmapped(s.host());
         if (ip == null) {
             return new HostType(s.text().isEmpty() ? Kind.CNAME : Kind.TXT, null);
         }
         if (ip.length == 4) {
             return new HostType(Kind.A, inet(ip));
-        }
-        boolean mapped = true;
-        for (int i = 0; i < 10; i++) {
-            if (ip[i] != 0) {
-                mapped = false;
-                break;
-            }
-        }
-        if (mapped && ip[10] == (byte) 0xff && ip[11] == (byte) 0xff) {
-            return new HostType(Kind.A, inet(new byte[] {ip[12], ip[13], ip[14], ip[15]}));
         }
         return new HostType(Kind.AAAA, inet(ip));
     }

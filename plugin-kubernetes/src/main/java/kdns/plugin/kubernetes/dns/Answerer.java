@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.dns;
 
+import kdns.api.zones.SyntheticSoa;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ReverseZones;
@@ -295,7 +297,7 @@ public final class Answerer {
         if (r.apexish()) {
             return Found.EMPTY;
         }
-        if (ReverseNames.isReverse(name)) {
+        if (ReverseZones.isReverse(name)) {
             return Found.NAME_ERROR;
         }
         if (!namespaceExposed(r.namespace())) {
@@ -329,7 +331,7 @@ public final class Answerer {
             ip = podname.replace('-', ':');
         }
         if (config.pods() == PodMode.INSECURE) {
-            if (goParseIp(ip) == null) {
+            if (IpLiterals.parseUnmapped(ip) == null) {
                 return Found.NAME_ERROR;
             }
             return new Found(List.of(new Item(ip, 0, key, config.ttl(), false)), false);
@@ -376,7 +378,7 @@ public final class Answerer {
                 return Found.NAME_ERROR;
             }
             String target = svc.externalName();
-            if (target.isEmpty() || goParseIp(target) != null) {
+            if (target.isEmpty() || IpLiterals.parseUnmapped(target) != null) {
                 return Found.NAME_ERROR; // an IP-valued externalName is ignored, like CoreDNS
             }
             return new Found(List.of(new Item(fqdn(target), 0, svcKey, config.ttl(), false)), false);
@@ -455,7 +457,7 @@ public final class Answerer {
         Found f = services(q, name, qtype);
         Set<String> dup = new HashSet<>();
         for (Item i : f.items()) {
-            byte[] ip = i.text() ? null : goParseIp(i.host());
+            byte[] ip = i.text() ? null : IpLiterals.parseUnmapped(i.host());
             int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
             if (t == Type.CNAME) {
                 String lowerTarget = i.host().toLowerCase(Locale.ROOT);
@@ -508,7 +510,7 @@ public final class Answerer {
         Found f = services(q, q.name, Type.CNAME);
         if (!f.items().isEmpty()) {
             Item i = f.items().get(0);
-            if (goParseIp(i.host()) == null && !i.text()) {
+            if (IpLiterals.parseUnmapped(i.host()) == null && !i.text()) {
                 Name target = nameOf(i.host());
                 if (target != null) {
                     out.add(new CNAMERecord(q.qname, DClass.IN, i.ttl(), target));
@@ -554,7 +556,7 @@ public final class Answerer {
     }
 
     private boolean ptr(Query q, List<Record> out) {
-        InetAddress ip = ReverseNames.isReverse(q.name) ? ReverseNames.address(q.name) : null;
+        InetAddress ip = ReverseZones.isReverse(q.name) ? ReverseZones.addressOf(q.name) : null;
         if (ip == null) {
             // CoreDNS's Reverse for a name that holds no address (a forward name, a reverse zone's
             // apex, a partial reverse name): Records decides NODATA or NXDOMAIN, and its services
@@ -565,7 +567,7 @@ public final class Answerer {
         boolean nameError = items.isEmpty();
         Set<String> dup = new HashSet<>();
         for (Item i : items) {
-            if (goParseIp(i.host()) == null && !i.text() && dup.add(i.host())) {
+            if (IpLiterals.parseUnmapped(i.host()) == null && !i.text() && dup.add(i.host())) {
                 Name target = nameOf(i.host());
                 if (target != null) {
                     out.add(new PTRRecord(q.qname, DClass.IN, i.ttl(), target));
@@ -701,37 +703,19 @@ public final class Answerer {
         Name ns = n.ns();
         Name mbox = n.mbox();
         long ttl = config.ttl();
-        return new SOARecord(zone, DClass.IN, Math.min(ttl, 300), ns, mbox, index.modified() & 0xFFFFFFFFL,
-                7200, 1800, 86400, ttl);
+        return SyntheticSoa.of(zone, Math.min(ttl, 300), ns, mbox, index.modified(), ttl);
     }
 
     /** An authoritative reply with the question of {@code request}. */
     public static Message reply(Request request, int rcode) {
-        Message query = request.message();
-        Header qh = query.getHeader();
-        Message m = new Message(qh.getID());
-        Header h = m.getHeader();
-        h.setFlag(Flags.QR);
-        h.setFlag(Flags.AA);
-        h.setOpcode(qh.getOpcode());
-        if (qh.getOpcode() == Opcode.QUERY) {
-            if (qh.getFlag(Flags.RD)) {
-                h.setFlag(Flags.RD);
-            }
-            if (qh.getFlag(Flags.CD)) {
-                h.setFlag(Flags.CD);
-            }
-        }
-        h.setRcode(rcode);
-        m.addRecord(query.getQuestion(), Section.QUESTION);
-        return m;
+        return Replies.authoritative(request.message(), rcode);
     }
 
     private static int hostType(Item i) {
         if (i.text()) {
             return Type.TXT;
         }
-        byte[] a = goParseIp(i.host());
+        byte[] a = IpLiterals.parseUnmapped(i.host());
         if (a == null) {
             return Type.CNAME;
         }
@@ -739,7 +723,7 @@ public final class Answerer {
     }
 
     private static Record addressRecord(Name owner, String ip, long ttl) {
-        return addressRecord(owner, goParseIp(ip), ttl);
+        return addressRecord(owner, IpLiterals.parseUnmapped(ip), ttl);
     }
 
     private static Record addressRecord(Name owner, byte[] a, long ttl) {
@@ -755,58 +739,8 @@ public final class Answerer {
     }
 
     private static InetAddress inet(String ip) {
-        byte[] a = goParseIp(ip);
-        try {
-            return a == null ? null : InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Go's net.ParseIP: an IPv4 dotted quad without leading zeros, or an IPv6 literal; an IPv4
-     * address in IPv6 form ({@code ::ffff:1.2.3.4}) counts as IPv4. Null when not an IP.
-     */
-    public static byte[] goParseIp(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        if (s.indexOf(':') < 0 && !plainDottedQuad(s)) {
-            return null;
-        }
-        byte[] a = IpLiterals.parse(s);
-        if (a != null && a.length == 16 && isV4Mapped(a)) {
-            byte[] v4 = new byte[4];
-            System.arraycopy(a, 12, v4, 0, 4);
-            return v4;
-        }
-        return a;
-    }
-
-    /** Four dot-separated fields of one to three characters, none with a leading zero. */
-    private static boolean plainDottedQuad(String s) {
-        int fields = 0;
-        int start = 0;
-        for (int i = 0; i <= s.length(); i++) {
-            if (i == s.length() || s.charAt(i) == '.') {
-                int len = i - start;
-                if (len == 0 || len > 3 || (len > 1 && s.charAt(start) == '0')) {
-                    return false;
-                }
-                fields++;
-                start = i + 1;
-            }
-        }
-        return fields == 4;
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
+        byte[] a = IpLiterals.parseUnmapped(ip);
+        return a == null ? null : IpLiterals.address(a);
     }
 
     private static int count(String s, char c) {
@@ -828,25 +762,6 @@ public final class Answerer {
             return Name.fromString(fqdn(s));
         } catch (TextParseException e) {
             return null;
-        }
-    }
-
-    /** The reverse-name helpers: which names are reverse names and which address they stand for. */
-    static final class ReverseNames {
-        private ReverseNames() {
-        }
-
-        static boolean isReverse(String lowerName) {
-            return lowerName.endsWith(".in-addr.arpa.") || lowerName.endsWith(".ip6.arpa.")
-                    || lowerName.equals("in-addr.arpa.") || lowerName.equals("ip6.arpa.");
-        }
-
-        static InetAddress address(String lowerName) {
-            try {
-                return ReverseZones.addressOf(lowerName);
-            } catch (RuntimeException e) {
-                return null;
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package kdns.plugin.kubernetes.external;
 
+import kdns.api.text.IpLiterals;
+import kdns.api.zones.SyntheticSoa;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -136,7 +138,7 @@ final class ExternalHandler implements Handler {
         Set<String> dup = new HashSet<>();
         Set<String> cnames = new HashSet<>();
         for (Item i : items) {
-            byte[] ip = Answerer.goParseIp(i.host());
+            byte[] ip = IpLiterals.parseUnmapped(i.host());
             if (ip == null) {
                 Name target = nameOf(i.host());
                 if (target != null && cnames.add(target.toString().toLowerCase(Locale.ROOT))) {
@@ -161,7 +163,7 @@ final class ExternalHandler implements Handler {
             if (i.port() == -1) {
                 continue;
             }
-            byte[] ip = Answerer.goParseIp(i.host());
+            byte[] ip = IpLiterals.parseUnmapped(i.host());
             Name target = ip == null ? nameOf(i.host()) : nameOf(ExternalRecords.join(i.key(), q.zoneSpelled()));
             if (target == null) {
                 continue;
@@ -256,9 +258,8 @@ final class ExternalHandler implements Handler {
     private SOARecord soa(Query q, Answerer k8s) {
         String zone = q.zoneSpelled();
         long ttl = config.ttl();
-        return new SOARecord(nameOf(zone), DClass.IN, ttl, nameOf(ExternalRecords.join("ns1." + config.apex(), zone)),
-                nameOf(ExternalRecords.join("hostmaster." + config.apex(), zone)), k8s.index().externalModified() & 0xFFFFFFFFL,
-                7200, 1800, 86400, ttl);
+        return SyntheticSoa.of(nameOf(zone), ttl, nameOf(ExternalRecords.join("ns1." + config.apex(), zone)),
+                nameOf(ExternalRecords.join("hostmaster." + config.apex(), zone)), k8s.index().externalModified(), ttl);
     }
 
     // ---- helpers ------------------------------------------------------------------------------

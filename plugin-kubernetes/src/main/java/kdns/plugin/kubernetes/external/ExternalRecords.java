@@ -1,7 +1,6 @@
 package kdns.plugin.kubernetes.external;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import kdns.api.Rcodes;
@@ -185,26 +184,14 @@ final class ExternalRecords {
 
     /** Adds {@code ip} when it is an address (a load-balancer host name makes no glue). */
     private static void addIp(List<InetAddress> out, String ip) {
-        byte[] raw = Answerer.goParseIp(ip);
-        if (raw == null) {
-            return;
-        }
-        try {
-            out.add(InetAddress.getByAddress(raw));
-        } catch (UnknownHostException e) {
-            // not reached: the bytes are 4 or 16 long
+        byte[] raw = IpLiterals.parseUnmapped(ip);
+        if (raw != null) {
+            out.add(IpLiterals.address(raw));
         }
     }
 
     private static InetAddress reverseAddress(String name) {
-        if (!name.endsWith(".in-addr.arpa.") && !name.endsWith(".ip6.arpa.")) {
-            return null;
-        }
-        try {
-            return ReverseZones.addressOf(name);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return ReverseZones.isReverse(name) ? ReverseZones.addressOf(name) : null;
     }
 
     /** The labels of {@code name} left of {@code zone}, without the trailing dot ({@code ""} at the apex). */

@@ -1,5 +1,7 @@
 package kdns.plugin.kubernetes.multicluster;
 
+import kdns.api.zones.ReverseZones;
+import kdns.api.zones.SyntheticSoa;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
@@ -110,7 +113,7 @@ public final class McsAnswerer {
                 Found f = services(name, zoneLower, zone);
                 Set<String> dup = new HashSet<>();
                 for (Item i : f.items()) {
-                    byte[] a = ip(i.host());
+                    byte[] a = IpLiterals.parseUnmapped(i.host());
                     if (a == null || (a.length == 4) != (qtype == Type.A) || !dup.add(i.host())) {
                         continue;
                     }
@@ -177,7 +180,7 @@ public final class McsAnswerer {
         if (r.noRequest()) {
             return Found.EMPTY;
         }
-        if (name.endsWith(".in-addr.arpa.") || name.endsWith(".ip6.arpa.")) {
+        if (ReverseZones.isReverse(name)) {
             return Found.NAME_ERROR;
         }
         if (!namespaceExposed.test(r.namespace())) {
@@ -267,7 +270,7 @@ public final class McsAnswerer {
             if (i.port() == -1) {
                 continue;
             }
-            byte[] a = ip(i.host());
+            byte[] a = IpLiterals.parseUnmapped(i.host());
             Name target = nameOf(i.target());
             if (a == null || target == null) {
                 continue;
@@ -296,49 +299,12 @@ public final class McsAnswerer {
     private SOARecord soa(String zone) {
         Name z = nameOf(zone);
         long ttl = options.ttl();
-        return new SOARecord(z, DClass.IN, Math.min(ttl, 300), nameOf("ns.dns." + zone), nameOf("hostmaster." + zone),
-                serial.getAsLong() & 0xFFFFFFFFL, 7200, 1800, 86400, ttl);
+        return SyntheticSoa.of(z, Math.min(ttl, 300), nameOf("ns.dns." + zone), nameOf("hostmaster." + zone),
+                serial.getAsLong(), ttl);
     }
 
     private static Message reply(Request request, int rcode) {
-        Message query = request.message();
-        Header qh = query.getHeader();
-        Message m = new Message(qh.getID());
-        Header h = m.getHeader();
-        h.setFlag(Flags.QR);
-        h.setFlag(Flags.AA);
-        h.setOpcode(qh.getOpcode());
-        if (qh.getOpcode() == Opcode.QUERY) {
-            if (qh.getFlag(Flags.RD)) {
-                h.setFlag(Flags.RD);
-            }
-            if (qh.getFlag(Flags.CD)) {
-                h.setFlag(Flags.CD);
-            }
-        }
-        h.setRcode(rcode);
-        m.addRecord(query.getQuestion(), Section.QUESTION);
-        return m;
-    }
-
-    /** The address bytes (4 for IPv4 and IPv4-mapped IPv6, else 16), or null when not an IP. */
-    private static byte[] ip(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        byte[] a = IpLiterals.parse(s);
-        if (a != null && a.length == 16) {
-            boolean mapped = (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = a[i] == 0;
-            }
-            if (mapped) {
-                byte[] v4 = new byte[4];
-                System.arraycopy(a, 12, v4, 0, 4);
-                return v4;
-            }
-        }
-        return a;
+        return Replies.authoritative(request.message(), rcode);
     }
 
     private static Record addressRecord(Name owner, byte[] a, long ttl) {

@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.dns;
 
+import kdns.api.text.IpLiterals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,10 +79,10 @@ class QueryNameTest {
 
     @Test
     void goIpParsing() {
-        assertEquals(4, Answerer.goParseIp("10.0.0.1").length);
-        assertEquals(null, Answerer.goParseIp("010.0.0.1"));
-        assertEquals(16, Answerer.goParseIp("fd00::1").length);
-        assertEquals(null, Answerer.goParseIp("a.b.c.d"));
-        assertEquals(null, Answerer.goParseIp("ext.interwebs.test."));
+        assertEquals(4, IpLiterals.parseUnmapped("10.0.0.1").length);
+        assertEquals(null, IpLiterals.parseUnmapped("010.0.0.1"));
+        assertEquals(16, IpLiterals.parseUnmapped("fd00::1").length);
+        assertEquals(null, IpLiterals.parseUnmapped("a.b.c.d"));
+        assertEquals(null, IpLiterals.parseUnmapped("ext.interwebs.test."));
     }
 }

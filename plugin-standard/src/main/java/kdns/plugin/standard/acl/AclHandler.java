@@ -11,7 +11,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.ServerLabels;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;

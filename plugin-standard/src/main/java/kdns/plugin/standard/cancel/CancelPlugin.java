@@ -16,7 +16,7 @@ import kdns.api.PluginException;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import kdns.plugin.standard.internal.Timers;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;

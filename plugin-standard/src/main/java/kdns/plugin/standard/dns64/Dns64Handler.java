@@ -13,7 +13,7 @@ import kdns.api.ServerLabels;
 import kdns.api.lookup.ReplyCapture;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;

@@ -9,7 +9,7 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;

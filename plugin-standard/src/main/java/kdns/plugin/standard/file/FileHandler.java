@@ -12,7 +12,7 @@ import kdns.api.lookup.ReplyCapture;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;

@@ -14,7 +14,7 @@ import kdns.api.ResponseWriter;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;

@@ -182,16 +182,7 @@ final class Weighted {
 
     /** The key of an address: IPv4-mapped IPv6 addresses equal their IPv4 form, as Go's {@code IP.Equal}. */
     private static String key(byte[] ip) {
-        if (ip.length == 16) {
-            boolean mapped = ip[10] == (byte) 0xff && ip[11] == (byte) 0xff;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = ip[i] == 0;
-            }
-            if (mapped) {
-                ip = Arrays.copyOfRange(ip, 12, 16);
-            }
-        }
-        return IpLiterals.format(ip);
+        return IpLiterals.format(IpLiterals.unmapped(ip));
     }
 
     /** Applies the policy to a NOERROR reply to a {@code qtype} question. */

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 import kdns.api.ForwardingResponseWriter;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.Message;
 
 /**

@@ -8,7 +8,7 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.lookup.ReplyCapture;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;

@@ -14,7 +14,7 @@ import kdns.api.ResponseWriter;
 import kdns.api.ServerLabels;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;

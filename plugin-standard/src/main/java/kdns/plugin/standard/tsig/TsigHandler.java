@@ -10,7 +10,7 @@ import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;

@@ -8,7 +8,7 @@ import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Flags;

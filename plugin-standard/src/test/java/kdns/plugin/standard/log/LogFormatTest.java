@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import kdns.api.Request;
 import kdns.api.Transport;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.standard.CapturingSink;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;

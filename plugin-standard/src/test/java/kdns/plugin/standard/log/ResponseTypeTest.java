@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import kdns.plugin.standard.internal.Replies;
+import kdns.api.Replies;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.api;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -7,7 +7,10 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
-/** Reply skeletons as miekg/dns's {@code SetReply} builds them. */
+/**
+ * Reply skeletons as miekg/dns's {@code SetReply} builds them, the start of every answer a plugin
+ * writes itself.
+ */
 public final class Replies {
 
     private Replies() {
@@ -37,6 +40,14 @@ public final class Replies {
         if (q != null) {
             m.addRecord(q, Section.QUESTION);
         }
+        return m;
+    }
+
+    /** {@link #replyTo} with the AA flag and the given rcode: an answer from a zone the plugin serves. */
+    public static Message authoritative(Message query, int rcode) {
+        Message m = replyTo(query);
+        m.getHeader().setFlag(Flags.AA);
+        m.getHeader().setRcode(rcode & 0xF);
         return m;
     }
 
