@@ -1,5 +1,8 @@
 package kdns.api;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.xbill.DNS.Rcode;
 
 /** The rcodes of the handler protocol and what they mean for who writes the reply. */
@@ -11,6 +14,28 @@ public final class Rcodes {
     public static final int NXDOMAIN = Rcode.NXDOMAIN;
     public static final int NOTIMP = Rcode.NOTIMP;
     public static final int REFUSED = Rcode.REFUSED;
+
+    /** miekg/dns's {@code RcodeToString}, the names CoreDNS prints (16 is BADSIG, not BADVERS). */
+    private static final String[] MNEMONICS = {
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET",
+        "NOTAUTH", "NOTZONE", "DSOTYPENI", null, null, null, null, "BADSIG", "BADKEY", "BADTIME", "BADMODE",
+        "BADNAME", "BADALG", "BADTRUNC", "BADCOOKIE",
+    };
+
+    /** miekg/dns's {@code StringToRcode}: the mnemonics plus the aliases NOTIMPL and BADVERS. */
+    private static final Map<String, Integer> CODES;
+
+    static {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < MNEMONICS.length; i++) {
+            if (MNEMONICS[i] != null) {
+                m.put(MNEMONICS[i], i);
+            }
+        }
+        m.put("NOTIMPL", NOTIMP);
+        m.put("BADVERS", 16);
+        CODES = Map.copyOf(m);
+    }
 
     private Rcodes() {
     }
@@ -26,8 +51,23 @@ public final class Rcodes {
         };
     }
 
-    /** The rcode's mnemonic as CoreDNS prints it ({@code NOERROR}, {@code NXDOMAIN}, ...). */
+    /** The rcode's mnemonic ({@code NOERROR}, {@code NXDOMAIN}, ...), or null for a code without one. */
+    public static String mnemonic(int rcode) {
+        return rcode >= 0 && rcode < MNEMONICS.length ? MNEMONICS[rcode] : null;
+    }
+
+    /**
+     * The rcode as CoreDNS's log and forward metrics print it: the mnemonic, else the number
+     * ({@code dns.RcodeToString[rc]} falling back to {@code strconv.Itoa}).
+     */
     public static String name(int rcode) {
-        return Rcode.string(rcode);
+        String m = mnemonic(rcode);
+        return m != null ? m : Integer.toString(rcode);
+    }
+
+    /** The code of a mnemonic or alias, in any case (miekg/dns's {@code StringToRcode}), or -1. */
+    public static int code(String mnemonic) {
+        Integer c = CODES.get(mnemonic.toUpperCase(Locale.ROOT));
+        return c == null ? -1 : c;
     }
 }

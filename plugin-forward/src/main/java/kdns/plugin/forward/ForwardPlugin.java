@@ -17,7 +17,7 @@ import kdns.api.text.Durations;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.forward.proxy.ProxyMetrics;
-import kdns.plugin.forward.proxy.RcodeNames;
+import kdns.api.Rcodes;
 import kdns.plugin.forward.proxy.TlsSettings;
 import kdns.plugin.forward.proxy.Upstream;
 import org.xbill.DNS.Name;
@@ -419,7 +419,7 @@ public final class ForwardPlugin implements Plugin {
         }
         List<Integer> out = new ArrayList<>();
         for (String a : args) {
-            int rc = RcodeNames.code(a);
+            int rc = Rcodes.code(a);
             if (rc < 0) {
                 throw c.err(a + " is not a valid rcode");
             }

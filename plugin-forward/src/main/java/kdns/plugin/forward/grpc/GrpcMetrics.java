@@ -3,7 +3,7 @@ package kdns.plugin.forward.grpc;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import kdns.api.MetricsRegistry;
-import kdns.plugin.forward.proxy.RcodeNames;
+import kdns.api.Rcodes;
 
 /** CoreDNS's grpc metrics, observed for every reply that was read (not for failed calls). */
 final class GrpcMetrics {
@@ -22,7 +22,7 @@ final class GrpcMetrics {
 
     void observe(String to, int rcode, long nanos) {
         requests.labelValues(to).inc();
-        responses.labelValues(RcodeNames.name(rcode), to).inc();
+        responses.labelValues(Rcodes.name(rcode), to).inc();
         duration.labelValues(to).observe(nanos / 1e9);
     }
 }

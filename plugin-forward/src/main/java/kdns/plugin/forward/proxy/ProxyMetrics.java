@@ -3,6 +3,7 @@ package kdns.plugin.forward.proxy;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import kdns.api.MetricsRegistry;
+import kdns.api.Rcodes;
 
 /**
  * The per-upstream metrics: CoreDNS 1.11+'s {@code coredns_proxy_*} family (label
@@ -47,7 +48,7 @@ public final class ProxyMetrics {
     }
 
     void observe(String to, int rcode, long nanos) {
-        String rc = RcodeNames.name(rcode);
+        String rc = Rcodes.name(rcode);
         double seconds = nanos / 1e9;
         duration.labelValues(proxyName, to, rc).observe(seconds);
         legacyRequests.labelValues(to).inc();

@@ -3,6 +3,7 @@ package kdns.plugin.standard.log;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.text.Durations;
 import kdns.api.text.IpLiterals;
@@ -10,7 +11,6 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
@@ -202,12 +202,7 @@ final class LogFormat {
     }
 
     private static void appendRcode(StringBuilder sb, int rcode) {
-        String s = Rcode.string(rcode);
-        if (s.startsWith("RESERVED")) {
-            sb.append(rcode);
-        } else {
-            sb.append(s);
-        }
+        sb.append(Rcodes.name(rcode));
     }
 
     private static final int[] FLAG_BITS = {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, 9, Flags.AD, Flags.CD};

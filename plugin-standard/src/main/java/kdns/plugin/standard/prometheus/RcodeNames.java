@@ -1,5 +1,7 @@
 package kdns.plugin.standard.prometheus;
 
+import kdns.api.Rcodes;
+
 /**
  * Rcodes as CoreDNS's {@code rcode.ToString} prints them: miekg/dns's names
  * ({@code RcodeToString}), else {@code RCODE<n>}.
@@ -9,19 +11,10 @@ final class RcodeNames {
     private static final String[] NAMES = new String[24];
 
     static {
-        String[] known = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-            "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI"};
         for (int i = 0; i < NAMES.length; i++) {
-            NAMES[i] = i < known.length ? known[i] : "RCODE" + i;
+            String m = Rcodes.mnemonic(i);
+            NAMES[i] = m != null ? m : "RCODE" + i;
         }
-        NAMES[16] = "BADSIG";
-        NAMES[17] = "BADKEY";
-        NAMES[18] = "BADTIME";
-        NAMES[19] = "BADMODE";
-        NAMES[20] = "BADNAME";
-        NAMES[21] = "BADALG";
-        NAMES[22] = "BADTRUNC";
-        NAMES[23] = "BADCOOKIE";
     }
 
     /** How many rcodes have a precomputed name (0 to this, exclusive). */
