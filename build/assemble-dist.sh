@@ -42,6 +42,19 @@ for m in $modules; do
     fi
 done
 
+# A plugin module built on another one (its folder holds that module's jar, as multicluster's holds
+# kubernetes's) gets that module's layer as parent at run time (host's PluginLayers): its folder
+# keeps only the jars the other folder does not have, so each jar is in the distribution once.
+for m in $modules; do
+    for y in $modules; do
+        [ "$m" != "$y" ] && [ -f "$out.tmp/plugins/$y/kdns-$y-$version.jar" ] \
+            && [ -f "$out.tmp/plugins/$m/kdns-$y-$version.jar" ] || continue
+        for j in "$out.tmp/plugins/$y/"*.jar; do
+            rm -f "$out.tmp/plugins/$m/$(basename "$j")"
+        done
+    done
+done
+
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
 commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"

@@ -148,6 +148,24 @@ class MulticlusterE2ETest {
         }
     }
 
+    /**
+     * multicluster builds on the kubernetes module: its folder holds its own jar only, and its layer
+     * has kubernetes's as parent (one copy of the Kubernetes client in the distribution).
+     */
+    @Test
+    void multiclusterFolderHoldsOnlyItsOwnJar() throws Exception {
+        Path plugins = KdnsProcess.dist().resolve("plugins");
+        try (var jars = Files.list(plugins.resolve("plugin-multicluster"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(1, names.size(), "plugin-multicluster holds " + names);
+            assertTrue(names.get(0).startsWith("kdns-plugin-multicluster-"), names.toString());
+        }
+        try (var jars = Files.list(plugins.resolve("plugin-kubernetes"))) {
+            assertTrue(jars.anyMatch(p -> p.getFileName().toString().startsWith("client-java-")),
+                    "the Kubernetes client is in plugin-kubernetes");
+        }
+    }
+
     @Test
     void distributionWithoutMulticlusterRejectsTheDirective(@TempDir Path dir) throws Exception {
         Path root = Path.of(System.getProperty("kdns.project.root", "..")).toAbsolutePath().normalize();

@@ -1,12 +1,5 @@
 package kdns.host.plugins;
 
-import java.lang.LayerInstantiationException;
-import java.lang.module.Configuration;
-import java.lang.module.FindException;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
-import java.lang.module.ResolutionException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kdns.api.Plugin;
@@ -22,8 +14,8 @@ import kdns.api.Plugin;
 /**
  * The plugins a distribution holds, in chain order: plugin.cfg's names matched with the providers
  * found by {@link ServiceLoader}. In a distribution each plugin module folder is loaded into its
- * own {@link ModuleLayer} (parent: the boot layer), so plugins with clashing dependencies live side
- * by side.
+ * own {@link ModuleLayer} ({@link PluginLayers}: parent the boot layer, or the layers of the plugin
+ * modules it builds on), so plugins with clashing dependencies live side by side.
  */
 public final class PluginCatalog {
 
@@ -70,13 +62,9 @@ public final class PluginCatalog {
         // plugin.cfg says which module folder each plugin comes from: a provider of the same name in
         // another folder (a plugin that ships another plugin's jar as a library) is not a candidate.
         Map<String, Map<String, List<Provided>>> byFolder = new HashMap<>();
+        PluginLayers layers = PluginLayers.scan(pluginsDir, cfg.modules());
         for (String module : cfg.modules()) {
-            Path dir = pluginsDir.resolve(module);
-            if (!Files.isDirectory(dir)) {
-                throw new PluginLoadException("plugin module folder " + dir + " is missing: plugin.cfg lists module '"
-                        + module + "' but the distribution was built without it (rebuild with make dist)");
-            }
-            ModuleLayer layer = defineLayer(module, dir);
+            ModuleLayer layer = layers.layer(module);
             Map<String, List<Provided>> found = new HashMap<>();
             for (ServiceLoader.Provider<Plugin> p : ServiceLoader.load(layer, Plugin.class).stream().toList()) {
                 if (p.type().getModule().getLayer() != layer) {
@@ -136,26 +124,5 @@ public final class PluginCatalog {
             byName.put(e.name(), candidates.get(0));
         }
         return new PluginCatalog(cfg, byName);
-    }
-
-    private static ModuleLayer defineLayer(String module, Path dir) throws PluginLoadException {
-        ModuleLayer boot = ModuleLayer.boot();
-        try {
-            ModuleFinder finder = ModuleFinder.of(dir);
-            Set<String> roots = new TreeSet<>();
-            for (ModuleReference ref : finder.findAll()) {
-                String name = ref.descriptor().name();
-                if (boot.findModule(name).isEmpty()) {
-                    roots.add(name);
-                }
-            }
-            Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder, roots);
-            ClassLoader parent = PluginCatalog.class.getClassLoader();
-            ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), parent);
-            return controller.layer();
-        } catch (FindException | ResolutionException | LayerInstantiationException e) {
-            throw new PluginLoadException("cannot load plugin module folder " + dir + " (" + module + "): "
-                    + e.getMessage(), e);
-        }
     }
 }
