@@ -152,7 +152,7 @@ final class CacheHandler implements Handler {
         sm.requests.inc();
         Item n = denial.getIfPresent(key);
         if (n != null && usable(n, now)) {
-            if (n.type == ResponseType.SERVER_ERROR) {
+            if (n.type == CachedReplyType.SERVER_ERROR) {
                 Item p = success.getIfPresent(key);
                 if (p != null && usable(p, now)) {
                     sm.hitsSuccess.inc();
@@ -261,7 +261,7 @@ final class CacheHandler implements Handler {
      * Stores a reply (CoreDNS's {@code ResponseWriter.set}) unless its zone is in a {@code disable}
      * list, and updates the entries gauges and eviction counters.
      */
-    void store(Key key, Message reply, ResponseType type, long durationNanos, long now, boolean prefetch,
+    void store(Key key, Message reply, CachedReplyType type, long durationNanos, long now, boolean prefetch,
                CacheMetrics.Server sm) {
         switch (type) {
             case NO_ERROR, DELEGATION -> {

@@ -71,13 +71,13 @@ final class CachingWriter extends ForwardingResponseWriter {
     private boolean storeAndPrepare(Message res) {
         CacheConfig config = cache.config;
         long now = cache.ticker.nanos();
-        ResponseType type = ResponseType.typify(res, cache.wallClock.instant());
-        boolean hasKey = !ResponseType.truncated(res) && type.cacheable();
+        CachedReplyType type = CachedReplyType.typify(res, cache.wallClock.instant());
+        boolean hasKey = !CachedReplyType.truncated(res) && type.cacheable();
         long duration = switch (type) {
-            case NAME_ERROR, NO_DATA -> SECOND * clamp(ResponseType.minimalTtl(res, type), config.denialMinTtl,
+            case NAME_ERROR, NO_DATA -> SECOND * clamp(CachedReplyType.minimalTtl(res, type), config.denialMinTtl,
                     config.denialTtl);
             case SERVER_ERROR -> config.servfailNanos;
-            default -> SECOND * clamp(ResponseType.minimalTtl(res, type), config.successMinTtl, config.successTtl);
+            default -> SECOND * clamp(CachedReplyType.minimalTtl(res, type), config.successMinTtl, config.successTtl);
         };
         boolean prefetch = refreshing != null;
         if (hasKey && duration > 0) {

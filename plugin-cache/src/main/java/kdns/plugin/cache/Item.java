@@ -18,7 +18,7 @@ final class Item {
 
     private static final long SECOND = 1_000_000_000L;
 
-    final ResponseType type;
+    final CachedReplyType type;
     final int rcode;
     final boolean authenticatedData;
     final boolean recursionAvailable;
@@ -39,7 +39,7 @@ final class Item {
     private record Rendered(long ttl, Record[] answer, Record[] authority, Record[] additional) {
     }
 
-    Item(Message m, ResponseType type, long durationNanos, long now) {
+    Item(Message m, CachedReplyType type, long durationNanos, long now) {
         Header h = m.getHeader();
         this.type = type;
         this.rcode = h.getRcode();

@@ -17,7 +17,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.text.Durations;
 import kdns.api.Replies;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -63,7 +63,7 @@ public final class CancelPlugin implements Plugin {
             }
         }
         long nanos = timeout.toNanos();
-        c.addHandler(next -> new CancelHandler(next, nanos, Timers.scheduler()));
+        c.addHandler(next -> new CancelHandler(next, nanos, SharedTimer.scheduler()));
     }
 
     static final class CancelHandler implements Handler {

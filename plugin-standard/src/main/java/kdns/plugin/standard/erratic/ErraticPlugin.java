@@ -6,7 +6,7 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 
 /**
  * {@code erratic { drop [AMOUNT]; truncate [AMOUNT]; delay [AMOUNT [DURATION]]; large }}: CoreDNS's
@@ -82,7 +82,7 @@ public final class ErraticPlugin implements Plugin {
             drop = 0; // as CoreDNS: the default drop only when nothing else was asked for
         }
         Settings settings = new Settings(drop, truncate, delay, duration, large);
-        c.addHandler(next -> new ErraticHandler(settings, Timers.scheduler()));
+        c.addHandler(next -> new ErraticHandler(settings, SharedTimer.scheduler()));
     }
 
     private static long amount(Controller c, String text) throws PluginException {

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 
 /**
  * One {@code consolidate DURATION REGEXP [LEVEL] [show_first]} option: errors whose message
@@ -71,7 +71,7 @@ final class Consolidation {
             if (showFirst) {
                 level.log(sink, line);
             }
-            ScheduledFuture<?> t = Timers.scheduler().schedule(this::flush, period.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> t = SharedTimer.scheduler().schedule(this::flush, period.toNanos(), TimeUnit.NANOSECONDS);
             timer = t;
             if (stopped && t.cancel(false)) {
                 flush();

@@ -13,7 +13,7 @@ import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -97,7 +97,7 @@ public final class FilePlugin implements Plugin {
         }
         Fallthrough fallthrough = fall;
         UpstreamLookup upstream = new UpstreamLookup("file", c.instance());
-        c.onStartup(() -> zones.forEach(z -> z.start(Timers.scheduler())));
+        c.onStartup(() -> zones.forEach(z -> z.start(SharedTimer.scheduler())));
         c.onShutdown(() -> zones.forEach(FileZone::stop));
         c.addHandler(next -> new FileHandler(next, zones, fallthrough, upstream));
     }

@@ -20,7 +20,7 @@ import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 
 /**
  * {@code hosts [FILE [ZONES...]] { INLINE; ttl SECONDS; no_reverse; reload DURATION;
@@ -70,7 +70,7 @@ public final class HostsPlugin implements Plugin {
         HostsFile hosts = new HostsFile(cfg.path(), cfg.origins(), cfg.autoReverse(), cfg.inline(),
                 m.gauge(ENTRIES, "The combined number of entries in hosts and Corefile.", "hostsfile"),
                 m.gauge(RELOAD_TIMESTAMP, "The timestamp of the last reload of hosts file."));
-        c.onStartup(() -> hosts.start(cfg.reload(), Timers.scheduler()));
+        c.onStartup(() -> hosts.start(cfg.reload(), SharedTimer.scheduler()));
         c.onShutdown(hosts::stop);
         c.addHandler(next -> new HostsHandler(next, hosts, cfg.origins(), cfg.fall(), cfg.fallthroughUnsupported(),
                 cfg.ttl()));

@@ -11,7 +11,7 @@ import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.LogSink;
 import kdns.plugin.standard.internal.Subnet;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 
 /**
  * {@code loadbalance [round_robin | weighted WEIGHTFILE] { reload DURATION; prefer CIDR... }}, parsed
@@ -59,7 +59,7 @@ public final class LoadBalancePlugin implements Plugin {
         Config config = parse(c);
         Weighted weighted = null;
         if (config.weightFile() != null) {
-            Weighted w = new Weighted(config.weightFile(), config.reload(), sink, Timers.scheduler(),
+            Weighted w = new Weighted(config.weightFile(), config.reload(), sink, SharedTimer.scheduler(),
                     Weighted.uniform());
             c.onStartup(w::start);
             c.onShutdown(w::stop);

@@ -9,7 +9,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 
 /**
  * {@code reload [INTERVAL] [JITTER]}: checks the Corefile every INTERVAL (30s; at least 2s),
@@ -54,7 +54,7 @@ public final class ReloadPlugin implements Plugin {
         Config config = parse(c);
         // One watcher per instance, whichever blocks name reload (CoreDNS's is process-wide too).
         Reloading r = c.instance().shared("reload", Reloading.class, () -> new Reloading(
-                c.instance()::reloader, ReloadMetrics.of(c.instance().metrics()), sink, Timers.scheduler(),
+                c.instance()::reloader, ReloadMetrics.of(c.instance().metrics()), sink, SharedTimer.scheduler(),
                 config.effective()));
         c.onStartup(r::start);
         c.onShutdown(r::stop);

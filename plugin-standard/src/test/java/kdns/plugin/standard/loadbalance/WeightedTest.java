@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import kdns.api.Handler;
 import kdns.plugin.standard.CapturingSink;
 import kdns.plugin.standard.internal.Subnet;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestRequests;
@@ -58,7 +58,7 @@ class WeightedTest {
         if (file != null) {
             Files.writeString(p, file);
         }
-        return new Weighted(p, reload, sink, Timers.scheduler(), random);
+        return new Weighted(p, reload, sink, SharedTimer.scheduler(), random);
     }
 
     @Test

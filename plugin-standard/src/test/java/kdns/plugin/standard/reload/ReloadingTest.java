@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.standard.CapturingSink;
-import kdns.plugin.standard.internal.Timers;
+import kdns.plugin.standard.internal.SharedTimer;
 import kdns.testing.RecordingReloader;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class ReloadingTest {
 
     /** A check that never fires by itself: the test calls {@link Reloading#check()}. */
     private Reloading manual() {
-        return new Reloading(() -> reloader, ReloadMetrics.of(registry), sink, Timers.scheduler(),
+        return new Reloading(() -> reloader, ReloadMetrics.of(registry), sink, SharedTimer.scheduler(),
                 Duration.ofHours(1));
     }
 
@@ -128,7 +128,7 @@ class ReloadingTest {
 
     @Test
     void theTimerChecksUntilStopped() throws Exception {
-        Reloading r = new Reloading(() -> reloader, ReloadMetrics.of(registry), sink, Timers.scheduler(),
+        Reloading r = new Reloading(() -> reloader, ReloadMetrics.of(registry), sink, SharedTimer.scheduler(),
                 Duration.ofMillis(50));
         r.start();
         try {
@@ -169,7 +169,7 @@ class ReloadingTest {
                 reloader.reload(outcome);
             }
         };
-        Reloading r = new Reloading(() -> late, ReloadMetrics.of(registry), sink, Timers.scheduler(),
+        Reloading r = new Reloading(() -> late, ReloadMetrics.of(registry), sink, SharedTimer.scheduler(),
                 Duration.ofHours(1));
         r.start();
         try {

@@ -25,39 +25,39 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** CoreDNS's response classification and minimal TTL. */
-class ResponseTypeTest {
+class CachedReplyTypeTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private final Request q = TestRequests.query("www.example.org", Type.A);
 
     @Test
     void classification() {
-        assertEquals(ResponseType.NO_ERROR, ResponseType.typify(Upstream.a(q, 60, "10.0.0.1"), NOW));
-        assertEquals(ResponseType.NO_ERROR, ResponseType.typify(Upstream.reply(q, Rcode.NOERROR), NOW),
+        assertEquals(CachedReplyType.NO_ERROR, CachedReplyType.typify(Upstream.a(q, 60, "10.0.0.1"), NOW));
+        assertEquals(CachedReplyType.NO_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NOERROR), NOW),
                 "empty NOERROR without SOA");
-        assertEquals(ResponseType.NAME_ERROR, ResponseType.typify(Upstream.negative(q, Rcode.NXDOMAIN, 60, 60), NOW));
-        assertEquals(ResponseType.NO_DATA, ResponseType.typify(Upstream.negative(q, Rcode.NOERROR, 60, 60), NOW));
-        assertEquals(ResponseType.OTHER_ERROR, ResponseType.typify(Upstream.reply(q, Rcode.NXDOMAIN), NOW),
+        assertEquals(CachedReplyType.NAME_ERROR, CachedReplyType.typify(Upstream.negative(q, Rcode.NXDOMAIN, 60, 60), NOW));
+        assertEquals(CachedReplyType.NO_DATA, CachedReplyType.typify(Upstream.negative(q, Rcode.NOERROR, 60, 60), NOW));
+        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NXDOMAIN), NOW),
                 "NXDOMAIN without SOA");
-        assertEquals(ResponseType.SERVER_ERROR, ResponseType.typify(Upstream.reply(q, Rcode.SERVFAIL), NOW));
-        assertEquals(ResponseType.SERVER_ERROR, ResponseType.typify(Upstream.reply(q, Rcode.NOTIMP), NOW));
-        assertEquals(ResponseType.OTHER_ERROR, ResponseType.typify(Upstream.reply(q, Rcode.REFUSED), NOW));
+        assertEquals(CachedReplyType.SERVER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.SERVFAIL), NOW));
+        assertEquals(CachedReplyType.SERVER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NOTIMP), NOW));
+        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.REFUSED), NOW));
         Message delegation = Upstream.reply(q, Rcode.NOERROR);
         delegation.addRecord(new NSRecord(Name.fromConstantString("example.org."), DClass.IN, 60,
                 Name.fromConstantString("ns.example.org.")), Section.AUTHORITY);
-        assertEquals(ResponseType.DELEGATION, ResponseType.typify(delegation, NOW));
+        assertEquals(CachedReplyType.DELEGATION, CachedReplyType.typify(delegation, NOW));
         Message notify = Upstream.reply(q, Rcode.NOERROR);
         notify.getHeader().setOpcode(Opcode.NOTIFY);
-        assertEquals(ResponseType.META, ResponseType.typify(notify, NOW));
+        assertEquals(CachedReplyType.META, CachedReplyType.typify(notify, NOW));
         Message update = Upstream.reply(q, Rcode.NOERROR);
         update.getHeader().setOpcode(Opcode.UPDATE);
-        assertEquals(ResponseType.UPDATE, ResponseType.typify(update, NOW));
-        assertEquals(ResponseType.META,
-                ResponseType.typify(Upstream.reply(TestRequests.query("example.org", Type.AXFR), Rcode.NOERROR), NOW));
-        assertEquals(ResponseType.OTHER_ERROR, ResponseType.typify(null, NOW));
-        assertFalse(ResponseType.META.cacheable());
-        assertTrue(ResponseType.SERVER_ERROR.cacheable());
-        assertTrue(ResponseType.SERVER_ERROR.denial());
+        assertEquals(CachedReplyType.UPDATE, CachedReplyType.typify(update, NOW));
+        assertEquals(CachedReplyType.META,
+                CachedReplyType.typify(Upstream.reply(TestRequests.query("example.org", Type.AXFR), Rcode.NOERROR), NOW));
+        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(null, NOW));
+        assertFalse(CachedReplyType.META.cacheable());
+        assertTrue(CachedReplyType.SERVER_ERROR.cacheable());
+        assertTrue(CachedReplyType.SERVER_ERROR.denial());
     }
 
     @Test
@@ -66,10 +66,10 @@ class ResponseTypeTest {
         m.addRecord(new RRSIGRecord(q.qname(), DClass.IN, 60, Type.A, DNSSEC.Algorithm.ECDSAP256SHA256, 60,
                 Instant.parse("2025-12-01T00:00:00Z"), Instant.parse("2025-11-01T00:00:00Z"), 12345,
                 Name.fromConstantString("example.org."), new byte[64]), Section.ANSWER);
-        assertEquals(ResponseType.NO_ERROR, ResponseType.typify(m, NOW), "without DO the signatures are not judged");
+        assertEquals(CachedReplyType.NO_ERROR, CachedReplyType.typify(m, NOW), "without DO the signatures are not judged");
         m.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
-        assertEquals(ResponseType.OTHER_ERROR, ResponseType.typify(m, NOW));
-        assertEquals(ResponseType.NO_ERROR, ResponseType.typify(m, Instant.parse("2025-11-15T00:00:00Z")));
+        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(m, NOW));
+        assertEquals(CachedReplyType.NO_ERROR, CachedReplyType.typify(m, Instant.parse("2025-11-15T00:00:00Z")));
     }
 
     @Test
@@ -77,15 +77,15 @@ class ResponseTypeTest {
         Message m = Upstream.a(q, 600, "10.0.0.1");
         m.addRecord(new ARecord(q.qname(), DClass.IN, 40, InetAddress.getByName("10.0.0.2")), Section.ADDITIONAL);
         m.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
-        assertEquals(40, ResponseType.minimalTtl(m, ResponseType.NO_ERROR));
-        assertEquals(3600, ResponseType.minimalTtl(Upstream.a(q, 86400, "10.0.0.1"), ResponseType.NO_ERROR), "at most 3600");
+        assertEquals(40, CachedReplyType.minimalTtl(m, CachedReplyType.NO_ERROR));
+        assertEquals(3600, CachedReplyType.minimalTtl(Upstream.a(q, 86400, "10.0.0.1"), CachedReplyType.NO_ERROR), "at most 3600");
         Message empty = Upstream.reply(q, Rcode.NOERROR);
         empty.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
-        assertEquals(5, ResponseType.minimalTtl(empty, ResponseType.NO_ERROR), "nothing but OPT");
-        assertEquals(5, ResponseType.minimalTtl(Upstream.a(q, 600, "10.0.0.1"), ResponseType.DELEGATION));
-        assertEquals(5, ResponseType.minimalTtl(Upstream.reply(q, Rcode.SERVFAIL), ResponseType.SERVER_ERROR));
-        assertEquals(30, ResponseType.minimalTtl(Upstream.negative(q, Rcode.NXDOMAIN, 900, 30), ResponseType.NAME_ERROR));
-        assertEquals(20, ResponseType.minimalTtl(Upstream.negative(q, Rcode.NOERROR, 20, 300), ResponseType.NO_DATA));
+        assertEquals(5, CachedReplyType.minimalTtl(empty, CachedReplyType.NO_ERROR), "nothing but OPT");
+        assertEquals(5, CachedReplyType.minimalTtl(Upstream.a(q, 600, "10.0.0.1"), CachedReplyType.DELEGATION));
+        assertEquals(5, CachedReplyType.minimalTtl(Upstream.reply(q, Rcode.SERVFAIL), CachedReplyType.SERVER_ERROR));
+        assertEquals(30, CachedReplyType.minimalTtl(Upstream.negative(q, Rcode.NXDOMAIN, 900, 30), CachedReplyType.NAME_ERROR));
+        assertEquals(20, CachedReplyType.minimalTtl(Upstream.negative(q, Rcode.NOERROR, 20, 300), CachedReplyType.NO_DATA));
     }
 
     @Test

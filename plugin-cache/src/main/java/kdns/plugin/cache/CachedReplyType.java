@@ -14,7 +14,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** How a reply is classified for caching (CoreDNS's {@code response.Typify}) and its TTL. */
-enum ResponseType {
+enum CachedReplyType {
     /** A positive reply. */
     NO_ERROR,
     /** NXDOMAIN with an SOA in the authority section. */
@@ -43,7 +43,7 @@ enum ResponseType {
     }
 
     /** Classifies {@code m}; {@code now} judges RRSIG validity when the reply has the DO bit. */
-    static ResponseType typify(Message m, Instant now) {
+    static CachedReplyType typify(Message m, Instant now) {
         if (m == null) {
             return OTHER_ERROR;
         }
@@ -111,7 +111,7 @@ enum ResponseType {
      * denial replies an SOA counts with the smaller of its TTL and its MINIMUM field (RFC 2308
      * section 5), so the SOA minimum bounds negative caching.
      */
-    static long minimalTtl(Message m, ResponseType type) {
+    static long minimalTtl(Message m, CachedReplyType type) {
         if (type != NO_ERROR && type != NAME_ERROR && type != NO_DATA) {
             return CacheConfig.MIN_TTL;
         }

@@ -4,17 +4,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** One process-wide daemon thread for the module's timers (consolidation periods, self-checks). */
-public final class Timers {
+public final class SharedTimer {
 
     private static volatile ScheduledExecutorService scheduler;
 
-    private Timers() {
+    private SharedTimer() {
     }
 
     public static ScheduledExecutorService scheduler() {
         ScheduledExecutorService s = scheduler;
         if (s == null) {
-            synchronized (Timers.class) {
+            synchronized (SharedTimer.class) {
                 s = scheduler;
                 if (s == null) {
                     ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
