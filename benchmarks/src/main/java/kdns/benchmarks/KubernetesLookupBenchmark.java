@@ -22,6 +22,7 @@ import kdns.host.server.ReplySink;
 import kdns.host.server.ZoneRouter;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesHandler;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
@@ -112,7 +113,7 @@ public class KubernetesLookupBenchmark {
 
         // The Corefile of dnsperf-datasets.sh: "kubernetes cluster.local" as the last plugin (no next).
         TestController block = TestController.of("kubernetes cluster.local", List.of(ZONE));
-        KubernetesConfig config = KubernetesPlugin.parse(block);
+        KubernetesConfig config = KubernetesDirective.parse(block);
         // Only the apex NS and ns.dns.<zone> answers use the server's own addresses; none is asked here.
         List<InetAddress> ownAddresses = List.of(InetAddress.getByAddress(new byte[] {10, 96, 0, 10}));
         Answerer answerer = new Answerer(config, index, () -> true, () -> ownAddresses);

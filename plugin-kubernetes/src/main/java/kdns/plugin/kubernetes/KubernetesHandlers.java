@@ -21,7 +21,7 @@ public final class KubernetesHandlers {
             if (h instanceof KubernetesHandler k) {
                 return k;
             }
-            if (h instanceof KubernetesPlugin.ClusterSetHandler cs) {
+            if (h instanceof ClusterSetHandler cs) {
                 return cs.clusterHandler();
             }
         }

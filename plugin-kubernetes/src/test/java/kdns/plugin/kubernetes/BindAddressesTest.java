@@ -32,7 +32,7 @@ class BindAddressesTest {
     }
 
     private static Handler handler(List<String> bind) throws Exception {
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of("kubernetes cluster.local"));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of("kubernetes cluster.local"));
         TestController block = TestController.of("kubernetes cluster.local");
         block.listenHosts(bind);
         return new KubernetesHandler(new Answerer(config, new ClusterIndex(), () -> true, () -> INTERFACES), null,

@@ -69,7 +69,7 @@ class DeployManifestsTest {
                 "Service", "PodDisruptionBudget"), kinds);
         assertTrue(corefile != null && corefile.contains("kubernetes"));
         String body = corefile.substring(corefile.indexOf('{') + 1, corefile.lastIndexOf('}'));
-        KubernetesConfig c = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(body)));
+        KubernetesConfig c = KubernetesDirective.parse(TestController.of(AcceptanceCases.kubernetesDirective(body)));
         assertEquals(30, c.ttl());
         assertEquals(KubernetesConfig.PodMode.INSECURE, c.pods());
     }

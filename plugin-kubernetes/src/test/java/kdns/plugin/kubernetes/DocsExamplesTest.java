@@ -44,7 +44,7 @@ class DocsExamplesTest {
             String directive = AcceptanceCases.kubernetesDirective(body);
             assertTrue(directive.strip().startsWith("kubernetes"), e[0]);
             List<String> blockZones = zones.stream().filter(z -> !z.contains("/")).toList();
-            KubernetesConfig c = KubernetesPlugin.parse(TestController.of(directive, blockZones));
+            KubernetesConfig c = KubernetesDirective.parse(TestController.of(directive, blockZones));
             assertFalse(c.zones().isEmpty());
         }));
     }
@@ -81,7 +81,7 @@ class DocsExamplesTest {
             String external = AcceptanceCases.directive(body, "k8s_external");
             assertTrue(kubernetes.strip().startsWith("kubernetes"), e[0] + ": k8s_external needs kubernetes");
             assertTrue(external.strip().startsWith("k8s_external"), e[0]);
-            assertFalse(KubernetesPlugin.parse(TestController.of(kubernetes, zones)).zones().isEmpty());
+            assertFalse(KubernetesDirective.parse(TestController.of(kubernetes, zones)).zones().isEmpty());
             assertFalse(kdns.plugin.kubernetes.external.ExternalPlugin.parse(TestController.of(external, zones))
                     .zones().isEmpty());
         }));

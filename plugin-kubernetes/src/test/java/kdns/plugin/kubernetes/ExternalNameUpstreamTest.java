@@ -36,7 +36,7 @@ class ExternalNameUpstreamTest {
 
     /** A handler whose lookups go through {@code server} (the whole server); its next plugin is {@code next}. */
     private static Handler handler(Handler next, Handler server) throws Exception {
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of("kubernetes cluster.local"));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of("kubernetes cluster.local"));
         ClusterIndex index = new ClusterIndex();
         index.putNamespace("ns");
         index.putService(new ServiceInfo("ns", "ext", "ExternalName", List.of(), "ext.example.org",

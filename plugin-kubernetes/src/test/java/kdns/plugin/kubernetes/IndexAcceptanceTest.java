@@ -94,7 +94,7 @@ class IndexAcceptanceTest {
         String skip = skipReason(c, true, false);
         assumeTrue(skip == null, skip);
         List<String> bound = boundIps(c);
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = load(c, config);
         boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
         Answerer answerer = new Answerer(config, index, () -> synced, () -> {

@@ -31,7 +31,7 @@ class MetadataTest {
     private static final String POD_IP = "10.240.0.1";
 
     private static KubernetesHandler handler(String directive, ClusterIndex index) throws Exception {
-        KubernetesConfig config = KubernetesPlugin.parse(
+        KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of(directive, List.of("cluster.local", "clusterset.local")));
         return new KubernetesHandler(new Answerer(config, index, () -> true, List::of), null, () -> true,
                 TestController.of("kubernetes"), List.of());
@@ -182,7 +182,7 @@ class MetadataTest {
     @Test
     void theMulticlusterHandlerProvidesTheSame() throws Exception {
         KubernetesHandler cluster = multicluster();
-        KubernetesPlugin.ClusterSetHandler h = new KubernetesPlugin.ClusterSetHandler(null, cluster, null, () -> true);
+        ClusterSetHandler h = new ClusterSetHandler(null, cluster, null, () -> true);
         assertTrue(h instanceof MetadataProvider);
         check(h, "ep.c1.s.ns.svc.clusterset.local.", Type.A, OTHER_CLIENT,
                 with(parts("ep", "svc", "ns", "", "", "s"), "kubernetes/cluster", "c1"));

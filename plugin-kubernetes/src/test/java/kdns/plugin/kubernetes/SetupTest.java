@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SetupTest {
 
     private static KubernetesConfig parse(String text) throws PluginException {
-        return KubernetesPlugin.parse(TestController.of(text, List.of("cluster.local")));
+        return KubernetesDirective.parse(TestController.of(text, List.of("cluster.local")));
     }
 
     @Test

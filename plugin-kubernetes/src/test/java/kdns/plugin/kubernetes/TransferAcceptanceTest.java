@@ -54,7 +54,7 @@ class TransferAcceptanceTest {
     /** The transfer plugin set up from the case's directive, in front of a kubernetes handler over the case's objects. */
     static Handler chain(AcceptanceCases.Case c) throws Exception {
         List<String> bound = IndexAcceptanceTest.boundIps(c);
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = IndexAcceptanceTest.load(c, config);
         Answerer answerer = new Answerer(config, index, () -> true, List::of);
         TestController block = TestController.of(AcceptanceCases.directive(c.config(), "transfer"));
@@ -122,7 +122,7 @@ class TransferAcceptanceTest {
 
     @Test
     void reverseZonesAndUnsyncedIndexesAreNotTransferred() throws Exception {
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of("kubernetes cluster.local 10.0.0.0/24"));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of("kubernetes cluster.local 10.0.0.0/24"));
         TestController block = TestController.of("transfer");
         Answerer synced = new Answerer(config, new ClusterIndex(), () -> true, List::of);
         KubernetesHandler k = new KubernetesHandler(synced, null, () -> true, block, List.of());
@@ -136,7 +136,7 @@ class TransferAcceptanceTest {
 
     @Test
     void axfrReachingKubernetesDirectlyIsRefused() throws Exception {
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of("kubernetes cluster.local"));
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of("kubernetes cluster.local"));
         KubernetesHandler k = new KubernetesHandler(new Answerer(config, new ClusterIndex(), () -> true, List::of),
                 null, () -> true, TestController.of("kubernetes"), List.of());
         Request r = TestRequests.from(TestRequests.message("cluster.local.", Type.AXFR, DClass.IN), Transport.TCP, CLIENT);

@@ -10,6 +10,7 @@ import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesHandlers;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 
 /**
@@ -87,7 +88,7 @@ public final class ExternalPlugin implements Plugin {
         while (c.nextBlock()) {
             String prop = c.val();
             switch (prop) {
-                case "ttl" -> ttl = KubernetesPlugin.ttlOption(c);
+                case "ttl" -> ttl = KubernetesDirective.ttlOption(c);
                 case "apex" -> {
                     List<String> args = c.remainingArgs();
                     if (args.isEmpty()) {
@@ -107,7 +108,7 @@ public final class ExternalPlugin implements Plugin {
                     }
                     headless = true;
                 }
-                case "fallthrough" -> fall = KubernetesPlugin.fallthroughOption(c);
+                case "fallthrough" -> fall = KubernetesDirective.fallthroughOption(c);
                 default -> throw c.err("unknown property '" + prop + "'");
             }
         }

@@ -15,6 +15,7 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.kubernetes.KubernetesHandler;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
@@ -125,7 +126,7 @@ class ExternalHandlerTest {
                          BooleanSupplier synced) throws Exception {
         TestController block = TestController.of(kubernetes);
         block.listenHosts(bind);
-        Answerer answerer = new Answerer(KubernetesPlugin.parse(TestController.of(kubernetes)), index, synced, List::of);
+        Answerer answerer = new Answerer(KubernetesDirective.parse(TestController.of(kubernetes)), index, synced, List::of);
         KubernetesHandler k8s = new KubernetesHandler(answerer, next, synced, block);
         TestController ext = TestController.nextBlock(block, external);
         new ExternalPlugin().setup(ext);

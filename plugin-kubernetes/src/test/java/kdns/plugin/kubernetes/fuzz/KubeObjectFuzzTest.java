@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.fuzz;
 
+import kdns.plugin.kubernetes.KubernetesDirective;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
@@ -35,7 +36,7 @@ class KubeObjectFuzzTest {
 
     private static KubernetesConfig config() {
         try {
-            return kdns.plugin.kubernetes.KubernetesPlugin.parse(kdns.testing.TestController.of(
+            return kdns.plugin.kubernetes.KubernetesDirective.parse(kdns.testing.TestController.of(
                     "kubernetes cluster.local in-addr.arpa {\n pods verified\n endpoint_pod_names\n}"));
         } catch (kdns.api.PluginException e) {
             throw new IllegalStateException(e);

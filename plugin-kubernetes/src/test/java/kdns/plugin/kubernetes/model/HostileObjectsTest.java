@@ -11,6 +11,7 @@ import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.List;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
@@ -129,7 +130,7 @@ class HostileObjectsTest {
                 "[{\"addresses\":[\"10.1.0.1\",\"bad\"],\"hostname\":\"" + LONG_LABEL + "\"},"
                         + "{\"addresses\":[\"10.1.0.2\"],\"hostname\":\"web-2\"}]",
                 "[{\"name\":\"http\",\"port\":-1},{\"name\":\"alt\",\"port\":8080}]"))));
-        KubernetesConfig config = KubernetesPlugin.parse(TestController.of(
+        KubernetesConfig config = KubernetesDirective.parse(TestController.of(
                 "kubernetes cluster.local in-addr.arpa {\n pods verified\n endpoint_pod_names\n}"));
         Answerer answerer = new Answerer(config, index, () -> true, List::of);
         List<String> names = new ArrayList<>(List.of("good.ns.svc.cluster.local.", "svc.ns.svc.cluster.local.",

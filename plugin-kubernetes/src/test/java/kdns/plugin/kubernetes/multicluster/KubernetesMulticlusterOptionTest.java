@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import kdns.api.Handler;
 import kdns.api.PluginException;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
@@ -57,7 +58,7 @@ class KubernetesMulticlusterOptionTest {
     }
 
     private static KubernetesConfig parse(String text) throws PluginException {
-        return KubernetesPlugin.parse(TestController.of(text, List.of("cluster.local", "clusterset.local")));
+        return KubernetesDirective.parse(TestController.of(text, List.of("cluster.local", "clusterset.local")));
     }
 
     @Test

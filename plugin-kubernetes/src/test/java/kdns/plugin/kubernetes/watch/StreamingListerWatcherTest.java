@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import kdns.api.Log;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.testing.TestController;
@@ -56,7 +57,7 @@ class StreamingListerWatcherTest {
         api.create(KubeObjects.parse(service("a", "10.0.1.1")));
         api.create(KubeObjects.parse(service("b", "10.0.1.2")));
         metrics = new PrometheusMetrics();
-        KubernetesConfig config = KubernetesPlugin.parse(
+        KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
         connection = ApiConnection.create(config, metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
     }
@@ -172,7 +173,7 @@ class StreamingListerWatcherTest {
         for (FakeApiServer.WatchListSupport refusal : List.of(FakeApiServer.WatchListSupport.REJECTED,
                 FakeApiServer.WatchListSupport.BAD_REQUEST)) {
             api.setWatchList(refusal);
-            KubernetesConfig config = KubernetesPlugin.parse(
+            KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
             connection = ApiConnection.create(config, metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
             int streams = api.countStreamingLists(SERVICES);
@@ -276,7 +277,7 @@ class StreamingListerWatcherTest {
                  "metadata":{"name":"a-1","namespace":"ns","labels":{"kubernetes.io/service-name":"a"}},
                  "endpoints":[{"addresses":["10.1.1.1"],"conditions":{"ready":true}}],
                  "ports":[{"name":"http","protocol":"TCP","port":80}]}"""));
-        KubernetesConfig config = KubernetesPlugin.parse(
+        KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
         ClusterIndex index = new ClusterIndex();
         Informers informers = new Informers(config, connection, index, metrics);
@@ -307,7 +308,7 @@ class StreamingListerWatcherTest {
     @Test
     void stoppingEndsAHeldStreamingList() throws Exception {
         PagedListerWatcher.initialEventsSilenceMillis = 600_000;
-        KubernetesConfig config = KubernetesPlugin.parse(
+        KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
         Informers informers = new Informers(config, connection, new ClusterIndex(), metrics);
         api.setBookmarkInterval(Duration.ofMillis(100));

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.testing.TestController;
@@ -67,7 +68,7 @@ class TokenRotationTest {
             api.acceptTokens("old-token");
             api.create(KubeObjects.parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"rot\"}}"));
             api.create(KubeObjects.parse(service("before", "10.0.4.1")));
-            KubernetesConfig config = KubernetesPlugin.parse(
+            KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
             PrometheusMetrics metrics = new PrometheusMetrics();
             ApiConnection connection = ApiConnection.withTokenFile(api.url(), token, config, metrics,
@@ -118,7 +119,7 @@ class TokenRotationTest {
             Path kubeconfig = dir.resolve("kubeconfig");
             Files.writeString(kubeconfig, Files.readString(api.kubeconfig(dir.resolve("fake")))
                     .replace("token: fake-token", "tokenFile: token"));
-            KubernetesConfig config = KubernetesPlugin.parse(
+            KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n kubeconfig " + kubeconfig + "\n}"));
             PrometheusMetrics metrics = new PrometheusMetrics();
             ApiConnection connection = ApiConnection.create(config, metrics);
