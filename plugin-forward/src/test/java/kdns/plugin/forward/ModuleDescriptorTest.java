@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import kdns.api.Plugin;
 import kdns.plugin.forward.grpc.GrpcPlugin;
+import kdns.testing.PluginModuleChecks;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -25,47 +24,22 @@ import org.junit.jupiter.api.TestFactory;
 /** module-info, META-INF/services and the README agree; every corefile example of the README sets up. */
 class ModuleDescriptorTest {
 
-    static final List<String> REQUIRED = List.of("## Name", "## Description", "## Syntax", "## Examples");
-    static final List<String> OPTIONAL = List.of("## Metrics", "## Ready", "## Bugs", "## See Also");
-
-    private static Path classesDir() throws Exception {
-        return Path.of(ForwardPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
     static Path moduleDir() {
-        Path here = Path.of("").toAbsolutePath();
-        return Files.isRegularFile(here.resolve("README.md")) && Files.isDirectory(here.resolve("src"))
-                && here.getFileName().toString().equals("plugin-forward") ? here : here.resolve("plugin-forward");
+        return PluginModuleChecks.moduleDir("plugin-forward");
     }
 
     @Test
     void moduleInfoAndServiceFileAgree() throws Exception {
-        ModuleDescriptor d;
-        try (InputStream in = Files.newInputStream(classesDir().resolve("module-info.class"))) {
-            d = ModuleDescriptor.read(in);
-        }
+        ModuleDescriptor d = PluginModuleChecks.descriptor(ForwardPlugin.class);
         assertEquals("kdns.plugin.forward", d.name());
-        Set<String> requires = new HashSet<>();
-        d.requires().forEach(r -> requires.add(r.name()));
-        assertTrue(requires.contains("kdns.api"), requires.toString());
+        Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+        assertTrue(requires.containsAll(List.of("kdns.api", "io.grpc", "io.grpc.netty")), requires.toString());
         assertTrue(d.exports().isEmpty(), "nothing is exported");
-        List<String> providers = d.provides().stream().filter(p -> p.service().equals(Plugin.class.getName()))
-                .flatMap(p -> p.providers().stream()).toList();
         assertEquals(List.of(ForwardPlugin.class.getName(), ProxyPlugin.class.getName(), GrpcPlugin.class.getName()),
-                providers);
-        List<String> file = Files.readAllLines(classesDir().resolve("META-INF/services/" + Plugin.class.getName()))
-                .stream().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
-        assertEquals(providers, file);
-        Set<String> names = new HashSet<>();
-        for (Plugin p : ServiceLoader.load(Plugin.class)) {
-            names.add(p.name());
-        }
-        assertTrue(names.containsAll(List.of("forward", "proxy", "grpc")),
-                "ServiceLoader finds forward, proxy and grpc: " + names);
-        assertTrue(requires.containsAll(List.of("io.grpc", "io.grpc.netty")), requires.toString());
-        assertFalse(new ForwardPlugin().description().isBlank());
-        assertFalse(new ProxyPlugin().description().isBlank());
-        assertFalse(new GrpcPlugin().description().isBlank());
+                PluginModuleChecks.providersAgree(ForwardPlugin.class));
+        PluginModuleChecks.serviceLoaderFinds("forward", ForwardPlugin.class);
+        PluginModuleChecks.serviceLoaderFinds("proxy", ProxyPlugin.class);
+        PluginModuleChecks.serviceLoaderFinds("grpc", GrpcPlugin.class);
     }
 
     @Test
@@ -80,19 +54,7 @@ class ModuleDescriptorTest {
     }
 
     static void readmeHasCoreDnsSections(String plugin, Path readme) throws Exception {
-        List<String> lines = Files.readAllLines(readme);
-        assertEquals("# " + plugin, lines.get(0));
-        List<String> sections = lines.stream().filter(l -> l.startsWith("## "))
-                .filter(l -> REQUIRED.contains(l) || OPTIONAL.contains(l)).toList();
-        assertEquals(REQUIRED, sections.subList(0, REQUIRED.size()));
-        int last = -1;
-        for (String s : sections.subList(REQUIRED.size(), sections.size())) {
-            int i = OPTIONAL.indexOf(s);
-            assertTrue(i > last, "misplaced section " + s);
-            last = i;
-        }
-        String name = lines.get(lines.indexOf("## Name") + 2);
-        assertTrue(name.startsWith("*" + plugin + "* - "), name);
+        PluginModuleChecks.readmeHasCoreDnsSections(readme, plugin);
     }
 
     /** The body of each server block of a corefile example (its forward or proxy stanzas). */
