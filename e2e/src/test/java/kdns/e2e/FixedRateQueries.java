@@ -85,30 +85,31 @@ final class FixedRateQueries implements AutoCloseable {
             }
             next += periodNanos;
             Probe p = probes.apply(i);
-            sent.incrementAndGet();
             String problem;
+            boolean again = false;
             try {
                 Reply r = resolver.ask(TestRequests.message(p.name(), p.type(), DClass.IN));
-                if (r.retried()) {
-                    retried.incrementAndGet();
-                }
+                again = r.retried();
                 problem = p.check().apply(r.message());
             } catch (IOException | RuntimeException e) {
                 problem = "no answer: " + e;
             }
-            if (problem == null) {
-                answered.incrementAndGet();
-            } else {
-                synchronized (problems) {
-                    if (problems.size() < PROBLEMS_KEPT) {
-                        problems.add("query " + i + " " + p.name() + ": " + problem);
-                    }
+            // All counts of a query change together, so a tally never holds half of one.
+            synchronized (problems) {
+                sent.incrementAndGet();
+                if (again) {
+                    retried.incrementAndGet();
+                }
+                if (problem == null) {
+                    answered.incrementAndGet();
+                } else if (problems.size() < PROBLEMS_KEPT) {
+                    problems.add("query " + i + " " + p.name() + ": " + problem);
                 }
             }
         }
     }
 
-    /** The counts so far (a query in flight is counted as sent, not yet as answered). */
+    /** The counts so far (of the queries done: one in flight is not counted yet). */
     Tally tally() {
         synchronized (problems) {
             return new Tally(sent.get(), answered.get(), retried.get(), List.copyOf(problems));

@@ -121,7 +121,7 @@ class ReloadUnderLoadE2ETest {
             ProcessUsage afterWarmUp = null;
             try (FixedRateQueries load = FixedRateQueries.start(1000,
                     i -> new FixedRateQueries.Probe(NAME, Type.A, ReloadUnderLoadE2ETest::problem),
-                    Nameservers.of(Duration.ofSeconds(2), server))) {
+                    Nameservers.of(Duration.ofSeconds(3), server))) {
                 for (int round = 1; round <= RELOADS; round++) {
                     write(dir, corefile(p, round, reloadPlugin));
                     if (!reloadPlugin) {
