@@ -16,6 +16,7 @@ import kdns.host.plugins.PluginLoadException;
 import kdns.host.runtime.DnsServer;
 import kdns.host.runtime.ReloadSignal;
 import kdns.host.runtime.Reloads;
+import kdns.host.runtime.TerminateSignal;
 import kdns.host.setup.BuildInfo;
 import kdns.host.setup.CorefileSource;
 import kdns.host.setup.InstanceBuilder;
@@ -127,6 +128,7 @@ public final class Main {
             }
             stopped.countDown();
         }, "shutdown"));
+        TerminateSignal.install();
         if (!flags.quiet()) {
             printBanner(server, out);
         }

@@ -156,6 +156,24 @@ public final class FakeApiServer implements AutoCloseable {
     /** Serves again on the same port after {@link #stop()} (the objects and versions are kept). */
     public synchronized void restart() {
         stop();
+        listenAgain();
+    }
+
+    /**
+     * Serves again, after {@link #stop()} or while serving, as a restarted kube-apiserver does:
+     * every connection is closed, and the server comes back on the same port with the same
+     * objects and resourceVersion counter (they live in etcd) but a new watch cache that starts at
+     * the current version. A watch (or exact LIST) from any version before the restart gets 410
+     * Gone, so a client has to list again; what the Java API changed while the server was stopped
+     * is in that list and in no watch's history.
+     */
+    public synchronized void restartWithNewWatchCache() {
+        stop();
+        store.compact();
+        listenAgain();
+    }
+
+    private void listenAgain() {
         IOException last = null;
         for (int i = 0; i < 50; i++) {
             try {

@@ -15,7 +15,7 @@
  *     ...
  *     api.dropAllWatches(); api.compact(); api.endAllWatches(); api.failNextRequests(3, 500);
  *     api.setWatchList(FakeApiServer.WatchListSupport.REJECTED); api.holdInitialEventsEnd();
- *     api.stop(); api.restart();
+ *     api.stop(); api.restart(); api.restartWithNewWatchCache();    // kube-apiserver restarting: 410 for old versions
  * }
  * }</pre>
  *

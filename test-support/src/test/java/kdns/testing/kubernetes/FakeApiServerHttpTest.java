@@ -455,6 +455,33 @@ class FakeApiServerHttpTest {
     }
 
     @Test
+    void restartWithANewWatchCacheCutsWatchesAndAnswersOldVersionsWith410() throws Exception {
+        api.create(KubeObjects.service("ns1", "a").build());
+        long before = api.resourceVersion();
+        int port = api.port();
+        try (Http.WatchStream w = new Http.WatchStream(api, "/api/v1/services?watch=true&resourceVersion=" + before)) {
+            api.stop();
+            api.create(KubeObjects.service("ns1", "b").build());
+            api.delete("services", "ns1", "a");
+            api.restartWithNewWatchCache();
+            assertTrue(Http.WatchStream.isBroken(w.next(SECOND)), "the open watch was cut, not ended");
+        }
+        assertEquals(port, api.port());
+        assertEquals(before + 2, api.resourceVersion(), "versions go on from etcd's");
+        try (Http.WatchStream w = new Http.WatchStream(api, "/api/v1/services?watch=true&resourceVersion=" + before)) {
+            assertEquals(410, w.next(SECOND).at("/object/code").asInt(), "a watch from before the restart");
+        }
+        assertEquals(410, Http.get(api, "/api/v1/services?limit=10&resourceVersion=" + before).code(),
+                "an exact list from before the restart");
+        assertEquals(List.of("b"), names(Http.get(api, "/api/v1/services").body()), "a fresh list has the changes");
+        try (Http.WatchStream w = new Http.WatchStream(api,
+                "/api/v1/services?watch=true&resourceVersion=" + api.resourceVersion())) {
+            api.create(KubeObjects.service("ns1", "c").build());
+            assertEquals("c", w.next(SECOND).at("/object/metadata/name").asText(), "watches from now on work");
+        }
+    }
+
+    @Test
     void javaApiErrorsAndApply() {
         KubeApiException e = assertThrows(KubeApiException.class,
                 () -> api.create(KubeObjects.service("missing", "a").build()));
