@@ -99,6 +99,27 @@ public final class EtcdCluster implements AutoCloseable {
             process.awaitHealthy(() -> gateway.healthy(endpoint()), START_TIMEOUT);
         }
 
+        /**
+         * How many watchers clients hold on this member ({@code etcd_debugging_mvcc_watcher_total}
+         * on its {@code /metrics}): tells which member a client's watch stream went to.
+         */
+        public long watchers() throws IOException {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(endpoint() + "/metrics")
+                    .toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(3000);
+            String body;
+            try (java.io.InputStream in = c.getInputStream()) {
+                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(?m)^etcd_debugging_mvcc_watcher_total (\\S+)$").matcher(body);
+            if (!m.find()) {
+                throw new IOException(this + ": no etcd_debugging_mvcc_watcher_total on /metrics");
+            }
+            return (long) Double.parseDouble(m.group(1));
+        }
+
         /** This member's {@code /v3/maintenance/status}: its own ID and the leader it knows. */
         JsonNode status() throws IOException {
             return JSON.readTree(gateway.postTo(endpoint(), "/v3/maintenance/status", "{}"));

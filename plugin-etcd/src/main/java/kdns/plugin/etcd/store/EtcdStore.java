@@ -191,7 +191,11 @@ public final class EtcdStore {
                     .keepaliveTime(Duration.ofSeconds(5))
                     .keepaliveTimeout(Duration.ofSeconds(5))
                     .retryMaxAttempts(1)
-                    .retryMaxDuration(READ_TIMEOUT);
+                    .retryMaxDuration(READ_TIMEOUT)
+                    // fail fast instead of waiting for a channel that cannot connect (refused
+                    // credentials, a rejected certificate, all members down): the error reaches the
+                    // log and this store's own backoff retries
+                    .waitForReady(false);
             if (!settings.username().isEmpty() && !settings.password().isEmpty()) {
                 b.user(bytes(settings.username())).password(bytes(settings.password()));
             }
@@ -466,7 +470,12 @@ public final class EtcdStore {
         return settings.prefix().endsWith("/") ? settings.prefix() : settings.prefix() + "/";
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * One line saying why etcd could not be used, for the log: the cause a person can act on
+     * (refused credentials, a certificate the other side rejects, connection refused) rather than
+     * gRPC's outer status ("UNAUTHENTICATED", "UNAVAILABLE: ssl exception").
+     */
+    private String describe(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
                 && t.getCause() != null) {
@@ -475,8 +484,44 @@ public final class EtcdStore {
         if (t instanceof java.util.concurrent.TimeoutException) {
             return "no answer within " + READ_TIMEOUT.toSeconds() + "s";
         }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        StringBuilder all = new StringBuilder();
+        Throwable root = t;
+        javax.net.ssl.SSLHandshakeException handshake = null;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            all.append(' ').append(c.getMessage());
+            root = c;
+            if (c instanceof javax.net.ssl.SSLHandshakeException h && handshake == null) {
+                handshake = h;
+            }
+        }
+        String text = all.toString();
+        if (handshake != null) {
+            String m = firstLine(handshake.getMessage());
+            String hint = m.contains("bad_certificate") || m.contains("certificate_required")
+                    ? " (etcd did not accept the client certificate: check the tls CERT and KEY)"
+                    : m.contains("PKIX") || m.contains("certificate_unknown")
+                    ? " (etcd's certificate is not signed by the tls CACERT)" : "";
+            return "TLS handshake with etcd failed: " + m + hint;
+        }
+        if (text.contains("authentication failed")) {
+            return "etcd refused the credentials of user '" + settings.username()
+                    + "' (etcdserver: authentication failed, invalid user ID or password)";
+        }
+        if (text.contains("permission denied")) {
+            return "etcd denied user '" + settings.username() + "' reading " + watchPrefix()
+                    + " (etcdserver: permission denied): grant its role read access to that prefix";
+        }
+        if (root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        String outer = firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        String inner = root == t || root.getMessage() == null ? "" : firstLine(root.getMessage());
+        return inner.isEmpty() || outer.contains(inner) ? outer : outer + ": " + inner;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     private static ByteSequence bytes(String s) {
