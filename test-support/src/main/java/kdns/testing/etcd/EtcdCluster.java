@@ -140,7 +140,7 @@ public final class EtcdCluster implements AutoCloseable {
         this.etcd = etcd;
         this.dir = dir;
         this.gateway = new EtcdGateway(() -> members.stream().filter(Member::serving).map(Member::endpoint).toList(),
-                null, Duration.ofSeconds(5));
+                null, Duration.ofSeconds(3));
     }
 
     /** Starts {@code size} fresh members together (installing etcd-server when missing and root) and waits until all are healthy. */
@@ -230,13 +230,19 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Kills every member, starts them all together and waits until each is healthy. */
     public void restartAll() throws IOException {
-        for (Member m : members) {
-            m.stop();
-        }
+        stopAll();
         startAll();
     }
 
-    private void startAll() throws IOException {
+    /** Kills every member (SIGKILL); the data is kept. */
+    public void stopAll() {
+        for (Member m : members) {
+            m.stop();
+        }
+    }
+
+    /** Starts every member together (a lone member cannot elect a leader) and waits until each is healthy. */
+    public void startAll() throws IOException {
         for (Member m : members) {
             m.spawn();
         }
