@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import kdns.testing.etcd.EtcdCluster;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +32,8 @@ import org.xbill.DNS.Type;
  * kdns's watch is paused (SIGSTOP) for longer than the client's keepalive timeout, and the whole
  * cluster is restarted. After each step: no query went unanswered or got SERVFAIL (kdns answers from
  * memory), and once a quorum is back kdns's answers equal a full read of etcd within a bounded wait
- * (the time it took is printed, not asserted). Runs about a minute: {@code make chaos}.
+ * (the time it took is printed, not asserted). Runs about 35 s, in {@code make test}.
  */
-@Tag("chaos")
 @Timeout(600)
 class EtcdClusterChaosTest {
 

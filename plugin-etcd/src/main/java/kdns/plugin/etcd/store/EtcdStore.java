@@ -496,7 +496,7 @@ public final class EtcdStore {
         }
         String text = all.toString();
         if (handshake != null) {
-            String m = firstLine(handshake.getMessage());
+            String m = firstLine(String.valueOf(handshake.getMessage()));
             String hint = m.contains("bad_certificate") || m.contains("certificate_required")
                     ? " (etcd did not accept the client certificate: check the tls CERT and KEY)"
                     : m.contains("PKIX") || m.contains("certificate_unknown")
