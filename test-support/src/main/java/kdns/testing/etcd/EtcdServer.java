@@ -1,23 +1,16 @@
 package kdns.testing.etcd;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,36 +19,65 @@ import java.util.stream.Stream;
  * process and keeps the data (so {@link #restart()} brings the same data back on the same ports);
  * {@link #close()} stops it and removes the data directory.
  *
+ * <p>{@link #startWithAuth} enables etcd's role-based access (a root user and a user that may
+ * only read one prefix); {@link #startWithClientCerts} serves https only and requires a client
+ * certificate signed by the test CA.
+ *
  * <p>When the {@code etcd} binary is missing and the process runs as root, {@link #start()}
  * installs {@code etcd-server} with apt-get first (after one {@code apt-get update}).
  *
  * <p>Small write helpers ({@link #put}, {@link #delete}, {@link #grantLease}) go through etcd's
- * JSON gateway ({@code /v3/...}), so callers need no etcd client library.
+ * JSON gateway ({@link #gateway()}), so callers need no etcd client library.
  */
 public final class EtcdServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Object INSTALL_LOCK = new Object();
 
+    /** Role-based access: {@code user} may read keys under {@code readPrefix}; root may do anything. */
+    public record Auth(String rootPassword, String user, String password, String readPrefix) {
+    }
+
     private final Path dir;
     private final Path dataDir;
-    private final Path logFile;
     private final int clientPort;
     private final int peerPort;
     private final String etcd;
-    private Process process;
+    private final EtcdCerts certs;
+    private final EtcdProcess process;
+    private final EtcdGateway gateway;
+    /** The client port of the current process (another one while {@link #whileUnreachable} runs). */
+    private int servingPort;
 
-    private EtcdServer(String etcd, Path dir, int clientPort, int peerPort) {
+    private EtcdServer(String etcd, Path dir, int clientPort, int peerPort, EtcdCerts certs) throws IOException {
         this.etcd = etcd;
         this.dir = dir;
         this.dataDir = dir.resolve("data");
-        this.logFile = dir.resolve("etcd.log");
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.servingPort = clientPort;
+        this.certs = certs;
+        this.process = new EtcdProcess("etcd", dir.resolve("etcd.log"));
+        this.gateway = new EtcdGateway(() -> List.of(url(servingPort)), certs == null ? null : certs.clientContext(),
+                Duration.ofSeconds(10));
     }
 
     /** Starts a fresh etcd (installing the package when missing and root) and waits until healthy. */
     public static EtcdServer start() throws IOException {
+        return start(null, null);
+    }
+
+    /** A fresh etcd with authentication enabled as {@code auth} says. */
+    public static EtcdServer startWithAuth(Auth auth) throws IOException {
+        return start(auth, null);
+    }
+
+    /** A fresh etcd serving https with {@code certs}' server certificate, requiring a client certificate of its CA. */
+    public static EtcdServer startWithClientCerts(EtcdCerts certs) throws IOException {
+        return start(null, certs);
+    }
+
+    private static EtcdServer start(Auth auth, EtcdCerts certs) throws IOException {
         String bin = binary();
         Path dir = Files.createTempDirectory("kdns-etcd-");
         int client = freePort();
@@ -63,9 +85,12 @@ public final class EtcdServer implements AutoCloseable {
         while (peer == client) {
             peer = freePort();
         }
-        EtcdServer s = new EtcdServer(bin, dir, client, peer);
+        EtcdServer s = new EtcdServer(bin, dir, client, peer, certs);
         try {
-            s.launch();
+            s.launch(client);
+            if (auth != null) {
+                s.enableAuth(auth);
+            }
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -73,41 +98,61 @@ public final class EtcdServer implements AutoCloseable {
         return s;
     }
 
-    /** The client URL, {@code http://127.0.0.1:PORT}. */
+    /** The client URL, {@code http://127.0.0.1:PORT} (https with client certificates). */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return url(clientPort);
     }
 
     public int clientPort() {
         return clientPort;
     }
 
+    /** The JSON gateway of this etcd (with the root user's token when auth is enabled). */
+    public EtcdGateway gateway() {
+        return gateway;
+    }
+
     /** True while the process runs. */
     public synchronized boolean running() {
-        return process != null && process.isAlive();
+        return process.running();
     }
 
     /** Kills etcd (SIGKILL) and waits for it to exit. The data directory is kept. */
     public synchronized void stop() {
-        Process p = process;
-        process = null;
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("etcd (pid " + p.pid() + ") did not exit within 10s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
     }
 
     /** Starts etcd again on the same ports with the same data, waiting until healthy. */
     public synchronized void restart() throws IOException {
         stop();
-        launch();
+        launch(clientPort);
+    }
+
+    /** Work done on this etcd while clients of {@link #endpoint()} cannot reach it. */
+    @FunctionalInterface
+    public interface WhileUnreachable {
+        void run(EtcdGateway gateway) throws IOException;
+    }
+
+    /**
+     * Kills etcd, starts it with the same data on a spare client port, runs {@code work} against
+     * that port (writes, deletes, a compaction), kills it and starts it again on {@link #endpoint()}:
+     * a client of the endpoint sees etcd go away and come back with everything {@code work} did
+     * already applied, as after a network partition that healed.
+     */
+    public synchronized void whileUnreachable(WhileUnreachable work) throws IOException {
+        stop();
+        int spare = freePort();
+        while (spare == clientPort || spare == peerPort) {
+            spare = freePort();
+        }
+        try {
+            launch(spare);
+            work.run(gateway);
+        } finally {
+            stop();
+            launch(clientPort);
+        }
     }
 
     /** Stops etcd and removes its data directory. */
@@ -125,77 +170,53 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Puts {@code key = value}. */
     public void put(String key, String value) throws IOException {
-        put(key, value, 0);
+        gateway.put(key, value);
     }
 
     /** Puts {@code key = value} attached to {@code lease} (0 for none). */
     public void put(String key, String value, long lease) throws IOException {
-        String body = "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\""
-                + (lease != 0 ? ",\"lease\":\"" + lease + "\"" : "") + "}";
-        post("/v3/kv/put", body);
+        gateway.put(key, value, lease);
     }
 
     /** Deletes one key. */
     public void delete(String key) throws IOException {
-        post("/v3/kv/deleterange", "{\"key\":\"" + b64(key) + "\"}");
+        gateway.delete(key);
     }
 
     /** Deletes every key that starts with {@code prefix}. */
     public void deletePrefix(String prefix) throws IOException {
-        post("/v3/kv/deleterange", "{\"key\":\"" + b64(prefix) + "\",\"range_end\":\""
-                + Base64.getEncoder().encodeToString(prefixEnd(prefix.getBytes(StandardCharsets.UTF_8))) + "\"}");
+        gateway.deletePrefix(prefix);
     }
 
     /** Deletes every key. */
     public void deleteAll() throws IOException {
-        post("/v3/kv/deleterange", "{\"key\":\"AA==\",\"range_end\":\"AA==\"}");
+        gateway.deleteAll();
     }
 
     /** Grants a lease with this TTL in seconds and returns its ID. */
     public long grantLease(long ttlSeconds) throws IOException {
-        String reply = post("/v3/lease/grant", "{\"TTL\":\"" + ttlSeconds + "\"}");
-        Matcher m = Pattern.compile("\"ID\"\\s*:\\s*\"?(-?\\d+)").matcher(reply);
-        if (!m.find()) {
-            throw new IOException("etcd lease grant: no ID in " + reply);
-        }
-        return Long.parseLong(m.group(1));
+        return gateway.grantLease(ttlSeconds);
     }
 
     /** Compacts the history up to the current revision (watchers from older revisions must relist). */
     public void compact() throws IOException {
-        String reply = post("/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}");
-        Matcher m = Pattern.compile("\"revision\"\\s*:\\s*\"?(\\d+)").matcher(reply);
-        if (!m.find()) {
-            throw new IOException("etcd range: no revision in " + reply);
-        }
-        post("/v3/kv/compaction", "{\"revision\":\"" + m.group(1) + "\",\"physical\":true}");
+        gateway.compact();
     }
 
     /** POSTs a JSON body to the gateway and returns the reply body. */
     public String post(String path, String json) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(json.getBytes(StandardCharsets.UTF_8));
-        }
-        int code = c.getResponseCode();
-        InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream();
-        String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (code != 200) {
-            throw new IOException("etcd " + path + ": HTTP " + code + " " + body);
-        }
-        return body;
+        return gateway.post(path, json);
     }
 
     // ---- process ------------------------------------------------------------------------------
 
-    private synchronized void launch() throws IOException {
+    private String url(int port) {
+        return (certs == null ? "http" : "https") + "://127.0.0.1:" + port;
+    }
+
+    private synchronized void launch(int port) throws IOException {
         Files.createDirectories(dataDir);
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = url(port);
         String peer = "http://127.0.0.1:" + peerPort;
         List<String> cmd = new ArrayList<>(List.of(etcd,
                 "--name", "kdns-test",
@@ -207,53 +228,34 @@ public final class EtcdServer implements AutoCloseable {
                 "--initial-cluster", "kdns-test=" + peer,
                 "--initial-cluster-state", "new",
                 "--enable-v2=false"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Process p = pb.start();
-        process = p;
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                process = null;
-                throw new IOException("etcd exited with " + p.exitValue() + " at start; log: " + tail());
-            }
-            if (healthy()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        if (certs != null) {
+            cmd.addAll(List.of("--cert-file", certs.serverCert().toString(), "--key-file", certs.serverKey().toString(),
+                    "--trusted-ca-file", certs.caCert().toString(), "--client-cert-auth"));
         }
-        stop();
-        throw new IOException("etcd did not become healthy within " + START_TIMEOUT.toSeconds() + "s; log: " + tail());
-    }
-
-    private boolean healthy() {
+        process.spawn(cmd);
+        servingPort = port;
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            if (c.getResponseCode() != 200) {
-                return false;
-            }
-            try (InputStream in = c.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("\"true\"");
-            }
+            process.awaitHealthy(() -> gateway.healthy(url(port)), START_TIMEOUT);
         } catch (IOException e) {
-            return false;
+            process.kill();
+            throw e;
         }
     }
 
-    private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+    /** Users and roles through the gateway, then auth on; from then on the gateway logs in as root. */
+    private void enableAuth(Auth auth) throws IOException {
+        gateway.post("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + auth.rootPassword() + "\"}");
+        gateway.post("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+        String role = auth.user() + "-read";
+        gateway.post("/v3/auth/role/add", "{\"name\":\"" + role + "\"}");
+        gateway.post("/v3/auth/role/grant", "{\"name\":\"" + role + "\",\"perm\":{\"permType\":\"READ\",\"key\":\""
+                + EtcdGateway.b64(auth.readPrefix()) + "\",\"range_end\":\"" + EtcdGateway.rangeEnd(auth.readPrefix())
+                + "\"}}");
+        gateway.post("/v3/auth/user/add", "{\"name\":\"" + auth.user() + "\",\"password\":\"" + auth.password()
+                + "\"}");
+        gateway.post("/v3/auth/user/grant", "{\"user\":\"" + auth.user() + "\",\"role\":\"" + role + "\"}");
+        gateway.post("/v3/auth/enable", "{}");
+        gateway.authenticate("root", auth.rootPassword());
     }
 
     /** The etcd binary, installing Debian's etcd-server when it is missing and we are root. */
@@ -310,24 +312,9 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
-    }
-
-    private static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] prefixEnd(byte[] prefix) {
-        byte[] end = prefix.clone();
-        for (int i = end.length - 1; i >= 0; i--) {
-            if (end[i] != (byte) 0xff) {
-                end[i]++;
-                return java.util.Arrays.copyOf(end, i + 1);
-            }
-        }
-        return new byte[] {0};
     }
 }

@@ -33,10 +33,18 @@ import kdns.api.MetricsRegistry;
 
 /**
  * Keeps {@link Index} equal to etcd's keys under one path: a range read, then a watch from the
- * read's revision; events are applied as they come. Any watch error (compaction, lost connection)
- * closes the watch and starts over with a new range read, retried with exponential backoff while
- * etcd is unreachable; meanwhile the index keeps the last known data. Lease lifetimes are read when
- * a key with a lease changes and refreshed periodically, so TTLs derived from leases count down.
+ * read's revision; events are applied as they come and the revision of the last applied event is
+ * kept. A lost connection (member stopped, leader lost, keepalive timed out) closes the watch and,
+ * once etcd answers again, opens a new one from that revision, so a short outage costs no full read.
+ * The full read is done again only when etcd cannot replay the gap: the history was compacted past
+ * it ("required revision has been compacted") or etcd's revision went backwards (data restored or
+ * wiped). Reconnects are retried with exponential backoff; meanwhile the index keeps the last known
+ * data. Lease lifetimes are read when a key with a lease changes and refreshed periodically, so TTLs
+ * derived from leases count down.
+ *
+ * <p>jetcd's own watch resumption is not used: it moves its resume point to the creation
+ * response's header revision before the events up to it have arrived, so a second break during a
+ * catch-up would skip them. Each break closes the jetcd watcher and this store resumes itself.
  *
  * <p>All etcd work happens on jetcd's threads and on this store's own single scheduler thread;
  * nothing here is ever called from a DNS reader thread except {@link #index()} and {@link #ready()}.
@@ -70,6 +78,8 @@ public final class EtcdStore {
     private Watch.Watcher watcher;
     private ScheduledFuture<?> leaseRefresh;
     private long generation;
+    /** The etcd revision the index reflects: the full read's, then each applied event's (0 before the first read). */
+    private long revision;
     private long backoffMs = BACKOFF_MIN_MS;
     /** The last batch of watch events waiting for lease lifetimes (done when none waits). */
     private CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
@@ -114,7 +124,7 @@ public final class EtcdStore {
             return t;
         });
         connectedGauge.labelValues(settings.prefix()).set(0);
-        scheduler.execute(() -> sync("initial"));
+        scheduler.execute(() -> relist("initial"));
         leaseRefresh = scheduler.scheduleWithFixedDelay(this::refreshLeases, LEASE_REFRESH_S, LEASE_REFRESH_S,
                 TimeUnit.SECONDS);
     }
@@ -181,7 +191,11 @@ public final class EtcdStore {
                     .keepaliveTime(Duration.ofSeconds(5))
                     .keepaliveTimeout(Duration.ofSeconds(5))
                     .retryMaxAttempts(1)
-                    .retryMaxDuration(READ_TIMEOUT);
+                    .retryMaxDuration(READ_TIMEOUT)
+                    // fail fast instead of waiting for a channel that cannot connect (refused
+                    // credentials, a rejected certificate, all members down): the error reaches the
+                    // log and this store's own backoff retries
+                    .waitForReady(false);
             if (!settings.username().isEmpty() && !settings.password().isEmpty()) {
                 b.user(bytes(settings.username())).password(bytes(settings.password()));
             }
@@ -193,19 +207,19 @@ public final class EtcdStore {
         return client;
     }
 
-    /** Range read + new watch; on failure, retries later. */
-    private void sync(String reason) {
+    /** Full range read + new watch from its revision; on failure, retries later. */
+    private void relist(String reason) {
         if (state == State.STOPPED) {
             return;
         }
         closeWatcher();
-        long gen = generation;
         ByteSequence prefix = bytes(watchPrefix());
         try {
             relists.labelValues(settings.prefix(), reason).inc();
+            // linearizable (the default): a member cut off from the quorum cannot hand out stale data
             GetResponse r = client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
                     .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            long revision = r.getHeader().getRevision();
+            long readRevision = r.getHeader().getRevision();
             Index.Keys fresh = new Index.Keys();
             Set<Long> leases = new HashSet<>();
             for (KeyValue kv : r.getKvs()) {
@@ -222,19 +236,12 @@ public final class EtcdStore {
             boolean first = !loaded;
             loaded = true;
             keysGauge.labelValues(settings.prefix()).set(fresh.size());
-            WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
-            watcher = client().getWatchClient().watch(prefix, opt, Watch.listener(
-                    resp -> onEvents(gen, resp),
-                    err -> onWatchError(gen, err),
-                    () -> onWatchError(gen, new IllegalStateException("watch closed by the server"))));
-            backoffMs = BACKOFF_MIN_MS;
-            lastError = "";
-            if (state != State.CONNECTED) {
-                state = State.CONNECTED;
-                connectedGauge.labelValues(settings.prefix()).set(1);
-                LOG.info((first ? "loaded " : "reconnected to etcd, reloaded ") + fresh.size() + " keys under "
-                        + settings.prefix() + " from " + settings.endpoints() + " (revision " + revision + ")");
-            }
+            revision = readRevision;
+            watch();
+            markConnected();
+            // a full read is rare (start, compaction, reset): each one is logged
+            LOG.info((first ? "loaded " : "reloaded ") + fresh.size() + " keys under " + settings.prefix() + " from "
+                    + settings.endpoints() + " (revision " + readRevision + ")");
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -242,6 +249,59 @@ public final class EtcdStore {
             }
             failed(describe(e));
         }
+    }
+
+    /**
+     * After a lost connection: a new watch from the revision after the last applied one. A
+     * count-only read first proves a quorum answers (linearizable) and that etcd's revision did not
+     * go backwards; a compacted gap is reported by the new watch and handled in {@link #onWatchError}.
+     */
+    private void resume() {
+        if (state == State.STOPPED) {
+            return;
+        }
+        closeWatcher();
+        try {
+            GetResponse r = client().getKVClient().get(bytes(watchPrefix()),
+                            GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long current = r.getHeader().getRevision();
+            if (current < revision) {
+                LOG.warning("etcd at " + settings.endpoints() + " is at revision " + current + ", behind the "
+                        + revision + " already served (data restored or wiped); reading " + settings.prefix() + " again");
+                relist("reset");
+                return;
+            }
+            watch();
+            LOG.info("reconnected to etcd at " + settings.endpoints() + ", resuming the watch on " + settings.prefix()
+                    + " after revision " + revision + " (now " + current + ")");
+            markConnected();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            failed(describe(e));
+        }
+    }
+
+    /** A watch on the path from the revision after {@link #revision}. */
+    private void watch() {
+        long gen = generation;
+        // requireLeader: a member that loses its leader ends the watch instead of keeping it silent
+        WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision + 1).withRequireLeader(true)
+                .build();
+        watcher = client().getWatchClient().watch(bytes(watchPrefix()), opt, Watch.listener(
+                resp -> onEvents(gen, resp),
+                err -> onWatchError(gen, err),
+                () -> onWatchError(gen, new IllegalStateException("watch closed by the server"))));
+    }
+
+    private void markConnected() {
+        backoffMs = BACKOFF_MIN_MS;
+        lastError = "";
+        state = State.CONNECTED;
+        connectedGauge.labelValues(settings.prefix()).set(1);
     }
 
     private void failed(String error) {
@@ -263,7 +323,13 @@ public final class EtcdStore {
         connectedGauge.labelValues(settings.prefix()).set(0);
         long delay = backoffMs;
         backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
-        scheduler.schedule(() -> sync("reconnect"), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> {
+            if (loaded) {
+                resume();
+            } else {
+                relist("initial");
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private void onEvents(long gen, WatchResponse resp) {
@@ -317,6 +383,7 @@ public final class EtcdStore {
                 index.remove(key);
                 events.labelValues(settings.prefix(), "delete").inc();
             }
+            revision = Math.max(revision, kv.getModRevision());
         }
         keysGauge.labelValues(settings.prefix()).set(index.size());
     }
@@ -328,8 +395,9 @@ public final class EtcdStore {
             }
             if (err instanceof CompactedException
                     || String.valueOf(err.getMessage()).contains("required revision has been compacted")) {
-                LOG.info("watch on " + settings.prefix() + " fell behind a compaction; reloading");
-                sync("compacted");
+                LOG.info("the watch on " + settings.prefix() + " cannot resume after revision " + revision
+                        + ": etcd's history was compacted past it; reading the path again");
+                relist("compacted");
                 return;
             }
             failed(describe(err));
@@ -402,7 +470,12 @@ public final class EtcdStore {
         return settings.prefix().endsWith("/") ? settings.prefix() : settings.prefix() + "/";
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * One line saying why etcd could not be used, for the log: the cause a person can act on
+     * (refused credentials, a certificate the other side rejects, connection refused) rather than
+     * gRPC's outer status ("UNAUTHENTICATED", "UNAVAILABLE: ssl exception").
+     */
+    private String describe(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
                 && t.getCause() != null) {
@@ -411,8 +484,44 @@ public final class EtcdStore {
         if (t instanceof java.util.concurrent.TimeoutException) {
             return "no answer within " + READ_TIMEOUT.toSeconds() + "s";
         }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        StringBuilder all = new StringBuilder();
+        Throwable root = t;
+        javax.net.ssl.SSLHandshakeException handshake = null;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            all.append(' ').append(c.getMessage());
+            root = c;
+            if (c instanceof javax.net.ssl.SSLHandshakeException h && handshake == null) {
+                handshake = h;
+            }
+        }
+        String text = all.toString();
+        if (handshake != null) {
+            String m = firstLine(String.valueOf(handshake.getMessage()));
+            String hint = m.contains("bad_certificate") || m.contains("certificate_required")
+                    ? " (etcd did not accept the client certificate: check the tls CERT and KEY)"
+                    : m.contains("PKIX") || m.contains("certificate_unknown")
+                    ? " (etcd's certificate is not signed by the tls CACERT)" : "";
+            return "TLS handshake with etcd failed: " + m + hint;
+        }
+        if (text.contains("authentication failed")) {
+            return "etcd refused the credentials of user '" + settings.username()
+                    + "' (etcdserver: authentication failed, invalid user ID or password)";
+        }
+        if (text.contains("permission denied")) {
+            return "etcd denied user '" + settings.username() + "' reading " + watchPrefix()
+                    + " (etcdserver: permission denied): grant its role read access to that prefix";
+        }
+        if (root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        String outer = firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        String inner = root == t || root.getMessage() == null ? "" : firstLine(root.getMessage());
+        return inner.isEmpty() || outer.contains(inner) ? outer : outer + ": " + inner;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     private static ByteSequence bytes(String s) {
