@@ -216,6 +216,8 @@ final class Exchange {
         try {
             rc = next.serve(request, writer);
         } catch (HandlerException e) {
+            // Reported first, so writers that store replies (cache) know the SERVFAIL is a failure.
+            writer.reportError(e);
             rc = e.rcode();
         }
         if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {
