@@ -1,6 +1,7 @@
 package kdns.plugin.cache;
 
 import kdns.api.ForwardingResponseWriter;
+import kdns.api.HandlerException;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
@@ -29,6 +30,8 @@ final class CachingWriter extends ForwardingResponseWriter {
     private final Item refreshing;
     private final long started;
     private volatile boolean written;
+    /** Set when the plugin reported that it failed: what it writes next is its error reply. */
+    private volatile boolean failed;
 
     CachingWriter(CacheHandler cache, ResponseWriter delegate, Request request, Key key, CacheMetrics.Server sm,
                   boolean dnssecOk, boolean adRequested, Item refreshing, long started) {
@@ -48,9 +51,30 @@ final class CachingWriter extends ForwardingResponseWriter {
         return written;
     }
 
+    /**
+     * A deferred failure (forward giving up on every upstream): the error reply that follows is not
+     * stored, since CoreDNS's forward writes nothing when it fails and the server answers SERVFAIL
+     * outside the cache. A background refresh answers no client, so its failure is not passed on.
+     */
+    @Override
+    public void reportError(HandlerException error) {
+        failed = true;
+        if (refreshing == null) {
+            delegate.reportError(error);
+        }
+    }
+
     @Override
     public void write(Message res) {
         written = true;
+        if (failed) {
+            if (refreshing != null) {
+                refreshing.refreshing.set(false); // a later hit may try again
+            } else {
+                delegate.write(res);
+            }
+            return;
+        }
         boolean passOn;
         try {
             passOn = storeAndPrepare(res);

@@ -2,6 +2,7 @@ package kdns.plugin.cache;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import kdns.api.ForwardingResponseWriter;
+import kdns.api.HandlerException;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -19,6 +20,14 @@ final class VerifyStaleWriter extends ForwardingResponseWriter {
     VerifyStaleWriter(CachingWriter delegate, Runnable serveStale) {
         super(delegate);
         this.serveStale = serveStale;
+    }
+
+    /**
+     * A failure of the rest of the chain is no error of this query: the stale entry answers it
+     * (CoreDNS's cache returns success then, so the errors plugin does not log it).
+     */
+    @Override
+    public void reportError(HandlerException error) {
     }
 
     @Override

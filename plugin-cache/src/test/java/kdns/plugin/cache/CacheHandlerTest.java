@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
+import kdns.api.HandlerException;
 import kdns.api.MetricsRegistry;
 import kdns.api.Rcodes;
 import kdns.api.Request;
@@ -387,6 +388,64 @@ class CacheHandlerTest {
         assertEquals(1, upstream.calls.get());
     }
 
+    /** A writer that records the failures reported to it. */
+    private static final class ReportingWriter extends RecordingWriter {
+        final List<HandlerException> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void reportError(HandlerException error) {
+            reported.add(error);
+        }
+    }
+
+    @Test
+    void aDeferredFailureIsPassedOnButNotStored() throws Exception {
+        Handler h = cache("cache");
+        upstream.mode = Upstream.Mode.DEFER_FAIL;
+        ReportingWriter w = new ReportingWriter();
+        assertEquals(Handler.DEFERRED, h.serve(TestRequests.query("down.example.org", Type.A), w));
+        assertEquals(Rcode.SERVFAIL, w.await(5, TimeUnit.SECONDS).getRcode());
+        assertEquals(1, w.reported.size(), "the errors plugin still learns why");
+        upstream.mode = Upstream.Mode.WRITE;
+        Message m = ask(h, "down.example.org", Type.A);
+        assertEquals(Rcode.NOERROR, m.getRcode(), "the failure was not cached");
+        assertEquals(2, upstream.calls.get());
+        // An upstream's SERVFAIL answer, on the other hand, is cached (servfail, 5s by default).
+        upstream.mode = Upstream.Mode.DEFER;
+        upstream.answer = r -> Upstream.reply(r, Rcode.SERVFAIL);
+        RecordingWriter w2 = new RecordingWriter();
+        assertEquals(Handler.DEFERRED, h.serve(TestRequests.query("sf.example.org", Type.A), w2));
+        assertEquals(Rcode.SERVFAIL, w2.await(5, TimeUnit.SECONDS).getRcode());
+        assertEquals(Rcode.SERVFAIL, ask(h, "sf.example.org", Type.A).getRcode());
+        assertEquals(3, upstream.calls.get(), "answered from the cache");
+    }
+
+    @Test
+    void aFailedStaleRefreshKeepsTheEntryAndReportsNothing() throws Exception {
+        Handler h = cache("cache {\n serve_stale\n}");
+        upstream.answer = r -> Upstream.a(r, 30, "10.0.0.1");
+        ask(h, "s.example.org", Type.A);
+        ticker.advanceSeconds(31);
+        upstream.mode = Upstream.Mode.DEFER_FAIL;
+        for (int i = 0; i < 2; i++) {
+            ReportingWriter w = new ReportingWriter();
+            assertEquals(Rcodes.NOERROR, h.serve(TestRequests.query("s.example.org", Type.A), w));
+            assertEquals(0, Upstream.ttl(w.msg(), Section.ANSWER), "stale");
+            CountDownLatch failed = new CountDownLatch(1);
+            upstream.deferredWritten = failed;
+            runRefreshes();
+            assertTrue(failed.await(5, TimeUnit.SECONDS), "the refresh failed");
+            assertEquals(0, w.reported.size(), "the client was answered: a failed refresh is nobody's error");
+        }
+        assertEquals(3, upstream.calls.get(), "the failed refresh let the next stale hit try again");
+        upstream.mode = Upstream.Mode.WRITE;
+        upstream.answer = r -> Upstream.a(r, 30, "10.0.0.2");
+        ask(h, "s.example.org", Type.A);
+        runRefreshes();
+        Message fresh = ask(h, "s.example.org", Type.A);
+        assertEquals("10.0.0.2", ((ARecord) fresh.getSectionArray(Section.ANSWER)[0]).getAddress().getHostAddress());
+    }
+
     // ---- prefetch ----
 
     @Test
@@ -555,6 +614,21 @@ class CacheHandlerTest {
         Message fresh = w2.await(5, TimeUnit.SECONDS);
         assertEquals("10.0.0.4", ((ARecord) fresh.getSectionArray(Section.ANSWER)[0]).getAddress().getHostAddress());
         assertEquals(1, w2.writes());
+    }
+
+    @Test
+    void serveStaleVerifyAfterADeferredFailureServesStaleAndReportsNothing() throws Exception {
+        Handler h = cache("cache {\n serve_stale 1h verify\n}");
+        upstream.answer = r -> Upstream.a(r, 30, "10.0.0.1");
+        ask(h, "vf.example.org", Type.A);
+        ticker.advanceSeconds(31);
+        upstream.mode = Upstream.Mode.DEFER_FAIL;
+        ReportingWriter w = new ReportingWriter();
+        assertEquals(Handler.DEFERRED, h.serve(TestRequests.query("vf.example.org", Type.A), w));
+        Message stale = w.await(5, TimeUnit.SECONDS);
+        assertEquals(Rcode.NOERROR, stale.getRcode());
+        assertEquals(0, Upstream.ttl(stale, Section.ANSWER));
+        assertEquals(0, w.reported.size(), "answered from the stale entry: no error to log");
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.xbill.DNS.Section;
 final class Upstream implements Handler {
 
     /** How the next answer is given. */
-    enum Mode { WRITE, DEFER, THROW, RETURN_SERVFAIL }
+    enum Mode { WRITE, DEFER, THROW, RETURN_SERVFAIL, DEFER_FAIL }
 
     final AtomicInteger calls = new AtomicInteger();
     final List<Request> seen = new CopyOnWriteArrayList<>();
@@ -50,6 +50,21 @@ final class Upstream implements Handler {
             case THROW -> throw new HandlerException(Rcodes.SERVFAIL, "upstream down");
             case RETURN_SERVFAIL -> {
                 return Rcodes.SERVFAIL;
+            }
+            case DEFER_FAIL -> {
+                // As forward gives up: the reason first, then its SERVFAIL, from another thread.
+                CountDownLatch done = deferredWritten;
+                Thread t = new Thread(() -> {
+                    try {
+                        writer.reportError(new HandlerException(Rcodes.SERVFAIL, "no healthy proxies"));
+                        writer.write(reply(request, Rcode.SERVFAIL));
+                    } finally {
+                        done.countDown();
+                    }
+                }, "upstream-deferred-failure");
+                t.setDaemon(true);
+                t.start();
+                return Handler.DEFERRED;
             }
             case DEFER -> {
                 Message m = answer.apply(request);

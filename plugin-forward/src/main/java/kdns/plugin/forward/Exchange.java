@@ -35,9 +35,10 @@ final class Exchange {
     private final List<Upstream> list;
     private final long deadline;
     private final byte[] wire;
+    private final long maxConnectAttempts;
     private int i;
     private int fails;
-    private int connectAttempts;
+    private long connectAttempts;
     private int failovers;
     private boolean forceTcp;
     private IOException upstreamErr;
@@ -52,6 +53,7 @@ final class Exchange {
         this.deadline = System.nanoTime() + DEADLINE_NANOS;
         this.wire = request.message().toWire();
         this.forceTcp = f.cfg.forceTcp;
+        this.maxConnectAttempts = f.cfg.connectAttemptCap();
     }
 
     /** Dispatches the first attempt; throws when no upstream can be tried at all. */
@@ -74,7 +76,7 @@ final class Exchange {
                 return fail(sync, "proxy: transport stopped");
             }
             if (System.nanoTime() - deadline >= 0
-                    || (f.cfg.maxConnectAttempts > 0 && connectAttempts >= f.cfg.maxConnectAttempts)) {
+                    || (maxConnectAttempts > 0 && connectAttempts >= maxConnectAttempts)) {
                 return fail(sync, null);
             }
             if (i >= list.size()) {
@@ -193,9 +195,9 @@ final class Exchange {
         if (f.cfg.maxFails != 0) {
             p.healthcheck();
         }
-        if (f.cfg.maxConnectAttempts > 0) {
+        if (maxConnectAttempts > 0) {
             connectAttempts++;
-            if (connectAttempts >= f.cfg.maxConnectAttempts) {
+            if (connectAttempts >= maxConnectAttempts) {
                 fail(false, null);
                 return;
             }
@@ -214,6 +216,8 @@ final class Exchange {
         try {
             rc = next.serve(request, writer);
         } catch (HandlerException e) {
+            // Reported first, so writers that store replies (cache) know the SERVFAIL is a failure.
+            writer.reportError(e);
             rc = e.rcode();
         }
         if (rc != Handler.DEFERRED && !Rcodes.clientWrote(rc)) {

@@ -32,7 +32,8 @@ final class Stanza {
     final List<String> ignored = new ArrayList<>();
     final List<Endpoint> to = new ArrayList<>();
     int maxFails = 2;
-    int maxConnectAttempts;
+    /** {@code max_connect_attempts}; -1 when not written: two per upstream (CoreDNS 1.14.7+). */
+    int maxConnectAttempts = -1;
     long hcIntervalNanos = 500_000_000L;
     boolean hcRecursionDesired = true;
     String hcDomain = ".";
@@ -50,4 +51,13 @@ final class Stanza {
     boolean nextOnNodata;
     boolean failfastUnhealthyUpstreams;
     final List<Integer> failoverRcodes = new ArrayList<>();
+
+    /**
+     * How many failed exchanges one query may have before it is answered SERVFAIL; 0 means no cap
+     * (only the 5s deadline). Unset, it is twice the number of upstreams, so upstreams that fail at
+     * once (a closed port) are not tried again and again until the deadline.
+     */
+    long connectAttemptCap() {
+        return maxConnectAttempts < 0 ? 2L * to.size() : maxConnectAttempts;
+    }
 }

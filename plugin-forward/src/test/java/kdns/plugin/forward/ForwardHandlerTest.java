@@ -462,6 +462,21 @@ class ForwardHandlerTest {
         assertEquals(0, b.queries().size(), "no second attempt");
     }
 
+    /**
+     * CoreDNS 1.14.7+: without {@code max_connect_attempts}, a query stops after two failed
+     * exchanges per upstream instead of trying upstreams that fail at once until its 5s deadline.
+     */
+    @Test
+    void byDefaultAQueryGivesUpAfterTwoFailedExchangesPerUpstream() throws Exception {
+        try (HangUpServer a = HangUpServer.start(); HangUpServer b = HangUpServer.start()) {
+            // max_fails 0: no health checks, whose TCP probes would be counted too.
+            Handler h = forward("forward . " + a.hostPort() + " " + b.hostPort()
+                    + " {\nforce_tcp\nmax_fails 0\n}");
+            assertEquals(Rcode.SERVFAIL, ask(h, "x.example.org").getRcode());
+            assertEquals(4, a.queries() + b.queries(), "2 x 2 upstreams: " + a.queries() + " + " + b.queries());
+        }
+    }
+
     @Test
     void aReplyToAnotherQuestionIsAFormerr() throws Exception {
         ScriptedUpstream a = upstream();

@@ -41,6 +41,10 @@ class ForwardSetupTest {
         assertEquals(".", s.hcDomain);
         assertEquals("127.0.0.1:53", f.upstreams.get(0).addr());
         assertFalse(f.upstreams.get(0).tls());
+        assertEquals(2, s.connectAttemptCap(), "two per upstream when max_connect_attempts is not written");
+        assertEquals(6, parse("forward . 127.0.0.1 127.0.0.2 127.0.0.3").cfg.connectAttemptCap());
+        assertEquals(0, parse("forward . 127.0.0.1 {\nmax_connect_attempts 0\n}").cfg.connectAttemptCap(),
+                "0 lifts the cap");
     }
 
     @Test
@@ -128,6 +132,7 @@ class ForwardSetupTest {
         assertEquals(5, s.maxFails);
         assertEquals(8, s.maxIdleConns);
         assertEquals(3, s.maxConnectAttempts);
+        assertEquals(3, s.connectAttemptCap());
         assertEquals("sequential", s.policy.name());
         assertEquals(1_000_000_000L, s.hcIntervalNanos);
         assertFalse(s.hcRecursionDesired);

@@ -94,16 +94,30 @@ final class StreamTransport {
 
     private void giveBack(Conn c) {
         c.used = System.nanoTime();
-        int max = upstream.maxIdleConns();
-        if (closed || upstream.expireNanos() <= 0 || (max > 0 && idleCount.get() >= max)) {
+        if (closed || upstream.expireNanos() <= 0 || !reserveIdleSlot(upstream.maxIdleConns())) {
             c.close();
             return;
         }
-        idleCount.incrementAndGet();
         idle.addLast(c);
         if (closed && idle.remove(c)) {
             idleCount.decrementAndGet();
             c.close();
+        }
+    }
+
+    /**
+     * Counts one more idle connection unless {@code max} (0: no limit) are idle already; atomic, so
+     * connections given back at the same moment cannot all take the last place.
+     */
+    private boolean reserveIdleSlot(int max) {
+        while (true) {
+            int n = idleCount.get();
+            if (max > 0 && n >= max) {
+                return false;
+            }
+            if (idleCount.compareAndSet(n, n + 1)) {
+                return true;
+            }
         }
     }
 
