@@ -1,13 +1,9 @@
 package kdns.plugin.cache;
 
 import java.time.Instant;
-import org.xbill.DNS.ExtendedFlags;
+import kdns.api.ResponseType;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -42,67 +38,18 @@ enum CachedReplyType {
         return this == NAME_ERROR || this == NO_DATA || this == SERVER_ERROR;
     }
 
-    /** Classifies {@code m}; {@code now} judges RRSIG validity when the reply has the DO bit. */
+    /** Classifies {@code m} as CoreDNS's response.Typify does; {@code now} judges RRSIG validity. */
     static CachedReplyType typify(Message m, Instant now) {
-        if (m == null) {
-            return OTHER_ERROR;
-        }
-        int opcode = m.getHeader().getOpcode();
-        if (opcode == Opcode.UPDATE) {
-            return UPDATE;
-        }
-        if (opcode == Opcode.NOTIFY) {
-            return META;
-        }
-        Record q = m.getQuestion();
-        if (q != null && (q.getType() == Type.AXFR || q.getType() == Type.IXFR)) {
-            return META;
-        }
-        OPTRecord opt = m.getOPT();
-        if (opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0 && expiredSignatures(m, now)) {
-            return OTHER_ERROR;
-        }
-        int rcode = m.getHeader().getRcode();
-        if (!m.getSection(Section.ANSWER).isEmpty() && rcode == Rcode.NOERROR) {
-            return NO_ERROR;
-        }
-        boolean soa = false;
-        int ns = 0;
-        for (Record r : m.getSection(Section.AUTHORITY)) {
-            if (r.getType() == Type.SOA) {
-                soa = true;
-            } else if (r.getType() == Type.NS) {
-                ns++;
-            }
-        }
-        if (soa && rcode == Rcode.NOERROR) {
-            return NO_DATA;
-        }
-        if (soa && rcode == Rcode.NXDOMAIN) {
-            return NAME_ERROR;
-        }
-        if (rcode == Rcode.SERVFAIL || rcode == Rcode.NOTIMP) {
-            return SERVER_ERROR;
-        }
-        if (ns > 0 && rcode == Rcode.NOERROR) {
-            return DELEGATION;
-        }
-        if (rcode == Rcode.NOERROR) {
-            return NO_ERROR;
-        }
-        return OTHER_ERROR;
-    }
-
-    private static boolean expiredSignatures(Message m, Instant now) {
-        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
-            for (Record r : m.getSection(section)) {
-                if (r instanceof RRSIGRecord sig
-                        && (now.isBefore(sig.getTimeSigned()) || now.isAfter(sig.getExpire()))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return switch (ResponseType.typify(m, now.getEpochSecond())) {
+            case NOERROR -> NO_ERROR;
+            case NXDOMAIN -> NAME_ERROR;
+            case SERVERERROR -> SERVER_ERROR;
+            case NODATA -> NO_DATA;
+            case DELEGATION -> DELEGATION;
+            case META -> META;
+            case UPDATE -> UPDATE;
+            case OTHERERROR -> OTHER_ERROR;
+        };
     }
 
     /**

@@ -107,6 +107,6 @@ final class ForwardHandler implements Handler {
         for (Upstream u : upstreams) {
             u.stop(Exchange.DEADLINE_NANOS);
         }
-        kdns.plugin.forward.proxy.Timers.after(Exchange.DEADLINE_NANOS, () -> stopped = true);
+        kdns.plugin.forward.proxy.ForwardTimer.after(Exchange.DEADLINE_NANOS, () -> stopped = true);
     }
 }

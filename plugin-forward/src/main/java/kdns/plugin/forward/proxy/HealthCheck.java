@@ -54,7 +54,7 @@ final class HealthCheck {
         if (stopped || !running.compareAndSet(false, true)) {
             return;
         }
-        Timers.virtual("forward-healthcheck-" + upstream.addr(), this::probe);
+        ForwardTimer.virtual("forward-healthcheck-" + upstream.addr(), this::probe);
     }
 
     boolean running() {

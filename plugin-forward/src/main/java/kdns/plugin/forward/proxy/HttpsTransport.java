@@ -125,7 +125,7 @@ final class HttpsTransport {
             return;
         }
         AtomicBoolean done = new AtomicBoolean();
-        ScheduledFuture<?> timer = Timers.after(timeoutNanos, () -> {
+        ScheduledFuture<?> timer = ForwardTimer.after(timeoutNanos, () -> {
             if (done.compareAndSet(false, true)) {
                 sent.cancel(true);
                 VIRTUAL.execute(() -> callback.error(timeout()));

@@ -62,7 +62,7 @@ final class UdpTransport {
         }
         final Pending sent = p;
         final int id = p.id;
-        p.timer = Timers.after(timeoutNanos, () -> {
+        p.timer = ForwardTimer.after(timeoutNanos, () -> {
             if (socket.pending.remove(id, sent)) {
                 sent.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
                 socket.released();
@@ -84,7 +84,7 @@ final class UdpTransport {
     }
 
     private static void asyncError(ReplyCallback callback, IOException e) {
-        Timers.virtual("forward-error", () -> callback.error(e));
+        ForwardTimer.virtual("forward-error", () -> callback.error(e));
     }
 
     private UdpSocket socket() throws IOException {

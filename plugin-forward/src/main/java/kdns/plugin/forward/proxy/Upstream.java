@@ -173,7 +173,7 @@ public final class Upstream {
      */
     public void exchangeUdp(byte[] wire, ReplyCallback callback) {
         if (stopped) {
-            Timers.virtual("forward-error", () -> callback.error(new IOException("proxy: transport stopped")));
+            ForwardTimer.virtual("forward-error", () -> callback.error(new IOException("proxy: transport stopped")));
             return;
         }
         udp.send(wire, readTimeoutNanos, callback);
@@ -183,7 +183,7 @@ public final class Upstream {
      * Sends a query over TCP (or TLS for a {@code tls://} upstream) on a virtual thread.
      */
     public void exchangeStream(byte[] wire, ReplyCallback callback) {
-        Timers.virtual("forward-" + stream.proto() + "-" + addr, () -> {
+        ForwardTimer.virtual("forward-" + stream.proto() + "-" + addr, () -> {
             Message reply;
             try {
                 if (stopped) {
@@ -204,7 +204,7 @@ public final class Upstream {
      */
     public void exchangeHttps(byte[] wire, ReplyCallback callback) {
         if (stopped || https == null) {
-            Timers.virtual("forward-error", () -> callback.error(new IOException(
+            ForwardTimer.virtual("forward-error", () -> callback.error(new IOException(
                     https == null ? "not a DNS-over-HTTPS upstream: " + this : "proxy: transport stopped")));
             return;
         }
@@ -219,7 +219,7 @@ public final class Upstream {
     /** Starts the periodic clean-up of expired connections. */
     public synchronized void start() {
         if (cleanup == null && !stopped) {
-            cleanup = Timers.every(CLEANUP_NANOS, () -> {
+            cleanup = ForwardTimer.every(CLEANUP_NANOS, () -> {
                 udp.cleanup();
                 stream.cleanup();
             });
@@ -246,7 +246,7 @@ public final class Upstream {
         if (graceNanos <= 0) {
             close.run();
         } else {
-            Timers.after(graceNanos, close);
+            ForwardTimer.after(graceNanos, close);
         }
     }
 

@@ -2,6 +2,7 @@ package kdns.plugin.standard.log;
 
 import java.util.EnumSet;
 import java.util.Set;
+import kdns.api.ResponseType;
 import kdns.api.zones.ZoneNames;
 import org.xbill.DNS.Message;
 

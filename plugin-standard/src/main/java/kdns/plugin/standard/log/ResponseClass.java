@@ -1,6 +1,7 @@
 package kdns.plugin.standard.log;
 
 import java.util.Locale;
+import kdns.api.ResponseType;
 
 /** The classes a {@code log { class ... }} block selects (CoreDNS's {@code response.Class}). */
 enum ResponseClass {

@@ -3,13 +3,16 @@ package kdns.plugin.forward.proxy;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import kdns.api.Log;
 
 /**
  * The process-wide timer of the forward plugin: read timeouts of in-flight UDP queries and the
  * periodic clean-up of expired connections. One daemon thread that only fires short callbacks; no
  * task waits on the network here.
  */
-public final class Timers {
+public final class ForwardTimer {
+
+    private static final Log LOG = Log.forPlugin("forward");
 
     private static final ScheduledThreadPoolExecutor TIMER;
 
@@ -22,7 +25,7 @@ public final class Timers {
         TIMER.setRemoveOnCancelPolicy(true);
     }
 
-    private Timers() {
+    private ForwardTimer() {
     }
 
     /** Runs {@code task} once after {@code nanos}. */
@@ -45,7 +48,7 @@ public final class Timers {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                kdns.api.Log.forPlugin("forward").error("timer task failed: " + e);
+                LOG.error("timer task failed: " + e);
             }
         };
     }

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.log;
+package kdns.api;
 
 import java.util.List;
 import org.xbill.DNS.ExtendedFlags;
@@ -12,8 +12,11 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** What kind of reply a message is, as CoreDNS's {@code response.Typify} decides it. */
-enum ResponseType {
+/**
+ * What kind of reply a message is, as CoreDNS's {@code response.Typify} decides it: the log
+ * plugin's {@code {rtype}} classes and the cache's choice of what to store and for how long.
+ */
+public enum ResponseType {
     /** A positive reply. */
     NOERROR,
     /** NXDOMAIN with an SOA in the authority section. */
@@ -34,7 +37,7 @@ enum ResponseType {
     private static final int[] SIGNED_SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
 
     /** Classifies {@code m} (null when nothing was written); {@code nowSeconds} checks RRSIG validity. */
-    static ResponseType typify(Message m, long nowSeconds) {
+    public static ResponseType typify(Message m, long nowSeconds) {
         if (m == null) {
             return OTHERERROR;
         }
@@ -57,14 +60,6 @@ enum ResponseType {
         int rcode = m.getRcode();
         List<Record> answer = m.getSection(Section.ANSWER);
         if (!answer.isEmpty() && rcode == Rcode.NOERROR) {
-            if (q != null && (q.getType() == Type.A || q.getType() == Type.AAAA)) {
-                for (Record r : answer) {
-                    if (r.getType() == q.getType()) {
-                        return NOERROR;
-                    }
-                }
-                return NODATA;
-            }
             return NOERROR;
         }
         boolean soa = false;
