@@ -47,7 +47,7 @@ aot_mode=${KDNS_AOT:-on}
 if [ "$aot_mode" != off ]; then
     cache="$KDNS_HOME/aot/kdns.aot"
     made_for=""
-    read -r made_for < "$KDNS_HOME/aot/made-for" 2>/dev/null || true
+    if [ -f "$KDNS_HOME/aot/made-for" ]; then read -r made_for < "$KDNS_HOME/aot/made-for" || true; fi
     why=""
     case " ${KDNS_JAVA_OPTS:-} " in
         *-Xshare*|*-XX:AOT*|*SharedArchiveFile*|*AutoCreateSharedArchive*|*SharedClassListFile*|*DumpLoadedClassList*|*UseCompactObjectHeaders*)
