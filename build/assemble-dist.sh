@@ -43,6 +43,10 @@ for m in $modules; do
     fi
 done
 
+# Signed jars lose their signature files (build/UnsignJars.java says why): the JDK would check them
+# at every start.
+"$jdk/bin/java" "$top/build/UnsignJars.java" "$out.tmp"/lib/*.jar "$out.tmp"/plugins/*/*.jar
+
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
 commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
