@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -30,7 +32,7 @@ import org.xbill.DNS.Type;
 /**
  * The training run of the distribution's JDK 25 ahead-of-time cache (build/assemble-dist.sh):
  * starts DIST/bin/kdns with {@code -XX:AOTCacheOutput=CACHE} on a Corefile that uses every plugin of
- * the default plugin.cfg but multicluster (two kubernetes blocks against fake API servers on
+ * the default plugin.cfg but multicluster (those DIST/conf/plugin.cfg leaves out are left out of it) (two kubernetes blocks against fake API servers on
  * 127.0.0.1, one streaming its lists and one refusing to, so both list decoders are trained), answers
  * queries over UDP, TCP and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM
  * writes the cache as it exits.
@@ -60,8 +62,9 @@ public final class AotTraining {
         try (FakeApiServer streamed = cluster(FakeApiServer.WatchListSupport.SUPPORTED);
                 FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED)) {
             Ports ports = new Ports();
+            Set<String> plugins = plugins(dist);
             Path corefile = writeCorefile(work, ports, streamed.kubeconfig(Files.createDirectories(work.resolve("streamed"))),
-                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))));
+                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), plugins);
             ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
                     .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("kdns.log").toFile());
             pb.environment().put("KDNS_AOT", "off");
@@ -74,7 +77,7 @@ public final class AotTraining {
             });
             Runtime.getRuntime().addShutdownHook(reaper);
             try {
-                train(ports, kdns);
+                train(ports, kdns, plugins.contains("kubernetes"));
                 kdns.destroy(); // SIGTERM: the JVM records the classes, then assembles the cache in a child
                 if (!kdns.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
                     fail("kdns did not exit within " + EXIT_DEADLINE.toSeconds() + " s of SIGTERM");
@@ -138,7 +141,8 @@ public final class AotTraining {
         return api;
     }
 
-    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig) throws IOException {
+    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, Set<String> plugins)
+            throws IOException {
         TestCertificate cert = TestCertificate.generate(work, "train", "train.test", "ip:127.0.0.1,dns:train.test");
         Files.writeString(work.resolve("train.test.zone"), """
                 $ORIGIN train.test.
@@ -265,14 +269,52 @@ public final class AotTraining {
                 }
                 """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
                 p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem());
-        return Files.writeString(work.resolve("Corefile"), corefile);
+        return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
-    private static void train(Ports p, Process kdns) throws Exception {
+    /** The plugin names of DIST/conf/plugin.cfg (name:module or name:group:artifact:version lines). */
+    private static Set<String> plugins(Path dist) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (String line : Files.readAllLines(dist.resolve("conf/plugin.cfg"))) {
+            String l = line.replaceAll("#.*", "").strip();
+            if (l.contains(":")) {
+                names.add(l.substring(0, l.indexOf(':')));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The Corefile without the directives (a line, or a line with its indented block) of plugins the
+     * distribution does not hold (a custom plugin.cfg), so its training still runs on the rest.
+     */
+    static String onlyPresent(String corefile, Set<String> plugins) {
+        StringBuilder out = new StringBuilder();
+        boolean skipping = false;
+        for (String line : corefile.split("\n")) {
+            if (skipping) {
+                skipping = !line.equals("    }");
+                continue;
+            }
+            if (line.startsWith("    ") && !line.startsWith("     ") && !line.strip().equals("}")) {
+                String directive = line.strip().split("\\s+")[0];
+                if (!plugins.contains(directive)) {
+                    skipping = line.endsWith("{");
+                    continue;
+                }
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void train(Ports p, Process kdns, boolean kubernetes) throws Exception {
         InetSocketAddress dns = new InetSocketAddress("127.0.0.1", p.dns);
         long deadline = System.nanoTime() + SERVE_DEADLINE.toNanos();
         // etcd has no server, so /ready stays 503: serving is "both clusters answer".
-        while (!answers(dns, "svc0.train.svc.cluster.local.") || !answers(dns, "svc0.train.svc.paged.local.")) {
+        // Without the kubernetes plugin: until the server answers at all.
+        while (kubernetes ? !answers(dns, "svc0.train.svc.cluster.local.") || !answers(dns, "svc0.train.svc.paged.local.")
+                : !responds(dns)) {
             if (!kdns.isAlive()) {
                 fail("kdns exited with " + kdns.exitValue() + " before serving");
             }
@@ -326,6 +368,15 @@ public final class AotTraining {
         try {
             Message r = DnsClient.udp(dns, name, Type.A);
             return r.getRcode() == 0 && r.getSection(1).size() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean responds(InetSocketAddress dns) {
+        try {
+            DnsClient.udp(dns, "train.test.", Type.SOA);
+            return true;
         } catch (IOException e) {
             return false;
         }
