@@ -1,13 +1,14 @@
 # kdns container image: the jlink'd distribution on a distroless base, running as non-root.
 #   make -f Makefile.release docker            (or: docker build -t kdns .)
 # Build stage: Maven and a JDK from the Temurin image; the runtime is jlink'd there, so the final
-# image needs no JDK.
+# image needs no JDK. No AOT cache (AOT=off): the JVM uses one only in the folder it was made in,
+# and the entrypoint does not ask for one.
 FROM maven:3.9-eclipse-temurin-25 AS build
 ARG PLUGIN_CFG=plugin.cfg
 WORKDIR /src
 COPY . .
 RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/* \
- && make dist PLUGIN_CFG=/src/$PLUGIN_CFG DIST=/out/kdns
+ && AOT=off make dist PLUGIN_CFG=/src/$PLUGIN_CFG DIST=/out/kdns
 
 # The runtime needs glibc and nothing else: distroless "base" (not "static").
 FROM gcr.io/distroless/base-debian12:nonroot

@@ -2,7 +2,8 @@
 # Assembles a distribution from built modules and a plugin.cfg:
 #   assemble-dist.sh JDK_HOME PLUGIN_CFG OUT_DIR [portable]
 # OUT_DIR gets bin/kdns, lib/ (boot modules), plugins/<module>/ (one folder per plugin module with
-# its own dependencies), conf/plugin.cfg and, unless 'portable', a jlink'd runtime/.
+# its own dependencies), conf/plugin.cfg and, unless 'portable', a jlink'd runtime/ and the JDK 25
+# ahead-of-time cache aot/kdns.aot (build/aot-train.sh).
 set -eu
 jdk=$1; cfg=$2; out=$3; mode=${4:-full}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +56,10 @@ for m in $modules; do
     done
 done
 
+# Signed jars lose their signature files (build/UnsignJars.java says why): the JDK would check them
+# at every start.
+"$jdk/bin/java" "$top/build/UnsignJars.java" "$out.tmp"/lib/*.jar "$out.tmp"/plugins/*/*.jar
+
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
 commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
@@ -76,4 +81,12 @@ if [ "$mode" != portable ]; then
 fi
 
 rm -rf "$out"; mv "$out.tmp" "$out"
+
+# The JDK 25 ahead-of-time cache (bin/kdns uses it): a training run of the distribution in its final
+# place (the JVM ties the cache to the module path), bounded in time. A failed training leaves a
+# distribution without a cache and one warning line. AOT=off skips it (the release archives: they
+# are unpacked elsewhere, where the cache would not be used).
+if [ "$mode" != portable ] && [ "${AOT:-on}" != off ]; then
+    "$top/build/aot-train.sh" "$jdk" "$out" || true
+fi
 echo "distribution: $out ($(du -sh "$out" | cut -f1))"

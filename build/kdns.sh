@@ -35,6 +35,40 @@ trim=""
 if [ "${major:-0}" -ge 22 ] 2>/dev/null; then
     trim="-XX:TrimNativeHeapInterval=1000"
 fi
+# JDK 25+: the ahead-of-time cache that make dist's training run wrote (aot/kdns.aot: the classes of
+# the JDK, the host and the plugins loaded, parsed and linked, with method profiles) takes about half
+# off the start-up. It is used only with the runtime it was made by (runtime/, never JAVA_HOME), at
+# the folder it was made in (the JVM compares the module path), and when KDNS_JAVA_OPTS chooses no
+# class sharing of its own; the JVM's messages about a cache it cannot use are turned off, so a
+# mismatch the launcher does not catch only costs time. KDNS_AOT=off starts without it;
+# KDNS_AOT=require makes the JVM refuse to start when it cannot use it.
+aot=""
+aot_mode=${KDNS_AOT:-on}
+if [ "$aot_mode" != off ]; then
+    cache="$KDNS_HOME/aot/kdns.aot"
+    made_for=""
+    if [ -f "$KDNS_HOME/aot/made-for" ]; then read -r made_for < "$KDNS_HOME/aot/made-for" || true; fi
+    why=""
+    case " ${KDNS_JAVA_OPTS:-} " in
+        *-Xshare*|*-XX:AOT*|*SharedArchiveFile*|*AutoCreateSharedArchive*|*SharedClassListFile*|*DumpLoadedClassList*|*UseCompactObjectHeaders*)
+            why="KDNS_JAVA_OPTS sets class sharing or object headers" ;;
+    esac
+    [ "$JAVA" = "$KDNS_HOME/runtime/bin/java" ] || why="the distribution has no runtime of its own"
+    [ -f "$cache" ] || why="make dist made none (its training run failed, or the JDK is older than 25)"
+    if [ -z "$why" ] && [ "$made_for" != "$KDNS_HOME" ]; then
+        why="it was made for the distribution at ${made_for:-an unknown place} (make dist again here, or KDNS_AOT=off)"
+        # A moved distribution is the one mismatch worth a line: it can be fixed.
+        [ "$aot_mode" = require ] || echo "kdns: not using the AOT cache $cache: $why" >&2
+    fi
+    if [ -n "$why" ] && [ "$aot_mode" = require ]; then
+        echo "kdns: KDNS_AOT=require, but the AOT cache cannot be used: $why" >&2
+        exit 1
+    elif [ -z "$why" ] && [ "$aot_mode" = require ]; then
+        aot="-XX:AOTCache=$cache -XX:AOTMode=on"
+    elif [ -z "$why" ]; then
+        aot="-XX:AOTCache=$cache -Xlog:aot*=off"
+    fi
+fi
 # glibc gives every thread that allocates natively an arena of its own; two are plenty for a
 # server whose native allocations are the JVM's own, and the rest is resident memory for nothing.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -45,7 +79,7 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # capped metaspace and code cache.
 exec "$JAVA" \
     -Xms32m -Xmx96m -Xmn16m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
-    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim \
+    -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $aot \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \

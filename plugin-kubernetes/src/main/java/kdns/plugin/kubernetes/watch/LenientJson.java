@@ -51,6 +51,11 @@ final class LenientJson {
         return GSON.fromJson(json, type);
     }
 
+    /** The next value of {@code in} as the model {@code type}, as {@link #decode(JsonElement, Class)} decodes its tree. */
+    static <T> T decode(com.google.gson.stream.JsonReader in, Class<T> type) {
+        return GSON.fromJson(in, type);
+    }
+
     /** {@code o.metadata.<field>} as a string, or null. */
     static String metadata(JsonObject o, String field) {
         if (o == null) {

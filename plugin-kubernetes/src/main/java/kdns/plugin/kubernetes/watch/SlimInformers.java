@@ -19,7 +19,26 @@ public final class SlimInformers {
 
     /** Decodes an object into a generated model, without the generated validation ({@link LenientJson}). */
     public static <T> Function<JsonObject, T> model(Class<T> type) {
-        return o -> LenientJson.decode(o, type);
+        return new Model<>(type);
+    }
+
+    /** A generated model's decoder, which {@link PagedListerWatcher} also runs on a reader (no tree). */
+    static final class Model<T> implements Function<JsonObject, T> {
+        private final Class<T> type;
+
+        Model(Class<T> type) {
+            this.type = type;
+        }
+
+        @Override
+        public T apply(JsonObject o) {
+            return LenientJson.decode(o, type);
+        }
+
+        /** The next value of {@code in} as the model, as {@link #apply} would decode its tree. */
+        T read(com.google.gson.stream.JsonReader in) {
+            return LenientJson.decode(in, type);
+        }
     }
 
     /**

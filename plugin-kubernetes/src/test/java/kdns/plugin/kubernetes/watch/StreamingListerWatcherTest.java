@@ -125,6 +125,31 @@ class StreamingListerWatcherTest {
     }
 
     @Test
+    void eventsAreDecodedStraightIntoTheModelAndAnObjectItCannotTakeIsKeptAsAbsent() throws Exception {
+        // "ports" not a list: the model cannot take it, so the line goes the way of the JSON tree
+        // (the object is listed, with nothing kdns made of it) and the others are decoded directly.
+        api.create(KubeObjects.parse("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"ns"},
+                 "spec":{"type":"ClusterIP","clusterIP":"10.0.1.3","ports":"not a list"}}"""));
+        PagedListerWatcher<V1Service> lw = servicesLister();
+        SlimList list = lw.list(listFrom("0"));
+        assertEquals(List.of("a", "b", "bad"), names(list));
+        for (SlimObject o : list.getItems()) {
+            assertEquals("ns", o.getMetadata().getNamespace());
+            assertNotNull(o.getMetadata().getResourceVersion());
+            assertEquals(o.getMetadata().getName().equals("bad") ? null : o.getMetadata().getName(), o.payload());
+        }
+        try (Watchable<SlimObject> watch = lw.watch(new CallGeneratorParams(Boolean.TRUE,
+                list.getMetadata().getResourceVersion(), 300))) {
+            api.create(KubeObjects.parse(service("c", "10.0.1.4")));
+            Watch.Response<SlimObject> added = watch.next();
+            assertEquals("ADDED", added.type);
+            assertEquals("c", added.object.payload());
+            assertEquals("ns", added.object.getMetadata().getNamespace());
+        }
+    }
+
+    @Test
     void theStreamingListIsOneWatchThatGoesOnAsTheWatch() throws Exception {
         PagedListerWatcher<V1Service> lw = servicesLister();
         long rv = api.resourceVersion();

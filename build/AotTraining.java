@@ -1,0 +1,455 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import kdns.testing.DnsClient;
+import kdns.testing.kubernetes.FakeApiServer;
+import kdns.testing.kubernetes.KubeObjects;
+import kdns.testing.upstream.TestCertificate;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The training run of the distribution's JDK 25 ahead-of-time cache (build/assemble-dist.sh):
+ * starts DIST/bin/kdns with {@code -XX:AOTCacheOutput=CACHE} on a Corefile that uses every plugin of
+ * the default plugin.cfg but multicluster (those DIST/conf/plugin.cfg leaves out are left out of it) (two kubernetes blocks against fake API servers on
+ * 127.0.0.1, one streaming its lists and one refusing to, so both list decoders are trained), answers
+ * queries over UDP, TCP and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM
+ * writes the cache as it exits.
+ * <p>
+ * Not multicluster yet. It used to carry its own copy of the kubernetes plugin and client, and the
+ * JVM leaves out of the cache every class two class loaders loaded under one name (the whole
+ * Kubernetes client, about 2,000 classes); its layer now has the kubernetes layer as parent, so a
+ * ServiceImport block in the training Corefile is all it needs.
+ * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR</pre>
+ * Exits 0 when CACHE exists afterwards, 1 otherwise (the reason on stderr, kdns's output in
+ * WORK_DIR/kdns.log). Every process it starts is stopped, on every path.
+ */
+public final class AotTraining {
+
+    private static final Duration SERVE_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration EXIT_DEADLINE = Duration.ofSeconds(120);
+    private static final int SERVICES = 300;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: AotTraining DIST CACHE WORK_DIR");
+            System.exit(2);
+        }
+        Path dist = Path.of(args[0]).toAbsolutePath();
+        Path cache = Path.of(args[1]).toAbsolutePath();
+        Path work = Files.createDirectories(Path.of(args[2]));
+        Files.deleteIfExists(cache);
+        try (FakeApiServer streamed = cluster(FakeApiServer.WatchListSupport.SUPPORTED);
+                FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED)) {
+            Ports ports = new Ports();
+            Set<String> plugins = plugins(dist);
+            Path corefile = writeCorefile(work, ports, streamed.kubeconfig(Files.createDirectories(work.resolve("streamed"))),
+                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), plugins);
+            ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
+                    .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("kdns.log").toFile());
+            pb.environment().put("KDNS_AOT", "off");
+            pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:AOTCacheOutput=" + cache);
+            Process kdns = pb.start();
+            // The timeout of aot-train.sh ends this JVM with SIGTERM: kdns and its cache writer go with it.
+            Thread reaper = new Thread(() -> {
+                kdns.descendants().forEach(ProcessHandle::destroyForcibly);
+                kdns.destroyForcibly();
+            });
+            Runtime.getRuntime().addShutdownHook(reaper);
+            try {
+                train(ports, kdns, plugins.contains("kubernetes"));
+                kdns.destroy(); // SIGTERM: the JVM records the classes, then assembles the cache in a child
+                if (!kdns.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                    fail("kdns did not exit within " + EXIT_DEADLINE.toSeconds() + " s of SIGTERM");
+                }
+            } finally {
+                kdns.descendants().forEach(ProcessHandle::destroyForcibly);
+                kdns.destroyForcibly();
+                kdns.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
+            fail("kdns exited, but wrote no cache " + cache);
+        }
+        System.out.printf("AOT cache %s: %d MiB%n", cache, Files.size(cache) >> 20);
+    }
+
+    private static void fail(String why) {
+        System.err.println(why);
+        System.exit(1);
+    }
+
+    /** Free ports on 127.0.0.1 for the blocks and endpoints. */
+    private static final class Ports {
+        final int dns = free();
+        final int upstream = free();
+        final int dot = free();
+        final int ready = free();
+        final int health = free();
+        final int metrics = free();
+        final int closed = free(); // nothing listens: etcd and grpc upstreams that fail fast
+
+        private static int free() {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** SERVICES ClusterIP Services with endpoints, a headless one, an ExternalName one and a pod, in namespace train. */
+    private static FakeApiServer cluster(FakeApiServer.WatchListSupport lists) {
+        FakeApiServer api = FakeApiServer.start();
+        api.setWatchList(lists);
+        api.create(KubeObjects.namespace("train").build());
+        for (int i = 0; i < SERVICES; i++) {
+            String name = "svc" + i;
+            api.create(KubeObjects.service("train", name).clusterIP("10.96." + (i >> 8) + "." + (i & 255))
+                    .port("http", "TCP", 80).build());
+            api.create(KubeObjects.endpointSlice("train", name + "-1").service(name)
+                    .endpoints("10.128." + (i >> 8) + "." + (i & 255), "10.129." + (i >> 8) + "." + (i & 255))
+                    .port("http", "TCP", 80).build());
+        }
+        api.create(KubeObjects.service("train", "headless").headless().port("http", "TCP", 80).build());
+        api.create(KubeObjects.endpointSlice("train", "headless-1").service("headless")
+                .endpoints("10.130.0.1", "10.130.0.2").port("http", "TCP", 80).build());
+        api.create(KubeObjects.service("train", "ext").externalName("example.org").build());
+        api.create(KubeObjects.service("train", "lb").type("LoadBalancer").clusterIP("10.97.0.1")
+                .loadBalancerIngress("192.0.2.50").port("http", "TCP", 80).build());
+        api.create(KubeObjects.pod("train", "pod-1").ip("10.0.0.1").phase("Running").build());
+        return api;
+    }
+
+    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, Set<String> plugins)
+            throws IOException {
+        TestCertificate cert = TestCertificate.generate(work, "train", "train.test", "ip:127.0.0.1,dns:train.test");
+        Files.writeString(work.resolve("train.test.zone"), """
+                $ORIGIN train.test.
+                $TTL 60
+                @ SOA ns.train.test. hostmaster.train.test. 1 7200 1800 86400 30
+                @ NS ns.train.test.
+                ns A 127.0.0.1
+                www A 192.0.2.1
+                www AAAA 2001:db8::1
+                mail MX 10 www.train.test.
+                alias CNAME www.train.test.
+                v6only AAAA 2001:db8::2
+                txt TXT "training"
+                *.wild A 192.0.2.9
+                """);
+        Files.writeString(work.resolve("hosts"), "192.0.2.20 h1.hosts.test\n192.0.2.21 h2.hosts.test\n");
+        String corefile = """
+                train.test:%1$d {
+                    bind 127.0.0.1
+                    ready 127.0.0.1:%2$d
+                    health 127.0.0.1:%3$d
+                    prometheus 127.0.0.1:%4$d
+                    errors
+                    log
+                    debug
+                    cancel
+                    metadata
+                    timeouts {
+                        read 5s
+                    }
+                    nsid train
+                    bufsize 1232
+                    any
+                    loadbalance
+                    rewrite name exact rw.train.test. www.train.test.
+                    acl {
+                        block type HINFO net 192.0.2.0/24
+                        allow net 127.0.0.0/8
+                    }
+                    cache 30
+                    header {
+                        response set ra
+                    }
+                    dns64
+                    template IN TXT tmpl.train.test {
+                        answer "{{ .Name }} 60 IN TXT \\"template\\""
+                    }
+                    file %5$s
+                    transfer {
+                        to *
+                    }
+                    tsig {
+                        secret train.key. c2VjcmV0c2VjcmV0c2VjcmV0
+                        require none
+                    }
+                    loop
+                    reload 60s
+                }
+                hosts.test:%1$d {
+                    bind 127.0.0.1
+                    minimal
+                    local
+                    hosts %6$s {
+                        fallthrough
+                    }
+                    whoami
+                }
+                .:%1$d {
+                    bind 127.0.0.1
+                    chaos kdns-train
+                    forward . 127.0.0.1:%7$d
+                }
+                view.test:%1$d {
+                    bind 127.0.0.1
+                    view loopback {
+                        expr incidr(client_ip(), '127.0.0.0/8')
+                    }
+                    erratic {
+                        drop 0
+                    }
+                }
+                view.test:%1$d {
+                    bind 127.0.0.1
+                    whoami
+                }
+                grpc.test:%1$d {
+                    bind 127.0.0.1
+                    grpc . 127.0.0.1:%8$d
+                }
+                proxy.test:%1$d {
+                    bind 127.0.0.1
+                    proxy . 127.0.0.1:%7$d
+                }
+                etcd.test:%1$d {
+                    bind 127.0.0.1
+                    etcd etcd.test {
+                        endpoint http://127.0.0.1:%8$d
+                    }
+                }
+                cluster.local:%1$d {
+                    bind 127.0.0.1
+                    autopath @kubernetes
+                    kubernetes cluster.local {
+                        kubeconfig %9$s
+                        pods verified
+                    }
+                    k8s_external ext.test
+                }
+                paged.local:%1$d {
+                    bind 127.0.0.1
+                    kubernetes paged.local {
+                        kubeconfig %10$s
+                    }
+                }
+                .:%7$d {
+                    bind 127.0.0.1
+                    multisocket 1
+                    whoami
+                }
+                tls://train.test:%11$d {
+                    bind 127.0.0.1
+                    tls %12$s %13$s
+                    whoami
+                }
+                """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
+                p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem());
+        return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
+    }
+
+    /** The plugin names of DIST/conf/plugin.cfg (name:module or name:group:artifact:version lines). */
+    private static Set<String> plugins(Path dist) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (String line : Files.readAllLines(dist.resolve("conf/plugin.cfg"))) {
+            String l = line.replaceAll("#.*", "").strip();
+            if (l.contains(":")) {
+                names.add(l.substring(0, l.indexOf(':')));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The Corefile without the directives (a line, or a line with its indented block) of plugins the
+     * distribution does not hold (a custom plugin.cfg), so its training still runs on the rest.
+     */
+    static String onlyPresent(String corefile, Set<String> plugins) {
+        StringBuilder out = new StringBuilder();
+        boolean skipping = false;
+        for (String line : corefile.split("\n")) {
+            if (skipping) {
+                skipping = !line.equals("    }");
+                continue;
+            }
+            if (line.startsWith("    ") && !line.startsWith("     ") && !line.strip().equals("}")) {
+                String directive = line.strip().split("\\s+")[0];
+                if (!plugins.contains(directive)) {
+                    skipping = line.endsWith("{");
+                    continue;
+                }
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void train(Ports p, Process kdns, boolean kubernetes) throws Exception {
+        InetSocketAddress dns = new InetSocketAddress("127.0.0.1", p.dns);
+        long deadline = System.nanoTime() + SERVE_DEADLINE.toNanos();
+        // etcd has no server, so /ready stays 503: serving is "both clusters answer".
+        // Without the kubernetes plugin: until the server answers at all.
+        while (kubernetes ? !answers(dns, "svc0.train.svc.cluster.local.") || !answers(dns, "svc0.train.svc.paged.local.")
+                : !responds(dns)) {
+            if (!kdns.isAlive()) {
+                fail("kdns exited with " + kdns.exitValue() + " before serving");
+            }
+            if (System.nanoTime() > deadline) {
+                fail("kdns did not answer for both clusters within " + SERVE_DEADLINE.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+        List<String[]> queries = new ArrayList<>();
+        for (String zone : List.of("cluster.local.", "paged.local.")) {
+            for (int i = 0; i < SERVICES; i += 7) {
+                queries.add(new String[] {"svc" + i + ".train.svc." + zone, "A"});
+                queries.add(new String[] {"_http._tcp.svc" + i + ".train.svc." + zone, "SRV"});
+            }
+            queries.add(new String[] {"headless.train.svc." + zone, "A"});
+            queries.add(new String[] {"ext.train.svc." + zone, "CNAME"});
+            queries.add(new String[] {"10-0-0-1.train.pod." + zone, "A"});
+            queries.add(new String[] {"nosuch.train.svc." + zone, "A"});
+            queries.add(new String[] {"svc1.train.svc." + zone, "AAAA"});
+            queries.add(new String[] {"svc1.train.svc.train.svc." + zone, "A"});
+            queries.add(new String[] {"1.0.96.10.in-addr.arpa.", "PTR"});
+        }
+        for (String[] q : List.of(new String[] {"www.train.test.", "A"}, new String[] {"www.train.test.", "AAAA"},
+                new String[] {"alias.train.test.", "A"}, new String[] {"mail.train.test.", "MX"},
+                new String[] {"x.wild.train.test.", "A"}, new String[] {"rw.train.test.", "A"},
+                new String[] {"tmpl.train.test.", "TXT"}, new String[] {"txt.train.test.", "TXT"},
+                new String[] {"nosuch.train.test.", "A"}, new String[] {"train.test.", "ANY"},
+                new String[] {"v6only.train.test.", "AAAA"}, new String[] {"h1.hosts.test.", "A"},
+                new String[] {"localhost.", "A"}, new String[] {"nosuch.hosts.test.", "A"},
+                new String[] {"a.view.test.", "A"}, new String[] {"forwarded.example.", "A"},
+                new String[] {"x.proxy.test.", "A"}, new String[] {"x.grpc.test.", "A"},
+                new String[] {"svc0.train.ext.test.", "A"},
+                new String[] {"x.etcd.test.", "A"})) {
+            queries.add(q);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (String[] q : queries) {
+                ask(dns, q[0], Type.value(q[1]), round % 2 == 1);
+            }
+        }
+        askChaos(dns);
+        askTransfer(dns);
+        askTls(p.dot);
+        for (String url : List.of("http://127.0.0.1:" + p.ready + "/ready", "http://127.0.0.1:" + p.health + "/health",
+                "http://127.0.0.1:" + p.metrics + "/metrics")) {
+            get(url);
+        }
+    }
+
+    private static boolean answers(InetSocketAddress dns, String name) {
+        try {
+            Message r = DnsClient.udp(dns, name, Type.A);
+            return r.getRcode() == 0 && r.getSection(1).size() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean responds(InetSocketAddress dns) {
+        try {
+            DnsClient.udp(dns, "train.test.", Type.SOA);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One query; a failure (a timeout of a plugin whose upstream is down) is part of training too. */
+    private static void ask(InetSocketAddress dns, String name, int type, boolean tcp) {
+        try {
+            if (tcp) {
+                DnsClient.tcp(dns, name, type);
+            } else {
+                DnsClient.udp(dns, name, type);
+            }
+        } catch (IOException e) {
+            // no answer is an answer here: the paths behind it were run
+        }
+    }
+
+    private static void askChaos(InetSocketAddress dns) {
+        try {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString("version.bind."), Type.TXT, org.xbill.DNS.DClass.CH));
+            DnsClient.udp(dns, q);
+        } catch (IOException e) {
+            // as in ask
+        }
+    }
+
+    private static void askTransfer(InetSocketAddress dns) {
+        try {
+            DnsClient.tcp(dns, Message.newQuery(Record.newRecord(Name.fromString("train.test."), Type.AXFR, 1)));
+        } catch (IOException e) {
+            // as in ask
+        }
+    }
+
+    /** A DNS-over-TLS query, trusting any certificate (the server's is the one made above). */
+    private static void askTls(int port) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] c, String a) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] c, String a) {
+                }
+
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                byte[] wire = Message.newQuery(Record.newRecord(Name.fromString("train.test."), Type.A, 1)).toWire();
+                OutputStream out = s.getOutputStream();
+                out.write(new byte[] {(byte) (wire.length >> 8), (byte) wire.length});
+                out.write(wire);
+                out.flush();
+                InputStream in = s.getInputStream();
+                int len = (in.read() << 8) | in.read();
+                in.readNBytes(len);
+            }
+        } catch (Exception e) {
+            // as in ask
+        }
+    }
+
+    private static void get(String url) {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException e) {
+            // as in ask
+        }
+    }
+}

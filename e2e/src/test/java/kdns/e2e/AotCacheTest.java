@@ -1,0 +1,111 @@
+package kdns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JDK 25 ahead-of-time cache that make dist's training run (build/aot-train.sh) puts in the
+ * distribution: it is there, bin/kdns starts with it without a word, plugin classes of the plugin
+ * layers come out of it, and a distribution reached by another path (the cache is tied to the module
+ * path) starts without it after one line.
+ */
+class AotCacheTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void runtimeIsJava25() throws IOException {
+        Path release = KdnsProcess.dist().resolve("runtime/release");
+        assertTrue(Files.isRegularFile(release), "the distribution under test has its jlink'd runtime");
+        String version = Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+                .findFirst().orElseThrow().replaceAll("[^0-9.]", "");
+        // make test builds with the JDK 25 of build/find-jdk.sh; an older one makes no cache by design
+        assertTrue(Integer.parseInt(version.split("\\.")[0]) >= 25, "runtime " + version + " makes no AOT cache");
+    }
+
+    @Test
+    void trainingRunMadeTheCache() throws Exception {
+        Path dist = KdnsProcess.dist();
+        assertTrue(Files.size(dist.resolve("aot/kdns.aot")) > 0, "aot/kdns.aot: the training run of make dist wrote none");
+        assertEquals(dist.toAbsolutePath().normalize().toString(), Files.readString(dist.resolve("aot/made-for")).strip());
+    }
+
+    @Test
+    void startsWithTheCacheWithoutAWord() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-version");
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(2, r.output().lines().count(), "only the version lines:\n" + r.output());
+        // KDNS_AOT=require: the JVM refuses to start when it cannot map the cache
+        KdnsProcess.Result required = KdnsProcess.runToEnd(dir, Map.of("KDNS_AOT", "require"), "-version");
+        assertEquals(0, required.exitCode(), required.output());
+        assertEquals(2, required.output().lines().count(), "only the version lines:\n" + required.output());
+    }
+
+    @Test
+    void pluginLayerClassesComeFromTheCache() throws Exception {
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of("KDNS_AOT", "require",
+                "KDNS_JAVA_OPTS", "-Xlog:class+load=info"), "-plugins");
+        assertEquals(0, r.exitCode(), tail(r.output()));
+        for (String c : List.of("kdns.host.cli.Main", "kdns.plugin.standard.whoami.WhoamiPlugin",
+                "kdns.plugin.cache.CachePlugin", "kdns.plugin.forward.ForwardPlugin", "kdns.plugin.etcd.EtcdPlugin")) {
+            assertTrue(r.output().contains("] " + c + " source: shared objects file"),
+                    c + " was not loaded from the AOT cache:\n" + r.output().lines().filter(l -> l.contains(c)).toList());
+        }
+        KdnsProcess.Result off = KdnsProcess.runToEnd(dir, Map.of("KDNS_AOT", "off",
+                "KDNS_JAVA_OPTS", "-Xlog:class+load=info"), "-plugins");
+        assertEquals(0, off.exitCode(), tail(off.output()));
+        assertTrue(off.output().contains("] kdns.host.cli.Main source: "), tail(off.output()));
+        assertTrue(!off.output().contains("] kdns.host.cli.Main source: shared objects file"), "KDNS_AOT=off still used the cache");
+    }
+
+    @Test
+    void elsewhereStartsWithoutTheCacheAfterOneLine() throws Exception {
+        // The same distribution through a symbolic link: another module path to the JVM.
+        Path link = Files.createSymbolicLink(dir.resolve("kdns-elsewhere"), KdnsProcess.dist().toAbsolutePath());
+        Result r = run(link.resolve("bin/kdns"), Map.of(), "-version");
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals(3, lines.size(), r.output());
+        assertTrue(lines.get(0).startsWith("kdns: not using the AOT cache " + link + "/aot/kdns.aot: it was made for "
+                + "the distribution at "), r.output());
+        Result required = run(link.resolve("bin/kdns"), Map.of("KDNS_AOT", "require"), "-version");
+        assertEquals(1, required.exitCode(), required.output());
+        assertTrue(required.output().startsWith("kdns: KDNS_AOT=require, but the AOT cache cannot be used: "),
+                required.output());
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result run(Path launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("kdns " + String.join(" ", args) + " did not finish within 60s");
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    private static String tail(String output) {
+        List<String> lines = output.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}
