@@ -1,16 +1,25 @@
 package kdns.api;
 
-import java.net.InetAddress;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.Type;
 
 /**
  * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
@@ -50,7 +59,7 @@ public final class Request {
      * asks: with {@code key}, the TSIG error code {@code error} (0, or BADTIME), chained to the
      * query's {@code queryTsig}.
      */
-    public record Signing(org.xbill.DNS.TSIG key, int error, org.xbill.DNS.TSIGRecord queryTsig) {
+    public record Signing(TSIG key, int error, TSIGRecord queryTsig) {
     }
 
     /**
@@ -152,8 +161,8 @@ public final class Request {
     /** A copy of this request asking another question (for lookups through the same chain). */
     public Request withQuestion(Name name, int type) {
         Message copy = message.clone();
-        copy.removeAllRecords(org.xbill.DNS.Section.QUESTION);
-        copy.addRecord(Record.newRecord(name, type, qclass()), org.xbill.DNS.Section.QUESTION);
+        copy.removeAllRecords(Section.QUESTION);
+        copy.addRecord(Record.newRecord(name, type, qclass()), Section.QUESTION);
         return withMessage(copy);
     }
 
@@ -207,9 +216,9 @@ public final class Request {
     }
 
     /** The labels set so far, for plugins that list all of them (e.g. {@code log}'s {@code {/label}}). */
-    public java.util.Set<String> metadataLabels() {
+    public Set<String> metadataLabels() {
         Map<String, Supplier<String>> m = metadata.values;
-        return m == null ? java.util.Set.of() : java.util.Set.copyOf(m.keySet());
+        return m == null ? Set.of() : Set.copyOf(m.keySet());
     }
 
     /** The query message. Do not modify it. */
@@ -306,8 +315,8 @@ public final class Request {
         }
         OPTRecord lowered = new OPTRecord(size, opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
                 opt.getOptions());
-        message.removeRecord(opt, org.xbill.DNS.Section.ADDITIONAL);
-        message.addRecord(lowered, org.xbill.DNS.Section.ADDITIONAL);
+        message.removeRecord(opt, Section.ADDITIONAL);
+        message.addRecord(lowered, Section.ADDITIONAL);
         return true;
     }
 
@@ -328,7 +337,7 @@ public final class Request {
      * @return the OPT record it replaced, or null when the query had none
      */
     public OPTRecord replaceOpt(OPTRecord opt) {
-        java.util.List<Record> extra = message.getSection(org.xbill.DNS.Section.ADDITIONAL);
+        List<Record> extra = message.getSection(Section.ADDITIONAL);
         int at = -1;
         for (int i = 0; i < extra.size(); i++) {
             if (extra.get(i) instanceof OPTRecord) {
@@ -340,22 +349,22 @@ public final class Request {
         if (old == opt || (at < 0 && opt == null)) {
             return old;
         }
-        java.util.List<Record> out = new java.util.ArrayList<>(extra);
+        List<Record> out = new ArrayList<>(extra);
         if (at >= 0 && opt == null) {
             out.remove(at);
         } else if (at >= 0) {
             out.set(at, opt);
         } else {
             int end = out.size();
-            while (end > 0 && (out.get(end - 1).getType() == org.xbill.DNS.Type.TSIG
-                    || out.get(end - 1).getType() == org.xbill.DNS.Type.SIG)) {
+            while (end > 0 && (out.get(end - 1).getType() == Type.TSIG
+                    || out.get(end - 1).getType() == Type.SIG)) {
                 end--;
             }
             out.add(end, opt);
         }
-        message.removeAllRecords(org.xbill.DNS.Section.ADDITIONAL);
+        message.removeAllRecords(Section.ADDITIONAL);
         for (Record r : out) {
-            message.addRecord(r, org.xbill.DNS.Section.ADDITIONAL);
+            message.addRecord(r, Section.ADDITIONAL);
         }
         return old;
     }
@@ -363,12 +372,12 @@ public final class Request {
     /** True when the client set the DNSSEC OK bit. */
     public boolean dnssecOk() {
         OPTRecord opt = message.getOPT();
-        return opt != null && (opt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+        return opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
     }
 
     /** True when the client set the Checking Disabled bit. */
     public boolean checkingDisabled() {
-        return message.getHeader().getFlag(org.xbill.DNS.Flags.CD);
+        return message.getHeader().getFlag(Flags.CD);
     }
 
     /**
@@ -388,6 +397,6 @@ public final class Request {
 
     @Override
     public String toString() {
-        return name() + " " + org.xbill.DNS.Type.string(qtype()) + " from " + ip() + " (" + proto() + ")";
+        return name() + " " + Type.string(qtype()) + " from " + ip() + " (" + proto() + ")";
     }
 }

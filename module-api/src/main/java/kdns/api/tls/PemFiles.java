@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.regex.Matcher;
@@ -165,7 +166,7 @@ public final class PemFiles {
                 int tag = sec1[pos] & 0xff;
                 int[] h = header(sec1, pos);
                 if (tag == 0xa0) {
-                    curve = java.util.Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
+                    curve = Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
                 }
                 pos = h[0] + h[1];
             }

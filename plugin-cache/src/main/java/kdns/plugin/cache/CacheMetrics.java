@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import kdns.api.MetricsRegistry;
 import kdns.api.Request;
@@ -84,7 +85,7 @@ final class CacheMetrics {
         int scheme = t == Transport.TLS ? 1 : t == Transport.GRPC ? 2 : t == Transport.HTTPS ? 3 : 0;
         InetAddress ip = local == null ? null : local.getAddress();
         Server s = last;
-        if (s != null && s.port == port && s.scheme == scheme && (hosts.size() < 2 || java.util.Objects.equals(s.ip, ip))) {
+        if (s != null && s.port == port && s.scheme == scheme && (hosts.size() < 2 || Objects.equals(s.ip, ip))) {
             return s;
         }
         String label = label(scheme, host(ip), port);

@@ -8,6 +8,7 @@ import kdns.api.ResponseWriter;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 
 /**
  * The writer the rest of the chain answers through on a miss, a prefetch or a stale refresh
@@ -135,7 +136,7 @@ final class CachingWriter extends ForwardingResponseWriter {
      * without a question is accepted: the server's writer puts the client's question in.
      */
     private boolean matches(Message res) {
-        Record[] q = res.getSectionArray(org.xbill.DNS.Section.QUESTION);
+        Record[] q = res.getSectionArray(Section.QUESTION);
         if (q.length == 0) {
             return true;
         }

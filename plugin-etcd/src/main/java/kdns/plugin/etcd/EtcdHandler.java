@@ -22,13 +22,14 @@ import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.etcd.lookup.Resolver;
 import kdns.plugin.etcd.store.EtcdStore;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Answers from the in-memory index of the etcd path. Names outside the plugin's zones go to the
@@ -278,7 +279,7 @@ final class EtcdHandler implements Handler, Readiness {
     private int upstream(Request lookup, ResponseWriter cap) {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_REENTRIES) {
-            String warning = "lookup of " + lookup.name() + " " + org.xbill.DNS.Type.string(lookup.qtype())
+            String warning = "lookup of " + lookup.name() + " " + Type.string(lookup.qtype())
                     + " is nested " + MAX_REENTRIES + " lookups through the server deep (a loop of targets"
                     + " across zones?): it gets SERVFAIL";
             if (logged.size() <= 1000 && logged.add(warning)) {
@@ -303,7 +304,7 @@ final class EtcdHandler implements Handler, Readiness {
         Message m = new Message();
         m.getHeader().setFlag(Flags.QR);
         m.getHeader().setRcode(rcode & 0xF);
-        m.addRecord(Record.newRecord(k.name(), k.type(), org.xbill.DNS.DClass.IN), Section.QUESTION);
+        m.addRecord(Record.newRecord(k.name(), k.type(), DClass.IN), Section.QUESTION);
         return m;
     }
 }

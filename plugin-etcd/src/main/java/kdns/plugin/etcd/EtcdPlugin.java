@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
@@ -15,6 +16,7 @@ import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.etcd.lookup.Resolver;
 import kdns.plugin.etcd.msg.Paths;
 import kdns.plugin.etcd.store.EtcdStore;
 
@@ -56,7 +58,7 @@ public final class EtcdPlugin implements Plugin {
         c.onStartup(store::start);
         c.onShutdown(store::stop);
         c.addHandler(next -> new EtcdHandler(next, c.instance(), cfg.zones(), cfg.fall(), store,
-                new kdns.plugin.etcd.lookup.Resolver(cfg.prefix(), cfg.minLeaseTtl(), cfg.maxLeaseTtl())));
+                new Resolver(cfg.prefix(), cfg.minLeaseTtl(), cfg.maxLeaseTtl())));
     }
 
     static Config parse(Controller c) throws PluginException {
@@ -156,7 +158,7 @@ public final class EtcdPlugin implements Plugin {
         } catch (IllegalArgumentException ex) {
             throw c.err("invalid etcd endpoint '" + e + "': " + ex.getMessage());
         }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw c.err("invalid etcd endpoint '" + e + "': the scheme must be http:// or https://");
         }

@@ -9,6 +9,7 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.forward.proxy.ForwardTimer;
 import kdns.plugin.forward.proxy.Upstream;
 
 /**
@@ -107,6 +108,6 @@ final class ForwardHandler implements Handler {
         for (Upstream u : upstreams) {
             u.stop(Exchange.DEADLINE_NANOS);
         }
-        kdns.plugin.forward.proxy.ForwardTimer.after(Exchange.DEADLINE_NANOS, () -> stopped = true);
+        ForwardTimer.after(Exchange.DEADLINE_NANOS, () -> stopped = true);
     }
 }

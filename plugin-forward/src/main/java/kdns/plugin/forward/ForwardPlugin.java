@@ -8,16 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.api.Rcodes;
 import kdns.api.text.Durations;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.forward.proxy.ProxyMetrics;
-import kdns.api.Rcodes;
 import kdns.plugin.forward.proxy.TlsSettings;
 import kdns.plugin.forward.proxy.Upstream;
 import org.xbill.DNS.Name;
@@ -271,7 +272,7 @@ public final class ForwardPlugin implements Plugin {
     }
 
     /** {@code except NAMES...}: the names added to {@code ignored}; the grpc plugin's option too. */
-    public static void except(Controller c, java.util.Collection<String> ignored) throws PluginException {
+    public static void except(Controller c, Collection<String> ignored) throws PluginException {
         List<String> names = c.remainingArgs();
         if (names.isEmpty()) {
             throw c.argErr();

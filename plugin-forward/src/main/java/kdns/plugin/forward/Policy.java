@@ -1,6 +1,7 @@
 package kdns.plugin.forward;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +36,7 @@ abstract class Policy {
                     return rnd.nextBoolean() ? List.of(p.get(1), p.get(0)) : p;
                 default:
                     List<Upstream> out = new ArrayList<>(p);
-                    java.util.Collections.shuffle(out, rnd);
+                    Collections.shuffle(out, rnd);
                     return out;
             }
         }

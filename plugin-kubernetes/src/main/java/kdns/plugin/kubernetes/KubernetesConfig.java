@@ -2,6 +2,7 @@ package kdns.plugin.kubernetes;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import kdns.api.zones.Fallthrough;
 
@@ -58,7 +59,7 @@ public record KubernetesConfig(List<String> zones, String primaryZone, String en
         DISABLED, INSECURE, VERIFIED;
 
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,7 +1,8 @@
 package kdns.plugin.kubernetes;
 
-import kdns.api.zones.ReverseZones;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import kdns.api.AutoPather;
@@ -17,6 +18,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.Transferer;
 import kdns.api.lookup.UpstreamLookup;
+import kdns.api.zones.ReverseZones;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.autopath.ResolvConfSearch;
@@ -25,6 +27,7 @@ import kdns.plugin.kubernetes.dns.BoundAddresses;
 import kdns.plugin.kubernetes.dns.QueryName;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import kdns.plugin.kubernetes.model.PodInfo;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
@@ -59,7 +62,7 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
      *                 lookups of out-of-zone targets
      */
     public KubernetesHandler(Answerer answerer, Handler next, BooleanSupplier ready, Controller block) {
-        this(answerer, next, ready, block, ResolvConfSearch.readOrEmpty(java.nio.file.Path.of("/etc/resolv.conf")));
+        this(answerer, next, ready, block, ResolvConfSearch.readOrEmpty(Path.of("/etc/resolv.conf")));
     }
 
     /**
@@ -109,7 +112,7 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
             return List.of();
         }
         String ns = pods.get(0).namespace();
-        List<String> search = new java.util.ArrayList<>(4 + hostSearch.size());
+        List<String> search = new ArrayList<>(4 + hostSearch.size());
         if (zone.equals(".")) {
             search.add(ns + ".svc.");
             search.add("svc.");
@@ -179,7 +182,7 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
      * a half-loaded zone for the whole.
      */
     @Override
-    public List<org.xbill.DNS.Record> transfer(String zone, long clientSerial) {
+    public List<Record> transfer(String zone, long clientSerial) {
         KubernetesConfig config = answerer.config();
         if (!ready() || !config.zones().contains(zone) || ReverseZones.isReverse(zone)
                 || config.multiclusterZones().contains(zone)) {

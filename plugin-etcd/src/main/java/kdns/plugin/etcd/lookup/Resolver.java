@@ -1,6 +1,5 @@
 package kdns.plugin.etcd.lookup;
 
-import kdns.api.zones.SyntheticSoa;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import kdns.api.text.RecordValues;
+import kdns.api.zones.SyntheticSoa;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.etcd.msg.HostType;
 import kdns.plugin.etcd.msg.Paths;
@@ -158,7 +159,7 @@ public final class Resolver {
     }
 
     /** Keyed by the plugin's zones only, so it stays as small as the Corefile's zone list. */
-    private final Map<String, SoaNames> soaNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SoaNames> soaNames = new ConcurrentHashMap<>();
 
     /** The zone's synthesized SOA; its serial is the current Unix time, as CoreDNS's. */
     public SOARecord soa(String zone) {

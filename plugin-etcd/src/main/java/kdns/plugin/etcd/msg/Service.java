@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Locale;
 
 /**
  * One etcd value: the SkyDNS "Service" message. Decoded as Go's {@code encoding/json} decodes it
@@ -67,7 +68,7 @@ public record Service(String host, long port, long priority, long weight, String
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 String err = null;
-                switch (field.toLowerCase(java.util.Locale.ROOT)) {
+                switch (field.toLowerCase(Locale.ROOT)) {
                     case "host" -> {
                         if (v == JsonToken.VALUE_STRING) {
                             host = p.getText();
@@ -118,7 +119,7 @@ public record Service(String host, long port, long priority, long weight, String
                             err = typeError(v, field, unsigned ? "uint32" : "int");
                         }
                         if (set) {
-                            switch (field.toLowerCase(java.util.Locale.ROOT)) {
+                            switch (field.toLowerCase(Locale.ROOT)) {
                                 case "port" -> port = n;
                                 case "priority" -> priority = n;
                                 case "weight" -> weight = n;

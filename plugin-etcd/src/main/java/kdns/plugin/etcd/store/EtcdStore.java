@@ -11,10 +11,17 @@ import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.resolver.DnsSrvResolverProvider;
+import io.etcd.jetcd.resolver.HttpResolverProvider;
+import io.etcd.jetcd.resolver.HttpsResolverProvider;
+import io.etcd.jetcd.resolver.IPResolverProvider;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.grpc.NameResolverRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,11 +30,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
 
@@ -62,7 +75,7 @@ public final class EtcdStore {
 
     /** What the store connects to. */
     public record Settings(List<URI> endpoints, String username, String password,
-                           io.netty.handler.ssl.SslContext ssl, String prefix) {
+                           SslContext ssl, String prefix) {
     }
 
     private final Settings settings;
@@ -171,16 +184,16 @@ public final class EtcdStore {
             if (RESOLVERS_REGISTERED.getAndSet(true)) {
                 return;
             }
-            io.grpc.NameResolverRegistry registry = io.grpc.NameResolverRegistry.getDefaultRegistry();
-            registry.register(new io.etcd.jetcd.resolver.IPResolverProvider());
-            registry.register(new io.etcd.jetcd.resolver.DnsSrvResolverProvider());
-            registry.register(new io.etcd.jetcd.resolver.HttpResolverProvider());
-            registry.register(new io.etcd.jetcd.resolver.HttpsResolverProvider());
+            NameResolverRegistry registry = NameResolverRegistry.getDefaultRegistry();
+            registry.register(new IPResolverProvider());
+            registry.register(new DnsSrvResolverProvider());
+            registry.register(new HttpResolverProvider());
+            registry.register(new HttpsResolverProvider());
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean RESOLVERS_REGISTERED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean RESOLVERS_REGISTERED =
+            new AtomicBoolean();
 
     private Client client() {
         if (client == null) {
@@ -461,7 +474,7 @@ public final class EtcdStore {
         }
         try {
             s.execute(r);
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        } catch (RejectedExecutionException ignored) {
             // stopping
         }
     }
@@ -477,20 +490,20 @@ public final class EtcdStore {
      */
     private String describe(Throwable e) {
         Throwable t = e;
-        while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
+        while ((t instanceof ExecutionException || t instanceof CompletionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof java.util.concurrent.TimeoutException) {
+        if (t instanceof TimeoutException) {
             return "no answer within " + READ_TIMEOUT.toSeconds() + "s";
         }
         StringBuilder all = new StringBuilder();
         Throwable root = t;
-        javax.net.ssl.SSLHandshakeException handshake = null;
+        SSLHandshakeException handshake = null;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             all.append(' ').append(c.getMessage());
             root = c;
-            if (c instanceof javax.net.ssl.SSLHandshakeException h && handshake == null) {
+            if (c instanceof SSLHandshakeException h && handshake == null) {
                 handshake = h;
             }
         }
@@ -511,7 +524,7 @@ public final class EtcdStore {
             return "etcd denied user '" + settings.username() + "' reading " + watchPrefix()
                     + " (etcdserver: permission denied): grant its role read access to that prefix";
         }
-        if (root instanceof java.net.ConnectException) {
+        if (root instanceof ConnectException) {
             return "connection refused";
         }
         String outer = firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());

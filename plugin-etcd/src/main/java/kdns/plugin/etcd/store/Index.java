@@ -1,9 +1,11 @@
 package kdns.plugin.etcd.store;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -62,8 +64,8 @@ public final class Index {
     }
 
     /** Every lease some key currently uses. */
-    java.util.Set<Long> leasesInUse() {
-        java.util.Set<Long> out = new java.util.HashSet<>();
+    Set<Long> leasesInUse() {
+        Set<Long> out = new HashSet<>();
         for (Node n : keys.exact.values()) {
             if (n.lease() != 0) {
                 out.add(n.lease());
@@ -78,7 +80,7 @@ public final class Index {
     }
 
     /** Forgets leases no key uses any more. */
-    void retainLeases(java.util.Set<Long> inUse) {
+    void retainLeases(Set<Long> inUse) {
         leaseDeadlines.keySet().retainAll(inUse);
     }
 

@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 
 /**
  * One upstream of a {@code grpc} stanza (CoreDNS's {@code Proxy}): a lazily connecting channel and
@@ -143,18 +146,18 @@ final class GrpcUpstream {
     /** miekg/dns's {@code SetRcode(req, NXDOMAIN)}: a reply with the question and the request's flags. */
     static Message nxdomain(Message request) {
         Message m = new Message(request.getHeader().getID());
-        m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+        m.getHeader().setFlag(Flags.QR);
         m.getHeader().setOpcode(request.getHeader().getOpcode());
-        if (request.getHeader().getFlag(org.xbill.DNS.Flags.RD)) {
-            m.getHeader().setFlag(org.xbill.DNS.Flags.RD);
+        if (request.getHeader().getFlag(Flags.RD)) {
+            m.getHeader().setFlag(Flags.RD);
         }
-        if (request.getHeader().getFlag(org.xbill.DNS.Flags.CD)) {
-            m.getHeader().setFlag(org.xbill.DNS.Flags.CD);
+        if (request.getHeader().getFlag(Flags.CD)) {
+            m.getHeader().setFlag(Flags.CD);
         }
         if (request.getQuestion() != null) {
-            m.addRecord(request.getQuestion(), org.xbill.DNS.Section.QUESTION);
+            m.addRecord(request.getQuestion(), Section.QUESTION);
         }
-        m.getHeader().setRcode(org.xbill.DNS.Rcode.NXDOMAIN);
+        m.getHeader().setRcode(Rcode.NXDOMAIN);
         return m;
     }
 

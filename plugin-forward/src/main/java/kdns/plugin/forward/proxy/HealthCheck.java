@@ -1,8 +1,13 @@
 package kdns.plugin.forward.proxy;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kdns.api.Log;
 import org.xbill.DNS.DClass;
@@ -92,7 +97,7 @@ final class HealthCheck {
     }
 
     static String describe(IOException e) {
-        if (e instanceof java.net.PortUnreachableException || e instanceof java.net.ConnectException) {
+        if (e instanceof PortUnreachableException || e instanceof ConnectException) {
             return e.getMessage() == null ? "connection refused" : e.getMessage();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -127,17 +132,17 @@ final class HealthCheck {
     }
 
     private static void udp(byte[] wire, InetSocketAddress to) throws IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+        try (DatagramSocket s = new DatagramSocket()) {
             s.connect(to);
             s.setSoTimeout((int) (TIMEOUT_NANOS / 1_000_000));
-            s.send(new java.net.DatagramPacket(wire, wire.length));
-            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[65535], 65535);
+            s.send(new DatagramPacket(wire, wire.length));
+            DatagramPacket p = new DatagramPacket(new byte[65535], 65535);
             try {
                 s.receive(p);
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException("read udp " + to + ": i/o timeout");
             }
-            new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+            new Message(Arrays.copyOf(p.getData(), p.getLength()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package kdns.plugin.forward.proxy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -29,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 
 /**
  * DNS-over-HTTPS (RFC 8484) to one upstream: {@code https://IP:port/dns-query}, the query as an
@@ -209,7 +211,7 @@ final class HttpsTransport {
         }
         Record asked = new Message(query).getQuestion();
         Record got = reply.getQuestion();
-        if (!reply.getHeader().getFlag(Flags.QR) || reply.getSection(org.xbill.DNS.Section.QUESTION).size() != 1
+        if (!reply.getHeader().getFlag(Flags.QR) || reply.getSection(Section.QUESTION).size() != 1
                 || got == null || asked == null || got.getType() != asked.getType()
                 || !got.getName().equals(asked.getName())) {
             throw new IOException(method() + " " + uri + ": reply does not answer the query's question");
@@ -273,7 +275,7 @@ final class HttpsTransport {
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final int max;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         private Flow.Subscription subscription;
 
         LimitedBody(int max) {

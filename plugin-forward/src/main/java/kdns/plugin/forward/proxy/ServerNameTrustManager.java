@@ -12,6 +12,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -54,7 +55,7 @@ final class ServerNameTrustManager extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
         delegate.checkServerTrusted(chain, authType, socket);
-        requireName(chain, socket instanceof javax.net.ssl.SSLSocket s ? s.getHandshakeSession() : null);
+        requireName(chain, socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
     }
 
     @Override

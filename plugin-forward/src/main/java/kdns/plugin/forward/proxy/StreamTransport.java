@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -228,7 +229,7 @@ final class StreamTransport {
                 }
                 // an out-of-order reply (a late one for an earlier query): skip it
                 if (System.nanoTime() > deadline) {
-                    throw new java.net.SocketTimeoutException("read timeout");
+                    throw new SocketTimeoutException("read timeout");
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -262,7 +263,7 @@ final class UdpTransport {
                 Message reply = null;
                 IOException bad = null;
                 try {
-                    reply = new Message(java.util.Arrays.copyOf(data, n));
+                    reply = new Message(Arrays.copyOf(data, n));
                 } catch (IOException e) {
                     bad = new IOException("bad reply from " + upstream.addr() + ": " + e.getMessage(), e);
                 }

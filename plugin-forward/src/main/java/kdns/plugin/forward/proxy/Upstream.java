@@ -2,6 +2,7 @@ package kdns.plugin.forward.proxy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
@@ -65,7 +66,7 @@ public final class Upstream {
     private Upstream(String addr, InetSocketAddress address, TlsSettings tls, boolean get, ProxyMetrics metrics) {
         this.addr = addr;
         this.address = address;
-        this.tls = java.util.Objects.requireNonNull(tls, "tls");
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.metrics = metrics;
         this.udp = new UdpTransport(this, address);
         this.stream = new StreamTransport(this, address, null);

@@ -1,22 +1,24 @@
 package kdns.plugin.kubernetes.dns;
 
-import kdns.api.zones.SyntheticSoa;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ReverseZones;
+import kdns.api.zones.SyntheticSoa;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
+import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.PodInfo;
@@ -27,12 +29,9 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -692,7 +691,7 @@ public final class Answerer {
     }
 
     /** Keyed by the configured zones in lower case: as small as the Corefile's zone list. */
-    private final java.util.Map<String, SoaNames> soaNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SoaNames> soaNames = new ConcurrentHashMap<>();
 
     private SOARecord soa(Query q) {
         String spelled = q.zone();

@@ -1,19 +1,21 @@
 package kdns.plugin.kubernetes.dns;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import kdns.api.Request;
 import kdns.api.Transport;
+import kdns.api.text.IpLiterals;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
-import kdns.api.text.IpLiterals;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -161,9 +163,9 @@ public final class ZoneTransfer {
             return null;
         }
         try {
-            java.net.InetAddress a = java.net.InetAddress.getByAddress(raw);
+            InetAddress a = InetAddress.getByAddress(raw);
             return raw.length == 4 ? new ARecord(owner, DClass.IN, ttl, a) : new AAAARecord(owner, DClass.IN, ttl, a);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return null;
         }
     }

@@ -1,8 +1,7 @@
 package kdns.plugin.kubernetes.external;
 
-import kdns.api.text.IpLiterals;
-import kdns.api.zones.SyntheticSoa;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +15,8 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.lookup.UpstreamLookup;
+import kdns.api.text.IpLiterals;
+import kdns.api.zones.SyntheticSoa;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.dns.Answerer;
@@ -278,7 +279,7 @@ final class ExternalHandler implements Handler {
         try {
             InetAddress a = InetAddress.getByAddress(ip);
             return ip.length == 4 ? new ARecord(owner, DClass.IN, ttl, a) : new AAAARecord(owner, DClass.IN, ttl, a);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
     }

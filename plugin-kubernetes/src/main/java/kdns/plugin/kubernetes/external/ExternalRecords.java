@@ -13,6 +13,7 @@ import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
+import org.xbill.DNS.Type;
 
 /**
  * What k8s_external asks of the kubernetes plugin (CoreDNS's {@code Externaler}: External,
@@ -52,7 +53,7 @@ final class ExternalRecords {
      * @param zone the matched zone (lower case)
      */
     static Found find(Answerer k8s, String name, String zone, int qtype, boolean headless) {
-        if (qtype == org.xbill.DNS.Type.PTR) {
+        if (qtype == Type.PTR) {
             InetAddress ip = reverseAddress(name);
             if (ip != null) {
                 List<Item> items = reverse(k8s, IpLiterals.format(ip));
@@ -128,7 +129,7 @@ final class ExternalRecords {
         if (!found) {
             return Found.NXDOMAIN;
         }
-        if (qtype == org.xbill.DNS.Type.PTR) {
+        if (qtype == Type.PTR) {
             return Found.NODATA; // a forward name asked for PTR: the rcode only
         }
         return new Found(items, Rcodes.NOERROR);

@@ -2,6 +2,7 @@ package kdns.plugin.kubernetes.index;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +52,7 @@ public final class ClusterIndex {
     /** The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. */
     public static String ipKey(String ip) {
         String c = IpLiterals.canonical(ip);
-        return c == null ? ip.toLowerCase(java.util.Locale.ROOT) : c;
+        return c == null ? ip.toLowerCase(Locale.ROOT) : c;
     }
 
     // ---- updates ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kdns.api.Log;
@@ -272,7 +273,7 @@ public final class Convert {
         if (labels == null) {
             return Map.of();
         }
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         labels.forEach((k, v) -> {
             if (k != null && v != null) {
                 out.put(k, v);

@@ -2,6 +2,7 @@ package kdns.plugin.kubernetes.watch;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.ClientCertificateAuthentication;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -10,7 +11,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import kdns.api.MetricsRegistry;
@@ -36,8 +44,8 @@ public final class ApiConnection {
     private final ApiMetrics apiMetrics;
     private final String userAgent;
     /** Resources whose streaming lists this server refused or ignored, with why (kept for the connection's life). */
-    private final java.util.concurrent.ConcurrentHashMap<String, String> notStreamed =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> notStreamed =
+            new ConcurrentHashMap<>();
 
     private ApiConnection(ApiClient client, Limits limits, ApiMetrics apiMetrics, String userAgent) {
         this.client = client;
@@ -99,7 +107,7 @@ public final class ApiConnection {
         if (v.startsWith("kdns-")) {
             v = v.substring(5);
         }
-        String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT);
+        String os = System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT);
         if (os.startsWith("windows")) {
             os = "windows";
         } else if (os.startsWith("mac")) {
@@ -172,7 +180,7 @@ public final class ApiConnection {
                         + "KUBERNETES_SERVICE_PORT must be defined (or use 'kubeconfig' or 'endpoint')");
             }
             client = ClientBuilder.cluster().build();
-            tokens = new TokenFile(Path.of(io.kubernetes.client.util.Config.SERVICEACCOUNT_TOKEN_PATH));
+            tokens = new TokenFile(Path.of(Config.SERVICEACCOUNT_TOKEN_PATH));
         }
         return finish(client, config, metrics, userAgent, tokens);
     }
@@ -185,18 +193,18 @@ public final class ApiConnection {
      */
     static Path userTokenFile(KubeConfig kc, Path dir) {
         String user = null;
-        for (Object o : kc.getContexts() == null ? java.util.List.of() : kc.getContexts()) {
-            if (o instanceof java.util.Map<?, ?> ctx && java.util.Objects.equals(ctx.get("name"), kc.getCurrentContext())
-                    && ctx.get("context") instanceof java.util.Map<?, ?> c && c.get("user") instanceof String u) {
+        for (Object o : kc.getContexts() == null ? List.of() : kc.getContexts()) {
+            if (o instanceof Map<?, ?> ctx && Objects.equals(ctx.get("name"), kc.getCurrentContext())
+                    && ctx.get("context") instanceof Map<?, ?> c && c.get("user") instanceof String u) {
                 user = u;
             }
         }
         if (user == null) {
             return null;
         }
-        for (Object o : kc.getUsers() == null ? java.util.List.of() : kc.getUsers()) {
-            if (o instanceof java.util.Map<?, ?> entry && user.equals(entry.get("name"))
-                    && entry.get("user") instanceof java.util.Map<?, ?> u) {
+        for (Object o : kc.getUsers() == null ? List.of() : kc.getUsers()) {
+            if (o instanceof Map<?, ?> entry && user.equals(entry.get("name"))
+                    && entry.get("user") instanceof Map<?, ?> u) {
                 if (u.get("token") != null || !(u.get("tokenFile") instanceof String file) || file.isBlank()) {
                     return null;
                 }
@@ -257,9 +265,9 @@ public final class ApiConnection {
         private synchronized String current(boolean force) {
             try {
                 Path real = path.toRealPath();
-                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(real,
-                        java.nio.file.attribute.BasicFileAttributes.class);
-                Object s = java.util.Arrays.asList(real.toString(), a.lastModifiedTime(), a.size(), a.fileKey());
+                BasicFileAttributes a = Files.readAttributes(real,
+                        BasicFileAttributes.class);
+                Object s = Arrays.asList(real.toString(), a.lastModifiedTime(), a.size(), a.fileKey());
                 if (force || token == null || !s.equals(stamp)) {
                     String t = Files.readString(real).trim();
                     if (!t.isEmpty()) {

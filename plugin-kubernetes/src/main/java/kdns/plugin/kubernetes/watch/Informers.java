@@ -1,6 +1,7 @@
 package kdns.plugin.kubernetes.watch;
 
 import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
@@ -190,7 +191,7 @@ public final class Informers {
     private <T> BiConsumer<Class<T>, Throwable> errors(String resource) {
         return (cls, t) -> {
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (t instanceof io.kubernetes.client.openapi.ApiException api && api.getCode() != 0) {
+            if (t instanceof ApiException api && api.getCode() != 0) {
                 msg = "HTTP " + api.getCode() + " " + msg;
             }
             String prev = lastError.put(resource, msg);

@@ -3,6 +3,7 @@ package kdns.plugin.kubernetes.watch;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonReader;
 import io.kubernetes.client.openapi.JSON;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -52,7 +53,7 @@ final class LenientJson {
     }
 
     /** The next value of {@code in} as the model {@code type}, as {@link #decode(JsonElement, Class)} decodes its tree. */
-    static <T> T decode(com.google.gson.stream.JsonReader in, Class<T> type) {
+    static <T> T decode(JsonReader in, Class<T> type) {
         return GSON.fromJson(in, type);
     }
 

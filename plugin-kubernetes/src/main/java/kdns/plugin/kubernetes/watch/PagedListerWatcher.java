@@ -17,12 +17,15 @@ import io.kubernetes.client.util.Watchable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -226,7 +229,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         OpenStream open = handoff;
         handoff = null;
         if (open != null) {
-            if (!closed && java.util.Objects.equals(open.resourceVersion(), params.resourceVersion)) {
+            if (!closed && Objects.equals(open.resourceVersion(), params.resourceVersion)) {
                 return new EventStream(params, open);
             }
             open.close();
@@ -303,7 +306,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
     /** The streaming list request: the watch request with the streaming list's parameters added. */
     private Call streamingCall(String rv) throws ApiException {
-        int timeout = (int) (STREAM_TIMEOUT_SECONDS * (1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+        int timeout = (int) (STREAM_TIMEOUT_SECONDS * (1 + ThreadLocalRandom.current().nextDouble()));
         Call plain = watches.call(new CallGeneratorParams(Boolean.TRUE, rv.isEmpty() ? null : rv, timeout));
         Request request = plain.request();
         HttpUrl.Builder url = request.url().newBuilder()
@@ -578,7 +581,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                         call.cancel();
                         return;
                     }
-                    Thread.sleep(java.time.Duration.ofNanos(left));
+                    Thread.sleep(Duration.ofNanos(left));
                 }
             } catch (InterruptedException e) {
                 // stopped

@@ -1,6 +1,7 @@
 package kdns.plugin.kubernetes.watch;
 
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonReader;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class SlimInformers {
         }
 
         /** The next value of {@code in} as the model, as {@link #apply} would decode its tree. */
-        T read(com.google.gson.stream.JsonReader in) {
+        T read(JsonReader in) {
             return LenientJson.decode(in, type);
         }
     }
