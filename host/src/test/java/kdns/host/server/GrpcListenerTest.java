@@ -95,7 +95,8 @@ class GrpcListenerTest {
     private GrpcListener listen(int maxConnections) throws IOException {
         QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(
                 new BlockChain("example.org.", "grpc://example.org.:0", handler, false))), (k, t) -> { });
-        GrpcListener l = new GrpcListener(new InetSocketAddress("127.0.0.1", 0), () -> p, null, maxConnections);
+        GrpcListener l = new GrpcListener(new InetSocketAddress("127.0.0.1", 0), () -> p, null,
+                GrpcListener.DEFAULT_MAX_STREAMS, maxConnections);
         closing.add(l);
         l.start();
         return l;
