@@ -10,7 +10,7 @@ import kdns.plugin.standard.erratic.ErraticPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.file.FilePlugin;
 import kdns.plugin.standard.header.HeaderPlugin;
-import kdns.plugin.standard.grpcserver.GrpcServerPlugin;
+import kdns.plugin.standard.grpc_server.GrpcServerPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
 import kdns.plugin.standard.hosts.HostsPlugin;
 import kdns.plugin.standard.https.HttpsPlugin;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.grpcserver;
+package kdns.plugin.standard.grpc_server;
 
 import java.util.Map;
 import java.util.Set;
