@@ -81,6 +81,6 @@ exec "$JAVA" \
     -Xms32m -Xmx96m -Xmn16m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $aot \
     ${KDNS_JAVA_OPTS:-} \
-    --add-modules ALL-DEFAULT \
+    --add-modules ALL-DEFAULT,ALL-MODULE-PATH \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
     -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

@@ -1,6 +1,6 @@
 /**
  * The kdns host: the command line, the Corefile parser, plugin loading into module layers, the
- * UDP, TCP, DNS-over-TLS and DNS-over-HTTPS servers and the lifecycle. Plugins never depend on it;
+ * UDP, TCP, DNS-over-TLS, DNS-over-HTTPS, gRPC and DNS-over-QUIC servers and the lifecycle. Plugins never depend on it;
  * they see only {@code kdns.api}.
  */
 module kdns.host {
@@ -18,6 +18,9 @@ module kdns.host {
     requires io.netty.handler;
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
+    // DNS over QUIC (QuicListener): Netty's QUIC codec; its native library (quiche with BoringSSL)
+    // is in the classifier jar, a module of its own that the launcher adds to the boot layer.
+    requires io.netty.codec.classes.quic;
     requires io.grpc;
     requires io.grpc.netty;
     requires java.logging; // quiets grpc-java's per-message warnings

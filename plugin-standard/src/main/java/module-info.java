@@ -10,8 +10,10 @@ import kdns.plugin.standard.erratic.ErraticPlugin;
 import kdns.plugin.standard.errors.ErrorsPlugin;
 import kdns.plugin.standard.file.FilePlugin;
 import kdns.plugin.standard.header.HeaderPlugin;
+import kdns.plugin.standard.grpc_server.GrpcServerPlugin;
 import kdns.plugin.standard.health.HealthPlugin;
 import kdns.plugin.standard.hosts.HostsPlugin;
+import kdns.plugin.standard.https.HttpsPlugin;
 import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
 import kdns.plugin.standard.local.LocalPlugin;
 import kdns.plugin.standard.log.LogPlugin;
@@ -21,6 +23,7 @@ import kdns.plugin.standard.minimal.MinimalPlugin;
 import kdns.plugin.standard.multisocket.MultisocketPlugin;
 import kdns.plugin.standard.nsid.NsidPlugin;
 import kdns.plugin.standard.prometheus.PrometheusPlugin;
+import kdns.plugin.standard.quic.QuicPlugin;
 import kdns.plugin.standard.ready.ReadyPlugin;
 import kdns.plugin.standard.reload.ReloadPlugin;
 import kdns.plugin.standard.rewrite.RewritePlugin;
@@ -34,8 +37,8 @@ import kdns.plugin.standard.view.ViewPlugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 
 /**
- * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, header, health,
- * hosts, loadbalance, local, log, loop, metadata, minimal, multisocket, nsid, prometheus, ready, reload,
+ * The small built-in plugins: acl, any, bind, bufsize, cancel, chaos, debug, dns64, erratic, errors, file, grpc_server, header, health,
+ * hosts, https, loadbalance, local, log, loop, metadata, minimal, multisocket, nsid, prometheus, quic, ready, reload,
  * rewrite, root, template, timeouts, tls, transfer, tsig, view and whoami. Nothing is exported; the host finds the plugins
  * through {@link kdns.api.Plugin}.
  */
@@ -58,9 +61,11 @@ module kdns.plugin.standard {
             ErraticPlugin,
             ErrorsPlugin,
             FilePlugin,
+            GrpcServerPlugin,
             HeaderPlugin,
             HealthPlugin,
             HostsPlugin,
+            HttpsPlugin,
             LoadBalancePlugin,
             LocalPlugin,
             LogPlugin,
@@ -70,6 +75,7 @@ module kdns.plugin.standard {
             MultisocketPlugin,
             NsidPlugin,
             PrometheusPlugin,
+            QuicPlugin,
             ReadyPlugin,
             ReloadPlugin,
             RewritePlugin,

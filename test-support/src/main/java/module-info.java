@@ -9,6 +9,11 @@ module kdns.testing {
     requires com.fasterxml.jackson.databind;
     requires org.junit.jupiter.api;
     requires jdk.httpserver;
+    // DoqClient: Netty's QUIC codec, as the host serves quic:// with it.
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.codec.classes.quic;
 
     exports kdns.testing;
     exports kdns.testing.cases;

@@ -60,7 +60,7 @@ class GrpcE2ETest {
         }
     };
 
-    private static final MethodDescriptor<byte[], byte[]> QUERY = MethodDescriptor.<byte[], byte[]>newBuilder()
+    static final MethodDescriptor<byte[], byte[]> QUERY = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("coredns.dns.DnsService/Query")
             .setRequestMarshaller(PACKET)

@@ -134,6 +134,26 @@ public interface Controller {
     void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection);
 
     /**
+     * Limits of the block's {@code quic://} servers (the {@code quic} plugin): concurrent streams per
+     * connection and queries answered at once over all connections. Null keeps CoreDNS's default
+     * (256 and 1024). As in CoreDNS, the first block (in Corefile order) of an address decides.
+     */
+    void quicServer(Integer maxStreams, Integer workerPoolSize);
+
+    /**
+     * The connection limit of the block's {@code https://} servers (the {@code https} plugin); 0 means
+     * none, null keeps CoreDNS's default (200). The first block of an address decides.
+     */
+    void httpsServer(Integer maxConnections);
+
+    /**
+     * Limits of the block's {@code grpc://} servers (the {@code grpc_server} plugin): concurrent
+     * streams (calls) per connection and connections; 0 means none, null keeps CoreDNS's default
+     * (256 and 200). The first block of an address decides.
+     */
+    void grpcServer(Integer maxStreams, Integer maxConnections);
+
+    /**
      * Header flags every reply of this block gets set or cleared, after the server completed it (the
      * {@code header} plugin's response rules). The masks hold {@code 1 << flag} for
      * {@link org.xbill.DNS.Flags} values (AA, RA, RD); clearing wins over setting.
@@ -187,6 +207,18 @@ public interface Controller {
      */
     void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
             throws PluginException;
+
+    /**
+     * As {@link #tls(javax.net.ssl.SSLContext, boolean, boolean)}, with the key and trust managers
+     * {@code context} was initialised with: DNS over QUIC does its TLS in BoringSSL (inside Netty's
+     * QUIC codec), which cannot use a JDK {@code SSLContext} and needs them instead. A block whose
+     * TLS came without them cannot serve {@code quic://}. The default forgets them.
+     */
+    default void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
+                     javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException {
+        tls(context, wantClientCertificate, needClientCertificate);
+    }
 
     /**
      * Has the server copy option {@code code} of a query's OPT record into the block's replies that

@@ -28,12 +28,13 @@ public final class ServerLabels {
         return scheme + "://" + host + ":" + port;
     }
 
-    /** The scheme of the servers of a transport: {@code dns}, {@code tls}, {@code https} or {@code grpc}. */
+    /** The scheme of the servers of a transport: {@code dns}, {@code tls}, {@code https}, {@code grpc} or {@code quic}. */
     public static String scheme(Transport transport) {
         return switch (transport) {
             case TLS -> "tls";
             case HTTPS -> "https";
             case GRPC -> "grpc";
+            case QUIC -> "quic";
             default -> "dns";
         };
     }

@@ -2,11 +2,13 @@ package kdns.api;
 
 /**
  * How a query reached the server: plain UDP or TCP ({@code dns://}), DNS over TLS ({@code tls://}),
- * gRPC, or DNS over HTTPS ({@code https://}, RFC 8484). Every transport but UDP is a stream one, and
- * says {@code tcp} as its protocol, as CoreDNS's {@code request.Proto()} does.
+ * gRPC, DNS over HTTPS ({@code https://}, RFC 8484) or DNS over QUIC ({@code quic://}, RFC 9250).
+ * Each says the protocol CoreDNS's {@code request.Proto()} says: {@code tcp} for TCP, TLS, gRPC and
+ * HTTPS; {@code udp} for UDP and for QUIC, whose client address is a UDP one (so CoreDNS fits a
+ * QUIC reply into the client's UDP buffer size, and kdns does the same).
  */
 public enum Transport {
-    UDP("udp"), TCP("tcp"), TLS("tcp"), GRPC("tcp"), HTTPS("tcp");
+    UDP("udp"), TCP("tcp"), TLS("tcp"), GRPC("tcp"), HTTPS("tcp"), QUIC("udp");
 
     private final String proto;
 
@@ -19,8 +21,8 @@ public enum Transport {
         return proto;
     }
 
-    /** True for every stream transport (no truncation, 64 KiB messages). */
+    /** True where CoreDNS's protocol is {@code tcp}: no truncation, 64 KiB messages, zone transfers. */
     public boolean stream() {
-        return this != UDP;
+        return proto.equals("tcp");
     }
 }

@@ -26,6 +26,7 @@ class ServerLabelsTest {
         assertEquals("https://127.0.0.1:443",
                 ServerLabels.forRequest(over(Transport.HTTPS, "127.0.0.1", 443), List.of("127.0.0.1"), 443));
         assertEquals("grpc://[::1]:443", ServerLabels.forRequest(over(Transport.GRPC, "::1", 443), List.of("::1"), 443));
+        assertEquals("quic://:853", ServerLabels.forRequest(over(Transport.QUIC, "0.0.0.0", 853), List.of(), 853));
         assertEquals("dns://127.0.0.53:53", ServerLabels.of("127.0.0.53", 53));
     }
 }

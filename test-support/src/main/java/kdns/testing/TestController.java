@@ -259,6 +259,33 @@ public final class TestController implements Controller {
         tokens.tls(context, wantClientCertificate, needClientCertificate);
     }
 
+    @Override
+    public void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
+                    javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+            throws kdns.api.PluginException {
+        tokens.tls(context, keys, trust, wantClientCertificate, needClientCertificate);
+    }
+
+    @Override
+    public void quicServer(Integer maxStreams, Integer workerPoolSize) {
+        tokens.quicServer(maxStreams, workerPoolSize);
+    }
+
+    @Override
+    public void httpsServer(Integer maxConnections) {
+        tokens.httpsServer(maxConnections);
+    }
+
+    @Override
+    public void grpcServer(Integer maxStreams, Integer maxConnections) {
+        tokens.grpcServer(maxStreams, maxConnections);
+    }
+
+    /** What the quic, https and grpc_server plugins set for this block. */
+    public kdns.host.setup.BlockConfig.ListenerOptions listenerOptions() {
+        return block.listenerOptions();
+    }
+
     /** What {@link #tls} set for this block, or null. */
     public kdns.host.server.ServerTls serverTls() {
         return block.tls();

@@ -15,7 +15,7 @@ public final class TestPluginCfg {
 
     /** kdns's chain order, as in the top-level plugin.cfg. */
     public static final List<String> ORDER = List.of(
-            "root", "metadata", "geoip", "cancel", "tls", "timeouts", "multisocket", "reload", "nsid", "bufsize",
+            "root", "metadata", "geoip", "cancel", "quic", "grpc_server", "https", "tls", "timeouts", "multisocket", "reload", "nsid", "bufsize",
             "bind", "debug", "trace", "ready", "health", "pprof", "prometheus", "errors", "log", "dnstap",
             "local", "dns64", "acl", "any", "chaos", "loadbalance", "tsig", "cache", "rewrite", "header",
             "dnssec", "autopath", "minimal", "template", "transfer", "hosts", "route53", "azure", "clouddns",

@@ -15,10 +15,12 @@ import kdns.host.server.BlockChain;
 import kdns.host.server.GrpcListener;
 import kdns.host.server.HttpsListener;
 import kdns.host.server.QueryProcessor;
+import kdns.host.server.QuicListener;
 import kdns.host.server.ServerTls;
 import kdns.host.server.TcpListener;
 import kdns.host.server.UdpListener;
 import kdns.host.server.ZoneRouter;
+import kdns.host.setup.BlockConfig;
 import kdns.host.setup.ListenAddress;
 import kdns.host.setup.ServerInstance;
 
@@ -42,6 +44,7 @@ public final class DnsServer implements AutoCloseable {
     private final MetricsRegistry metrics;
     private final QueryProcessor.PanicListener panics;
     private Counter httpsResponses;
+    private Counter quicResponses;
     private final Map<ListenAddress, Endpoint> endpoints = new LinkedHashMap<>();
     private ServerInstance instance;
     private boolean stopped;
@@ -53,6 +56,7 @@ public final class DnsServer implements AutoCloseable {
         TcpListener tcp; // null on an https:// or grpc:// address
         HttpsListener https; // only on an https:// address
         GrpcListener grpc; // only on a grpc:// address
+        QuicListener quic; // only on a quic:// address
 
         void start() {
             if (udp != null) {
@@ -67,16 +71,19 @@ public final class DnsServer implements AutoCloseable {
             if (grpc != null) {
                 grpc.start();
             }
+            if (quic != null) {
+                quic.start();
+            }
         }
 
         InetSocketAddress address() {
             return udp != null ? udp.address() : tcp != null ? tcp.address() : https != null ? https.address()
-                    : grpc.address();
+                    : grpc != null ? grpc.address() : quic.address();
         }
 
         int openConnections() {
             return tcp != null ? tcp.openConnections() : https != null ? https.openConnections()
-                    : grpc.openConnections();
+                    : grpc != null ? grpc.openConnections() : quic.openConnections();
         }
     }
 
@@ -169,6 +176,14 @@ public final class DnsServer implements AutoCloseable {
                 if (ep.grpc != null) {
                     ep.grpc.tls(next.serverTls(e.getKey()));
                 }
+                if (ep.quic != null) {
+                    ep.quic.limits(limits);
+                    try {
+                        ep.quic.tls(next.serverTls(e.getKey()));
+                    } catch (IOException x) {
+                        LOG.error(e.getKey() + " keeps its certificate: " + x.getMessage());
+                    }
+                }
             }
         }
         for (Map.Entry<ListenAddress, Endpoint> e : opened.entrySet()) {
@@ -189,10 +204,22 @@ public final class DnsServer implements AutoCloseable {
 
     private Endpoint open(ListenAddress addr, List<BlockChain> chains, ServerInstance inst) throws IOException {
         InetSocketAddress sa = addr.socketAddress();
+        BlockConfig.ListenerOptions limits = inst.listenerOptions(addr);
         if (addr.transport().equals("grpc")) {
             Endpoint ep = new Endpoint();
             ep.processor = processorFor(chains);
-            ep.grpc = new GrpcListener(sa, () -> ep.processor, inst.serverTls(addr));
+            ep.grpc = new GrpcListener(sa, () -> ep.processor, inst.serverTls(addr),
+                    orDefault(limits.grpcMaxStreams(), GrpcListener.DEFAULT_MAX_STREAMS),
+                    orDefault(limits.grpcMaxConnections(), GrpcListener.DEFAULT_MAX_CONNECTIONS));
+            return ep;
+        }
+        if (addr.transport().equals("quic")) {
+            Endpoint ep = new Endpoint();
+            ep.processor = processorFor(chains);
+            ep.quic = new QuicListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor,
+                    inst.serverTls(addr), orDefault(limits.quicMaxStreams(), QuicListener.DEFAULT_MAX_STREAMS),
+                    orDefault(limits.quicWorkerPoolSize(), QuicListener.DEFAULT_WORKER_POOL_SIZE),
+                    quicResponses(), addr.toString());
             return ep;
         }
         // With port 0 (tests) UDP picks a free port and TCP joins it; another socket may hold that
@@ -207,9 +234,10 @@ public final class DnsServer implements AutoCloseable {
                     LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain HTTP there, as CoreDNS");
                 }
                 try {
+                    int maxConnections = limits.httpsMaxConnections() != null ? limits.httpsMaxConnections()
+                            : Math.min(HttpsListener.DEFAULT_MAX_CONNECTIONS, options.tcpLimits().maxConnections());
                     ep.https = new HttpsListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor, tls,
-                            Math.min(HttpsListener.DEFAULT_MAX_CONNECTIONS, options.tcpLimits().maxConnections()),
-                            httpsResponses(), addr.toString());
+                            maxConnections, httpsResponses(), addr.toString());
                     return ep;
                 } catch (IOException e) {
                     closeEndpoint(ep);
@@ -264,6 +292,19 @@ public final class DnsServer implements AutoCloseable {
         return httpsResponses;
     }
 
+    /** CoreDNS's DoQ counter, registered with the first {@code quic://} server. */
+    private Counter quicResponses() {
+        if (quicResponses == null) {
+            quicResponses = metrics.counter("coredns_dns_quic_responses_total",
+                    "Counter of DoQ responses per server and QUIC application code.", "server", "status");
+        }
+        return quicResponses;
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
     private QueryProcessor processorFor(List<BlockChain> chains) {
         return new QueryProcessor(new ZoneRouter(chains), panics);
     }
@@ -280,6 +321,9 @@ public final class DnsServer implements AutoCloseable {
         }
         if (ep.grpc != null) {
             ep.grpc.close();
+        }
+        if (ep.quic != null) {
+            ep.quic.close();
         }
     }
 

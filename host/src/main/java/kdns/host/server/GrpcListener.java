@@ -68,9 +68,9 @@ public final class GrpcListener implements AutoCloseable {
     /** CoreDNS's {@code maxProtobufPayloadBytes}: the tag byte and a 3-byte length around the largest message. */
     static final int MAX_PROTOBUF_MESSAGE = MAX_DNS_MESSAGE + 4;
     /** CoreDNS's {@code DefaultGRPCMaxStreams}. */
-    static final int MAX_STREAMS = 256;
+    public static final int DEFAULT_MAX_STREAMS = 256;
     /** CoreDNS's {@code DefaultGRPCMaxConnections}. */
-    static final int MAX_CONNECTIONS = 200;
+    public static final int DEFAULT_MAX_CONNECTIONS = 200;
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -91,6 +91,7 @@ public final class GrpcListener implements AutoCloseable {
     }
 
     private final Supplier<QueryProcessor> processor;
+    private final int maxStreams;
     private final int maxConnections;
     private final CountDownLatch started = new CountDownLatch(1);
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -109,14 +110,20 @@ public final class GrpcListener implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public GrpcListener(InetSocketAddress address, Supplier<QueryProcessor> processor, ServerTls tls) throws IOException {
-        this(address, processor, tls, MAX_CONNECTIONS);
+        this(address, processor, tls, DEFAULT_MAX_STREAMS, DEFAULT_MAX_CONNECTIONS);
     }
 
-    /** For tests: a listener with another connection limit. */
-    GrpcListener(InetSocketAddress address, Supplier<QueryProcessor> processor, ServerTls tls, int maxConnections)
-            throws IOException {
+    /**
+     * A listener with the {@code grpc_server} plugin's limits.
+     *
+     * @param maxStreams     concurrent calls per connection, 0 for no limit
+     * @param maxConnections connections served at once, 0 for no limit (more wait to be accepted)
+     */
+    public GrpcListener(InetSocketAddress address, Supplier<QueryProcessor> processor, ServerTls tls, int maxStreams,
+                        int maxConnections) throws IOException {
         this.processor = processor;
-        this.maxConnections = maxConnections;
+        this.maxStreams = maxStreams <= 0 ? Integer.MAX_VALUE : maxStreams;
+        this.maxConnections = maxConnections <= 0 ? Integer.MAX_VALUE : maxConnections;
         this.ssl = tls == null ? null : new SwappableSslContext(sslContext(tls));
         try {
             bind(address);
@@ -147,7 +154,7 @@ public final class GrpcListener implements AutoCloseable {
                 .withChildOption(ChannelOption.TCP_NODELAY, true)
                 .executor(executor)
                 .maxInboundMessageSize(MAX_PROTOBUF_MESSAGE)
-                .maxConcurrentCallsPerConnection(MAX_STREAMS)
+                .maxConcurrentCallsPerConnection(maxStreams)
                 .addService(service);
         SwappableSslContext s = ssl;
         if (s != null) {
@@ -490,7 +497,7 @@ public final class GrpcListener implements AutoCloseable {
         }
     }
 
-    // ---- at most MAX_CONNECTIONS connections ------------------------------------------------------
+    // ---- at most maxConnections connections ------------------------------------------------------
 
     /**
      * A server socket that stops accepting while {@code limit} connections are open and resumes when

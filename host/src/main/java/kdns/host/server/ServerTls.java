@@ -3,13 +3,15 @@ package kdns.host.server;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 
 /**
- * The server side of a {@code tls://} or {@code https://} listener as the block's {@code tls} plugin
+ * The server side of a {@code tls://}, {@code https://}, {@code grpc://} or {@code quic://} listener as the block's {@code tls} plugin
  * set it: the context (certificate, and the CAs client certificates are checked against), whether a
  * client certificate is asked for or required, TLS 1.2 and 1.3 only. DNS over TLS negotiates ALPN
  * {@code dot} (RFC 7858) when the client offers it (a client offering other protocols only gets
@@ -19,9 +21,29 @@ import javax.net.ssl.SSLSocket;
  * @param wantClientCertificate   ask for a client certificate
  * @param needClientCertificate   refuse a client without one
  */
-public record ServerTls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate) {
+public record ServerTls(SSLContext context, Managers managers, boolean wantClientCertificate,
+                        boolean needClientCertificate) {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /** Settings without the managers behind {@code context}: enough for every transport but QUIC. */
+    public ServerTls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate) {
+        this(context, null, wantClientCertificate, needClientCertificate);
+    }
+
+    /**
+     * The key and trust managers {@code context} was made from, which DNS over QUIC hands to
+     * BoringSSL (Netty's QUIC codec cannot use a JDK {@code SSLContext}).
+     */
+    public record Managers(KeyManager key, TrustManager trust) {
+        /** The first of each (the {@code tls} plugin makes one of each), or null when either is missing. */
+        public static Managers of(KeyManager[] keys, TrustManager[] trust) {
+            if (keys == null || keys.length == 0 || trust == null || trust.length == 0) {
+                return null;
+            }
+            return new Managers(keys[0], trust[0]);
+        }
+    }
 
     /** Wraps an accepted connection; the handshake happens on the first read or write. */
     SSLSocket wrap(Socket accepted) throws IOException {

@@ -31,6 +31,7 @@ public final class BlockConfig {
     private List<String> metadataZones;
     private java.util.BitSet echoedOptions;
     private kdns.host.server.ServerTls tls;
+    private ListenerOptions listenerOptions = ListenerOptions.NONE;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
         this.index = index;
@@ -170,6 +171,39 @@ public final class BlockConfig {
 
     void tcpSettings(TcpSettings settings) {
         tcpSettings = settings;
+    }
+
+    /** What the {@code quic}, {@code https} and {@code grpc_server} plugins set. */
+    public ListenerOptions listenerOptions() {
+        return listenerOptions;
+    }
+
+    void listenerOptions(ListenerOptions options) {
+        listenerOptions = options;
+    }
+
+    /**
+     * Limits of the block's {@code quic://}, {@code https://} and {@code grpc://} servers; null keeps
+     * CoreDNS's default, 0 means no limit where CoreDNS allows it.
+     */
+    public record ListenerOptions(Integer quicMaxStreams, Integer quicWorkerPoolSize, Integer httpsMaxConnections,
+                                  Integer grpcMaxStreams, Integer grpcMaxConnections) {
+        static final ListenerOptions NONE = new ListenerOptions(null, null, null, null, null);
+
+        ListenerOptions withQuic(Integer maxStreams, Integer workerPoolSize) {
+            return new ListenerOptions(maxStreams, workerPoolSize, httpsMaxConnections, grpcMaxStreams,
+                    grpcMaxConnections);
+        }
+
+        ListenerOptions withHttps(Integer maxConnections) {
+            return new ListenerOptions(quicMaxStreams, quicWorkerPoolSize, maxConnections, grpcMaxStreams,
+                    grpcMaxConnections);
+        }
+
+        ListenerOptions withGrpc(Integer maxStreams, Integer maxConnections) {
+            return new ListenerOptions(quicMaxStreams, quicWorkerPoolSize, httpsMaxConnections, maxStreams,
+                    maxConnections);
+        }
     }
 
     /** TCP settings of a block; null durations keep the server's defaults, -1 queries means no limit. */

@@ -215,6 +215,20 @@ public final class ServerInstance implements Instance {
         return found;
     }
 
+    /**
+     * What the {@code quic}, {@code https} and {@code grpc_server} plugins set for {@code addr}: the
+     * first block's (in Corefile order) that listens there, as CoreDNS reads them from the first
+     * config of the address's group.
+     */
+    public BlockConfig.ListenerOptions listenerOptions(ListenAddress addr) {
+        for (BlockConfig b : blocks) {
+            if (listensOn(b, addr)) {
+                return b.listenerOptions();
+            }
+        }
+        return BlockConfig.ListenerOptions.NONE;
+    }
+
     private static boolean listensOn(BlockConfig b, ListenAddress addr) {
         for (ServerKey key : b.keys()) {
             if (key.port() != addr.port() || !key.transport().equals(addr.transport())) {
@@ -230,17 +244,16 @@ public final class ServerInstance implements Instance {
     /**
      * Which zones each listen address serves, and with which chain.
      *
-     * @throws CorefileException for a transport kdns does not serve yet (https3, quic)
+     * @throws CorefileException for a transport kdns does not serve yet (https3)
      */
     public Map<ListenAddress, List<BlockChain>> listenPlan() throws CorefileException {
         Map<ListenAddress, List<BlockChain>> plan = new LinkedHashMap<>();
         for (BlockConfig b : blocks) {
             List<Handler> chain = chains.get(b.index());
             for (ServerKey key : b.keys()) {
-                if (!key.transport().equals("dns") && !key.transport().equals("tls")
-                        && !key.transport().equals("https") && !key.transport().equals("grpc")) {
+                if (key.transport().equals("https3")) {
                     throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
-                            + "://' is not supported by kdns yet; use dns://, tls://, https:// or grpc://");
+                            + "://' is not supported by kdns yet; use dns://, tls://, https://, grpc:// or quic://");
                 }
                 List<String> hosts = b.listenHosts().isEmpty() ? java.util.Collections.singletonList(null)
                         : b.listenHosts();

@@ -225,6 +225,17 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
+                    javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException {
+        if (block.tls() != null) {
+            throw err("TLS already configured for this server instance");
+        }
+        block.tls(new kdns.host.server.ServerTls(context, kdns.host.server.ServerTls.Managers.of(keys, trust),
+                wantClientCertificate, needClientCertificate));
+    }
+
+    @Override
     public void echoEdnsOption(int code) {
         if (code < 0 || code > 0xFFFF) {
             throw new IllegalArgumentException("not an EDNS0 option code: " + code);
@@ -240,6 +251,21 @@ public final class TokenController implements Controller {
     @Override
     public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
         block.tcpSettings(new BlockConfig.TcpSettings(read, idle, maxQueriesPerConnection));
+    }
+
+    @Override
+    public void quicServer(Integer maxStreams, Integer workerPoolSize) {
+        block.listenerOptions(block.listenerOptions().withQuic(maxStreams, workerPoolSize));
+    }
+
+    @Override
+    public void httpsServer(Integer maxConnections) {
+        block.listenerOptions(block.listenerOptions().withHttps(maxConnections));
+    }
+
+    @Override
+    public void grpcServer(Integer maxStreams, Integer maxConnections) {
+        block.listenerOptions(block.listenerOptions().withGrpc(maxStreams, maxConnections));
     }
 
     @Override

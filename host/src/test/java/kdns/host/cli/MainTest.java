@@ -75,8 +75,8 @@ class MainTest {
 
     @Test
     void unsupportedTransportIsRefusedAtValidation(@TempDir Path dir) throws Exception {
-        Path corefile = Files.writeString(dir.resolve("Corefile"), "quic://.:8853 {\n    testanswer\n}\n");
+        Path corefile = Files.writeString(dir.resolve("Corefile"), "https3://.:8853 {\n    testanswer\n}\n");
         assertEquals(1, run(cfg(dir), "-validate", "-conf", corefile.toString()));
-        assertTrue(err.toString().contains("transport 'quic://' is not supported by kdns yet"), err.toString());
+        assertTrue(err.toString().contains("transport 'https3://' is not supported by kdns yet"), err.toString());
     }
 }

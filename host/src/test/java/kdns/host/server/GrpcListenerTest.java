@@ -48,6 +48,8 @@ class GrpcListenerTest {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final AtomicReference<Request> seen = new AtomicReference<>();
+    /** How to answer the query for {@code held.}, once it came: the test decides when. */
+    private final CompletableFuture<Runnable> held = new CompletableFuture<>();
 
     @AfterEach
     void close() throws Exception {
@@ -71,6 +73,10 @@ class GrpcListenerTest {
             if (request.name().startsWith("drop.")) {
                 return Rcode.NOERROR;
             }
+            if (request.name().startsWith("held.")) {
+                held.complete(() -> writer.write(answer(request)));
+                return Handler.DEFERRED;
+            }
             if (request.name().startsWith("later.")) {
                 timer.schedule(() -> writer.write(answer(request)), 100, TimeUnit.MILLISECONDS);
                 return Handler.DEFERRED;
@@ -93,9 +99,14 @@ class GrpcListenerTest {
     }
 
     private GrpcListener listen(int maxConnections) throws IOException {
+        return listen(GrpcListener.DEFAULT_MAX_STREAMS, maxConnections);
+    }
+
+    private GrpcListener listen(int maxStreams, int maxConnections) throws IOException {
         QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(
                 new BlockChain("example.org.", "grpc://example.org.:0", handler, false))), (k, t) -> { });
-        GrpcListener l = new GrpcListener(new InetSocketAddress("127.0.0.1", 0), () -> p, null, maxConnections);
+        GrpcListener l = new GrpcListener(new InetSocketAddress("127.0.0.1", 0), () -> p, null,
+                maxStreams, maxConnections);
         closing.add(l);
         l.start();
         return l;
@@ -253,6 +264,24 @@ class GrpcListenerTest {
         assertThrows(TimeoutException.class, () -> pending.get(500, TimeUnit.MILLISECONDS), "waits in the accept queue");
         a.shutdownNow();
         assertEquals(Rcode.NOERROR, new Message(pending.get(10, TimeUnit.SECONDS)).getRcode(), "accepted once one closed");
+    }
+
+    @Test
+    void maxStreamsBoundsTheCallsInProgressOnOneConnection() throws Exception {
+        ManagedChannel c = channel(listen(1, 10)); // grpc_server { max_streams 1 }
+        // a thread per call: the common pool may have a single thread on a small machine
+        java.util.concurrent.ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        closing.add(threads::shutdownNow);
+        CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(
+                () -> call(c, query("held.example.org.", Type.A)), threads);
+        Runnable answerFirst = held.get(10, TimeUnit.SECONDS);
+        CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(
+                () -> call(c, query("b.example.org.", Type.A)), threads);
+        assertThrows(TimeoutException.class, () -> second.get(500, TimeUnit.MILLISECONDS),
+                "the second call waits for the connection's only stream");
+        answerFirst.run();
+        assertEquals(Rcode.NOERROR, new Message(first.get(10, TimeUnit.SECONDS)).getRcode());
+        assertEquals(Rcode.NOERROR, new Message(second.get(10, TimeUnit.SECONDS)).getRcode(), "then it is served");
     }
 
     @Test

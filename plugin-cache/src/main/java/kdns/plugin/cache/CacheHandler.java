@@ -203,7 +203,7 @@ final class CacheHandler implements Handler {
             return;
         }
         // Like CoreDNS, refresh as if over TCP so nothing in the chain truncates the reply.
-        Request bg = request.transport() == Transport.UDP
+        Request bg = !request.transport().stream()
                 ? new Request(request.message(), Transport.TCP, request.remoteAddress(), request.localAddress(),
                         request.serverZone())
                 : request;

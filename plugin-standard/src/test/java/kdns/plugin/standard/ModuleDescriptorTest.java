@@ -30,8 +30,8 @@ class ModuleDescriptorTest {
 
     /** The plugins this module provides. */
     static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "debug", "dns64", "erratic", "errors",
-            "file", "header", "health", "hosts", "loadbalance", "local", "log", "loop", "metadata", "minimal", "multisocket", "nsid",
-            "prometheus", "ready", "reload", "rewrite", "root", "template", "timeouts", "tls", "transfer", "tsig", "view", "whoami");
+            "file", "grpc_server", "header", "health", "hosts", "https", "loadbalance", "local", "log", "loop", "metadata", "minimal", "multisocket", "nsid",
+            "prometheus", "quic", "ready", "reload", "rewrite", "root", "template", "timeouts", "tls", "transfer", "tsig", "view", "whoami");
 
     private static Path classesDir() throws Exception {
         return Path.of(WhoamiPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());

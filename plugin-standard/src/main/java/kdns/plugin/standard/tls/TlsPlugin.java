@@ -63,17 +63,19 @@ public final class TlsPlugin implements Plugin {
                 files.add(p.isAbsolute() || c.root().isEmpty() ? p : Path.of(c.root()).resolve(p));
             }
             SSLContext context;
+            KeyManager[] keys;
+            TrustManager[] trust;
             try {
-                KeyManager[] keys = PemFiles.keyManagers(files.get(0), files.get(1));
+                keys = PemFiles.keyManagers(files.get(0), files.get(1));
                 Path ca = files.size() == 3 ? files.get(2) : null;
-                TrustManager[] trust = auth.verifies() ? PemFiles.trustManagers(ca) : auth.asks()
+                trust = auth.verifies() ? PemFiles.trustManagers(ca) : auth.asks()
                         ? new TrustManager[] {new AnyClientCertificate()} : PemFiles.trustManagers(ca);
                 context = SSLContext.getInstance("TLS");
                 context.init(keys, trust, null);
             } catch (IllegalArgumentException | GeneralSecurityException e) {
                 throw c.err(e.getMessage());
             }
-            c.tls(context, auth.asks(), auth.requires());
+            c.tls(context, keys, trust, auth.asks(), auth.requires());
         }
     }
 }
