@@ -1,6 +1,12 @@
 package kdns.api;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import kdns.api.zones.ZoneNames;
 
 /**
  * What a plugin's {@link Plugin#setup(Controller)} sees: a cursor over the directive's tokens with
@@ -69,6 +75,21 @@ public interface Controller {
     List<String> remainingArgs();
 
     /**
+     * The zones given as the rest of this line's arguments, normalised (CoreDNS's
+     * {@code plugin.OriginsFromArgsOrServerBlock}: CIDRs become reverse zones), or the server block's
+     * zones when there are none.
+     *
+     * @throws PluginException naming the argument that is not a zone
+     */
+    default List<String> zonesFromArgs() throws PluginException {
+        try {
+            return ZoneNames.originsFromArgsOrServerBlock(remainingArgs(), serverBlockZones());
+        } catch (IllegalArgumentException e) {
+            throw err(e.getMessage());
+        }
+    }
+
+    /**
      * Reads exactly one more argument on this line and returns it.
      *
      * @throws PluginException the argument-count error ({@link #argErr()}) when there is none
@@ -131,7 +152,7 @@ public interface Controller {
      * server's default (read 3s, idle 10s). When several blocks share an address, the first block
      * that sets them decides, and a reload applies them to the connections accepted afterwards.
      */
-    void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection);
+    void tcpSettings(Duration read, Duration idle, int maxQueriesPerConnection);
 
     /**
      * Limits of the block's {@code quic://} servers (the {@code quic} plugin): concurrent streams per
@@ -186,7 +207,7 @@ public interface Controller {
      *
      * @throws PluginException {@code multiple views defined in server block} on a second call
      */
-    void view(String name, java.util.function.Predicate<Request> filter) throws PluginException;
+    void view(String name, Predicate<Request> filter) throws PluginException;
 
     /**
      * Turns on metadata for this block (the {@code metadata} plugin): before a query in one of
@@ -205,7 +226,7 @@ public interface Controller {
      *
      * @throws PluginException {@code TLS already configured for this server instance} on a second call
      */
-    void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+    void tls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
             throws PluginException;
 
     /**
@@ -214,8 +235,8 @@ public interface Controller {
      * QUIC codec), which cannot use a JDK {@code SSLContext} and needs them instead. A block whose
      * TLS came without them cannot serve {@code quic://}. The default forgets them.
      */
-    default void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
-                     javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+    default void tls(SSLContext context, KeyManager[] keys,
+                     TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
             throws PluginException {
         tls(context, wantClientCertificate, needClientCertificate);
     }

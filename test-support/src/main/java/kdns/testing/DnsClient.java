@@ -8,6 +8,8 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 
 /** A plain DNS client for tests: one query, one reply, over UDP or TCP, with a timeout. */
@@ -30,12 +32,12 @@ public final class DnsClient {
 
     /** Asks for a name and type over UDP. */
     public static Message udp(InetSocketAddress server, String name, int type) throws IOException {
-        return udp(server, TestRequests.message(name, type, org.xbill.DNS.DClass.IN));
+        return udp(server, TestRequests.message(name, type, DClass.IN));
     }
 
     /** Asks for a name and type over TCP. */
     public static Message tcp(InetSocketAddress server, String name, int type) throws IOException {
-        return tcp(server, TestRequests.message(name, type, org.xbill.DNS.DClass.IN));
+        return tcp(server, TestRequests.message(name, type, DClass.IN));
     }
 
     /** Sends raw bytes over UDP and returns the raw reply; a timeout throws. */
@@ -46,7 +48,7 @@ public final class DnsClient {
             byte[] buf = new byte[65535];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             s.receive(p);
-            return java.util.Arrays.copyOf(buf, p.getLength());
+            return Arrays.copyOf(buf, p.getLength());
         }
     }
 

@@ -1,6 +1,7 @@
 package kdns.testing;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kdns.api.ResponseWriter;
@@ -21,7 +22,7 @@ public class RecordingWriter implements ResponseWriter {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Message msg;
     private volatile int writes;
-    private volatile java.util.List<Message> stream = java.util.List.of();
+    private volatile List<Message> stream = List.of();
 
     public RecordingWriter() {
         this(DEFAULT_REMOTE);
@@ -47,20 +48,20 @@ public class RecordingWriter implements ResponseWriter {
 
     /** Records a multi-message reply (a zone transfer): {@link #msg()} is its first message. */
     @Override
-    public synchronized void writeStream(java.util.List<Message> messages) {
+    public synchronized void writeStream(List<Message> messages) {
         if (msg == null) {
-            stream = java.util.List.copyOf(messages);
+            stream = List.copyOf(messages);
         }
         write(messages.get(0));
     }
 
     /** Every message of the reply: the one written, or all of a {@link #writeStream} reply. */
-    public java.util.List<Message> messages() {
+    public List<Message> messages() {
         Message m = msg;
         if (m == null) {
-            return java.util.List.of();
+            return List.of();
         }
-        return stream.isEmpty() ? java.util.List.of(m) : stream;
+        return stream.isEmpty() ? List.of(m) : stream;
     }
 
     /** The first reply written, or null. */

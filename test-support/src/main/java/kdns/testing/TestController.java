@@ -1,20 +1,27 @@
 package kdns.testing;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import kdns.api.Controller;
 import kdns.api.Handler;
 import kdns.api.HandlerFactory;
-import kdns.api.Instance;
 import kdns.api.PluginException;
+import kdns.api.Request;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.CorefileParser;
 import kdns.host.corefile.ServerBlock;
 import kdns.host.corefile.ServerKey;
 import kdns.host.corefile.Token;
 import kdns.host.metrics.PrometheusMetrics;
+import kdns.host.server.ServerTls;
 import kdns.host.setup.BlockConfig;
 import kdns.host.setup.ServerInstance;
 import kdns.host.setup.TokenController;
@@ -233,13 +240,13 @@ public final class TestController implements Controller {
     }
 
     @Override
-    public void view(String name, java.util.function.Predicate<kdns.api.Request> filter)
-            throws kdns.api.PluginException {
+    public void view(String name, Predicate<Request> filter)
+            throws PluginException {
         tokens.view(name, filter);
     }
 
     /** The view {@link #view} set for this block, or null. */
-    public java.util.function.Predicate<kdns.api.Request> viewFilter() {
+    public Predicate<Request> viewFilter() {
         return block.viewFilter();
     }
 
@@ -254,15 +261,15 @@ public final class TestController implements Controller {
     }
 
     @Override
-    public void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
-            throws kdns.api.PluginException {
+    public void tls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException {
         tokens.tls(context, wantClientCertificate, needClientCertificate);
     }
 
     @Override
-    public void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
-                    javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
-            throws kdns.api.PluginException {
+    public void tls(SSLContext context, KeyManager[] keys,
+                    TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+            throws PluginException {
         tokens.tls(context, keys, trust, wantClientCertificate, needClientCertificate);
     }
 
@@ -282,12 +289,12 @@ public final class TestController implements Controller {
     }
 
     /** What the quic, https and grpc_server plugins set for this block. */
-    public kdns.host.setup.BlockConfig.ListenerOptions listenerOptions() {
+    public BlockConfig.ListenerOptions listenerOptions() {
         return block.listenerOptions();
     }
 
     /** What {@link #tls} set for this block, or null. */
-    public kdns.host.server.ServerTls serverTls() {
+    public ServerTls serverTls() {
         return block.tls();
     }
 
@@ -297,7 +304,7 @@ public final class TestController implements Controller {
     }
 
     /** The option codes {@link #echoEdnsOption} added for this block, or null. */
-    public java.util.BitSet echoedOptions() {
+    public BitSet echoedOptions() {
         return block.echoedOptions();
     }
 
@@ -322,12 +329,12 @@ public final class TestController implements Controller {
     }
 
     @Override
-    public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
+    public void tcpSettings(Duration read, Duration idle, int maxQueriesPerConnection) {
         tokens.tcpSettings(read, idle, maxQueriesPerConnection);
     }
 
     /** What {@link #tcpSettings} set for this block, or null. */
-    public kdns.host.setup.BlockConfig.TcpSettings tcpSettingsSet() {
+    public BlockConfig.TcpSettings tcpSettingsSet() {
         return block.tcpSettings();
     }
 

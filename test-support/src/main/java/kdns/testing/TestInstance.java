@@ -7,11 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
-import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.api.Instance;
 import kdns.api.MetricsRegistry;
+import kdns.api.Rcodes;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
 import kdns.host.metrics.PrometheusMetrics;
+import kdns.host.setup.BuildInfo;
 
 /** The instance a {@link TestController} reports: its handler list can be set by the test. */
 public final class TestInstance implements Instance {
@@ -65,7 +67,7 @@ public final class TestInstance implements Instance {
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         List<Handler> h = handlers;
         if (h.isEmpty()) {
-            return kdns.api.Rcodes.REFUSED;
+            return Rcodes.REFUSED;
         }
         return h.get(0).serve(request, writer);
     }
@@ -77,6 +79,6 @@ public final class TestInstance implements Instance {
 
     @Override
     public String serverVersion() {
-        return kdns.host.setup.BuildInfo.serverVersion();
+        return BuildInfo.serverVersion();
     }
 }

@@ -6,6 +6,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import kdns.host.corefile.CorefileException;
@@ -19,8 +21,8 @@ import kdns.host.runtime.Reloads;
 import kdns.host.runtime.TerminateSignal;
 import kdns.host.setup.BuildInfo;
 import kdns.host.setup.CorefileSource;
-import kdns.host.setup.InstanceBuilder;
 import kdns.host.setup.InstanceBuilder.LoadedCorefile;
+import kdns.host.setup.InstanceBuilder;
 import kdns.host.setup.ListenAddress;
 import kdns.host.setup.ServerInstance;
 
@@ -190,18 +192,18 @@ public final class Main {
         out.println(versionText());
     }
 
-    private static java.util.List<String> zonesOf(DnsServer server, ListenAddress addr) {
+    private static List<String> zonesOf(DnsServer server, ListenAddress addr) {
         try {
             return server.instance().listenPlan().get(addr).stream()
                     .map(c -> (addr.transport().equals("dns") ? "" : addr.transport() + "://") + c.zone() + ":"
                             + server.boundAddresses().get(addr).getPort()).toList();
         } catch (CorefileException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 
     static String versionText() {
-        return BuildInfo.serverVersion() + "\n" + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT)
+        return BuildInfo.serverVersion() + "\n" + System.getProperty("os.name").toLowerCase(Locale.ROOT)
                 + "/" + arch() + ", java " + Runtime.version().feature() + "." + Runtime.version().interim() + "."
                 + Runtime.version().update() + ", " + BuildInfo.commit();
     }

@@ -2,6 +2,7 @@ package kdns.host.corefile;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -175,7 +176,7 @@ public final class ServerKeys {
      * @throws CorefileException {@code cannot serve dns://.:53 - it is already defined}
      */
     public static void checkDuplicates(List<List<ServerKey>> keysPerBlock) throws CorefileException {
-        checkDuplicates(keysPerBlock, java.util.Collections.nCopies(keysPerBlock.size(), false));
+        checkDuplicates(keysPerBlock, Collections.nCopies(keysPerBlock.size(), false));
     }
 
     /**

@@ -1,10 +1,13 @@
 package kdns.host.server;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import io.grpc.MethodDescriptor;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * CoreDNS's gRPC service ({@code pb/dns.proto}) without generated code:
@@ -135,7 +138,7 @@ public final class GrpcDnsService {
             if (len < 0 || len > b.length - at) {
                 throw new MalformedPacketException("unexpected EOF");
             }
-            byte[] out = java.util.Arrays.copyOfRange(b, at, at + (int) len);
+            byte[] out = Arrays.copyOfRange(b, at, at + (int) len);
             at += (int) len;
             return out;
         }
@@ -149,7 +152,7 @@ public final class GrpcDnsService {
 
         /** Skips an unknown field's value; a group is skipped up to its matching end (iteratively). */
         void skip(int field, int wireType) throws MalformedPacketException {
-            java.util.ArrayDeque<Integer> groups = new java.util.ArrayDeque<>();
+            ArrayDeque<Integer> groups = new ArrayDeque<>();
             while (true) {
                 switch (wireType) {
                     case 0 -> varint();
@@ -190,7 +193,7 @@ public final class GrpcDnsService {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (MalformedPacketException e) {
-                throw io.grpc.Status.INTERNAL.withDescription("grpc: error unmarshalling: " + e.getMessage())
+                throw Status.INTERNAL.withDescription("grpc: error unmarshalling: " + e.getMessage())
                         .asRuntimeException();
             }
         }

@@ -1,14 +1,5 @@
 package kdns.host.server;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -31,6 +22,19 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
 import kdns.api.Log;
@@ -81,12 +85,12 @@ public final class GrpcListener implements AutoCloseable {
      * nothing, and a client must not be able to fill the log. Held here: the logging framework
      * keeps loggers only weakly.
      */
-    private static final List<java.util.logging.Logger> QUIET = List.of(quiet("io.grpc.netty.NettyServerStream"),
+    private static final List<Logger> QUIET = List.of(quiet("io.grpc.netty.NettyServerStream"),
             quiet("io.grpc.netty.NettyServerTransport"));
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.SEVERE);
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(Level.SEVERE);
         return l;
     }
 
@@ -413,7 +417,7 @@ public final class GrpcListener implements AutoCloseable {
 
         @Override
         public void send(byte[] wire, int length) {
-            complete(length == wire.length ? wire : java.util.Arrays.copyOf(wire, length));
+            complete(length == wire.length ? wire : Arrays.copyOf(wire, length));
         }
 
         @Override
@@ -526,7 +530,7 @@ public final class GrpcListener implements AutoCloseable {
                     child.closeFuture().addListener(f -> {
                         try {
                             eventLoop().execute(this::closed);
-                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                        } catch (RejectedExecutionException e) {
                             // the listener is shutting down
                         }
                     });

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -35,6 +36,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -135,7 +137,7 @@ public final class HttpsListener implements AutoCloseable {
                         accepted(ch);
                     }
                 });
-        io.netty.channel.ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+        ChannelFuture bound = b.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             Throwable cause = bound.cause();
@@ -334,7 +336,7 @@ public final class HttpsListener implements AutoCloseable {
         private void drop() {
             Object m;
             while ((m = early.poll()) != null) {
-                io.netty.util.ReferenceCountUtil.release(m);
+                ReferenceCountUtil.release(m);
             }
         }
     }

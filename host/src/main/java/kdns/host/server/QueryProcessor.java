@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -79,7 +80,7 @@ public final class QueryProcessor {
         }
         Message query;
         try {
-            query = new Message(length == packet.length ? packet : java.util.Arrays.copyOf(packet, length));
+            query = new Message(length == packet.length ? packet : Arrays.copyOf(packet, length));
         } catch (IOException | RuntimeException e) {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
@@ -90,7 +91,7 @@ public final class QueryProcessor {
         }
         // A signed query's bytes are kept for the tsig plugin, whose check covers them; the
         // packet buffer is the reader's and is reused, so they are copied (signed queries are rare).
-        byte[] wire = query.getTSIG() == null ? null : java.util.Arrays.copyOf(packet, length);
+        byte[] wire = query.getTSIG() == null ? null : Arrays.copyOf(packet, length);
         serve(query, transport, remote, local, sink, wire);
         return true;
     }

@@ -28,6 +28,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -215,7 +216,7 @@ public final class QuicListener implements AutoCloseable {
             QuicChannel quic = (QuicChannel) ctx.channel();
             if (open.size() >= MAX_CONNECTIONS) {
                 quic.close(true, DoqMessages.NO_ERROR, Unpooled.copiedBuffer("too many connections",
-                        java.nio.charset.StandardCharsets.US_ASCII));
+                        StandardCharsets.US_ASCII));
                 return;
             }
             open.add(quic);

@@ -66,7 +66,7 @@ final class ReplyWriter implements ResponseWriter {
      * stream transport. Over UDP only a lone message can go out.
      */
     @Override
-    public void writeStream(java.util.List<Message> messages) {
+    public void writeStream(List<Message> messages) {
         if (messages.size() == 1 || !request.transport().stream()) {
             write(messages.get(0));
             return;

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import kdns.api.Log;
 import kdns.api.Transport;
 
@@ -150,7 +152,7 @@ public final class TcpListener implements AutoCloseable {
                 // The handshake must finish within the read timeout, so a client that never sends a
                 // ClientHello cannot hold the connection.
                 raw.setSoTimeout((int) limits.readTimeout().toMillis());
-                javax.net.ssl.SSLSocket ssl = tls.wrap(raw);
+                SSLSocket ssl = tls.wrap(raw);
                 ssl.startHandshake();
                 s = ssl;
             }
@@ -193,7 +195,7 @@ public final class TcpListener implements AutoCloseable {
             // idle or slow client: close, as RFC 7766 allows
         } catch (SocketException e) {
             // reset by peer or closed by us
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
             LOG.debug("tls handshake with " + remote + " failed: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.debug("tcp connection from " + remote + " ended: " + e);

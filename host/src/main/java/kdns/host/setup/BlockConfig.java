@@ -1,11 +1,16 @@
 package kdns.host.setup;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.Predicate;
 import kdns.api.Handler;
 import kdns.api.HandlerFactory;
 import kdns.api.Instance;
+import kdns.api.Request;
 import kdns.host.corefile.ServerKey;
+import kdns.host.server.ServerTls;
 
 /**
  * What setup builds for one server block (CoreDNS's first Config of the block): its keys, the
@@ -27,10 +32,10 @@ public final class BlockConfig {
     private String root = "";
     private int replyFlagsClear;
     private String viewName = "";
-    private java.util.function.Predicate<kdns.api.Request> viewFilter;
+    private Predicate<Request> viewFilter;
     private List<String> metadataZones;
-    private java.util.BitSet echoedOptions;
-    private kdns.host.server.ServerTls tls;
+    private BitSet echoedOptions;
+    private ServerTls tls;
     private ListenerOptions listenerOptions = ListenerOptions.NONE;
 
     BlockConfig(int index, List<ServerKey> keys, LifecycleHooks hooks, Instance instance) {
@@ -112,7 +117,7 @@ public final class BlockConfig {
     }
 
     /** The {@code view} plugin's filter, or null when every query of the block's zones may enter. */
-    public java.util.function.Predicate<kdns.api.Request> viewFilter() {
+    public Predicate<Request> viewFilter() {
         return viewFilter;
     }
 
@@ -121,7 +126,7 @@ public final class BlockConfig {
         return viewName;
     }
 
-    void view(String name, java.util.function.Predicate<kdns.api.Request> filter) {
+    void view(String name, Predicate<Request> filter) {
         viewName = name;
         viewFilter = filter;
     }
@@ -139,22 +144,22 @@ public final class BlockConfig {
     }
 
     /** EDNS0 option codes echoed from queries into this block's replies besides the standard ones, or null. */
-    public java.util.BitSet echoedOptions() {
-        return echoedOptions == null ? null : (java.util.BitSet) echoedOptions.clone();
+    public BitSet echoedOptions() {
+        return echoedOptions == null ? null : (BitSet) echoedOptions.clone();
     }
 
     /** What the {@code tls} plugin set for the block's {@code tls://} servers, or null. */
-    public kdns.host.server.ServerTls tls() {
+    public ServerTls tls() {
         return tls;
     }
 
-    void tls(kdns.host.server.ServerTls settings) {
+    void tls(ServerTls settings) {
         tls = settings;
     }
 
     void echoEdnsOption(int code) {
         if (echoedOptions == null) {
-            echoedOptions = new java.util.BitSet(65536);
+            echoedOptions = new BitSet(65536);
         }
         echoedOptions.set(code);
     }
@@ -207,7 +212,7 @@ public final class BlockConfig {
     }
 
     /** TCP settings of a block; null durations keep the server's defaults, -1 queries means no limit. */
-    public record TcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueries) {
+    public record TcpSettings(Duration read, Duration idle, int maxQueries) {
     }
 
     public boolean anyClassAllowed() {

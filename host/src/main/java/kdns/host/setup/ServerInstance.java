@@ -1,24 +1,28 @@
 package kdns.host.setup;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
-import kdns.api.Rcodes;
-import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.api.Instance;
 import kdns.api.MetadataProvider;
 import kdns.api.MetricsRegistry;
+import kdns.api.PluginException;
+import kdns.api.Rcodes;
 import kdns.api.Reloader;
+import kdns.api.Request;
+import kdns.api.ResponseWriter;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
 import kdns.host.server.BlockChain;
 import kdns.host.server.MetadataCollector;
+import kdns.host.server.ServerTls;
 import kdns.host.server.TcpListener;
 import kdns.host.server.ZoneRouter;
 
@@ -135,12 +139,12 @@ public final class ServerInstance implements Instance {
             }
 
             @Override
-            public String hashOnDisk() throws kdns.api.PluginException {
+            public String hashOnDisk() throws PluginException {
                 return r.hashOnDisk();
             }
 
             @Override
-            public void reload(java.util.function.Consumer<String> outcome) {
+            public void reload(Consumer<String> outcome) {
                 r.reload(outcome);
             }
         };
@@ -205,8 +209,8 @@ public final class ServerInstance implements Instance {
      * The TLS settings of a {@code tls://}, {@code https://} or {@code grpc://} address: the {@code tls} plugin's of the blocks listening
      * there, the last one's when several set them (as CoreDNS), or null when none does.
      */
-    public kdns.host.server.ServerTls serverTls(ListenAddress addr) {
-        kdns.host.server.ServerTls found = null;
+    public ServerTls serverTls(ListenAddress addr) {
+        ServerTls found = null;
         for (BlockConfig b : blocks) {
             if (b.tls() != null && listensOn(b, addr)) {
                 found = b.tls();
@@ -255,7 +259,7 @@ public final class ServerInstance implements Instance {
                     throw new CorefileException("cannot serve " + key + " - transport '" + key.transport()
                             + "://' is not supported by kdns yet; use dns://, tls://, https://, grpc:// or quic://");
                 }
-                List<String> hosts = b.listenHosts().isEmpty() ? java.util.Collections.singletonList(null)
+                List<String> hosts = b.listenHosts().isEmpty() ? Collections.singletonList(null)
                         : b.listenHosts();
                 for (String host : hosts) {
                     ListenAddress addr = new ListenAddress(key.transport(), host, key.port());

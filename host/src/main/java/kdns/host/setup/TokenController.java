@@ -1,12 +1,19 @@
 package kdns.host.setup;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import kdns.api.Controller;
 import kdns.api.HandlerFactory;
 import kdns.api.Instance;
 import kdns.api.PluginException;
+import kdns.api.Request;
 import kdns.host.corefile.Token;
+import kdns.host.server.ServerTls;
 
 /**
  * The Controller a plugin's setup gets: Caddy's dispenser over the directive's tokens (every
@@ -203,7 +210,7 @@ public final class TokenController implements Controller {
     }
 
     @Override
-    public void view(String name, java.util.function.Predicate<kdns.api.Request> filter) throws PluginException {
+    public void view(String name, Predicate<Request> filter) throws PluginException {
         if (block.viewFilter() != null) {
             throw err("multiple views defined in server block");
         }
@@ -216,22 +223,22 @@ public final class TokenController implements Controller {
     }
 
     @Override
-    public void tls(javax.net.ssl.SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
+    public void tls(SSLContext context, boolean wantClientCertificate, boolean needClientCertificate)
             throws PluginException {
         if (block.tls() != null) {
             throw err("TLS already configured for this server instance");
         }
-        block.tls(new kdns.host.server.ServerTls(context, wantClientCertificate, needClientCertificate));
+        block.tls(new ServerTls(context, wantClientCertificate, needClientCertificate));
     }
 
     @Override
-    public void tls(javax.net.ssl.SSLContext context, javax.net.ssl.KeyManager[] keys,
-                    javax.net.ssl.TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
+    public void tls(SSLContext context, KeyManager[] keys,
+                    TrustManager[] trust, boolean wantClientCertificate, boolean needClientCertificate)
             throws PluginException {
         if (block.tls() != null) {
             throw err("TLS already configured for this server instance");
         }
-        block.tls(new kdns.host.server.ServerTls(context, kdns.host.server.ServerTls.Managers.of(keys, trust),
+        block.tls(new ServerTls(context, ServerTls.Managers.of(keys, trust),
                 wantClientCertificate, needClientCertificate));
     }
 
@@ -249,7 +256,7 @@ public final class TokenController implements Controller {
     }
 
     @Override
-    public void tcpSettings(java.time.Duration read, java.time.Duration idle, int maxQueriesPerConnection) {
+    public void tcpSettings(Duration read, Duration idle, int maxQueriesPerConnection) {
         block.tcpSettings(new BlockConfig.TcpSettings(read, idle, maxQueriesPerConnection));
     }
 

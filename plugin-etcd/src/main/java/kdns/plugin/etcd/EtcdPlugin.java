@@ -15,7 +15,6 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
-import kdns.api.zones.ZoneNames;
 import kdns.plugin.etcd.lookup.Resolver;
 import kdns.plugin.etcd.msg.Paths;
 import kdns.plugin.etcd.store.EtcdStore;
@@ -72,7 +71,7 @@ public final class EtcdPlugin implements Plugin {
                 }
                 continue;
             }
-            List<String> zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+            List<String> zones = c.zonesFromArgs();
             Fallthrough fall = Fallthrough.NONE;
             String path = "skydns";
             List<String> endpoints = List.of(DEFAULT_ENDPOINT);

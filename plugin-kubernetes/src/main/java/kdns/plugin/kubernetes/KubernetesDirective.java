@@ -45,12 +45,7 @@ public final class KubernetesDirective {
     }
 
     private static KubernetesConfig parseOne(Controller c) throws PluginException {
-        List<String> zones;
-        try {
-            zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
-        } catch (IllegalArgumentException e) {
-            throw c.err(e.getMessage());
-        }
+        List<String> zones = c.zonesFromArgs();
         String primary = null;
         for (String z : zones) {
             if (!ReverseZones.isReverse(z)) {

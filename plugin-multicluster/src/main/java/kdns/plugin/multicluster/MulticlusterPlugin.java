@@ -5,7 +5,6 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.zones.Fallthrough;
-import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.multicluster.MulticlusterBackend;
 
 /**
@@ -60,12 +59,7 @@ public final class MulticlusterPlugin implements Plugin {
     }
 
     private static Config parseOne(Controller c) throws PluginException {
-        List<String> zones;
-        try {
-            zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
-        } catch (IllegalArgumentException e) {
-            throw c.err(e.getMessage());
-        }
+        List<String> zones = c.zonesFromArgs();
         String kubeconfig = null;
         String kubeContext = null;
         String endpoint = null;

@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Master;
@@ -131,7 +133,7 @@ public final class CaseCheck {
             r = new SOARecord(soa.getName(), soa.getDClass(), soa.getTTL(), soa.getHost(), soa.getAdmin(), 0,
                     soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
         }
-        return r.getName().toString() + " " + r.getTTL() + " " + org.xbill.DNS.DClass.string(r.getDClass()) + " "
+        return r.getName().toString() + " " + r.getTTL() + " " + DClass.string(r.getDClass()) + " "
                 + Type.string(r.getType()) + " " + r.rdataToString();
     }
 
@@ -158,7 +160,7 @@ public final class CaseCheck {
             if (answer.get(i).getType() != Type.CNAME) {
                 continue;
             }
-            Name target = ((org.xbill.DNS.CNAMERecord) answer.get(i)).getTarget();
+            Name target = ((CNAMERecord) answer.get(i)).getTarget();
             for (int j = 0; j < i; j++) {
                 if (answer.get(j).getName().equals(target)) {
                     diffs.add("answer: " + canonical(answer.get(j)) + " comes before the CNAME that points to it");

@@ -3,6 +3,10 @@ package kdns.testing.etcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +15,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -104,15 +110,15 @@ public final class EtcdCluster implements AutoCloseable {
          * on its {@code /metrics}): tells which member a client's watch stream went to.
          */
         public long watchers() throws IOException {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(endpoint() + "/metrics")
+            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/metrics")
                     .toURL().openConnection();
             c.setConnectTimeout(1000);
             c.setReadTimeout(3000);
             String body;
-            try (java.io.InputStream in = c.getInputStream()) {
-                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            try (InputStream in = c.getInputStream()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern
+            Matcher m = Pattern
                     .compile("(?m)^etcd_debugging_mvcc_watcher_total (\\S+)$").matcher(body);
             if (!m.find()) {
                 throw new IOException(this + ": no etcd_debugging_mvcc_watcher_total on /metrics");

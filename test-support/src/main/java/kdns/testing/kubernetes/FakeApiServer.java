@@ -27,7 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,7 +78,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final AtomicInteger bookmarksSent = new AtomicInteger();
     private final ArrayDeque<String> requestLog = new ArrayDeque<>();
     private final ArrayDeque<String> userAgents = new ArrayDeque<>();
-    private volatile java.util.Set<String> acceptedTokens = null;
+    private volatile Set<String> acceptedTokens = null;
     private volatile WatchListSupport watchList = WatchListSupport.SUPPORTED;
     private final Object initialEventsEndLock = new Object();
     private boolean holdingInitialEventsEnd;
@@ -451,7 +453,7 @@ public final class FakeApiServer implements AutoCloseable {
 
     /** The shape of the BOOKMARK objects sent from now on (default {@link BookmarkShape#ALTERNATE}). */
     public void setBookmarkShape(BookmarkShape shape) {
-        bookmarkShape = java.util.Objects.requireNonNull(shape);
+        bookmarkShape = Objects.requireNonNull(shape);
     }
 
     /** How many BOOKMARK events every watch together has been sent so far. */
@@ -492,7 +494,7 @@ public final class FakeApiServer implements AutoCloseable {
 
     /** How streaming lists are answered from now on (default {@link WatchListSupport#SUPPORTED}). */
     public void setWatchList(WatchListSupport support) {
-        watchList = java.util.Objects.requireNonNull(support);
+        watchList = Objects.requireNonNull(support);
     }
 
     /** How streaming lists are answered. */
@@ -533,7 +535,7 @@ public final class FakeApiServer implements AutoCloseable {
      * an empty array: every request is accepted (the default). Open watches are not affected.
      */
     public void acceptTokens(String... tokens) {
-        acceptedTokens = tokens == null || tokens.length == 0 ? null : java.util.Set.of(tokens);
+        acceptedTokens = tokens == null || tokens.length == 0 ? null : Set.of(tokens);
     }
 
     /** The {@code User-Agent} headers of the requests served so far (the last 10000), in order. */
@@ -661,7 +663,7 @@ public final class FakeApiServer implements AutoCloseable {
                     "injected failure (FakeApiServer.failNextRequests)", null));
             return;
         }
-        java.util.Set<String> tokens = acceptedTokens;
+        Set<String> tokens = acceptedTokens;
         if (tokens != null) {
             String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
             if (!auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7).trim())) {

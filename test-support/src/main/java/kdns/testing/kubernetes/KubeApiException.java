@@ -2,6 +2,7 @@ package kdns.testing.kubernetes;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -119,7 +120,7 @@ public final class KubeApiException extends RuntimeException {
         d.put("group", "meta.k8s.io");
         d.put("kind", "ListOptions");
         var array = d.putArray("causes");
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (String[] c : causes) {
             ObjectNode cause = array.addObject();
             cause.put("reason", c[1].startsWith("Forbidden") ? "FieldValueForbidden"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import kdns.api.text.IpLiterals;
 
 /**
  * Builders for the API objects DNS tests need, shaped as the API server stores them:
@@ -185,7 +186,7 @@ public final class KubeObjects {
         public ServiceBuilder loadBalancerIngress(String... ipsOrHostnames) {
             ArrayNode a = obj.withObjectProperty("status").withObjectProperty("loadBalancer").putArray("ingress");
             for (String s : ipsOrHostnames) {
-                a.addObject().put(kdns.api.text.IpLiterals.isLiteral(s) ? "ip" : "hostname", s);
+                a.addObject().put(IpLiterals.isLiteral(s) ? "ip" : "hostname", s);
             }
             return this;
         }

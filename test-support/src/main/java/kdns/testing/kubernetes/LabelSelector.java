@@ -2,6 +2,7 @@ package kdns.testing.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ final class LabelSelector {
 
     static Map<String, String> labelsOf(JsonNode object) {
         JsonNode labels = object.path("metadata").path("labels");
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : labels.properties()) {
             m.put(e.getKey(), e.getValue().asText());
         }

@@ -1,6 +1,7 @@
 package kdns.testing.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -256,7 +258,7 @@ final class ObjectStore {
 
     private String generateName(ResourceType type, String prefix, String ns) {
         String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        java.util.Random r = new java.util.Random();
+        Random r = new Random();
         while (true) {
             StringBuilder b = new StringBuilder(prefix);
             for (int i = 0; i < 5; i++) {
@@ -375,7 +377,7 @@ final class ObjectStore {
     }
 
     KubeApiException tooLarge(long wantRv) {
-        ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
         ObjectNode cause = d.putArray("causes").addObject();
         cause.put("reason", "ResourceVersionTooLarge");
         cause.put("message", "Too large resource version");

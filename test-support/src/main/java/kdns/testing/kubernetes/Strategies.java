@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.regex.Pattern;
+import kdns.api.text.IpLiterals;
 
 /**
  * What the real API server does to an object on create and update, per resource: name
@@ -191,7 +192,7 @@ final class Strategies {
     }
 
     private static boolean isIp(String s) {
-        return kdns.api.text.IpLiterals.isLiteral(s);
+        return IpLiterals.isLiteral(s);
     }
 
     /** True when anything outside metadata and status differs (the generation rule). */

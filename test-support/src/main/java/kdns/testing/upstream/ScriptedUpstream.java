@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -296,7 +297,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     private Message decide(byte[] data, int len, Via via) {
         Message q;
         try {
-            q = new Message(java.util.Arrays.copyOf(data, len));
+            q = new Message(Arrays.copyOf(data, len));
         } catch (IOException e) {
             return null;
         }

@@ -7,11 +7,9 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
-import kdns.api.zones.ZoneNames;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesHandlers;
-import kdns.plugin.kubernetes.KubernetesDirective;
-import kdns.plugin.kubernetes.KubernetesPlugin;
 
 /**
  * {@code k8s_external [ZONES...] { apex APEX; ttl TTL; headless; fallthrough [ZONES...] }}:
@@ -72,12 +70,7 @@ public final class ExternalPlugin implements Plugin {
     }
 
     private static ExternalConfig parseOne(Controller c) throws PluginException {
-        List<String> zones;
-        try {
-            zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
-        } catch (IllegalArgumentException e) {
-            throw c.err(e.getMessage());
-        }
+        List<String> zones = c.zonesFromArgs();
         if (zones.isEmpty()) {
             throw c.err("k8s_external needs at least one zone");
         }

@@ -8,7 +8,6 @@ import java.util.Set;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.api.zones.ZoneNames;
 import kdns.plugin.standard.internal.Subnet;
 import org.xbill.DNS.Type;
 
@@ -41,7 +40,7 @@ public final class AclPlugin implements Plugin {
     static List<AclRule> parse(Controller c) throws PluginException {
         List<AclRule> rules = new ArrayList<>();
         while (c.next()) {
-            List<String> zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+            List<String> zones = c.zonesFromArgs();
             List<AclRule.Policy> policies = new ArrayList<>();
             while (c.nextBlock()) {
                 AclRule.Action action = switch (c.val().toLowerCase(Locale.ROOT)) {

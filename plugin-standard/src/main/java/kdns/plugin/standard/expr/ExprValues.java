@@ -2,6 +2,7 @@ package kdns.plugin.standard.expr;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -181,6 +182,6 @@ public final class ExprValues {
 
     /** A copy of {@code l} that can be handed out (elements may be null). */
     static List<Object> listOf(List<?> l) {
-        return java.util.Collections.unmodifiableList(new ArrayList<>(l));
+        return Collections.unmodifiableList(new ArrayList<>(l));
     }
 }

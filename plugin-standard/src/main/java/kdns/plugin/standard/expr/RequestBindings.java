@@ -2,6 +2,7 @@ package kdns.plugin.standard.expr;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class RequestBindings {
     /** An IPv4-mapped IPv6 address as its 4 bytes, as Go compares them. */
     private static byte[] v4(byte[] ip) {
         if (ip.length == 16 && mapped(ip)) {
-            return java.util.Arrays.copyOfRange(ip, 12, 16);
+            return Arrays.copyOfRange(ip, 12, 16);
         }
         return ip;
     }
@@ -108,7 +109,7 @@ public final class RequestBindings {
     /** An IPv4-mapped IPv6 network as an IPv4 one (its first 96 bits of mask dropped), as Go does. */
     private static Subnet v4(Subnet net) {
         if (net.network().length == 16 && mapped(net.network())) {
-            return new Subnet(java.util.Arrays.copyOfRange(net.network(), 12, 16), Math.max(0, net.bits() - 96));
+            return new Subnet(Arrays.copyOfRange(net.network(), 12, 16), Math.max(0, net.bits() - 96));
         }
         return net;
     }

@@ -1,10 +1,12 @@
 package kdns.plugin.standard.file;
 
 import java.util.List;
+import java.util.Locale;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Rcodes;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.Transferer;
@@ -12,7 +14,6 @@ import kdns.api.lookup.ReplyCapture;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.api.Replies;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -39,7 +40,7 @@ final class FileHandler implements Handler, Transferer {
     FileHandler(Handler next, List<FileZone> zones, Fallthrough fallthrough, UpstreamLookup upstream) {
         this.next = next;
         this.zones = List.copyOf(zones);
-        this.zoneNames = zones.stream().map(z -> z.origin.toString().toLowerCase(java.util.Locale.ROOT)).toList();
+        this.zoneNames = zones.stream().map(z -> z.origin.toString().toLowerCase(Locale.ROOT)).toList();
         this.fallthrough = fallthrough;
         this.upstream = upstream;
     }

@@ -12,7 +12,6 @@ import kdns.api.PluginException;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
-import kdns.api.zones.ZoneNames;
 import kdns.plugin.standard.internal.SharedTimer;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -49,7 +48,7 @@ public final class FilePlugin implements Plugin {
             if (!c.root().isEmpty() && !file.isAbsolute()) {
                 file = Path.of(c.root()).resolve(file); // relative to the root plugin's directory
             }
-            List<String> origins = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+            List<String> origins = c.zonesFromArgs();
             Duration reload = Duration.ofMinutes(1);
             boolean byMtime = false;
             while (c.nextBlock()) {

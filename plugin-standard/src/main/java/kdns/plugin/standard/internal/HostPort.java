@@ -1,10 +1,10 @@
 package kdns.plugin.standard.internal;
 
-import kdns.api.text.IpLiterals;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
+import kdns.api.text.IpLiterals;
 
 /**
  * A {@code [HOST]:PORT} listen address as {@code health} and {@code ready} take it. Splitting
@@ -78,7 +78,7 @@ public record HostPort(String host, int port, String text) {
         if (canonical != null) {
             h = canonical;
         }
-        return h.toLowerCase(java.util.Locale.ROOT) + "|" + port;
+        return h.toLowerCase(Locale.ROOT) + "|" + port;
     }
 
     /** The address to bind: the wildcard when the host is empty, else the host resolved now. */

@@ -1,5 +1,6 @@
 package kdns.plugin.standard.log;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,7 +195,7 @@ final class LogFormat {
             sb.append(EMPTY);
         } else if (a.getAddress() == null) {
             sb.append(a.getHostString());
-        } else if (a.getAddress() instanceof java.net.Inet6Address) {
+        } else if (a.getAddress() instanceof Inet6Address) {
             IpLiterals.appendTo(sb.append('['), a.getAddress()).append(']');
         } else {
             IpLiterals.appendTo(sb, a.getAddress());

@@ -2,10 +2,11 @@ package kdns.plugin.standard.log;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import kdns.api.ForwardingResponseWriter;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.api.Replies;
 import org.xbill.DNS.Message;
 
 /**
@@ -43,7 +44,7 @@ final class QueryLogWriter extends ForwardingResponseWriter {
 
     /** A zone transfer: one line, with the first message and the size of all messages. */
     @Override
-    public void writeStream(java.util.List<Message> messages) {
+    public void writeStream(List<Message> messages) {
         if (!LOGGED.compareAndSet(this, false, true)) {
             delegate.writeStream(messages);
             return;

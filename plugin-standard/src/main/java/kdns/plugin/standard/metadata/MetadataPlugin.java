@@ -4,7 +4,6 @@ import java.util.List;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.api.zones.ZoneNames;
 
 /**
  * {@code metadata [ZONES...]}: before a query of the zones (the block's when none are given) enters
@@ -27,7 +26,7 @@ public final class MetadataPlugin implements Plugin {
     @Override
     public void setup(Controller c) throws PluginException {
         c.next();
-        List<String> zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+        List<String> zones = c.zonesFromArgs();
         if (c.nextBlock() || c.next()) {
             throw c.argErr();
         }

@@ -2,6 +2,7 @@ package kdns.plugin.standard.prometheus;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import kdns.api.ForwardingResponseWriter;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
@@ -39,7 +40,7 @@ final class MetricsWriter extends ForwardingResponseWriter {
 
     /** A zone transfer: reported once, with the first message's rcode and the size of all messages. */
     @Override
-    public void writeStream(java.util.List<Message> messages) {
+    public void writeStream(List<Message> messages) {
         if (!REPORTED.compareAndSet(this, false, true)) {
             delegate.writeStream(messages);
             return;

@@ -1,13 +1,15 @@
 package kdns.plugin.standard.prometheus;
 
-import kdns.api.ServerLabels;
 import io.prometheus.metrics.core.metrics.Info;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import kdns.api.Controller;
+import kdns.api.Handler;
 import kdns.api.Instance;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.api.ServerLabels;
 import kdns.plugin.standard.internal.HostPort;
 import kdns.plugin.standard.internal.InfoMetrics;
 
@@ -46,7 +48,7 @@ public final class PrometheusPlugin implements Plugin {
         String zone = zones.isEmpty() ? "." : zones.get(0);
         List<String> keys = c.serverBlockKeys();
         String first = keys.isEmpty() ? "" : keys.get(0);
-        String scheme = first.contains("://") ? first.substring(0, first.indexOf("://")).toLowerCase(java.util.Locale.ROOT)
+        String scheme = first.contains("://") ? first.substring(0, first.indexOf("://")).toLowerCase(Locale.ROOT)
                 : "dns";
         List<String> hosts = c.listenHosts(); // bind runs before prometheus in plugin.cfg order
         AtomicReference<MetricsHandler> built = new AtomicReference<>();
@@ -116,7 +118,7 @@ public final class PrometheusPlugin implements Plugin {
         if (own == null) {
             return;
         }
-        List<String> names = instance.blockHandlers(block).stream().map(kdns.api.Handler::name).toList();
+        List<String> names = instance.blockHandlers(block).stream().map(Handler::name).toList();
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
             String server = ServerLabels.of(scheme, host, port);
             for (String name : names) {

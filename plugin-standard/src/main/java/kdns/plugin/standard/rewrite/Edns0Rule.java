@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -228,7 +229,7 @@ record Edns0Rule(boolean stop, Kind kind, Action action, int code, byte[] data, 
                 if (old == null) {
                     changed = QueryOpt.withoutFirst(options, code);
                 } else {
-                    changed = new java.util.ArrayList<>(options);
+                    changed = new ArrayList<>(options);
                     changed.set(i, old);
                 }
                 OPTRecord now = QueryOpt.withOptions(opt, changed);

@@ -1,6 +1,9 @@
 package kdns.plugin.standard.rewrite;
 
 import java.io.IOException;
+import java.util.function.Function;
+import kdns.api.Request;
+import kdns.api.lookup.UpstreamLookup;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.MXRecord;
@@ -54,8 +57,8 @@ interface ResponseRule {
      * @param then    the record as the reply should carry it, given the lookup's reply (null when
      *                nothing was written)
      */
-    record Lookup(kdns.api.lookup.UpstreamLookup upstream, kdns.api.Request request,
-                  java.util.function.Function<Message, Record> then) {
+    record Lookup(UpstreamLookup upstream, Request request,
+                  Function<Message, Record> then) {
     }
 
     /** Owner names through {@code names}. */

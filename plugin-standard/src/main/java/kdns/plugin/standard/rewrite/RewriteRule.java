@@ -1,6 +1,9 @@
 package kdns.plugin.standard.rewrite;
 
 import java.util.List;
+import java.util.Locale;
+import kdns.api.Request;
+import org.xbill.DNS.OPTRecord;
 
 /**
  * One {@code rewrite} rule. {@link #rewrite} may change the question in {@code q} and returns what
@@ -19,12 +22,12 @@ interface RewriteRule {
         int type;
         int dclass;
         /** The query as the client sent it (addresses, transport, metadata; the OPT record before the rules). */
-        final kdns.api.Request request;
+        final Request request;
         private QueryOpt opt;
         private String lower;
         private String lowerOf;
 
-        Question(String name, int type, int dclass, kdns.api.Request request) {
+        Question(String name, int type, int dclass, Request request) {
             this.name = name;
             this.type = type;
             this.dclass = dclass;
@@ -40,7 +43,7 @@ interface RewriteRule {
         }
 
         /** The OPT record the edns0 rules left, or null when they changed nothing. */
-        org.xbill.DNS.OPTRecord changedOpt() {
+        OPTRecord changedOpt() {
             return opt == null || !opt.changed() ? null : opt.record();
         }
 
@@ -55,7 +58,7 @@ interface RewriteRule {
         /** The name in lower case, as CoreDNS's {@code state.Name()} gives it (worked out once per name). */
         String lower() {
             if (lowerOf != name) {
-                lower = name.toLowerCase(java.util.Locale.ROOT);
+                lower = name.toLowerCase(Locale.ROOT);
                 lowerOf = name;
             }
             return lower;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
@@ -38,7 +39,7 @@ public final class RootPlugin implements Plugin {
             root = c.val();
         }
         try {
-            Files.readAttributes(Path.of(root), java.nio.file.attribute.BasicFileAttributes.class);
+            Files.readAttributes(Path.of(root), BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             LOG.warning("Root path does not exist: " + root);
         } catch (IOException | RuntimeException e) {

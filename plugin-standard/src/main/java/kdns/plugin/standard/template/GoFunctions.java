@@ -1,7 +1,9 @@
 package kdns.plugin.standard.template;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import kdns.plugin.standard.template.GoTemplate.TemplateException;
 
@@ -57,7 +59,7 @@ final class GoFunctions {
         int radix = (int) base;
         if (base == 0) {
             radix = 10;
-            String lower = digits.toLowerCase(java.util.Locale.ROOT);
+            String lower = digits.toLowerCase(Locale.ROOT);
             if (lower.startsWith("0x")) {
                 radix = 16;
                 digits = digits.substring(2);
@@ -131,7 +133,7 @@ final class GoFunctions {
         need("len", args, 1);
         Object v = args.get(0);
         if (v instanceof String s) {
-            return (long) s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            return (long) s.getBytes(StandardCharsets.UTF_8).length;
         }
         if (v instanceof List<?> l) {
             return (long) l.size();

@@ -10,6 +10,7 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * What a template sees, under CoreDNS's names: {@code .Zone .Name .Regex .Match .Group .Class
@@ -117,7 +118,7 @@ record TemplateData(String zone, String name, String regex, List<String> match, 
 
         @Override
         public String toString() {
-            return "{" + q.getName() + " " + org.xbill.DNS.Type.string(q.getType()) + " " + DClass.string(q.getDClass())
+            return "{" + q.getName() + " " + Type.string(q.getType()) + " " + DClass.string(q.getDClass())
                     + "}";
         }
     }

@@ -11,7 +11,6 @@ import kdns.api.PluginException;
 import kdns.api.Rcodes;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
-import kdns.api.zones.ZoneNames;
 import kdns.plugin.standard.expr.Expression;
 import kdns.plugin.standard.expr.ExpressionException;
 import kdns.plugin.standard.internal.GoRegex;
@@ -68,7 +67,7 @@ public final class TemplatePlugin implements Plugin {
             if (qtype < 0 || c.val().chars().allMatch(Character::isDigit)) {
                 throw c.err("invalid RR class " + c.val());
             }
-            List<String> zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+            List<String> zones = c.zonesFromArgs();
             List<GoRegex> regexes = new ArrayList<>();
             List<GoTemplate> answer = new ArrayList<>();
             List<GoTemplate> additional = new ArrayList<>();

@@ -9,7 +9,6 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.Transferer;
 import kdns.api.text.IpLiterals;
-import kdns.api.zones.ZoneNames;
 
 /**
  * {@code transfer [ZONE...] { to HOST... }}: answers AXFR and IXFR (with AXFR fallback) over TCP
@@ -65,12 +64,7 @@ public final class TransferPlugin implements Plugin {
     static List<Stanza> parse(Controller c) throws PluginException {
         List<Stanza> out = new ArrayList<>();
         while (c.next()) {
-            List<String> zones;
-            try {
-                zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
-            } catch (IllegalArgumentException e) {
-                throw c.err(e.getMessage());
-            }
+            List<String> zones = c.zonesFromArgs();
             List<String> to = new ArrayList<>();
             while (c.nextBlock()) {
                 if (!c.val().equals("to")) {

@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import kdns.api.Controller;
@@ -51,7 +52,7 @@ public final class TsigPlugin implements Plugin {
             if (zones != null) {
                 throw c.err("this plugin can only be used once per Server Block");
             }
-            zones = ZoneNames.originsFromArgsOrServerBlock(c.remainingArgs(), c.serverBlockZones());
+            zones = c.zonesFromArgs();
             while (c.nextBlock()) {
                 switch (c.val()) {
                     case "secret" -> {
@@ -94,7 +95,7 @@ public final class TsigPlugin implements Plugin {
                         } else if (!a.get(0).equals("none")) {
                             for (String t : a) {
                                 int type = Type.value(t);
-                                if (type < 0 || !t.equals(t.toUpperCase(java.util.Locale.ROOT))) {
+                                if (type < 0 || !t.equals(t.toUpperCase(Locale.ROOT))) {
                                     throw c.err("unknown query type '" + t + "'");
                                 }
                                 types.add(type);
@@ -113,7 +114,7 @@ public final class TsigPlugin implements Plugin {
                         } else if (!a.get(0).equals("none")) {
                             for (String o : a) {
                                 int op = Opcode.value(o);
-                                if (op < 0 || !o.equals(o.toUpperCase(java.util.Locale.ROOT))) {
+                                if (op < 0 || !o.equals(o.toUpperCase(Locale.ROOT))) {
                                     throw c.err("unknown opcode '" + o + "'");
                                 }
                                 opcodes.add(op);
