@@ -44,17 +44,13 @@ class ModuleDescriptorTest {
 
     @Test
     void readmeHasCoreDnsSections() throws Exception {
-        readmeHasCoreDnsSections("forward", moduleDir().resolve("README.md"));
+        PluginModuleChecks.readmeHasCoreDnsSections(moduleDir().resolve("README.md"), "forward");
     }
 
     /** grpc has its own page, README.grpc.md, as CoreDNS's plugin/grpc/README.md. */
     @Test
     void grpcReadmeHasCoreDnsSections() throws Exception {
-        readmeHasCoreDnsSections("grpc", moduleDir().resolve("README.grpc.md"));
-    }
-
-    static void readmeHasCoreDnsSections(String plugin, Path readme) throws Exception {
-        PluginModuleChecks.readmeHasCoreDnsSections(readme, plugin);
+        PluginModuleChecks.readmeHasCoreDnsSections(moduleDir().resolve("README.grpc.md"), "grpc");
     }
 
     /** The body of each server block of a corefile example (its forward or proxy stanzas). */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
@@ -18,15 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import kdns.api.Plugin;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
+import kdns.testing.PluginModuleChecks;
 import org.junit.jupiter.api.Test;
 
 /** module-info, META-INF/services and the docs agree on the plugins this module provides. */
 class ModuleDescriptorTest {
-
-    /** The sections every plugin page starts with, in CoreDNS's order. */
-    static final List<String> REQUIRED = List.of("## Name", "## Description", "## Syntax", "## Examples");
-    /** The sections that may follow, in this order. */
-    static final List<String> OPTIONAL = List.of("## Metrics", "## Ready", "## Bugs", "## See Also");
 
     /** The plugins this module provides. */
     static final Set<String> NAMES = Set.of("acl", "any", "bind", "bufsize", "cancel", "chaos", "debug", "dns64", "erratic", "errors",
@@ -43,9 +38,7 @@ class ModuleDescriptorTest {
     }
 
     private static ModuleDescriptor descriptor() throws Exception {
-        try (InputStream in = Files.newInputStream(classesDir().resolve("module-info.class"))) {
-            return ModuleDescriptor.read(in);
-        }
+        return PluginModuleChecks.descriptor(WhoamiPlugin.class);
     }
 
     private static List<String> moduleProviders() throws Exception {
@@ -120,25 +113,8 @@ class ModuleDescriptorTest {
         for (String cls : moduleProviders()) {
             Plugin p = (Plugin) Class.forName(cls).getConstructor().newInstance();
             Path doc = moduleDir().resolve("docs").resolve(p.name() + ".md");
-            assertTrue(Files.isRegularFile(doc), "missing " + doc);
-            List<String> lines = Files.readAllLines(doc);
-            assertEquals("# " + p.name(), lines.get(0), doc.toString());
-            // Plugin-specific sections (log's "Log Format", as in CoreDNS) may sit anywhere; the
-            // standard ones come in CoreDNS's order.
-            List<String> sections = lines.stream().filter(l -> l.startsWith("## "))
-                    .filter(l -> REQUIRED.contains(l) || OPTIONAL.contains(l)).toList();
-            assertTrue(sections.size() >= REQUIRED.size(), doc + ": " + sections);
-            assertEquals(REQUIRED, sections.subList(0, REQUIRED.size()), doc.toString());
-            int last = -1;
-            for (String s : sections.subList(REQUIRED.size(), sections.size())) {
-                int i = OPTIONAL.indexOf(s);
-                assertTrue(i > last, doc + ": misplaced section " + s);
-                last = i;
-            }
-            int name = lines.indexOf("## Name");
-            String nameLine = lines.subList(name + 1, lines.size()).stream().filter(l -> !l.isBlank()).findFirst()
-                    .orElse("");
-            assertTrue(nameLine.startsWith("*" + p.name() + "* - "), doc + ": " + nameLine);
+            // plugin-specific sections (log's "Log Format", as in CoreDNS) may sit anywhere
+            PluginModuleChecks.readmeHasCoreDnsSections(doc, p.name());
             assertTrue(readme.contains("(docs/" + p.name() + ".md)"), "README links " + p.name());
             assertTrue(Files.readString(doc).contains("~~~ corefile"), doc + " has a corefile example");
         }
