@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import kdns.host.plugins.PluginCfg;
 import kdns.testing.DnsClient;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.kubernetes.KubeObjects;
@@ -273,16 +273,9 @@ public final class AotTraining {
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
-    /** The plugin names of DIST/conf/plugin.cfg (name:module or name:group:artifact:version lines). */
+    /** The plugin names of DIST/conf/plugin.cfg, read by the server's own parser. */
     private static Set<String> plugins(Path dist) throws IOException {
-        Set<String> names = new HashSet<>();
-        for (String line : Files.readAllLines(dist.resolve("conf/plugin.cfg"))) {
-            String l = line.replaceAll("#.*", "").strip();
-            if (l.contains(":")) {
-                names.add(l.substring(0, l.indexOf(':')));
-            }
-        }
-        return names;
+        return Set.copyOf(PluginCfg.read(dist.resolve("conf/plugin.cfg")).names());
     }
 
     /**

@@ -16,16 +16,23 @@ rm -rf "$out.tmp"; mkdir -p "$out.tmp/bin" "$out.tmp/lib" "$out.tmp/plugins" "$o
 cp "$top/host/target/kdns-host-$version.jar" "$out.tmp/lib/"
 cp "$top/host/target/boot-layer/"*.jar "$out.tmp/lib/"
 
+# plugin.cfg is read by the server's own parser (kdns.host.plugins.PluginCfgCommand), which also
+# rejects a malformed file here rather than at the first start.
+hostjar="$top/host/target/kdns-host-$version.jar"
+layers=$("$jdk/bin/java" -cp "$hostjar" kdns.host.plugins.PluginCfgCommand modules "$cfg")
+
 # External plugins (name:groupId:artifactId:version) come from the Maven repositories.
-if sed -e 's/#.*//' -e 's/[[:space:]]//g' "$cfg" | awk -F: 'NF==4' | grep -q .; then
-    "$top/build/resolve-external.sh" "$cfg"
+if echo "$layers" | grep -q ' '; then
+    JAVA="$jdk/bin/java" "$top/build/resolve-external.sh" "$cfg"
 fi
 
-# Plugin layers, in plugin.cfg order; jars already in the boot layer are left out.
-modules=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$cfg" | awk -F: 'NF==2 {print $2} NF==4 {print $3}' | awk '!seen[$0]++')
-for m in $modules; do
+# Plugin layers, in plugin.cfg order; jars already in the boot layer are left out. A line of
+# 'modules' is "folder" for an in-tree module, "folder groupId:artifactId:version" for an external one.
+modules=$(echo "$layers" | cut -d' ' -f1)
+while read -r m coordinates; do
     dest="$out.tmp/plugins/$m"; mkdir -p "$dest"
-    if [ -d "$top/target/external-plugins/$m" ] && sed -e 's/#.*//' "$cfg" | grep -q ":[^:]*:$m:"; then
+    if [ -n "$coordinates" ]; then
+        [ -d "$top/target/external-plugins/$m" ] || { echo "external plugin $coordinates was not resolved" >&2; exit 1; }
         for dep in "$top/target/external-plugins/$m/"*.jar; do
             [ -f "$out.tmp/lib/$(basename "$dep")" ] || cp "$dep" "$dest/"
         done
@@ -41,7 +48,9 @@ for m in $modules; do
         echo "plugin.cfg names module '$m', but there is no folder $top/$m and no resolved external plugin of that name" >&2
         exit 1
     fi
-done
+done <<LAYERS
+$layers
+LAYERS
 
 # A plugin module built on another one (its folder holds that module's jar, as multicluster's holds
 # kubernetes's) gets that module's layer as parent at run time (host's PluginLayers): its folder

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import kdns.host.plugins.PluginCfg;
+import kdns.testing.TestPluginCfg;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -28,13 +33,21 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CorefileCasesTest {
 
-    /** CoreDNS's plugin names: an unknown directive among them is a plugin kdns lacks, not a typo. */
-    static final Set<String> COREDNS_PLUGINS = Set.of("root", "metadata", "geoip", "cancel", "tls", "timeouts",
-            "multisocket", "reload", "nsid", "bufsize", "bind", "debug", "trace", "ready", "health", "pprof",
-            "prometheus", "errors", "log", "dnstap", "local", "dns64", "acl", "any", "chaos", "loadbalance", "tsig",
-            "cache", "rewrite", "header", "dnssec", "autopath", "minimal", "template", "transfer", "hosts",
-            "route53", "azure", "clouddns", "k8s_external", "kubernetes", "file", "auto", "secondary", "etcd",
-            "loop", "forward", "grpc", "erratic", "whoami", "on", "sign", "view", "nomad", "multicluster");
+    /**
+     * The plugins of CoreDNS (the shared cases/coredns-plugin.cfg) and of kdns's full distribution:
+     * an unknown directive among them is a plugin this distribution lacks, not a typo.
+     */
+    static final Set<String> KNOWN_PLUGINS = knownPlugins();
+
+    private static Set<String> knownPlugins() {
+        Set<String> names = new HashSet<>(TestPluginCfg.distribution().names());
+        try (InputStream in = CorefileCasesTest.class.getResourceAsStream("/cases/coredns-plugin.cfg")) {
+            names.addAll(PluginCfg.parse("coredns-plugin.cfg", new String(in.readAllBytes(), StandardCharsets.UTF_8)).names());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Set.copyOf(names);
+    }
 
     @TestFactory
     Stream<DynamicTest> everyCase() throws Exception {
@@ -96,7 +109,7 @@ class CorefileCasesTest {
             // A rejected Corefile may use a plugin this distribution lacks: the parser then stops
             // at that directive, before the error the case is about.
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("Unknown directive '([^']+)'").matcher(r.output());
-            if (m.find() && !available.contains(m.group(1)) && CorefileCasesTest.COREDNS_PLUGINS.contains(m.group(1))
+            if (m.find() && !available.contains(m.group(1)) && KNOWN_PLUGINS.contains(m.group(1))
                     && !expect.get("error").asText().contains(m.group(1))) {
                 Assumptions.abort("this distribution has no plugin " + m.group(1));
             }

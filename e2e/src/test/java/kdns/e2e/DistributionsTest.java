@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import kdns.host.plugins.PluginCfg;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +61,7 @@ class DistributionsTest {
     }
 
     private static List<String> names(String cfg) {
-        return cfg.lines().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty())
-                .map(l -> l.split(":")[0]).sorted().toList();
+        return PluginCfg.parse("plugin.cfg", cfg).names().stream().sorted().toList();
     }
 
     private static long size(Path p) throws IOException {

@@ -1,5 +1,9 @@
 package kdns.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -8,21 +12,22 @@ import kdns.api.Plugin;
 import kdns.host.plugins.PluginCfg;
 
 /**
- * The plugin.cfg of an in-process test server: every plugin on the class path, in kdns's
- * distribution order (CoreDNS's order for the plugins CoreDNS has); unknown ones go last, sorted.
+ * The plugin.cfg of an in-process test server: every plugin on the class path, in the order of
+ * the distribution's plugin.cfg (packed into this jar from the top of the tree, so the two cannot
+ * differ); plugins it does not name (test plugins) go last, sorted.
  */
 public final class TestPluginCfg {
 
-    /** kdns's chain order, as in the top-level plugin.cfg. */
-    public static final List<String> ORDER = List.of(
-            "root", "metadata", "geoip", "cancel", "quic", "grpc_server", "https", "tls", "timeouts", "multisocket", "reload", "nsid", "bufsize",
-            "bind", "debug", "trace", "ready", "health", "pprof", "prometheus", "errors", "log", "dnstap",
-            "local", "dns64", "acl", "any", "chaos", "loadbalance", "tsig", "cache", "rewrite", "header",
-            "dnssec", "autopath", "minimal", "template", "transfer", "hosts", "route53", "azure", "clouddns",
-            "k8s_external", "kubernetes", "multicluster", "file", "auto", "secondary", "etcd", "loop", "forward",
-            "grpc", "erratic", "whoami", "on", "sign", "view", "nomad");
+    /** The distribution's chain order: the names of the top-level plugin.cfg. */
+    private static final PluginCfg DISTRIBUTION = distribution("plugin.cfg");
+    private static final List<String> ORDER = DISTRIBUTION.names();
 
     private TestPluginCfg() {
+    }
+
+    /** The distribution's plugin.cfg (the top-level one). */
+    public static PluginCfg distribution() {
+        return DISTRIBUTION;
     }
 
     /** A plugin.cfg naming every plugin visible to {@code loader}. */
@@ -39,5 +44,16 @@ public final class TestPluginCfg {
         StringBuilder sb = new StringBuilder();
         names.forEach(n -> sb.append(n).append(":classpath\n"));
         return PluginCfg.parse("plugin.cfg", sb.toString());
+    }
+
+    private static PluginCfg distribution(String resource) {
+        try (InputStream in = TestPluginCfg.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("plugin.cfg is not packed into test-support (see its pom)");
+            }
+            return PluginCfg.parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import kdns.host.plugins.PluginCfg;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -157,19 +156,11 @@ class CorefileCasesTest {
         return out;
     }
 
-    /** The directive names of plugin.cfg, in order ({@code name:package} lines, {@code #} comments). */
+    /** CoreDNS's directive names in execution order (the shared cases/coredns-plugin.cfg). */
     private static List<String> pluginCfg() throws IOException {
-        List<String> names = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(resource("cases/coredns-plugin.cfg"), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String l = line.strip();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    names.add(l.substring(0, l.indexOf(':')));
-                }
-            }
+        try (InputStream in = resource("cases/coredns-plugin.cfg")) {
+            return PluginCfg.parse("coredns-plugin.cfg", new String(in.readAllBytes(), StandardCharsets.UTF_8)).names();
         }
-        return List.copyOf(names);
     }
 
     private static InputStream resource(String name) throws IOException {
