@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import kdns.host.plugins.PluginCfg;
 import kdns.testing.TestPluginCfg;
+import kdns.testing.cases.CaseFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -51,10 +51,7 @@ class CorefileCasesTest {
 
     @TestFactory
     Stream<DynamicTest> everyCase() throws Exception {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/cases/corefile.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+        JsonNode root = CaseFiles.read("corefile.json");
         Set<String> available = availablePlugins();
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : root.get("cases")) {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import kdns.testing.DnsClient;
+import kdns.testing.cases.CaseFiles;
 import kdns.testing.upstream.ScriptedUpstream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,9 +37,7 @@ class PluginCasesStubTest {
 
     @BeforeAll
     static void load() throws Exception {
-        try (InputStream in = PluginCasesStubTest.class.getResourceAsStream("/cases/plugins.json")) {
-            new ObjectMapper().readTree(in).get("cases").forEach(c -> CASES.put(c.get("id").asText(), c));
-        }
+        CaseFiles.read("plugins.json").get("cases").forEach(c -> CASES.put(c.get("id").asText(), c));
     }
 
     private static JsonNode c(String id) {

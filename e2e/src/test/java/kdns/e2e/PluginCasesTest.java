@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kdns.testing.DnsClient;
 import kdns.testing.cases.CaseCheck;
+import kdns.testing.cases.CaseFiles;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.upstream.ScriptedUpstream;
 import org.junit.jupiter.api.AfterAll;
@@ -95,10 +95,7 @@ class PluginCasesTest {
 
     @TestFactory
     Stream<DynamicNode> everyCase() throws Exception {
-        JsonNode root;
-        try (InputStream in = getClass().getResourceAsStream("/cases/plugins.json")) {
-            root = JSON.readTree(in);
-        }
+        JsonNode root = CaseFiles.read("plugins.json");
         Set<String> available = availablePlugins();
         Map<String, Server> byKey = new LinkedHashMap<>();
         for (JsonNode c : root.get("cases")) {

@@ -2,7 +2,6 @@ package kdns.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import kdns.e2e.QueryLoad.Outcome;
+import kdns.testing.Polling;
 import kdns.testing.upstream.ScriptedUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -664,12 +664,6 @@ class UpstreamTroubleE2ETest {
     }
 
     private static void awaitOrFail(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " within " + BOUND);
-            }
-            Thread.sleep(20);
-        }
+        Polling.eventually(what, BOUND, cond);
     }
 }

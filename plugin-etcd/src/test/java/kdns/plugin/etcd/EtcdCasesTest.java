@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import java.util.stream.Stream;
 import kdns.testing.DnsClient;
 import kdns.testing.InProcessServer;
 import kdns.testing.cases.CaseCheck;
+import kdns.testing.cases.CaseFiles;
 import kdns.testing.etcd.EtcdServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,9 +61,7 @@ class EtcdCasesTest {
 
     @BeforeAll
     void start() throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/cases/etcd.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+        root = CaseFiles.read("etcd.json");
         etcd = EtcdServer.start();
     }
 

@@ -1,27 +1,24 @@
 package kdns.plugin.kubernetes;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kdns.testing.cases.CaseFiles;
 
 /**
- * Reads cases/kubernetes.json (a test resource copied from the shared spec) and kdns's own
- * cases/corners.json, which runs over the same objects.
+ * The query cases of cases/kubernetes.json and of kdns's own cases/corners.json, which runs over
+ * the same objects, read through test-support's {@link CaseFiles}.
  */
 final class AcceptanceCases {
 
     /** One query case with everything needed to run it. */
     record Case(String suite, String qname, String qtype, String rcode, String configName, String config,
-                List<String> answer, List<String> ns, List<String> extra, JsonObject precondition, String transport,
-                List<String> upstream, JsonArray objects, JsonObject raw) {
+                List<String> answer, List<String> ns, List<String> extra, JsonNode precondition, String transport,
+                List<String> upstream, JsonNode objects, JsonNode raw) {
         @Override
         public String toString() {
             return suite + ": " + qname + " " + qtype + (configName.isEmpty() ? "" : " [" + configName + "]");
@@ -31,104 +28,74 @@ final class AcceptanceCases {
     private AcceptanceCases() {
     }
 
-    static JsonObject root() throws IOException {
-        return resource("kubernetes.json");
-    }
-
-    private static JsonObject resource(String file) throws IOException {
-        try (InputStream in = AcceptanceCases.class.getResourceAsStream("/cases/" + file)) {
-            if (in == null) {
-                throw new IOException("cases/" + file + " is not on the test class path");
-            }
-            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-        }
+    static JsonNode root() {
+        return CaseFiles.read("kubernetes.json");
     }
 
     /**
      * The cases of cases/corners.json, suite {@code corners}: over kubernetes.json's main objects plus
      * the file's {@code extra_objects}, with the file's configs and, for other names, kubernetes.json's.
      */
-    static List<Case> corners() throws IOException {
-        JsonObject main = root();
-        JsonObject corners = resource("corners.json");
-        JsonObject configs = main.getAsJsonObject("configs").deepCopy();
-        for (Map.Entry<String, JsonElement> e : corners.getAsJsonObject("configs").entrySet()) {
-            configs.add(e.getKey(), e.getValue());
-        }
-        JsonArray objects = main.getAsJsonArray("objects").deepCopy();
-        objects.addAll(corners.getAsJsonArray("extra_objects"));
+    static List<Case> corners() {
+        JsonNode main = root();
+        JsonNode corners = CaseFiles.read("corners.json");
+        ObjectNode configs = ((ObjectNode) main.get("configs")).deepCopy();
+        corners.get("configs").fields().forEachRemaining(e -> configs.set(e.getKey(), e.getValue()));
+        ArrayNode objects = ((ArrayNode) main.get("objects")).deepCopy();
+        objects.addAll((ArrayNode) corners.get("extra_objects"));
         List<Case> out = new ArrayList<>();
-        for (JsonElement e : corners.getAsJsonArray("cases")) {
-            JsonObject c = e.getAsJsonObject();
-            String cfgName = str(c, "config");
-            out.add(make("corners", c, cfgName, configs.get(cfgName).getAsString(), objects));
+        for (JsonNode c : corners.get("cases")) {
+            String cfgName = CaseFiles.text(c, "config");
+            out.add(make("corners", c, cfgName, configs.get(cfgName).asText(), objects));
         }
         return out;
     }
 
-    static List<Case> all() throws IOException {
-        JsonObject root = root();
+    static List<Case> all() {
+        JsonNode root = root();
         List<Case> out = new ArrayList<>();
-        JsonObject configs = root.getAsJsonObject("configs");
-        JsonArray objects = root.getAsJsonArray("objects");
-        JsonObject extraObjects = root.getAsJsonObject("extra_objects");
-        for (JsonElement e : root.getAsJsonArray("cases")) {
-            JsonObject c = e.getAsJsonObject();
-            String cfgName = str(c, "config");
-            JsonArray objs = objects;
-            JsonObject pre = c.has("precondition") ? c.getAsJsonObject("precondition") : new JsonObject();
+        JsonNode configs = root.get("configs");
+        ArrayNode objects = (ArrayNode) root.get("objects");
+        JsonNode extraObjects = root.get("extra_objects");
+        for (JsonNode c : root.get("cases")) {
+            String cfgName = CaseFiles.text(c, "config");
+            ArrayNode objs = objects;
+            JsonNode pre = precondition(c);
             if (pre.has("extra_objects")) {
                 objs = objs.deepCopy();
-                objs.addAll(extraObjects.getAsJsonArray(pre.get("extra_objects").getAsString()));
+                objs.addAll((ArrayNode) extraObjects.get(pre.get("extra_objects").asText()));
             }
-            out.add(make("main", c, cfgName, configs.get(cfgName).getAsString(), objs));
+            out.add(make("main", c, cfgName, configs.get(cfgName).asText(), objs));
         }
-        for (JsonElement s : root.getAsJsonArray("suites")) {
-            JsonObject suite = s.getAsJsonObject();
-            String name = suite.get("name").getAsString();
-            JsonArray objs = suite.getAsJsonArray("objects");
-            for (JsonElement e : suite.getAsJsonArray("cases")) {
-                JsonObject c = e.getAsJsonObject();
-                String cfgName = str(c, "config");
+        for (JsonNode suite : root.get("suites")) {
+            String name = suite.get("name").asText();
+            JsonNode objs = suite.get("objects");
+            for (JsonNode c : suite.get("cases")) {
+                String cfgName = CaseFiles.text(c, "config");
                 String cfg = suite.has("configs") && !cfgName.isEmpty()
-                        ? suite.getAsJsonObject("configs").get(cfgName).getAsString()
-                        : suite.get("corefile").getAsString();
+                        ? suite.get("configs").get(cfgName).asText()
+                        : suite.get("corefile").asText();
                 out.add(make(name, c, cfgName, cfg, objs));
             }
         }
         return out;
     }
 
-    private static Case make(String suite, JsonObject c, String cfgName, String cfg, JsonArray objects) {
-        return new Case(suite, str(c, "qname"), str(c, "qtype"), str(c, "rcode"), cfgName, cfg, list(c, "answer"),
-                list(c, "ns"), list(c, "extra"),
-                c.has("precondition") ? c.getAsJsonObject("precondition") : new JsonObject(), str(c, "transport"),
-                upstream(c), objects, c);
+    private static Case make(String suite, JsonNode c, String cfgName, String cfg, JsonNode objects) {
+        return new Case(suite, CaseFiles.text(c, "qname"), CaseFiles.text(c, "qtype"), CaseFiles.text(c, "rcode"),
+                cfgName, cfg, CaseFiles.strings(c, "answer"), CaseFiles.strings(c, "ns"), CaseFiles.strings(c, "extra"),
+                precondition(c), CaseFiles.text(c, "transport"), upstream(c), objects, c);
+    }
+
+    private static JsonNode precondition(JsonNode c) {
+        return c.has("precondition") ? c.get("precondition") : JsonNodeFactory.instance.objectNode();
     }
 
     /** The upstream records, whatever question they answer (the stub matches them by name and type). */
-    private static List<String> upstream(JsonObject c) {
+    private static List<String> upstream(JsonNode c) {
         List<String> out = new ArrayList<>();
         if (c.has("upstream")) {
-            for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("upstream").entrySet()) {
-                for (JsonElement r : e.getValue().getAsJsonArray()) {
-                    out.add(r.getAsString());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String str(JsonObject o, String k) {
-        return o.has(k) && !o.get(k).isJsonNull() ? o.get(k).getAsString() : "";
-    }
-
-    private static List<String> list(JsonObject o, String k) {
-        List<String> out = new ArrayList<>();
-        if (o.has(k)) {
-            for (JsonElement e : o.getAsJsonArray(k)) {
-                out.add(e.getAsString());
-            }
+            c.get("upstream").forEach(records -> records.forEach(r -> out.add(r.asText())));
         }
         return out;
     }

@@ -3,7 +3,6 @@ package kdns.plugin.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,7 +32,6 @@ import org.xbill.DNS.Type;
 class ApiServerAcceptanceTest {
 
     private static final Map<String, Group> GROUPS = new LinkedHashMap<>();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A running API server and DNS server. */
     private record Group(FakeApiServer api, InProcessServer dns, Path dir) {
@@ -79,7 +77,7 @@ class ApiServerAcceptanceTest {
         FakeApiServer api = FakeApiServer.start();
         String directive;
         if (synced) {
-            api.loadObjects(MAPPER.readTree(c.objects().toString()));
+            api.loadObjects(c.objects());
             directive = withLines(AcceptanceCases.kubernetesDirective(c.config()),
                     "kubeconfig " + api.kubeconfig(dir));
         } else {
@@ -112,7 +110,7 @@ class ApiServerAcceptanceTest {
         assumeTrue(skip == null, skip);
         assumeTrue(!c.rcode().equals("NEXT") && c.upstream().isEmpty(),
                 "needs a next plugin after kubernetes (covered by IndexAcceptanceTest with a stub next handler)");
-        boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
+        boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").asBoolean();
         Group g = group(c, synced);
         int type = Type.value(c.qtype());
         Message reply = "tcp".equals(c.transport()) ? DnsClient.tcp(g.dns().address(), c.qname(), type)

@@ -3,7 +3,6 @@ package kdns.plugin.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import org.xbill.DNS.Type;
  */
 class AutopathAcceptanceTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<String, Running> SERVERS = new LinkedHashMap<>();
 
     private record Running(FakeApiServer api, InProcessServer dns) {
@@ -74,7 +72,7 @@ class AutopathAcceptanceTest {
         Path dir = Files.createTempDirectory("kdns-autopath");
         FakeApiServer api = FakeApiServer.start();
         try {
-            api.loadObjects(MAPPER.readTree(c.objects().toString()));
+            api.loadObjects(c.objects());
             r = new Running(api, InProcessServer.start(block(c.config(), api.kubeconfig(dir))));
         } catch (Exception | Error e) {
             api.close();

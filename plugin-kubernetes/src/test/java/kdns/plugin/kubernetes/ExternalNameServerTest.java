@@ -2,7 +2,6 @@ package kdns.plugin.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import kdns.testing.DnsClient;
@@ -28,7 +27,7 @@ class ExternalNameServerTest {
     @Test
     void anotherServerBlockAnswersTheTarget() throws Exception {
         try (FakeApiServer api = FakeApiServer.start()) {
-            api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+            api.loadObjects(AcceptanceCases.root().get("objects"));
             for (String mode : List.of("", "deferred ")) {
                 String corefile = "cluster.local:0 {\n    kubernetes cluster.local {\n        kubeconfig "
                         + api.kubeconfig(dir) + "\n    }\n}\n"

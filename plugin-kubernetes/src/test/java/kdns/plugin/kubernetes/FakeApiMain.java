@@ -1,6 +1,5 @@
 package kdns.plugin.kubernetes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import kdns.testing.kubernetes.FakeApiServer;
 
@@ -20,7 +19,7 @@ public final class FakeApiMain {
             System.exit(2);
         }
         try (FakeApiServer api = FakeApiServer.start()) {
-            api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+            api.loadObjects(AcceptanceCases.root().get("objects"));
             Path kc = api.kubeconfig(Path.of(args[0]));
             System.out.println("serving " + api.url() + ", kubeconfig " + kc);
             Thread.sleep(Long.MAX_VALUE);

@@ -3,8 +3,7 @@ package kdns.plugin.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Namespace;
@@ -82,7 +81,7 @@ class IndexAcceptanceTest {
             return "the multicluster option reads ServiceImports through its informers: run by ApiServerAcceptanceTest";
         }
         if (!boundIpsSettable && c.precondition().has("bound_ips")
-                && !c.precondition().getAsJsonArray("bound_ips").isEmpty()) {
+                && !c.precondition().get("bound_ips").isEmpty()) {
             return "needs the server bound to " + c.precondition().get("bound_ips")
                     + " (not a local address here; the harness skips these too)";
         }
@@ -96,7 +95,7 @@ class IndexAcceptanceTest {
         List<String> bound = boundIps(c);
         KubernetesConfig config = KubernetesDirective.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));
         ClusterIndex index = load(c, config);
-        boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").getAsBoolean();
+        boolean synced = !c.precondition().has("api_synced") || c.precondition().get("api_synced").asBoolean();
         Answerer answerer = new Answerer(config, index, () -> synced, () -> {
             throw new AssertionError("with bind the interface addresses must not be used");
         });
@@ -138,8 +137,8 @@ class IndexAcceptanceTest {
     static List<String> boundIps(AcceptanceCases.Case c) {
         List<String> bound = new java.util.ArrayList<>();
         if (c.precondition().has("bound_ips")) {
-            for (JsonElement ip : c.precondition().getAsJsonArray("bound_ips")) {
-                bound.add(ip.getAsString());
+            for (JsonNode ip : c.precondition().get("bound_ips")) {
+                bound.add(ip.asText());
             }
         }
         if (bound.isEmpty()) {
@@ -222,9 +221,8 @@ class IndexAcceptanceTest {
     /** Loads the objects the informers of {@code config} would see. */
     static ClusterIndex load(AcceptanceCases.Case c, KubernetesConfig config) {
         ClusterIndex index = new ClusterIndex();
-        for (JsonElement e : c.objects()) {
-            JsonObject o = e.getAsJsonObject();
-            String kind = o.get("kind").getAsString();
+        for (JsonNode o : c.objects()) {
+            String kind = o.get("kind").asText();
             Map<String, String> labels = labels(o);
             switch (kind) {
                 case "Namespace" -> {
@@ -266,21 +264,19 @@ class IndexAcceptanceTest {
         return index;
     }
 
-    private static boolean podPhaseListed(JsonObject o) {
-        if (!o.has("status") || !o.getAsJsonObject("status").has("phase")) {
+    private static boolean podPhaseListed(JsonNode o) {
+        if (!o.has("status") || !o.get("status").has("phase")) {
             return true;
         }
-        String phase = o.getAsJsonObject("status").get("phase").getAsString();
+        String phase = o.get("status").get("phase").asText();
         return !phase.equals("Succeeded") && !phase.equals("Failed") && !phase.equals("Unknown");
     }
 
-    private static Map<String, String> labels(JsonObject o) {
-        JsonObject meta = o.getAsJsonObject("metadata");
+    private static Map<String, String> labels(JsonNode o) {
+        JsonNode meta = o.get("metadata");
         java.util.Map<String, String> out = new java.util.HashMap<>();
         if (meta != null && meta.has("labels")) {
-            for (Map.Entry<String, JsonElement> e : meta.getAsJsonObject("labels").entrySet()) {
-                out.put(e.getKey(), e.getValue().getAsString());
-            }
+            meta.get("labels").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         }
         return out;
     }

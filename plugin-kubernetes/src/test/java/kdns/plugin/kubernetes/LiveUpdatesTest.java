@@ -1,20 +1,18 @@
 package kdns.plugin.kubernetes;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import kdns.api.Handler;
 import kdns.api.MetadataProvider;
 import kdns.api.Readiness;
@@ -63,7 +61,7 @@ class LiveUpdatesTest {
 
     private Handler start(String options) throws Exception {
         api = FakeApiServer.start();
-        api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+        api.loadObjects(AcceptanceCases.root().get("objects"));
         controller = TestController.of("kubernetes cluster.local in-addr.arpa {\n kubeconfig " + api.kubeconfig(dir)
                 + "\n" + options + "\n}");
         new KubernetesPlugin().setup(controller);
@@ -86,16 +84,6 @@ class LiveUpdatesTest {
     private static List<String> addresses(Message m) {
         return m.getSection(Section.ANSWER).stream().filter(r -> r instanceof ARecord)
                 .map(r -> ((ARecord) r).getAddress().getHostAddress()).sorted().toList();
-    }
-
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static boolean answers(Handler h, String name, String... ips) {

@@ -1,9 +1,9 @@
 package kdns.plugin.kubernetes;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import kdns.api.Handler;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
@@ -51,16 +51,6 @@ class RepeatedOutagesTest {
             return ((ARecord) m.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress();
         } catch (Exception e) {
             return "";
-        }
-    }
-
-    private static void eventually(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

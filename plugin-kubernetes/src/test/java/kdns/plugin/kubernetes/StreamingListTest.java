@@ -1,16 +1,15 @@
 package kdns.plugin.kubernetes;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import kdns.api.Handler;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
@@ -73,7 +72,7 @@ class StreamingListTest {
             // server without bookmarks is taken for one after 10 s of silence: StreamingListerWatcherTest)
             api.setBookmarkInterval(Duration.ofMillis(200));
         }
-        api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+        api.loadObjects(AcceptanceCases.root().get("objects"));
         api.create(KubeObjects.parse(pod("streamed-pod", "10.240.9.1")));
         controller = TestController.of("kubernetes cluster.local {\n kubeconfig " + api.kubeconfig(dir)
                 + "\n pods verified\n}");
@@ -109,16 +108,6 @@ class StreamingListTest {
                     .map(r -> ((ARecord) r).getAddress().getHostAddress()).sorted().toList().equals(List.of(ips));
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

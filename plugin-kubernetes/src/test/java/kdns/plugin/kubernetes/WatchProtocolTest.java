@@ -1,16 +1,15 @@
 package kdns.plugin.kubernetes;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import kdns.api.Handler;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
@@ -68,7 +67,7 @@ class WatchProtocolTest {
     }
 
     private Handler start(String options) throws Exception {
-        api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+        api.loadObjects(AcceptanceCases.root().get("objects"));
         controller = TestController.of("kubernetes cluster.local {\n kubeconfig " + api.kubeconfig(dir)
                 + "\n" + options + "\n}");
         new KubernetesPlugin().setup(controller);
@@ -89,16 +88,6 @@ class WatchProtocolTest {
                     .map(r -> ((ARecord) r).getAddress().getHostAddress()).sorted().toList().equals(List.of(ips));
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -306,7 +295,7 @@ class WatchProtocolTest {
     @Test
     void endpointSlicesWithoutEndpointsAsGoWritesThemAreListedAndWatched() throws Exception {
         api = FakeApiServer.start();
-        api.loadObjects(new ObjectMapper().readTree(AcceptanceCases.root().getAsJsonArray("objects").toString()));
+        api.loadObjects(AcceptanceCases.root().get("objects"));
         api.create(KubeObjects.parse(headless("empty-hl")));
         String nullEndpoints = """
                 {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","addressType":"IPv4",

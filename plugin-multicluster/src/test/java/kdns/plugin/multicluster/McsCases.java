@@ -1,10 +1,9 @@
 package kdns.plugin.multicluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import kdns.testing.cases.CaseFiles;
 
 /** The cases of cases/multicluster.json, suite by suite. */
 final class McsCases {
@@ -26,10 +25,7 @@ final class McsCases {
     }
 
     static List<Suite> suites() throws Exception {
-        JsonNode root;
-        try (InputStream in = McsCases.class.getResourceAsStream("/cases/multicluster.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
+        JsonNode root = CaseFiles.read("multicluster.json");
         List<Suite> out = new ArrayList<>();
         for (JsonNode s : root.get("suites")) {
             String name = s.get("name").asText();

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import kdns.testing.Polling;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,13 +125,7 @@ class OfficialClientTest {
     }
 
     private static void await(Duration within, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + within + ": " + what);
-            }
-            Thread.sleep(10);
-        }
+        Polling.eventually(what, within, condition);
     }
 
     private SharedIndexInformer<V1Service> serviceInformer() {

@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.watch;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,7 +17,6 @@ import io.kubernetes.client.util.Watchable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import kdns.api.Log;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesConfig;
@@ -112,16 +112,6 @@ class StreamingListerWatcherTest {
             }
         }
         return sum;
-    }
-
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test

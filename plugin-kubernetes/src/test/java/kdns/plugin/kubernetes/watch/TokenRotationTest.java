@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.watch;
 
+import static kdns.testing.Polling.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesDirective;
@@ -32,16 +32,6 @@ class TokenRotationTest {
 
     @TempDir
     Path dir;
-
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** Writes {@code token} under a new data directory and swaps {@code ..data} to it atomically. */
     private void project(String generation, String token) throws Exception {
