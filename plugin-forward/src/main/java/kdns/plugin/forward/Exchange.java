@@ -49,10 +49,10 @@ final class Exchange {
         this.f = f;
         this.request = request;
         this.writer = writer;
-        this.list = f.cfg.policy.list(f.upstreams);
+        this.list = f.cfg.policy().list(f.upstreams);
         this.deadline = System.nanoTime() + DEADLINE_NANOS;
         this.wire = request.message().toWire();
-        this.forceTcp = f.cfg.forceTcp;
+        this.forceTcp = f.cfg.forceTcp();
         this.maxConnectAttempts = f.cfg.connectAttemptCap();
     }
 
@@ -84,13 +84,13 @@ final class Exchange {
                 fails = 0;
             }
             Upstream p = list.get(i++);
-            if (p.down(f.cfg.maxFails)) {
+            if (p.down(f.cfg.maxFails())) {
                 fails++;
                 if (fails < n) {
                     continue;
                 }
                 f.metrics.healthcheckBroken.inc();
-                if (f.cfg.failfastUnhealthyUpstreams) {
+                if (f.cfg.failfastUnhealthyUpstreams()) {
                     return fail(sync, null);
                 }
                 // Health checking is assumed broken: try a random upstream.
@@ -111,7 +111,7 @@ final class Exchange {
             stream = true;
         } else if (forceTcp) {
             stream = true;
-        } else if (f.cfg.preferUdp) {
+        } else if (f.cfg.preferUdp()) {
             stream = false;
         } else {
             stream = request.transport().stream();
@@ -159,7 +159,7 @@ final class Exchange {
     private void onReply(Upstream p, boolean stream, long start, Message reply) {
         p.observe(reply.getRcode(), System.nanoTime() - start);
         // prefer_udp: a truncated UDP reply is asked again over TCP.
-        if (!stream && reply.getHeader().getFlag(Flags.TC) && !forceTcp && f.cfg.preferUdp) {
+        if (!stream && reply.getHeader().getFlag(Flags.TC) && !forceTcp && f.cfg.preferUdp()) {
             forceTcp = true;
             dispatch(p);
             return;
@@ -174,14 +174,14 @@ final class Exchange {
         int n = f.upstreams.size();
         // failover: another upstream is asked, until each has answered with such a code; then the
         // last answer is returned, as CoreDNS documents it (its loop would start over instead).
-        if (f.cfg.failoverRcodes.contains(rcode) && fails < n && ++failovers < n) {
+        if (f.cfg.failoverRcodes().contains(rcode) && fails < n && ++failovers < n) {
             fails++;
             step(false);
             return;
         }
         Handler next = f.next();
         boolean nodata = rcode == Rcodes.NOERROR && reply.getSection(Section.ANSWER).isEmpty();
-        if ((f.cfg.nextRcodes.contains(rcode) || (f.cfg.nextOnNodata && nodata)) && next instanceof ForwardHandler) {
+        if ((f.cfg.nextRcodes().contains(rcode) || (f.cfg.nextOnNodata() && nodata)) && next instanceof ForwardHandler) {
             handOff(next);
             return;
         }
@@ -192,7 +192,7 @@ final class Exchange {
     private void onError(Upstream p, IOException e) {
         upstreamErr = e;
         LOG.debug("exchange with " + p.addr() + " for " + request + " failed: " + Upstream.describe(e));
-        if (f.cfg.maxFails != 0) {
+        if (f.cfg.maxFails() != 0) {
             p.healthcheck();
         }
         if (maxConnectAttempts > 0) {

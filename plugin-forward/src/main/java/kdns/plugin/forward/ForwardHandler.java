@@ -52,13 +52,13 @@ final class ForwardHandler implements Handler {
         if (!match(request.name())) {
             return Handlers.nextOrFailure(name(), next, request, writer);
         }
-        if (cfg.maxConcurrent > 0) {
+        if (cfg.maxConcurrent() > 0) {
             long n = concurrent.incrementAndGet();
-            if (n > cfg.maxConcurrent) {
+            if (n > cfg.maxConcurrent()) {
                 concurrent.decrementAndGet();
                 metrics.maxConcurrentRejects.inc();
                 throw new HandlerException(Rcodes.REFUSED,
-                        "concurrent queries exceeded maximum " + cfg.maxConcurrent);
+                        "concurrent queries exceeded maximum " + cfg.maxConcurrent());
             }
         }
         return new Exchange(this, request, writer).start();
@@ -66,7 +66,7 @@ final class ForwardHandler implements Handler {
 
     /** Called once per query when its exchange is over. */
     void release() {
-        if (cfg.maxConcurrent > 0) {
+        if (cfg.maxConcurrent() > 0) {
             concurrent.decrementAndGet();
         }
     }
@@ -80,13 +80,13 @@ final class ForwardHandler implements Handler {
     }
 
     boolean match(String name) {
-        if (!ZoneNames.isSubdomain(cfg.from, name)) {
+        if (!ZoneNames.isSubdomain(cfg.from(), name)) {
             return false;
         }
-        if (name.equals(cfg.from)) {
+        if (name.equals(cfg.from())) {
             return true;
         }
-        for (String ignore : cfg.ignored) {
+        for (String ignore : cfg.ignored()) {
             if (ZoneNames.isSubdomain(ignore, name)) {
                 return false;
             }

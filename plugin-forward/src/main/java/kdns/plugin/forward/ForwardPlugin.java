@@ -57,7 +57,7 @@ public final class ForwardPlugin implements Plugin {
      */
     @FunctionalInterface
     interface Dialect {
-        boolean option(Controller c, Stanza s) throws PluginException;
+        boolean option(Controller c, StanzaBuilder s) throws PluginException;
     }
 
     /** Every stanza of this block's occurrences of the directive; {@code dialect} may be null. */
@@ -97,14 +97,14 @@ public final class ForwardPlugin implements Plugin {
 
     private static List<Upstream> upstreams(Stanza s, ProxyMetrics metrics) {
         List<Upstream> out = new ArrayList<>();
-        TlsSettings base = s.tls;
-        for (Stanza.Endpoint e : s.to) {
+        TlsSettings base = s.tls();
+        for (Stanza.Endpoint e : s.to()) {
             TlsSettings tls = null;
             if (e.secure()) {
                 if (base == null) {
                     base = TlsSettings.fromArgs(List.of());
                 }
-                String name = !s.tlsServerName.isEmpty() ? s.tlsServerName : e.serverName();
+                String name = !s.tlsServerName().isEmpty() ? s.tlsServerName() : e.serverName();
                 tls = base.withServerName(name);
             }
             InetAddress ip;
@@ -114,17 +114,17 @@ public final class ForwardPlugin implements Plugin {
                 throw new IllegalStateException(ex); // parse() accepted it: cannot happen
             }
             InetSocketAddress address = new InetSocketAddress(ip, e.port());
-            Upstream u = e.https() ? Upstream.https(e.label(), address, tls, s.dohMethod.equals("GET"), metrics)
+            Upstream u = e.https() ? Upstream.https(e.label(), address, tls, s.dohMethod().equals("GET"), metrics)
                     : new Upstream(e.label(), address, tls, metrics);
-            u.configure(s.expireNanos, s.maxIdleConns, s.maxFails, s.hcIntervalNanos, s.hcRecursionDesired,
-                    s.hcDomain, s.forceTcp && !e.secure());
+            // force_tcp moves the health check of a plain DNS upstream to TCP; TLS and HTTPS keep theirs.
+            u.configure(s.upstreamOptions().healthCheckOverTcp(s.forceTcp() && !e.secure()));
             out.add(u);
         }
         return out;
     }
 
     static Stanza parseStanza(Controller c, Dialect dialect) throws PluginException {
-        Stanza s = new Stanza();
+        StanzaBuilder s = new StanzaBuilder();
         if (!c.nextArg()) {
             throw c.argErr();
         }
@@ -171,7 +171,7 @@ public final class ForwardPlugin implements Plugin {
         if (s.to.size() > MAX_UPSTREAMS) {
             throw c.err("more than " + MAX_UPSTREAMS + " TOs configured: " + s.to.size());
         }
-        return s;
+        return s.build();
     }
 
     /**
@@ -317,7 +317,7 @@ public final class ForwardPlugin implements Plugin {
         return out;
     }
 
-    static void parseOption(Controller c, Stanza s) throws PluginException {
+    static void parseOption(Controller c, StanzaBuilder s) throws PluginException {
         String opt = c.val();
         switch (opt) {
             case "except" -> except(c, s.ignored);
@@ -383,7 +383,7 @@ public final class ForwardPlugin implements Plugin {
     }
 
     /** {@code health_check DURATION [no_rec] [domain FQDN]}, the interval already read. */
-    static void healthCheck(Controller c, Stanza s, String interval) throws PluginException {
+    static void healthCheck(Controller c, StanzaBuilder s, String interval) throws PluginException {
         Duration d = duration(c, "health_check", interval);
         if (d.isNegative()) {
             throw c.err("health_check can't be negative: " + Durations.format(d));

@@ -63,7 +63,7 @@ public final class ProxyPlugin implements Plugin {
             if (i > 0) {
                 sb.append(" and ");
             }
-            sb.append("'forward ").append(s.fromArg).append(' ').append(String.join(" ", s.toArgs)).append('\'');
+            sb.append("'forward ").append(s.fromArg()).append(' ').append(String.join(" ", s.toArgs())).append('\'');
             notes.addAll(translations.get(i).notes);
         }
         if (!notes.isEmpty()) {
@@ -78,7 +78,7 @@ public final class ProxyPlugin implements Plugin {
         final List<String> notes = new ArrayList<>();
 
         @Override
-        public boolean option(Controller c, Stanza s) throws PluginException {
+        public boolean option(Controller c, StanzaBuilder s) throws PluginException {
             switch (c.val()) {
                 case "policy" -> {
                     String p = c.singleArg();

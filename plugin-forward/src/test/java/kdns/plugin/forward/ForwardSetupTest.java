@@ -32,13 +32,13 @@ class ForwardSetupTest {
     void defaults() throws Exception {
         ForwardHandler f = parse("forward . 127.0.0.1");
         Stanza s = f.cfg;
-        assertEquals(".", s.from);
-        assertEquals(2, s.maxFails);
-        assertEquals(10_000_000_000L, s.expireNanos);
-        assertEquals(500_000_000L, s.hcIntervalNanos);
-        assertEquals("random", s.policy.name());
-        assertTrue(s.hcRecursionDesired);
-        assertEquals(".", s.hcDomain);
+        assertEquals(".", s.from());
+        assertEquals(2, s.maxFails());
+        assertEquals(10_000_000_000L, s.upstreamOptions().expireNanos());
+        assertEquals(500_000_000L, s.upstreamOptions().healthCheck().intervalNanos());
+        assertEquals("random", s.policy().name());
+        assertTrue(s.upstreamOptions().healthCheck().recursionDesired());
+        assertEquals(".", s.upstreamOptions().healthCheck().domain());
         assertEquals("127.0.0.1:53", f.upstreams.get(0).addr());
         assertFalse(f.upstreams.get(0).tls());
         assertEquals(2, s.connectAttemptCap(), "two per upstream when max_connect_attempts is not written");
@@ -51,12 +51,12 @@ class ForwardSetupTest {
     void toForms() throws Exception {
         ForwardHandler f = parse("forward Example.ORG 127.0.0.1:5300 dns://10.0.0.1 [::1]:54 ::2 tls://10.0.0.2 "
                 + "tls://10.0.0.3:8853 tls://10.0.0.4%dns.test tls://10.0.0.5%dns.test:9853");
-        assertEquals("example.org.", f.cfg.from);
+        assertEquals("example.org.", f.cfg.from());
         assertEquals(List.of("127.0.0.1:5300", "10.0.0.1:53", "[::1]:54", "[::2]:53", "10.0.0.2:853", "10.0.0.3:8853",
                 "10.0.0.4:853", "10.0.0.5:9853"), f.upstreams.stream().map(u -> u.addr()).toList());
         assertTrue(f.upstreams.get(4).tls());
-        assertEquals("dns.test", f.cfg.to.get(6).serverName());
-        assertEquals(9853, f.cfg.to.get(7).port());
+        assertEquals("dns.test", f.cfg.to().get(6).serverName());
+        assertEquals(9853, f.cfg.to().get(7).port());
     }
 
     @Test
@@ -76,21 +76,21 @@ class ForwardSetupTest {
         assertEquals("dns.test", f.upstreams.get(4).serverName());
         assertEquals(null, f.upstreams.get(0).serverName(), "checked against the IP");
         assertEquals("https://9.9.9.9:443", f.upstreams.get(0).toString());
-        assertEquals("POST", f.cfg.dohMethod);
+        assertEquals("POST", f.cfg.dohMethod());
 
         ForwardHandler named = parse("forward . https://9.9.9.9 https://149.112.112.112 {\n"
                 + "    tls_servername dns.quad9.net\n    doh_method GET\n    force_tcp\n}");
         assertEquals("dns.quad9.net", named.upstreams.get(1).serverName());
         assertEquals("GET https://149.112.112.112:443/dns-query", named.upstreams.get(1).dohRequest());
-        assertEquals("GET", named.cfg.dohMethod);
+        assertEquals("GET", named.cfg.dohMethod());
         // no tls option: the system CAs, as for tls://
         assertTrue(parse("forward . https://127.0.0.1").upstreams.get(0).https());
     }
 
     @Test
     void cidrFromUsesTheFirstZone() throws Exception {
-        assertEquals("0.10.in-addr.arpa.", parse("forward 10.0.0.0/15 127.0.0.1").cfg.from);
-        assertEquals("10.in-addr.arpa.", parse("forward 10.0.0.0/8 127.0.0.1").cfg.from);
+        assertEquals("0.10.in-addr.arpa.", parse("forward 10.0.0.0/15 127.0.0.1").cfg.from());
+        assertEquals("10.in-addr.arpa.", parse("forward 10.0.0.0/8 127.0.0.1").cfg.from());
     }
 
     @Test
@@ -125,26 +125,26 @@ class ForwardSetupTest {
                     tls_servername dns.test
                 }""");
         Stanza s = f.cfg;
-        assertEquals(List.of("miek.nl.", "example.org."), s.ignored);
-        assertTrue(s.forceTcp);
-        assertTrue(s.preferUdp);
-        assertEquals(20_000_000_000L, s.expireNanos);
-        assertEquals(5, s.maxFails);
-        assertEquals(8, s.maxIdleConns);
-        assertEquals(3, s.maxConnectAttempts);
+        assertEquals(List.of("miek.nl.", "example.org."), s.ignored());
+        assertTrue(s.forceTcp());
+        assertTrue(s.preferUdp());
+        assertEquals(20_000_000_000L, s.upstreamOptions().expireNanos());
+        assertEquals(5, s.maxFails());
+        assertEquals(8, s.upstreamOptions().maxIdleConns());
+        assertEquals(3, s.maxConnectAttempts());
         assertEquals(3, s.connectAttemptCap());
-        assertEquals("sequential", s.policy.name());
-        assertEquals(1_000_000_000L, s.hcIntervalNanos);
-        assertFalse(s.hcRecursionDesired);
-        assertEquals("example.net.", s.hcDomain);
-        assertEquals(100, s.maxConcurrent);
-        assertEquals(List.of(3, 2), s.nextRcodes);
-        assertTrue(s.failfastUnhealthyUpstreams);
-        assertTrue(s.nextOnNodata);
-        assertEquals(List.of(2, 5), s.failoverRcodes);
-        assertEquals("dns.test", s.tlsServerName);
-        assertEquals("round_robin", parse("forward . 127.0.0.1 {\npolicy round_robin\n}").cfg.policy.name());
-        assertEquals("random", parse("forward . 127.0.0.1 {\npolicy random\n}").cfg.policy.name());
+        assertEquals("sequential", s.policy().name());
+        assertEquals(1_000_000_000L, s.upstreamOptions().healthCheck().intervalNanos());
+        assertFalse(s.upstreamOptions().healthCheck().recursionDesired());
+        assertEquals("example.net.", s.upstreamOptions().healthCheck().domain());
+        assertEquals(100, s.maxConcurrent());
+        assertEquals(List.of(3, 2), s.nextRcodes());
+        assertTrue(s.failfastUnhealthyUpstreams());
+        assertTrue(s.nextOnNodata());
+        assertEquals(List.of(2, 5), s.failoverRcodes());
+        assertEquals("dns.test", s.tlsServerName());
+        assertEquals("round_robin", parse("forward . 127.0.0.1 {\npolicy round_robin\n}").cfg.policy().name());
+        assertEquals("random", parse("forward . 127.0.0.1 {\npolicy random\n}").cfg.policy().name());
     }
 
     @Test
@@ -152,8 +152,8 @@ class ForwardSetupTest {
         TestController c = TestController.of("forward example.org 127.0.0.1\nforward . 127.0.0.2");
         ForwardHandler first = (ForwardHandler) Fixtures.handler(c, TestHandlers.returning(0));
         ForwardHandler second = (ForwardHandler) first.next();
-        assertEquals("example.org.", first.cfg.from);
-        assertEquals(".", second.cfg.from);
+        assertEquals("example.org.", first.cfg.from());
+        assertEquals(".", second.cfg.from());
         assertEquals("test", second.next().name());
         assertTrue(c.anyClassAllowed(), "forward lets every class through, as CoreDNS's EnableChaos");
     }

@@ -46,14 +46,14 @@ class ProxySetupTest {
         Path rc = dir.resolve("resolv.conf");
         Files.writeString(rc, "nameserver 10.0.0.53\n");
         ForwardHandler f = parse("proxy . " + rc);
-        assertEquals(".", f.cfg.from);
+        assertEquals(".", f.cfg.from());
         assertEquals(List.of("10.0.0.53:53"), f.upstreams.stream().map(u -> u.addr()).toList());
         assertEquals(List.of("'proxy' is deprecated (removed from CoreDNS in 1.6): use 'forward . " + rc + "'"), warnings);
         assertEquals("forward", f.name(), "the handler is forward's");
         // Forward's defaults, not the old proxy's.
-        assertEquals(2, f.cfg.maxFails);
-        assertEquals("random", f.cfg.policy.name());
-        assertFalse(f.cfg.failfastUnhealthyUpstreams);
+        assertEquals(2, f.cfg.maxFails());
+        assertEquals("random", f.cfg.policy().name());
+        assertFalse(f.cfg.failfastUnhealthyUpstreams());
     }
 
     @Test
@@ -62,8 +62,8 @@ class ProxySetupTest {
         new ProxyPlugin(warnings::add).setup(c);
         ForwardHandler first = (ForwardHandler) c.handler(TestHandlers.returning(0));
         ForwardHandler second = (ForwardHandler) first.next();
-        assertEquals("example.org.", first.cfg.from);
-        assertEquals(".", second.cfg.from);
+        assertEquals("example.org.", first.cfg.from());
+        assertEquals(".", second.cfg.from());
         assertEquals("test", second.next().name());
         assertTrue(c.anyClassAllowed());
         assertEquals(List.of("'proxy' is deprecated (removed from CoreDNS in 1.6): use "
@@ -81,13 +81,13 @@ class ProxySetupTest {
                     max_concurrent 100
                     force_tcp
                 }""");
-        assertEquals(List.of("miek.nl.", "example.org."), f.cfg.ignored);
-        assertEquals(5, f.cfg.maxFails);
-        assertEquals("round_robin", f.cfg.policy.name());
-        assertEquals(1_000_000_000L, f.cfg.hcIntervalNanos);
-        assertFalse(f.cfg.hcRecursionDesired);
-        assertEquals(100, f.cfg.maxConcurrent);
-        assertTrue(f.cfg.forceTcp);
+        assertEquals(List.of("miek.nl.", "example.org."), f.cfg.ignored());
+        assertEquals(5, f.cfg.maxFails());
+        assertEquals("round_robin", f.cfg.policy().name());
+        assertEquals(1_000_000_000L, f.cfg.upstreamOptions().healthCheck().intervalNanos());
+        assertFalse(f.cfg.upstreamOptions().healthCheck().recursionDesired());
+        assertEquals(100, f.cfg.maxConcurrent());
+        assertTrue(f.cfg.forceTcp());
         assertEquals(1, warnings.size());
     }
 
@@ -100,8 +100,8 @@ class ProxySetupTest {
                     spray
                     protocol dns force_tcp
                 }""");
-        assertEquals("sequential", f.cfg.policy.name());
-        assertTrue(f.cfg.forceTcp);
+        assertEquals("sequential", f.cfg.policy().name());
+        assertTrue(f.cfg.forceTcp());
         assertEquals(1, warnings.size());
         String w = warnings.get(0);
         assertTrue(w.startsWith("'proxy' is deprecated (removed from CoreDNS in 1.6): use 'forward . 127.0.0.1' ("), w);
@@ -109,7 +109,7 @@ class ProxySetupTest {
         assertTrue(w.contains("fail_timeout is ignored"), w);
         assertTrue(w.contains("spray is what forward does"), w);
         assertTrue(w.contains("'force_tcp' for 'protocol dns force_tcp'"), w);
-        assertFalse(parse("proxy . 127.0.0.1 {\nprotocol dns\n}").cfg.forceTcp);
+        assertFalse(parse("proxy . 127.0.0.1 {\nprotocol dns\n}").cfg.forceTcp());
     }
 
     @Test

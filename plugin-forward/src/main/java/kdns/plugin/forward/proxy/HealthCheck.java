@@ -35,22 +35,22 @@ final class HealthCheck {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile boolean tcp;
-    private volatile boolean recursionDesired = true;
+    private volatile boolean recursionDesired = HealthCheckOptions.DEFAULTS.recursionDesired();
     private volatile Name domain = Name.root;
-    private volatile long intervalNanos = 500_000_000L;
+    private volatile long intervalNanos = HealthCheckOptions.DEFAULTS.intervalNanos();
 
     HealthCheck(Upstream upstream) {
         this.upstream = upstream;
     }
 
-    void configure(long intervalNanos, boolean recursionDesired, String domain, boolean tcp) {
-        this.intervalNanos = intervalNanos;
-        this.recursionDesired = recursionDesired;
-        this.tcp = tcp;
+    void configure(HealthCheckOptions options) {
+        this.intervalNanos = options.intervalNanos();
+        this.recursionDesired = options.recursionDesired();
+        this.tcp = options.tcp();
         try {
-            this.domain = Name.fromString(domain, Name.root);
+            this.domain = Name.fromString(options.domain(), Name.root);
         } catch (TextParseException e) {
-            throw new IllegalArgumentException("health_check: invalid domain name " + domain, e);
+            throw new IllegalArgumentException("health_check: invalid domain name " + options.domain(), e);
         }
     }
 

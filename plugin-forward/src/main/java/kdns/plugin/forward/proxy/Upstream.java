@@ -27,9 +27,9 @@ public final class Upstream {
     private final StreamTransport stream;
     private final HttpsTransport https;
     private final HealthCheck health;
-    private volatile long expireNanos = 10_000_000_000L;
-    private volatile int maxIdleConns;
-    private volatile int maxFails = 2;
+    private volatile long expireNanos = UpstreamOptions.DEFAULTS.expireNanos();
+    private volatile int maxIdleConns = UpstreamOptions.DEFAULTS.maxIdleConns();
+    private volatile int maxFails = UpstreamOptions.DEFAULTS.maxFails();
     private volatile long readTimeoutNanos = READ_TIMEOUT_NANOS;
     private ScheduledFuture<?> cleanup;
     private volatile boolean stopped;
@@ -75,12 +75,11 @@ public final class Upstream {
     }
 
     /** Connection cache and health-check settings (from the forward stanza). */
-    public void configure(long expireNanos, int maxIdleConns, int maxFails, long hcIntervalNanos,
-                          boolean hcRecursionDesired, String hcDomain, boolean hcTcp) {
-        this.expireNanos = expireNanos;
-        this.maxIdleConns = maxIdleConns;
-        this.maxFails = maxFails;
-        health.configure(hcIntervalNanos, hcRecursionDesired, hcDomain, hcTcp);
+    public void configure(UpstreamOptions options) {
+        this.expireNanos = options.expireNanos();
+        this.maxIdleConns = options.maxIdleConns();
+        this.maxFails = options.maxFails();
+        health.configure(options.healthCheck());
     }
 
     /** Shortens the read timeout (tests). */
