@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /** A log sink that keeps every line as {@code [LEVEL] line}, for assertions. */
 public final class CapturingSink implements LogSink {

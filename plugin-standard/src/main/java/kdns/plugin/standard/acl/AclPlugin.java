@@ -8,7 +8,7 @@ import java.util.Set;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.Type;
 
 /**

@@ -2,7 +2,7 @@ package kdns.plugin.standard.acl;
 
 import java.util.List;
 import java.util.Set;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 
 /** One {@code acl} directive: its zones and its policies, in order. */
 record AclRule(List<String> zones, List<Policy> policies) {

@@ -13,11 +13,11 @@ import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
+import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.text.Durations;
-import kdns.api.Replies;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 

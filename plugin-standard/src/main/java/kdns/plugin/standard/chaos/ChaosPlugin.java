@@ -6,7 +6,7 @@ import java.util.TreeSet;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.HostName;
+import kdns.plugin.standard.process.HostName;
 
 /**
  * {@code chaos [VERSION] [AUTHORS...]}. Parsed as CoreDNS: only the first occurrence in a block

@@ -7,7 +7,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 
 /**
  * {@code dns64 [PREFIX]} or {@code dns64 { prefix PREFIX; translate_all; allow_ipv4 }}: AAAA

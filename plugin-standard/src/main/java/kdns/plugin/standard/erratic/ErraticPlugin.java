@@ -6,7 +6,7 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
 
 /**
  * {@code erratic { drop [AMOUNT]; truncate [AMOUNT]; delay [AMOUNT [DURATION]]; large }}: CoreDNS's

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * One {@code consolidate DURATION REGEXP [LEVEL] [show_first]} option: errors whose message

@@ -9,7 +9,7 @@ import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 import org.xbill.DNS.Type;
 
 /**

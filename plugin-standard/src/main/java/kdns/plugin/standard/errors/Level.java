@@ -1,6 +1,6 @@
 package kdns.plugin.standard.errors;
 
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /** The log level of a consolidated summary ({@code consolidate ... LEVEL}). */
 enum Level {

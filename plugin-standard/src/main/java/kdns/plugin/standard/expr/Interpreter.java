@@ -19,7 +19,7 @@ import kdns.plugin.standard.expr.Node.Name;
 import kdns.plugin.standard.expr.Node.PredicateCall;
 import kdns.plugin.standard.expr.Node.Slice;
 import kdns.plugin.standard.expr.Node.Unary;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /** Runs a parsed expression against one set of bindings. Not shared between threads: one per evaluation. */
 final class Interpreter {

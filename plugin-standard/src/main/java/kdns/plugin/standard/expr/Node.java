@@ -1,7 +1,7 @@
 package kdns.plugin.standard.expr;
 
 import java.util.List;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /** A parsed expression: a tree of these, built once by {@link Parser} and run by {@link Interpreter}. */
 sealed interface Node {

@@ -22,7 +22,7 @@ import kdns.plugin.standard.expr.Node.PredicateCall;
 import kdns.plugin.standard.expr.Node.Slice;
 import kdns.plugin.standard.expr.Node.Unary;
 import kdns.plugin.standard.expr.Token.Kind;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /**
  * expr-lang's grammar by precedence climbing, with its precedences: {@code ??} binds tightest, then

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 

@@ -12,7 +12,7 @@ import kdns.api.PluginException;
 import kdns.api.lookup.UpstreamLookup;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 

@@ -5,7 +5,7 @@ import java.util.Set;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.ServerLimits;
+import kdns.plugin.standard.listeners.ServerLimits;
 
 /**
  * {@code grpc_server { max_streams N; max_connections N }}: limits of the block's gRPC servers

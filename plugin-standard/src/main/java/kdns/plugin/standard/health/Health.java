@@ -3,9 +3,9 @@ package kdns.plugin.standard.health;
 import java.io.IOException;
 import java.time.Duration;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.ProcessState;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.process.ProcessState;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * One {@code health} directive of one instance, driven by the lifecycle hooks:

@@ -9,8 +9,8 @@ import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /** {@code health [ADDRESS] { lameduck DURATION }}: once per block, one block per address. */
 public final class HealthPlugin implements Plugin {

@@ -14,9 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.HttpEndpoint;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.endpoint.HttpEndpoint;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * The listener of one health address: {@code GET /health} answers {@code 200 OK}, or

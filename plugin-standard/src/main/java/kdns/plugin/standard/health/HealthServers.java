@@ -3,9 +3,9 @@ package kdns.plugin.standard.health;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.ProcessState;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.process.ProcessState;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * The process-wide health listeners, one per address, kept across reloads: an instance's

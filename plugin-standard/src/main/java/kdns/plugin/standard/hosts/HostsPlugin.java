@@ -19,8 +19,8 @@ import kdns.api.PluginException;
 import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * {@code hosts [FILE [ZONES...]] { INLINE; ttl SECONDS; no_reverse; reload DURATION;

@@ -5,7 +5,7 @@ import java.util.Set;
 import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.ServerLimits;
+import kdns.plugin.standard.listeners.ServerLimits;
 
 /**
  * {@code https { max_connections N }}: how many connections the block's DNS-over-HTTPS servers

@@ -8,7 +8,7 @@ import kdns.api.Handlers;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Type;
 

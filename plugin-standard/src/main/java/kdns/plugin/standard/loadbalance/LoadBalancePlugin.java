@@ -9,9 +9,9 @@ import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.Subnet;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.golang.Subnet;
+import kdns.plugin.standard.process.SharedTimer;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * {@code loadbalance [round_robin | weighted WEIGHTFILE] { reload DURATION; prefer CIDR... }}, parsed

@@ -2,7 +2,7 @@ package kdns.plugin.standard.loadbalance;
 
 import java.util.ArrayList;
 import java.util.List;
-import kdns.plugin.standard.internal.Subnet;
+import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import kdns.api.text.Durations;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;

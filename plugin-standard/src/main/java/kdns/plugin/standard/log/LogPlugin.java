@@ -10,7 +10,7 @@ import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * {@code log [NAMES...] [FORMAT] { class CLASSES...; minDuration [DURATION] }}, parsed as CoreDNS

@@ -12,7 +12,7 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.standard.internal.HostName;
+import kdns.plugin.standard.process.HostName;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;

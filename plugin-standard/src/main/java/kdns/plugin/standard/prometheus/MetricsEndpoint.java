@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.HttpEndpoint;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.endpoint.HttpEndpoint;
 
 /**
  * The {@code /metrics} listener of one address, process wide: opened by the first block that

@@ -10,8 +10,8 @@ import kdns.api.Instance;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.ServerLabels;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.InfoMetrics;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.telemetry.InfoMetrics;
 
 /**
  * {@code prometheus [ADDRESS]}, once per block: the block's per-request metrics, and the

@@ -3,10 +3,10 @@ package kdns.plugin.standard.ready;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import kdns.api.Instance;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.HttpEndpoint;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.ProcessState;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.endpoint.HttpEndpoint;
+import kdns.plugin.standard.process.ProcessState;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * The {@code /ready} listener of one address in one instance, shared by every block that names

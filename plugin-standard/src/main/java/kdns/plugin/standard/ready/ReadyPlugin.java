@@ -5,8 +5,8 @@ import kdns.api.Controller;
 import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.HostPort;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.endpoint.HostPort;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /** {@code ready [ADDRESS] { monitor until-ready|continuously }}, once per block. */
 public final class ReadyPlugin implements Plugin {

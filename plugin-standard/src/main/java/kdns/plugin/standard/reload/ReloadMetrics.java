@@ -3,7 +3,7 @@ package kdns.plugin.standard.reload;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Info;
 import kdns.api.MetricsRegistry;
-import kdns.plugin.standard.internal.InfoMetrics;
+import kdns.plugin.standard.telemetry.InfoMetrics;
 
 /** CoreDNS's reload metrics: failed reloads, and the hash of the running configuration. */
 record ReloadMetrics(Counter failed, Info version) {

@@ -8,8 +8,8 @@ import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.text.Durations;
-import kdns.plugin.standard.internal.LogSink;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * {@code reload [INTERVAL] [JITTER]}: checks the Corefile every INTERVAL (30s; at least 2s),

@@ -5,10 +5,10 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import kdns.api.PluginException;
 import kdns.api.Reloader;
-import java.util.function.Supplier;
-import kdns.plugin.standard.internal.LogSink;
+import kdns.plugin.standard.telemetry.LogSink;
 
 /**
  * The periodic check of one instance: every interval, parse the Corefile again and compare its

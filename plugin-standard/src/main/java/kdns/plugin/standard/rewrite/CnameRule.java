@@ -6,7 +6,7 @@ import java.util.Locale;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.lookup.UpstreamLookup;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;

@@ -1,7 +1,7 @@
 package kdns.plugin.standard.rewrite;
 
 import java.util.Locale;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /**
  * How the ttl and rcode rules match the question name: {@code exact}, {@code prefix},

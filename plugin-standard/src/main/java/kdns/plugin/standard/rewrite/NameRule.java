@@ -3,7 +3,7 @@ package kdns.plugin.standard.rewrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /**
  * {@code name [exact|prefix|suffix|substring|regex] FROM TO [answer auto|name FROM TO|value FROM TO ...]}:

@@ -1,7 +1,7 @@
 package kdns.plugin.standard.rewrite;
 
 import java.util.List;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 
 /** Maps one name (an owner name or a record's target) to another; unchanged when the rule does not apply. */
 interface StringRewriter {

@@ -13,7 +13,7 @@ import kdns.api.lookup.UpstreamLookup;
 import kdns.api.zones.Fallthrough;
 import kdns.plugin.standard.expr.Expression;
 import kdns.plugin.standard.expr.ExpressionException;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;

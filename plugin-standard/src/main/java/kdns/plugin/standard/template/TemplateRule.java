@@ -15,7 +15,7 @@ import kdns.plugin.standard.expr.ExprFunction;
 import kdns.plugin.standard.expr.Expression;
 import kdns.plugin.standard.expr.ExpressionException;
 import kdns.plugin.standard.expr.RequestBindings;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 

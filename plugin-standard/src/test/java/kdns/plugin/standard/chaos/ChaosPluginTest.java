@@ -133,7 +133,7 @@ class ChaosPluginTest {
         for (String name : new String[] {"hostname.bind", "id.server"}) {
             RecordingWriter w = new RecordingWriter();
             h.serve(TestRequests.query(name, Type.TXT, DClass.CH), w);
-            assertEquals(List.of(ChaosPlugin.trim(kdns.plugin.standard.internal.HostName.get())), txt(w.msg()));
+            assertEquals(List.of(ChaosPlugin.trim(kdns.plugin.standard.process.HostName.get())), txt(w.msg()));
         }
     }
 
@@ -152,6 +152,6 @@ class ChaosPluginTest {
     void pluginIdentity() {
         assertEquals("chaos", new ChaosPlugin().name());
         assertFalse(new ChaosPlugin().description().isBlank());
-        assertFalse(kdns.plugin.standard.internal.HostName.get().isBlank());
+        assertFalse(kdns.plugin.standard.process.HostName.get().isBlank());
     }
 }

@@ -63,7 +63,7 @@ class NsidPluginTest {
     void hostNameByDefaultAndNothingWithoutTheOption() throws Exception {
         Message m = ask("nsid", List.of(new NSIDOption(new byte[0])));
         NSIDOption nsid = (NSIDOption) m.getOPT().getOptions(EDNSOption.Code.NSID).get(0);
-        assertEquals(kdns.plugin.standard.internal.HostName.get(), new String(data(nsid), StandardCharsets.UTF_8));
+        assertEquals(kdns.plugin.standard.process.HostName.get(), new String(data(nsid), StandardCharsets.UTF_8));
         assertNull(ask("nsid x", List.of()).getOPT(), "no NSID asked: the reply is untouched");
         assertNull(ask("nsid x", null).getOPT());
     }

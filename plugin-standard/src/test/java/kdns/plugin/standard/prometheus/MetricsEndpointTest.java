@@ -10,7 +10,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import kdns.api.Handler;
 import kdns.plugin.standard.Http;
-import kdns.plugin.standard.internal.HostPort;
+import kdns.plugin.standard.endpoint.HostPort;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
 import org.junit.jupiter.api.Test;

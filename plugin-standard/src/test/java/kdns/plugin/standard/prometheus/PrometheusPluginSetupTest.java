@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import kdns.api.PluginException;
-import kdns.plugin.standard.internal.HostPort;
+import kdns.plugin.standard.endpoint.HostPort;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.Test;
 

@@ -16,7 +16,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.standard.CapturingSink;
 import kdns.plugin.standard.Http;
-import kdns.plugin.standard.internal.ProcessState;
+import kdns.plugin.standard.process.ProcessState;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
 import org.junit.jupiter.api.AfterEach;

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.standard.CapturingSink;
-import kdns.plugin.standard.internal.SharedTimer;
+import kdns.plugin.standard.process.SharedTimer;
 import kdns.testing.RecordingReloader;
 import kdns.testing.TestController;
 import org.junit.jupiter.api.Test;

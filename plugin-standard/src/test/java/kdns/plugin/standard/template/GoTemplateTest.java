@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import kdns.plugin.standard.internal.GoRegex;
+import kdns.plugin.standard.golang.GoRegex;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.listeners;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.process;
 
 /**
  * Process-wide state the plugins of this module share: whether a {@code health} listener is in

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.golang;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.telemetry;
 
 import kdns.api.Log;
 

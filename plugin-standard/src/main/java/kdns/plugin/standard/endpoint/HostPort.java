@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.endpoint;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.telemetry;
 
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.process;
 
 import java.io.IOException;
 import java.net.InetAddress;

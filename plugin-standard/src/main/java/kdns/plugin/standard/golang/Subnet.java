@@ -1,4 +1,4 @@
-package kdns.plugin.standard.internal;
+package kdns.plugin.standard.golang;
 
 import kdns.api.text.IpLiterals;
 
