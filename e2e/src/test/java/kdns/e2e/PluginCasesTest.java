@@ -215,8 +215,8 @@ class PluginCasesTest {
             diffs.addAll(markerDifferences(reply, qname, qtype, qclass));
             return diffs;
         }
-        CaseCheck.Expected want = new CaseCheck.Expected(rcode, strings(c.path("answer")), strings(c.path("ns")),
-                strings(c.path("extra")));
+        CaseCheck.Expected want = new CaseCheck.Expected(rcode, CaseFiles.strings(c, "answer"), CaseFiles.strings(c, "ns"),
+                CaseFiles.strings(c, "extra"));
         diffs.addAll(CaseCheck.differences(reply, want, CaseCheck.Options.forQuery(qname, c.has("qclass"))));
         Map<String, Boolean> flags = new LinkedHashMap<>();
         c.path("flags").fields().forEachRemaining(f -> flags.put(f.getKey(), f.getValue().asBoolean()));
@@ -239,12 +239,6 @@ class PluginCasesTest {
                     e.has("udp") ? e.get("udp").asInt() : null, options)));
         }
         return diffs;
-    }
-
-    private static List<String> strings(JsonNode arr) {
-        List<String> out = new ArrayList<>();
-        arr.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     /** UDP unless TCP is asked for; a truncated UDP reply is asked again over TCP. */

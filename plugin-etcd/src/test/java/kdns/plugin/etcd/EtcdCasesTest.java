@@ -133,18 +133,18 @@ class EtcdCasesTest {
                     }
                     continue;
                 }
-                List<String> answer = strings(c.get("answer"));
+                List<String> answer = CaseFiles.strings(c, "answer");
                 List<String> override = REAL_SERVER_ANSWERS.get(name + "|" + qname + "|" + qtype);
-                List<String> ns = strings(c.get("ns"));
+                List<String> ns = CaseFiles.strings(c, "ns");
                 if (override != null) {
                     answer = override;
                     ns = List.of();
                 }
                 answer = leaseTolerant(suite, reply, answer);
                 List<String> diffs = new ArrayList<>(CaseCheck.differences(reply,
-                        new CaseCheck.Expected(rcode, answer, ns, strings(c.get("extra")))));
+                        new CaseCheck.Expected(rcode, answer, ns, CaseFiles.strings(c, "extra"))));
                 if (c.has("ordered") && c.get("ordered").asBoolean()) {
-                    checkOrder(reply, answer, strings(c.get("extra")), diffs);
+                    checkOrder(reply, answer, CaseFiles.strings(c, "extra"), diffs);
                 }
                 if (!reply.getHeader().getFlag(Flags.AA)
                         && (reply.getRcode() != Rcode.SERVFAIL || !reply.getSection(Section.AUTHORITY).isEmpty())) {
@@ -252,7 +252,7 @@ class EtcdCasesTest {
         // the last written leaf with valid JSON: the watch applies events in revision order, so
         // once it is served every key written before it is too
         String path = kdns.plugin.etcd.msg.Paths.normalizePrefix(suite.get("path").asText());
-        List<String> zones = strings(suite.get("zones"));
+        List<String> zones = CaseFiles.strings(suite, "zones");
         List<String> leaves = keys.stream().filter(k -> all.stream().noneMatch(o -> o.startsWith(k + "/")))
                 .filter(k -> kdns.api.zones.ZoneNames.longestMatch(zones,
                         kdns.plugin.etcd.msg.Paths.domain(k, path)) != null)
@@ -277,14 +277,6 @@ class EtcdCasesTest {
             Thread.sleep(50);
         }
         fail("etcd data for " + probe + " not served within 15s (last rcode " + Rcode.string(last) + ")");
-    }
-
-    private static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        if (n != null) {
-            n.forEach(x -> out.add(x.asText()));
-        }
-        return out;
     }
 
     @org.junit.jupiter.api.Test
