@@ -19,7 +19,7 @@ import org.xbill.DNS.Type;
 public enum ResponseType {
     /** A positive reply. */
     NOERROR,
-    /** NXDOMAIN with an SOA in the authority section. */
+    /** NXDOMAIN without answers, with or without an SOA (CoreDNS 1.14.5, #8199). */
     NXDOMAIN,
     /** SERVFAIL or NOTIMP. */
     SERVERERROR,
@@ -62,6 +62,9 @@ public enum ResponseType {
         if (!answer.isEmpty() && rcode == Rcode.NOERROR) {
             return NOERROR;
         }
+        if (!answer.isEmpty() && rcode == Rcode.NXDOMAIN) {
+            return OTHERERROR;
+        }
         boolean soa = false;
         int ns = 0;
         for (Record r : m.getSection(Section.AUTHORITY)) {
@@ -74,7 +77,7 @@ public enum ResponseType {
         if (soa && rcode == Rcode.NOERROR) {
             return NODATA;
         }
-        if (soa && rcode == Rcode.NXDOMAIN) {
+        if (rcode == Rcode.NXDOMAIN) {
             return NXDOMAIN;
         }
         if (rcode == Rcode.SERVFAIL || rcode == Rcode.NOTIMP) {

@@ -6,12 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.xbill.DNS.ExtendedFlags;
+import kdns.api.ResponseType;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
-import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -198,49 +195,7 @@ final class DohMessages {
 
     /** True for what {@code response.Typify} calls NoError, NameError or NoData. */
     private static boolean cacheable(Message m, long now) {
-        int opcode = m.getHeader().getOpcode();
-        if (opcode == Opcode.UPDATE || opcode == Opcode.NOTIFY) {
-            return false; // Update, Meta
-        }
-        Record q = m.getQuestion();
-        if (q != null && (q.getType() == Type.AXFR || q.getType() == Type.IXFR)) {
-            return false; // Meta
-        }
-        OPTRecord opt = m.getOPT();
-        if (opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0 && expiredSignature(m, now)) {
-            return false; // OtherError
-        }
-        int rcode = m.getRcode();
-        if (!m.getSection(Section.ANSWER).isEmpty()) {
-            return rcode == Rcode.NOERROR; // NoError, or OtherError for NXDOMAIN with answers
-        }
-        boolean soa = false;
-        int ns = 0;
-        for (Record r : m.getSection(Section.AUTHORITY)) {
-            if (r.getType() == Type.SOA) {
-                soa = true;
-            } else if (r.getType() == Type.NS) {
-                ns++;
-            }
-        }
-        if (soa && rcode == Rcode.NOERROR) {
-            return true; // NoData
-        }
-        if (rcode == Rcode.NXDOMAIN) {
-            return true; // NameError
-        }
-        return rcode == Rcode.NOERROR && ns == 0; // NoError; Delegation and errors are not
-    }
-
-    private static boolean expiredSignature(Message m, long now) {
-        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
-            for (Record r : m.getSection(section)) {
-                if (r instanceof RRSIGRecord sig
-                        && (now < sig.getTimeSigned().getEpochSecond() || now > sig.getExpire().getEpochSecond())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        ResponseType type = ResponseType.typify(m, now);
+        return type == ResponseType.NOERROR || type == ResponseType.NXDOMAIN || type == ResponseType.NODATA;
     }
 }

@@ -145,6 +145,10 @@ class DohMessagesTest {
         delegation.addRecord(new NSRecord(Name.fromConstantString("example."), DClass.IN, 600,
                 Name.fromConstantString("ns.example.")), Section.AUTHORITY);
         assertEquals(5, DohMessages.maxAge(delegation, now), "a delegation");
+        Message nxWithoutSoa = reply(Rcode.NXDOMAIN);
+        nxWithoutSoa.addRecord(new NSRecord(Name.fromConstantString("example."), DClass.IN, 600,
+                Name.fromConstantString("ns.example.")), Section.AUTHORITY);
+        assertEquals(600, DohMessages.maxAge(nxWithoutSoa, now), "NXDOMAIN without SOA is a denial (CoreDNS #8199)");
         Message nxWithAnswer = reply(Rcode.NXDOMAIN);
         nxWithAnswer.addRecord(a(300), Section.ANSWER);
         assertEquals(5, DohMessages.maxAge(nxWithAnswer, now));

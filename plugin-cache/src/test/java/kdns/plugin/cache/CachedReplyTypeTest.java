@@ -37,8 +37,11 @@ class CachedReplyTypeTest {
                 "empty NOERROR without SOA");
         assertEquals(CachedReplyType.NAME_ERROR, CachedReplyType.typify(Upstream.negative(q, Rcode.NXDOMAIN, 60, 60), NOW));
         assertEquals(CachedReplyType.NO_DATA, CachedReplyType.typify(Upstream.negative(q, Rcode.NOERROR, 60, 60), NOW));
-        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NXDOMAIN), NOW),
-                "NXDOMAIN without SOA");
+        assertEquals(CachedReplyType.NAME_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NXDOMAIN), NOW),
+                "NXDOMAIN without SOA, a denial since CoreDNS 1.14.5 (#8199)");
+        Message nxWithAnswer = Upstream.a(q, 60, "10.0.0.1");
+        nxWithAnswer.getHeader().setRcode(Rcode.NXDOMAIN);
+        assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(nxWithAnswer, NOW), "NXDOMAIN with answers");
         assertEquals(CachedReplyType.SERVER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.SERVFAIL), NOW));
         assertEquals(CachedReplyType.SERVER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.NOTIMP), NOW));
         assertEquals(CachedReplyType.OTHER_ERROR, CachedReplyType.typify(Upstream.reply(q, Rcode.REFUSED), NOW));

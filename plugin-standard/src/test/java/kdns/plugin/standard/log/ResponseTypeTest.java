@@ -72,8 +72,13 @@ class ResponseTypeTest {
         nx.addRecord(soa(), Section.AUTHORITY);
         assertEquals(ResponseType.NXDOMAIN, typify(nx));
 
-        assertEquals(ResponseType.OTHERERROR, typify(reply("nope.example.org", Type.A, Rcode.NXDOMAIN)),
-                "NXDOMAIN without SOA");
+        assertEquals(ResponseType.NXDOMAIN, typify(reply("nope.example.org", Type.A, Rcode.NXDOMAIN)),
+                "NXDOMAIN without SOA, a denial since CoreDNS 1.14.5 (#8199)");
+        Message nxWithAnswer = reply("nope.example.org", Type.A, Rcode.NXDOMAIN);
+        nxWithAnswer.addRecord(new ARecord(n("nope.example.org."), DClass.IN, 30, InetAddress.getByName("192.0.2.1")),
+                Section.ANSWER);
+        nxWithAnswer.addRecord(soa(), Section.AUTHORITY);
+        assertEquals(ResponseType.OTHERERROR, typify(nxWithAnswer), "NXDOMAIN with answers, even with an SOA");
         assertEquals(ResponseType.SERVERERROR, typify(reply("example.org", Type.A, Rcode.SERVFAIL)));
         assertEquals(ResponseType.SERVERERROR, typify(reply("example.org", Type.A, Rcode.NOTIMP)));
         assertEquals(ResponseType.OTHERERROR, typify(reply("example.org", Type.A, Rcode.REFUSED)));
