@@ -1,0 +1,108 @@
+package kdns.plugin.etcd.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import kdns.testing.TestInstance;
+import kdns.testing.etcd.EtcdCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link EtcdStore} against a real three-member etcd cluster that is stopped as a whole and
+ * started again: a write made as soon as a quorum answers reaches the index within the bound the
+ * reliability issue sets (2 s), on every one of several restarts. The time each took is printed.
+ */
+@Timeout(300)
+class EtcdStoreClusterTest {
+
+    private static final long VISIBLE_BOUND_MS = 2_000;
+    private static final long WAIT_MS = 30_000;
+    /**
+     * A paused member keeps its connections open and silent: the store gives its watch up after 3 s
+     * without an answer to progress requests (gRPC's keepalive alone would take 15 s).
+     */
+    private static final long PAUSED_BOUND_MS = 8_000;
+
+    @Test
+    void aWriteAfterAFullClusterRestartIsSeenWithinTwoSecondsOfTheQuorum() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.start(3)) {
+            List<URI> endpoints = cluster.endpoints().stream().map(URI::create).toList();
+            EtcdStore store = new EtcdStore(new EtcdStore.Settings(endpoints, "", "", null, "/skydns"),
+                    new TestInstance().metrics());
+            store.start();
+            try {
+                cluster.gateway().put("/skydns/local/r/start", "{\"host\":\"10.0.0.1\"}");
+                awaitKey(store, "/skydns/local/r/start");
+                int threadsBefore = Thread.activeCount();
+                List<Long> took = new ArrayList<>();
+                for (int run = 1; run <= 3; run++) {
+                    cluster.stopAll();
+                    Thread.sleep(3000);
+                    cluster.startAll();
+                    cluster.awaitQuorum();
+                    long quorum = System.nanoTime();
+                    String key = "/skydns/local/r/run" + run;
+                    cluster.gateway().put(key, "{\"host\":\"10.0.1." + run + "\"}");
+                    awaitKey(store, key);
+                    long ms = (System.nanoTime() - quorum) / 1_000_000;
+                    took.add(ms);
+                    System.out.printf("etcd store, full cluster restart %d: write made at quorum seen %d ms after the quorum%n",
+                            run, ms);
+                }
+                assertTrue(took.stream().allMatch(ms -> ms <= VISIBLE_BOUND_MS),
+                        "a write after the quorum came back took longer than " + VISIBLE_BOUND_MS + " ms to be seen: " + took);
+                List<Long> paused = new ArrayList<>();
+                for (int run = 1; run <= 2; run++) {
+                    EtcdCluster.Member watched = watched(cluster);
+                    watched.pause();
+                    long start = System.nanoTime();
+                    try {
+                        String key = "/skydns/local/r/paused" + run;
+                        cluster.gateway().put(key, "{\"host\":\"10.0.2." + run + "\"}");
+                        awaitKey(store, key);
+                        long ms = (System.nanoTime() - start) / 1_000_000;
+                        paused.add(ms);
+                        System.out.printf("etcd store, member holding the watch paused %d: write through the others seen %d ms after the pause%n",
+                                run, ms);
+                    } finally {
+                        watched.resume();
+                    }
+                }
+                assertTrue(paused.stream().allMatch(ms -> ms <= PAUSED_BOUND_MS),
+                        "a write while the watched member was paused took longer than " + PAUSED_BOUND_MS + " ms: " + paused);
+                System.out.printf("etcd store, threads: %d before the restarts, %d after%n", threadsBefore,
+                        Thread.activeCount());
+            } finally {
+                store.stop();
+            }
+        }
+    }
+
+    /** The serving member that holds the store's watch (the only watcher in the cluster). */
+    private static EtcdCluster.Member watched(EtcdCluster cluster) throws Exception {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (EtcdCluster.Member m : cluster.members()) {
+                if (m.serving() && m.watchers() > 0) {
+                    return m;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no member holds the store's watch");
+    }
+
+    private static void awaitKey(EtcdStore store, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (store.index().view().get(key, false) != null) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(key + " not in the index within " + WAIT_MS + " ms");
+    }
+}
