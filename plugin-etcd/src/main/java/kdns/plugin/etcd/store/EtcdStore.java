@@ -51,8 +51,9 @@ import kdns.api.MetricsRegistry;
  * once etcd answers again, opens a new one from that revision, so a short outage costs no full read.
  * The full read is done again only when etcd cannot replay the gap: the history was compacted past
  * it ("required revision has been compacted") or etcd's revision went backwards (data restored or
- * wiped). Reconnects are retried with exponential backoff; meanwhile the index keeps the last known
- * data. Lease lifetimes are read when a key with a lease changes and refreshed periodically, so TTLs
+ * wiped). Reconnects are retried with exponential backoff, each on a new client (new connections);
+ * meanwhile the index keeps the last known data. A watch that stays silent although asked for its
+ * progress counts as a lost connection. Lease lifetimes are read when a key with a lease changes and refreshed periodically, so TTLs
  * derived from leases count down.
  *
  * <p>jetcd's own watch resumption is not used: it moves its resume point to the creation
@@ -215,8 +216,9 @@ public final class EtcdStore {
             ClientBuilder b = Client.builder()
                     .endpoints(settings.endpoints().toArray(new URI[0]))
                     .connectTimeout(Duration.ofSeconds(3))
-                    // gRPC's keepalive backs the watch's progress requests (checkWatchAlive) for a
-                    // connection with no call on it; grpc-java raises any shorter time to 10 s
+                    // a dead connection under the other calls; the watch is checked sooner with
+                    // progress requests (checkWatchAlive). grpc-java raises anything below 10 s to
+                    // 10 s, and etcd closes connections that ping more often than every 5 s.
                     .keepaliveTime(Duration.ofSeconds(10))
                     .keepaliveTimeout(Duration.ofSeconds(5))
                     // one quick retry (jetcd's, e.g. after refreshing an expired auth token); every
