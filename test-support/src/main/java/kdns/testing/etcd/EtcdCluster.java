@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * A cluster of real etcd members (Debian's {@code etcd-server}) on 127.0.0.1, bootstrapped with a
- * static {@code --initial-cluster} on free ports. Each {@link Member} can be killed (SIGKILL, data
+ * static {@code --initial-cluster} on free ports; optionally with TLS everywhere (clients must
+ * present a certificate of the test CA, members talk to each other over TLS too) or with
+ * authentication (users and a read role as {@link EtcdServer.Auth} says). Each {@link Member} can be killed (SIGKILL, data
  * kept), started again, paused (SIGSTOP) and resumed (SIGCONT); {@link #leader()} asks the members
  * through the JSON gateway ({@code /v3/maintenance/status}); {@link #restartAll()} kills every member
  * and starts them together. {@link #close()} kills them and removes their data.
@@ -36,13 +38,16 @@ public final class EtcdCluster implements AutoCloseable {
         private final String name;
         private final int clientPort;
         private final int peerPort;
+        /** Plain http even with TLS, so tests read {@code /metrics} without a client certificate. */
+        private final int metricsPort;
         private final Path dataDir;
         private final EtcdProcess process;
 
-        private Member(String name, int clientPort, int peerPort) {
+        private Member(String name, int clientPort, int peerPort, int metricsPort) {
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
             this.dataDir = dir.resolve(name);
             this.process = new EtcdProcess(name, dir.resolve(name + ".log"));
         }
@@ -51,13 +56,13 @@ public final class EtcdCluster implements AutoCloseable {
             return name;
         }
 
-        /** {@code http://127.0.0.1:PORT}. */
+        /** {@code http://127.0.0.1:PORT}, or {@code https://} with TLS. */
         public String endpoint() {
-            return "http://127.0.0.1:" + clientPort;
+            return scheme() + "://127.0.0.1:" + clientPort;
         }
 
         String peerUrl() {
-            return "http://127.0.0.1:" + peerPort;
+            return scheme() + "://127.0.0.1:" + peerPort;
         }
 
         /** True while it runs and is not paused. */
@@ -88,7 +93,7 @@ public final class EtcdCluster implements AutoCloseable {
 
         void spawn() throws IOException {
             Files.createDirectories(dataDir);
-            process.spawn(List.of(etcd,
+            List<String> cmd = new ArrayList<>(List.of(etcd,
                     "--name", name,
                     "--data-dir", dataDir.toString(),
                     "--listen-client-urls", endpoint(),
@@ -98,7 +103,18 @@ public final class EtcdCluster implements AutoCloseable {
                     "--initial-cluster", initialCluster(),
                     "--initial-cluster-token", "kdns-test-" + dir.getFileName(),
                     "--initial-cluster-state", "new",
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
                     "--enable-v2=false"));
+            if (certs != null) {
+                String cert = certs.serverCert().toString();
+                String key = certs.serverKey().toString();
+                String ca = certs.caCert().toString();
+                // the server certificate serves peers too: it is valid for client and server use
+                cmd.addAll(List.of("--cert-file", cert, "--key-file", key, "--trusted-ca-file", ca, "--client-cert-auth",
+                        "--peer-cert-file", cert, "--peer-key-file", key, "--peer-trusted-ca-file", ca,
+                        "--peer-client-cert-auth"));
+            }
+            process.spawn(cmd);
         }
 
         void awaitHealthy() throws IOException {
@@ -110,7 +126,7 @@ public final class EtcdCluster implements AutoCloseable {
          * on its {@code /metrics}): tells which member a client's watch stream went to.
          */
         public long watchers() throws IOException {
-            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/metrics")
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + metricsPort + "/metrics")
                     .toURL().openConnection();
             c.setConnectTimeout(1000);
             c.setReadTimeout(3000);
@@ -139,26 +155,46 @@ public final class EtcdCluster implements AutoCloseable {
 
     private final Path dir;
     private final String etcd;
+    private final EtcdCerts certs;
     private final List<Member> members = new ArrayList<>();
     private final EtcdGateway gateway;
 
-    private EtcdCluster(String etcd, Path dir) {
+    private EtcdCluster(String etcd, Path dir, EtcdCerts certs) throws IOException {
         this.etcd = etcd;
         this.dir = dir;
+        this.certs = certs;
         this.gateway = new EtcdGateway(() -> members.stream().filter(Member::serving).map(Member::endpoint).toList(),
-                null, Duration.ofSeconds(3));
+                certs == null ? null : certs.clientContext(), Duration.ofSeconds(3));
     }
 
     /** Starts {@code size} fresh members together (installing etcd-server when missing and root) and waits until all are healthy. */
     public static EtcdCluster start(int size) throws IOException {
+        return start(size, null, null);
+    }
+
+    /**
+     * Like {@link #start(int)}, then, with {@code auth}, users, role and authentication as it says
+     * (the gateway then logs in as root); with {@code certs}, every member serves clients and peers
+     * over TLS with its server certificate and requires a client certificate of its CA. Not both:
+     * etcd's JSON gateway, which these helpers use, refuses to log in over a connection with a
+     * client certificate ("CommonName of client sending a request against gateway will be ignored").
+     */
+    public static EtcdCluster start(int size, EtcdServer.Auth auth, EtcdCerts certs) throws IOException {
+        if (auth != null && certs != null) {
+            throw new IllegalArgumentException("auth and client certificates together: etcd's gateway cannot log in");
+        }
         String bin = EtcdServer.binary();
-        EtcdCluster c = new EtcdCluster(bin, Files.createTempDirectory("kdns-etcd-cluster-"));
+        EtcdCluster c = new EtcdCluster(bin, Files.createTempDirectory("kdns-etcd-cluster-"), certs);
         try {
             Set<Integer> taken = new HashSet<>();
             for (int i = 1; i <= size; i++) {
-                c.members.add(c.new Member("m" + i, distinctFreePort(taken), distinctFreePort(taken)));
+                c.members.add(c.new Member("m" + i, distinctFreePort(taken), distinctFreePort(taken),
+                        distinctFreePort(taken)));
             }
             c.startAll();
+            if (auth != null) {
+                c.gateway.enableAuth(auth);
+            }
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -268,6 +304,10 @@ public final class EtcdCluster implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort: a temp directory
         }
+    }
+
+    private String scheme() {
+        return certs == null ? "http" : "https";
     }
 
     private String initialCluster() {

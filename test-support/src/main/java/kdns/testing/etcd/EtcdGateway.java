@@ -48,6 +48,23 @@ public final class EtcdGateway {
         this.token = null;
     }
 
+    /**
+     * Adds a root user, a role reading {@code auth}'s prefix and a user with that role, turns auth
+     * on, and from then on logs in as root.
+     */
+    void enableAuth(EtcdServer.Auth auth) throws IOException {
+        post("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + auth.rootPassword() + "\"}");
+        post("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+        String role = auth.user() + "-read";
+        post("/v3/auth/role/add", "{\"name\":\"" + role + "\"}");
+        post("/v3/auth/role/grant", "{\"name\":\"" + role + "\",\"perm\":{\"permType\":\"READ\",\"key\":\""
+                + b64(auth.readPrefix()) + "\",\"range_end\":\"" + rangeEnd(auth.readPrefix()) + "\"}}");
+        post("/v3/auth/user/add", "{\"name\":\"" + auth.user() + "\",\"password\":\"" + auth.password() + "\"}");
+        post("/v3/auth/user/grant", "{\"user\":\"" + auth.user() + "\",\"role\":\"" + role + "\"}");
+        post("/v3/auth/enable", "{}");
+        authenticate("root", auth.rootPassword());
+    }
+
     /** Puts {@code key = value}. */
     public void put(String key, String value) throws IOException {
         put(key, value, 0);

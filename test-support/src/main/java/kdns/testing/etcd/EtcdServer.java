@@ -89,7 +89,7 @@ public final class EtcdServer implements AutoCloseable {
         try {
             s.launch(client);
             if (auth != null) {
-                s.enableAuth(auth);
+                s.gateway.enableAuth(auth);
             }
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -240,22 +240,6 @@ public final class EtcdServer implements AutoCloseable {
             process.kill();
             throw e;
         }
-    }
-
-    /** Users and roles through the gateway, then auth on; from then on the gateway logs in as root. */
-    private void enableAuth(Auth auth) throws IOException {
-        gateway.post("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + auth.rootPassword() + "\"}");
-        gateway.post("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
-        String role = auth.user() + "-read";
-        gateway.post("/v3/auth/role/add", "{\"name\":\"" + role + "\"}");
-        gateway.post("/v3/auth/role/grant", "{\"name\":\"" + role + "\",\"perm\":{\"permType\":\"READ\",\"key\":\""
-                + EtcdGateway.b64(auth.readPrefix()) + "\",\"range_end\":\"" + EtcdGateway.rangeEnd(auth.readPrefix())
-                + "\"}}");
-        gateway.post("/v3/auth/user/add", "{\"name\":\"" + auth.user() + "\",\"password\":\"" + auth.password()
-                + "\"}");
-        gateway.post("/v3/auth/user/grant", "{\"user\":\"" + auth.user() + "\",\"role\":\"" + role + "\"}");
-        gateway.post("/v3/auth/enable", "{}");
-        gateway.authenticate("root", auth.rootPassword());
     }
 
     /** The etcd binary, installing Debian's etcd-server when it is missing and we are root. */

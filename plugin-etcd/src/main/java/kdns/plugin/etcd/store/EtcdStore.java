@@ -51,8 +51,9 @@ import kdns.api.MetricsRegistry;
  * once etcd answers again, opens a new one from that revision, so a short outage costs no full read.
  * The full read is done again only when etcd cannot replay the gap: the history was compacted past
  * it ("required revision has been compacted") or etcd's revision went backwards (data restored or
- * wiped). Reconnects are retried with exponential backoff; meanwhile the index keeps the last known
- * data. Lease lifetimes are read when a key with a lease changes and refreshed periodically, so TTLs
+ * wiped). Reconnects are retried with exponential backoff, each on a new client (new connections);
+ * meanwhile the index keeps the last known data. A watch that stays silent although asked for its
+ * progress counts as a lost connection. Lease lifetimes are read when a key with a lease changes and refreshed periodically, so TTLs
  * derived from leases count down.
  *
  * <p>jetcd's own watch resumption is not used: it moves its resume point to the creation
@@ -67,7 +68,20 @@ public final class EtcdStore {
     private static final Log LOG = Log.forPlugin("etcd");
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private static final long BACKOFF_MIN_MS = 200;
-    private static final long BACKOFF_MAX_MS = 3_000;
+    /**
+     * Longest wait between attempts while etcd cannot be reached: once a quorum is back, the next
+     * attempt (on a new connection, see {@link #discardClient}) finds it within about this time.
+     */
+    private static final long BACKOFF_MAX_MS = 1_000;
+    /**
+     * Longest wait between attempts etcd refuses (credentials, certificates, permissions): those need
+     * a change by a person, and each refused login costs etcd a password hash.
+     */
+    private static final long REFUSED_BACKOFF_MAX_MS = 3_000;
+    /** A watch silent this long is asked for its progress; etcd answers at once on a live stream. */
+    private static final long PROBE_AFTER_MS = 1_000;
+    /** A watch silent this long despite the progress requests is given up (member paused or cut off). */
+    private static final long SILENT_LIMIT_MS = 3_000;
     private static final long LEASE_REFRESH_S = 5;
     private static final long LEASE_WAIT_MS = 2_000;
 
@@ -89,6 +103,8 @@ public final class EtcdStore {
     private ScheduledExecutorService scheduler;
     private Client client;
     private Watch.Watcher watcher;
+    /** When the current watch last delivered anything: events, a progress answer, its creation. */
+    private volatile long lastHeard;
     private ScheduledFuture<?> leaseRefresh;
     private long generation;
     /** The etcd revision the index reflects: the full read's, then each applied event's (0 before the first read). */
@@ -140,6 +156,8 @@ public final class EtcdStore {
         scheduler.execute(() -> relist("initial"));
         leaseRefresh = scheduler.scheduleWithFixedDelay(this::refreshLeases, LEASE_REFRESH_S, LEASE_REFRESH_S,
                 TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::checkWatchAlive, PROBE_AFTER_MS / 2, PROBE_AFTER_MS / 2,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Stops the watch and the client (when the last user stops). */
@@ -155,10 +173,7 @@ public final class EtcdStore {
         }
         s.execute(() -> {
             closeWatcher();
-            if (client != null) {
-                client.close();
-                client = null;
-            }
+            discardClient();
         });
         s.shutdown();
         try {
@@ -201,9 +216,16 @@ public final class EtcdStore {
             ClientBuilder b = Client.builder()
                     .endpoints(settings.endpoints().toArray(new URI[0]))
                     .connectTimeout(Duration.ofSeconds(3))
-                    .keepaliveTime(Duration.ofSeconds(5))
+                    // a dead connection under the other calls; the watch is checked sooner with
+                    // progress requests (checkWatchAlive). grpc-java raises anything below 10 s to
+                    // 10 s, and etcd closes connections that ping more often than every 5 s.
+                    .keepaliveTime(Duration.ofSeconds(10))
                     .keepaliveTimeout(Duration.ofSeconds(5))
+                    // one quick retry (jetcd's, e.g. after refreshing an expired auth token); every
+                    // other retry is this store's, on a new connection
                     .retryMaxAttempts(1)
+                    .retryDelay(50)
+                    .retryMaxDelay(100)
                     .retryMaxDuration(READ_TIMEOUT)
                     // fail fast instead of waiting for a channel that cannot connect (refused
                     // credentials, a rejected certificate, all members down): the error reaches the
@@ -218,6 +240,25 @@ public final class EtcdStore {
             client = b.build();
         }
         return client;
+    }
+
+    /**
+     * Closes the client and its connections; the next attempt builds a new one. gRPC waits longer
+     * and longer (1 s growing to 2 min) before it connects again to an address that refused or
+     * dropped it, so an old client can keep failing for seconds after etcd is back; a new client
+     * connects at once. A new client also leaves a member that stopped answering without closing
+     * its connections (paused, cut off): it does not become ready there, so its calls go to the others.
+     */
+    private void discardClient() {
+        Client c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the etcd client: " + e);
+            }
+        }
     }
 
     /** Full range read + new watch from its revision; on failure, retries later. */
@@ -301,6 +342,7 @@ public final class EtcdStore {
     /** A watch on the path from the revision after {@link #revision}. */
     private void watch() {
         long gen = generation;
+        lastHeard = System.nanoTime();
         // requireLeader: a member that loses its leader ends the watch instead of keeping it silent
         WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision + 1).withRequireLeader(true)
                 .build();
@@ -317,8 +359,33 @@ public final class EtcdStore {
         connectedGauge.labelValues(settings.prefix()).set(1);
     }
 
-    private void failed(String error) {
+    /**
+     * Runs on the scheduler every half second: a watch without news for {@link #PROBE_AFTER_MS} is
+     * asked for its progress, and one silent for {@link #SILENT_LIMIT_MS} all the same is given
+     * up, so a member that stops answering without closing the connection (SIGSTOP, a frozen VM, a
+     * partition that drops packets) is left within seconds instead of gRPC's keepalive (10 s + 5 s).
+     */
+    private void checkWatchAlive() {
+        Watch.Watcher w = watcher;
+        if (state != State.CONNECTED || w == null) {
+            return;
+        }
+        long silentMs = (System.nanoTime() - lastHeard) / 1_000_000;
+        if (silentMs >= SILENT_LIMIT_MS) {
+            failed(new Failure("no answer on the watch for " + silentMs + " ms, progress requests included", false));
+        } else if (silentMs >= PROBE_AFTER_MS) {
+            try {
+                w.requestProgress();
+            } catch (RuntimeException e) {
+                failed(describe(e));
+            }
+        }
+    }
+
+    private void failed(Failure failure) {
+        String error = failure.text();
         closeWatcher();
+        discardClient();
         if (state == State.STOPPED) {
             return;
         }
@@ -335,7 +402,7 @@ public final class EtcdStore {
         state = State.DISCONNECTED;
         connectedGauge.labelValues(settings.prefix()).set(0);
         long delay = backoffMs;
-        backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
+        backoffMs = Math.min(failure.refused() ? REFUSED_BACKOFF_MAX_MS : BACKOFF_MAX_MS, backoffMs * 2);
         scheduler.schedule(() -> {
             if (loaded) {
                 resume();
@@ -346,6 +413,7 @@ public final class EtcdStore {
     }
 
     private void onEvents(long gen, WatchResponse resp) {
+        lastHeard = System.nanoTime();
         List<WatchEvent> list = resp.getEvents();
         if (list.isEmpty()) {
             return;
@@ -483,19 +551,23 @@ public final class EtcdStore {
         return settings.prefix().endsWith("/") ? settings.prefix() : settings.prefix() + "/";
     }
 
+    /** Why etcd could not be used, and whether etcd refused (a person must act) rather than could not be reached. */
+    private record Failure(String text, boolean refused) {
+    }
+
     /**
      * One line saying why etcd could not be used, for the log: the cause a person can act on
      * (refused credentials, a certificate the other side rejects, connection refused) rather than
      * gRPC's outer status ("UNAUTHENTICATED", "UNAVAILABLE: ssl exception").
      */
-    private String describe(Throwable e) {
+    private Failure describe(Throwable e) {
         Throwable t = e;
         while ((t instanceof ExecutionException || t instanceof CompletionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof TimeoutException) {
-            return "no answer within " + READ_TIMEOUT.toSeconds() + "s";
+            return new Failure("no answer within " + READ_TIMEOUT.toSeconds() + "s", false);
         }
         StringBuilder all = new StringBuilder();
         Throwable root = t;
@@ -514,22 +586,22 @@ public final class EtcdStore {
                     ? " (etcd did not accept the client certificate: check the tls CERT and KEY)"
                     : m.contains("PKIX") || m.contains("certificate_unknown")
                     ? " (etcd's certificate is not signed by the tls CACERT)" : "";
-            return "TLS handshake with etcd failed: " + m + hint;
+            return new Failure("TLS handshake with etcd failed: " + m + hint, true);
         }
         if (text.contains("authentication failed")) {
-            return "etcd refused the credentials of user '" + settings.username()
-                    + "' (etcdserver: authentication failed, invalid user ID or password)";
+            return new Failure("etcd refused the credentials of user '" + settings.username()
+                    + "' (etcdserver: authentication failed, invalid user ID or password)", true);
         }
         if (text.contains("permission denied")) {
-            return "etcd denied user '" + settings.username() + "' reading " + watchPrefix()
-                    + " (etcdserver: permission denied): grant its role read access to that prefix";
+            return new Failure("etcd denied user '" + settings.username() + "' reading " + watchPrefix()
+                    + " (etcdserver: permission denied): grant its role read access to that prefix", true);
         }
         if (root instanceof ConnectException) {
-            return "connection refused";
+            return new Failure("connection refused", false);
         }
         String outer = firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
         String inner = root == t || root.getMessage() == null ? "" : firstLine(root.getMessage());
-        return inner.isEmpty() || outer.contains(inner) ? outer : outer + ": " + inner;
+        return new Failure(inner.isEmpty() || outer.contains(inner) ? outer : outer + ": " + inner, false);
     }
 
     private static String firstLine(String s) {
