@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import kdns.testing.TimeBounds;
 import kdns.testing.etcd.EtcdCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,8 +46,11 @@ class EtcdClusterChaosTest {
     private static final long WRITE_INTERVAL_MS = 100;
     /** Longer than gRPC's keepalive gives a silent connection (10 s + 5 s), which kdns does not wait for. */
     private static final long PAUSE_MS = 12_000;
-    /** Every write etcd took is in kdns's answers this soon after a quorum answers. */
-    private static final long EQUAL_BOUND_MS = 2_000;
+    /**
+     * Every write etcd took is in kdns's answers this soon after a quorum answers: the issue's 2 s
+     * under {@code make chaos}, a bound that only catches no recovery in {@code make test}.
+     */
+    private static final long EQUAL_BOUND_MS = TimeBounds.millis(2_000, 10_000);
     /** How long the comparison goes on, so that a failure says how late kdns was rather than only that it was. */
     private static final long EQUAL_DEADLINE_MS = 30_000;
 
