@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
-/** The cases of cases/multicluster.json, suite by suite. */
+/**
+ * The cases of cases/multicluster.json, suite by suite, and the suites of cases/kubernetes.json
+ * for the kubernetes block's {@code multicluster} option (served by this module).
+ */
 final class McsCases {
 
     private McsCases() {
@@ -26,12 +30,24 @@ final class McsCases {
     }
 
     static List<Suite> suites() throws Exception {
+        return suites("/cases/multicluster.json", corefile -> true);
+    }
+
+    /** The suites of cases/kubernetes.json whose kubernetes block has the {@code multicluster} option. */
+    static List<Suite> kubernetesOptionSuites() throws Exception {
+        return suites("/cases/kubernetes.json", corefile -> corefile.matches("(?s).*\\n\\s*multicluster\\b.*"));
+    }
+
+    private static List<Suite> suites(String resource, Predicate<String> corefiles) throws Exception {
         JsonNode root;
-        try (InputStream in = McsCases.class.getResourceAsStream("/cases/multicluster.json")) {
+        try (InputStream in = McsCases.class.getResourceAsStream(resource)) {
             root = new ObjectMapper().readTree(in);
         }
         List<Suite> out = new ArrayList<>();
         for (JsonNode s : root.get("suites")) {
+            if (!s.has("corefile") || !corefiles.test(s.get("corefile").asText())) {
+                continue;
+            }
             String name = s.get("name").asText();
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : s.get("cases")) {

@@ -25,6 +25,7 @@ import kdns.plugin.kubernetes.model.Convert;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * The informers (list + watch, resync 0; the list streamed where the API server streams lists,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * Informers over slim objects ({@link PagedListerWatcher}, {@link IndexingInformer}) for the
