@@ -34,7 +34,8 @@ import org.xbill.DNS.Section;
 
 /**
  * The kubernetes plugin's handler: answers from the in-memory index through {@link Answerer},
- * never calling the API on the query path. Thread-safe; it only blocks nothing. Out-of-zone
+ * never calling the API on the query path; with the {@code multicluster} option, names in its zones
+ * are answered by the {@link ClusterSetZones} another plugin module provides. Thread-safe; it only blocks nothing. Out-of-zone
  * ExternalName targets are resolved through the whole server ({@link Instance#serve}, CoreDNS's
  * upstream lookup: the block with the longest zone for the target, then its whole chain); when
  * that chain answers later (forward), the reply is completed from its thread ({@link UpstreamLookup},

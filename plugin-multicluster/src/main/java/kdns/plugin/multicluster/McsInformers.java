@@ -98,20 +98,7 @@ public final class McsInformers {
     /** Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms. */
     public void startAndWait(Duration timeout) throws InterruptedException {
         start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long nextLog = System.nanoTime() + 500_000_000L;
-        while (!hasSynced()) {
-            long now = System.nanoTime();
-            if (now >= deadline) {
-                log.warning("starting server with unsynced Kubernetes API");
-                return;
-            }
-            if (now >= nextLog) {
-                log.info("waiting for Kubernetes API before starting server");
-                nextLog = now + 500_000_000L;
-            }
-            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000L)));
-        }
+        KubernetesApi.awaitSynced(this::hasSynced, timeout, log);
     }
 
     /** Creates and runs the informers (idempotent). */

@@ -5,8 +5,10 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -55,6 +57,15 @@ public interface KubernetesApi {
     /** Stops every informer, interrupts their threads and waits up to 2 s for each, then forgets the threads. */
     static void stopAll(List<? extends SharedIndexInformer<?>> informers, List<Thread> threads) {
         SlimInformers.stopAll(informers, threads);
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code synced} (informers' first lists), logging
+     * {@code waiting for Kubernetes API before starting server} every 500 ms as the kubernetes
+     * plugin does, and a warning when the time is up (the server then serves anyway).
+     */
+    static void awaitSynced(BooleanSupplier synced, Duration timeout, Log log) throws InterruptedException {
+        SlimInformers.awaitSynced(synced, timeout, log);
     }
 
     /**
