@@ -34,7 +34,8 @@ import org.xbill.DNS.Type;
  * starts DIST/bin/kdns with {@code -XX:AOTCacheOutput=CACHE} on a Corefile that uses every plugin of
  * the default plugin.cfg (those DIST/conf/plugin.cfg leaves out are left out of it): two kubernetes
  * blocks against fake API servers on 127.0.0.1, one streaming its lists and one refusing to, so both
- * list decoders are trained, and a multicluster block on the first; it answers queries over UDP, TCP
+ * list decoders are trained, a multicluster block on the first and the second's multicluster
+ * option (both served by plugin-multicluster); it answers queries over UDP, TCP
  * and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM writes the cache as it
  * exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
  * the one copy the kubernetes plugin loaded (the JVM leaves out of the cache every class two class
@@ -254,11 +255,11 @@ public final class AotTraining {
                     }
                     k8s_external ext.test
                 }
-                paged.local:%1$d {
+                paged.local:%1$d clusterset.paged:%1$d {
                     bind 127.0.0.1
-                    kubernetes paged.local {
+                    kubernetes paged.local clusterset.paged {
                         kubeconfig %10$s
-                    }
+                %14$s    }
                 }
                 clusterset.local:%1$d {
                     bind 127.0.0.1
@@ -277,7 +278,9 @@ public final class AotTraining {
                     whoami
                 }
                 """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
-                p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem());
+                p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem(),
+                // the kubernetes option served by plugin-multicluster (a nested line onlyPresent does not drop)
+                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "");
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
@@ -361,7 +364,9 @@ public final class AotTraining {
                 new String[] {"_http._tcp.hdls.train.svc.clusterset.local.", "SRV"},
                 new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.local.", "A"},
                 new String[] {"nosuch.train.svc.clusterset.local.", "A"},
-                new String[] {"dns-version.clusterset.local.", "TXT"})) {
+                new String[] {"dns-version.clusterset.local.", "TXT"},
+                new String[] {"web.train.svc.clusterset.paged.", "A"},
+                new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.paged.", "A"})) {
             queries.add(q);
         }
         for (int round = 0; round < 3; round++) {
