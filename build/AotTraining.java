@@ -32,15 +32,14 @@ import org.xbill.DNS.Type;
 /**
  * The training run of the distribution's JDK 25 ahead-of-time cache (build/assemble-dist.sh):
  * starts DIST/bin/kdns with {@code -XX:AOTCacheOutput=CACHE} on a Corefile that uses every plugin of
- * the default plugin.cfg but multicluster (those DIST/conf/plugin.cfg leaves out are left out of it) (two kubernetes blocks against fake API servers on
- * 127.0.0.1, one streaming its lists and one refusing to, so both list decoders are trained), answers
- * queries over UDP, TCP and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM
- * writes the cache as it exits.
- * <p>
- * Not multicluster yet. It used to carry its own copy of the kubernetes plugin and client, and the
- * JVM leaves out of the cache every class two class loaders loaded under one name (the whole
- * Kubernetes client, about 2,000 classes); its layer now has the kubernetes layer as parent, so a
- * ServiceImport block in the training Corefile is all it needs.
+ * the default plugin.cfg (those DIST/conf/plugin.cfg leaves out are left out of it): two kubernetes
+ * blocks against fake API servers on 127.0.0.1, one streaming its lists and one refusing to, so both
+ * list decoders are trained, a multicluster block on the first and the second's multicluster
+ * option (both served by plugin-multicluster); it answers queries over UDP, TCP
+ * and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM writes the cache as it
+ * exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
+ * the one copy the kubernetes plugin loaded (the JVM leaves out of the cache every class two class
+ * loaders loaded under one name).
  * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR</pre>
  * Exits 0 when CACHE exists afterwards, 1 otherwise (the reason on stderr, kdns's output in
  * WORK_DIR/kdns.log). Every process it starts is stopped, on every path.
@@ -139,6 +138,10 @@ public final class AotTraining {
         api.create(KubeObjects.service("train", "lb").type("LoadBalancer").clusterIP("10.97.0.1")
                 .loadBalancerIngress("192.0.2.50").port("http", "TCP", 80).build());
         api.create(KubeObjects.pod("train", "pod-1").ip("10.0.0.1").phase("Running").build());
+        api.create(KubeObjects.serviceImport("train", "web").ips("10.99.0.1").port("http", "TCP", 80).build());
+        api.create(KubeObjects.serviceImport("train", "hdls").type("Headless").port("http", "TCP", 80).build());
+        api.create(KubeObjects.endpointSlice("train", "hdls-a").multiclusterService("hdls", "clustera")
+                .endpoint(KubeObjects.endpoint("10.1.0.10").hostname("hdls-0")).port("http", "TCP", 80).build());
         return api;
     }
 
@@ -252,10 +255,16 @@ public final class AotTraining {
                     }
                     k8s_external ext.test
                 }
-                paged.local:%1$d {
+                paged.local:%1$d clusterset.paged:%1$d {
                     bind 127.0.0.1
-                    kubernetes paged.local {
+                    kubernetes paged.local clusterset.paged {
                         kubeconfig %10$s
+                %14$s    }
+                }
+                clusterset.local:%1$d {
+                    bind 127.0.0.1
+                    multicluster clusterset.local {
+                        kubeconfig %9$s
                     }
                 }
                 .:%7$d {
@@ -269,7 +278,9 @@ public final class AotTraining {
                     whoami
                 }
                 """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
-                p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem());
+                p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem(),
+                // the kubernetes option served by plugin-multicluster (a nested line onlyPresent does not drop)
+                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "");
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
@@ -341,7 +352,14 @@ public final class AotTraining {
                 new String[] {"a.view.test.", "A"}, new String[] {"forwarded.example.", "A"},
                 new String[] {"x.proxy.test.", "A"}, new String[] {"x.grpc.test.", "A"},
                 new String[] {"svc0.train.ext.test.", "A"},
-                new String[] {"x.etcd.test.", "A"})) {
+                new String[] {"x.etcd.test.", "A"},
+                new String[] {"web.train.svc.clusterset.local.", "A"},
+                new String[] {"_http._tcp.hdls.train.svc.clusterset.local.", "SRV"},
+                new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.local.", "A"},
+                new String[] {"nosuch.train.svc.clusterset.local.", "A"},
+                new String[] {"dns-version.clusterset.local.", "TXT"},
+                new String[] {"web.train.svc.clusterset.paged.", "A"},
+                new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.paged.", "A"})) {
             queries.add(q);
         }
         for (int round = 0; round < 3; round++) {

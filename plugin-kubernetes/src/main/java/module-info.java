@@ -1,20 +1,23 @@
 /**
  * The kubernetes plugin: the Kubernetes DNS schema served from an in-memory index kept current by
  * the official Kubernetes Java client's informers. The host finds the plugin through
- * {@link kdns.api.Plugin}. The cluster-set (Multi-Cluster Services) index and answers in
- * {@code kdns.plugin.kubernetes.multicluster} are exported for the {@code multicluster} plugin module,
- * which shares them with this plugin's {@code multicluster} option.
+ * {@link kdns.api.Plugin}. Plugin modules built on this one see only the extension API in
+ * {@code kdns.plugin.kubernetes.spi} (API connection, informers, value checks, and the
+ * {@code ClusterSetOption} service behind the {@code multicluster} option, which plugin-multicluster
+ * provides); the client modules its signatures use are readable through it.
  */
 module kdns.plugin.kubernetes {
-    requires kdns.api;
-    requires io.kubernetes.client.java;
-    requires io.kubernetes.client.java.api;
-    requires okhttp3;
-    requires com.google.gson;
+    requires transitive kdns.api;
+    requires transitive io.kubernetes.client.java;
+    requires transitive io.kubernetes.client.java.api;
+    requires transitive okhttp3;
+    requires transitive com.google.gson;
     // The delta pairs of the client's informers (IndexingInformer).
     requires org.apache.commons.lang3;
 
-    exports kdns.plugin.kubernetes.multicluster;
+    exports kdns.plugin.kubernetes.spi;
+
+    uses kdns.plugin.kubernetes.spi.ClusterSetOption;
 
     provides kdns.api.Plugin with kdns.plugin.kubernetes.KubernetesPlugin,
             kdns.plugin.kubernetes.autopath.AutopathPlugin,

@@ -30,7 +30,9 @@ import org.xbill.DNS.Type;
  * bin/kdns with the kubernetes and multicluster plugins in one Corefile (cluster.local and
  * clusterset.local), each from its own module layer, against the fake API server: a ServiceImport
  * is created and the EndpointSlices of two source clusters change; every change is in DNS within a
- * second. A distribution assembled without the multicluster plugin rejects its directive.
+ * second; the kubernetes block's {@code multicluster} option, served by plugin-multicluster through
+ * the kubernetes extension API. A distribution assembled without the multicluster plugin rejects
+ * its directive and the option.
  */
 class MulticlusterE2ETest {
 
@@ -186,8 +188,20 @@ class MulticlusterE2ETest {
             fail("assembling the distribution failed:\n" + log);
         }
         assertFalse(Files.exists(out.resolve("plugins/plugin-multicluster")));
-        Files.writeString(dir.resolve("Corefile"), "clusterset.local:1053 {\n    multicluster\n}\n");
-        ProcessBuilder pb = new ProcessBuilder(out.resolve("bin/kdns").toString(), "-validate")
+        String directive = validate(out, dir, "clusterset.local:1053 {\n    multicluster\n}\n");
+        assertTrue(directive.contains("Corefile:2 - Error during parsing: Unknown directive 'multicluster'"), directive);
+        // The kubernetes block's multicluster option is served by plugin-multicluster through the
+        // kubernetes extension API: without the module the option is refused at its line.
+        String option = validate(out, dir, "cluster.local:1053 {\n    kubernetes cluster.local clusterset.local {\n"
+                + "        multicluster clusterset.local\n    }\n}\n");
+        assertTrue(option.contains("Corefile:3 - Error during parsing: the multicluster option is served by the "
+                + "multicluster plugin (module plugin-multicluster), which this distribution does not have"), option);
+    }
+
+    /** {@code kdns -validate} of {@code corefile} with the distribution at {@code dist}: its output; it must fail. */
+    private static String validate(Path dist, Path dir, String corefile) throws Exception {
+        Files.writeString(dir.resolve("Corefile"), corefile);
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-validate")
                 .directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process k = pb.start();
@@ -197,6 +211,6 @@ class MulticlusterE2ETest {
             fail("kdns -validate did not finish");
         }
         assertEquals(1, k.exitValue(), text);
-        assertTrue(text.contains("Corefile:2 - Error during parsing: Unknown directive 'multicluster'"), text);
+        return text;
     }
 }

@@ -38,6 +38,16 @@ public interface Instance {
     /** The server's name and version, e.g. {@code kdns-0.1.0} (chaos's version.bind, build info). */
     String serverVersion();
 
+    /**
+     * The providers of an extension interface that a plugin module exports for other plugin
+     * modules to implement, found in every plugin module of the distribution (the layers a plugin
+     * cannot see itself: a module built on it sits in a layer below). How the kubernetes plugin
+     * finds {@code kdns.plugin.kubernetes.spi.ClusterSetOption} in plugin-multicluster. One object
+     * per provider class for the process's life, like {@link Plugin}s, so providers keep no
+     * per-configuration state; empty when no module provides {@code type}.
+     */
+    <S> List<S> extensions(Class<S> type);
+
     /** How this instance is replaced by one built from the Corefile as it is now. */
     Reloader reloader();
 

@@ -55,7 +55,7 @@ public final class TestController implements Controller {
     /** A controller over {@code text}, in a block whose keys are these zones on port 53. */
     public static TestController of(String text, List<String> zones) {
         TestInstance testInstance = new TestInstance(new PrometheusMetrics());
-        return create(text, zones, new ServerInstance("Corefile", testInstance.metrics()), testInstance);
+        return create(text, zones, new ServerInstance("Corefile", testInstance.metrics(), TestInstance.EXTENSIONS), testInstance);
     }
 
     /**

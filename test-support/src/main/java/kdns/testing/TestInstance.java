@@ -13,10 +13,14 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.host.metrics.PrometheusMetrics;
+import kdns.host.plugins.PluginExtensions;
 import kdns.host.setup.BuildInfo;
 
 /** The instance a {@link TestController} reports: its handler list can be set by the test. */
 public final class TestInstance implements Instance {
+
+    /** The extension providers on the test's class path, shared by every test controller. */
+    static final PluginExtensions EXTENSIONS = PluginExtensions.ofClassLoader(TestInstance.class.getClassLoader());
 
     private final MetricsRegistry metrics;
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
@@ -80,5 +84,11 @@ public final class TestInstance implements Instance {
     @Override
     public String serverVersion() {
         return BuildInfo.serverVersion();
+    }
+
+    /** The providers on the test's class path ({@code META-INF/services}), as an embedded server finds them. */
+    @Override
+    public <S> List<S> extensions(Class<S> type) {
+        return EXTENSIONS.providers(type);
     }
 }

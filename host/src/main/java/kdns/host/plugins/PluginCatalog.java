@@ -25,10 +25,17 @@ public final class PluginCatalog {
 
     private final PluginCfg cfg;
     private final Map<String, Provided> byName;
+    private final PluginExtensions extensions;
 
-    private PluginCatalog(PluginCfg cfg, Map<String, Provided> byName) {
+    private PluginCatalog(PluginCfg cfg, Map<String, Provided> byName, PluginExtensions extensions) {
         this.cfg = cfg;
         this.byName = byName;
+        this.extensions = extensions;
+    }
+
+    /** The providers of plugin modules' extension interfaces ({@link kdns.api.Instance#extensions}). */
+    public PluginExtensions extensions() {
+        return extensions;
     }
 
     /** The chain order. */
@@ -63,8 +70,10 @@ public final class PluginCatalog {
         // another folder (a plugin that ships another plugin's jar as a library) is not a candidate.
         Map<String, Map<String, List<Provided>>> byFolder = new HashMap<>();
         PluginLayers layers = PluginLayers.scan(pluginsDir, cfg.modules());
+        List<ModuleLayer> all = new ArrayList<>();
         for (String module : cfg.modules()) {
             ModuleLayer layer = layers.layer(module);
+            all.add(layer);
             Map<String, List<Provided>> found = new HashMap<>();
             for (ServiceLoader.Provider<Plugin> p : ServiceLoader.load(layer, Plugin.class).stream().toList()) {
                 if (p.type().getModule().getLayer() != layer) {
@@ -80,7 +89,7 @@ public final class PluginCatalog {
         for (PluginCfg.Entry e : cfg.entries()) {
             candidates.put(e.name(), byFolder.get(e.module()).getOrDefault(e.name(), List.of()));
         }
-        return match(cfg, candidates);
+        return match(cfg, candidates, PluginExtensions.ofLayers(all));
     }
 
     /** Loads plugins visible to the class path (tests and embedding): one "module" named {@code classpath}. */
@@ -96,7 +105,7 @@ public final class PluginCatalog {
                 list.add(new Provided(plugin, module));
             }
         }
-        return match(cfg, found);
+        return match(cfg, found, PluginExtensions.ofClassLoader(loader));
     }
 
     private static Plugin instantiate(ServiceLoader.Provider<Plugin> p, String module) throws PluginLoadException {
@@ -108,7 +117,8 @@ public final class PluginCatalog {
         }
     }
 
-    private static PluginCatalog match(PluginCfg cfg, Map<String, List<Provided>> found) throws PluginLoadException {
+    private static PluginCatalog match(PluginCfg cfg, Map<String, List<Provided>> found, PluginExtensions extensions)
+            throws PluginLoadException {
         Map<String, Provided> byName = new LinkedHashMap<>();
         for (PluginCfg.Entry e : cfg.entries()) {
             List<Provided> candidates = found.getOrDefault(e.name(), List.of());
@@ -123,6 +133,6 @@ public final class PluginCatalog {
             }
             byName.put(e.name(), candidates.get(0));
         }
-        return new PluginCatalog(cfg, byName);
+        return new PluginCatalog(cfg, byName, extensions);
     }
 }

@@ -26,7 +26,7 @@ public final class InstanceBuilder {
      */
     public static ServerInstance build(LoadedCorefile corefile, PluginCatalog catalog, MetricsRegistry metrics)
             throws CorefileException {
-        ServerInstance instance = new ServerInstance(corefile.path(), metrics);
+        ServerInstance instance = new ServerInstance(corefile.path(), metrics, catalog.extensions());
         instance.loaded(corefile);
         List<ServerBlock> blocks = corefile.blocks();
         for (int i = 0; i < blocks.size(); i++) {

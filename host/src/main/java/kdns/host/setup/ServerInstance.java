@@ -20,6 +20,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.host.corefile.CorefileException;
 import kdns.host.corefile.ServerKey;
+import kdns.host.plugins.PluginExtensions;
 import kdns.host.server.BlockChain;
 import kdns.host.server.MetadataCollector;
 import kdns.host.server.ServerTls;
@@ -41,10 +42,12 @@ public final class ServerInstance implements Instance {
     private List<List<Handler>> chains = List.of();
     private InstanceBuilder.LoadedCorefile loaded;
     private volatile Reloader reloader;
+    private final PluginExtensions extensions;
 
-    public ServerInstance(String corefilePath, MetricsRegistry metrics) {
+    public ServerInstance(String corefilePath, MetricsRegistry metrics, PluginExtensions extensions) {
         this.corefilePath = corefilePath;
         this.metrics = metrics;
+        this.extensions = extensions;
     }
 
     /** Adds a block with these keys; setup of its directives follows. */
@@ -185,6 +188,11 @@ public final class ServerInstance implements Instance {
     @Override
     public String serverVersion() {
         return BuildInfo.serverVersion();
+    }
+
+    @Override
+    public <S> List<S> extensions(Class<S> type) {
+        return extensions.providers(type);
     }
 
     /**

@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import kdns.host.corefile.ServerKey;
 import kdns.host.corefile.Token;
+import kdns.host.plugins.PluginExtensions;
 import org.junit.jupiter.api.Test;
 
 /** Caddy's dispenser semantics, token by token. */
 class TokenControllerTest {
 
     private static TokenController over(Token... tokens) {
-        ServerInstance inst = new ServerInstance("Corefile", new kdns.host.metrics.PrometheusMetrics());
+        ServerInstance inst = new ServerInstance("Corefile", new kdns.host.metrics.PrometheusMetrics(),
+                PluginExtensions.ofClassLoader(TokenControllerTest.class.getClassLoader()));
         BlockConfig block = inst.addBlock(List.of(new ServerKey("dns", "example.org.", 53)));
         return new TokenController(List.of(tokens), "Corefile", block);
     }

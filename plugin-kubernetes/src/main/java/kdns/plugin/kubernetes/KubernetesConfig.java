@@ -68,7 +68,18 @@ public record KubernetesConfig(List<String> zones, String primaryZone, String en
         return namespaces.isEmpty() || namespaces.contains(ns);
     }
 
-    /** A copy of this configuration with other zones (for tests). */
+    /**
+     * A copy of this configuration whose {@code multicluster} option names these zones, for tests
+     * of this plugin's own handling of cluster-set zones (metadata, transfers) where no
+     * {@code ClusterSetOption} provider is present to let the directive parse the option.
+     */
+    public KubernetesConfig withMulticlusterZones(List<String> newZones) {
+        return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
+                apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,
+                ttl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, newZones);
+    }
+
+    /** A copy of this configuration with another TTL (for tests). */
     public KubernetesConfig withTtl(long newTtl) {
         return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
                 apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,

@@ -14,6 +14,7 @@ import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
+import kdns.plugin.kubernetes.spi.ClusterSetOption;
 
 /**
  * The {@code kubernetes} directive read into a {@link KubernetesConfig}: CoreDNS's setup.go, its
@@ -193,6 +194,11 @@ public final class KubernetesDirective {
                         if (!multicluster.contains(z)) {
                             multicluster.add(z);
                         }
+                    }
+                    if (c.instance().extensions(ClusterSetOption.class).isEmpty()) {
+                        throw c.err("the multicluster option is served by the multicluster plugin (module "
+                                + "plugin-multicluster), which this distribution does not have: add the line "
+                                + "'multicluster:plugin-multicluster' to plugin.cfg and rebuild");
                     }
                 }
                 default -> throw c.err("unknown property '" + prop + "'");

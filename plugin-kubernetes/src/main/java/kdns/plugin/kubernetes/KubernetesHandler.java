@@ -27,12 +27,15 @@ import kdns.plugin.kubernetes.dns.BoundAddresses;
 import kdns.plugin.kubernetes.dns.QueryName;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import kdns.plugin.kubernetes.model.PodInfo;
+import kdns.plugin.kubernetes.spi.ClusterSetZones;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
  * The kubernetes plugin's handler: answers from the in-memory index through {@link Answerer},
- * never calling the API on the query path. Thread-safe; it only blocks nothing. Out-of-zone
+ * never calling the API on the query path; with the {@code multicluster} option, names in its zones
+ * are answered by the {@link ClusterSetZones} another plugin module provides. Thread-safe; it only blocks nothing. Out-of-zone
  * ExternalName targets are resolved through the whole server ({@link Instance#serve}, CoreDNS's
  * upstream lookup: the block with the longest zone for the target, then its whole chain); when
  * that chain answers later (forward), the reply is completed from its thread ({@link UpstreamLookup},
@@ -48,6 +51,8 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
     static final int MAX_REENTRIES = UpstreamLookup.MAX_REENTRIES;
 
     private final Answerer answerer;
+    /** The {@code multicluster} option's zones, answered before the cluster's own names; null without it. */
+    private final ClusterSetZones clusterSet;
     private final Handler next;
     private final BooleanSupplier ready;
     private final UpstreamLookup lookups;
@@ -62,7 +67,16 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
      *                 lookups of out-of-zone targets
      */
     public KubernetesHandler(Answerer answerer, Handler next, BooleanSupplier ready, Controller block) {
-        this(answerer, next, ready, block, ResolvConfSearch.readOrEmpty(Path.of("/etc/resolv.conf")));
+        this(answerer, null, next, ready, block);
+    }
+
+    /**
+     * @param clusterSet the zones of the block's {@code multicluster} option (names in them are
+     *                   answered there, or passed on), or null
+     */
+    public KubernetesHandler(Answerer answerer, ClusterSetZones clusterSet, Handler next, BooleanSupplier ready,
+                             Controller block) {
+        this(answerer, clusterSet, next, ready, block, ResolvConfSearch.readOrEmpty(Path.of("/etc/resolv.conf")));
     }
 
     /**
@@ -71,6 +85,12 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
      */
     public KubernetesHandler(Answerer answerer, Handler next, BooleanSupplier ready, Controller block,
                              List<String> hostSearch) {
+        this(answerer, null, next, ready, block, hostSearch);
+    }
+
+    private KubernetesHandler(Answerer answerer, ClusterSetZones clusterSet, Handler next, BooleanSupplier ready,
+                              Controller block, List<String> hostSearch) {
+        this.clusterSet = clusterSet;
         this.hostSearch = List.copyOf(hostSearch);
         List<InetAddress> bound = BoundAddresses.of(block.listenHosts());
         this.answerer = bound == null ? answerer : answerer.withLocalIps(bound);
@@ -193,6 +213,14 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
 
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
+        if (clusterSet != null && clusterSet.inZones(request.name())) {
+            Message reply = clusterSet.answer(request);
+            if (reply == null) {
+                return Handlers.nextOrFailure(NAME, next, request, writer);
+            }
+            writer.write(reply);
+            return Rcodes.NOERROR;
+        }
         Answerer.Outcome o = answerer.answer(request);
         if (o instanceof Answerer.Next) {
             return Handlers.nextOrFailure(NAME, next, request, writer);

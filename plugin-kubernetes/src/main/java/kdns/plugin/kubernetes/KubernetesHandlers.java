@@ -13,16 +13,13 @@ public final class KubernetesHandlers {
     }
 
     /**
-     * The kubernetes handler of a block ({@link kdns.api.Instance#blockHandlers}), also when the
-     * {@code multicluster} option wraps it; null when the block has no kubernetes plugin.
+     * The kubernetes handler of a block ({@link kdns.api.Instance#blockHandlers}); null when the
+     * block has no kubernetes plugin.
      */
     public static KubernetesHandler find(List<Handler> blockHandlers) {
         for (Handler h : blockHandlers) {
             if (h instanceof KubernetesHandler k) {
                 return k;
-            }
-            if (h instanceof ClusterSetHandler cs) {
-                return cs.clusterHandler();
             }
         }
         return null;

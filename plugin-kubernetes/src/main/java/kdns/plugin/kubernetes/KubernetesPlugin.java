@@ -13,10 +13,9 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
-import kdns.plugin.kubernetes.multicluster.McsAnswerer;
-import kdns.plugin.kubernetes.multicluster.McsIndex;
-import kdns.plugin.kubernetes.multicluster.McsInformers;
-import kdns.plugin.kubernetes.multicluster.McsOptions;
+import kdns.plugin.kubernetes.spi.ClusterSetOption;
+import kdns.plugin.kubernetes.spi.ClusterSetZones;
+import kdns.plugin.kubernetes.spi.KubernetesBlock;
 import kdns.plugin.kubernetes.watch.ApiConnection;
 import kdns.plugin.kubernetes.watch.Informers;
 
@@ -64,35 +63,31 @@ public final class KubernetesPlugin implements Plugin {
     }
 
     /**
-     * The {@code multicluster ZONES} option (CoreDNS 1.12.2+): names in those zones are answered
-     * from ServiceImports and exported EndpointSlices by the shared cluster-set code, with this
-     * plugin's TTL, fallthrough, namespace exposure, {@code labels} (EndpointSlices),
-     * {@code namespace_labels} (ServiceImports, as CoreDNS codes it), {@code noendpoints},
-     * {@code endpoint_pod_names} and {@code ignore empty_service}; every other name as usual.
+     * The {@code multicluster ZONES} option (CoreDNS 1.12.2+): names in those zones are answered by
+     * the {@link ClusterSetOption} another plugin module provides (plugin-multicluster; the
+     * directive's parser made sure there is one), on this block's API connection and options;
+     * every other name as usual.
      */
     private static void setupMulticluster(Controller c, KubernetesConfig config, ClusterIndex index,
                                           ApiConnection connection, Informers informers, List<InetAddress> local) {
-        McsIndex mcsIndex = new McsIndex();
-        McsInformers mcsInformers = new McsInformers("kubernetes", connection, mcsIndex, false,
-                config.noEndpoints(), config.labels(), config.namespaceLabels());
-        BooleanSupplier synced = () -> informers.hasSynced() && mcsInformers.hasSynced();
-        McsOptions options = new McsOptions(config.multiclusterZones(), config.ttl(), config.fallthrough(),
-                config.noEndpoints(), config.endpointPodNames(), config.ignoreEmptyService(), true);
-        McsAnswerer mcs = new McsAnswerer(options, mcsIndex,
-                ns -> config.configuredNamespace(ns) && index.namespaceExists(ns), synced,
-                () -> Math.max(index.modified(), mcsIndex.modified()));
+        ClusterSetOption option = c.instance().extensions(ClusterSetOption.class).get(0);
+        ClusterSetZones zones = option.setup(new KubernetesBlock(connection, config.multiclusterZones(), config.ttl(),
+                config.fallthrough(), config.noEndpoints(), config.endpointPodNames(), config.ignoreEmptyService(),
+                config.labels(), config.namespaceLabels(),
+                ns -> config.configuredNamespace(ns) && index.namespaceExists(ns), index::modified,
+                informers::hasSynced));
+        BooleanSupplier synced = () -> informers.hasSynced() && zones.hasSynced();
         Answerer answerer = new Answerer(config, index, synced, () -> local);
-        c.addHandler(next -> new ClusterSetHandler(mcs, new KubernetesHandler(answerer, next, synced, c), next,
-                synced));
+        c.addHandler(next -> new KubernetesHandler(answerer, zones, next, synced, c));
         c.onStartup(() -> {
             long start = System.nanoTime();
-            mcsInformers.start();
+            zones.start();
             informers.startAndWait(config.startupTimeout());
             Duration left = config.startupTimeout().minusNanos(System.nanoTime() - start);
-            mcsInformers.startAndWait(left.isNegative() ? Duration.ZERO : left);
+            zones.startAndWait(left.isNegative() ? Duration.ZERO : left);
         });
         c.onShutdown(() -> {
-            mcsInformers.stop();
+            zones.stop();
             informers.stop();
         });
     }

@@ -62,23 +62,22 @@ class IndexAcceptanceTest {
 
     /** Why a case cannot run against the fake API server, or null. */
     static String skipReason(AcceptanceCases.Case c) {
-        return skipReason(c, false, true);
+        return skipReason(c, false);
     }
 
     /**
      * @param boundIpsSettable true when the test can give the plugin the precondition's own addresses
-     * @param apiServer        true when the objects are served by the fake API server (ServiceImports
-     *                         included), false when only the cluster index is loaded
      */
-    static String skipReason(AcceptanceCases.Case c, boolean boundIpsSettable, boolean apiServer) {
+    static String skipReason(AcceptanceCases.Case c, boolean boundIpsSettable) {
         for (String d : AcceptanceCases.otherDirectives(c.config())) {
             if (AcceptanceCases.RUN_ELSEWHERE.containsKey(d)) {
                 return AcceptanceCases.RUN_ELSEWHERE.get(d);
             }
         }
         String k = AcceptanceCases.kubernetesDirective(c.config());
-        if (!apiServer && k.matches("(?s).*\\n\\s*multicluster\\b.*")) {
-            return "the multicluster option reads ServiceImports through its informers: run by ApiServerAcceptanceTest";
+        if (k.matches("(?s).*\\n\\s*multicluster\\b.*")) {
+            return "the multicluster option is served by plugin-multicluster, which builds on this module: run by "
+                    + "its ApiServerAcceptanceTest.kubernetesOptionSuites";
         }
         if (!boundIpsSettable && c.precondition().has("bound_ips")
                 && !c.precondition().get("bound_ips").isEmpty()) {
@@ -90,7 +89,7 @@ class IndexAcceptanceTest {
 
     /** Runs {@code c} over an index loaded with its objects; fails with the differences (also for CoreDnsCornersTest). */
     static void run(AcceptanceCases.Case c) throws Exception {
-        String skip = skipReason(c, true, false);
+        String skip = skipReason(c, true);
         assumeTrue(skip == null, skip);
         List<String> bound = boundIps(c);
         KubernetesConfig config = KubernetesDirective.parse(TestController.of(AcceptanceCases.kubernetesDirective(c.config())));

@@ -31,16 +31,23 @@ class MetadataTest {
     private static final String POD_IP = "10.240.0.1";
 
     private static KubernetesHandler handler(String directive, ClusterIndex index) throws Exception {
-        KubernetesConfig config = KubernetesDirective.parse(
-                TestController.of(directive, List.of("cluster.local", "clusterset.local")));
+        return handler(KubernetesDirective.parse(
+                TestController.of(directive, List.of("cluster.local", "clusterset.local"))), index);
+    }
+
+    private static KubernetesHandler handler(KubernetesConfig config, ClusterIndex index) {
         return new KubernetesHandler(new Answerer(config, index, () -> true, List::of), null, () -> true,
                 TestController.of("kubernetes"), List.of());
     }
 
-    /** CoreDNS's test setup: both zones, the second a cluster-set zone. */
+    /**
+     * CoreDNS's test setup: both zones, the second a cluster-set zone (set on the parsed
+     * configuration: without plugin-multicluster on the path the directive refuses the option).
+     */
     private static KubernetesHandler multicluster() throws Exception {
-        return handler("kubernetes cluster.local clusterset.local {\n multicluster clusterset.local\n}",
-                new ClusterIndex());
+        KubernetesConfig config = KubernetesDirective.parse(
+                TestController.of("kubernetes cluster.local clusterset.local", List.of("cluster.local", "clusterset.local")));
+        return handler(config.withMulticlusterZones(List.of("clusterset.local.")), new ClusterIndex());
     }
 
     /** CoreDNS's APIConnServeTest pod: podns/foo at 10.240.0.1, two labels. */
@@ -177,14 +184,5 @@ class MetadataTest {
                 "kubernetes/client-label/bar", "qux"));
         index.removePod("podns", "foo");
         check(k, "example.com.", Type.A, POD_IP, Map.of());
-    }
-
-    @Test
-    void theMulticlusterHandlerProvidesTheSame() throws Exception {
-        KubernetesHandler cluster = multicluster();
-        ClusterSetHandler h = new ClusterSetHandler(null, cluster, null, () -> true);
-        assertTrue(h instanceof MetadataProvider);
-        check(h, "ep.c1.s.ns.svc.clusterset.local.", Type.A, OTHER_CLIENT,
-                with(parts("ep", "svc", "ns", "", "", "s"), "kubernetes/cluster", "c1"));
     }
 }

@@ -28,9 +28,11 @@ class ModuleDescriptorTest {
         Set<String> requires = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
         assertTrue(requires.containsAll(Set.of("kdns.api", "io.kubernetes.client.java", "io.kubernetes.client.java.api",
                 "okhttp3")), requires.toString());
-        assertEquals(Set.of("kdns.plugin.kubernetes.multicluster"),
+        assertEquals(Set.of("kdns.plugin.kubernetes.spi"),
                 d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()),
-                "only the cluster-set package (shared with the multicluster plugin) is exported");
+                "only the extension API is exported, to every module (no qualified exports of internals)");
+        assertTrue(d.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified), d.exports().toString());
+        assertEquals(Set.of("kdns.plugin.kubernetes.spi.ClusterSetOption"), d.uses());
         List<String> providers = PluginModuleChecks.providersAgree(KubernetesPlugin.class);
         assertTrue(providers.containsAll(List.of(KubernetesPlugin.class.getName(), AutopathPlugin.class.getName(),
                 ExternalPlugin.class.getName())), providers.toString());

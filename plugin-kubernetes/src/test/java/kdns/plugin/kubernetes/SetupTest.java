@@ -116,6 +116,20 @@ class SetupTest {
         assertTrue(e.getMessage().startsWith("Corefile:"), "file:line in " + e.getMessage());
     }
 
+    /**
+     * A distribution without plugin-multicluster (no {@code ClusterSetOption} provider: this
+     * module's tests have none on their path) refuses the option at its line, naming the plugin.
+     */
+    @Test
+    void multiclusterOptionWithoutTheMulticlusterPluginIsRefused() {
+        PluginException e = assertThrows(PluginException.class, () -> new KubernetesPlugin().setup(TestController.of(
+                "kubernetes cluster.local clusterset.local {\n ttl 30\n multicluster clusterset.local\n}",
+                List.of("cluster.local", "clusterset.local"))));
+        assertTrue(e.getMessage().startsWith("Corefile:3 - Error during parsing:"), e.getMessage());
+        assertTrue(e.getMessage().contains("multicluster plugin (module plugin-multicluster)"), e.getMessage());
+        assertTrue(e.getMessage().contains("'multicluster:plugin-multicluster' to plugin.cfg"), e.getMessage());
+    }
+
     @Test
     void oncePerServerBlock() {
         PluginException e = assertThrows(PluginException.class, () -> parse("kubernetes\nkubernetes"));

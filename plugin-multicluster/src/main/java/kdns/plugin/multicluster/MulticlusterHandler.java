@@ -6,7 +6,6 @@ import kdns.api.Handlers;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.plugin.kubernetes.multicluster.MulticlusterBackend;
 import org.xbill.DNS.Message;
 
 /**

@@ -5,7 +5,6 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.zones.Fallthrough;
-import kdns.plugin.kubernetes.multicluster.MulticlusterBackend;
 
 /**
  * {@code multicluster [ZONES...] { kubeconfig FILE [CONTEXT] | endpoint URL; noendpoints; fallthrough [ZONES...] }}:

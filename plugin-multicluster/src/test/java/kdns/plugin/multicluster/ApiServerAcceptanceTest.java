@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kdns.api.Handler;
+import kdns.api.Plugin;
+import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.testing.DnsClient;
 import kdns.testing.InProcessServer;
 import kdns.testing.RecordingWriter;
@@ -62,7 +64,24 @@ class ApiServerAcceptanceTest {
             if (s.cases().isEmpty()) {
                 continue;
             }
-            Env env = start(s);
+            Env env = start(s, new MulticlusterPlugin());
+            out.add(DynamicContainer.dynamicContainer(s.name(), s.cases().stream().map(c ->
+                    DynamicTest.dynamicTest(c.toString(), () -> run(env, c)))));
+        }
+        assertFalse(out.isEmpty());
+        return out.stream();
+    }
+
+    /**
+     * The suites of cases/kubernetes.json for the kubernetes block's {@code multicluster} option:
+     * the kubernetes plugin finds this module's {@link KubernetesClusterSetOption} and answers the
+     * cluster-set zone through it (plugin-kubernetes alone refuses these Corefiles).
+     */
+    @TestFactory
+    Stream<DynamicNode> kubernetesOptionSuites() throws Exception {
+        List<DynamicNode> out = new ArrayList<>();
+        for (McsCases.Suite s : McsCases.kubernetesOptionSuites()) {
+            Env env = start(s, new KubernetesPlugin());
             out.add(DynamicContainer.dynamicContainer(s.name(), s.cases().stream().map(c ->
                     DynamicTest.dynamicTest(c.toString(), () -> run(env, c)))));
         }
@@ -74,7 +93,7 @@ class ApiServerAcceptanceTest {
     private record Env(Handler handler, InProcessServer dns) {
     }
 
-    private static Env start(McsCases.Suite s) throws Exception {
+    private static Env start(McsCases.Suite s, Plugin plugin) throws Exception {
         Path dir = Files.createTempDirectory("kdns-mc-acceptance");
         FakeApiServer api = FakeApiServer.start();
         OPEN.add(api);
@@ -86,7 +105,7 @@ class ApiServerAcceptanceTest {
         }
         String directive = McsCases.withLines(s.corefile(), "kubeconfig " + kc);
         TestController tc = TestController.of(directive, List.of("."));
-        new MulticlusterPlugin().setup(tc);
+        plugin.setup(tc);
         tc.runStartup();
         OPEN.add(tc::runShutdown);
         Handler h = tc.handler(TestHandlers.answering(NEXT_MARKER));

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import kdns.plugin.kubernetes.multicluster.McsInformers;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.testing.TestController;
 import kdns.testing.kubernetes.FakeApiServer;
 import org.junit.jupiter.api.DynamicTest;
@@ -22,7 +24,40 @@ class DocsExamplesTest {
 
     @TestFactory
     Stream<DynamicTest> examples() throws Exception {
-        List<String> lines = Files.readAllLines(ModuleDescriptorTest.moduleDir().resolve("README.md"));
+        List<String[]> examples = examples(ModuleDescriptorTest.moduleDir().resolve("README.md"), "README.md");
+        assertFalse(examples.isEmpty());
+        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> setUp(e[1])));
+    }
+
+    /**
+     * The {@code corefile} examples of plugin-kubernetes's README whose kubernetes block has the
+     * {@code multicluster} option (served by this module, refused by plugin-kubernetes alone): with
+     * this module's {@link KubernetesClusterSetOption} on the path the directive parses, the option's
+     * zones among its own.
+     */
+    @TestFactory
+    Stream<DynamicTest> kubernetesReadmeOptionExamples() throws Exception {
+        List<String[]> examples = new ArrayList<>();
+        for (String[] e : examples(ModuleDescriptorTest.moduleDir().resolveSibling("plugin-kubernetes").resolve("README.md"),
+                "plugin-kubernetes/README.md")) {
+            if (e[1].contains("kubernetes ") && directive(e[1], "kubernetes").matches("(?s).*\\n\\s*multicluster\\s.*")) {
+                examples.add(new String[] {e[0], directive(e[1], "kubernetes")});
+            }
+        }
+        assertFalse(examples.isEmpty(), "plugin-kubernetes/README.md shows the multicluster option");
+        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> {
+            String d = e[1];
+            String[] words = d.lines().findFirst().orElseThrow().replace("{", "").strip().split("\\s+");
+            List<String> zones = List.of(words).subList(1, words.length);
+            KubernetesConfig c = KubernetesDirective.parse(TestController.of(d, zones));
+            assertFalse(c.multiclusterZones().isEmpty(), e[0]);
+            assertTrue(c.zones().containsAll(c.multiclusterZones()), e[0]);
+        }));
+    }
+
+    /** The {@code corefile} examples of a Markdown file: {@code [label:line, text]}. */
+    private static List<String[]> examples(Path file, String label) throws Exception {
+        List<String> lines = Files.readAllLines(file);
         List<String[]> examples = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).strip().matches("(~~~|```)\\s*corefile")) {
@@ -31,19 +66,23 @@ class DocsExamplesTest {
                 for (i++; i < lines.size() && !lines.get(i).strip().matches("~~~|```"); i++) {
                     sb.append(lines.get(i)).append('\n');
                 }
-                examples.add(new String[] {"README.md:" + start, sb.toString()});
+                examples.add(new String[] {label + ":" + start, sb.toString()});
             }
         }
-        assertFalse(examples.isEmpty());
-        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> setUp(e[1])));
+        return examples;
     }
 
     /** The multicluster directive of one example (with its block, if any). */
     static String directive(String text) {
+        return directive(text, "multicluster");
+    }
+
+    /** The {@code name} directive of one example (with its block, if any). */
+    static String directive(String text, String name) {
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).strip();
-            if (l.startsWith("multicluster")) {
+            if (l.startsWith(name)) {
                 if (!l.endsWith("{")) {
                     return l;
                 }
@@ -56,7 +95,7 @@ class DocsExamplesTest {
                 }
             }
         }
-        throw new AssertionError("no multicluster directive in\n" + text);
+        throw new AssertionError("no " + name + " directive in\n" + text);
     }
 
     private static void setUp(String text) throws Exception {

@@ -3,9 +3,13 @@ package kdns.plugin.multicluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import kdns.testing.cases.CaseFiles;
 
-/** The cases of cases/multicluster.json, suite by suite. */
+/**
+ * The cases of cases/multicluster.json, suite by suite, and the suites of cases/kubernetes.json
+ * for the kubernetes block's {@code multicluster} option (served by this module).
+ */
 final class McsCases {
 
     private McsCases() {
@@ -25,9 +29,21 @@ final class McsCases {
     }
 
     static List<Suite> suites() throws Exception {
-        JsonNode root = CaseFiles.read("multicluster.json");
+        return suites("multicluster.json", corefile -> true);
+    }
+
+    /** The suites of cases/kubernetes.json whose kubernetes block has the {@code multicluster} option. */
+    static List<Suite> kubernetesOptionSuites() throws Exception {
+        return suites("kubernetes.json", corefile -> corefile.matches("(?s).*\\n\\s*multicluster\\b.*"));
+    }
+
+    private static List<Suite> suites(String file, Predicate<String> corefiles) throws Exception {
+        JsonNode root = CaseFiles.read(file);
         List<Suite> out = new ArrayList<>();
         for (JsonNode s : root.get("suites")) {
+            if (!s.has("corefile") || !corefiles.test(s.get("corefile").asText())) {
+                continue;
+            }
             String name = s.get("name").asText();
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : s.get("cases")) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import kdns.testing.PluginModuleChecks;
+import kdns.plugin.kubernetes.spi.ClusterSetOption;
+import kdns.testing.TestInstance;
 import org.junit.jupiter.api.Test;
 
 /** module-info, META-INF/services and the README agree. */
@@ -27,6 +29,17 @@ class ModuleDescriptorTest {
         assertTrue(d.exports().isEmpty(), "nothing is exported");
         assertEquals(List.of(MulticlusterPlugin.class.getName()),
                 PluginModuleChecks.providersAgree(MulticlusterPlugin.class));
+        // The kubernetes block's multicluster option: provided through the kubernetes extension
+        // API, in module-info (distribution) and in META-INF/services (class path) alike.
+        assertEquals(List.of(KubernetesClusterSetOption.class.getName()), d.provides().stream()
+                .filter(p -> p.service().equals(ClusterSetOption.class.getName()))
+                .flatMap(p -> p.providers().stream()).toList());
+    }
+
+    @Test
+    void theKubernetesPluginFindsTheClusterSetOption() {
+        assertEquals(List.of(KubernetesClusterSetOption.class),
+                new TestInstance().extensions(ClusterSetOption.class).stream().map(Object::getClass).toList());
     }
 
     @Test

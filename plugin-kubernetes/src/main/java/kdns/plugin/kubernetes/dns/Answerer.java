@@ -17,12 +17,11 @@ import kdns.api.text.IpLiterals;
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.SyntheticSoa;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.dns.ClusterLookup.Found;
+import kdns.plugin.kubernetes.dns.ClusterLookup.Item;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.PodInfo;
-import kdns.plugin.kubernetes.model.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import org.xbill.DNS.AAAARecord;
@@ -44,8 +43,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Builds the kubernetes plugin's replies from the {@link ClusterIndex} alone, following CoreDNS's
- * handler.go, kubernetes.go, reverse.go, ns.go and backend_lookup.go: which names exist, the
- * records for each query type, SRV weights, glue, NXDOMAIN versus NODATA and the SOA. Thread-safe
+ * handler.go, ns.go and backend_lookup.go: the records for each query type from the items
+ * {@link ClusterLookup} finds for a name (kubernetes.go, reverse.go), SRV weights, glue, NXDOMAIN
+ * versus NODATA and the SOA. Thread-safe
  * and allocation-light: nothing here blocks or touches the network. A query whose answer needs a
  * lookup of an out-of-zone ExternalName target comes back as an {@link Outcome} carrying that
  * lookup, which the handler performs through the rest of the chain.
@@ -65,6 +65,7 @@ public final class Answerer {
     private final ClusterIndex index;
     private final BooleanSupplier synced;
     private final Supplier<List<InetAddress>> localIps;
+    private final ClusterLookup lookup;
 
     /**
      * @param synced   true once every informer has synced (until then would-be NXDOMAINs are SERVFAIL)
@@ -76,6 +77,7 @@ public final class Answerer {
         this.index = index;
         this.synced = synced;
         this.localIps = localIps;
+        this.lookup = new ClusterLookup(config, index);
     }
 
     /**
@@ -126,20 +128,6 @@ public final class Answerer {
      * {@code target}/{@code qtype}, looked up through the whole server, appended.
      */
     public record Upstream(Message partial, Name target, int qtype) implements Outcome {
-    }
-
-    /**
-     * One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text.
-     * {@code key} is CoreDNS's key as a name below the zone ({@code <svc>.<ns>.svc},
-     * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target.
-     */
-    record Item(String host, int port, String key, long ttl, boolean text) {
-    }
-
-    /** The items found for a name, or a name error. */
-    private record Found(List<Item> items, boolean nameError) {
-        static final Found NAME_ERROR = new Found(List.of(), true);
-        static final Found EMPTY = new Found(List.of(), false);
     }
 
     /** Per-query state. */
@@ -232,6 +220,14 @@ public final class Answerer {
         return new Reply(m);
     }
 
+    /**
+     * CoreDNS's namespaceExposed: allowed by {@code namespaces} and present in the (label-filtered)
+     * index (k8s_external asks it too).
+     */
+    public boolean namespaceExposed(String ns) {
+        return lookup.namespaceExposed(ns);
+    }
+
     // ---- Services (kubernetes.go) -----------------------------------------------------------------
 
     private Found services(Query q, String name, int qtype) {
@@ -243,7 +239,7 @@ public final class Answerer {
             // CoreDNS's Services for TXT: NODATA when the name has records of another type, else
             // NXDOMAIN, even for names that exist without records of their own (the apex, svc.<zone>,
             // a namespace); with zonal, a zone-scoped name found without error is NODATA too.
-            Found f = records(q, name);
+            Found f = lookup.records(name, q.zoneLower.length());
             if (!f.items().isEmpty()) {
                 return Found.EMPTY;
             }
@@ -266,7 +262,7 @@ public final class Answerer {
             }
             return new Found(items, false);
         }
-        Found f = records(q, name);
+        Found f = lookup.records(name, q.zoneLower.length());
         if (qtype != Type.SRV) {
             return f;
         }
@@ -286,163 +282,6 @@ public final class Answerer {
         }
         String zone = q.zone();
         return name.regionMatches(7, zone, 0, zone.length());
-    }
-
-    private Found records(Query q, String name) {
-        QueryName r = QueryName.parse(name, q.zoneLower.length(), config.zonal());
-        if (r.invalid()) {
-            return Found.NAME_ERROR;
-        }
-        if (r.apexish()) {
-            return Found.EMPTY;
-        }
-        if (ReverseZones.isReverse(name)) {
-            return Found.NAME_ERROR;
-        }
-        if (!namespaceExposed(r.namespace())) {
-            return Found.NAME_ERROR;
-        }
-        if (r.kind().equals(QueryName.POD)) {
-            return findPods(r);
-        }
-        return findServices(r);
-    }
-
-    /** CoreDNS's namespaceExposed: allowed by {@code namespaces} and present in the (label-filtered) index. */
-    public boolean namespaceExposed(String ns) {
-        return config.configuredNamespace(ns) && index.namespaceExists(ns);
-    }
-
-    private Found findPods(QueryName r) {
-        if (config.pods() == PodMode.DISABLED) {
-            return Found.NAME_ERROR;
-        }
-        String podname = r.service();
-        if (podname.isEmpty()) {
-            return Found.EMPTY;
-        }
-        // the SRV target below the zone (CoreDNS's key zonePath/pod/<namespace>/<podname>)
-        String key = podname + "." + r.namespace() + "." + QueryName.POD;
-        String ip;
-        if (count(podname, '-') == 3 && !podname.contains("--")) {
-            ip = podname.replace('-', '.');
-        } else {
-            ip = podname.replace('-', ':');
-        }
-        if (config.pods() == PodMode.INSECURE) {
-            if (IpLiterals.parseUnmapped(ip) == null) {
-                return Found.NAME_ERROR;
-            }
-            return new Found(List.of(new Item(ip, 0, key, config.ttl(), false)), false);
-        }
-        List<Item> items = new ArrayList<>();
-        for (PodInfo p : index.podsByIp(ip)) {
-            if (p.ip().equals(ip) && p.namespace().equalsIgnoreCase(r.namespace())) {
-                items.add(new Item(ip, 0, key, config.ttl(), false));
-            }
-        }
-        return items.isEmpty() ? Found.NAME_ERROR : new Found(items, false);
-    }
-
-    private Found findServices(QueryName r) {
-        if (r.service().isEmpty()) {
-            return Found.EMPTY;
-        }
-        ServiceInfo svc = index.service(r.namespace(), r.service());
-        if (svc == null) {
-            return Found.NAME_ERROR;
-        }
-        boolean clusterIpAnswer = !svc.externalNameType() && !svc.headless() && r.endpoint().isEmpty()
-                && r.topologyZone().isEmpty();
-        // A ClusterIP answer needs the endpoints only for ignore empty_service.
-        List<SliceInfo> slices = config.noEndpoints() || (clusterIpAnswer && !config.ignoreEmptyService())
-                ? List.of() : index.slicesOf(svc.namespace(), svc.name());
-        if (config.ignoreEmptyService() && !svc.externalNameType() && !svc.headless()) {
-            int ready = 0;
-            for (SliceInfo s : slices) {
-                ready += s.endpoints().size();
-            }
-            if (ready == 0) {
-                return Found.NAME_ERROR;
-            }
-        }
-        String svcKey = svc.name() + "." + svc.namespace() + "." + QueryName.SVC;
-        List<Item> items = new ArrayList<>();
-        if (svc.externalNameType()) {
-            // CoreDNS's findServices skips an ExternalName Service for any name longer than the
-            // service's own: an endpoint, a _port._proto pair (whatever the Service's ports) or a
-            // zone-scoped name (those are for headless Services only).
-            if (!r.endpoint().isEmpty() || !r.port().isEmpty() || !r.protocol().isEmpty()
-                    || !r.topologyZone().isEmpty()) {
-                return Found.NAME_ERROR;
-            }
-            String target = svc.externalName();
-            if (target.isEmpty() || IpLiterals.parseUnmapped(target) != null) {
-                return Found.NAME_ERROR; // an IP-valued externalName is ignored, like CoreDNS
-            }
-            return new Found(List.of(new Item(fqdn(target), 0, svcKey, config.ttl(), false)), false);
-        }
-        boolean found = false;
-        if (!r.topologyZone().isEmpty()) {
-            return zonal(r, svc, svcKey, slices);
-        }
-        if (svc.headless() || !r.endpoint().isEmpty()) {
-            for (SliceInfo s : slices) {
-                for (Endpoint e : s.endpoints()) {
-                    String epName = e.dnsName(config.endpointPodNames());
-                    if (!r.endpoint().isEmpty() && !r.endpoint().equalsIgnoreCase(epName)) {
-                        continue;
-                    }
-                    for (Port p : s.ports()) {
-                        if (!p.matches(r.port(), r.protocol())) {
-                            continue;
-                        }
-                        found = true;
-                        items.add(new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false));
-                    }
-                }
-            }
-            return found ? new Found(items, false) : Found.NAME_ERROR;
-        }
-        for (Port p : svc.ports()) {
-            if (!p.matches(r.port(), r.protocol())) {
-                continue;
-            }
-            found = true;
-            for (String ip : svc.clusterIPs()) {
-                items.add(new Item(ip, p.port(), svcKey, config.ttl(), false));
-            }
-        }
-        return found ? new Found(items, false) : Found.NAME_ERROR;
-    }
-
-    /**
-     * {@code <zone>.pin|prefer._zone.<svc>...}: a headless service's ready endpoints in that
-     * topology zone ({@code pin}: none is NODATA; {@code prefer}: none means all endpoints).
-     */
-    private Found zonal(QueryName r, ServiceInfo svc, String svcKey, List<SliceInfo> slices) {
-        if (!svc.headless()) {
-            return Found.NAME_ERROR;
-        }
-        List<Item> inZone = new ArrayList<>();
-        List<Item> all = new ArrayList<>();
-        for (SliceInfo s : slices) {
-            for (Endpoint e : s.endpoints()) {
-                String epName = e.dnsName(config.endpointPodNames());
-                boolean match = e.zone().equalsIgnoreCase(r.topologyZone());
-                for (Port p : s.ports()) {
-                    Item i = new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false);
-                    all.add(i);
-                    if (match) {
-                        inZone.add(i);
-                    }
-                }
-            }
-        }
-        if (inZone.isEmpty() && r.preferZone()) {
-            return new Found(all, false);
-        }
-        return new Found(inZone, false);
     }
 
     // ---- per type (backend_lookup.go) ---------------------------------------------------------------
@@ -560,9 +399,9 @@ public final class Answerer {
             // CoreDNS's Reverse for a name that holds no address (a forward name, a reverse zone's
             // apex, a partial reverse name): Records decides NODATA or NXDOMAIN, and its services
             // (an ExternalName's target among them) never become PTR records.
-            return records(q, q.name).nameError();
+            return lookup.records(q.name, q.zoneLower.length()).nameError();
         }
-        List<Item> items = reverse(IpLiterals.format(ip));
+        List<Item> items = lookup.reverse(IpLiterals.format(ip));
         boolean nameError = items.isEmpty();
         Set<String> dup = new HashSet<>();
         for (Item i : items) {
@@ -574,34 +413,6 @@ public final class Answerer {
             }
         }
         return nameError;
-    }
-
-    /** reverse.go's serviceRecordForIP: the first service with that cluster IP, else every endpoint. */
-    private List<Item> reverse(String ip) {
-        String primary = config.primaryZone();
-        for (ServiceInfo s : index.servicesByClusterIp(ip)) {
-            if (!config.configuredNamespace(s.namespace())) {
-                continue;
-            }
-            return List.of(new Item(s.name() + "." + s.namespace() + ".svc." + primary, 0, "", config.ttl(), false));
-        }
-        if (config.noEndpoints()) {
-            return List.of();
-        }
-        String key = ClusterIndex.ipKey(ip);
-        List<Item> out = new ArrayList<>();
-        for (SliceInfo s : index.slicesByIp(ip)) {
-            if (!config.configuredNamespace(s.namespace())) {
-                continue;
-            }
-            for (Endpoint e : s.endpoints()) {
-                if (ClusterIndex.ipKey(e.address()).equals(key)) {
-                    out.add(new Item(e.dnsName(config.endpointPodNames()) + "." + s.serviceName() + "." + s.namespace()
-                            + ".svc." + primary, 0, "", config.ttl(), false));
-                }
-            }
-        }
-        return out;
     }
 
     private boolean ns(Query q, List<Record> out, List<Record> extra) {
@@ -742,17 +553,7 @@ public final class Answerer {
         return a == null ? null : IpLiterals.address(a);
     }
 
-    private static int count(String s, char c) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == c) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String fqdn(String s) {
+    static String fqdn(String s) {
         return s.endsWith(".") ? s : s + ".";
     }
 

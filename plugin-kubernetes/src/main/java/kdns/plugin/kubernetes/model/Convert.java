@@ -1,5 +1,8 @@
 package kdns.plugin.kubernetes.model;
 
+import static kdns.plugin.kubernetes.spi.ObjectValues.endpointLabel;
+import static kdns.plugin.kubernetes.spi.ObjectValues.quote;
+
 import io.kubernetes.client.openapi.models.DiscoveryV1EndpointPort;
 import io.kubernetes.client.openapi.models.V1Endpoint;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
@@ -18,6 +21,8 @@ import java.util.Map;
 import kdns.api.Log;
 import kdns.api.text.IpLiterals;
 import kdns.api.text.RecordValues;
+import kdns.plugin.kubernetes.spi.ObjectValues;
+import kdns.plugin.kubernetes.spi.ObjectValues.Dropped;
 
 /**
  * Turns the official client's objects into the small immutable model the index keeps. The informers
@@ -189,12 +194,9 @@ public final class Convert {
      * that does not restrict), a number outside 1..65535 is dropped.
      */
     public static void addPort(List<Port> to, String name, String protocol, Integer port, Dropped dropped) {
-        if (port != null && !RecordValues.isPort(port)) {
-            dropped.add("port " + (name == null || name.isEmpty() ? "" : quote(name) + " ") + port
-                    + " (not in 1..65535)");
-            return;
+        if (ObjectValues.usablePort(name, port, dropped)) {
+            to.add(new Port(name, protocol, port == null ? -1 : port));
         }
-        to.add(new Port(name, protocol, port == null ? -1 : port));
     }
 
     /** The cluster IPs that are IP addresses or {@code None} (headless); the API never sends null items. */
@@ -219,52 +221,6 @@ public final class Convert {
             to.add(ip);
         } else {
             dropped.add(what + " " + quote(ip) + " (not an IP address)");
-        }
-    }
-
-    /** An endpoint's hostname when it can be one DNS label, else null (the name falls back to the address). */
-    public static String endpointLabel(String value, String what, Dropped dropped) {
-        if (value == null || value.isEmpty() || RecordValues.isLabel(value)) {
-            return value;
-        }
-        dropped.add(what + " " + quote(value) + " (not a DNS label)");
-        return null;
-    }
-
-    /** {@code s} in double quotes for a warning, cut to 80 characters. */
-    public static String quote(String s) {
-        String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
-        return "\"" + shown + "\"";
-    }
-
-    /** What one object had that DNS cannot use: logged as one warning naming the object. */
-    public static final class Dropped {
-        private final String kind;
-        private final String key;
-        private List<String> parts;
-
-        public Dropped(String kind, String key) {
-            this.kind = kind;
-            this.key = key;
-        }
-
-        public void add(String part) {
-            if (parts == null) {
-                parts = new ArrayList<>(2);
-            }
-            parts.add(part);
-        }
-
-        /** The parts dropped so far, for tests. */
-        public List<String> parts() {
-            return parts == null ? List.of() : List.copyOf(parts);
-        }
-
-        /** One warning line when anything was dropped. */
-        public void warn() {
-            if (parts != null) {
-                LOG.warning(kind + " " + key + ": dropped " + String.join(", ", parts) + "; the rest serves");
-            }
         }
     }
 

@@ -1,5 +1,7 @@
 package kdns.plugin.kubernetes.model;
 
+import kdns.plugin.kubernetes.spi.ObjectValues;
+
 /**
  * One ready address of an EndpointSlice endpoint (an endpoint with several addresses gives several).
  *
@@ -23,19 +25,6 @@ public record Endpoint(String address, String hostname, String targetRefName, St
      * name, else the address with dots or colons turned into dashes (a trailing dash gets a 0).
      */
     public String dnsName(boolean podNames) {
-        if (!hostname.isEmpty()) {
-            return hostname;
-        }
-        if (podNames && !targetRefName.isEmpty()) {
-            return targetRefName;
-        }
-        if (address.indexOf('.') >= 0) {
-            return address.replace('.', '-');
-        }
-        if (address.indexOf(':') >= 0) {
-            String d = address.replace(':', '-');
-            return d.endsWith("-") ? d + "0" : d;
-        }
-        return "";
+        return ObjectValues.endpointName(address, hostname, targetRefName, podNames);
     }
 }

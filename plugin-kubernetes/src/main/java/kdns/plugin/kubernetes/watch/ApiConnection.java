@@ -1,6 +1,9 @@
 package kdns.plugin.kubernetes.watch;
 
+import com.google.gson.JsonObject;
+import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
@@ -21,8 +24,13 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import kdns.api.Log;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.spi.KubernetesApi;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,7 +44,7 @@ import okhttp3.Response;
  * {@code apiserver_burst}), the in-flight cap ({@code apiserver_max_inflight}) and CoreDNS's REST
  * client metrics as an OkHttp interceptor. No network traffic happens here.
  */
-public final class ApiConnection {
+public final class ApiConnection implements KubernetesApi {
 
     private final ApiClient client;
     private final String host;
@@ -61,13 +69,23 @@ public final class ApiConnection {
         this.host = h;
     }
 
+    @Override
     public ApiClient client() {
         return client;
     }
 
     /** The API server's {@code host:port}, the {@code host} label of the REST client metrics. */
+    @Override
     public String host() {
         return host;
+    }
+
+    @Override
+    public <T> SharedIndexInformer<?> informer(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
+                                               Function<JsonObject, T> decode, Function<T, Object> convert,
+                                               Consumer<Object> put, Consumer<V1ObjectMeta> remove,
+                                               Consumer<Throwable> errors, Log log) {
+        return SlimInformers.create(this, resource, pages, watch, decode, convert, put, remove, errors, log);
     }
 
     /** The LIST/WATCH counters by resource. */

@@ -25,6 +25,7 @@ import kdns.plugin.kubernetes.model.Convert;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * The informers (list + watch, resync 0; the list streamed where the API server streams lists,
@@ -93,20 +94,7 @@ public final class Informers {
      */
     public void startAndWait(Duration timeout) throws InterruptedException {
         start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long nextLog = System.nanoTime() + 500_000_000L;
-        while (!hasSynced()) {
-            long now = System.nanoTime();
-            if (now >= deadline) {
-                LOG.warning("starting server with unsynced Kubernetes API");
-                return;
-            }
-            if (now >= nextLog) {
-                LOG.info("waiting for Kubernetes API before starting server");
-                nextLog = now + 500_000_000L;
-            }
-            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000L)));
-        }
+        SlimInformers.awaitSynced(this::hasSynced, timeout, LOG);
     }
 
     /** Creates and runs the informers (idempotent). */

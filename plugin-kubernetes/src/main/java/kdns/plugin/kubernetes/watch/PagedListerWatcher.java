@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Request;

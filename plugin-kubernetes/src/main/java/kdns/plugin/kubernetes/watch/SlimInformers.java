@@ -4,10 +4,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.stream.JsonReader;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * Informers over slim objects ({@link PagedListerWatcher}, {@link IndexingInformer}) for the
@@ -66,6 +69,27 @@ public final class SlimInformers {
                 put.accept(o.payload());
             }
         }, remove, e -> log.error("ignoring an object " + resource + " the plugin cannot use: " + e));
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code synced}, logging every 500 ms like CoreDNS; then
+     * returns whatever the state (the server serves while sync continues), with a warning.
+     */
+    public static void awaitSynced(BooleanSupplier synced, Duration timeout, Log log) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextLog = System.nanoTime() + 500_000_000L;
+        while (!synced.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                log.warning("starting server with unsynced Kubernetes API");
+                return;
+            }
+            if (now >= nextLog) {
+                log.info("waiting for Kubernetes API before starting server");
+                nextLog = now + 500_000_000L;
+            }
+            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000L)));
+        }
     }
 
     /** Stops every informer, interrupts their threads and waits up to 2 s for each, then forgets the threads. */

@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import com.google.gson.JsonObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -16,9 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
-import kdns.plugin.kubernetes.watch.ApiConnection;
-import kdns.plugin.kubernetes.watch.SlimInformers;
-import kdns.plugin.kubernetes.watch.WatchCalls;
+import kdns.plugin.kubernetes.spi.KubernetesApi;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * The informers (list + watch, all namespaces, resync 0, the official client) that keep an
@@ -27,7 +26,7 @@ import kdns.plugin.kubernetes.watch.WatchCalls;
  * {@code multicluster.kubernetes.io/service-name} label (unless {@code noendpoints}) and, for the
  * standalone plugin, Namespaces. Synced means the ServiceImport and Namespace informers listed once,
  * like CoreDNS's multicluster controller. The same list and watch code as the kubernetes plugin's
- * informers ({@link SlimInformers}): BOOKMARKs only move the resource version on, a watch that ends
+ * informers ({@link KubernetesApi#informer}): BOOKMARKs only move the resource version on, a watch that ends
  * resumes from the last version, and only start-up and 410 Gone list.
  */
 public final class McsInformers {
@@ -41,7 +40,7 @@ public final class McsInformers {
 
     private final Log log;
     private final String plugin;
-    private final ApiConnection connection;
+    private final KubernetesApi connection;
     private final McsIndex index;
     private final boolean watchNamespaces;
     private final boolean noEndpoints;
@@ -61,7 +60,7 @@ public final class McsInformers {
      * @param importLabels    a label selector for the ServiceImports (the kubernetes
      *                        {@code namespace_labels} option, as CoreDNS codes it), or null
      */
-    public McsInformers(String plugin, ApiConnection connection, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
+    public McsInformers(String plugin, KubernetesApi connection, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
                         String labels, String importLabels) {
         this.log = Log.forPlugin(plugin);
         this.plugin = plugin;
@@ -99,20 +98,7 @@ public final class McsInformers {
     /** Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms. */
     public void startAndWait(Duration timeout) throws InterruptedException {
         start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long nextLog = System.nanoTime() + 500_000_000L;
-        while (!hasSynced()) {
-            long now = System.nanoTime();
-            if (now >= deadline) {
-                log.warning("starting server with unsynced Kubernetes API");
-                return;
-            }
-            if (now >= nextLog) {
-                log.info("waiting for Kubernetes API before starting server");
-                nextLog = now + 500_000_000L;
-            }
-            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000L)));
-        }
+        KubernetesApi.awaitSynced(this::hasSynced, timeout, log);
     }
 
     /** Creates and runs the informers (idempotent). */
@@ -138,7 +124,7 @@ public final class McsInformers {
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    SlimInformers.model(V1EndpointSlice.class), McsConvert::slice,
+                    KubernetesApi.model(V1EndpointSlice.class), McsConvert::slice,
                     o -> index.putSlice((McsSlice) o), m -> index.removeSlice(m.getNamespace(), m.getName()));
         }
         if (watchNamespaces) {
@@ -148,7 +134,7 @@ public final class McsInformers {
                             .buildCall(null),
                     p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
                             .watch(true).allowWatchBookmarks(true).buildCall(null),
-                    SlimInformers.model(V1Namespace.class), n -> n.getMetadata() == null ? null
+                    KubernetesApi.model(V1Namespace.class), n -> n.getMetadata() == null ? null
                             : n.getMetadata().getName(),
                     o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName())));
         }
@@ -159,7 +145,7 @@ public final class McsInformers {
     private <T> SharedIndexInformer<?> register(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
                                                Function<JsonObject, T> decode, Function<T, Object> convert,
                                                Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
-        SharedIndexInformer<?> informer = SlimInformers.create(connection, resource, pages, watch, decode, convert,
+        SharedIndexInformer<?> informer = connection.informer(resource, pages, watch, decode, convert,
                 o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)), errors(resource), log);
         informers.add(informer);
         threads.add(Thread.ofPlatform().daemon().name(plugin + "-informer-mcs-" + resource)
@@ -169,7 +155,7 @@ public final class McsInformers {
 
     /** Stops every informer and waits briefly for its thread. */
     public synchronized void stop() {
-        SlimInformers.stopAll(informers, threads);
+        KubernetesApi.stopAll(informers, threads);
     }
 
     private Consumer<Throwable> errors(String resource) {

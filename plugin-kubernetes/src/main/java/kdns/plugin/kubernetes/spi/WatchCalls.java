@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.watch;
+package kdns.plugin.kubernetes.spi;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.util.CallGeneratorParams;

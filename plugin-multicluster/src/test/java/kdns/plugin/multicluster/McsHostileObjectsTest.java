@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +9,6 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import java.util.List;
 import kdns.api.zones.Fallthrough;
-import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -36,7 +34,7 @@ class McsHostileObjectsTest {
                 + "{\"name\":\"a\",\"port\":-10},{\"name\":\"b\",\"port\":70000},{\"name\":\"c\",\"port\":1e30},"
                 + "{\"name\":\"d\",\"port\":8.5},{\"name\":\"http\",\"protocol\":\"TCP\",\"port\":80},null,7]}}"));
         assertEquals(List.of("10.96.50.1"), si.ips());
-        assertEquals(List.of(new Port("http", "TCP", 80)), si.ports());
+        assertEquals(List.of(new McsPort("http", "TCP", 80)), si.ports());
     }
 
     @Test
@@ -47,9 +45,9 @@ class McsHostileObjectsTest {
                 + "{\"addresses\":[\"10.1.0.11\"],\"hostname\":\"web-1\"}],"
                 + "\"ports\":[{\"name\":\"http\",\"port\":-1},{\"name\":\"alt\",\"port\":8080}]}", V1EndpointSlice.class);
         McsSlice slice = McsConvert.slice(s);
-        assertEquals(List.of(new Endpoint("10.1.0.10", "", null, null, null), new Endpoint("10.1.0.11", "web-1", null, null, null)),
+        assertEquals(List.of(new McsEndpoint("10.1.0.10", "", null), new McsEndpoint("10.1.0.11", "web-1", null)),
                 slice.endpoints());
-        assertEquals(List.of(new Port("alt", "TCP", 8080)), slice.ports());
+        assertEquals(List.of(new McsPort("alt", "TCP", 8080)), slice.ports());
         assertEquals(null, McsConvert.slice(null));
     }
 

@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import java.util.List;
 import kdns.api.zones.Fallthrough;

@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -11,16 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kdns.api.text.IpLiterals;
-import kdns.plugin.kubernetes.model.Convert;
-import kdns.plugin.kubernetes.model.Convert.Dropped;
-import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.ObjectValues;
+import kdns.plugin.kubernetes.spi.ObjectValues.Dropped;
 
 /**
  * Turns API objects into the multicluster model: ServiceImports arrive as raw JSON (the client has
  * no model class for the CRD; they are watched through its {@code DynamicKubernetesApi}),
  * EndpointSlices as the client's {@link V1EndpointSlice}. Values are checked here as in
- * {@link Convert}: a bad port, address or host name is dropped with one warning naming the object.
+ * the kubernetes plugin ({@link ObjectValues}): a bad port, address or host name is dropped with one warning naming the object.
  */
 public final class McsConvert {
 
@@ -53,11 +51,11 @@ public final class McsConvert {
                 if (IpLiterals.isLiteral(e.getAsString())) {
                     ips.add(e.getAsString());
                 } else {
-                    dropped.add("ip " + Convert.quote(e.getAsString()) + " (not an IP address)");
+                    dropped.add("ip " + ObjectValues.quote(e.getAsString()) + " (not an IP address)");
                 }
             }
         }
-        List<Port> ports = new ArrayList<>();
+        List<McsPort> ports = new ArrayList<>();
         JsonArray portArray = array(spec, "ports");
         if (portArray != null) {
             for (JsonElement e : portArray) {
@@ -65,7 +63,7 @@ public final class McsConvert {
                     continue;
                 }
                 JsonObject p = e.getAsJsonObject();
-                Convert.addPort(ports, string(p, "name"), string(p, "protocol"), portNumber(p.get("port")), dropped);
+                addPort(ports, string(p, "name"), string(p, "protocol"), portNumber(p.get("port")), dropped);
             }
         }
         dropped.warn();
@@ -88,7 +86,7 @@ public final class McsConvert {
         }
         String cluster = labels.get(SOURCE_CLUSTER_LABEL);
         Dropped dropped = new Dropped("EndpointSlice", (m.getNamespace() == null ? "" : m.getNamespace()) + "/" + m.getName());
-        List<Endpoint> eps = new ArrayList<>();
+        List<McsEndpoint> eps = new ArrayList<>();
         if (s.getEndpoints() != null) {
             for (V1Endpoint e : s.getEndpoints()) {
                 if (e == null) {
@@ -99,29 +97,35 @@ public final class McsConvert {
                     continue;
                 }
                 String target = e.getTargetRef() == null ? null : e.getTargetRef().getName();
-                String hostname = Convert.endpointLabel(e.getHostname(), "hostname", dropped);
+                String hostname = ObjectValues.endpointLabel(e.getHostname(), "hostname", dropped);
                 for (String a : e.getAddresses()) {
                     if (a == null || a.isEmpty()) {
                         continue;
                     }
                     if (!IpLiterals.isLiteral(a)) {
-                        dropped.add("address " + Convert.quote(a) + " (not an IP address)");
+                        dropped.add("address " + ObjectValues.quote(a) + " (not an IP address)");
                         continue;
                     }
-                    eps.add(new Endpoint(a, hostname, target, e.getNodeName(), e.getZone()));
+                    eps.add(new McsEndpoint(a, hostname, target));
                 }
             }
         }
-        List<Port> ports = new ArrayList<>();
+        List<McsPort> ports = new ArrayList<>();
         if (s.getPorts() != null) {
             for (DiscoveryV1EndpointPort p : s.getPorts()) {
                 if (p != null) {
-                    Convert.addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
+                    addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
                 }
             }
         }
         dropped.warn();
         return new McsSlice(m.getNamespace() == null ? "" : m.getNamespace(), m.getName(), svc, cluster, eps, ports);
+    }
+
+    private static void addPort(List<McsPort> to, String name, String protocol, Integer port, Dropped dropped) {
+        if (ObjectValues.usablePort(name, port, dropped)) {
+            to.add(new McsPort(name, protocol, port == null ? -1 : port));
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.SyntheticSoa;
@@ -15,8 +15,6 @@ import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
-import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -202,12 +200,12 @@ public final class McsAnswerer {
                 if (!r.endpoint().isEmpty() && !r.cluster().equalsIgnoreCase(s.clusterId())) {
                     continue;
                 }
-                for (Endpoint e : s.endpoints()) {
+                for (McsEndpoint e : s.endpoints()) {
                     String host = hostname(e);
                     if (!r.endpoint().isEmpty() && !r.endpoint().equalsIgnoreCase(host)) {
                         continue;
                     }
-                    for (Port p : s.ports()) {
+                    for (McsPort p : s.ports()) {
                         if (!p.matches(r.port(), r.protocol())) {
                             continue;
                         }
@@ -227,7 +225,7 @@ public final class McsAnswerer {
                 return Found.NAME_ERROR;
             }
         }
-        for (Port p : si.ports()) {
+        for (McsPort p : si.ports()) {
             if (!p.matches(r.port(), r.protocol())) {
                 continue;
             }
@@ -243,9 +241,9 @@ public final class McsAnswerer {
      * The endpoint's DNS name: its hostname, else (kubernetes option with {@code endpoint_pod_names})
      * the pod's name, else the IP with dots or colons turned into dashes.
      */
-    private String hostname(Endpoint e) {
+    private String hostname(McsEndpoint e) {
         if (options.kubernetesNames()) {
-            return e.dnsName(options.endpointPodNames());
+            return e.kubernetesName(options.endpointPodNames());
         }
         if (!e.hostname().isEmpty()) {
             return e.hostname();

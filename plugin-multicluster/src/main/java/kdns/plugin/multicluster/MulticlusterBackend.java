@@ -1,21 +1,18 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import kdns.api.MetricsRegistry;
 import kdns.api.Request;
 import kdns.api.zones.Fallthrough;
-import kdns.plugin.kubernetes.KubernetesConfig;
-import kdns.plugin.kubernetes.watch.ApiConnection;
+import kdns.plugin.kubernetes.spi.KubernetesApi;
 import org.xbill.DNS.Message;
 
 /**
  * Everything the standalone {@code multicluster} plugin needs, built from its options: the API
  * client (kubeconfig, endpoint or in-cluster, like the kubernetes plugin), the informers on
- * ServiceImports, Namespaces and exported EndpointSlices, the index and the answer builder. The
- * plugin module sees only this facade, not the Kubernetes client.
+ * ServiceImports, Namespaces and exported EndpointSlices, the index and the answer builder.
  */
 public final class MulticlusterBackend {
 
@@ -52,12 +49,8 @@ public final class MulticlusterBackend {
     public static MulticlusterBackend create(List<String> zones, Fallthrough fallthrough, boolean noEndpoints,
                                              String kubeconfig, String kubeContext, String endpoint,
                                              MetricsRegistry metrics, String serverVersion) throws IOException {
-        KubernetesConfig connection = new KubernetesConfig(zones, zones.isEmpty() ? "." : zones.get(0), endpoint,
-                List.of(), kubeconfig, kubeContext, 0, 0, 0, new LinkedHashSet<>(), null, null,
-                KubernetesConfig.PodMode.DISABLED, false, McsOptions.DEFAULT_TTL, noEndpoints, fallthrough, false,
-                STARTUP_TIMEOUT, false);
-        ApiConnection api = ApiConnection.create(connection, metrics,
-                ApiConnection.userAgent(serverVersion, "multicluster"));
+        KubernetesApi api = KubernetesApi.connect(kubeconfig, kubeContext, endpoint, metrics, "multicluster",
+                serverVersion);
         McsIndex index = new McsIndex();
         McsInformers informers = new McsInformers("multicluster", api, index, true, noEndpoints, null, null);
         McsOptions options = new McsOptions(zones, McsOptions.DEFAULT_TTL, fallthrough, noEndpoints, false, false, false);

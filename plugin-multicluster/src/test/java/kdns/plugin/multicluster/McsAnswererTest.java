@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,8 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kdns.api.zones.Fallthrough;
-import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -22,7 +20,7 @@ import org.xbill.DNS.Type;
 /** The answer builder over an index filled by hand (no API server). */
 class McsAnswererTest {
 
-    private static final Port HTTP = new Port("http", "TCP", 80);
+    private static final McsPort HTTP = new McsPort("http", "TCP", 80);
 
     private static McsIndex index() {
         McsIndex idx = new McsIndex(() -> 1234);
@@ -31,7 +29,7 @@ class McsAnswererTest {
         idx.putImport(new ServiceImportInfo("db", "web", true, List.of(), List.of(HTTP)));
         idx.putImport(new ServiceImportInfo("db", "noports", false, List.of("10.96.50.2"), List.of()));
         idx.putSlice(new McsSlice("db", "web-a", "web", "clustera",
-                List.of(new Endpoint("fd00::", "", "web-0-pod", "", ""), new Endpoint("10.1.0.10", "web-1", null, "", "")),
+                List.of(new McsEndpoint("fd00::", "", "web-0-pod"), new McsEndpoint("10.1.0.10", "web-1", null)),
                 List.of(HTTP)));
         return idx;
     }
@@ -155,16 +153,16 @@ class McsAnswererTest {
     void updatesMoveTheSerialOnlyOnDnsChanges() {
         long[] now = {100};
         McsIndex idx = new McsIndex(() -> now[0]);
-        McsSlice s = new McsSlice("db", "w", "web", "a", List.of(new Endpoint("10.0.0.1", "", null, "", "")),
+        McsSlice s = new McsSlice("db", "w", "web", "a", List.of(new McsEndpoint("10.0.0.1", "", null)),
                 List.of(HTTP));
         now[0] = 200;
         idx.putSlice(s);
         assertEquals(200, idx.modified());
         now[0] = 300;
-        idx.putSlice(new McsSlice("db", "w", "web", "a", List.of(new Endpoint("10.0.0.1", "", null, "", "")),
+        idx.putSlice(new McsSlice("db", "w", "web", "a", List.of(new McsEndpoint("10.0.0.1", "", null)),
                 List.of(HTTP)));
         assertEquals(200, idx.modified(), "same DNS data");
-        idx.putSlice(new McsSlice("db", "w", "web", "b", List.of(new Endpoint("10.0.0.1", "", null, "", "")),
+        idx.putSlice(new McsSlice("db", "w", "web", "b", List.of(new McsEndpoint("10.0.0.1", "", null)),
                 List.of(HTTP)));
         assertEquals(300, idx.modified(), "cluster id changed");
         assertEquals(1, idx.slicesOf("db", "web").size());

@@ -1,4 +1,4 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

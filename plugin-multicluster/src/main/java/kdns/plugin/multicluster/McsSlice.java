@@ -1,22 +1,20 @@
-package kdns.plugin.kubernetes.multicluster;
+package kdns.plugin.multicluster;
 
 import java.util.List;
-import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
 
 /**
  * What DNS needs of an EndpointSlice exported to the cluster set: the ServiceImport it belongs to
  * (label {@code multicluster.kubernetes.io/service-name}), the cluster it comes from (label
  * {@code multicluster.kubernetes.io/source-cluster}), its ready addresses and its ports
- * ({@code [Port.NONE]} when it declares none).
+ * ({@code [McsPort.NONE]} when it declares none).
  */
-public record McsSlice(String namespace, String name, String serviceName, String clusterId, List<Endpoint> endpoints,
-                       List<Port> ports) {
+public record McsSlice(String namespace, String name, String serviceName, String clusterId, List<McsEndpoint> endpoints,
+                       List<McsPort> ports) {
 
     public McsSlice {
         clusterId = clusterId == null ? "" : clusterId;
         endpoints = List.copyOf(endpoints);
-        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(McsPort.NONE) : List.copyOf(ports);
     }
 
     public String key() {
