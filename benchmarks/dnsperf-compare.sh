@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Whole-server comparison on 127.0.0.1: kdns (whoami) beside knotd (an authoritative A answer),
-# in the same run, under dnsperf at saturation and at a fixed rate.
+# in the same run, under dnsperf at saturation and at a fixed rate; kdns cache+forward beside
+# unbound (cache hits); and the forwarders alone in front of knotd, kdns forward beside unbound and
+# dnsdist (no packet cache), every query name unique so no cache answers.
 #   dnsperf-compare.sh DIST [SECONDS] [RATE]
 # Prints one table (queries/s, average latency, server CPU seconds per 100k queries, RSS) and the
-# kdns/knotd ratios, and writes it to results/latest.md. Every process it starts is stopped.
+# ratios, and writes it to results/latest.md. Every process it starts is stopped.
 set -euo pipefail
 dist=${1:?usage: dnsperf-compare.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
@@ -13,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kport=$(free_port); nport=$(free_port); rport=$(free_port)
 cport=$(free_port); fport=$(free_port); uport=$(free_port)
+dport=$(free_port)
 
 # kdns: whoami on 127.0.0.1.
 cat > "$work/Corefile" <<COREFILE
@@ -38,6 +41,8 @@ cat > "$work/knot/example.org.zone" <<ZONE
 @   NS  ns.example.org.
 ns  A   127.0.0.1
 www A   127.0.0.1
+; the unique names of the forward runs get an answer of the same size
+*   A   127.0.0.1
 ZONE
 cat > "$work/knot/knot.conf" <<CONF
 server:
@@ -105,10 +110,25 @@ CONF
 unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
 upid=$!; pids+=("$upid")
 
+# dnsdist, the forward-only anchor: one listener, knotd as its one backend, no packet cache (none is
+# made unless the configuration asks), no security-status lookups.
+cat > "$work/dnsdist.conf" <<CONF
+setLocal("127.0.0.1:$dport")
+setACL({"127.0.0.0/8"})
+newServer({address="127.0.0.1:$rport"})
+setSecurityPollSuffix("")
+CONF
+dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" > "$work/dnsdist.log" 2>&1 &
+dpid=$!; pids+=("$dpid")
+
 wait_answer "$kport"; wait_answer "$nport"; wait_answer "$rport"
-wait_answer "$cport"; wait_answer "$fport"; wait_answer "$uport"
+wait_answer "$cport"; wait_answer "$fport"; wait_answer "$uport"; wait_answer "$dport"
 
 printf 'www.example.org A\n' > "$work/queries"
+# The forward runs' names: unique within a file, and a file per mode, so unbound's cache (which the
+# saturation run fills) never answers the fixed-rate run; more names than a run sends.
+awk -v n=$((secs * 100000)) 'BEGIN { for (i = 0; i < n; i++) printf "s%d.example.org A\n", i }' > "$work/unique-saturation"
+awk -v n=$((secs * rate * 3 / 2)) 'BEGIN { for (i = 0; i < n; i++) printf "f%d.example.org A\n", i }' > "$work/unique-fixed"
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
@@ -118,12 +138,12 @@ percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verb
     echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
         | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
 }
-run() { # name pid port mode
-    local name=$1 pid=$2 port=$3 mode=$4 extra=()
+run() { # name pid port mode [query file]
+    local name=$1 pid=$2 port=$3 mode=$4 queries=${5:-$work/queries} extra=()
     [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
     local before after out qps lat
     before=$(cpu_ticks "$pid")
-    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
     after=$(cpu_ticks "$pid")
     qps=$(echo "$out" | awk '/Queries per second/ {print $4}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
@@ -137,7 +157,7 @@ run() { # name pid port mode
 }
 
 # Warm the JIT before measuring.
-for p in "$kport" "$nport" "$cport" "$fport"; do
+for p in "$kport" "$nport" "$cport" "$fport" "$dport"; do
     dnsperf -s 127.0.0.1 -p "$p" -d "$work/queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
 done
 for mode in saturation fixed; do
@@ -146,11 +166,13 @@ for mode in saturation fixed; do
     run knotd "$rpid" "$rport" "$mode"
     run kdns-cache "$cpid" "$cport" "$mode"
     run unbound "$upid" "$uport" "$mode"
-    run kdns-forward "$fpid" "$fport" "$mode"
+    run kdns-forward "$fpid" "$fport" "$mode" "$work/unique-$mode"
+    run unbound-forward "$upid" "$uport" "$mode" "$work/unique-$mode"
+    run dnsdist "$dpid" "$dport" "$mode" "$work/unique-$mode"
 done
 
 {
-    echo "## kdns vs knotd and unbound: whoami (inline readers on batched epoll; JDK DatagramChannel), cache+forward, forward, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
+    echo "## kdns vs knotd and unbound: whoami (inline readers on batched epoll; JDK DatagramChannel), cache+forward, forward-only (unique names) beside unbound and dnsdist, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
     echo
     echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost |"
     echo "|---|---|---|---|---|---|---|---|"
@@ -162,6 +184,10 @@ done
     awk -v a="$kdns_cache_fixed_cpu" -v b="$unbound_fixed_cpu" 'BEGIN { printf "ratio kdns cache+forward / unbound, CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_cache_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns cache hits / knotd (authoritative), saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_forward_saturation_qps" -v b="$knotd_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / knotd direct, saturation queries/s: %.2f\n", a/b }'
+    awk -v a="$kdns_forward_saturation_qps" -v b="$unbound_forward_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / unbound forwarding (unique names), saturation queries/s: %.2f (target >= 1.0)\n", a/b }'
+    awk -v a="$kdns_forward_saturation_qps" -v b="$dnsdist_saturation_qps" 'BEGIN { printf "ratio kdns forward-only / dnsdist (no packet cache), saturation queries/s: %.2f (target >= 0.8)\n", a/b }'
+    awk -v a="$kdns_forward_fixed_cpu" -v b="$unbound_forward_fixed_cpu" 'BEGIN { printf "ratio kdns forward-only / unbound forwarding, CPU per query at the fixed rate: %.2f\n", a/b }'
+    awk -v a="$kdns_forward_fixed_cpu" -v b="$dnsdist_fixed_cpu" 'BEGIN { printf "ratio kdns forward-only / dnsdist, CPU per query at the fixed rate: %.2f\n", a/b }'
     awk -v a="$kdns_nio_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_nio_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, CPU per query at the fixed rate: %.2f\n", a/b }'
     echo
