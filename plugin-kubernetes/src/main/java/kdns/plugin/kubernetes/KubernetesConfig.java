@@ -11,10 +11,8 @@ import kdns.api.zones.Fallthrough;
  *
  * @param zones            the zones, normalised, CIDRs expanded into reverse zones
  * @param primaryZone      the first non-reverse zone (PTR targets are built in it)
- * @param endpoint         {@code endpoint URL}, or null
- * @param tls              {@code tls CERT KEY CACERT} (3 paths), or empty
- * @param kubeconfig       {@code kubeconfig FILE}, or null
- * @param kubeContext      the context of {@code kubeconfig FILE CONTEXT}, or null
+ * @param connection       how the API server is reached ({@code endpoint}, {@code tls},
+ *                         {@code kubeconfig}, the {@code apiserver_*} rates)
  * @param namespaces       {@code namespaces}: the allow-list, empty for all
  * @param namespaceLabels  {@code namespace_labels}: the label selector text, or null
  * @param labels           {@code labels}: the label selector text, or null
@@ -23,9 +21,8 @@ import kdns.api.zones.Fallthrough;
  * @param multiclusterZones the {@code multicluster ZONES} option: zones (among {@code zones}) answered
  *                          from MCS ServiceImports, empty when not set
  */
-public record KubernetesConfig(List<String> zones, String primaryZone, String endpoint, List<String> tls,
-                               String kubeconfig, String kubeContext, double apiserverQps, int apiserverBurst,
-                               int apiserverMaxInflight, Set<String> namespaces, String namespaceLabels,
+public record KubernetesConfig(List<String> zones, String primaryZone, ConnectionSettings connection,
+                               Set<String> namespaces, String namespaceLabels,
                                String labels, PodMode pods, boolean endpointPodNames, long ttl,
                                boolean noEndpoints, Fallthrough fallthrough, boolean ignoreEmptyService,
                                Duration startupTimeout, boolean zonal, List<String> multiclusterZones) {
@@ -36,21 +33,18 @@ public record KubernetesConfig(List<String> zones, String primaryZone, String en
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
 
     /** A configuration without the {@code multicluster} option. */
-    public KubernetesConfig(List<String> zones, String primaryZone, String endpoint, List<String> tls,
-                            String kubeconfig, String kubeContext, double apiserverQps, int apiserverBurst,
-                            int apiserverMaxInflight, Set<String> namespaces, String namespaceLabels,
+    public KubernetesConfig(List<String> zones, String primaryZone, ConnectionSettings connection,
+                            Set<String> namespaces, String namespaceLabels,
                             String labels, PodMode pods, boolean endpointPodNames, long ttl,
                             boolean noEndpoints, Fallthrough fallthrough, boolean ignoreEmptyService,
                             Duration startupTimeout, boolean zonal) {
-        this(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps, apiserverBurst,
-                apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames, ttl, noEndpoints,
-                fallthrough, ignoreEmptyService, startupTimeout, zonal, List.of());
+        this(zones, primaryZone, connection, namespaces, namespaceLabels, labels, pods, endpointPodNames, ttl,
+                noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, List.of());
     }
 
     public KubernetesConfig {
         multiclusterZones = multiclusterZones == null ? List.of() : List.copyOf(multiclusterZones);
         zones = List.copyOf(zones);
-        tls = List.copyOf(tls);
         namespaces = Set.copyOf(namespaces);
     }
 
@@ -74,15 +68,14 @@ public record KubernetesConfig(List<String> zones, String primaryZone, String en
      * {@code ClusterSetOption} provider is present to let the directive parse the option.
      */
     public KubernetesConfig withMulticlusterZones(List<String> newZones) {
-        return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
-                apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,
-                ttl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, newZones);
+        return new KubernetesConfig(zones, primaryZone, connection, namespaces, namespaceLabels, labels, pods,
+                endpointPodNames, ttl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, newZones);
     }
 
     /** A copy of this configuration with another TTL (for tests). */
     public KubernetesConfig withTtl(long newTtl) {
-        return new KubernetesConfig(zones, primaryZone, endpoint, tls, kubeconfig, kubeContext, apiserverQps,
-                apiserverBurst, apiserverMaxInflight, namespaces, namespaceLabels, labels, pods, endpointPodNames,
-                newTtl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal, multiclusterZones);
+        return new KubernetesConfig(zones, primaryZone, connection, namespaces, namespaceLabels, labels, pods,
+                endpointPodNames, newTtl, noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, zonal,
+                multiclusterZones);
     }
 }

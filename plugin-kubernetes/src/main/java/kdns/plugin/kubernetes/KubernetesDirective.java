@@ -219,9 +219,10 @@ public final class KubernetesDirective {
         if (zonal && noEndpoints) {
             throw c.err("zonal needs the EndpointSlices that noendpoints turns off: use only one of them");
         }
-        return new KubernetesConfig(zones, primary, endpoint, tls, kubeconfig, kubeContext, qps, burst, maxInflight,
-                namespaces, namespaceLabels, labels, pods, podNames, ttl, noEndpoints, fall, ignoreEmpty, startup, zonal,
-                multicluster);
+        ConnectionSettings connection = new ConnectionSettings(endpoint, tls, kubeconfig, kubeContext, qps, burst,
+                maxInflight);
+        return new KubernetesConfig(zones, primary, connection, namespaces, namespaceLabels, labels, pods, podNames,
+                ttl, noEndpoints, fall, ignoreEmpty, startup, zonal, multicluster);
     }
 
     private static String onlyArg(Controller c) throws PluginException {

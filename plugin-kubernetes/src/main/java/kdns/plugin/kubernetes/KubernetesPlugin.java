@@ -45,7 +45,7 @@ public final class KubernetesPlugin implements Plugin {
         ClusterIndex index = new ClusterIndex();
         ApiConnection connection;
         try {
-            connection = ApiConnection.create(config, c.instance().metrics(),
+            connection = ApiConnection.create(config.connection(), c.instance().metrics(),
                     ApiConnection.userAgent(c.instance().serverVersion(), "kubernetes"));
         } catch (Exception e) {
             throw c.err("cannot configure the Kubernetes API connection: " + e.getMessage());

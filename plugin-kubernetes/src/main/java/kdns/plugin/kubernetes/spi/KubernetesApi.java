@@ -6,15 +6,13 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
-import kdns.api.zones.Fallthrough;
-import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.ConnectionSettings;
 import kdns.plugin.kubernetes.watch.ApiConnection;
 import kdns.plugin.kubernetes.watch.SlimInformers;
 
@@ -80,10 +78,7 @@ public interface KubernetesApi {
      */
     static KubernetesApi connect(String kubeconfig, String kubeContext, String endpoint, MetricsRegistry metrics,
                                  String component, String serverVersion) throws IOException {
-        KubernetesConfig settings = new KubernetesConfig(List.of("."), ".", endpoint, List.of(), kubeconfig,
-                kubeContext, 0, 0, 0, new LinkedHashSet<>(), null, null, KubernetesConfig.PodMode.DISABLED, false,
-                KubernetesConfig.DEFAULT_TTL, false, Fallthrough.NONE, false, KubernetesConfig.DEFAULT_STARTUP_TIMEOUT,
-                false);
+        ConnectionSettings settings = ConnectionSettings.of(kubeconfig, kubeContext, endpoint);
         return ApiConnection.create(settings, metrics, ApiConnection.userAgent(serverVersion, component));
     }
 }

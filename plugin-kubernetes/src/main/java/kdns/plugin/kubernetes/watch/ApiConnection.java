@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
-import kdns.plugin.kubernetes.KubernetesConfig;
+import kdns.plugin.kubernetes.ConnectionSettings;
 import kdns.plugin.kubernetes.spi.KubernetesApi;
 import kdns.plugin.kubernetes.spi.WatchCalls;
 import okhttp3.Interceptor;
@@ -146,12 +146,12 @@ public final class ApiConnection implements KubernetesApi {
     }
 
     /** The client for this configuration, its user agent {@code kdns/unknown (os/arch) kubernetes}. */
-    public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics) throws IOException {
+    public static ApiConnection create(ConnectionSettings config, MetricsRegistry metrics) throws IOException {
         return create(config, metrics, userAgent(null, "kubernetes"));
     }
 
     /** The client for this configuration, sending {@code userAgent} (see {@link #userAgent(String, String)}). */
-    public static ApiConnection create(KubernetesConfig config, MetricsRegistry metrics, String userAgent)
+    public static ApiConnection create(ConnectionSettings config, MetricsRegistry metrics, String userAgent)
             throws IOException {
         ApiClient client;
         TokenFile tokens = null;
@@ -237,13 +237,13 @@ public final class ApiConnection implements KubernetesApi {
      * A connection to {@code basePath} authenticated like the in-cluster configuration, with the
      * bearer token of {@code tokenFile} (for tests: the in-cluster paths are fixed).
      */
-    static ApiConnection withTokenFile(String basePath, Path tokenFile, KubernetesConfig config,
+    static ApiConnection withTokenFile(String basePath, Path tokenFile, ConnectionSettings config,
                                        MetricsRegistry metrics, String userAgent) throws IOException {
         return finish(new ClientBuilder().setBasePath(basePath).build(), config, metrics, userAgent,
                 new TokenFile(tokenFile));
     }
 
-    private static ApiConnection finish(ApiClient client, KubernetesConfig config, MetricsRegistry metrics,
+    private static ApiConnection finish(ApiClient client, ConnectionSettings config, MetricsRegistry metrics,
                                         String userAgent, TokenFile tokens) {
         Limits limits = new Limits(config, metrics);
         client.setUserAgent(userAgent);
@@ -330,7 +330,7 @@ public final class ApiConnection implements KubernetesApi {
         private final Counter requests;
         volatile Runnable onSuccess = () -> { };
 
-        Limits(KubernetesConfig config, MetricsRegistry metrics) {
+        Limits(ConnectionSettings config, MetricsRegistry metrics) {
             this.inflight = config.apiserverMaxInflight() > 0 ? new Semaphore(config.apiserverMaxInflight(), true) : null;
             this.qps = config.apiserverQps();
             this.burst = Math.max(1, config.apiserverBurst() > 0 ? config.apiserverBurst() : (int) Math.ceil(qps));

@@ -59,7 +59,7 @@ class StreamingListerWatcherTest {
         metrics = new PrometheusMetrics();
         KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
-        connection = ApiConnection.create(config, metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
+        connection = ApiConnection.create(config.connection(), metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
     }
 
     @AfterEach
@@ -190,7 +190,7 @@ class StreamingListerWatcherTest {
             api.setWatchList(refusal);
             KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
-            connection = ApiConnection.create(config, metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
+            connection = ApiConnection.create(config.connection(), metrics, ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
             int streams = api.countStreamingLists(SERVICES);
             int lists = api.countRequests(SERVICES, false);
             PagedListerWatcher<V1Service> lw = servicesLister();

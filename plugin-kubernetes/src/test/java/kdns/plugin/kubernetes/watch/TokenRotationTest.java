@@ -61,7 +61,7 @@ class TokenRotationTest {
             KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
             PrometheusMetrics metrics = new PrometheusMetrics();
-            ApiConnection connection = ApiConnection.withTokenFile(api.url(), token, config, metrics,
+            ApiConnection connection = ApiConnection.withTokenFile(api.url(), token, config.connection(), metrics,
                     ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
             ClusterIndex index = new ClusterIndex();
             Informers informers = new Informers(config, connection, index, metrics);
@@ -112,7 +112,7 @@ class TokenRotationTest {
             KubernetesConfig config = KubernetesDirective.parse(
                     TestController.of("kubernetes cluster.local {\n kubeconfig " + kubeconfig + "\n}"));
             PrometheusMetrics metrics = new PrometheusMetrics();
-            ApiConnection connection = ApiConnection.create(config, metrics);
+            ApiConnection connection = ApiConnection.create(config.connection(), metrics);
             ClusterIndex index = new ClusterIndex();
             Informers informers = new Informers(config, connection, index, metrics);
             try {
