@@ -49,10 +49,33 @@ public final class ClusterIndex {
         externalModified.set(modified.get());
     }
 
-    /** The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. */
+    /**
+     * The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. An
+     * input already canonical (nearly every address the API sends) is returned itself, so the
+     * reverse indexes share the entries' strings instead of holding a copy of each address.
+     */
     public static String ipKey(String ip) {
         String c = IpLiterals.canonical(ip);
-        return c == null ? ip.toLowerCase(Locale.ROOT) : c;
+        if (c == null) {
+            c = ip.toLowerCase(Locale.ROOT);
+        }
+        return c.equals(ip) ? ip : c;
+    }
+
+    /**
+     * The entry the index holds for the same object when it equals {@code info} (a {@link
+     * ServiceInfo}, {@link SliceInfo} or {@link PodInfo}), else {@code info}. A relist (after 410
+     * Gone) brings every object again, mostly unchanged: keeping the held entry lets the new copy
+     * go at once, so the relist does not hold the whole cluster twice.
+     */
+    public Object current(Object info) {
+        Object held = switch (info) {
+            case ServiceInfo s -> services.get(s.key());
+            case SliceInfo s -> slices.get(s.key());
+            case PodInfo p -> pods.get(p.key());
+            case null, default -> null;
+        };
+        return held != null && held.equals(info) ? held : info;
     }
 
     // ---- updates ------------------------------------------------------------------------------
@@ -60,20 +83,24 @@ public final class ClusterIndex {
     /** Adds or replaces a service. */
     public void putService(ServiceInfo s) {
         synchronized (lock) {
-            ServiceInfo old = services.put(s.key(), s);
+            String key = s.key(); // one string for the map and the reverse indexes
+            ServiceInfo old = services.put(key, s);
+            if (old == s) {
+                return; // the entry it holds (current): nothing changes
+            }
             if (old != null) {
                 for (String ip : old.addressIPs()) {
-                    removeFrom(servicesByClusterIp, ipKey(ip), old.key());
+                    removeFrom(servicesByClusterIp, ipKey(ip), key);
                 }
                 for (String ip : old.externalIPs()) {
-                    removeFrom(servicesByExternalIp, ipKey(ip), old.key());
+                    removeFrom(servicesByExternalIp, ipKey(ip), key);
                 }
             }
             for (String ip : s.addressIPs()) {
-                addTo(servicesByClusterIp, ipKey(ip), s.key());
+                addTo(servicesByClusterIp, ipKey(ip), key);
             }
             for (String ip : s.externalIPs()) {
-                addTo(servicesByExternalIp, ipKey(ip), s.key());
+                addTo(servicesByExternalIp, ipKey(ip), key);
             }
             if (old == null || !old.equals(s)) {
                 touch();
@@ -107,6 +134,9 @@ public final class ClusterIndex {
     public void putSlice(SliceInfo s) {
         synchronized (lock) {
             SliceInfo old = slices.put(s.key(), s);
+            if (old == s) {
+                return;
+            }
             if (old != null) {
                 unindexSlice(old);
             }
@@ -132,6 +162,9 @@ public final class ClusterIndex {
     public void putPod(PodInfo p) {
         synchronized (lock) {
             PodInfo old = pods.put(p.key(), p);
+            if (old == p) {
+                return;
+            }
             if (old != null && !old.ip().isEmpty()) {
                 removeFrom(podsByIp, ipKey(old.ip()), old);
             }

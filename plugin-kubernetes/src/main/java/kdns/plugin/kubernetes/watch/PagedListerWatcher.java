@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.model.Shared;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -394,7 +395,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 if (direct != null && direct.type().equals("ADDED")) {
                     metrics.event(resource, "ADDED");
                     SlimObject o = direct.object();
-                    items.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+                    items.put(o.key(), o);
                     continue;
                 }
                 String type;
@@ -413,7 +414,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                         metrics.event(resource, type);
                         if (object != null) {
                             SlimObject o = slim(object);
-                            items.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+                            items.put(o.key(), o);
                         }
                     }
                     case "BOOKMARK" -> {
@@ -591,7 +592,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
     /** The object's name, namespace and version, and what kdns makes of it (null: nothing, logged). */
     SlimObject slim(JsonObject object) {
-        String ns = LenientJson.metadata(object, "namespace");
+        String ns = Shared.string(LenientJson.metadata(object, "namespace"));
         String name = LenientJson.metadata(object, "name");
         Object payload;
         try {
@@ -651,7 +652,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     /** {@link #slim(JsonObject)} of an object already decoded. */
     private SlimObject slimDecoded(T object) {
         V1ObjectMeta m = object instanceof KubernetesObject k ? k.getMetadata() : null;
-        String ns = m == null ? null : m.getNamespace();
+        String ns = m == null ? null : Shared.string(m.getNamespace());
         String name = m == null ? null : m.getName();
         Object payload;
         try {

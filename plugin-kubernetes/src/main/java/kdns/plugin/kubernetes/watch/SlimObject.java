@@ -9,18 +9,23 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
  * {@code SliceInfo}, {@code PodInfo} or namespace name), or null when kdns has no use for it. The
  * client's full model objects are dropped page by page as they are listed and event by event as
  * they are watched, so a large cluster's objects are never held twice.
+ *
+ * <p>The three strings are kept as fields and {@link #getMetadata()} makes a {@link V1ObjectMeta}
+ * of them at each call: a kept one costs its empty label and annotation maps and three empty lists
+ * as well (about 220 bytes an object, 55 MiB of heap with 250,000 objects), while the reflector
+ * and the delta queue ask for it only a few times an object and drop it at once.
  */
 final class SlimObject implements KubernetesObject {
 
-    private final V1ObjectMeta metadata;
+    private final String namespace;
+    private final String name;
+    private final String resourceVersion;
     private final Object payload;
 
     SlimObject(String namespace, String name, String resourceVersion, Object payload) {
-        V1ObjectMeta m = new V1ObjectMeta();
-        m.setNamespace(namespace);
-        m.setName(name);
-        m.setResourceVersion(resourceVersion);
-        this.metadata = m;
+        this.namespace = namespace;
+        this.name = name;
+        this.resourceVersion = resourceVersion;
         this.payload = payload;
     }
 
@@ -29,9 +34,19 @@ final class SlimObject implements KubernetesObject {
         return payload;
     }
 
+    /** {@code namespace/name}, or the name alone for a cluster-scoped object (the cache's key). */
+    String key() {
+        return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+    }
+
+    /** A new metadata object with the namespace, name and resource version (callers may change it). */
     @Override
     public V1ObjectMeta getMetadata() {
-        return metadata;
+        V1ObjectMeta m = new V1ObjectMeta();
+        m.setNamespace(namespace);
+        m.setName(name);
+        m.setResourceVersion(resourceVersion);
+        return m;
     }
 
     @Override
