@@ -16,7 +16,7 @@
 #   scale-large.sh DIST
 # Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), SERVICES
 # (100000), ENDPOINTS (500000), PODS (50000), RELIST_RATE (20000), SETTLE_SECONDS (10),
-# KDNS_JAVA_OPTS (added JVM options of kdns). Prints the rows and appends them to results/latest.md.
+# KDNS_JAVA_OPTS (added JVM options of kdns), HISTOGRAM (N: print the heap's N largest classes). Prints the rows and appends them to results/latest.md.
 # Every process it starts is stopped (by PID).
 set -euo pipefail
 dist=${1:?usage: scale-large.sh DIST}
@@ -97,6 +97,9 @@ sleep "$settle"
 steady_rss=$(rss_mib "$kpid")
 nmt=$("$jcmd" "$kpid" VM.native_memory summary 2>&1 || true)
 heap=$("$jcmd" "$kpid" GC.heap_info 2>&1 | grep -E 'total' | sed 's/^ *//' | tr '\n' ';' || true)
+# HISTOGRAM=N: the N largest classes of the heap (a full collection first), for where the heap goes.
+histogram=""
+[ "${HISTOGRAM:-0}" -gt 0 ] && histogram=$("$jcmd" "$kpid" GC.class_histogram 2>&1 | sed -n "3,$((HISTOGRAM + 3))p;/^Total/p" || true)
 
 svc=$(head -n 1 "$work/kube/services.txt"); pod=$(head -n 1 "$work/kube/pods.txt")
 a=$(dig @127.0.0.1 -p "$kport" "${svc%% *}.bench.svc.cluster.local" A +short +tries=2 +time=2)
@@ -184,6 +187,7 @@ nmt_rows=$(echo "$nmt" | awk '
     echo "| area | committed MiB |"
     echo "|---|---|"
     echo "$nmt_rows"
+    if [ -n "$histogram" ]; then echo; echo "Heap histogram ${settle} s after /ready (jcmd GC.class_histogram):"; echo; echo '```'; echo "$histogram"; echo '```'; fi
 } | tee "$work/table.md"
 mkdir -p "$here/results"
 cat "$work/table.md" >> "$here/results/latest.md"

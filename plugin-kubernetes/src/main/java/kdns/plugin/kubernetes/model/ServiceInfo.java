@@ -17,7 +17,7 @@ public record ServiceInfo(String namespace, String name, String type, List<Strin
 
     public ServiceInfo {
         clusterIPs = List.copyOf(clusterIPs);
-        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(Port.NONE) : Shared.ports(List.copyOf(ports));
         externalIPs = List.copyOf(externalIPs);
         externalName = externalName == null ? "" : externalName;
         type = type == null ? "ClusterIP" : type;

@@ -1,5 +1,6 @@
 package kdns.plugin.kubernetes.model;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,6 +14,7 @@ public final class Shared {
     /** Distinct ports kept; past this the rest are not shared (a cluster has a few dozen kinds). */
     private static final int PORT_LIMIT = 4096;
     private static final ConcurrentHashMap<Port, Port> PORTS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<List<Port>, List<Port>> PORT_LISTS = new ConcurrentHashMap<>();
 
     private Shared() {
     }
@@ -36,5 +38,18 @@ public final class Shared {
         }
         Port raced = PORTS.putIfAbsent(p, p);
         return raced == null ? p : raced;
+    }
+
+    /** The one instance of an (immutable) list of ports equal to {@code ports}: most Services have the same few. */
+    public static List<Port> ports(List<Port> ports) {
+        List<Port> known = PORT_LISTS.get(ports);
+        if (known != null) {
+            return known;
+        }
+        if (PORT_LISTS.size() >= PORT_LIMIT) {
+            return ports;
+        }
+        List<Port> raced = PORT_LISTS.putIfAbsent(ports, ports);
+        return raced == null ? ports : raced;
     }
 }

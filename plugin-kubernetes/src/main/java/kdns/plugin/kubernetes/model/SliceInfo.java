@@ -14,7 +14,7 @@ public record SliceInfo(String namespace, String name, String serviceName, List<
 
     public SliceInfo {
         endpoints = List.copyOf(endpoints);
-        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(Port.NONE) : Shared.ports(List.copyOf(ports));
     }
 
     public String key() {
