@@ -95,6 +95,7 @@ done
 ready_secs=$(since "$k_start"); ready_rss=$(rss_mib "$kpid")
 sleep "$settle"
 steady_rss=$(rss_mib "$kpid")
+rss_kinds=$(awk '/RssAnon|RssFile|RssShmem/ {printf "%s%s %.1f MiB", sep, $1, $2/1024; sep=", "}' "/proc/$kpid/status")
 nmt=$("$jcmd" "$kpid" VM.native_memory summary 2>&1 || true)
 heap=$("$jcmd" "$kpid" GC.heap_info 2>&1 | grep -E 'total' | sed 's/^ *//' | tr '\n' ';' || true)
 # HISTOGRAM=N: the N largest classes of the heap (a full collection first), for where the heap goes.
@@ -172,7 +173,7 @@ nmt_rows=$(echo "$nmt" | awk '
     echo "| figure | kdns | target |"
     echo "|---|---|---|"
     echo "| process start to /ready 200 | $ready_secs s (RSS then $ready_rss MiB) | - |"
-    echo "| RSS ${settle} s after /ready (steady) | $steady_rss MiB | <= 327 MiB (half of CoreDNS's (pods + services)/1000 + 54 MB) |"
+    echo "| RSS ${settle} s after /ready (steady) | $steady_rss MiB ($rss_kinds) | <= 327 MiB (half of CoreDNS's (pods + services)/1000 + 54 MB) |"
     echo "| RSS peak during the relist (410 Gone after an API server restart) | $peak_rss MiB, ratio to steady $(awk -v a="$peak_rss" -v b="$steady_rss" 'BEGIN { printf "%.2f", a / b }') | <= 1.20 |"
     echo "| RSS 5 s after the relist | $after_rss MiB | - |"
     echo "| relist: restart to every resource's initial-events-end bookmark | $relist_secs s | - |"

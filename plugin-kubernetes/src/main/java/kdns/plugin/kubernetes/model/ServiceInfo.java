@@ -11,7 +11,7 @@ import java.util.List;
  * @param externalIPs  {@code spec.externalIPs} plus load-balancer ingress IPs or host names
  */
 public record ServiceInfo(String namespace, String name, String type, List<String> clusterIPs, String externalName,
-                          List<Port> ports, List<String> externalIPs) {
+                          List<Port> ports, List<String> externalIPs) implements Named {
 
     public static final String EXTERNAL_NAME = "ExternalName";
 

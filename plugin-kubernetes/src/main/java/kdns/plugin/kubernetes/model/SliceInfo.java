@@ -10,7 +10,7 @@ import java.util.List;
  *                          as epoch milliseconds, or -1
  */
 public record SliceInfo(String namespace, String name, String serviceName, List<Endpoint> endpoints, List<Port> ports,
-                        long triggerTimeMillis) {
+                        long triggerTimeMillis) implements Named {
 
     public SliceInfo {
         endpoints = List.copyOf(endpoints);

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.model.Named;
 import kdns.plugin.kubernetes.model.Shared;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -660,6 +661,12 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         } catch (RuntimeException e) {
             Informers.ignoring(resource, ns, name, e);
             payload = null;
+        }
+        if (payload instanceof Named held && held.name().equals(name) && held.namespace().equals(ns)) {
+            // The entry the index already holds (a relist of an unchanged object): its strings,
+            // so the relist's copies go at once.
+            ns = held.namespace();
+            name = held.name();
         }
         return new SlimObject(ns, name, m == null ? null : m.getResourceVersion(), payload);
     }
