@@ -259,7 +259,7 @@ COREFILE
 # First with the launcher's own heap settings; when kdns dies before it is ready (the sync of a
 # large cluster can need more heap than the launcher's default), again with -Xmx$KUBE_HEAP.
 kube_heap=${KUBE_HEAP:-256m}
-launcher_heap=$(grep -o -- '-Xmx[0-9]*[kmgKMG]' "$dist/bin/kdns" | head -1 || true)
+launcher_heap=$(grep -v '^ *#' "$dist/bin/kdns" | grep -o -- '-Xmx[0-9]*[kmgKMG]' | head -1 || true)
 launcher_heap=${launcher_heap:-heap sized from the data}
 for attempt in default larger; do
     # Native memory tracking (summary: a few hundred KiB) for the NMT table below.
