@@ -11,6 +11,7 @@
 #                   Kubernetes object conversion (FUZZ_ROUNDS x 15 s per target); findings are written
 #                   as regression inputs under each target's *FuzzTestInputs/ folder
 #   make bench      JMH benchmarks of the query path and a dnsperf run beside knotd
+#                   (SCALE=large: only the 100,000-Service Kubernetes scenario, benchmarks/scale-large.sh)
 #   make install-api  install module-api into the local Maven repository (for third-party plugins)
 #   make deploy-manifest  render charts/kdns with its default values into deploy/kdns.yaml (a test
 #                   fails when the committed file differs from the rendering)

@@ -259,9 +259,11 @@ COREFILE
 # First with the launcher's own heap settings; when kdns dies before it is ready (the sync of a
 # large cluster can need more heap than the launcher's default), again with -Xmx$KUBE_HEAP.
 kube_heap=${KUBE_HEAP:-256m}
-launcher_heap=$(grep -o -- '-Xmx[0-9]*[kmgKMG]' "$dist/bin/kdns" | head -1)
+launcher_heap=$(grep -v '^ *#' "$dist/bin/kdns" | grep -o -- '-Xmx[0-9]*[kmgKMG]' | head -1 || true)
+launcher_heap=${launcher_heap:-heap sized from the data}
 for attempt in default larger; do
-    opts=${KDNS_JAVA_OPTS:-}
+    # Native memory tracking (summary: a few hundred KiB) for the NMT table below.
+    opts="-XX:NativeMemoryTracking=summary ${KDNS_JAVA_OPTS:-}"
     [ "$attempt" = larger ] && opts="$opts -Xmx$kube_heap"
     k_start=$(now)
     KDNS_JAVA_OPTS="$opts" "$dist/bin/kdns" -conf "$work/Corefile.kube" -quiet > "$work/kdns-kube-$attempt.log" 2>&1 &
@@ -295,6 +297,14 @@ print(", ".join(out) if out else "no kdns_kubernetes_api_* metrics in the scrape
 PY
 ) || api_counts="the scrape of /metrics failed"
 startups+=("kubernetes: API requests over the run: $api_counts")
+# Where kdns's memory goes after the measurements: NMT's committed memory by area, and the RSS split.
+jcmd=$dist/runtime/bin/jcmd; [ -x "$jcmd" ] || jcmd=$jdk/bin/jcmd
+nmt=$("$jcmd" "$kpid" VM.native_memory summary 2>&1 || true)
+nmt_line=$(echo "$nmt" | awk '
+    /^Total:/ { match($0, /committed=[0-9]+KB/); printf "total %.1f", substr($0, RSTART + 10, RLENGTH - 12) / 1024 }
+    /^-  *[A-Za-z]/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/)
+                      v = substr($0, RSTART + 10, RLENGTH - 12) / 1024; if (v >= 0.5) printf ", %s %.1f", name, v }')
+startups+=("kubernetes: kdns's memory after the runs, NMT committed MiB (-XX:NativeMemoryTracking=summary): ${nmt_line:-not available}; RSS $(rss_mib "$kpid") MiB ($(awk '/RssAnon|RssFile/ {printf "%s%s %.1f MiB", sep, $1, $2/1024; sep=", "}' "/proc/$kpid/status"))")
 stop "$kpid"
 # The k3s chain: hosts (a NodeHosts file, fallthrough) and rewrite (a rule that matches none of the
 # queries) in front of the same kubernetes plugin; every query passes both before kubernetes answers.

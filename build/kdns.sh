@@ -81,13 +81,23 @@ fi
 # glibc gives every thread that allocates natively an arena of its own; two are plenty for a
 # server whose native allocations are the JVM's own, and the rest is resident memory for nothing.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# Defaults sized for a 170 MiB memory-limited pod (CoreDNS's default deployment limit):
-# a small fixed heap, the serial collector (no extra GC threads on 2 cores), a 16 MiB young
-# generation (every page of it is touched between collections, so it counts in full in the RSS;
-# a query allocates a few KiB, so that is still only a few collections a second at 20k qps),
-# capped metaspace and code cache.
+# Heap sized from the data, not fixed: the old generation follows what is live (after a full
+# collection it keeps 10-20% free, and gives the rest back at once, not a step per collection; the kubernetes plugin asks for one full
+# collection when its first sync is done), so a 10,000-Service cluster and a 100,000-Service one
+# each get the heap they need. The ceiling is 60% of the memory the process may
+# use (the container's limit, else the machine's): in CoreDNS's default 170 MiB pod that is about
+# the 96 MiB the launcher used to fix, and the rest is room for the JVM's own memory. A 16 MiB young
+# generation (every page of it is touched between collections, so it counts in full in the RSS; a
+# query allocates a few KiB, so that is still only a few collections a second at 20k qps), the
+# serial collector (no extra GC threads on 2 cores), capped metaspace and code cache, 512 KiB stacks.
+# SweeperThreshold=50: the JVM runs a full collection to unload compiled code each time the code
+# cache grew by this share of its size (15% by default, 4.8 MiB here); kdns's warm-up compiles about
+# 12 MiB, and with a large cluster's heap each of those collections stopped answers for 0.4 s.
+# KDNS_JAVA_OPTS comes after these, so any of them can be replaced there (e.g. -Xmx256m).
 exec "$JAVA" \
-    -Xms32m -Xmx96m -Xmn16m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m \
+    -Xms32m -Xmn16m -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
+    -XX:-ShrinkHeapInSteps \
+    -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $mergestores $aot \
     ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT,ALL-MODULE-PATH \

@@ -1,6 +1,8 @@
 package kdns.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +18,18 @@ import kdns.testing.kubernetes.KubeObjects;
  * server of test-support on 127.0.0.1, loaded through its Java API with N_SERVICES ClusterIP
  * Services in namespace {@code bench} (named {@code svcNNNNN}, cluster IP {@code 10.96.x.y} for
  * the index) and N_ENDPOINTS endpoint addresses spread over one EndpointSlice per Service
- * (N_ENDPOINTS / N_SERVICES addresses each, the remainder on the first Services).
+ * (N_ENDPOINTS / N_SERVICES addresses each, the remainder on the first Services), and N_PODS
+ * running Pods ({@code podNNNNNN}, default 0) whose IPs are the first N_PODS endpoint addresses, as
+ * the pods behind the Services would be (for {@code pods verified}).
  *
- * <pre>java -cp benchmarks.jar kdns.benchmarks.FakeClusterMain DIR N_SERVICES N_ENDPOINTS</pre>
+ * <pre>java -cp benchmarks.jar kdns.benchmarks.FakeClusterMain DIR N_SERVICES N_ENDPOINTS [N_PODS]</pre>
  *
  * Writes {@code DIR/kubeconfig}, then {@code DIR/services.txt} (one {@code NAME IP} line per
- * Service, for the comparison zone and the query file), prints {@code ready} on stdout when every
- * object is loaded, and serves until killed.
+ * Service, for the comparison zone and the query file) and {@code DIR/pods.txt} (one IP a line),
+ * prints {@code ready} on stdout when every object is loaded, and serves until killed. A line
+ * {@code relist} on stdin restarts the server as a restarted kube-apiserver comes back ({@link
+ * FakeApiServer#restartWithNewWatchCache()}, after a change of the namespace while it was away: every
+ * watch dropped, the next watch from an old version answered with 410 Gone, so every client lists again); it prints {@code relisted} when it serves again.
  */
 public final class FakeClusterMain {
 
@@ -42,23 +49,26 @@ public final class FakeClusterMain {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 3) {
-            System.err.println("usage: FakeClusterMain DIR N_SERVICES N_ENDPOINTS");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: FakeClusterMain DIR N_SERVICES N_ENDPOINTS [N_PODS]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         int services;
         int endpoints;
+        int pods;
         try {
             services = Integer.parseInt(args[1]);
             endpoints = Integer.parseInt(args[2]);
+            pods = args.length == 4 ? Integer.parseInt(args[3]) : 0;
         } catch (NumberFormatException e) {
-            System.err.println("N_SERVICES and N_ENDPOINTS must be integers: " + e.getMessage());
+            System.err.println("N_SERVICES, N_ENDPOINTS and N_PODS must be integers: " + e.getMessage());
             System.exit(2);
             return;
         }
-        if (services < 1 || services > 1_000_000 || endpoints < 0 || endpoints >= 4_000_000) {
-            System.err.println("N_SERVICES must be 1..1000000 and N_ENDPOINTS 0..3999999");
+        if (services < 1 || services > 1_000_000 || endpoints < 0 || endpoints >= 4_000_000
+                || pods < 0 || pods > endpoints) {
+            System.err.println("N_SERVICES must be 1..1000000, N_ENDPOINTS 0..3999999 and N_PODS 0..N_ENDPOINTS");
             System.exit(2);
         }
         long t0 = System.nanoTime();
@@ -88,11 +98,41 @@ public final class FakeClusterMain {
             }
             lines.add(name + " " + ip);
         }
+        List<String> podIps = new ArrayList<>(pods);
+        for (int j = 0; j < pods; j++) {
+            String ip = endpointIp(j);
+            api.create(KubeObjects.pod("bench", String.format("pod%06d", j)).ip(ip).nodeName("node-1").build());
+            podIps.add(ip);
+        }
         api.kubeconfig(dir);
         Files.write(dir.resolve("services.txt"), lines, StandardCharsets.US_ASCII);
-        System.out.printf("ready %d services, %d endpoints, loaded in %.1fs, %s%n",
-                services, next, (System.nanoTime() - t0) / 1e9, api.url());
+        Files.write(dir.resolve("pods.txt"), podIps, StandardCharsets.US_ASCII);
+        System.out.printf("ready %d services, %d endpoints, %d pods, loaded in %.1fs, %s%n",
+                services, next, pods, (System.nanoTime() - t0) / 1e9, api.url());
         System.out.flush();
+        serveCommands(api);
         new CountDownLatch(1).await();
+    }
+
+    /** Reads commands from stdin until it ends ({@code relist}); the server goes on serving after. */
+    private static void serveCommands(FakeApiServer api) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        int restarts = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.strip().equals("relist")) {
+                long t = System.nanoTime();
+                // Something changes while it is away (as the API server's own writes at start-up
+                // do), so every version a client holds is older than the new watch cache.
+                api.stop();
+                restarts++;
+                api.apply(KubeObjects.namespace("bench").label("kdns.bench/restarts", Integer.toString(restarts)).build());
+                api.restartWithNewWatchCache();
+                System.out.printf("relisted: serving again with a new watch cache after %.2fs%n",
+                        (System.nanoTime() - t) / 1e9);
+            } else if (!line.isBlank()) {
+                System.out.println("unknown command: " + line.strip() + " (relist)");
+            }
+            System.out.flush();
+        }
     }
 }

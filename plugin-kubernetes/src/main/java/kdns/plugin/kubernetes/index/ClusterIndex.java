@@ -21,17 +21,23 @@ import kdns.plugin.kubernetes.model.SliceInfo;
  *
  * <p>The modification time (the SOA serial) moves on every add or delete and on updates that
  * change DNS-relevant data, like CoreDNS's {@code Modified}.
+ *
+ * <p>Memory (a large cluster's index is most of the heap): entries are kept per namespace under
+ * their own name strings, so no {@code namespace/name} key string is made for them, and a reverse
+ * index entry with one value (nearly all: one service per cluster IP, one slice per endpoint IP)
+ * holds that value itself rather than a one-element list ({@link OneOrMore}).
  */
 public final class ClusterIndex {
 
-    private final ConcurrentHashMap<String, ServiceInfo> services = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<String>> servicesByClusterIp = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<String>> servicesByExternalIp = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, SliceInfo> slices = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<SliceInfo>> slicesByService = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<SliceInfo>> slicesByIp = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, PodInfo> pods = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<PodInfo>> podsByIp = new ConcurrentHashMap<>();
+    private final ByNamespace<ServiceInfo> services = new ByNamespace<>();
+    private final ConcurrentHashMap<String, Object> servicesByClusterIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> servicesByExternalIp = new ConcurrentHashMap<>();
+    private final ByNamespace<SliceInfo> slices = new ByNamespace<>();
+    /** Per namespace, by service name: the service's slices ({@link OneOrMore}). */
+    private final ByNamespace<Object> slicesByService = new ByNamespace<>();
+    private final ConcurrentHashMap<String, Object> slicesByIp = new ConcurrentHashMap<>();
+    private final ByNamespace<PodInfo> pods = new ByNamespace<>();
+    private final ConcurrentHashMap<String, Object> podsByIp = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private final AtomicLong modified = new AtomicLong();
     private final AtomicLong externalModified = new AtomicLong();
@@ -49,10 +55,33 @@ public final class ClusterIndex {
         externalModified.set(modified.get());
     }
 
-    /** The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. */
+    /**
+     * The canonical text of an IP for lookups, or the lower-cased input when it is not an IP. An
+     * input already canonical (nearly every address the API sends) is returned itself, so the
+     * reverse indexes share the entries' strings instead of holding a copy of each address.
+     */
     public static String ipKey(String ip) {
         String c = IpLiterals.canonical(ip);
-        return c == null ? ip.toLowerCase(Locale.ROOT) : c;
+        if (c == null) {
+            c = ip.toLowerCase(Locale.ROOT);
+        }
+        return c.equals(ip) ? ip : c;
+    }
+
+    /**
+     * The entry the index holds for the same object when it equals {@code info} (a {@link
+     * ServiceInfo}, {@link SliceInfo} or {@link PodInfo}), else {@code info}. A relist (after 410
+     * Gone) brings every object again, mostly unchanged: keeping the held entry lets the new copy
+     * go at once, so the relist does not hold the whole cluster twice.
+     */
+    public Object current(Object info) {
+        Object held = switch (info) {
+            case ServiceInfo s -> services.get(s.namespace(), s.name());
+            case SliceInfo s -> slices.get(s.namespace(), s.name());
+            case PodInfo p -> pods.get(p.namespace(), p.name());
+            case null, default -> null;
+        };
+        return held != null && held.equals(info) ? held : info;
     }
 
     // ---- updates ------------------------------------------------------------------------------
@@ -60,20 +89,18 @@ public final class ClusterIndex {
     /** Adds or replaces a service. */
     public void putService(ServiceInfo s) {
         synchronized (lock) {
-            ServiceInfo old = services.put(s.key(), s);
+            ServiceInfo old = services.put(s.namespace(), s.name(), s);
+            if (old == s) {
+                return; // the entry it holds (current): nothing changes
+            }
             if (old != null) {
-                for (String ip : old.addressIPs()) {
-                    removeFrom(servicesByClusterIp, ipKey(ip), old.key());
-                }
-                for (String ip : old.externalIPs()) {
-                    removeFrom(servicesByExternalIp, ipKey(ip), old.key());
-                }
+                unindexService(old);
             }
             for (String ip : s.addressIPs()) {
-                addTo(servicesByClusterIp, ipKey(ip), s.key());
+                OneOrMore.add(servicesByClusterIp, ipKey(ip), s);
             }
             for (String ip : s.externalIPs()) {
-                addTo(servicesByExternalIp, ipKey(ip), s.key());
+                OneOrMore.add(servicesByExternalIp, ipKey(ip), s);
             }
             if (old == null || !old.equals(s)) {
                 touch();
@@ -87,14 +114,9 @@ public final class ClusterIndex {
     /** Removes a service by namespace and name. */
     public void removeService(String namespace, String name) {
         synchronized (lock) {
-            ServiceInfo old = services.remove(namespace + "/" + name);
+            ServiceInfo old = services.remove(namespace, name);
             if (old != null) {
-                for (String ip : old.addressIPs()) {
-                    removeFrom(servicesByClusterIp, ipKey(ip), old.key());
-                }
-                for (String ip : old.externalIPs()) {
-                    removeFrom(servicesByExternalIp, ipKey(ip), old.key());
-                }
+                unindexService(old);
                 touch();
                 if (!old.externalIPs().isEmpty()) {
                     externalModified.set(clock.getAsLong());
@@ -103,10 +125,22 @@ public final class ClusterIndex {
         }
     }
 
+    private void unindexService(ServiceInfo old) {
+        for (String ip : old.addressIPs()) {
+            OneOrMore.remove(servicesByClusterIp, ipKey(ip), old);
+        }
+        for (String ip : old.externalIPs()) {
+            OneOrMore.remove(servicesByExternalIp, ipKey(ip), old);
+        }
+    }
+
     /** Adds or replaces an EndpointSlice. */
     public void putSlice(SliceInfo s) {
         synchronized (lock) {
-            SliceInfo old = slices.put(s.key(), s);
+            SliceInfo old = slices.put(s.namespace(), s.name(), s);
+            if (old == s) {
+                return;
+            }
             if (old != null) {
                 unindexSlice(old);
             }
@@ -120,7 +154,7 @@ public final class ClusterIndex {
     /** Removes an EndpointSlice by namespace and name. */
     public void removeSlice(String namespace, String name) {
         synchronized (lock) {
-            SliceInfo old = slices.remove(namespace + "/" + name);
+            SliceInfo old = slices.remove(namespace, name);
             if (old != null) {
                 unindexSlice(old);
                 touch();
@@ -131,12 +165,15 @@ public final class ClusterIndex {
     /** Adds or replaces a pod. */
     public void putPod(PodInfo p) {
         synchronized (lock) {
-            PodInfo old = pods.put(p.key(), p);
+            PodInfo old = pods.put(p.namespace(), p.name(), p);
+            if (old == p) {
+                return;
+            }
             if (old != null && !old.ip().isEmpty()) {
-                removeFrom(podsByIp, ipKey(old.ip()), old);
+                OneOrMore.remove(podsByIp, ipKey(old.ip()), old);
             }
             if (!p.ip().isEmpty()) {
-                addTo(podsByIp, ipKey(p.ip()), p);
+                OneOrMore.add(podsByIp, ipKey(p.ip()), p);
             }
             if (old == null || !old.ip().equals(p.ip())) {
                 touch();
@@ -147,10 +184,10 @@ public final class ClusterIndex {
     /** Removes a pod by namespace and name. */
     public void removePod(String namespace, String name) {
         synchronized (lock) {
-            PodInfo old = pods.remove(namespace + "/" + name);
+            PodInfo old = pods.remove(namespace, name);
             if (old != null) {
                 if (!old.ip().isEmpty()) {
-                    removeFrom(podsByIp, ipKey(old.ip()), old);
+                    OneOrMore.remove(podsByIp, ipKey(old.ip()), old);
                 }
                 touch();
             }
@@ -171,33 +208,34 @@ public final class ClusterIndex {
     }
 
     private void indexSlice(SliceInfo s) {
-        addTo(slicesByService, s.serviceKey(), s);
-        for (String ip : s.endpoints().stream().map(e -> ipKey(e.address())).distinct().toList()) {
-            addTo(slicesByIp, ip, s);
+        slicesByService.put(s.namespace(), s.serviceName(),
+                OneOrMore.plus(slicesByService.get(s.namespace(), s.serviceName()), s));
+        for (String ip : distinctIpKeys(s)) {
+            OneOrMore.add(slicesByIp, ip, s);
         }
     }
 
     private void unindexSlice(SliceInfo s) {
-        removeFrom(slicesByService, s.serviceKey(), s);
-        for (String ip : s.endpoints().stream().map(e -> ipKey(e.address())).distinct().toList()) {
-            removeFrom(slicesByIp, ip, s);
+        Object rest = OneOrMore.minus(slicesByService.get(s.namespace(), s.serviceName()), s);
+        if (rest == null) {
+            slicesByService.remove(s.namespace(), s.serviceName());
+        } else {
+            slicesByService.put(s.namespace(), s.serviceName(), rest);
+        }
+        for (String ip : distinctIpKeys(s)) {
+            OneOrMore.remove(slicesByIp, ip, s);
         }
     }
 
-    private static <T> void addTo(ConcurrentHashMap<String, List<T>> map, String key, T value) {
-        map.compute(key, (k, list) -> {
-            List<T> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
-            next.add(value);
-            return List.copyOf(next);
-        });
-    }
-
-    private static <T> void removeFrom(ConcurrentHashMap<String, List<T>> map, String key, T value) {
-        map.computeIfPresent(key, (k, list) -> {
-            List<T> next = new ArrayList<>(list);
-            next.remove(value);
-            return next.isEmpty() ? null : List.copyOf(next);
-        });
+    private static List<String> distinctIpKeys(SliceInfo s) {
+        List<String> out = new ArrayList<>(s.endpoints().size());
+        for (var e : s.endpoints()) {
+            String k = ipKey(e.address());
+            if (!out.contains(k)) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     private void touch() {
@@ -221,22 +259,22 @@ public final class ClusterIndex {
     }
 
     public ServiceInfo service(String namespace, String name) {
-        return services.get(namespace + "/" + name);
+        return services.get(namespace, name);
     }
 
     /** Every service, in no particular order. */
     public List<ServiceInfo> services() {
-        return List.copyOf(services.values());
+        return services.values();
     }
 
     /** The slices of a service (grouped by the service-name label), possibly empty. */
     public List<SliceInfo> slicesOf(String namespace, String service) {
-        return slicesByService.getOrDefault(namespace + "/" + service, List.of());
+        return OneOrMore.list(slicesByService.get(namespace, service));
     }
 
     /** The services whose cluster IPs contain {@code ip}, in the order they were added. */
     public List<ServiceInfo> servicesByClusterIp(String ip) {
-        return servicesOf(servicesByClusterIp.getOrDefault(ipKey(ip), List.of()));
+        return OneOrMore.list(servicesByClusterIp.get(ipKey(ip)));
     }
 
     /**
@@ -244,29 +282,17 @@ public final class ClusterIndex {
      * {@code ip}, in the order they were added.
      */
     public List<ServiceInfo> servicesByExternalIp(String ip) {
-        return servicesOf(servicesByExternalIp.getOrDefault(ipKey(ip), List.of()));
-    }
-
-    /** The services of these keys that still exist, in order. */
-    private List<ServiceInfo> servicesOf(List<String> keys) {
-        List<ServiceInfo> out = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            ServiceInfo s = services.get(k);
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
+        return OneOrMore.list(servicesByExternalIp.get(ipKey(ip)));
     }
 
     /** The slices with a ready endpoint address equal to {@code ip}. */
     public List<SliceInfo> slicesByIp(String ip) {
-        return slicesByIp.getOrDefault(ipKey(ip), List.of());
+        return OneOrMore.list(slicesByIp.get(ipKey(ip)));
     }
 
     /** The pods whose primary IP is {@code ip}. */
     public List<PodInfo> podsByIp(String ip) {
-        return podsByIp.getOrDefault(ipKey(ip), List.of());
+        return OneOrMore.list(podsByIp.get(ipKey(ip)));
     }
 
     public boolean namespaceExists(String name) {
@@ -277,5 +303,48 @@ public final class ClusterIndex {
     public String summary() {
         return services.size() + " services, " + slices.size() + " endpointslices, " + pods.size() + " pods, "
                 + namespaces.size() + " namespaces";
+    }
+
+    /**
+     * Entries by namespace, then name: the maps' keys are the entries' own strings. Changed only
+     * under the index's lock; read without it.
+     */
+    private static final class ByNamespace<T> {
+        private final ConcurrentHashMap<String, ConcurrentHashMap<String, T>> byNamespace = new ConcurrentHashMap<>();
+
+        T get(String namespace, String name) {
+            ConcurrentHashMap<String, T> m = byNamespace.get(namespace);
+            return m == null ? null : m.get(name);
+        }
+
+        T put(String namespace, String name, T value) {
+            return byNamespace.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>()).put(name, value);
+        }
+
+        T remove(String namespace, String name) {
+            ConcurrentHashMap<String, T> m = byNamespace.get(namespace);
+            if (m == null) {
+                return null;
+            }
+            T old = m.remove(name);
+            if (m.isEmpty()) {
+                byNamespace.remove(namespace, m);
+            }
+            return old;
+        }
+
+        List<T> values() {
+            List<T> out = new ArrayList<>();
+            byNamespace.values().forEach(m -> out.addAll(m.values()));
+            return List.copyOf(out);
+        }
+
+        int size() {
+            int n = 0;
+            for (ConcurrentHashMap<String, T> m : byNamespace.values()) {
+                n += m.size();
+            }
+            return n;
+        }
     }
 }

@@ -65,7 +65,7 @@ public final class Convert {
         String type = null;
         String externalName = null;
         if (spec != null) {
-            type = spec.getType();
+            type = Shared.string(spec.getType());
             externalName = spec.getExternalName();
             if (externalName != null && !externalName.isEmpty() && !IpLiterals.isLiteral(externalName)
                     && !RecordValues.isDomainName(externalName)) {
@@ -109,7 +109,7 @@ public final class Convert {
             }
         }
         dropped.warn();
-        return new ServiceInfo(nullToEmpty(m.getNamespace()), m.getName(), type, ips, externalName, ports, external);
+        return new ServiceInfo(namespace(m), m.getName(), type, ips, externalName, ports, external);
     }
 
     /** The slice, or null when it carries no {@code kubernetes.io/service-name} label (CoreDNS ignores it). */
@@ -148,7 +148,7 @@ public final class Convert {
                         dropped.add("address " + quote(a) + " (not an IP address)");
                         continue;
                     }
-                    eps.add(new Endpoint(a, hostname, target, e.getNodeName(), e.getZone()));
+                    eps.add(new Endpoint(a, hostname, target, Shared.string(e.getNodeName()), Shared.string(e.getZone())));
                 }
             }
         }
@@ -171,7 +171,7 @@ public final class Convert {
                 trigger = -1;
             }
         }
-        return new SliceInfo(nullToEmpty(m.getNamespace()), m.getName(), svc, eps, ports, trigger);
+        return new SliceInfo(namespace(m), m.getName(), svc, eps, ports, trigger);
     }
 
     /** The pod, or null when it is being deleted or has no name. */
@@ -186,7 +186,7 @@ public final class Convert {
                     + " is not an IP address, ignored");
             ip = null;
         }
-        return new PodInfo(nullToEmpty(m.getNamespace()), m.getName(), ip, present(m.getLabels()));
+        return new PodInfo(namespace(m), m.getName(), ip, present(m.getLabels()));
     }
 
     /**
@@ -195,7 +195,7 @@ public final class Convert {
      */
     public static void addPort(List<Port> to, String name, String protocol, Integer port, Dropped dropped) {
         if (ObjectValues.usablePort(name, port, dropped)) {
-            to.add(new Port(name, protocol, port == null ? -1 : port));
+            to.add(Shared.port(new Port(Shared.string(name), Shared.string(protocol), port == null ? -1 : port)));
         }
     }
 
@@ -232,10 +232,15 @@ public final class Convert {
         Map<String, String> out = new HashMap<>();
         labels.forEach((k, v) -> {
             if (k != null && v != null) {
-                out.put(k, v);
+                out.put(Shared.string(k), Shared.string(v));
             }
         });
         return out;
+    }
+
+    /** The object's namespace, shared ({@link Shared}), or empty. */
+    private static String namespace(V1ObjectMeta m) {
+        return m.getNamespace() == null ? "" : Shared.string(m.getNamespace());
     }
 
     private static String nullToEmpty(String s) {

@@ -11,13 +11,13 @@ import java.util.List;
  * @param externalIPs  {@code spec.externalIPs} plus load-balancer ingress IPs or host names
  */
 public record ServiceInfo(String namespace, String name, String type, List<String> clusterIPs, String externalName,
-                          List<Port> ports, List<String> externalIPs) {
+                          List<Port> ports, List<String> externalIPs) implements Named {
 
     public static final String EXTERNAL_NAME = "ExternalName";
 
     public ServiceInfo {
         clusterIPs = List.copyOf(clusterIPs);
-        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(Port.NONE) : Shared.ports(List.copyOf(ports));
         externalIPs = List.copyOf(externalIPs);
         externalName = externalName == null ? "" : externalName;
         type = type == null ? "ClusterIP" : type;

@@ -10,11 +10,11 @@ import java.util.List;
  *                          as epoch milliseconds, or -1
  */
 public record SliceInfo(String namespace, String name, String serviceName, List<Endpoint> endpoints, List<Port> ports,
-                        long triggerTimeMillis) {
+                        long triggerTimeMillis) implements Named {
 
     public SliceInfo {
         endpoints = List.copyOf(endpoints);
-        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(Port.NONE) : Shared.ports(List.copyOf(ports));
     }
 
     public String key() {

@@ -75,6 +75,9 @@ public final class Informers {
             return false;
         }
         synchronized (this) {
+            if (synced) {
+                return true;
+            }
             for (SharedIndexInformer<?> i : informers) {
                 if (!i.hasSynced()) {
                     return false;
@@ -83,8 +86,13 @@ public final class Informers {
             if (informers.isEmpty()) {
                 return false;
             }
+            // Decoding the first lists left garbage that grew the old generation far past the index
+            // (a third more with 100,000 Services); one full collection now, before ready turns 200,
+            // lets the launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for
+            // the next full collection, which may not come for hours.
+            System.gc();
+            synced = true;
         }
-        synced = true;
         return true;
     }
 
@@ -110,7 +118,7 @@ public final class Informers {
                         .limit(limit)._continue(token).buildCall(null),
                 p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
                         .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
-                Convert::service, o -> index.putService((ServiceInfo) o), this::removeService);
+                svc -> index.current(Convert.service(svc)), o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
             register("endpointslices", V1EndpointSlice.class,
                     (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
@@ -118,7 +126,7 @@ public final class Informers {
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    Convert::slice, o -> putSlice((SliceInfo) o), this::removeSlice);
+                    slice -> index.current(Convert.slice(slice)), o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
         register("namespaces", V1Namespace.class,
@@ -135,7 +143,7 @@ public final class Informers {
                     p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    Convert::pod, o -> index.putPod((PodInfo) o), this::removePod);
+                    pod -> index.current(Convert.pod(pod)), o -> index.putPod((PodInfo) o), this::removePod);
         }
         threads.forEach(Thread::start);
         started = true;
@@ -144,7 +152,8 @@ public final class Informers {
     /**
      * One informer over slim objects ({@link SlimInformers}): what {@code convert} makes of an
      * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
-     * by its namespace and name.
+     * by its namespace and name. The converts above hand back the index's own entry when the object
+     * did not change ({@link ClusterIndex#current}), which keeps a relist from holding the cluster twice.
      */
     private <T> void register(
             String resource, Class<T> type, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,

@@ -29,6 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.model.Named;
+import kdns.plugin.kubernetes.model.Shared;
 import kdns.plugin.kubernetes.spi.WatchCalls;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -395,7 +397,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 if (direct != null && direct.type().equals("ADDED")) {
                     metrics.event(resource, "ADDED");
                     SlimObject o = direct.object();
-                    items.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+                    items.put(o.key(), o);
                     continue;
                 }
                 String type;
@@ -414,7 +416,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                         metrics.event(resource, type);
                         if (object != null) {
                             SlimObject o = slim(object);
-                            items.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+                            items.put(o.key(), o);
                         }
                     }
                     case "BOOKMARK" -> {
@@ -592,7 +594,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
     /** The object's name, namespace and version, and what kdns makes of it (null: nothing, logged). */
     SlimObject slim(JsonObject object) {
-        String ns = LenientJson.metadata(object, "namespace");
+        String ns = Shared.string(LenientJson.metadata(object, "namespace"));
         String name = LenientJson.metadata(object, "name");
         Object payload;
         try {
@@ -652,7 +654,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     /** {@link #slim(JsonObject)} of an object already decoded. */
     private SlimObject slimDecoded(T object) {
         V1ObjectMeta m = object instanceof KubernetesObject k ? k.getMetadata() : null;
-        String ns = m == null ? null : m.getNamespace();
+        String ns = m == null ? null : Shared.string(m.getNamespace());
         String name = m == null ? null : m.getName();
         Object payload;
         try {
@@ -660,6 +662,12 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         } catch (RuntimeException e) {
             Informers.ignoring(resource, ns, name, e);
             payload = null;
+        }
+        if (payload instanceof Named held && held.name().equals(name) && held.namespace().equals(ns)) {
+            // The entry the index already holds (a relist of an unchanged object): its strings,
+            // so the relist's copies go at once.
+            ns = held.namespace();
+            name = held.name();
         }
         return new SlimObject(ns, name, m == null ? null : m.getResourceVersion(), payload);
     }

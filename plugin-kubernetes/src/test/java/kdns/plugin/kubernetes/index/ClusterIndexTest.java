@@ -1,7 +1,9 @@
 package kdns.plugin.kubernetes.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -84,5 +86,55 @@ class ClusterIndexTest {
         assertEquals(2000, index.modified(), "annotation-only change");
         index.putNamespace("ns");
         assertEquals(3000, index.modified());
+    }
+
+    @Test
+    void ipKeyOfACanonicalAddressIsThatString() {
+        String ip = new String("10.1.2.3");
+        assertSame(ip, ClusterIndex.ipKey(ip), "the reverse index shares the entry's string");
+        assertEquals("fd00::1", ClusterIndex.ipKey("FD00:0::1"));
+        assertEquals("not-an-ip", ClusterIndex.ipKey("Not-An-IP"));
+    }
+
+    @Test
+    void currentHandsBackTheHeldEntryOnlyWhenEqual() {
+        ServiceInfo held = svc("a", "10.0.0.1");
+        index.putService(held);
+        assertSame(held, index.current(svc("a", "10.0.0.1")), "an unchanged service: the held entry");
+        ServiceInfo moved = svc("a", "10.0.0.2");
+        assertSame(moved, index.current(moved), "a changed one: itself");
+        ServiceInfo other = svc("b", "10.0.0.1");
+        assertSame(other, index.current(other), "one the index does not hold: itself");
+
+        SliceInfo slice = slice("a-1", "a", "172.0.0.1", "172.0.0.2");
+        index.putSlice(slice);
+        assertSame(slice, index.current(slice("a-1", "a", "172.0.0.1", "172.0.0.2")));
+        assertNotSame(slice, index.current(slice("a-1", "a", "172.0.0.1")));
+        PodInfo pod = new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "x"));
+        index.putPod(pod);
+        assertSame(pod, index.current(new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "x"))));
+        assertNotSame(pod, index.current(new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "y"))),
+                "labels count (metadata)");
+        assertNull(index.current(null));
+        assertEquals("ns", index.current("ns"), "a namespace name passes through");
+    }
+
+    @Test
+    void puttingTheHeldEntryAgainChangesNothing() {
+        SliceInfo slice = slice("a-1", "a", "172.0.0.1");
+        index.putSlice(slice);
+        now.set(2000);
+        index.putSlice(index.current(slice("a-1", "a", "172.0.0.1")) instanceof SliceInfo s ? s : null);
+        assertEquals(List.of(slice), index.slicesOf("ns", "a"));
+        assertEquals(List.of(slice), index.slicesByIp("172.0.0.1"));
+        assertEquals(1000, index.modified());
+        ServiceInfo svc = svc("a", "10.0.0.1");
+        index.putService(svc);
+        index.putService(svc);
+        assertEquals(1, index.servicesByClusterIp("10.0.0.1").size());
+        PodInfo pod = new PodInfo("ns", "p", "10.240.0.1", null);
+        index.putPod(pod);
+        index.putPod(pod);
+        assertEquals(List.of(pod), index.podsByIp("10.240.0.1"));
     }
 }
