@@ -1,7 +1,7 @@
 package kdns.plugin.kubernetes.dns;
 
-import java.util.ArrayList;
 import java.util.List;
+import kdns.api.zones.ZoneNames;
 
 /**
  * A query name cut into CoreDNS's recordRequest (parse.go): read right to left after the zone,
@@ -62,7 +62,7 @@ public record QueryName(String port, String protocol, String endpoint, String se
         if (base.isEmpty() || base.equals(SVC) || base.equals(POD)) {
             return APEX;
         }
-        List<String> segs = split(base);
+        List<String> segs = ZoneNames.splitLabels(base);
         int last = segs.size() - 1;
         if (last < 0) {
             return APEX;
@@ -114,32 +114,4 @@ public record QueryName(String port, String protocol, String endpoint, String se
         return s.startsWith("_") ? s.substring(1) : s;
     }
 
-    /** Splits on unescaped dots (like miekg/dns SplitDomainName). */
-    static List<String> split(String s) {
-        List<String> out = new ArrayList<>();
-        if (s.indexOf('\\') < 0) {
-            // no escapes (nearly every name): the labels are plain substrings
-            int start = 0;
-            for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', start)) {
-                out.add(s.substring(start, i));
-                start = i + 1;
-            }
-            out.add(s.substring(start));
-            return out;
-        }
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                cur.append(c).append(s.charAt(++i));
-            } else if (c == '.') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
-    }
 }
