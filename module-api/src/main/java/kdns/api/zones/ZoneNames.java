@@ -64,4 +64,36 @@ public final class ZoneNames {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * The labels of a relative name, split on unescaped dots ({@code a\.b.c} has two labels), each
+     * as written, escapes kept: miekg/dns {@code SplitDomainName} without the trailing root.
+     */
+    public static List<String> splitLabels(String s) {
+        List<String> out = new ArrayList<>();
+        if (s.indexOf('\\') < 0) {
+            // no escapes (nearly every name): the labels are plain substrings
+            int start = 0;
+            for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', start)) {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+            out.add(s.substring(start));
+            return out;
+        }
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                cur.append(c).append(s.charAt(++i));
+            } else if (c == '.') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
 }

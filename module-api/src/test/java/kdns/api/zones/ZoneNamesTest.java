@@ -39,4 +39,13 @@ class ZoneNamesTest {
         assertEquals(List.of("cluster.local.", "0.0.10.in-addr.arpa."),
                 ZoneNames.originsFromArgsOrServerBlock(List.of("Cluster.Local", "10.0.0.0/24"), List.of(".")));
     }
+
+    @Test
+    void labelsSplitOnUnescapedDotsWithTheEscapesKept() {
+        assertEquals(List.of("web", "default", "svc"), ZoneNames.splitLabels("web.default.svc"));
+        assertEquals(List.of("a\\.b", "c"), ZoneNames.splitLabels("a\\.b.c"));
+        assertEquals(List.of("a\\\\", "b"), ZoneNames.splitLabels("a\\\\.b"), "an escaped backslash does not escape the dot");
+        assertEquals(List.of(""), ZoneNames.splitLabels(""));
+        assertEquals(List.of("a", ""), ZoneNames.splitLabels("a."));
+    }
 }

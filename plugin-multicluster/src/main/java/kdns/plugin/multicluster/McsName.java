@@ -1,7 +1,7 @@
 package kdns.plugin.multicluster;
 
-import java.util.ArrayList;
 import java.util.List;
+import kdns.api.zones.ZoneNames;
 
 /**
  * A cluster-set query name cut like the multicluster plugin's parse.go: read right to left after
@@ -31,7 +31,7 @@ public record McsName(String port, String protocol, String endpoint, String clus
         if (base.isEmpty() || base.equals("svc") || base.equals("pod")) {
             return NO_REQUEST;
         }
-        List<String> segs = split(base);
+        List<String> segs = ZoneNames.splitLabels(base);
         int last = segs.size() - 1;
         String kind = segs.get(last);
         if (!kind.equals("svc") && !kind.equals("pod")) {
@@ -69,22 +69,4 @@ public record McsName(String port, String protocol, String endpoint, String clus
         return s.startsWith("_") ? s.substring(1) : s;
     }
 
-    /** Splits on unescaped dots. */
-    static List<String> split(String s) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                cur.append(c).append(s.charAt(++i));
-            } else if (c == '.') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
-    }
 }
