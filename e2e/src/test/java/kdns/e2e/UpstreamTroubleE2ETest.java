@@ -47,7 +47,9 @@ import org.xbill.DNS.Type;
  * policy with one upstream down, cache serve_stale with every upstream down, and hundreds of queries
  * hanging on upstreams that never answer. Each zone below is its own server block with its own
  * upstreams, so the scenarios do not share health state. Throughout, a local zone ({@code whoami})
- * must keep answering and the server's thread count must stay flat: no thread waits for an upstream.
+ * must keep answering and the server's thread count must stay flat: no thread waits for an upstream
+ * (forward's socket readers, one platform thread per kept upstream socket, are counted apart and
+ * bounded by the Corefile's upstreams).
  *
  * <p>An upstream is known to be marked down, without reading kdns's state, when it receives its
  * fourth health probe ({@code . IN NS}) since it went bad: probes run one after the other, each
@@ -82,6 +84,10 @@ class UpstreamTroubleE2ETest {
     private static InetSocketAddress server;
     private static int metricsPort;
     private static int threadsAtStart;
+    /** Upstream addresses in the Corefile, each a proxy of its own with up to 4 kept UDP sockets. */
+    private static int upstreamEntries;
+    /** Sockets forward keeps per upstream, each read by a platform thread (plugin-forward's UdpTransport). */
+    private static final int KEPT_SOCKETS_PER_UPSTREAM = 4;
 
     @BeforeAll
     static void start() throws Exception {
@@ -130,6 +136,7 @@ class UpstreamTroubleE2ETest {
                 + forward(stale1, stale2, ""));
         block(c, "verify.test", port, "cache 30 {\n        success 1000 30 1\n        serve_stale 1h verify\n    }\n    "
                 + forward(verify1, verify2, ""));
+        upstreamEntries = c.toString().split("127\\.0\\.0\\.1:", -1).length - 1;
         kdns = KdnsProcess.serve(dir, c.toString(), port);
         server = new InetSocketAddress("127.0.0.1", port);
         assertResponsive("start");
@@ -449,6 +456,7 @@ class UpstreamTroubleE2ETest {
                 assertResponsive("while 300 queries hang");
             }
             int during = threads();
+            int duringReaders = socketReaders();
             Set<Integer> servfails = new HashSet<>();
             long deadline = System.nanoTime() + BOUND.toNanos();
             s.setSoTimeout(1_000);
@@ -469,7 +477,9 @@ class UpstreamTroubleE2ETest {
             System.out.printf("[upstream-trouble] hanging upstreams: %d queries, %d SERVFAIL, %d exchanges/probes "
                     + "received upstream; threads %d at start, %d while they hung, %d after%n",
                     n, servfails.size(), hung, threadsAtStart, during, threads());
-            assertTrue(during <= threadsAtStart + THREAD_SLACK, "threads while hanging: " + during);
+            assertTrue(during - duringReaders <= threadsAtStart + THREAD_SLACK, "threads while hanging: " + during
+                    + " (" + duringReaders + " socket readers)");
+            assertSocketReadersBounded(duringReaders);
         }
         assertServerHealthy("hanging upstreams");
     }
@@ -628,8 +638,35 @@ class UpstreamTroubleE2ETest {
     private static void assertServerHealthy(String after) throws IOException {
         assertResponsive("after " + after);
         int t = threads();
-        System.out.printf("[upstream-trouble] threads after %s: %d (start %d)%n", after, t, threadsAtStart);
-        assertTrue(t <= threadsAtStart + THREAD_SLACK, "threads after " + after + ": " + t + ", at start " + threadsAtStart);
+        int readers = socketReaders();
+        System.out.printf("[upstream-trouble] threads after %s: %d, of which %d read kept upstream sockets (start %d)%n",
+                after, t, readers, threadsAtStart);
+        assertTrue(t - readers <= threadsAtStart + THREAD_SLACK, "threads after " + after + ": " + t + " (" + readers
+                + " socket readers), at start " + threadsAtStart);
+        assertSocketReadersBounded(readers);
+    }
+
+    /** Socket readers grow with the Corefile's upstreams, never with the queries. */
+    private static void assertSocketReadersBounded(int readers) {
+        assertTrue(readers <= KEPT_SOCKETS_PER_UPSTREAM * upstreamEntries, readers + " socket reader threads for "
+                + upstreamEntries + " upstreams");
+    }
+
+    /** Platform threads reading forward's kept upstream sockets (named forward-udp-ADDRESS, cut to 15 characters by the OS). */
+    private static int socketReaders() throws IOException {
+        int n = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(kdns.process().pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("forward-udp")) {
+                        n++;
+                    }
+                } catch (IOException gone) {
+                    // the thread ended while the list was read
+                }
+            }
+        }
+        return n;
     }
 
     /** The server process's thread count (platform threads; virtual ones are not threads of the OS). */
