@@ -213,14 +213,14 @@ final class ClusterLookup {
         if (config.noEndpoints()) {
             return List.of();
         }
-        String key = ClusterIndex.ipKey(ip);
+        Object key = ClusterIndex.addressKey(ip);
         List<Item> out = new ArrayList<>();
         for (SliceInfo s : index.slicesByIp(ip)) {
             if (!config.configuredNamespace(s.namespace())) {
                 continue;
             }
             for (Endpoint e : s.endpoints()) {
-                if (ClusterIndex.ipKey(e.address()).equals(key)) {
+                if (ClusterIndex.addressKey(e).equals(key)) {
                     out.add(new Item(e.dnsName(config.endpointPodNames()) + "." + s.serviceName() + "." + s.namespace()
                             + ".svc." + primary, 0, "", config.ttl(), false));
                 }

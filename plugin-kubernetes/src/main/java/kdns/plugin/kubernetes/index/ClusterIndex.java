@@ -1,6 +1,7 @@
 package kdns.plugin.kubernetes.index;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -8,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import kdns.api.text.IpLiterals;
+import kdns.plugin.kubernetes.model.Endpoint;
+import kdns.plugin.kubernetes.model.Ipv4Text;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
@@ -25,7 +28,9 @@ import kdns.plugin.kubernetes.model.SliceInfo;
  * <p>Memory (a large cluster's index is most of the heap): entries are kept per namespace under
  * their own name strings, so no {@code namespace/name} key string is made for them, and a reverse
  * index entry with one value (nearly all: one service per cluster IP, one slice per endpoint IP)
- * holds that value itself rather than a one-element list ({@link OneOrMore}).
+ * holds that value itself rather than a one-element list ({@link OneOrMore}). Endpoint IPv4
+ * addresses are held as ints by the endpoints ({@link Endpoint}) and by the endpoint-IP index
+ * ({@link Ipv4Map}), with no string or boxed key per address.
  */
 public final class ClusterIndex {
 
@@ -35,7 +40,9 @@ public final class ClusterIndex {
     private final ByNamespace<SliceInfo> slices = new ByNamespace<>();
     /** Per namespace, by service name: the service's slices ({@link OneOrMore}). */
     private final ByNamespace<Object> slicesByService = new ByNamespace<>();
-    private final ConcurrentHashMap<String, Object> slicesByIp = new ConcurrentHashMap<>();
+    /** Slices by endpoint address: canonical IPv4 addresses (nearly all) in a compact map, others by {@link #ipKey}. */
+    private final Ipv4Map slicesByIpv4 = new Ipv4Map();
+    private final ConcurrentHashMap<String, Object> slicesByOtherIp = new ConcurrentHashMap<>();
     private final ByNamespace<PodInfo> pods = new ByNamespace<>();
     private final ConcurrentHashMap<String, Object> podsByIp = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
@@ -66,6 +73,21 @@ public final class ClusterIndex {
             c = ip.toLowerCase(Locale.ROOT);
         }
         return c.equals(ip) ? ip : c;
+    }
+
+    /**
+     * The key the endpoint-IP index files {@code ip} under: a canonical IPv4 address as an Integer
+     * (16 bytes, where its text would be about 56 and the endpoint holds no text to share), any
+     * other as its {@link #ipKey}.
+     */
+    public static Object addressKey(String ip) {
+        String k = ipKey(ip);
+        return Ipv4Text.isCanonical(k) ? Integer.valueOf(Ipv4Text.parse(k)) : k;
+    }
+
+    /** {@link #addressKey(String)} of the endpoint's address, without making its text. */
+    public static Object addressKey(Endpoint e) {
+        return e.isCompactIpv4() ? Integer.valueOf(e.ipv4()) : addressKey(e.address());
     }
 
     /**
@@ -210,8 +232,9 @@ public final class ClusterIndex {
     private void indexSlice(SliceInfo s) {
         slicesByService.put(s.namespace(), s.serviceName(),
                 OneOrMore.plus(slicesByService.get(s.namespace(), s.serviceName()), s));
-        for (String ip : distinctIpKeys(s)) {
-            OneOrMore.add(slicesByIp, ip, s);
+        slicesByIpv4.addAll(distinctIpv4(s), s);
+        for (String ip : distinctOtherIpKeys(s)) {
+            OneOrMore.add(slicesByOtherIp, ip, s);
         }
     }
 
@@ -222,17 +245,47 @@ public final class ClusterIndex {
         } else {
             slicesByService.put(s.namespace(), s.serviceName(), rest);
         }
-        for (String ip : distinctIpKeys(s)) {
-            OneOrMore.remove(slicesByIp, ip, s);
+        slicesByIpv4.removeAll(distinctIpv4(s), s);
+        for (String ip : distinctOtherIpKeys(s)) {
+            OneOrMore.remove(slicesByOtherIp, ip, s);
         }
     }
 
-    private static List<String> distinctIpKeys(SliceInfo s) {
-        List<String> out = new ArrayList<>(s.endpoints().size());
-        for (var e : s.endpoints()) {
-            String k = ipKey(e.address());
-            if (!out.contains(k)) {
-                out.add(k);
+    /** The slice's compact IPv4 addresses, sorted, each once. */
+    private static int[] distinctIpv4(SliceInfo s) {
+        int[] out = new int[s.endpoints().size()];
+        int n = 0;
+        for (Endpoint e : s.endpoints()) {
+            if (e.isCompactIpv4()) {
+                out[n++] = e.ipv4();
+            }
+        }
+        // Sorted as unsigned numbers, so one /24 block's addresses are next to each other.
+        for (int i = 0; i < n; i++) {
+            out[i] ^= Integer.MIN_VALUE;
+        }
+        Arrays.sort(out, 0, n);
+        int d = 0;
+        for (int i = 0; i < n; i++) {
+            if (d == 0 || out[d - 1] != out[i]) {
+                out[d++] = out[i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            out[i] ^= Integer.MIN_VALUE;
+        }
+        return d == out.length ? out : Arrays.copyOf(out, d);
+    }
+
+    /** The {@link #ipKey}s of the slice's other addresses (IPv6, IPv4 not in canonical text), each once. */
+    private static List<String> distinctOtherIpKeys(SliceInfo s) {
+        List<String> out = new ArrayList<>(0);
+        for (Endpoint e : s.endpoints()) {
+            if (!e.isCompactIpv4()) {
+                String k = ipKey(e.address());
+                if (!out.contains(k)) {
+                    out.add(k);
+                }
             }
         }
         return out;
@@ -287,7 +340,8 @@ public final class ClusterIndex {
 
     /** The slices with a ready endpoint address equal to {@code ip}. */
     public List<SliceInfo> slicesByIp(String ip) {
-        return OneOrMore.list(slicesByIp.get(ipKey(ip)));
+        Object key = addressKey(ip);
+        return OneOrMore.list(key instanceof Integer v4 ? slicesByIpv4.get(v4) : slicesByOtherIp.get((String) key));
     }
 
     /** The pods whose primary IP is {@code ip}. */

@@ -47,11 +47,11 @@ final class OneOrMore {
         return held instanceof List<?> list ? (List<T>) list : List.of((T) held);
     }
 
-    static void add(ConcurrentHashMap<String, Object> map, String key, Object value) {
+    static <K> void add(ConcurrentHashMap<K, Object> map, K key, Object value) {
         map.compute(key, (k, held) -> plus(held, value));
     }
 
-    static void remove(ConcurrentHashMap<String, Object> map, String key, Object value) {
+    static <K> void remove(ConcurrentHashMap<K, Object> map, K key, Object value) {
         map.computeIfPresent(key, (k, held) -> minus(held, value));
     }
 

@@ -45,6 +45,20 @@ class ClusterIndexTest {
     }
 
     @Test
+    void slicesByIpFindCompactAndTextAddressesByAnySpelling() {
+        index.putSlice(slice("v4", "a", "10.244.0.7", "10.244.0.8"));
+        index.putSlice(slice("v6", "b", "fd00::7"));
+        assertEquals("v4", index.slicesByIp("10.244.0.7").get(0).name());
+        assertEquals("v4", index.slicesByIp("10.244.0.8").get(0).name());
+        assertTrue(index.slicesByIp("10.244.0.9").isEmpty());
+        assertEquals("v6", index.slicesByIp("FD00:0::7").get(0).name(), "IPv6 compared canonically");
+        index.removeSlice("ns", "v4");
+        assertTrue(index.slicesByIp("10.244.0.7").isEmpty());
+        assertEquals(ClusterIndex.addressKey("10.244.0.7"), ClusterIndex.addressKey(new Endpoint("10.244.0.7", "", "", "", "")));
+        assertEquals(ClusterIndex.addressKey("fd00:0::7"), ClusterIndex.addressKey(new Endpoint("fd00::7", "", "", "", "")));
+    }
+
+    @Test
     void slicesGroupByServiceAndIndexTheirIps() {
         index.putSlice(slice("a-1", "a", "172.0.0.1"));
         index.putSlice(slice("a-2", "a", "172.0.0.2", "172.0.0.1"));
