@@ -17,6 +17,7 @@ module kdns.testing {
 
     exports kdns.testing;
     exports kdns.testing.cases;
+    exports kdns.testing.docs;
     exports kdns.testing.etcd;
     exports kdns.testing.upstream;
     exports kdns.testing.kubernetes;

@@ -37,13 +37,12 @@ import java.util.stream.Stream;
 import kdns.testing.DnsClient;
 import kdns.testing.cases.CaseCheck;
 import kdns.testing.cases.CaseFiles;
+import kdns.testing.cases.CaseRunner;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.upstream.ScriptedUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -114,35 +113,31 @@ class PluginCasesTest {
             rc.get("cases").forEach(s.cases::add);
             servers.add(s);
         }
+        // Cases that rewrite files (reload) go last, so the others see the files as written.
         int[] id = {4096};
-        List<DynamicNode> nodes = new ArrayList<>();
         for (Server s : servers) {
-            // Cases that rewrite files (reload) go last, so the others see the files as written.
-            List<JsonNode> ordered = new ArrayList<>();
-            s.cases.stream().filter(c -> !c.has("before")).forEach(ordered::add);
-            s.cases.stream().filter(c -> c.has("before")).forEach(ordered::add);
-            List<DynamicTest> tests = new ArrayList<>();
-            for (JsonNode c : ordered) {
-                int queryId = id[0]++;
-                tests.add(DynamicTest.dynamicTest(c.get("id").asText(), () -> {
-                    try {
-                        s.ensureStarted();
-                        Assumptions.assumeTrue(s.skipReason == null, () -> s.skipReason);
-                        if (s.failure != null) {
-                            fail("[" + c.get("id").asText() + "] " + s.failure);
-                        }
-                        runCase(s, c, queryId);
-                    } finally {
-                        if (++s.done == s.cases.size()) {
-                            s.close();
-                        }
-                    }
-                }));
-            }
-            nodes.add(DynamicContainer.dynamicContainer(s.label, tests));
+            s.cases.stream().filter(c -> !c.has("before")).forEach(c -> s.ordered.add(new Numbered(c, id[0]++)));
+            s.cases.stream().filter(c -> c.has("before")).forEach(c -> s.ordered.add(new Numbered(c, id[0]++)));
         }
-        return nodes.stream();
+        return RUNNER.tests(servers);
     }
+
+    /** A case with the query id it sends. */
+    private record Numbered(JsonNode c, int queryId) {
+    }
+
+    /** Each server is started at its first case and stopped after its last. */
+    private static final CaseRunner<Server, Numbered, Server> RUNNER = new CaseRunner<>(s -> s.label, s -> s.ordered,
+            n -> n.c().get("id").asText(), s -> {
+                s.ensureStarted();
+                return s;
+            }, (s, n) -> {
+                Assumptions.assumeTrue(s.skipReason == null, () -> s.skipReason);
+                if (s.failure != null) {
+                    fail("[" + n.c().get("id").asText() + "] " + s.failure);
+                }
+                runCase(s, n.c(), n.queryId());
+            });
 
     private static String firstLine(String s) {
         String l = s.strip().lines().findFirst().orElse("");
@@ -399,7 +394,7 @@ class PluginCasesTest {
         final JsonNode k8sObjects;
         final Set<String> available;
         final List<JsonNode> cases = new ArrayList<>();
-        int done;
+        final List<Numbered> ordered = new ArrayList<>();
 
         boolean prepared;
         String skipReason;

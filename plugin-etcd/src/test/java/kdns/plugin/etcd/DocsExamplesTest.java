@@ -3,55 +3,29 @@ package kdns.plugin.etcd;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import kdns.testing.TestController;
+import kdns.testing.docs.CorefileExamples;
+import kdns.testing.docs.CorefileExamples.Use;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every {@code corefile} example of the README: its etcd directive sets up (parse only). */
+/** Every {@code corefile} example of the README: its etcd directives set up (parse only). */
 class DocsExamplesTest {
 
     @TestFactory
-    Stream<DynamicTest> everyCorefileExampleSetsUp() throws Exception {
-        List<String> lines = Files.readAllLines(ModuleDescriptorTest.moduleDir().resolve("README.md"));
-        List<DynamicTest> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).strip().matches("(~~~|```)\\s*corefile")) {
-                continue;
-            }
-            String fence = lines.get(i).strip().substring(0, 3);
-            int start = i + 1;
-            StringBuilder sb = new StringBuilder();
-            for (i = i + 1; i < lines.size() && !lines.get(i).strip().equals(fence); i++) {
-                sb.append(lines.get(i)).append('\n');
-            }
-            String text = sb.toString();
-            out.add(DynamicTest.dynamicTest("README.md:" + start, () -> setUp(text)));
-        }
-        assertFalse(out.isEmpty());
-        return out.stream();
-    }
-
-    private static void setUp(String corefile) throws Exception {
-        Matcher key = Pattern.compile("^([^\\s{]+)[^{]*\\{", Pattern.MULTILINE).matcher(corefile);
-        assertTrue(key.find(), corefile);
-        String zone = key.group(1).replaceFirst(":\\d+$", "");
-        int at = corefile.indexOf("etcd");
-        assertTrue(at > 0, "no etcd directive in\n" + corefile);
-        int end = corefile.indexOf('\n', at);
-        String directive = corefile.substring(at, end + 1);
-        if (directive.contains("{")) {
-            int close = corefile.indexOf("\n    }", at);
-            directive = corefile.substring(at, close + 6) + "\n";
-        }
-        String z = zone.equals(".") ? "." : zone.endsWith(".") ? zone : zone + ".";
-        TestController c = TestController.of(directive, List.of(z));
-        new EtcdPlugin().setup(c);
-        assertTrue(c.handler(null) instanceof EtcdHandler);
+    Stream<DynamicTest> everyCorefileExampleSetsUp() {
+        return CorefileExamples.eachExample(CorefileExamples.of(ModuleDescriptorTest.moduleDir().resolve("README.md")), 1,
+                example -> {
+                    List<Use> uses = example.uses("etcd");
+                    assertFalse(uses.isEmpty(), "no etcd directive in\n" + example.text());
+                    for (Use u : uses) {
+                        List<String> zones = u.zones().stream().map(z -> z.endsWith(".") ? z : z + ".").toList();
+                        TestController c = TestController.of(u.text(), zones);
+                        new EtcdPlugin().setup(c);
+                        assertTrue(c.handler(null) instanceof EtcdHandler, u.toString());
+                    }
+                });
     }
 }

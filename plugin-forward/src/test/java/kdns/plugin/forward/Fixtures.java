@@ -6,8 +6,6 @@ import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import kdns.api.Handler;
 import kdns.testing.TestController;
 import org.xbill.DNS.Message;
@@ -65,17 +63,6 @@ final class Fixtures {
     }
 
     /** Waits (bounded) until {@code cond} holds; returns whether it did. */
-    static boolean eventually(Duration max, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return cond.getAsBoolean();
-    }
-
     static String firstA(Message m) {
         for (org.xbill.DNS.Record r : m.getSection(org.xbill.DNS.Section.ANSWER)) {
             if (r instanceof org.xbill.DNS.ARecord a) {

@@ -17,6 +17,7 @@ import kdns.api.HandlerException;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.Transport;
+import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -118,7 +119,7 @@ class ForwardHandlerTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(Rcode.NOERROR, ask(h, TestRequests.tcp("a.example.org", Type.A)).rcode());
         }
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(3), () -> u.openConnections() == 0),
+        assertTrue(Polling.within(Duration.ofSeconds(3), () -> u.openConnections() == 0),
                 "every connection is closed after use");
     }
 
@@ -131,7 +132,7 @@ class ForwardHandlerTest {
         assertEquals(1, f.upstreams.get(0).openConnections()[1]);
         Thread.sleep(500);
         ask(h, TestRequests.tcp("b.example.org", Type.A));
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(3), () -> u.openConnections() == 1),
+        assertTrue(Polling.within(Duration.ofSeconds(3), () -> u.openConnections() == 1),
                 "the expired connection was closed and replaced: " + u.openConnections());
     }
 
@@ -149,7 +150,7 @@ class ForwardHandlerTest {
         for (RecordingWriter w : ws) {
             assertEquals(Rcode.NOERROR, w.await(5, TimeUnit.SECONDS).getRcode());
         }
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(3), () -> u.openConnections() == 1),
+        assertTrue(Polling.within(Duration.ofSeconds(3), () -> u.openConnections() == 1),
                 "three connections were dialled, one is kept: " + u.openConnections());
         assertEquals(1, h.upstreams.get(0).openConnections()[1]);
     }
@@ -301,7 +302,7 @@ class ForwardHandlerTest {
         for (RecordingWriter w : inFlight) {
             assertEquals(Rcode.NOERROR, w.await(5, TimeUnit.SECONDS).getRcode());
         }
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(2), () -> ((ForwardHandler) h).concurrent() == 0));
+        assertTrue(Polling.within(Duration.ofSeconds(2), () -> ((ForwardHandler) h).concurrent() == 0));
         slow.delay(Duration.ZERO);
         assertEquals(Rcode.NOERROR, ask(h, "c4.example.org").getRcode(), "slots are released");
     }
@@ -317,14 +318,14 @@ class ForwardHandlerTest {
         a.stop();
         // The first query after the kill fails over to b and starts a's health checks.
         assertEquals("192.0.2.2", Fixtures.firstA(ask(h, "d1.example.org")));
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "a is marked down");
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "a is marked down");
         b.clearQueries();
         for (int i = 0; i < 5; i++) {
             assertEquals("192.0.2.2", Fixtures.firstA(ask(h, "d" + (i + 2) + ".example.org")));
         }
         assertEquals(5, b.queries().size());
         a.restart();
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "a is back up");
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "a is back up");
         assertEquals("192.0.2.1", Fixtures.firstA(ask(h, "d9.example.org")));
     }
 
@@ -337,7 +338,7 @@ class ForwardHandlerTest {
         a.stop();
         b.stop();
         assertEquals(Rcode.SERVFAIL, ask(h, "x.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5),
+        assertTrue(Polling.within(Duration.ofSeconds(5),
                 () -> h.upstreams.get(0).down(2) && h.upstreams.get(1).down(2)));
         long start = System.nanoTime();
         assertEquals(Rcode.SERVFAIL, ask(h, "y.example.org").getRcode());
@@ -388,7 +389,7 @@ class ForwardHandlerTest {
                 + " {\nhealth_check 50ms\nfailfast_all_unhealthy_upstreams\n}");
         a.stop();
         assertEquals(Rcode.SERVFAIL, ask(h, "x.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)));
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)));
         // Marked down: SERVFAIL at once, before anything is sent.
         HandlerException e = assertThrows(HandlerException.class,
                 () -> h.serve(TestRequests.query("z.example.org", Type.A), new RecordingWriter()));
@@ -417,7 +418,7 @@ class ForwardHandlerTest {
                 + " {\npolicy sequential\nhealth_check 100ms no_rec domain Health.Example.NET\n}");
         h.upstreams.get(0).readTimeout(200_000_000L);
         assertEquals(Rcode.NOERROR, ask(h, "q.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !a.queries("health.example.net.").isEmpty()));
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> !a.queries("health.example.net.").isEmpty()));
         ScriptedUpstream.Query hc = a.queries("health.example.net.").get(0);
         assertEquals(Type.NS, hc.message().getQuestion().getType());
         assertTrue(!hc.message().getHeader().getFlag(Flags.RD), "no_rec clears RD");
@@ -433,7 +434,7 @@ class ForwardHandlerTest {
                 + " {\npolicy sequential\nforce_tcp\nhealth_check 100ms\n}");
         h.upstreams.get(0).readTimeout(200_000_000L);
         assertEquals(Rcode.NOERROR, ask(h, "q.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !a.queries(".").isEmpty()));
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> !a.queries(".").isEmpty()));
         assertEquals(Via.TCP, a.queries(".").get(0).via());
         assertTrue(a.queries(".").get(0).message().getHeader().getFlag(Flags.RD));
     }
@@ -522,7 +523,7 @@ class ForwardHandlerTest {
         a.stop();
         a.script(ScriptedUpstream.answerA("192.0.2.1"));
         ask(h, "m3.example.org");
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> Fixtures.counter(r,
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> Fixtures.counter(r,
                 "coredns_proxy_healthcheck_failures", "proxy_name", "forward", "to", to) >= 1));
         assertTrue(Fixtures.counter(r, "coredns_forward_healthcheck_failures", "to", to) >= 1);
     }
@@ -538,11 +539,11 @@ class ForwardHandlerTest {
         c.runShutdown();
         // A query routed to the old chain during a reload is still answered.
         assertEquals(Rcode.NOERROR, ask(h, "t.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(8), () -> h.upstreams.get(0).stopped()));
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(2), () -> a.openConnections() == 0),
+        assertTrue(Polling.within(Duration.ofSeconds(8), () -> h.upstreams.get(0).stopped()));
+        assertTrue(Polling.within(Duration.ofSeconds(2), () -> a.openConnections() == 0),
                 "the cached TCP connection is closed");
         assertEquals(0, h.upstreams.get(0).openConnections()[0], "the UDP sockets are closed");
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(2), h::stopped));
+        assertTrue(Polling.within(Duration.ofSeconds(2), h::stopped));
         HandlerException e = assertThrows(HandlerException.class,
                 () -> h.serve(TestRequests.query("u.example.org", Type.A), new RecordingWriter()));
         assertEquals(Rcodes.SERVFAIL, e.rcode());

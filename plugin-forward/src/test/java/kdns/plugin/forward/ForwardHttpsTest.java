@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kdns.api.Handler;
+import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestRequests;
@@ -199,12 +200,12 @@ class ForwardHttpsTest {
             assertEquals(Rcode.NOERROR, ask(h, "h.example.org").getRcode());
             flaky.stop();
             assertEquals(Rcode.SERVFAIL, ask(h, "i.example.org").getRcode());
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "marked down");
+            assertTrue(Polling.within(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "marked down");
             var metrics = controllers.get(0).instance().metrics().prometheus();
             assertTrue(Fixtures.counter(metrics, "coredns_proxy_healthcheck_failures", "to", flaky.hostPort()) >= 3);
             flaky.clearRequests();
             flaky.restart();
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "back up");
+            assertTrue(Polling.within(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "back up");
             List<DohUpstream.Request> checks = flaky.requests(".");
             assertFalse(checks.isEmpty(), "the health check that brought it back");
             assertEquals(Type.NS, checks.get(0).query().getQuestion().getType());
@@ -220,9 +221,9 @@ class ForwardHttpsTest {
         doh.fault(DohUpstream.status(503));
         ForwardHandler h = forward("forward . " + to(doh) + " {" + ca() + "\n    health_check 50ms\n}");
         assertEquals(Rcode.SERVFAIL, ask(h, "k.example.org").getRcode());
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "marked down");
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)), "marked down");
         doh.fault(null);
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "back up");
+        assertTrue(Polling.within(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)), "back up");
     }
 
     @Test

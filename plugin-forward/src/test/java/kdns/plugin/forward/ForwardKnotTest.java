@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import kdns.testing.DnsClient;
 import kdns.testing.InProcessServer;
+import kdns.testing.Polling;
 import kdns.testing.TestRequests;
 import kdns.testing.upstream.KnotUpstream;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class ForwardKnotTest {
             // Killed mid-run: the next query fails over to the second upstream at once.
             assertEquals("192.0.2.2", Fixtures.firstA(udp(at, "www.example.org", Type.A)));
             // Health checks mark the first down; then every query goes straight to the second.
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> Fixtures.counter(kdns.metrics().prometheus(),
+            assertTrue(Polling.within(Duration.ofSeconds(5), () -> Fixtures.counter(kdns.metrics().prometheus(),
                     "coredns_proxy_healthcheck_failures", "to", one.hostPort()) >= 3), "three failed health checks");
             for (int i = 0; i < 10; i++) {
                 assertEquals("192.0.2.2", Fixtures.firstA(udp(at, "www.example.org", Type.A)));
@@ -97,7 +98,7 @@ class ForwardKnotTest {
             Message down = udp(at, "www.example.org", Type.A);
             assertEquals(Rcode.SERVFAIL, down.getRcode(), "all upstreams down");
             one.restart();
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(10), () -> {
+            assertTrue(Polling.within(Duration.ofSeconds(10), () -> {
                 try {
                     return "192.0.2.1".equals(Fixtures.firstA(udp(at, "www.example.org", Type.A)));
                 } catch (Exception e) {

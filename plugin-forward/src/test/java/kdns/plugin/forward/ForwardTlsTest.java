@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
+import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestRequests;
@@ -81,7 +82,7 @@ class ForwardTlsTest {
             assertEquals("192.0.2.1", Fixtures.firstA(ask(h, "t" + i + ".example.org")));
         }
         assertTrue(dot.queries().stream().allMatch(q -> q.via() == Via.TLS));
-        assertTrue(Fixtures.eventually(Duration.ofSeconds(2), () -> dot.openConnections() == 1),
+        assertTrue(Polling.within(Duration.ofSeconds(2), () -> dot.openConnections() == 1),
                 "one TLS connection reused: " + dot.openConnections());
     }
 
@@ -125,9 +126,9 @@ class ForwardTlsTest {
             assertEquals(Rcode.NOERROR, ask(h, "h.example.org").getRcode());
             flaky.stop();
             assertEquals(Rcode.SERVFAIL, ask(h, "i.example.org").getRcode());
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)));
+            assertTrue(Polling.within(Duration.ofSeconds(5), () -> h.upstreams.get(0).down(2)));
             flaky.restart();
-            assertTrue(Fixtures.eventually(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)));
+            assertTrue(Polling.within(Duration.ofSeconds(5), () -> !h.upstreams.get(0).down(2)));
             assertTrue(flaky.queries(".").stream().allMatch(q -> q.via() == Via.TLS));
             assertTrue(!flaky.queries(".").isEmpty(), "the health check that brought it back");
             assertEquals(Rcode.NOERROR, ask(h, "j.example.org").getRcode());

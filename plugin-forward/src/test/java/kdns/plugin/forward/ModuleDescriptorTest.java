@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,6 +15,10 @@ import kdns.api.Plugin;
 import kdns.plugin.forward.grpc.GrpcPlugin;
 import kdns.testing.PluginModuleChecks;
 import kdns.testing.TestController;
+import kdns.testing.docs.CorefileExamples;
+import kdns.testing.docs.CorefileExamples.Directive;
+import kdns.testing.docs.CorefileExamples.ServerBlock;
+import kdns.testing.docs.CorefileExamples.Use;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -53,111 +55,49 @@ class ModuleDescriptorTest {
         PluginModuleChecks.readmeHasCoreDnsSections(moduleDir().resolve("README.grpc.md"), "grpc");
     }
 
-    /** The body of each server block of a corefile example (its forward or proxy stanzas). */
-    static List<String> forwardDirectives(String example) {
-        List<String> out = new ArrayList<>();
-        StringBuilder block = null;
-        int depth = 0;
-        for (String raw : example.split("\n")) {
-            String l = raw.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            int after = depth + count(l, '{') - count(l, '}');
-            if (depth == 0) {
-                block = new StringBuilder();
-            } else if (after == 0) {
-                out.add(block.toString());
-            } else {
-                if (depth == 1 && !l.startsWith("forward ") && !l.startsWith("proxy ")) {
-                    throw new AssertionError("only forward and proxy stanzas in the README's examples: " + l);
-                }
-                if (depth == 1 && block.length() > 0 && !l.startsWith(block.substring(0, block.indexOf(" ") + 1))) {
-                    throw new AssertionError("forward and proxy in one example block: " + l);
-                }
-                block.append(l).append('\n');
-            }
-            depth = after;
-        }
-        return out;
-    }
-
-    private static int count(String s, char c) {
-        return (int) s.chars().filter(ch -> ch == c).count();
-    }
-
+    /**
+     * Every corefile example of the README: each server block holds forward or proxy stanzas (not
+     * both), and each sets up.
+     */
     @TestFactory
-    Stream<DynamicTest> readmeExamplesSetUp() throws Exception {
-        List<String> lines = Files.readAllLines(moduleDir().resolve("README.md"));
-        List<DynamicTest> tests = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals("~~~ corefile")) {
-                int start = i + 1;
-                StringBuilder sb = new StringBuilder();
-                for (i = i + 1; i < lines.size() && !lines.get(i).strip().equals("~~~"); i++) {
-                    sb.append(lines.get(i)).append('\n');
-                }
-                String text = sb.toString();
-                tests.add(DynamicTest.dynamicTest("README.md:" + start, () -> {
-                    List<String> directives = forwardDirectives(text);
-                    assertFalse(directives.isEmpty(), "no forward or proxy in\n" + text);
-                    for (String d : directives) {
-                        Plugin p = d.startsWith("proxy ") ? new ProxyPlugin(w -> { }) : new ForwardPlugin();
-                        try {
-                            p.setup(TestController.of(d));
-                        } catch (Exception e) {
-                            fail("README.md:" + start + " does not set up: " + e.getMessage() + "\n" + d, e);
-                        }
+    Stream<DynamicTest> readmeExamplesSetUp() {
+        return CorefileExamples.eachExample(CorefileExamples.of(moduleDir().resolve("README.md")), 8, example -> {
+            int stanzas = 0;
+            for (ServerBlock b : example.blocks()) {
+                Set<String> names = b.directives().stream().map(Directive::name).collect(Collectors.toSet());
+                assertTrue(Set.of("forward", "proxy").containsAll(names),
+                        "only forward and proxy stanzas in the README's examples: " + names);
+                assertFalse(names.size() > 1, "forward and proxy in one example block: " + example);
+                for (Directive d : b.directives()) {
+                    Plugin p = d.name().equals("proxy") ? new ProxyPlugin(w -> { }) : new ForwardPlugin();
+                    try {
+                        p.setup(TestController.of(d.text()));
+                    } catch (Exception e) {
+                        fail(example + " does not set up: " + e.getMessage() + "\n" + d.text(), e);
                     }
-                }));
+                    stanzas++;
+                }
             }
-        }
-        assertTrue(tests.size() >= 8, "examples found: " + tests.size());
-        return tests.stream();
+            assertTrue(stanzas > 0, "no forward or proxy in\n" + example.text());
+        });
     }
 
     /** Every corefile example of README.grpc.md: its grpc stanzas set up (other plugins are not checked). */
     @TestFactory
-    Stream<DynamicTest> grpcReadmeExamplesSetUp() throws Exception {
-        List<String> lines = Files.readAllLines(moduleDir().resolve("README.grpc.md"));
-        List<DynamicTest> tests = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals("~~~ corefile")) {
-                int start = i + 1;
-                List<String> stanzas = new ArrayList<>();
-                StringBuilder current = null;
-                int depth = 0;
-                for (i = i + 1; i < lines.size() && !lines.get(i).strip().equals("~~~"); i++) {
-                    String l = lines.get(i).strip();
-                    if (depth == 1 && l.startsWith("grpc ")) {
-                        current = new StringBuilder();
-                    }
-                    int after = depth + count(l, '{') - count(l, '}');
-                    if (current != null) {
-                        current.append(l).append('\n');
-                        if (after == 1) {
-                            stanzas.add(current.toString());
-                            current = null;
-                        }
-                    }
-                    depth = after;
+    Stream<DynamicTest> grpcReadmeExamplesSetUp() {
+        return CorefileExamples.eachExample(CorefileExamples.of(moduleDir().resolve("README.grpc.md")), 7, example -> {
+            List<Use> uses = example.uses("grpc");
+            assertFalse(uses.isEmpty(), "no grpc stanza in the example at " + example);
+            for (Use u : uses) {
+                TestController c = TestController.of(u.text());
+                try {
+                    new GrpcPlugin().setup(c);
+                } catch (Exception e) {
+                    fail(u + " does not set up: " + e.getMessage() + "\n" + u.text(), e);
+                } finally {
+                    c.runShutdown();
                 }
-                tests.add(DynamicTest.dynamicTest("README.grpc.md:" + start, () -> {
-                    assertFalse(stanzas.isEmpty(), "no grpc stanza in the example at line " + start);
-                    for (String d : stanzas) {
-                        TestController c = TestController.of(d);
-                        try {
-                            new GrpcPlugin().setup(c);
-                        } catch (Exception e) {
-                            fail("README.grpc.md:" + start + " does not set up: " + e.getMessage() + "\n" + d, e);
-                        } finally {
-                            c.runShutdown();
-                        }
-                    }
-                }));
             }
-        }
-        assertTrue(tests.size() >= 7, "examples found: " + tests.size());
-        return tests.stream();
+        });
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
 import kdns.api.PluginException;
+import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -151,10 +152,10 @@ class ProxySetupTest {
                 assertEquals(1, u.queries().size());
                 // forward's metric names, with proxy_name="forward".
                 var r = c.instance().metrics().prometheus();
-                assertTrue(Fixtures.eventually(Duration.ofSeconds(2), () -> Fixtures.histogramCount(r,
+                assertTrue(Polling.within(Duration.ofSeconds(2), () -> Fixtures.histogramCount(r,
                         "coredns_proxy_request_duration_seconds", "proxy_name", "forward", "to", u.hostPort(),
                         "rcode", "NOERROR") == 1));
-                assertTrue(Fixtures.eventually(Duration.ofSeconds(2),
+                assertTrue(Polling.within(Duration.ofSeconds(2),
                         () -> Fixtures.counter(r, "coredns_forward_requests", "to", u.hostPort()) == 1.0));
             } finally {
                 c.runShutdown();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import kdns.testing.Directives;
 import kdns.testing.DnsClient;
 import kdns.testing.InProcessServer;
 import kdns.testing.cases.CaseCheck;
@@ -59,7 +60,7 @@ class AutopathAcceptanceTest {
     static String block(String config, Path kubeconfig) {
         String k = AcceptanceCases.kubernetesDirective(config);
         String rest = config.replace(k.strip(), "");
-        return ".:0 {\n" + rest.strip() + "\n" + ApiServerAcceptanceTest.withLines(k, "kubeconfig " + kubeconfig)
+        return ".:0 {\n" + rest.strip() + "\n" + Directives.withLines(k, "kubeconfig " + kubeconfig)
                 + "\n}\n";
     }
 

@@ -123,13 +123,8 @@ class IndexAcceptanceTest {
             assertTrue(isMarker(reply), c + ": the query must reach the next plugin, got\n" + reply);
             return;
         }
-        List<String> diffs = CaseCheck.differences(reply,
+        CaseCheck.assertAuthoritativeReply(c.toString(), reply,
                 new CaseCheck.Expected(c.rcode(), c.answer(), c.ns(), c.extra()));
-        assertTrue(diffs.isEmpty(), c + ": " + diffs + "\n" + reply);
-        int rcode = reply.getRcode();
-        if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || !reply.getSection(Section.AUTHORITY).isEmpty()) {
-            assertTrue(reply.getHeader().getFlag(Flags.AA), c + ": AA must be set\n" + reply);
-        }
     }
 
     /** The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses. */

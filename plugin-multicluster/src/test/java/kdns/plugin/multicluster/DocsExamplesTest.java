@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesDirective;
+import kdns.testing.Directives;
 import kdns.testing.TestController;
+import kdns.testing.docs.CorefileExamples;
+import kdns.testing.docs.CorefileExamples.Use;
 import kdns.testing.kubernetes.FakeApiServer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,10 +25,15 @@ import org.junit.jupiter.api.TestFactory;
 class DocsExamplesTest {
 
     @TestFactory
-    Stream<DynamicTest> examples() throws Exception {
-        List<String[]> examples = examples(ModuleDescriptorTest.moduleDir().resolve("README.md"), "README.md");
-        assertFalse(examples.isEmpty());
-        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> setUp(e[1])));
+    Stream<DynamicTest> examples() {
+        return CorefileExamples.eachExample(CorefileExamples.of(ModuleDescriptorTest.moduleDir().resolve("README.md")), 1,
+                example -> {
+                    List<Use> uses = example.uses("multicluster");
+                    assertFalse(uses.isEmpty(), "no multicluster directive in " + example);
+                    for (Use u : uses) {
+                        setUp(u.text(), u.zones());
+                    }
+                });
     }
 
     /**
@@ -36,79 +43,28 @@ class DocsExamplesTest {
      * zones among its own.
      */
     @TestFactory
-    Stream<DynamicTest> kubernetesReadmeOptionExamples() throws Exception {
-        List<String[]> examples = new ArrayList<>();
-        for (String[] e : examples(ModuleDescriptorTest.moduleDir().resolveSibling("plugin-kubernetes").resolve("README.md"),
-                "plugin-kubernetes/README.md")) {
-            if (e[1].contains("kubernetes ") && directive(e[1], "kubernetes").matches("(?s).*\\n\\s*multicluster\\s.*")) {
-                examples.add(new String[] {e[0], directive(e[1], "kubernetes")});
-            }
-        }
-        assertFalse(examples.isEmpty(), "plugin-kubernetes/README.md shows the multicluster option");
-        return examples.stream().map(e -> DynamicTest.dynamicTest(e[0], () -> {
-            String d = e[1];
+    Stream<DynamicTest> kubernetesReadmeOptionExamples() {
+        Path page = ModuleDescriptorTest.moduleDir().resolveSibling("plugin-kubernetes").resolve("README.md");
+        List<Use> uses = CorefileExamples.of(page, "plugin-kubernetes/README.md").stream()
+                .flatMap(e -> e.uses("kubernetes").stream())
+                .filter(u -> u.text().matches("(?s).*\\n\\s*multicluster\\s.*")).toList();
+        assertFalse(uses.isEmpty(), "plugin-kubernetes/README.md shows the multicluster option");
+        return uses.stream().map(u -> DynamicTest.dynamicTest(u.example().toString(), () -> {
+            String d = u.text();
             String[] words = d.lines().findFirst().orElseThrow().replace("{", "").strip().split("\\s+");
             List<String> zones = List.of(words).subList(1, words.length);
             KubernetesConfig c = KubernetesDirective.parse(TestController.of(d, zones));
-            assertFalse(c.multiclusterZones().isEmpty(), e[0]);
-            assertTrue(c.zones().containsAll(c.multiclusterZones()), e[0]);
+            assertFalse(c.multiclusterZones().isEmpty(), u.toString());
+            assertTrue(c.zones().containsAll(c.multiclusterZones()), u.toString());
         }));
     }
 
-    /** The {@code corefile} examples of a Markdown file: {@code [label:line, text]}. */
-    private static List<String[]> examples(Path file, String label) throws Exception {
-        List<String> lines = Files.readAllLines(file);
-        List<String[]> examples = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().matches("(~~~|```)\\s*corefile")) {
-                StringBuilder sb = new StringBuilder();
-                int start = i + 1;
-                for (i++; i < lines.size() && !lines.get(i).strip().matches("~~~|```"); i++) {
-                    sb.append(lines.get(i)).append('\n');
-                }
-                examples.add(new String[] {label + ":" + start, sb.toString()});
-            }
-        }
-        return examples;
-    }
-
-    /** The multicluster directive of one example (with its block, if any). */
-    static String directive(String text) {
-        return directive(text, "multicluster");
-    }
-
-    /** The {@code name} directive of one example (with its block, if any). */
-    static String directive(String text, String name) {
-        List<String> lines = text.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).strip();
-            if (l.startsWith(name)) {
-                if (!l.endsWith("{")) {
-                    return l;
-                }
-                StringBuilder sb = new StringBuilder(l).append('\n');
-                for (i++; i < lines.size(); i++) {
-                    sb.append(lines.get(i)).append('\n');
-                    if (lines.get(i).strip().equals("}")) {
-                        return sb.toString();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no " + name + " directive in\n" + text);
-    }
-
-    private static void setUp(String text) throws Exception {
-        String keyLine = text.lines().filter(l -> l.contains("{")).findFirst().orElseThrow();
-        List<String> zones = new ArrayList<>();
-        for (String k : keyLine.substring(0, keyLine.indexOf('{')).trim().split("\\s+")) {
-            zones.add(k.replaceFirst("^[a-z]+://", "").replaceFirst(":\\d+$", ""));
-        }
-        String d = directive(text);
+    private static void setUp(String directive, List<String> zones) throws Exception {
+        String d = directive;
         try (FakeApiServer api = FakeApiServer.start()) {
             Path dir = Files.createTempDirectory("kdns-mc-docs");
             if (!d.contains("kubeconfig") && !d.contains("endpoint")) {
-                d = McsCases.withLines(d, "kubeconfig " + api.kubeconfig(dir));
+                d = Directives.withLines(d, "kubeconfig " + api.kubeconfig(dir));
             }
             TestController tc = TestController.of(d, zones);
             new MulticlusterPlugin().setup(tc);

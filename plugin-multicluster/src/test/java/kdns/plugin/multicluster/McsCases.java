@@ -48,31 +48,12 @@ final class McsCases {
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : s.get("cases")) {
                 cases.add(new Case(name, c.get("qname").asText(), c.get("qtype").asText(), c.get("rcode").asText(),
-                        strings(c.get("answer")), strings(c.get("ns")), strings(c.get("extra")),
-                        c.has("note") ? c.get("note").asText() : ""));
+                        CaseFiles.strings(c, "answer"), CaseFiles.strings(c, "ns"), CaseFiles.strings(c, "extra"),
+                        CaseFiles.text(c, "note")));
             }
             out.add(new Suite(name, s.get("corefile").asText(), s.get("objects"),
                     !s.has("synced") || s.get("synced").asBoolean(), cases));
         }
         return out;
-    }
-
-    private static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        if (n != null) {
-            n.forEach(x -> out.add(x.asText()));
-        }
-        return out;
-    }
-
-    /** The directive with {@code lines} added to its block. */
-    static String withLines(String directive, String... lines) {
-        String add = String.join("\n", lines);
-        String d = directive.strip();
-        int brace = d.indexOf('{');
-        if (brace < 0) {
-            return d + " {\n" + add + "\n}";
-        }
-        return d.substring(0, brace + 1) + "\n" + add + "\n" + d.substring(brace + 1);
     }
 }

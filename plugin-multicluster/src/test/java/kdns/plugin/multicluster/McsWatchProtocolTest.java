@@ -9,12 +9,12 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import kdns.api.Handler;
 import kdns.api.zones.Fallthrough;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesPlugin;
+import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -83,16 +83,6 @@ class McsWatchProtocolTest {
                 .map(r -> ((ARecord) r).getAddress().getHostAddress()).sorted().toList();
     }
 
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /** LISTs or WATCHes of {@code path} whose query holds {@code must} (null: any). */
     private static int count(FakeApiServer api, String path, boolean watch, String must) {
         int n = 0;
@@ -119,11 +109,11 @@ class McsWatchProtocolTest {
             if (i > 1) {
                 api.delete("serviceimports", "testns", "mcs" + (i - 1));
             }
-            eventually("round " + i + " answers",
+            Polling.eventually("round " + i + " answers",
                     () -> answer.apply("mcs" + round + ".testns.svc.clusterset.local.").equals(List.of("10.0.5." + round))
                             && answer.apply("mcs-hl.testns.svc.clusterset.local.").equals(List.of("172.5.0." + round))
                             && answer.apply("mcs" + (round - 1) + ".testns.svc.clusterset.local.").isEmpty());
-            eventually("round " + i + ": two bookmarks per watch", () -> api.bookmarksSent() >= bookmarks + 6);
+            Polling.eventually("round " + i + ": two bookmarks per watch", () -> api.bookmarksSent() >= bookmarks + 6);
         }
     }
 

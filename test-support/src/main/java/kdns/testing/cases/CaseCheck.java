@@ -200,6 +200,24 @@ public final class CaseCheck {
     }
 
     /**
+     * Asserts what the kubernetes and multicluster harnesses assert of a reply: no
+     * {@link #differences(Message, Expected)} and, as the answer of the zone's authority, AA set
+     * on a NOERROR or NXDOMAIN reply and on any reply with an authority section. The failure
+     * names {@code label} and shows the reply.
+     */
+    public static void assertAuthoritativeReply(String label, Message reply, Expected want) {
+        List<String> diffs = differences(reply, want);
+        if (!diffs.isEmpty()) {
+            throw new AssertionError(label + ": " + diffs + "\n" + reply);
+        }
+        int rcode = reply.getRcode();
+        if ((rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || !reply.getSection(Section.AUTHORITY).isEmpty())
+                && !reply.getHeader().getFlag(Flags.AA)) {
+            throw new AssertionError(label + ": AA must be set\n" + reply);
+        }
+    }
+
+    /**
      * What a case's {@code reply_edns} says of the reply's OPT record: {@code present} (null: not
      * checked), {@code udp} (the advertised size; null: not checked) and {@code options}, option
      * code to lower-case hex of the option data, or to null when the option must be absent.
