@@ -19,12 +19,14 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,8 +40,10 @@ import kdns.api.Transport;
  * chain run inline for each query, and the replies of one read sent together with
  * {@code sendmmsg} when the read is complete. On this machine a system call, with the wake-up
  * around it, costs more than answering a query from memory, so batching is where the CPU per query
- * goes down (host/README.md has the figures). Replies written later from a plugin's own thread
- * (deferred answers) are handed to the socket's event loop and sent at once.
+ * goes down (host/README.md has the figures). Replies written later from a plugin's own platform
+ * thread (deferred answers, such as forward's) are sent by that thread itself on the same socket
+ * ({@link DirectDatagramSender}); from a virtual thread they are handed to the socket's event loop
+ * and sent at once.
  */
 final class EpollUdpListener implements UdpListener {
 
@@ -57,6 +61,7 @@ final class EpollUdpListener implements UdpListener {
 
     private final EventLoopGroup loops;
     private final List<Channel> channels = new ArrayList<>();
+    private final List<DirectDatagramSender> senders = new CopyOnWriteArrayList<>();
     private final Supplier<QueryProcessor> processor;
     private final InetSocketAddress boundAddress;
     private volatile boolean closed;
@@ -146,6 +151,13 @@ final class EpollUdpListener implements UdpListener {
      */
     private final class Reader extends ChannelInboundHandlerAdapter {
         private boolean reading;
+        private DirectDatagramSender direct;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            direct = new DirectDatagramSender((Socket) ((EpollDatagramChannel) ctx.channel()).fd());
+            senders.add(direct);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -182,12 +194,23 @@ final class EpollUdpListener implements UdpListener {
         }
 
         private void send(Channel ch, byte[] wire, int len, InetSocketAddress remote) {
+            boolean inLoop = ch.eventLoop().inEventLoop();
+            if (!inLoop && DirectDatagramSender.usableFromCurrentThread()) {
+                try {
+                    direct.send(wire, len, remote);
+                } catch (IOException e) {
+                    if (!closed) {
+                        LOG.debug("udp reply to " + remote + " failed: " + e.getMessage());
+                    }
+                }
+                return;
+            }
             if (!ch.isWritable()) {
                 LOG.debug("udp reply to " + remote + " dropped: the socket's queue is full");
                 return;
             }
             DatagramPacket reply = new DatagramPacket(ch.alloc().directBuffer(len).writeBytes(wire, 0, len), remote);
-            if (reading && ch.eventLoop().inEventLoop()) {
+            if (reading && inLoop) {
                 ch.write(reply, ch.voidPromise());
             } else {
                 ch.writeAndFlush(reply, ch.voidPromise());
@@ -198,6 +221,9 @@ final class EpollUdpListener implements UdpListener {
     @Override
     public void close() {
         closed = true;
+        for (DirectDatagramSender s : senders) {
+            s.close();
+        }
         for (Channel ch : channels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

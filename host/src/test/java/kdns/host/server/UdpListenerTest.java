@@ -14,9 +14,11 @@ import java.net.SocketTimeoutException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import kdns.api.Handler;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
@@ -55,9 +57,17 @@ class UdpListenerTest {
         }
     }
 
+    /** The writer of the last query named {@code kept.}: answered when the test says so. */
+    private static final AtomicReference<ResponseWriter> KEPT = new AtomicReference<>();
+    /** Counted down when a {@code hold.} query is blocking its reader; the reader waits for {@code release}. */
+    private static volatile CountDownLatch holding = new CountDownLatch(1);
+    private static volatile CountDownLatch release = new CountDownLatch(1);
+
     /**
      * Answers every name with an A record holding the client's address; names starting with
-     * {@code later} are answered 50 ms later from another thread.
+     * {@code later} are answered 50 ms later from another thread ({@code latervirtual} from a
+     * virtual thread), {@code kept} when the test writes the kept reply, and {@code hold} once the
+     * test releases the reader thread it blocks.
      */
     private static final Handler ECHO = new Handler() {
         @Override
@@ -71,9 +81,32 @@ class UdpListenerTest {
             reply.addRecord(request.message().getQuestion(), Section.QUESTION);
             reply.addRecord(new ARecord(request.qname(), DClass.IN, 0, request.remoteAddress().getAddress()),
                     Section.ANSWER);
+            if (request.name().startsWith("latervirtual")) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    writer.write(reply);
+                });
+                return Handler.DEFERRED;
+            }
             if (request.name().startsWith("later")) {
                 LATER.schedule(() -> writer.write(reply), 50, TimeUnit.MILLISECONDS);
                 return Handler.DEFERRED;
+            }
+            if (request.name().startsWith("kept")) {
+                KEPT.set(writer);
+                return Handler.DEFERRED;
+            }
+            if (request.name().startsWith("hold")) {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             writer.write(reply);
             return 0;
@@ -169,6 +202,52 @@ class UdpListenerTest {
             // the deferred answer does not hold up the reader: the second query overtakes it
             assertEquals(2, receive(s).getHeader().getID());
             assertEquals(1, receive(s).getHeader().getID());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void repliesWrittenLaterFromAVirtualThreadAreSent(String transport) throws Exception {
+        UdpListener l = open(transport, 1);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.setSoTimeout(3000);
+            byte[] later = query("latervirtual.example.org.", 3);
+            s.send(new DatagramPacket(later, later.length, l.address()));
+            assertEquals(3, receive(s).getHeader().getID());
+        }
+    }
+
+    /**
+     * A deferred reply goes out from the thread that writes it, not through the socket's reader:
+     * it arrives while that reader is kept busy by another query (a forwarder's replies then cost
+     * no wake-up of the reader).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void aDeferredReplyIsSentWhileTheReaderIsBusy(String transport) throws Exception {
+        KEPT.set(null);
+        holding = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        UdpListener l = open(transport, 1);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.setSoTimeout(3000);
+            byte[] kept = query("kept.example.org.", 11);
+            s.send(new DatagramPacket(kept, kept.length, l.address()));
+            for (int i = 0; i < 300 && KEPT.get() == null; i++) {
+                Thread.sleep(10);
+            }
+            byte[] hold = query("hold.example.org.", 12);
+            s.send(new DatagramPacket(hold, hold.length, l.address()));
+            assertTrue(holding.await(5, TimeUnit.SECONDS), "the reader never took the hold query");
+            Message reply = new Message(11);
+            reply.addRecord(Record.newRecord(Name.fromString("kept.example.org."), Type.A, DClass.IN), Section.QUESTION);
+            KEPT.get().write(reply);
+            try {
+                assertEquals(11, receive(s).getHeader().getID(), "the kept reply, sent while the reader is held");
+            } finally {
+                release.countDown();
+            }
+            assertEquals(12, receive(s).getHeader().getID());
         }
     }
 
