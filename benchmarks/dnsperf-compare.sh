@@ -85,41 +85,8 @@ cpid=$!; pids+=("$cpid")
 "$dist/bin/kdns" -conf "$work/Corefile.forward" -quiet > "$work/kdns-forward.log" 2>&1 &
 fpid=$!; pids+=("$fpid")
 
-# unbound configured the same way: forwarding everything to knotd, caching, 2 threads.
-mkdir -p "$work/unbound"
-cat > "$work/unbound/unbound.conf" <<CONF
-server:
-    interface: 127.0.0.1
-    port: $uport
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$work/unbound"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    num-threads: 2
-    do-not-query-localhost: no
-    module-config: "iterator"
-    access-control: 127.0.0.0/8 allow
-forward-zone:
-    name: "."
-    forward-addr: 127.0.0.1@$rport
-CONF
-unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
-upid=$!; pids+=("$upid")
-
-# dnsdist, the forward-only anchor: one listener, knotd as its one backend, no packet cache (none is
-# made unless the configuration asks), no security-status lookups.
-cat > "$work/dnsdist.conf" <<CONF
-setLocal("127.0.0.1:$dport")
-setACL({"127.0.0.0/8"})
-newServer({address="127.0.0.1:$rport"})
-setSecurityPollSuffix("")
-CONF
-dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" > "$work/dnsdist.log" 2>&1 &
-dpid=$!; pids+=("$dpid")
+start_unbound_forwarder "$uport" "$rport"; upid=$started
+start_dnsdist "$dport" "$rport"; dpid=$started
 
 wait_answer "$kport"; wait_answer "$nport"; wait_answer "$rport"
 wait_answer "$cport"; wait_answer "$fport"; wait_answer "$uport"; wait_answer "$dport"

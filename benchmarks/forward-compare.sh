@@ -61,38 +61,8 @@ if [ -n "$base" ]; then
     bpid=$!; pids+=("$bpid")
 fi
 
-mkdir -p "$work/unbound"
-cat > "$work/unbound/unbound.conf" <<CONF
-server:
-    interface: 127.0.0.1
-    port: $uport
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$work/unbound"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    num-threads: 2
-    do-not-query-localhost: no
-    module-config: "iterator"
-    access-control: 127.0.0.0/8 allow
-forward-zone:
-    name: "."
-    forward-addr: 127.0.0.1@$rport
-CONF
-unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
-upid=$!; pids+=("$upid")
-
-cat > "$work/dnsdist.conf" <<CONF
-setLocal("127.0.0.1:$dport")
-setACL({"127.0.0.0/8"})
-newServer({address="127.0.0.1:$rport"})
-setSecurityPollSuffix("")
-CONF
-dnsdist --supervised --disable-syslog -C "$work/dnsdist.conf" > "$work/dnsdist.log" 2>&1 &
-dpid=$!; pids+=("$dpid")
+start_unbound_forwarder "$uport" "$rport"; upid=$started
+start_dnsdist "$dport" "$rport"; dpid=$started
 
 wait_answer() { # port
     for _ in $(seq 1 100); do
