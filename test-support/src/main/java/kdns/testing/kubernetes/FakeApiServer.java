@@ -1165,8 +1165,9 @@ public final class FakeApiServer implements AutoCloseable {
                     boolean go = shape == BookmarkShape.GO_EMPTY_OBJECT
                             || (shape == BookmarkShape.ALTERNATE && bookmarkNo % 2 == 1);
                     bookmarkNo++;
-                    writeEvent(out, "BOOKMARK", go ? goEmptyObject(r.type, b.rv()) : bookmarkObject(r.type, b.rv()));
+                    // counted before the write: a test that saw the bookmark at the client must see it counted
                     bookmarksSent.incrementAndGet();
+                    writeEvent(out, "BOOKMARK", go ? goEmptyObject(r.type, b.rv()) : bookmarkObject(r.type, b.rv()));
                 } else if (item instanceof ObjectStore.Event e) {
                     ObjectStore.Event v = ObjectStore.viewOf(e, matches);
                     if (v != null) {
