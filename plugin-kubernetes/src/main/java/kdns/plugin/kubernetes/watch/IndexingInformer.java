@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.Deque;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.commons.lang3.tuple.MutablePair;
 
 /**
@@ -16,7 +17,7 @@ import org.apache.commons.lang3.tuple.MutablePair;
  * instead of through event handlers (which the client runs later on threads of their own). The
  * queue reports the first list as synced only after its last item was handed over, so "synced"
  * means the index holds the whole first list: {@code ready} never turns 200 while names are still
- * missing.
+ * missing. The queue is a {@link ListBatchingDeltaQueue}, which holds a list as the list it is.
  */
 final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, SlimList> {
 
@@ -27,7 +28,17 @@ final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, Slim
 
     IndexingInformer(ListerWatcher<SlimObject, SlimList> lw, BiConsumer<Class<SlimObject>, Throwable> errors,
                      Consumer<SlimObject> put, Consumer<V1ObjectMeta> remove, Consumer<RuntimeException> failure) {
-        super(SlimObject.class, lw, 0L, new Cache<>(), errors);
+        this(lw, errors, put, remove, failure, new Cache<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    private IndexingInformer(ListerWatcher<SlimObject, SlimList> lw, BiConsumer<Class<SlimObject>, Throwable> errors,
+                             Consumer<SlimObject> put, Consumer<V1ObjectMeta> remove,
+                             Consumer<RuntimeException> failure, Cache<SlimObject> cache) {
+        super(SlimObject.class, lw, 0L,
+                new ListBatchingDeltaQueue((Function<KubernetesObject, String>) (Function<?, String>) cache.getKeyFunc(),
+                        cache),
+                cache, errors);
         this.put = put;
         this.remove = remove;
         this.failure = failure;
