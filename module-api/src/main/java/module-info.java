@@ -13,4 +13,5 @@ module kdns.api {
     exports kdns.api.text;
     exports kdns.api.lookup;
     exports kdns.api.tls;
+    exports kdns.api.grpc;
 }

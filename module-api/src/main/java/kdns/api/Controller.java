@@ -101,6 +101,33 @@ public interface Controller {
         return val();
     }
 
+    /**
+     * Parses a directive CoreDNS allows once per server block: moves to its occurrence, lets
+     * {@code occurrence} read the arguments and block, and returns what it read ({@code absent}
+     * when the directive does not occur).
+     *
+     * @throws PluginException {@link PluginException#once()} at a second occurrence, or what
+     *                         {@code occurrence} throws
+     */
+    default <T> T once(T absent, Occurrence<T> occurrence) throws PluginException {
+        T read = absent;
+        boolean seen = false;
+        while (next()) {
+            if (seen) {
+                throw PluginException.once();
+            }
+            seen = true;
+            read = occurrence.read(this);
+        }
+        return read;
+    }
+
+    /** Reads one occurrence of a directive, from the cursor on its name (see {@link #once}). */
+    @FunctionalInterface
+    interface Occurrence<T> {
+        T read(Controller c) throws PluginException;
+    }
+
     // ---- errors in CoreDNS's format -----------------------------------------------------------
 
     /** {@code Wrong argument count or unexpected line ending after '<val>'} at the current token. */

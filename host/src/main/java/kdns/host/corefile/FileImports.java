@@ -113,14 +113,9 @@ final class FileImports {
         return tokens;
     }
 
-    private static int count(String s, char c) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == c) {
-                n++;
-            }
-        }
-        return n;
+    /** Go's {@code strings.Count} for one character. */
+    private static long count(String s, char c) {
+        return s.chars().filter(ch -> ch == c).count();
     }
 
     private static boolean containsAny(String s, String chars) {

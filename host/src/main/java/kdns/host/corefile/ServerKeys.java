@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import kdns.api.text.GoStrings;
 import kdns.api.zones.ReverseZones;
 
 /**
@@ -96,7 +97,7 @@ public final class ServerKeys {
     private static HostsAndPort splitHostPort(String s) throws CorefileException {
         int colon = s.lastIndexOf(':');
         if (colon >= 0 && colon == s.length() - 1) {
-            throw new CorefileException(PREFIX + "expecting data after last colon: " + goQuote(s));
+            throw new CorefileException(PREFIX + "expecting data after last colon: " + GoStrings.quote(s));
         }
         Long port = null;
         String host = s;
@@ -138,31 +139,6 @@ public final class ServerKeys {
         } catch (NumberFormatException e) {
             return null; // out of range: Go keeps it as part of the zone
         }
-    }
-
-    /** Go's {@code %q}: double quotes, with quotes, backslashes and control characters escaped. */
-    static String goQuote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        s.codePoints().forEach(cp -> {
-            switch (cp) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7f) {
-                        sb.append(String.format("\\x%02x", cp));
-                    } else if (!Character.isDefined(cp) || Character.getType(cp) == Character.CONTROL
-                            || Character.getType(cp) == Character.FORMAT) {
-                        sb.append(cp > 0xffff ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
-                    } else {
-                        sb.appendCodePoint(cp);
-                    }
-                }
-            }
-        });
-        return sb.append('"').toString();
     }
 
     private static String where(Token at) {

@@ -228,47 +228,8 @@ public final class DnsServer implements AutoCloseable {
         for (int i = 1; ; i++) {
             Endpoint ep = new Endpoint();
             ep.processor = processorFor(chains);
-            if (addr.transport().equals("https")) {
-                ServerTls tls = inst.serverTls(addr);
-                if (tls == null) {
-                    LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain HTTP there, as CoreDNS");
-                }
-                try {
-                    int maxConnections = limits.httpsMaxConnections() != null ? limits.httpsMaxConnections()
-                            : Math.min(HttpsListener.DEFAULT_MAX_CONNECTIONS, options.tcpLimits().maxConnections());
-                    ep.https = new HttpsListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor, tls,
-                            maxConnections, httpsResponses(), addr.toString());
-                    return ep;
-                } catch (IOException e) {
-                    closeEndpoint(ep);
-                    if (i >= attempts) {
-                        throw e;
-                    }
-                    continue;
-                }
-            }
-            if (isTls(addr)) {
-                ServerTls tls = inst.serverTls(addr);
-                if (tls == null) {
-                    LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain TCP there, as CoreDNS");
-                }
-                try {
-                    ep.tcp = new TcpListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor,
-                            Transport.TLS, tls);
-                    return ep;
-                } catch (IOException e) {
-                    closeEndpoint(ep);
-                    if (i >= attempts) {
-                        throw e;
-                    }
-                    continue;
-                }
-            }
             try {
-                ep.udp = UdpListener.open(sa, options.udpSockets(), () -> ep.processor);
-                InetSocketAddress tcpAddr = sa.getPort() == 0
-                        ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
-                ep.tcp = new TcpListener(tcpAddr, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor);
+                bind(ep, addr, sa, inst, limits);
                 return ep;
             } catch (IOException e) {
                 closeEndpoint(ep);
@@ -277,6 +238,37 @@ public final class DnsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Opens the listeners of a {@code dns://}, {@code tls://} or {@code https://} address into {@code ep}. */
+    private void bind(Endpoint ep, ListenAddress addr, InetSocketAddress sa, ServerInstance inst,
+                      BlockConfig.ListenerOptions limits) throws IOException {
+        if (addr.transport().equals("https")) {
+            ServerTls tls = tlsOrPlain(addr, inst, "HTTP");
+            int maxConnections = limits.httpsMaxConnections() != null ? limits.httpsMaxConnections()
+                    : Math.min(HttpsListener.DEFAULT_MAX_CONNECTIONS, options.tcpLimits().maxConnections());
+            ep.https = new HttpsListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor, tls,
+                    maxConnections, httpsResponses(), addr.toString());
+        } else if (isTls(addr)) {
+            ServerTls tls = tlsOrPlain(addr, inst, "TCP");
+            ep.tcp = new TcpListener(sa, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor,
+                    Transport.TLS, tls);
+        } else {
+            ep.udp = UdpListener.open(sa, options.udpSockets(), () -> ep.processor);
+            InetSocketAddress tcpAddr = sa.getPort() == 0
+                    ? new InetSocketAddress(sa.getAddress(), ep.udp.address().getPort()) : sa;
+            ep.tcp = new TcpListener(tcpAddr, inst.tcpLimits(addr, options.tcpLimits()), () -> ep.processor);
+        }
+    }
+
+    /** The address's TLS settings; without a tls plugin in its blocks it serves plain {@code transport}, as CoreDNS. */
+    private static ServerTls tlsOrPlain(ListenAddress addr, ServerInstance inst, String transport) {
+        ServerTls tls = inst.serverTls(addr);
+        if (tls == null) {
+            LOG.warning(addr + " has no tls plugin in its blocks: serving DNS over plain " + transport
+                    + " there, as CoreDNS");
+        }
+        return tls;
     }
 
     private static boolean isTls(ListenAddress addr) {

@@ -39,6 +39,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
 import kdns.api.Log;
 import kdns.api.Transport;
+import kdns.api.grpc.DnsPacket;
 import org.xbill.DNS.Message;
 
 /**
@@ -143,7 +144,7 @@ public final class GrpcListener implements AutoCloseable {
         EventLoopGroup b = new NioEventLoopGroup(1, bossThreads);
         EventLoopGroup w = new NioEventLoopGroup(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 workerThreads);
-        ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcDnsService.SERVICE)
+        ServerServiceDefinition service = ServerServiceDefinition.builder(DnsPacket.SERVICE)
                 .addMethod(GrpcDnsService.SERVER_QUERY, new QueryHandler())
                 .build();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
@@ -335,8 +336,8 @@ public final class GrpcListener implements AutoCloseable {
         Exchange exchange = new Exchange(call);
         byte[] msg;
         try {
-            msg = GrpcDnsService.decode(proto);
-        } catch (GrpcDnsService.MalformedPacketException e) {
+            msg = DnsPacket.decode(proto);
+        } catch (DnsPacket.MalformedPacketException e) {
             // grpc-go's codec failure
             exchange.fail(Status.INTERNAL.withDescription("grpc: error unmarshalling request: " + e.getMessage()));
             return;

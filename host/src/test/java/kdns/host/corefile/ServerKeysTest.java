@@ -159,11 +159,6 @@ class ServerKeysTest {
     }
 
     @Test
-    void goQuote() {
-        assertEquals("\"a\\\"b\\\\c\\n\\x01é\"", ServerKeys.goQuote("a\"b\\c\n\u0001é"));
-    }
-
-    @Test
     void domainNameChecks() {
         assertTrue(DnsNames.isDomainName("."));
         assertTrue(DnsNames.isDomainName("a\\.b"));

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Random;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import kdns.api.grpc.DnsPacket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,12 +37,12 @@ class GrpcDnsServiceTest {
     void encodingIsProtobufs() throws Exception {
         for (int n : new int[] {0, 1, 12, 127, 128, 300, 16383, 16384, 65535, 65536}) {
             byte[] msg = random(n, n);
-            byte[] ours = GrpcDnsService.encode(msg);
+            byte[] ours = DnsPacket.encode(msg);
             assertArrayEquals(BytesValue.of(ByteString.copyFrom(msg)).toByteArray(), ours, "length " + n);
             assertArrayEquals(msg, BytesValue.parseFrom(ours).getValue().toByteArray(), "length " + n);
-            assertArrayEquals(msg, GrpcDnsService.decode(ours), "length " + n);
+            assertArrayEquals(msg, DnsPacket.decode(ours), "length " + n);
         }
-        assertEquals(65535 + 4, GrpcDnsService.encode(new byte[65535]).length, "CoreDNS's maxProtobufPayloadBytes");
+        assertEquals(65535 + 4, DnsPacket.encode(new byte[65535]).length, "CoreDNS's maxProtobufPayloadBytes");
     }
 
     @Test
@@ -63,8 +64,8 @@ class GrpcDnsServiceTest {
         out.flush();
         byte[] proto = bytes.toByteArray();
         assertEquals("last", BytesValue.parseFrom(proto).getValue().toStringUtf8(), "protobuf-java agrees");
-        assertArrayEquals("last".getBytes(), GrpcDnsService.decode(proto));
-        assertArrayEquals(new byte[0], GrpcDnsService.decode(new byte[0]), "an empty message: an empty field");
+        assertArrayEquals("last".getBytes(), DnsPacket.decode(proto));
+        assertArrayEquals(new byte[0], DnsPacket.decode(new byte[0]), "an empty message: an empty field");
     }
 
     @Test
@@ -84,7 +85,7 @@ class GrpcDnsServiceTest {
                         (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01}, // an 11-byte varint
         };
         for (byte[] b : bad) {
-            assertThrows(GrpcDnsService.MalformedPacketException.class, () -> GrpcDnsService.decode(b),
+            assertThrows(DnsPacket.MalformedPacketException.class, () -> DnsPacket.decode(b),
                     java.util.HexFormat.of().formatHex(b));
             assertThrows(com.google.protobuf.InvalidProtocolBufferException.class, () -> BytesValue.parseFrom(b),
                     "protobuf-java refuses " + java.util.HexFormat.of().formatHex(b) + " too");

@@ -10,10 +10,10 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.forward.proxy.ReplyCallback;
+import kdns.plugin.forward.proxy.ReplyMatch;
 import kdns.plugin.forward.proxy.Upstream;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
@@ -165,7 +165,7 @@ final class Exchange {
             return;
         }
         upstreamErr = null;
-        if (!matches(reply)) {
+        if (!ReplyMatch.matches(request, reply)) {
             LOG.debug("wrong reply from " + p.addr() + " for " + request);
             writeError(Rcodes.FORMERR);
             return;
@@ -260,15 +260,5 @@ final class Exchange {
             finished = true;
             f.release();
         }
-    }
-
-    /** CoreDNS's {@code request.Match}: one question, QR set, same name (any case) and type. */
-    private boolean matches(Message reply) {
-        List<Record> q = reply.getSection(Section.QUESTION);
-        if (q.size() != 1 || !reply.getHeader().getFlag(Flags.QR)) {
-            return false;
-        }
-        return q.get(0).getType() == request.qtype()
-                && q.get(0).getName().toString().equalsIgnoreCase(request.name());
     }
 }

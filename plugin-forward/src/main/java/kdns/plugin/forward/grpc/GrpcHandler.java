@@ -10,9 +10,9 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.forward.proxy.ReplyMatch;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
@@ -114,7 +114,7 @@ final class GrpcHandler implements Handler {
         @Override
         public void reply(Message reply) {
             try {
-                if (!matches(reply)) {
+                if (!ReplyMatch.matches(request, reply)) {
                     LOG.debug("wrong reply from " + current.addr() + " for " + request);
                     writeError(Rcodes.FORMERR);
                     return;
@@ -172,16 +172,6 @@ final class GrpcHandler implements Handler {
             m.addRecord(request.message().getQuestion(), Section.QUESTION);
             m.getHeader().setRcode(rcode);
             writer.write(m);
-        }
-
-        /** CoreDNS's {@code request.Match}: one question, QR set, same name (any case) and type. */
-        private boolean matches(Message reply) {
-            List<Record> q = reply.getSection(Section.QUESTION);
-            if (q.size() != 1 || !reply.getHeader().getFlag(Flags.QR)) {
-                return false;
-            }
-            return q.get(0).getType() == request.qtype()
-                    && q.get(0).getName().toString().equalsIgnoreCase(request.name());
         }
     }
 }

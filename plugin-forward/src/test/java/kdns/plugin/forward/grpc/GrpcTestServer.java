@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import kdns.api.grpc.DnsPacket;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -36,7 +37,7 @@ final class GrpcTestServer implements AutoCloseable {
     private final Server server;
 
     private GrpcTestServer(SSLContext tls, boolean needClientCertificate) throws IOException {
-        ServerServiceDefinition service = ServerServiceDefinition.builder(DnsPacketCodec.SERVICE)
+        ServerServiceDefinition service = ServerServiceDefinition.builder(DnsPacket.SERVICE)
                 .addMethod(DnsPacketCodec.QUERY, ServerCalls.asyncUnaryCall((byte[] req, io.grpc.stub.StreamObserver<byte[]> out) -> {
                     queries.incrementAndGet();
                     try {

@@ -80,7 +80,7 @@ final class ClusterLookup {
         // the SRV target below the zone (CoreDNS's key zonePath/pod/<namespace>/<podname>)
         String key = podname + "." + r.namespace() + "." + QueryName.POD;
         String ip;
-        if (count(podname, '-') == 3 && !podname.contains("--")) {
+        if (podname.chars().filter(ch -> ch == '-').count() == 3 && !podname.contains("--")) {
             ip = podname.replace('-', '.');
         } else {
             ip = podname.replace('-', ':');
@@ -227,15 +227,5 @@ final class ClusterLookup {
             }
         }
         return out;
-    }
-
-    private static int count(String s, char c) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == c) {
-                n++;
-            }
-        }
-        return n;
     }
 }

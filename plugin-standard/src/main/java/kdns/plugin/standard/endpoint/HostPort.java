@@ -3,7 +3,10 @@ package kdns.plugin.standard.endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
+import kdns.api.Controller;
+import kdns.api.PluginException;
 import kdns.api.text.IpLiterals;
 
 /**
@@ -65,6 +68,22 @@ public record HostPort(String host, int port, String text) {
                     + ": want a number from 1 to 65535");
         }
         return new HostPort(host, p, text);
+    }
+
+    /**
+     * The optional {@code ADDRESS} argument of {@code health}, {@code ready} and {@code prometheus}:
+     * the rest of the directive's line, at most one address; {@code defaultAddress} without one.
+     */
+    public static HostPort fromArgs(Controller c, String defaultAddress) throws PluginException {
+        List<String> args = c.remainingArgs();
+        if (args.size() > 1) {
+            throw c.argErr();
+        }
+        try {
+            return parse(args.isEmpty() ? defaultAddress : args.get(0));
+        } catch (IllegalArgumentException e) {
+            throw c.err(e.getMessage());
+        }
     }
 
     private static IllegalArgumentException bad(String text, String why) {

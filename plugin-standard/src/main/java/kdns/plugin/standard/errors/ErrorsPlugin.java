@@ -55,31 +55,29 @@ public final class ErrorsPlugin implements Plugin {
     }
 
     static Config parse(Controller c, LogSink sink) throws PluginException {
+        return c.once(new Config(List.of(), false), at -> occurrence(at, sink));
+    }
+
+    private static Config occurrence(Controller c, LogSink sink) throws PluginException {
+        List<String> args = c.remainingArgs();
+        if (args.size() > 1) {
+            throw c.argErr();
+        }
+        if (args.size() == 1 && !args.get(0).equals("stdout")) {
+            throw c.err("invalid log file: " + args.get(0));
+        }
         List<Consolidation> consolidations = new ArrayList<>();
         boolean stacktrace = false;
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
-            }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 1) {
-                throw c.argErr();
-            }
-            if (args.size() == 1 && !args.get(0).equals("stdout")) {
-                throw c.err("invalid log file: " + args.get(0));
-            }
-            while (c.nextBlock()) {
-                switch (c.val()) {
-                    case "stacktrace" -> {
-                        if (c.nextArg()) {
-                            throw c.argErr();
-                        }
-                        stacktrace = true;
+        while (c.nextBlock()) {
+            switch (c.val()) {
+                case "stacktrace" -> {
+                    if (c.nextArg()) {
+                        throw c.argErr();
                     }
-                    case "consolidate" -> consolidations.add(parseConsolidate(c, sink));
-                    default -> throw c.err("unknown property '" + c.val() + "'");
+                    stacktrace = true;
                 }
+                case "consolidate" -> consolidations.add(parseConsolidate(c, sink));
+                default -> throw c.err("unknown property '" + c.val() + "'");
             }
         }
         return new Config(List.copyOf(consolidations), stacktrace);

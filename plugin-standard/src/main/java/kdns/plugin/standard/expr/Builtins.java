@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import kdns.api.text.GoStrings;
 
 /**
  * expr-lang's builtin functions that kdns implements, with Go's semantics (strings are Go strings:
@@ -222,7 +223,7 @@ final class Builtins {
                     // out of range: reported below
                 }
             }
-            throw fail("invalid operation: int(" + ExpressionException.quote(s) + ")");
+            throw fail("invalid operation: int(" + GoStrings.quote(s) + ")");
         }
         throw fail("invalid operation: int(" + describe(v) + ")");
     }
@@ -248,7 +249,7 @@ final class Builtins {
                     return d;
                 }
             }
-            throw fail("invalid operation: float(" + ExpressionException.quote(s) + ")");
+            throw fail("invalid operation: float(" + GoStrings.quote(s) + ")");
         }
         throw fail("invalid operation: float(" + describe(v) + ")");
     }

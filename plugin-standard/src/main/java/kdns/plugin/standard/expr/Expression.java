@@ -3,6 +3,7 @@ package kdns.plugin.standard.expr;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import kdns.api.text.GoStrings;
 
 /**
  * An expr-lang expression (the language of CoreDNS's {@code view} and of {@code template}'s
@@ -65,7 +66,7 @@ public final class Expression {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new ExpressionException("expression " + ExpressionException.quote(source)
+        throw new ExpressionException("expression " + GoStrings.quote(source)
                 + " must be true or false, got " + ExprValues.typeName(v) + " " + ExprValues.format(v));
     }
 

@@ -3,6 +3,7 @@ package kdns.plugin.standard.expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import kdns.api.text.GoStrings;
 import kdns.plugin.standard.expr.Token.Kind;
 
 /** Splits an expression into tokens, as expr-lang's lexer does (comments are dropped). */
@@ -82,7 +83,7 @@ final class Lexer {
                 p++;
                 out.add(new Token(Kind.OPERATOR, String.valueOf(c), null, start));
             } else {
-                throw error(start, "unrecognized character " + ExpressionException.quote(new String(Character.toChars(
+                throw error(start, "unrecognized character " + GoStrings.quote(new String(Character.toChars(
                         src.codePointAt(p)))));
             }
         }
@@ -136,7 +137,7 @@ final class Lexer {
             skip(digits);
         }
         if (p < src.length() && isNameChar(src.charAt(p))) {
-            throw error(start, "bad number syntax: " + ExpressionException.quote(src.substring(start, p + 1)));
+            throw error(start, "bad number syntax: " + GoStrings.quote(src.substring(start, p + 1)));
         }
         String text = src.substring(start, p);
         String body = src.substring(bodyStart, p).replace("_", "");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import kdns.api.Request;
+import kdns.api.text.GoStrings;
 import kdns.api.text.IpLiterals;
 import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.DClass;
@@ -87,7 +88,7 @@ public final class RequestBindings {
         String cidrText = string("incidr", args, 1, 2);
         byte[] ip = IpLiterals.parse(ipText);
         if (ip == null) {
-            throw new ExpressionException("first argument is not an IP address: " + ExpressionException.quote(ipText));
+            throw new ExpressionException("first argument is not an IP address: " + GoStrings.quote(ipText));
         }
         Subnet net;
         try {

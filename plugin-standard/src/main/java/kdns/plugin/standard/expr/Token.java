@@ -1,5 +1,6 @@
 package kdns.plugin.standard.expr;
 
+import kdns.api.text.GoStrings;
 /**
  * One token of an expression.
  *
@@ -27,7 +28,7 @@ record Token(Kind kind, String text, Object value, int pos) {
     String describe() {
         return switch (kind) {
             case EOF -> "the end of the expression";
-            case STRING -> "string " + ExpressionException.quote((String) value);
+            case STRING -> "string " + GoStrings.quote((String) value);
             case NUMBER -> "number " + text;
             case POINTER -> "'#" + text + "'";
             default -> "'" + text + "'";

@@ -72,40 +72,27 @@ public final class HealthPlugin implements Plugin {
     }
 
     static Config parse(Controller c) throws PluginException {
-        HostPort address = HostPort.parse(DEFAULT_ADDRESS);
+        return c.once(new Config(HostPort.parse(DEFAULT_ADDRESS), Duration.ZERO), HealthPlugin::occurrence);
+    }
+
+    private static Config occurrence(Controller c) throws PluginException {
+        HostPort address = HostPort.fromArgs(c, DEFAULT_ADDRESS);
         Duration lameduck = Duration.ZERO;
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
+        while (c.nextBlock()) {
+            if (!c.val().equals("lameduck")) {
+                throw c.err("unknown property '" + c.val() + "'");
             }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 1) {
+            List<String> d = c.remainingArgs();
+            if (d.size() != 1) {
                 throw c.argErr();
             }
-            if (args.size() == 1) {
-                try {
-                    address = HostPort.parse(args.get(0));
-                } catch (IllegalArgumentException e) {
-                    throw c.err(e.getMessage());
-                }
+            try {
+                lameduck = Durations.parse(d.get(0));
+            } catch (IllegalArgumentException e) {
+                throw c.err("unable to parse lameduck duration value: '" + d.get(0) + "' : " + e.getMessage());
             }
-            while (c.nextBlock()) {
-                if (!c.val().equals("lameduck")) {
-                    throw c.err("unknown property '" + c.val() + "'");
-                }
-                List<String> d = c.remainingArgs();
-                if (d.size() != 1) {
-                    throw c.argErr();
-                }
-                try {
-                    lameduck = Durations.parse(d.get(0));
-                } catch (IllegalArgumentException e) {
-                    throw c.err("unable to parse lameduck duration value: '" + d.get(0) + "' : " + e.getMessage());
-                }
-                if (lameduck.isNegative()) {
-                    throw c.err("lameduck duration must not be negative: '" + d.get(0) + "'");
-                }
+            if (lameduck.isNegative()) {
+                throw c.err("lameduck duration must not be negative: '" + d.get(0) + "'");
             }
         }
         return new Config(address, lameduck);

@@ -78,87 +78,86 @@ public final class HostsPlugin implements Plugin {
 
     /** CoreDNS's {@code hostsParse}, with its error messages. */
     Config parse(Controller c) throws PluginException {
+        Config config = c.once(new Config(DEFAULT_PATH, List.of(), List.of(), DEFAULT_TTL, true, DEFAULT_RELOAD,
+                Fallthrough.NONE, false), this::occurrence);
+        if (config.fallthroughUnsupported() && config.fall().zones().isEmpty()) {
+            throw c.err("fallthrough_unsupported requires fallthrough");
+        }
+        return config;
+    }
+
+    private Config occurrence(Controller c) throws PluginException {
         String path = DEFAULT_PATH;
-        List<String> origins = List.of();
         List<String> inline = new ArrayList<>();
         long ttl = DEFAULT_TTL;
         boolean autoReverse = true;
         Duration reload = DEFAULT_RELOAD;
         Fallthrough fall = Fallthrough.NONE;
         boolean fallthroughUnsupported = false;
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
+        List<String> args = c.remainingArgs();
+        if (!args.isEmpty()) {
+            path = args.get(0);
+            if (!c.root().isEmpty() && !Path.of(path).isAbsolute()) {
+                path = Path.of(c.root()).resolve(path).toString(); // relative to the root plugin's directory
             }
-            List<String> args = c.remainingArgs();
-            if (!args.isEmpty()) {
-                path = args.get(0);
-                if (!c.root().isEmpty() && !Path.of(path).isAbsolute()) {
-                    path = Path.of(c.root()).resolve(path).toString(); // relative to the root plugin's directory
-                }
-                args = args.subList(1, args.size());
-                checkFile(c, path);
-            }
-            origins = ZoneNames.originsFromArgsOrServerBlock(args, c.serverBlockZones());
-            while (c.nextBlock()) {
-                switch (c.val()) {
-                    case "fallthrough" -> fall = Fallthrough.fromArgs(c.remainingArgs());
-                    case "fallthrough_unsupported" -> {
-                        if (!c.remainingArgs().isEmpty()) {
-                            throw c.argErr();
-                        }
-                        fallthroughUnsupported = true;
-                    }
-                    case "no_reverse" -> autoReverse = false;
-                    case "ttl" -> {
-                        List<String> rest = c.remainingArgs();
-                        if (rest.isEmpty()) {
-                            throw c.err("ttl needs a time in second");
-                        }
-                        long t;
-                        try {
-                            t = Long.parseLong(rest.get(0));
-                        } catch (NumberFormatException e) {
-                            throw c.err("ttl needs a number of second");
-                        }
-                        if (t <= 0 || t > 65535) {
-                            throw c.err("ttl provided is invalid");
-                        }
-                        ttl = t;
-                    }
-                    case "reload" -> {
-                        List<String> rest = c.remainingArgs();
-                        if (rest.size() != 1) {
-                            throw c.err("reload needs a duration (zero seconds to disable)");
-                        }
-                        Duration d;
-                        try {
-                            d = Durations.parse(rest.get(0));
-                        } catch (IllegalArgumentException e) {
-                            throw c.err("invalid duration for reload '" + rest.get(0) + "'");
-                        }
-                        if (d.isNegative()) {
-                            throw c.err("invalid negative duration for reload '" + rest.get(0) + "'");
-                        }
-                        reload = d;
-                    }
-                    default -> {
-                        // Before any fallthrough, an unknown line is an inline hosts entry.
-                        if (!fall.zones().isEmpty()) {
-                            throw c.err("unknown property '" + c.val() + "'");
-                        }
-                        StringBuilder line = new StringBuilder(c.val());
-                        for (String a : c.remainingArgs()) {
-                            line.append(' ').append(a);
-                        }
-                        inline.add(line.toString());
-                    }
-                }
-            }
+            args = args.subList(1, args.size());
+            checkFile(c, path);
         }
-        if (fallthroughUnsupported && fall.zones().isEmpty()) {
-            throw c.err("fallthrough_unsupported requires fallthrough");
+        List<String> origins = ZoneNames.originsFromArgsOrServerBlock(args, c.serverBlockZones());
+        while (c.nextBlock()) {
+            switch (c.val()) {
+                case "fallthrough" -> fall = Fallthrough.fromArgs(c.remainingArgs());
+                case "fallthrough_unsupported" -> {
+                    if (!c.remainingArgs().isEmpty()) {
+                        throw c.argErr();
+                    }
+                    fallthroughUnsupported = true;
+                }
+                case "no_reverse" -> autoReverse = false;
+                case "ttl" -> {
+                    List<String> rest = c.remainingArgs();
+                    if (rest.isEmpty()) {
+                        throw c.err("ttl needs a time in second");
+                    }
+                    long t;
+                    try {
+                        t = Long.parseLong(rest.get(0));
+                    } catch (NumberFormatException e) {
+                        throw c.err("ttl needs a number of second");
+                    }
+                    if (t <= 0 || t > 65535) {
+                        throw c.err("ttl provided is invalid");
+                    }
+                    ttl = t;
+                }
+                case "reload" -> {
+                    List<String> rest = c.remainingArgs();
+                    if (rest.size() != 1) {
+                        throw c.err("reload needs a duration (zero seconds to disable)");
+                    }
+                    Duration d;
+                    try {
+                        d = Durations.parse(rest.get(0));
+                    } catch (IllegalArgumentException e) {
+                        throw c.err("invalid duration for reload '" + rest.get(0) + "'");
+                    }
+                    if (d.isNegative()) {
+                        throw c.err("invalid negative duration for reload '" + rest.get(0) + "'");
+                    }
+                    reload = d;
+                }
+                default -> {
+                    // Before any fallthrough, an unknown line is an inline hosts entry.
+                    if (!fall.zones().isEmpty()) {
+                        throw c.err("unknown property '" + c.val() + "'");
+                    }
+                    StringBuilder line = new StringBuilder(c.val());
+                    for (String a : c.remainingArgs()) {
+                        line.append(' ').append(a);
+                    }
+                    inline.add(line.toString());
+                }
+            }
         }
         return new Config(path, origins, List.copyOf(inline), ttl, autoReverse, reload, fall, fallthroughUnsupported);
     }

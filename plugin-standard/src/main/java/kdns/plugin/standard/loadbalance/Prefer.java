@@ -8,7 +8,6 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * CoreDNS's {@code prefer CIDR...}: after the policy ran, in the answer and additional sections,
@@ -31,27 +30,14 @@ final class Prefer {
             return;
         }
         List<Record> out = order(in, subnets);
-        reply.removeAllRecords(section);
-        for (Record r : out) {
-            reply.addRecord(r, section);
-        }
+        RecordGroups.replace(reply, section, out);
     }
 
     static List<Record> order(List<Record> in, List<Subnet> subnets) {
-        List<Record> cname = new ArrayList<>();
-        List<Record> address = new ArrayList<>();
-        List<Record> mx = new ArrayList<>();
-        List<Record> rest = new ArrayList<>();
-        for (Record r : in) {
-            switch (r.getType()) {
-                case Type.CNAME -> cname.add(r);
-                case Type.A, Type.AAAA -> address.add(r);
-                case Type.MX -> mx.add(r);
-                default -> rest.add(r);
-            }
-        }
+        RecordGroups groups = RecordGroups.of(in);
+        List<Record> address = groups.address();
         List<Record> out = new ArrayList<>(in.size());
-        out.addAll(cname);
+        out.addAll(groups.cname());
         boolean[] taken = new boolean[address.size()];
         for (Subnet s : subnets) {
             for (int i = 0; i < address.size(); i++) {
@@ -66,8 +52,8 @@ final class Prefer {
                 out.add(address.get(i));
             }
         }
-        out.addAll(mx);
-        out.addAll(rest);
+        out.addAll(groups.mx());
+        out.addAll(groups.rest());
         return out;
     }
 

@@ -1,12 +1,10 @@
 package kdns.plugin.standard.loadbalance;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * CoreDNS's {@code round_robin} policy: in the answer, authority and additional sections, CNAME
@@ -35,10 +33,7 @@ final class RoundRobin {
         if (same(in, out)) {
             return;
         }
-        reply.removeAllRecords(section);
-        for (Record r : out) {
-            reply.addRecord(r, section);
-        }
+        RecordGroups.replace(reply, section, out);
     }
 
     private static boolean same(List<Record> a, List<Record> b) {
@@ -52,26 +47,10 @@ final class RoundRobin {
 
     /** The records in round-robin order (a new list). */
     static List<Record> order(List<Record> in) {
-        List<Record> cname = new ArrayList<>(2);
-        List<Record> address = new ArrayList<>(in.size());
-        List<Record> mx = new ArrayList<>(2);
-        List<Record> rest = new ArrayList<>(2);
-        for (Record r : in) {
-            switch (r.getType()) {
-                case Type.CNAME -> cname.add(r);
-                case Type.A, Type.AAAA -> address.add(r);
-                case Type.MX -> mx.add(r);
-                default -> rest.add(r);
-            }
-        }
-        shuffle(address);
-        shuffle(mx);
-        List<Record> out = new ArrayList<>(in.size());
-        out.addAll(cname);
-        out.addAll(rest);
-        out.addAll(address);
-        out.addAll(mx);
-        return out;
+        RecordGroups groups = RecordGroups.of(in);
+        shuffle(groups.address());
+        shuffle(groups.mx());
+        return groups.cnameRestAddressMx();
     }
 
     /** Fisher–Yates. */

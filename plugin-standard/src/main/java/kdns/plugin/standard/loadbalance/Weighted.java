@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -200,26 +199,13 @@ final class Weighted {
         if (out == null) {
             return;
         }
-        reply.removeAllRecords(section);
-        for (Record r : out) {
-            reply.addRecord(r, section);
-        }
+        RecordGroups.replace(reply, section, out);
     }
 
     /** The records in weighted order, or null when there is no address record (left as is). */
     List<Record> order(List<Record> in) {
-        List<Record> cname = new ArrayList<>();
-        List<Record> address = new ArrayList<>();
-        List<Record> mx = new ArrayList<>();
-        List<Record> rest = new ArrayList<>();
-        for (Record r : in) {
-            switch (r.getType()) {
-                case Type.CNAME -> cname.add(r);
-                case Type.A, Type.AAAA -> address.add(r);
-                case Type.MX -> mx.add(r);
-                default -> rest.add(r);
-            }
-        }
+        RecordGroups groups = RecordGroups.of(in);
+        List<Record> address = groups.address();
         if (address.isEmpty()) {
             return null;
         }
@@ -229,12 +215,7 @@ final class Weighted {
             address.set(0, address.get(top));
             address.set(top, first);
         }
-        List<Record> out = new ArrayList<>(in.size());
-        out.addAll(cname);
-        out.addAll(rest);
-        out.addAll(address);
-        out.addAll(mx);
-        return out;
+        return groups.cnameRestAddressMx();
     }
 
     /** Picks the index of the address to put first, with probability weight / sum of weights. */

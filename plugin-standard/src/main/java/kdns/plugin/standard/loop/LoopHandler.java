@@ -2,8 +2,6 @@ package kdns.plugin.standard.loop;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Handlers;
@@ -24,8 +22,7 @@ final class LoopHandler implements Handler {
     private final Handler next;
     private final String zone;
     private final String qname;
-    private final Consumer<String> fatal;
-    private final IntConsumer exit;
+    private final LoopExit onLoop;
     private final AtomicInteger seen = new AtomicInteger();
     private final AtomicBoolean fired = new AtomicBoolean();
     private volatile boolean disabled;
@@ -33,15 +30,13 @@ final class LoopHandler implements Handler {
 
     /**
      * @param qname the probe name, lower case and fully qualified
-     * @param fatal where the fatal line goes
-     * @param exit  how the process ends (the status is 1)
+     * @param onLoop what happens once the probe came back more than twice
      */
-    LoopHandler(Handler next, String zone, String qname, Consumer<String> fatal, IntConsumer exit) {
+    LoopHandler(Handler next, String zone, String qname, LoopExit onLoop) {
         this.next = next;
         this.zone = zone;
         this.qname = qname;
-        this.fatal = fatal;
-        this.exit = exit;
+        this.onLoop = onLoop;
     }
 
     @Override
@@ -61,9 +56,8 @@ final class LoopHandler implements Handler {
         int count = name.equals(qname) ? seen.incrementAndGet() : seen.get();
         if (count > 2) {
             if (fired.compareAndSet(false, true)) {
-                fatal.accept("Loop (" + hostPort(request) + " -> " + address + ") detected for zone \"" + zone
+                onLoop.fire("Loop (" + hostPort(request) + " -> " + address + ") detected for zone \"" + zone
                         + "\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO " + qname + "\"");
-                exit.accept(1);
             }
             // The process is going away: stop feeding the loop.
             return Rcodes.SERVFAIL;

@@ -3,10 +3,7 @@ package kdns.plugin.standard.loop;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import kdns.api.Controller;
-import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 
@@ -18,17 +15,15 @@ import kdns.api.PluginException;
  */
 public final class LoopPlugin implements Plugin {
 
-    private final Consumer<String> fatal;
-    private final IntConsumer exit;
+    private final LoopExit onLoop;
 
     public LoopPlugin() {
-        this(LoopPlugin::logFatal, LoopPlugin::exitProcess);
+        this(LoopExit.PROCESS);
     }
 
-    /** For tests: the fatal line and the exit go to these instead of stdout and the process. */
-    LoopPlugin(Consumer<String> fatal, IntConsumer exit) {
-        this.fatal = fatal;
-        this.exit = exit;
+    /** For tests: the fatal line and the exit go elsewhere instead of stdout and the process. */
+    LoopPlugin(LoopExit onLoop) {
+        this.onLoop = onLoop;
     }
 
     @Override
@@ -50,7 +45,7 @@ public final class LoopPlugin implements Plugin {
         LoopHandler[] built = new LoopHandler[1];
         Probe[] probe = new Probe[1];
         c.addHandler(next -> {
-            LoopHandler h = new LoopHandler(next, zone, qname, fatal, exit);
+            LoopHandler h = new LoopHandler(next, zone, qname, onLoop);
             synchronized (built) {
                 built[0] = h;
             }
@@ -91,17 +86,16 @@ public final class LoopPlugin implements Plugin {
 
     /** The zone the probe is asked in: the block's first zone. */
     static String parse(Controller c) throws PluginException {
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
-            }
-            if (c.nextArg()) {
-                throw c.argErr(); // also for a block, as in CoreDNS
-            }
-        }
+        c.once(null, LoopPlugin::withoutArguments);
         List<String> zones = c.serverBlockZones();
         return zones.isEmpty() ? "." : zones.get(0);
+    }
+
+    private static Void withoutArguments(Controller c) throws PluginException {
+        if (c.nextArg()) {
+            throw c.argErr(); // also for a block, as in CoreDNS
+        }
+        return null;
     }
 
     /** {@code <random>.<random>.<zone>} with two non-negative random numbers, as CoreDNS. */
@@ -109,20 +103,5 @@ public final class LoopPlugin implements Plugin {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String labels = (r.nextLong() & Long.MAX_VALUE) + "." + (r.nextLong() & Long.MAX_VALUE) + ".";
         return zone.equals(".") ? labels : labels + zone;
-    }
-
-    private static void logFatal(String line) {
-        Log.plain().raw("[FATAL] plugin/loop: " + line);
-        System.out.flush();
-    }
-
-    /**
-     * CoreDNS's {@code log.Fatal}: the process ends with {@code status}. The exit runs on its own
-     * thread so the shutdown hooks it starts never wait on the server thread that detected the loop.
-     */
-    private static void exitProcess(int status) {
-        Thread t = new Thread(() -> System.exit(status), "kdns-loop-exit");
-        t.setDaemon(false);
-        t.start();
     }
 }

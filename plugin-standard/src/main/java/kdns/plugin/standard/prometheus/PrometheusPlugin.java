@@ -71,26 +71,13 @@ public final class PrometheusPlugin implements Plugin {
     }
 
     static HostPort parse(Controller c) throws PluginException {
-        HostPort address = HostPort.parse(DEFAULT_ADDRESS);
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
-            }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 1) {
-                throw c.argErr();
-            }
-            if (args.size() == 1) {
-                try {
-                    address = HostPort.parse(args.get(0));
-                } catch (IllegalArgumentException e) {
-                    throw c.err(e.getMessage());
-                }
-            }
-            if (c.nextBlock()) {
-                throw c.err("prometheus takes no block, found '" + c.val() + "'");
-            }
+        return c.once(HostPort.parse(DEFAULT_ADDRESS), PrometheusPlugin::occurrence);
+    }
+
+    private static HostPort occurrence(Controller c) throws PluginException {
+        HostPort address = HostPort.fromArgs(c, DEFAULT_ADDRESS);
+        if (c.nextBlock()) {
+            throw c.err("prometheus takes no block, found '" + c.val() + "'");
         }
         return address;
     }

@@ -55,39 +55,26 @@ public final class ReadyPlugin implements Plugin {
     }
 
     static Config parse(Controller c) throws PluginException {
-        HostPort address = HostPort.parse(DEFAULT_ADDRESS);
+        return c.once(new Config(HostPort.parse(DEFAULT_ADDRESS), false), ReadyPlugin::occurrence);
+    }
+
+    private static Config occurrence(Controller c) throws PluginException {
+        HostPort address = HostPort.fromArgs(c, DEFAULT_ADDRESS);
         boolean continuously = false;
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
+        while (c.nextBlock()) {
+            if (!c.val().equals("monitor")) {
+                throw c.err("unknown property '" + c.val() + "'");
             }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 1) {
+            List<String> m = c.remainingArgs();
+            if (m.size() != 1) {
                 throw c.argErr();
             }
-            if (args.size() == 1) {
-                try {
-                    address = HostPort.parse(args.get(0));
-                } catch (IllegalArgumentException e) {
-                    throw c.err(e.getMessage());
-                }
-            }
-            while (c.nextBlock()) {
-                if (!c.val().equals("monitor")) {
-                    throw c.err("unknown property '" + c.val() + "'");
-                }
-                List<String> m = c.remainingArgs();
-                if (m.size() != 1) {
-                    throw c.argErr();
-                }
-                continuously = switch (m.get(0)) {
-                    case "until-ready" -> false;
-                    case "continuously" -> true;
-                    default -> throw c.err("monitor type '" + m.get(0)
-                            + "' is not supported, expected until-ready or continuously");
-                };
-            }
+            continuously = switch (m.get(0)) {
+                case "until-ready" -> false;
+                case "continuously" -> true;
+                default -> throw c.err("monitor type '" + m.get(0)
+                        + "' is not supported, expected until-ready or continuously");
+            };
         }
         return new Config(address, continuously);
     }

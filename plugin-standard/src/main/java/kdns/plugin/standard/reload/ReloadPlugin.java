@@ -61,39 +61,44 @@ public final class ReloadPlugin implements Plugin {
     }
 
     static Config parse(Controller c) throws PluginException {
-        Duration interval = DEFAULT_INTERVAL;
-        Duration jitter = DEFAULT_JITTER;
-        int seen = 0;
-        while (c.next()) {
-            if (seen++ > 0) {
-                throw PluginException.once();
-            }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 2) {
-                throw c.argErr();
-            }
-            if (!args.isEmpty()) {
-                interval = duration(c, args.get(0), "interval");
-            }
-            if (interval.compareTo(MIN_INTERVAL) < 0) {
-                throw c.err("interval value must be greater or equal to " + Durations.format(MIN_INTERVAL));
-            }
-            if (args.size() > 1) {
-                jitter = duration(c, args.get(1), "jitter");
-            }
-            if (jitter.compareTo(MIN_JITTER) < 0) {
-                throw c.err("jitter value must be greater or equal to " + Durations.format(MIN_JITTER));
-            }
-            if (c.nextBlock()) {
-                throw c.err("reload takes no block, found '" + c.val() + "'");
-            }
-        }
+        Written written = c.once(new Written(DEFAULT_INTERVAL, DEFAULT_JITTER), ReloadPlugin::occurrence);
+        Duration interval = written.interval();
+        Duration jitter = written.jitter();
         if (jitter.compareTo(interval.dividedBy(2)) > 0) {
             jitter = interval.dividedBy(2);
         }
         long j = jitter.toNanos();
         Duration effective = interval.plusNanos(ThreadLocalRandom.current().nextLong(j) - j / 2);
         return new Config(interval, jitter, effective);
+    }
+
+    /** {@code reload [INTERVAL] [JITTER]} as the Corefile wrote it. */
+    private record Written(Duration interval, Duration jitter) {
+    }
+
+    private static Written occurrence(Controller c) throws PluginException {
+        Duration interval = DEFAULT_INTERVAL;
+        Duration jitter = DEFAULT_JITTER;
+        List<String> args = c.remainingArgs();
+        if (args.size() > 2) {
+            throw c.argErr();
+        }
+        if (!args.isEmpty()) {
+            interval = duration(c, args.get(0), "interval");
+        }
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            throw c.err("interval value must be greater or equal to " + Durations.format(MIN_INTERVAL));
+        }
+        if (args.size() > 1) {
+            jitter = duration(c, args.get(1), "jitter");
+        }
+        if (jitter.compareTo(MIN_JITTER) < 0) {
+            throw c.err("jitter value must be greater or equal to " + Durations.format(MIN_JITTER));
+        }
+        if (c.nextBlock()) {
+            throw c.err("reload takes no block, found '" + c.val() + "'");
+        }
+        return new Written(interval, jitter);
     }
 
     private static Duration duration(Controller c, String text, String what) throws PluginException {

@@ -36,7 +36,7 @@ class LoopTest {
     private final List<Integer> exits = new CopyOnWriteArrayList<>();
 
     private LoopHandler handler(String zone, Handler next) {
-        return new LoopHandler(next, zone, LoopPlugin.qname(zone), fatal::add, exits::add);
+        return new LoopHandler(next, zone, LoopPlugin.qname(zone), new LoopExit(fatal::add, exits::add));
     }
 
     private static String error(String text) {
@@ -181,7 +181,7 @@ class LoopTest {
             port = s.getLocalPort();
         }
         List<String> lines = new CopyOnWriteArrayList<>();
-        LoopPlugin plugin = new LoopPlugin(lines::add, exits::add);
+        LoopPlugin plugin = new LoopPlugin(new LoopExit(lines::add, exits::add));
         // The plugin through a real server: the probe is answered by whoami.
         kdns.host.plugins.PluginCfg cfg = kdns.testing.TestPluginCfg.forClassPath(getClass().getClassLoader());
         try (InProcessServer s = InProcessServer.start(".:" + port + " {\n    loop\n    whoami\n}\n", cfg,

@@ -23,24 +23,19 @@ public final class HelloPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        String greeting = "Hello";
-        int seen = 0;
-        while (c.next()) {
-            if (++seen > 1) {
-                throw PluginException.once();
-            }
-            List<String> args = c.remainingArgs();
-            if (args.size() > 1) {
-                throw c.argErr();
-            }
-            if (args.size() == 1) {
-                greeting = args.get(0);
-            }
-            if (c.nextBlock()) {
-                throw c.err("unknown property '" + c.val() + "'");
-            }
+        String greeting = c.once("Hello", HelloPlugin::greeting);
+        c.addHandler(next -> new HelloHandler(greeting, next));
+    }
+
+    /** {@code hello [GREETING]}, the cursor on the directive's name. */
+    private static String greeting(Controller c) throws PluginException {
+        List<String> args = c.remainingArgs();
+        if (args.size() > 1) {
+            throw c.argErr();
         }
-        String g = greeting;
-        c.addHandler(next -> new HelloHandler(g, next));
+        if (c.nextBlock()) {
+            throw c.err("unknown property '" + c.val() + "'");
+        }
+        return args.isEmpty() ? "Hello" : args.get(0);
     }
 }
