@@ -60,132 +60,128 @@ public final class CachePlugin implements Plugin {
         c.addHandler(next -> new CacheHandler(next, config, metrics, ticker, wallClock, refresher));
     }
 
-    /** Parses every occurrence of the directive (only one is allowed per block). */
+    /** Parses the directive's occurrence (only one is allowed per block). */
     static CacheConfig parse(Controller c) throws PluginException {
+        return c.once(new CacheConfig(), CachePlugin::read);
+    }
+
+    private static CacheConfig read(Controller c) throws PluginException {
         CacheConfig ca = new CacheConfig();
-        int occurrences = 0;
-        while (c.next()) {
-            if (occurrences > 0) {
-                throw PluginException.once();
-            }
-            occurrences++;
-
-            // cache [ttl] [zones..]: a first argument that is a number is the TTL, else a zone.
-            List<String> args = new ArrayList<>(c.remainingArgs());
-            if (!args.isEmpty()) {
-                Long ttl = atoiOrNull(args.get(0));
-                if (ttl != null) {
-                    if (ttl <= 0) {
-                        throw c.err("cache TTL can not be zero or negative: " + ttl);
-                    }
-                    ca.successTtl = ttl;
-                    ca.denialTtl = ttl;
-                    args.remove(0);
+        // cache [ttl] [zones..]: a first argument that is a number is the TTL, else a zone.
+        List<String> args = new ArrayList<>(c.remainingArgs());
+        if (!args.isEmpty()) {
+            Long ttl = atoiOrNull(args.get(0));
+            if (ttl != null) {
+                if (ttl <= 0) {
+                    throw c.err("cache TTL can not be zero or negative: " + ttl);
                 }
+                ca.successTtl = ttl;
+                ca.denialTtl = ttl;
+                args.remove(0);
             }
-            List<String> origins = ZoneNames.originsFromArgsOrServerBlock(args, c.serverBlockZones());
+        }
+        List<String> origins = ZoneNames.originsFromArgsOrServerBlock(args, c.serverBlockZones());
 
-            while (c.nextBlock()) {
-                switch (c.val()) {
-                    case SUCCESS -> {
-                        List<String> a = c.remainingArgs();
-                        if (a.isEmpty()) {
-                            throw c.argErr();
-                        }
-                        ca.successCapacity = atoi(c, a.get(0));
-                        if (a.size() > 1) {
-                            ca.successTtl = positiveTtl(c, a.get(1));
-                            if (a.size() > 2) {
-                                ca.successMinTtl = minTtl(c, a.get(2));
-                            }
-                        }
+        while (c.nextBlock()) {
+            switch (c.val()) {
+                case SUCCESS -> {
+                    List<String> a = c.remainingArgs();
+                    if (a.isEmpty()) {
+                        throw c.argErr();
                     }
-                    case DENIAL -> {
-                        List<String> a = c.remainingArgs();
-                        if (a.isEmpty()) {
-                            throw c.argErr();
-                        }
-                        ca.denialCapacity = atoi(c, a.get(0));
-                        if (a.size() > 1) {
-                            ca.denialTtl = positiveTtl(c, a.get(1));
-                            if (a.size() > 2) {
-                                ca.denialMinTtl = minTtl(c, a.get(2));
-                            }
-                        }
-                    }
-                    case "prefetch" -> parsePrefetch(c, ca);
-                    case "serve_stale" -> {
-                        List<String> a = c.remainingArgs();
+                    ca.successCapacity = atoi(c, a.get(0));
+                    if (a.size() > 1) {
+                        ca.successTtl = positiveTtl(c, a.get(1));
                         if (a.size() > 2) {
-                            throw c.argErr();
-                        }
-                        ca.staleNanos = 3_600_000_000_000L;
-                        if (!a.isEmpty()) {
-                            long d = duration(c, a.get(0));
-                            if (d < 0) {
-                                throw c.err("invalid negative duration for serve_stale");
-                            }
-                            ca.staleNanos = d;
-                        }
-                        ca.verifyStale = false;
-                        if (a.size() > 1) {
-                            String mode = a.get(1).toLowerCase(Locale.ROOT);
-                            if (!mode.equals("immediate") && !mode.equals("verify")) {
-                                throw c.err("invalid value for serve_stale refresh mode: " + mode);
-                            }
-                            ca.verifyStale = mode.equals("verify");
+                            ca.successMinTtl = minTtl(c, a.get(2));
                         }
                     }
-                    case "servfail" -> {
-                        List<String> a = c.remainingArgs();
-                        if (a.size() != 1) {
-                            throw c.argErr();
+                }
+                case DENIAL -> {
+                    List<String> a = c.remainingArgs();
+                    if (a.isEmpty()) {
+                        throw c.argErr();
+                    }
+                    ca.denialCapacity = atoi(c, a.get(0));
+                    if (a.size() > 1) {
+                        ca.denialTtl = positiveTtl(c, a.get(1));
+                        if (a.size() > 2) {
+                            ca.denialMinTtl = minTtl(c, a.get(2));
                         }
+                    }
+                }
+                case "prefetch" -> parsePrefetch(c, ca);
+                case "serve_stale" -> {
+                    List<String> a = c.remainingArgs();
+                    if (a.size() > 2) {
+                        throw c.argErr();
+                    }
+                    ca.staleNanos = 3_600_000_000_000L;
+                    if (!a.isEmpty()) {
                         long d = duration(c, a.get(0));
                         if (d < 0) {
-                            throw c.err("invalid negative ttl for servfail");
+                            throw c.err("invalid negative duration for serve_stale");
                         }
-                        if (d > 300_000_000_000L) {
-                            // RFC 2308 prohibits caching SERVFAIL longer than 5 minutes.
-                            throw c.err("caching SERVFAIL responses over 5 minutes is not permitted");
-                        }
-                        ca.servfailNanos = d;
+                        ca.staleNanos = d;
                     }
-                    case "disable" -> {
-                        // disable success|denial [ZONES...]
-                        List<String> a = c.remainingArgs();
-                        if (a.isEmpty()) {
-                            throw c.argErr();
+                    ca.verifyStale = false;
+                    if (a.size() > 1) {
+                        String mode = a.get(1).toLowerCase(Locale.ROOT);
+                        if (!mode.equals("immediate") && !mode.equals("verify")) {
+                            throw c.err("invalid value for serve_stale refresh mode: " + mode);
                         }
-                        List<String> zones = new ArrayList<>();
-                        if (a.size() > 1) {
-                            for (String z : a.subList(1, a.size())) {
-                                if (z.isEmpty()) {
-                                    throw c.err("invalid disabled zone: " + z);
-                                }
-                                zones.add(ZoneNames.normalize(z));
-                            }
-                        } else {
-                            zones.add(".");
-                        }
-                        switch (a.get(0)) {
-                            case DENIAL -> ca.denialExcept = List.copyOf(zones);
-                            case SUCCESS -> ca.successExcept = List.copyOf(zones);
-                            default -> throw c.err("cache type for disable must be \"" + SUCCESS + "\" or \""
-                                    + DENIAL + "\"");
-                        }
+                        ca.verifyStale = mode.equals("verify");
                     }
-                    case "keepttl" -> {
-                        if (!c.remainingArgs().isEmpty()) {
-                            throw c.argErr();
-                        }
-                        ca.keepTtl = true;
-                    }
-                    default -> throw c.argErr();
                 }
+                case "servfail" -> {
+                    List<String> a = c.remainingArgs();
+                    if (a.size() != 1) {
+                        throw c.argErr();
+                    }
+                    long d = duration(c, a.get(0));
+                    if (d < 0) {
+                        throw c.err("invalid negative ttl for servfail");
+                    }
+                    if (d > 300_000_000_000L) {
+                        // RFC 2308 prohibits caching SERVFAIL longer than 5 minutes.
+                        throw c.err("caching SERVFAIL responses over 5 minutes is not permitted");
+                    }
+                    ca.servfailNanos = d;
+                }
+                case "disable" -> {
+                    // disable success|denial [ZONES...]
+                    List<String> a = c.remainingArgs();
+                    if (a.isEmpty()) {
+                        throw c.argErr();
+                    }
+                    List<String> zones = new ArrayList<>();
+                    if (a.size() > 1) {
+                        for (String z : a.subList(1, a.size())) {
+                            if (z.isEmpty()) {
+                                throw c.err("invalid disabled zone: " + z);
+                            }
+                            zones.add(ZoneNames.normalize(z));
+                        }
+                    } else {
+                        zones.add(".");
+                    }
+                    switch (a.get(0)) {
+                        case DENIAL -> ca.denialExcept = List.copyOf(zones);
+                        case SUCCESS -> ca.successExcept = List.copyOf(zones);
+                        default -> throw c.err("cache type for disable must be \"" + SUCCESS + "\" or \""
+                                + DENIAL + "\"");
+                    }
+                }
+                case "keepttl" -> {
+                    if (!c.remainingArgs().isEmpty()) {
+                        throw c.argErr();
+                    }
+                    ca.keepTtl = true;
+                }
+                default -> throw c.argErr();
             }
-            ca.zones = origins;
         }
+        ca.zones = origins;
         return ca;
     }
 
