@@ -7,6 +7,9 @@
  *       as the kubernetes plugin makes its own (kubeconfig, endpoint or in-cluster; CoreDNS's REST
  *       client metrics, rate limits, User-Agent), and informers on it that list and watch like the
  *       plugin's (streaming or paged lists, BOOKMARKs, resume after a watch ends, relist on 410).</li>
+ *   <li>{@link kdns.plugin.kubernetes.spi.InformerGroup}: a plugin's set of informers on one
+ *       connection: their threads, start and stop, waiting for the first sync (logged like
+ *       CoreDNS), and one warning per resource for failed lists and watches.</li>
  *   <li>{@link kdns.plugin.kubernetes.spi.WatchCalls}: the LIST page and WATCH requests of one
  *       watched resource.</li>
  *   <li>{@link kdns.plugin.kubernetes.spi.ObjectValues}: the checks API values pass before DNS uses
