@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ import org.xbill.DNS.Message;
  * (status, content type, body). Every request is recorded; {@link #stop()} and {@link #restart()}
  * kill the server and bring it back on the same port.
  */
-public final class DohUpstream implements AutoCloseable {
+public final class DohUpstream implements LoopbackServer, AutoCloseable {
 
     /** RFC 8484's media type. */
     public static final String MEDIA_TYPE = "application/dns-message";
@@ -122,13 +121,9 @@ public final class DohUpstream implements AutoCloseable {
         this.delay = d;
     }
 
+    @Override
     public int port() {
         return port;
-    }
-
-    /** {@code 127.0.0.1:port}, as the {@code to} metric label writes it. */
-    public String hostPort() {
-        return "127.0.0.1:" + port;
     }
 
     /** Every request received so far (health checks included). */
@@ -187,7 +182,7 @@ public final class DohUpstream implements AutoCloseable {
     }
 
     private synchronized void open() throws IOException {
-        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        InetSocketAddress at = address();
         IOException last = null;
         for (int i = 0; i < 50; i++) { // the port may linger for a moment after stop()
             try {

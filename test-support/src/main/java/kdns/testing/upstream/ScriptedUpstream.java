@@ -40,7 +40,7 @@ import org.xbill.DNS.Type;
  * and able to be killed ({@link #stop()}) and brought back on the same port ({@link #restart()}).
  * Every query it receives is recorded.
  */
-public final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
 
     /** How a query arrived. */
     public enum Via { UDP, TCP, TLS }
@@ -169,17 +169,9 @@ public final class ScriptedUpstream implements AutoCloseable {
         this.delay = d;
     }
 
+    @Override
     public int port() {
         return port;
-    }
-
-    public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
-    /** {@code 127.0.0.1:port}, as a forward TO and the {@code to} metric label write it. */
-    public String hostPort() {
-        return "127.0.0.1:" + port;
     }
 
     /** Every query received so far (health checks included). */
