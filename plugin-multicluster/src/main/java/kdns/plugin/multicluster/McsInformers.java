@@ -7,7 +7,6 @@ import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -25,7 +24,7 @@ import kdns.plugin.kubernetes.spi.WatchCalls;
  * informers ({@link KubernetesApi#informer}): BOOKMARKs only move the resource version on, a watch that ends
  * resumes from the last version, and only start-up and 410 Gone list.
  */
-public final class McsInformers {
+public final class McsInformers extends InformerGroup {
 
     /** The ServiceImport API group. */
     public static final String GROUP = "multicluster.x-k8s.io";
@@ -41,7 +40,6 @@ public final class McsInformers {
     private final boolean noEndpoints;
     private final String sliceLabels;
     private final String importLabels;
-    private final InformerGroup group;
 
     /**
      * @param watchNamespaces also watch Namespaces into the index (the standalone plugin)
@@ -52,6 +50,7 @@ public final class McsInformers {
      */
     public McsInformers(String plugin, KubernetesApi connection, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
                         String labels, String importLabels) {
+        super(connection, Log.forPlugin(plugin), plugin + "-informer-mcs-");
         this.log = Log.forPlugin(plugin);
         this.connection = connection;
         this.index = index;
@@ -60,33 +59,24 @@ public final class McsInformers {
         this.sliceLabels = labels == null || labels.isBlank()
                 ? McsConvert.SERVICE_NAME_LABEL : McsConvert.SERVICE_NAME_LABEL + "," + labels;
         this.importLabels = importLabels;
-        this.group = new InformerGroup(connection, log, plugin + "-informer-mcs-",
-                (resource, msg) -> "Kubernetes API failure while watching " + resource + " on " + connection.host()
-                        + ": " + msg + (resource.equals(RESOURCE)
-                        ? " (is the ServiceImport CRD installed and may this server list/watch serviceimports?)" : ""),
-                () -> { });
     }
 
-    /** True once the ServiceImport (and Namespace) informers have listed once. */
-    public boolean hasSynced() {
-        return group.hasSynced();
+    @Override
+    protected String failureWarning(String resource, String message) {
+        return "Kubernetes API failure while watching " + resource + " on " + connection.host() + ": " + message
+                + (resource.equals(RESOURCE)
+                ? " (is the ServiceImport CRD installed and may this server list/watch serviceimports?)" : "");
     }
 
-    /** Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms. */
-    public void startAndWait(Duration timeout) throws InterruptedException {
-        group.startAndWait(this::register, timeout);
-    }
-
-    /** Creates and runs the informers (idempotent). */
-    public void start() {
-        group.start(this::register);
-    }
-
-    /** The informers; the EndpointSlices' is not waited for (CoreDNS's multicluster controller). */
-    private void register() {
+    /**
+     * The informers; synced means the ServiceImport (and Namespace) informers listed once, the
+     * EndpointSlices' is not waited for (CoreDNS's multicluster controller).
+     */
+    @Override
+    protected void register() {
         CustomObjectsApi custom = new CustomObjectsApi(connection.client());
         String imports = importLabels == null || importLabels.isBlank() ? null : importLabels;
-        add(RESOURCE, true,
+        addSafely(RESOURCE, true,
                 (rv, limit, token) -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
                         .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                 p -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
@@ -96,7 +86,7 @@ public final class McsInformers {
                 o -> index.putImport((ServiceImportInfo) o), m -> index.removeImport(m.getNamespace(), m.getName()));
         if (!noEndpoints) {
             DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
-            add("endpointslices", false,
+            addSafely("endpointslices", false,
                     (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
                             .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
@@ -107,7 +97,7 @@ public final class McsInformers {
         }
         if (watchNamespaces) {
             CoreV1Api core = new CoreV1Api(connection.client());
-            add("namespaces", true,
+            addSafely("namespaces", true,
                     (rv, limit, token) -> core.listNamespace().resourceVersion(rv).limit(limit)._continue(token)
                             .buildCall(null),
                     p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
@@ -119,16 +109,11 @@ public final class McsInformers {
     }
 
     /** One informer whose index updates log and skip an object the index cannot use. */
-    private <T> void add(String resource, boolean gatesSync, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
+    private <T> void addSafely(String resource, boolean gatesSync, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
                          Function<JsonObject, T> decode, Function<T, Object> convert,
                          Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
-        group.add(resource, gatesSync, pages, watch, decode, convert,
+        add(resource, gatesSync, pages, watch, decode, convert,
                 o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)));
-    }
-
-    /** Stops every informer and waits briefly for its thread. */
-    public void stop() {
-        group.stop();
     }
 
     private void safely(Runnable r) {

@@ -11,9 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +59,7 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
     private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Received<Request> requests = new Received<>(Request::name);
     private final Set<String> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger served = new AtomicInteger();
     private volatile Script script = ScriptedUpstream.answerA("192.0.2.1");
@@ -128,14 +126,12 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
 
     /** Every request received so far (health checks included). */
     public List<Request> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return requests.all();
     }
 
     /** Requests for {@code name} (case-insensitive, fully qualified). */
     public List<Request> requests(String name) {
-        return requests().stream().filter(r -> name.equalsIgnoreCase(r.name())).toList();
+        return requests.named(name);
     }
 
     public void clearRequests() {

@@ -13,9 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +60,7 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
     private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final List<Query> queries = Collections.synchronizedList(new ArrayList<>());
+    private final Received<Query> queries = new Received<>(Query::name);
     private final AtomicInteger served = new AtomicInteger();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scripted-upstream-delay");
@@ -176,14 +174,12 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
 
     /** Every query received so far (health checks included). */
     public List<Query> queries() {
-        synchronized (queries) {
-            return List.copyOf(queries);
-        }
+        return queries.all();
     }
 
     /** Queries received for {@code name} (case-insensitive, fully qualified). */
     public List<Query> queries(String name) {
-        return queries().stream().filter(q -> q.name().equalsIgnoreCase(name)).toList();
+        return queries.named(name);
     }
 
     public void clearQueries() {

@@ -14,25 +14,18 @@ import kdns.api.Log;
 
 /**
  * The informers one plugin runs on one API connection, with what every such set needs: one daemon
- * thread per informer, all created and started by {@link #start} and stopped by {@link #stop};
- * "synced" once every informer that gates start-up listed once ({@link #startAndWait} waits for
- * that, logging like CoreDNS); a failed list or watch logged once per resource until its message
- * changes. The kubernetes plugin's own informers are such a group, and so are the cluster-set
- * informers of plugin-multicluster.
+ * thread per informer, all created ({@link #register}) and started by {@link #start} and stopped by
+ * {@link #stop}; "synced" once every informer that gates start-up listed once ({@link #startAndWait}
+ * waits for that, logging like CoreDNS); a failed list or watch logged once per resource until its
+ * message changes. A subclass says which informers ({@link #register}, calling {@link #add}) and
+ * how a failure reads ({@link #failureWarning}). The kubernetes plugin's own informers are such a
+ * group, and so are the cluster-set informers of plugin-multicluster.
  */
-public final class InformerGroup {
-
-    /** The warning a failed list or watch of {@code resource} logs, with the failure's {@code message}. */
-    @FunctionalInterface
-    public interface FailureWarning {
-        String text(String resource, String message);
-    }
+public abstract class InformerGroup {
 
     private final KubernetesApi api;
     private final Log log;
     private final String threadPrefix;
-    private final FailureWarning failureWarning;
-    private final Runnable onFirstSync;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<SharedIndexInformer<?>> gating = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -40,30 +33,32 @@ public final class InformerGroup {
     private volatile boolean started;
     private volatile boolean synced;
 
-    /**
-     * @param threadPrefix   the informer threads' names before the resource
-     * @param failureWarning the warning text of a failed list or watch
-     * @param onFirstSync    run once, when {@link #hasSynced} first finds every gating informer synced
-     *                       (before it returns true)
-     */
-    public InformerGroup(KubernetesApi api, Log log, String threadPrefix, FailureWarning failureWarning,
-                         Runnable onFirstSync) {
+    /** @param threadPrefix the informer threads' names before the resource */
+    protected InformerGroup(KubernetesApi api, Log log, String threadPrefix) {
         this.api = api;
         this.log = log;
         this.threadPrefix = threadPrefix;
-        this.failureWarning = failureWarning;
-        this.onFirstSync = onFirstSync;
+    }
+
+    /** Creates the informers with {@link #add}; {@link #start} calls it once. */
+    protected abstract void register();
+
+    /** The warning a failed list or watch of {@code resource} logs, with the failure's {@code message}. */
+    protected abstract String failureWarning(String resource, String message);
+
+    /** Runs once, when {@link #hasSynced} first finds every gating informer synced (before it returns true). */
+    protected void onFirstSync() {
     }
 
     /**
      * Adds one informer ({@link KubernetesApi#informer}) on a thread of its own named
-     * {@code threadPrefix + resource}; call it from the {@code register} step of {@link #start}.
+     * {@code threadPrefix + resource}.
      *
      * @param gatesSync whether {@link #hasSynced} waits for this informer's first list
      */
-    public <T> void add(String resource, boolean gatesSync, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
-                        Function<JsonObject, T> decode, Function<T, Object> convert, Consumer<Object> put,
-                        Consumer<V1ObjectMeta> remove) {
+    protected final <T> void add(String resource, boolean gatesSync, WatchCalls.PageCall pages,
+                                 WatchCalls.WatchCall watch, Function<JsonObject, T> decode,
+                                 Function<T, Object> convert, Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
         SharedIndexInformer<?> informer = api.informer(resource, pages, watch, decode, convert, put, remove,
                 failures(resource), log);
         informers.add(informer);
@@ -74,7 +69,7 @@ public final class InformerGroup {
     }
 
     /** True once every gating informer has listed its objects once (false before {@link #start}). */
-    public boolean hasSynced() {
+    public final boolean hasSynced() {
         if (synced) {
             return true;
         }
@@ -93,7 +88,7 @@ public final class InformerGroup {
                     return false;
                 }
             }
-            onFirstSync.run();
+            onFirstSync();
             synced = true;
         }
         return true;
@@ -101,21 +96,18 @@ public final class InformerGroup {
 
     /**
      * True once {@link #hasSynced} has returned true; unlike it, looks at no informer (for event
-     * handlers, which must not run {@code onFirstSync}).
+     * handlers, which must not run {@link #onFirstSync}).
      */
-    public boolean syncSeen() {
+    protected final boolean syncSeen() {
         return synced;
     }
 
-    /**
-     * Creates the informers ({@code register} calls {@link #add}) and runs them; only the first
-     * call does anything.
-     */
-    public synchronized void start(Runnable register) {
+    /** Creates ({@link #register}) and runs the informers; only the first call does anything. */
+    public final synchronized void start() {
         if (started) {
             return;
         }
-        register.run();
+        register();
         threads.forEach(Thread::start);
         started = true;
     }
@@ -124,18 +116,18 @@ public final class InformerGroup {
      * {@link #start}, then waits up to {@code timeout} for the first sync, logging every 500 ms like
      * CoreDNS; then returns whatever the state (the server serves while sync continues).
      */
-    public void startAndWait(Runnable register, Duration timeout) throws InterruptedException {
-        start(register);
+    public final void startAndWait(Duration timeout) throws InterruptedException {
+        start();
         KubernetesApi.awaitSynced(this::hasSynced, timeout, log);
     }
 
     /** Stops every informer and waits briefly for its thread. */
-    public synchronized void stop() {
+    public final synchronized void stop() {
         KubernetesApi.stopAll(informers, threads);
     }
 
     /** Forgets the failures logged so far; true when there were any (the API answers again). */
-    public boolean forgetFailures() {
+    protected final boolean forgetFailures() {
         if (lastFailure.isEmpty()) {
             return false;
         }
@@ -151,7 +143,7 @@ public final class InformerGroup {
             }
             String prev = lastFailure.put(resource, msg);
             if (!msg.equals(prev)) {
-                log.warning(failureWarning.text(resource, msg));
+                log.warning(failureWarning(resource, msg));
             }
         };
     }

@@ -8,7 +8,6 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.prometheus.metrics.core.metrics.Histogram;
-import java.time.Duration;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.kubernetes.KubernetesConfig;
@@ -28,7 +27,7 @@ import kdns.plugin.kubernetes.spi.InformerGroup;
  * lost watches and list again (streamed or paged) on 410 Gone; meanwhile the index keeps serving
  * the last known state.
  */
-public final class Informers {
+public final class Informers extends InformerGroup {
 
     private static final Log LOG = Log.forPlugin("kubernetes");
     static final String POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown";
@@ -37,9 +36,9 @@ public final class Informers {
     private final ApiConnection connection;
     private final ClusterIndex index;
     private final Histogram programming;
-    private final InformerGroup group;
 
     public Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics) {
+        super(connection, LOG, "kubernetes-informer-");
         this.config = config;
         this.connection = connection;
         this.index = index;
@@ -49,34 +48,26 @@ public final class Informers {
             buckets[i] = v;
             v *= 2;
         }
-        // Decoding the first lists left garbage that grew the old generation far past the index
-        // (a third more with 100,000 Services); one full collection once synced, before ready turns
-        // 200, lets the launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting
-        // for the next full collection, which may not come for hours.
-        this.group = new InformerGroup(connection, LOG, "kubernetes-informer-",
-                (resource, msg) -> "Kubernetes API connection failure while watching " + resource + " on "
-                        + connection.host() + ": " + msg, System::gc);
         connection.onSuccess(this::recovered);
         this.programming = metrics.histogram("coredns_kubernetes_dns_programming_duration_seconds",
                 "Histogram of the time (in seconds) it took to program a dns instance.", buckets, "service_kind");
     }
 
-    /** True once every informer has listed its objects once. */
-    public boolean hasSynced() {
-        return group.hasSynced();
-    }
-
     /**
-     * Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms
-     * like CoreDNS; then returns whatever the state (the server serves while sync continues).
+     * Decoding the first lists left garbage that grew the old generation far past the index (a
+     * third more with 100,000 Services); one full collection now, before ready turns 200, lets the
+     * launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for the next full
+     * collection, which may not come for hours.
      */
-    public void startAndWait(Duration timeout) throws InterruptedException {
-        group.startAndWait(this::register, timeout);
+    @Override
+    protected void onFirstSync() {
+        System.gc();
     }
 
-    /** Creates and runs the informers (idempotent). */
-    public void start() {
-        group.start(this::register);
+    @Override
+    protected String failureWarning(String resource, String message) {
+        return "Kubernetes API connection failure while watching " + resource + " on " + connection.host() + ": "
+                + message;
     }
 
     /**
@@ -86,11 +77,12 @@ public final class Informers {
      * the object did not change ({@link ClusterIndex#current}), which keeps a relist from holding
      * the cluster twice.
      */
-    private void register() {
+    @Override
+    protected void register() {
         CoreV1Api core = new CoreV1Api(connection.client());
         DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
         String labels = config.labels();
-        group.add("services", true,
+        add("services", true,
                 (rv, limit, token) -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(rv)
                         .limit(limit)._continue(token).buildCall(null),
                 p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
@@ -98,7 +90,7 @@ public final class Informers {
                 SlimInformers.model(V1Service.class), svc -> index.current(Convert.service(svc)),
                 o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
-            group.add("endpointslices", true,
+            add("endpointslices", true,
                     (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
                             .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
@@ -108,7 +100,7 @@ public final class Informers {
                     o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
-        group.add("namespaces", true,
+        add("namespaces", true,
                 (rv, limit, token) -> core.listNamespace().labelSelector(nsLabels).resourceVersion(rv).limit(limit)
                         ._continue(token).buildCall(null),
                 p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
@@ -116,7 +108,7 @@ public final class Informers {
                 SlimInformers.model(V1Namespace.class), n -> n.getMetadata().getName(),
                 o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
-            group.add("pods", true,
+            add("pods", true,
                     (rv, limit, token) -> core.listPodForAllNamespaces().labelSelector(labels)
                             .fieldSelector(POD_FIELD_SELECTOR).resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
@@ -134,14 +126,9 @@ public final class Informers {
         LOG.error("ignoring " + what + " the kubernetes plugin cannot use: " + e);
     }
 
-    /** Stops every informer and waits briefly for its thread. */
-    public void stop() {
-        group.stop();
-    }
-
     /** Logs once that the API answers again after failures were logged. */
     private void recovered() {
-        if (group.forgetFailures()) {
+        if (forgetFailures()) {
             LOG.info("Kubernetes API connection to " + connection.host() + " restored");
         }
     }
@@ -152,7 +139,7 @@ public final class Informers {
 
     private void putSlice(SliceInfo info) {
         index.putSlice(info);
-        if (group.syncSeen() && info.triggerTimeMillis() > 0) {
+        if (syncSeen() && info.triggerTimeMillis() > 0) {
             ServiceInfo svc = index.service(info.namespace(), info.serviceName());
             String kind = svc != null && svc.headless() ? "headless_with_selector" : "cluster_ip";
             double seconds = (System.currentTimeMillis() - info.triggerTimeMillis()) / 1000.0;
