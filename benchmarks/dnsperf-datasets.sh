@@ -166,12 +166,7 @@ mkdir -p "$work/kube"
 "$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
     "$work/kube" "$names" "$endpoints" > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
-for _ in $(seq 1 600); do
-    grep -q '^ready' "$work/fakeapi.log" 2>/dev/null && break
-    kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-    sleep 0.1
-done
-grep -q '^ready' "$work/fakeapi.log" || fail "FakeClusterMain did not load its objects in 60s"
+wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
 python3 - "$work" "$names" <<'PY'
 import random, sys
 work, n = sys.argv[1], int(sys.argv[2])

@@ -3,7 +3,7 @@
 #   . "$here/processes.sh" NAME     sets work=/tmp/NAME.XXXXXX and pids=(), traps EXIT
 # Append every started process's PID to pids; cleanup stops them (TERM, then KILL) and removes work.
 # Also what several scripts need: free_port, fail, the measures (cpu_ticks, rss_mib), the waits
-# (wait_answer, wait_ready), stop, need_dist_jar_jdk, and the reference servers (start_knotd,
+# (wait_answer, wait_ready, wait_fake_cluster), stop, need_dist_jar_jdk, and the reference servers (start_knotd,
 # start_knot_upstream, start_unbound, start_unbound_forwarder, start_dnsdist).
 work=$(mktemp -d "/tmp/${1:-kdns-bench}.XXXXXX")
 pids=()
@@ -50,6 +50,14 @@ wait_ready() { # pid port timeout_s: returns 1 when the process exits first; fai
             && fail "no /ready 200 on port $port after ${limit}s"
         sleep 0.05
     done
+}
+wait_fake_cluster() { # pid log seconds: until FakeClusterMain (pid) logs its "ready" line
+    for _ in $(seq 1 $(($3 * 10))); do
+        grep -q '^ready' "$2" 2>/dev/null && return 0
+        kill -0 "$1" 2>/dev/null || fail "FakeClusterMain exited"
+        sleep 0.1
+    done
+    fail "FakeClusterMain did not load its objects in $3s"
 }
 wait_answer() { # port [name]: waits up to 20 s for an A answer (www.example.org unless named)
     for _ in $(seq 1 100); do

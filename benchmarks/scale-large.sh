@@ -42,12 +42,7 @@ mkdir -p "$work/kube"
     "$work/kube" "$services" "$endpoints" "$pods" < "$work/fake.in" > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 exec 3> "$work/fake.in"
-for _ in $(seq 1 1800); do
-    grep -q '^ready' "$work/fakeapi.log" 2>/dev/null && break
-    kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-    sleep 0.1
-done
-grep -q '^ready' "$work/fakeapi.log" || fail "FakeClusterMain did not load its objects in 180s"
+wait_fake_cluster "$api_pid" "$work/fakeapi.log" 180
 echo "fake API server: $(grep '^ready' "$work/fakeapi.log")"
 
 # Queries: every Service and every pod (an A record of its dashed IP, which `pods verified` answers

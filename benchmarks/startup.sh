@@ -25,12 +25,7 @@ start_api() { # watch_list -> api_pid, kubeconfig in $work/kube-$1
     WATCH_LIST=$1 "$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
         "$work/kube-$1" "$names" $((names * 5)) > "$work/fakeapi-$1.log" 2>&1 &
     api_pid=$!; pids+=("$api_pid")
-    for _ in $(seq 1 600); do
-        grep -q '^ready' "$work/fakeapi-$1.log" 2>/dev/null && return 0
-        kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-        sleep 0.1
-    done
-    fail "FakeClusterMain did not load its objects in 60s"
+    wait_fake_cluster "$api_pid" "$work/fakeapi-$1.log" 60
 }
 
 once() { # kubeconfig aot(on|off) -> prints "seconds rss"
