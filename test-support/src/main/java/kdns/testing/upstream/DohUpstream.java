@@ -10,14 +10,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import kdns.testing.upstream.ScriptedUpstream.Script;
@@ -32,7 +30,7 @@ import org.xbill.DNS.Message;
  * (status, content type, body). Every request is recorded; {@link #stop()} and {@link #restart()}
  * kill the server and bring it back on the same port.
  */
-public final class DohUpstream implements LoopbackServer, AutoCloseable {
+public final class DohUpstream extends ScriptedServer<DohUpstream.Request> {
 
     /** RFC 8484's media type. */
     public static final String MEDIA_TYPE = "application/dns-message";
@@ -56,20 +54,15 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
         Reply reply(Message query, byte[] answer);
     }
 
-    private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final Received<Request> requests = new Received<>(Request::name);
     private final Set<String> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger served = new AtomicInteger();
-    private volatile Script script = ScriptedUpstream.answerA("192.0.2.1");
     private volatile Fault fault;
-    private volatile Duration delay = Duration.ZERO;
     private HttpsServer server;
     private ExecutorService executor;
 
     private DohUpstream(int port, SSLContext tls, boolean needClientAuth) {
-        this.port = port;
+        super(port, Request::name);
         this.tls = tls;
         this.needClientAuth = needClientAuth;
     }
@@ -105,48 +98,29 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
 
     // ---- control ---------------------------------------------------------------------------
 
-    public void script(Script s) {
-        this.script = s;
-    }
-
     /** Replaces every reply (null: normal replies again). */
     public void fault(Fault f) {
         this.fault = f;
     }
 
-    /** Delays every reply by {@code d}. */
-    public void delay(Duration d) {
-        this.delay = d;
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
     /** Every request received so far (health checks included). */
     public List<Request> requests() {
-        return requests.all();
+        return received.all();
     }
 
     /** Requests for {@code name} (case-insensitive, fully qualified). */
     public List<Request> requests(String name) {
-        return requests.named(name);
+        return received.named(name);
     }
 
     public void clearRequests() {
-        requests.clear();
+        received.clear();
         clients.clear();
     }
 
     /** Distinct client connections (remote address and port) seen since the last clear. */
     public int clientConnections() {
         return clients.size();
-    }
-
-    /** How many replies were sent. */
-    public int served() {
-        return served.get();
     }
 
     /** Kills the server: closes the listener and every open connection. */
@@ -240,7 +214,7 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
                     query = null;
                 }
             }
-            requests.add(new Request(method, uri.getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
+            received.add(new Request(method, uri.getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
                     ex.getRequestHeaders().getFirst("Accept"), query, String.valueOf(ex.getRemoteAddress())));
             if (!uri.getPath().equals("/dns-query")) {
                 send(ex, new Reply(404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8)));
@@ -252,12 +226,12 @@ public final class DohUpstream implements LoopbackServer, AutoCloseable {
             }
             byte[] answer;
             try {
-                Message a = script.answer(query, Via.TLS);
+                Message a = script().answer(query, Via.TLS);
                 answer = a == null ? null : a.toWire(65535);
             } catch (RuntimeException e) {
                 answer = null;
             }
-            long d = delay.toMillis();
+            long d = delay().toMillis();
             if (d > 0) {
                 try {
                     Thread.sleep(d);

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import org.xbill.DNS.ARecord;
@@ -38,7 +36,7 @@ import org.xbill.DNS.Type;
  * and able to be killed ({@link #stop()}) and brought back on the same port ({@link #restart()}).
  * Every query it receives is recorded.
  */
-public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
+public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Query> {
 
     /** How a query arrived. */
     public enum Via { UDP, TCP, TLS }
@@ -57,24 +55,19 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
         Message answer(Message query, Via via);
     }
 
-    private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final Received<Query> queries = new Received<>(Query::name);
-    private final AtomicInteger served = new AtomicInteger();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scripted-upstream-delay");
         t.setDaemon(true);
         return t;
     });
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private volatile Script script = answerA("192.0.2.1");
-    private volatile Duration delay = Duration.ZERO;
     private volatile DatagramSocket udp;
     private volatile ServerSocket tcp;
 
     private ScriptedUpstream(int port, SSLContext tls, boolean needClientAuth) {
-        this.port = port;
+        super(port, Query::name);
         this.tls = tls;
         this.needClientAuth = needClientAuth;
     }
@@ -158,37 +151,18 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
 
     // ---- control ---------------------------------------------------------------------------
 
-    public void script(Script s) {
-        this.script = s;
-    }
-
-    /** Delays every reply by {@code d} (UDP replies are scheduled; TCP connections wait). */
-    public void delay(Duration d) {
-        this.delay = d;
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
     /** Every query received so far (health checks included). */
     public List<Query> queries() {
-        return queries.all();
+        return received.all();
     }
 
     /** Queries received for {@code name} (case-insensitive, fully qualified). */
     public List<Query> queries(String name) {
-        return queries.named(name);
+        return received.named(name);
     }
 
     public void clearQueries() {
-        queries.clear();
-    }
-
-    /** How many replies were sent. */
-    public int served() {
-        return served.get();
+        received.clear();
     }
 
     /** Connections currently open to the TCP/TLS port. */
@@ -263,11 +237,11 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
                     }
                     udp = d;
                     DatagramSocket ds = d;
-                    Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port).start(() -> udpLoop(ds));
+                    Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port()).start(() -> udpLoop(ds));
                 }
                 tcp = ss;
                 ServerSocket server = ss;
-                Thread.ofVirtual().name("scripted-upstream-accept-" + port).start(() -> acceptLoop(server));
+                Thread.ofVirtual().name("scripted-upstream-accept-" + port()).start(() -> acceptLoop(server));
                 return;
             } catch (IOException e) {
                 last = e;
@@ -289,9 +263,9 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        queries.add(new Query(q, via));
+        received.add(new Query(q, via));
         try {
-            return script.answer(q, via);
+            return script().answer(q, via);
         } catch (RuntimeException e) {
             Message m = replyTo(q);
             m.getHeader().setRcode(Rcode.SERVFAIL);
@@ -317,7 +291,7 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
             }
             byte[] wire = reply.toWire(65535);
             DatagramPacket out = new DatagramPacket(wire, wire.length, p.getSocketAddress());
-            long d = delay.toNanos();
+            long d = delay().toNanos();
             Runnable send = () -> {
                 try {
                     s.send(out);
@@ -346,7 +320,7 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
                 continue;
             }
             connections.add(c);
-            Thread.ofVirtual().name("scripted-upstream-conn-" + port).start(() -> serveConnection(c));
+            Thread.ofVirtual().name("scripted-upstream-conn-" + port()).start(() -> serveConnection(c));
         }
     }
 
@@ -364,7 +338,7 @@ public final class ScriptedUpstream implements LoopbackServer, AutoCloseable {
                 if (reply == null) {
                     continue;
                 }
-                long d = delay.toMillis();
+                long d = delay().toMillis();
                 if (d > 0) {
                     Thread.sleep(d);
                 }
