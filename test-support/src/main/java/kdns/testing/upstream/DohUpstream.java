@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -123,7 +122,7 @@ public final class DohUpstream extends ScriptedServer<DohUpstream.Request> {
         return clients.size();
     }
 
-    /** Kills the server: closes the listener and every open connection. */
+    @Override
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
@@ -135,13 +134,7 @@ public final class DohUpstream extends ScriptedServer<DohUpstream.Request> {
         }
     }
 
-    /** Serves again on the same port after {@link #stop()}. */
-    public synchronized void restart() throws IOException {
-        if (server == null) {
-            open();
-        }
-    }
-
+    @Override
     public synchronized boolean running() {
         return server != null;
     }
@@ -151,38 +144,25 @@ public final class DohUpstream extends ScriptedServer<DohUpstream.Request> {
         stop();
     }
 
-    private synchronized void open() throws IOException {
-        InetSocketAddress at = address();
-        IOException last = null;
-        for (int i = 0; i < 50; i++) { // the port may linger for a moment after stop()
-            try {
-                HttpsServer s = HttpsServer.create(at, 50);
-                s.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                    @Override
-                    public void configure(HttpsParameters params) {
-                        SSLParameters p = tls.getDefaultSSLParameters();
-                        p.setNeedClientAuth(needClientAuth);
-                        params.setSSLParameters(p);
-                    }
-                });
-                s.createContext("/", this::handle);
-                ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
-                s.setExecutor(ex);
-                s.start();
-                server = s;
-                executor = ex;
-                return;
-            } catch (IOException e) {
-                last = e;
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
+    @Override
+    synchronized void open() throws IOException {
+        bindRetrying(at -> {
+            HttpsServer s = HttpsServer.create(at, 50);
+            s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = tls.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needClientAuth);
+                    params.setSSLParameters(p);
                 }
-            }
-        }
-        throw last;
+            });
+            s.createContext("/", this::handle);
+            ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+            s.setExecutor(ex);
+            s.start();
+            server = s;
+            executor = ex;
+        });
     }
 
     private void handle(HttpExchange ex) throws IOException {

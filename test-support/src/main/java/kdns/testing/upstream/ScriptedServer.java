@@ -1,5 +1,7 @@
 package kdns.testing.upstream;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -14,6 +16,12 @@ import kdns.testing.upstream.ScriptedUpstream.Script;
  * @param <R> what one received request is recorded as
  */
 public abstract class ScriptedServer<R> implements LoopbackServer, AutoCloseable {
+
+    /** Opens the server's sockets at an address. */
+    @FunctionalInterface
+    interface Bind {
+        void bind(InetSocketAddress at) throws IOException;
+    }
 
     /** Everything received, in order. */
     final Received<R> received;
@@ -47,6 +55,45 @@ public abstract class ScriptedServer<R> implements LoopbackServer, AutoCloseable
     /** How many replies were sent. */
     public int served() {
         return served.get();
+    }
+
+    /** Kills the server: closes its sockets and every open connection. The port stays unused. */
+    public abstract void stop();
+
+    /** True while it serves (not stopped). */
+    public abstract boolean running();
+
+    /** Serves again on the same port after {@link #stop()}. */
+    public final synchronized void restart() throws IOException {
+        if (!running()) {
+            open();
+        }
+    }
+
+    /** Opens the sockets and starts serving. */
+    abstract void open() throws IOException;
+
+    /**
+     * Runs {@code bind} at 127.0.0.1 and the port, which may linger for a moment after
+     * {@link #stop()}: up to 50 tries, 100 ms apart.
+     */
+    final void bindRetrying(Bind bind) throws IOException {
+        IOException last = null;
+        for (int i = 0; i < 50; i++) {
+            try {
+                bind.bind(address());
+                return;
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", ie);
+                }
+            }
+        }
+        throw last;
     }
 
     /** The script in force. */

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -171,7 +170,7 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
         return connections.size();
     }
 
-    /** Kills the server: closes the sockets and every open connection. The port stays unused. */
+    @Override
     public synchronized void stop() {
         if (udp != null) {
             udp.close();
@@ -195,13 +194,7 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
         connections.clear();
     }
 
-    /** Serves again on the same port after {@link #stop()}. */
-    public synchronized void restart() throws IOException {
-        if (tcp == null) {
-            open();
-        }
-    }
-
+    @Override
     public boolean running() {
         return tcp != null;
     }
@@ -212,48 +205,35 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
         delayer.shutdownNow();
     }
 
-    private synchronized void open() throws IOException {
-        InetSocketAddress at = address();
-        IOException last = null;
-        for (int i = 0; i < 50; i++) { // the port may linger for a moment after stop()
-            try {
-                ServerSocket ss;
-                if (tls != null) {
-                    SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-                    s.setReuseAddress(true);
-                    s.setNeedClientAuth(needClientAuth);
-                    s.bind(at, 50);
-                    ss = s;
-                } else {
-                    ss = new ServerSocket();
-                    ss.setReuseAddress(true);
-                    ss.bind(at, 50);
-                    DatagramSocket d;
-                    try {
-                        d = new DatagramSocket(at);
-                    } catch (IOException e) {
-                        ss.close();
-                        throw e;
-                    }
-                    udp = d;
-                    DatagramSocket ds = d;
-                    Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port()).start(() -> udpLoop(ds));
-                }
-                tcp = ss;
-                ServerSocket server = ss;
-                Thread.ofVirtual().name("scripted-upstream-accept-" + port()).start(() -> acceptLoop(server));
-                return;
-            } catch (IOException e) {
-                last = e;
+    @Override
+    synchronized void open() throws IOException {
+        bindRetrying(at -> {
+            ServerSocket ss;
+            if (tls != null) {
+                SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+                s.setReuseAddress(true);
+                s.setNeedClientAuth(needClientAuth);
+                s.bind(at, 50);
+                ss = s;
+            } else {
+                ss = new ServerSocket();
+                ss.setReuseAddress(true);
+                ss.bind(at, 50);
+                DatagramSocket d;
                 try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
+                    d = new DatagramSocket(at);
+                } catch (IOException e) {
+                    ss.close();
+                    throw e;
                 }
+                udp = d;
+                DatagramSocket ds = d;
+                Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port()).start(() -> udpLoop(ds));
             }
-        }
-        throw last;
+            tcp = ss;
+            ServerSocket server = ss;
+            Thread.ofVirtual().name("scripted-upstream-accept-" + port()).start(() -> acceptLoop(server));
+        });
     }
 
     private Message decide(byte[] data, int len, Via via) {
