@@ -32,45 +32,9 @@ sed "s/:$kport/:$nport/" "$work/Corefile" > "$work/Corefile.nio"
 KDNS_JAVA_OPTS=-Dkdns.udp.transport=nio "$dist/bin/kdns" -conf "$work/Corefile.nio" -quiet > "$work/kdns-nio.log" 2>&1 &
 npid=$!; pids+=("$npid")
 
-# knotd: one zone with an A record, the same size of answer as whoami's.
-mkdir -p "$work/knot"
-cat > "$work/knot/example.org.zone" <<ZONE
-\$ORIGIN example.org.
-\$TTL 0
-@   SOA ns.example.org. admin.example.org. 1 3600 600 86400 0
-@   NS  ns.example.org.
-ns  A   127.0.0.1
-www A   127.0.0.1
-; the unique names of the forward runs get an answer of the same size
-*   A   127.0.0.1
-ZONE
-cat > "$work/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$rport
-    rundir: $work/knot
-    background-workers: 1
-    udp-workers: 2
-    tcp-workers: 1
-database:
-    storage: $work/knot
-log:
-  - target: stderr
-    any: error
-zone:
-  - domain: example.org
-    storage: $work/knot
-    file: example.org.zone
-CONF
-knotd -c "$work/knot/knot.conf" > "$work/knot.log" 2>&1 &
-rpid=$!; pids+=("$rpid")
+# knotd: example.org with an A record, the same size of answer as whoami's.
+start_knot_upstream "$rport"; rpid=$started
 
-wait_answer() { # port
-    for _ in $(seq 1 100); do
-        dig @127.0.0.1 -p "$1" www.example.org A +tries=1 +time=1 >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    echo "server on port $1 did not answer; logs:" >&2; cat "$work"/*.log >&2; exit 1
-}
 # kdns as a caching forwarder in front of knotd, and as a plain forwarder.
 cat > "$work/Corefile.cache" <<COREFILE
 .:$cport {
@@ -96,9 +60,6 @@ printf 'www.example.org A\n' > "$work/queries"
 # saturation run fills) never answers the fixed-rate run; more names than a run sends.
 awk -v n=$((secs * 100000)) 'BEGIN { for (i = 0; i < n; i++) printf "s%d.example.org A\n", i }' > "$work/unique-saturation"
 awk -v n=$((secs * rate * 3 / 2)) 'BEGIN { for (i = 0; i < n; i++) printf "f%d.example.org A\n", i }' > "$work/unique-fixed"
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 results=()
 percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms

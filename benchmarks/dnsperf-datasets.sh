@@ -29,45 +29,11 @@ want() { [[ $scenarios == *" $1 "* ]]; }
 here=$(cd "$(dirname "$0")" && pwd)
 jdk=${JDK:-$("$here/../build/find-jdk.sh")}
 jar="$here/target/benchmarks.jar"
-[ -x "$dist/bin/kdns" ] || { echo "no kdns distribution at $dist (make dist)" >&2; exit 1; }
-[ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
-[ -x "$jdk/bin/java" ] || { echo "no java in JDK=$jdk (set JDK to a JDK 21+ home)" >&2; exit 1; }
-for tool in etcd knotd dnsperf dig curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (build/install-test-deps.sh)" >&2; exit 1; }
-done
-
 . "$here/processes.sh" kdns-bench-data
-stop() { # pid: stops one process now (frees the cores for the next scenario)
-    kill "$1" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -9 "$1" 2>/dev/null || true
-}
+need_dist_jar_jdk etcd knotd dnsperf dig curl python3
 
-now() { date +%s.%N; }
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
-wait_ready() { # pid port timeout_s: returns 1 when the process exits first; fails on a timeout
-    local pid=$1 port=$2 limit=$3 start code
-    start=$(now)
-    while :; do
-        kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/ready" || true)
-        [ "$code" = 200 ] && break
-        awk -v s="$start" -v n="$(now)" -v l="$limit" 'BEGIN { exit !(n - s > l) }' \
-            && fail "no /ready 200 on port $port after ${limit}s"
-        sleep 0.05
-    done
-}
-wait_answer() { # port name
-    for _ in $(seq 1 100); do
-        dig @127.0.0.1 -p "$1" "$2" A +tries=1 +time=1 >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    fail "server on port $1 did not answer"
-}
 check_same() { # kdns_port knotd_port existing_name missing_name
     local a b
     for q in "$3" "$4"; do
@@ -75,29 +41,6 @@ check_same() { # kdns_port knotd_port existing_name missing_name
         b=$(dig @127.0.0.1 -p "$2" "$q" A +tries=2 +time=2 | awk '/status:/ {print $6} /^[^;].*[ \t]A[ \t]/ {print $NF}' | tr '\n' ' ')
         [ "$a" = "$b" ] || fail "kdns and knotd differ for $q: kdns '$a', knotd '$b'"
     done
-}
-
-start_knotd() { # name zone_origin zone_file port -> sets knot_pid
-    local dir="$work/knot-$1"
-    mkdir -p "$dir"
-    cat > "$dir/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$4
-    rundir: $dir
-    background-workers: 1
-    udp-workers: 2
-    tcp-workers: 1
-database:
-    storage: $dir
-log:
-  - target: stderr
-    any: error
-zone:
-  - domain: $2
-    file: $3
-CONF
-    knotd -c "$dir/knot.conf" > "$work/knot-$1.log" 2>&1 &
-    knot_pid=$!; pids+=("$knot_pid")
 }
 
 results=()
@@ -204,7 +147,7 @@ COREFILE
 k_start=$(now)
 "$dist/bin/kdns" -conf "$work/Corefile.etcd" -quiet > "$work/kdns-etcd.log" 2>&1 &
 kpid=$!; pids+=("$kpid")
-start_knotd etcd bench.local "$work/bench.local.zone" "$rport"
+start_knotd etcd bench.local "$work/bench.local.zone" "$rport"; knot_pid=$started
 wait_ready "$kpid" "$kready" 60 || fail "kdns (etcd) exited before /ready"
 startups+=("etcd: kdns from process start to /ready 200: $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s, RSS then $(rss_mib "$kpid") MiB ($names keys loaded into etcd in ${load_secs} s)")
 wait_answer "$rport" svc00000.bench.local
@@ -223,12 +166,7 @@ mkdir -p "$work/kube"
 "$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
     "$work/kube" "$names" "$endpoints" > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
-for _ in $(seq 1 600); do
-    grep -q '^ready' "$work/fakeapi.log" 2>/dev/null && break
-    kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-    sleep 0.1
-done
-grep -q '^ready' "$work/fakeapi.log" || fail "FakeClusterMain did not load its objects in 60s"
+wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
 python3 - "$work" "$names" <<'PY'
 import random, sys
 work, n = sys.argv[1], int(sys.argv[2])
@@ -278,7 +216,7 @@ for attempt in default larger; do
     startups+=("kubernetes: kdns with the launcher's heap ($launcher_heap) exited before /ready after $(awk -v s="$k_start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') s: $(grep -v '^\[INFO\]' "$work/kdns-kube-$attempt.log" | tail -n 1); measured below with -Xmx$kube_heap")
     wait "$kpid" 2>/dev/null || true
 done
-start_knotd kube cluster.local "$work/cluster.local.zone" "$rport"
+start_knotd kube cluster.local "$work/cluster.local.zone" "$rport"; knot_pid=$started
 wait_answer "$rport" svc00000.bench.svc.cluster.local
 check_same "$kport" "$rport" svc00000.bench.svc.cluster.local nosuch00000.bench.svc.cluster.local
 measure kubernetes "$kpid" "$kport" "$knot_pid" "$rport" "$work/kube.queries"

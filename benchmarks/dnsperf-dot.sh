@@ -37,42 +37,18 @@ COREFILE
 "$dist/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
 kpid=$!; pids+=("$kpid")
 
-mkdir -p "$work/unbound"
-cat > "$work/unbound/unbound.conf" <<CONF
-server:
-    interface: 127.0.0.1@$uport
+start_unbound "    interface: 127.0.0.1@$uport
     interface: 127.0.0.1@$utls
     tls-port: $utls
-    tls-service-key: "$work/dot.key"
-    tls-service-pem: "$work/dot.crt"
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$work/unbound"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    num-threads: 2
-    access-control: 127.0.0.0/8 allow
-    local-zone: "example.org." static
-    local-data: "www.example.org. 3600 IN A 127.0.0.1"
-CONF
-unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
-upid=$!; pids+=("$upid")
+    tls-service-key: \"$work/dot.key\"
+    tls-service-pem: \"$work/dot.crt\"
+    local-zone: \"example.org.\" static
+    local-data: \"www.example.org. 3600 IN A 127.0.0.1\""
+upid=$started
 
-wait_answer() { # port
-    for _ in $(seq 1 100); do
-        dig @127.0.0.1 -p "$1" www.example.org A +tries=1 +time=1 >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    fail "server on port $1 did not answer"
-}
 wait_answer "$kport"; wait_answer "$uport"
 
 printf 'www.example.org A\n' > "$work/queries"
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 results=()
 run() { # name pid port
     local name=$1 pid=$2 port=$3 before after out qps lat completed cpu100k

@@ -17,35 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 rport=$(free_port); fport=$(free_port); bport=$(free_port); uport=$(free_port); dport=$(free_port)
 
 # knotd: the upstream, a wildcard so every unique name gets an A answer.
-mkdir -p "$work/knot"
-cat > "$work/knot/example.org.zone" <<ZONE
-\$ORIGIN example.org.
-\$TTL 0
-@   SOA ns.example.org. admin.example.org. 1 3600 600 86400 0
-@   NS  ns.example.org.
-ns  A   127.0.0.1
-www A   127.0.0.1
-*   A   127.0.0.1
-ZONE
-cat > "$work/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$rport
-    rundir: $work/knot
-    background-workers: 1
-    udp-workers: 2
-    tcp-workers: 1
-database:
-    storage: $work/knot
-log:
-  - target: stderr
-    any: error
-zone:
-  - domain: example.org
-    storage: $work/knot
-    file: example.org.zone
-CONF
-knotd -c "$work/knot/knot.conf" > "$work/knot.log" 2>&1 &
-rpid=$!; pids+=("$rpid")
+start_knot_upstream "$rport"; rpid=$started
 
 cat > "$work/Corefile" <<COREFILE
 .:$fport {
@@ -64,13 +36,6 @@ fi
 start_unbound_forwarder "$uport" "$rport"; upid=$started
 start_dnsdist "$dport" "$rport"; dpid=$started
 
-wait_answer() { # port
-    for _ in $(seq 1 100); do
-        dig @127.0.0.1 -p "$1" www.example.org A +tries=1 +time=1 >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    fail "server on port $1 did not answer"
-}
 wait_answer "$rport"; wait_answer "$fport"; wait_answer "$uport"; wait_answer "$dport"
 [ -n "$base" ] && wait_answer "$bport"
 
@@ -78,9 +43,6 @@ printf 'www.example.org A\n' > "$work/queries"
 # Unique names, a file per mode and per server (unbound caches what it forwarded).
 awk -v n=$((secs * 150000)) 'BEGIN { for (i = 0; i < n; i++) printf "s%d.example.org A\n", i }' > "$work/unique-saturation"
 awk -v n=$((secs * rate * 3 / 2)) 'BEGIN { for (i = 0; i < n; i++) printf "f%d.example.org A\n", i }' > "$work/unique-fixed"
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 results=()
 run() { # name pid port mode

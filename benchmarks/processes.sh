@@ -2,6 +2,9 @@
 # stop on exit.
 #   . "$here/processes.sh" NAME     sets work=/tmp/NAME.XXXXXX and pids=(), traps EXIT
 # Append every started process's PID to pids; cleanup stops them (TERM, then KILL) and removes work.
+# Also what several scripts need: free_port, fail, the measures (cpu_ticks, rss_mib), the waits
+# (wait_answer, wait_ready, wait_fake_cluster), stop, need_dist_jar_jdk, and the reference servers (start_knotd,
+# start_knot_upstream, start_unbound, start_unbound_forwarder, start_dnsdist).
 work=$(mktemp -d "/tmp/${1:-kdns-bench}.XXXXXX")
 pids=()
 cleanup() {
@@ -14,14 +17,103 @@ trap cleanup EXIT
 fail() { echo "$*; logs:" >&2; tail -n 30 "$work"/*.log >&2 || true; exit 1; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# The forwarding references, both in front of one upstream on 127.0.0.1; each sets started to its PID.
-# unbound: forwards everything, caches, 2 threads.
-start_unbound_forwarder() { # port upstream-port
-    mkdir -p "$work/unbound"
-    cat > "$work/unbound/unbound.conf" <<CONF
+# Measuring a process: the clock, its CPU ticks (user + system; ticks per second), its RSS.
+now() { date +%s.%N; }
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+# The inputs of the scripts that run the benchmarks jar: a kdns distribution $dist, the jar $jar, a
+# JDK $jdk, and these tools on the PATH.
+need_dist_jar_jdk() { # tool...
+    [ -x "$dist/bin/kdns" ] || { echo "no kdns distribution at $dist (make dist)" >&2; exit 1; }
+    [ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
+    [ -x "$jdk/bin/java" ] || { echo "no java in JDK=$jdk (set JDK to a JDK 21+ home)" >&2; exit 1; }
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (build/install-test-deps.sh)" >&2; exit 1; }
+    done
+}
+
+stop() { # pid: stops one process now (frees the cores for the next scenario)
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+}
+wait_ready() { # pid port timeout_s: returns 1 when the process exits first; fails on a timeout
+    local pid=$1 port=$2 limit=$3 start code
+    start=$(now)
+    while :; do
+        kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/ready" || true)
+        [ "$code" = 200 ] && break
+        awk -v s="$start" -v n="$(now)" -v l="$limit" 'BEGIN { exit !(n - s > l) }' \
+            && fail "no /ready 200 on port $port after ${limit}s"
+        sleep 0.05
+    done
+}
+wait_fake_cluster() { # pid log seconds: until FakeClusterMain (pid) logs its "ready" line
+    for _ in $(seq 1 $(($3 * 10))); do
+        grep -q '^ready' "$2" 2>/dev/null && return 0
+        kill -0 "$1" 2>/dev/null || fail "FakeClusterMain exited"
+        sleep 0.1
+    done
+    fail "FakeClusterMain did not load its objects in $3s"
+}
+wait_answer() { # port [name]: waits up to 20 s for an A answer (www.example.org unless named)
+    for _ in $(seq 1 100); do
+        dig @127.0.0.1 -p "$1" "${2:-www.example.org}" A +tries=1 +time=1 >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    fail "server on port $1 did not answer"
+}
+
+# knotd with one zone, in $work/knot-NAME; sets started to its PID.
+start_knotd() { # name zone_origin zone_file port
+    local dir="$work/knot-$1"
+    mkdir -p "$dir"
+    cat > "$dir/knot.conf" <<CONF
 server:
-    interface: 127.0.0.1
-    port: $1
+    listen: 127.0.0.1@$4
+    rundir: $dir
+    background-workers: 1
+    udp-workers: 2
+    tcp-workers: 1
+database:
+    storage: $dir
+log:
+  - target: stderr
+    any: error
+zone:
+  - domain: $2
+    file: $3
+CONF
+    knotd -c "$dir/knot.conf" > "$work/knot-$1.log" 2>&1 &
+    started=$!; pids+=("$started")
+}
+# The upstream of the forward runs: knotd serving example.org, where a wildcard gives every unique
+# name an A answer of the same size as www's.
+start_knot_upstream() { # port
+    cat > "$work/example.org.zone" <<ZONE
+\$ORIGIN example.org.
+\$TTL 0
+@   SOA ns.example.org. admin.example.org. 1 3600 600 86400 0
+@   NS  ns.example.org.
+ns  A   127.0.0.1
+www A   127.0.0.1
+*   A   127.0.0.1
+ZONE
+    start_knotd upstream example.org "$work/example.org.zone" "$1"
+}
+
+# unbound in the foreground with its directory $work/unbound: the server lines given, then those
+# every unbound here shares (2 threads, 127.0.0.0/8 allowed), then any further sections; sets
+# started to its PID.
+start_unbound() { # server-lines [sections]
+    mkdir -p "$work/unbound"
+    {
+        echo "server:"
+        printf '%s\n' "$1"
+        cat <<CONF
     do-daemonize: no
     username: ""
     chroot: ""
@@ -31,15 +123,23 @@ server:
     logfile: ""
     verbosity: 0
     num-threads: 2
-    do-not-query-localhost: no
-    module-config: "iterator"
     access-control: 127.0.0.0/8 allow
-forward-zone:
-    name: "."
-    forward-addr: 127.0.0.1@$2
 CONF
+        [ -z "${2:-}" ] || printf '%s\n' "$2"
+    } > "$work/unbound/unbound.conf"
     unbound -d -c "$work/unbound/unbound.conf" > "$work/unbound.log" 2>&1 &
     started=$!; pids+=("$started")
+}
+
+# The forwarding references, both in front of one upstream on 127.0.0.1; each sets started to its PID.
+# unbound: forwards everything, caches, 2 threads.
+start_unbound_forwarder() { # port upstream-port
+    start_unbound "    interface: 127.0.0.1
+    port: $1
+    do-not-query-localhost: no
+    module-config: \"iterator\"" "forward-zone:
+    name: \".\"
+    forward-addr: 127.0.0.1@$2"
 }
 # dnsdist, the forward-only anchor: one listener, the upstream as its one backend, no packet cache
 # (none is made unless the configuration asks), no security-status lookups.

@@ -28,17 +28,10 @@ settle=${SETTLE_SECONDS:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 jdk=${JDK:-$("$here/../build/find-jdk.sh")}
 jar="$here/target/benchmarks.jar"
-[ -x "$dist/bin/kdns" ] || { echo "no kdns distribution at $dist (make dist)" >&2; exit 1; }
-[ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
-[ -x "$jdk/bin/java" ] || { echo "no java in JDK=$jdk (set JDK to a JDK 21+ home)" >&2; exit 1; }
-for tool in dnsperf dig curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool (build/install-test-deps.sh)" >&2; exit 1; }
-done
 . "$here/processes.sh" kdns-bench-large
+need_dist_jar_jdk dnsperf dig curl python3
 
-now() { date +%s.%N; }
 since() { awk -v s="$1" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }'; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 # The jcmd of kdns's own runtime when it has one (it attaches only to a JVM of its own release).
 jcmd=$dist/runtime/bin/jcmd; [ -x "$jcmd" ] || jcmd=$jdk/bin/jcmd
 
@@ -49,12 +42,7 @@ mkdir -p "$work/kube"
     "$work/kube" "$services" "$endpoints" "$pods" < "$work/fake.in" > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 exec 3> "$work/fake.in"
-for _ in $(seq 1 1800); do
-    grep -q '^ready' "$work/fakeapi.log" 2>/dev/null && break
-    kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-    sleep 0.1
-done
-grep -q '^ready' "$work/fakeapi.log" || fail "FakeClusterMain did not load its objects in 180s"
+wait_fake_cluster "$api_pid" "$work/fakeapi.log" 180
 echo "fake API server: $(grep '^ready' "$work/fakeapi.log")"
 
 # Queries: every Service and every pod (an A record of its dashed IP, which `pods verified` answers
@@ -85,13 +73,7 @@ k_start=$(now)
 KDNS_JAVA_OPTS="-XX:NativeMemoryTracking=summary ${KDNS_JAVA_OPTS:-}" \
     "$dist/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
 kpid=$!; pids+=("$kpid")
-while :; do
-    kill -0 "$kpid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$kpid/stat" 2>/dev/null)" != Z ] \
-        || fail "kdns exited before /ready"
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$kready/ready" || true)" = 200 ] && break
-    awk -v s="$k_start" -v n="$(now)" 'BEGIN { exit !(n - s > 300) }' && fail "no /ready 200 after 300 s"
-    sleep 0.05
-done
+wait_ready "$kpid" "$kready" 300 || fail "kdns exited before /ready"
 ready_secs=$(since "$k_start"); ready_rss=$(rss_mib "$kpid")
 sleep "$settle"
 steady_rss=$(rss_mib "$kpid")

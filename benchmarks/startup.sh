@@ -17,30 +17,15 @@ variants=${VARIANTS:-streamed-aot streamed-noaot paged-aot paged-noaot}
 here=$(cd "$(dirname "$0")" && pwd)
 jdk=${JDK:-$("$here/../build/find-jdk.sh")}
 jar="$here/target/benchmarks.jar"
-[ -x "$dist/bin/kdns" ] || { echo "no kdns distribution at $dist (make dist)" >&2; exit 1; }
-[ -f "$jar" ] || { echo "no $jar (build the benchmarks module: make build)" >&2; exit 1; }
-command -v curl >/dev/null 2>&1 || { echo "missing curl" >&2; exit 1; }
 . "$here/processes.sh" kdns-bench-startup
-
-now() { date +%s.%N; }
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-stop() {
-    kill "$1" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -9 "$1" 2>/dev/null || true
-}
+need_dist_jar_jdk curl
 
 start_api() { # watch_list -> api_pid, kubeconfig in $work/kube-$1
     mkdir -p "$work/kube-$1"
     WATCH_LIST=$1 "$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
         "$work/kube-$1" "$names" $((names * 5)) > "$work/fakeapi-$1.log" 2>&1 &
     api_pid=$!; pids+=("$api_pid")
-    for _ in $(seq 1 600); do
-        grep -q '^ready' "$work/fakeapi-$1.log" 2>/dev/null && return 0
-        kill -0 "$api_pid" 2>/dev/null || fail "FakeClusterMain exited"
-        sleep 0.1
-    done
-    fail "FakeClusterMain did not load its objects in 60s"
+    wait_fake_cluster "$api_pid" "$work/fakeapi-$1.log" 60
 }
 
 once() { # kubeconfig aot(on|off) -> prints "seconds rss"

@@ -7,32 +7,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
-import kdns.api.Transport;
-import kdns.host.server.BlockChain;
-import kdns.host.server.QueryProcessor;
-import kdns.host.server.ReplySink;
-import kdns.host.server.ZoneRouter;
 import kdns.plugin.cache.CachePlugin;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -48,25 +34,13 @@ import org.xbill.DNS.Section;
  * the cache's map rather than one hot entry. The run fails when a measured query reached the
  * answering plugin (a miss would measure the chain behind the cache instead).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class CacheHitBenchmark {
+public class CacheHitBenchmark extends ChainBenchmark {
 
     private static final int NAMES = 1_000;
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40212);
-    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 53);
 
     private FixedAnswer upstream;
     private Handler cache;
-    private QueryCycle queries;
-    private QueryProcessor processor;
-    private Blackhole hole;
-    private ResponseWriter writer;
-    private ReplySink sink;
 
     @Setup
     public void setup(Blackhole bh) throws Exception {
@@ -74,17 +48,13 @@ public class CacheHitBenchmark {
         new CachePlugin().setup(c);
         upstream = new FixedAnswer(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}));
         cache = c.handler(upstream);
-        processor = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", cache, false))),
-                (key, t) -> {
-                    throw new IllegalStateException("the cache chain failed in " + key, t);
-                });
 
         List<String> names = new ArrayList<>(NAMES);
         for (int i = 0; i < NAMES; i++) {
             names.add(String.format(Locale.ROOT, "host%04d.example.org.", i));
         }
         Collections.shuffle(names, new Random(44));
-        queries = new QueryCycle(names, CLIENT, LOCAL, ".");
+        serve(cache, ".", names, CLIENT, bh);
 
         for (Request r : queries.requests()) {
             RecordingWriter w = new RecordingWriter(CLIENT, LOCAL);
@@ -97,10 +67,6 @@ public class CacheHitBenchmark {
             throw new IllegalStateException("warming asked the answering plugin " + upstream.calls.get()
                     + " times for " + NAMES + " names");
         }
-
-        hole = bh;
-        writer = new ConsumingWriter(bh, CLIENT, LOCAL);
-        sink = (wire, len) -> hole.consume(wire);
     }
 
     @TearDown
@@ -115,13 +81,6 @@ public class CacheHitBenchmark {
     @Benchmark
     public int hit() throws HandlerException {
         return cache.serve(queries.nextRequest(), writer);
-    }
-
-    /** Everything the server does for one UDP query answered from the cache, bytes in and bytes out. */
-    @Benchmark
-    public boolean queryPath() {
-        byte[] q = queries.nextWire();
-        return processor.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, sink);
     }
 
     /**

@@ -6,20 +6,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import kdns.plugin.etcd.lookup.Resolver;
 import kdns.plugin.etcd.store.Index;
 import kdns.plugin.etcd.store.Node;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
@@ -30,13 +21,7 @@ import org.xbill.DNS.Type;
  * a seeded random order with one name in five missing (NXDOMAIN), so that the index's maps are
  * read as a server reads them rather than one hot key.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class EtcdLookupBenchmark {
+public class EtcdLookupBenchmark extends BenchmarkSettings {
 
     private static final int NAMES = 10_000;
     private static final String ZONE = "bench.local.";

@@ -10,16 +10,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
 import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.api.Transport;
-import kdns.host.server.BlockChain;
-import kdns.host.server.QueryProcessor;
-import kdns.host.server.ReplySink;
-import kdns.host.server.ZoneRouter;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesDirective;
@@ -33,14 +27,7 @@ import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.kubernetes.KubeObjects;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.xbill.DNS.ARecord;
@@ -64,27 +51,16 @@ import org.xbill.DNS.Type;
  * server holds without an API server running. Five warm-up rounds: the answer path is large
  * enough that the JIT is still at it after two (the first measured rounds were 3x the last).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class KubernetesLookupBenchmark {
+public class KubernetesLookupBenchmark extends ChainBenchmark {
 
     private static final int SERVICES = 10_000;
     private static final int ENDPOINTS_PER_SERVICE = 5;
     private static final String NAMESPACE = "bench";
     private static final String ZONE = "cluster.local.";
     private static final InetSocketAddress CLIENT = new InetSocketAddress("10.244.0.7", 40212);
-    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 53);
 
     private Handler handler;
-    private QueryCycle queries;
-    private QueryProcessor processor;
-    private Blackhole hole;
-    private ResponseWriter writer;
-    private ReplySink sink;
 
     @Setup
     public void setup(Blackhole bh) throws Exception {
@@ -118,16 +94,7 @@ public class KubernetesLookupBenchmark {
         List<InetAddress> ownAddresses = List.of(InetAddress.getByAddress(new byte[] {10, 96, 0, 10}));
         Answerer answerer = new Answerer(config, index, () -> true, () -> ownAddresses);
         handler = new KubernetesHandler(answerer, null, () -> true, block, List.of());
-        processor = new QueryProcessor(new ZoneRouter(List.of(
-                new BlockChain(ZONE, "dns://" + ZONE + ":53", handler, false))), (key, t) -> {
-                    throw new IllegalStateException("the kubernetes handler failed in " + key, t);
-                });
-
-        queries = new QueryCycle(asked, CLIENT, LOCAL, ZONE);
-
-        hole = bh;
-        writer = new ConsumingWriter(bh, CLIENT, LOCAL);
-        sink = (wire, len) -> hole.consume(wire);
+        serve(handler, ZONE, asked, CLIENT, bh);
         check("svc00000." + NAMESPACE + ".svc." + ZONE, Rcode.NOERROR, FakeClusterMain.clusterIp(0));
         check("nosuch00000." + NAMESPACE + ".svc." + ZONE, Rcode.NXDOMAIN, null);
     }
@@ -151,12 +118,5 @@ public class KubernetesLookupBenchmark {
     @Benchmark
     public int handler() throws HandlerException {
         return handler.serve(queries.nextRequest(), writer);
-    }
-
-    /** Everything the server does for one UDP query in the kubernetes zone, bytes in and bytes out. */
-    @Benchmark
-    public boolean queryPath() {
-        byte[] q = queries.nextWire();
-        return processor.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, sink);
     }
 }

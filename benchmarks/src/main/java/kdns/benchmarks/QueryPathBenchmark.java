@@ -2,7 +2,6 @@ package kdns.benchmarks;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
 import kdns.api.Transport;
 import kdns.host.server.BlockChain;
@@ -12,15 +11,9 @@ import kdns.host.server.ZoneRouter;
 import kdns.plugin.standard.whoami.WhoamiPlugin;
 import kdns.testing.TestController;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -32,13 +25,7 @@ import org.xbill.DNS.Type;
  * The server's query path without the kernel: bytes of a query in, bytes of the reply out, through
  * header screening, parsing, zone routing, the chain (whoami) and the reply writer.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class QueryPathBenchmark {
+public class QueryPathBenchmark extends BenchmarkSettings {
 
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40212);
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 53);

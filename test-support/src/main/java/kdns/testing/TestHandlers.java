@@ -10,30 +10,40 @@ import org.xbill.DNS.Section;
 /** Handlers to put after the plugin under test (CoreDNS's {@code test.NextHandler}). */
 public final class TestHandlers {
 
+    /** What a test handler does with a request. */
+    @FunctionalInterface
+    private interface Serve {
+        int serve(Request request, ResponseWriter writer) throws HandlerException;
+    }
+
     private TestHandlers() {
     }
 
     /** Writes an empty reply with {@code rcode} and returns it. */
     public static Handler answering(int rcode) {
-        return new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                Message m = new Message(request.id());
-                m.addRecord(request.message().getQuestion(), Section.QUESTION);
-                m.getHeader().setRcode(rcode);
-                writer.write(m);
-                return rcode;
-            }
-        };
+        return named((request, writer) -> {
+            Message m = new Message(request.id());
+            m.addRecord(request.message().getQuestion(), Section.QUESTION);
+            m.getHeader().setRcode(rcode);
+            writer.write(m);
+            return rcode;
+        });
     }
 
     /** Throws a {@link HandlerException} with this rcode and message. */
     public static Handler failing(int rcode, String message) {
+        return named((request, writer) -> {
+            throw new HandlerException(rcode, message);
+        });
+    }
+
+    /** Returns {@code rcode} without writing anything. */
+    public static Handler returning(int rcode) {
+        return named((request, writer) -> rcode);
+    }
+
+    /** A handler named {@code test} that does {@code serve}. */
+    private static Handler named(Serve serve) {
         return new Handler() {
             @Override
             public String name() {
@@ -42,22 +52,7 @@ public final class TestHandlers {
 
             @Override
             public int serve(Request request, ResponseWriter writer) throws HandlerException {
-                throw new HandlerException(rcode, message);
-            }
-        };
-    }
-
-    /** Returns {@code rcode} without writing anything. */
-    public static Handler returning(int rcode) {
-        return new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                return rcode;
+                return serve.serve(request, writer);
             }
         };
     }

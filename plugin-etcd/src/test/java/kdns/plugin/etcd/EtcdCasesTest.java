@@ -14,11 +14,11 @@ import kdns.testing.DnsClient;
 import kdns.testing.InProcessServer;
 import kdns.testing.cases.CaseCheck;
 import kdns.testing.cases.CaseFiles;
+import kdns.testing.cases.CaseRunner;
 import kdns.testing.etcd.EtcdServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.xbill.DNS.Flags;
@@ -34,7 +34,8 @@ import org.xbill.DNS.Type;
  * {@code etcd ZONES { endpoint URL; path PATH; [fallthrough ZONES] }}, plus a stub next plugin
  * (standing in for the harness's {@code forward} to its stub) for suites with NEXT cases.
  * Suites alternate between data written before the server starts (initial range read) and data
- * written after it is ready (the watch).
+ * written after it is ready (the watch). One container per suite, one test per case
+ * ({@link CaseRunner}): a suite's server starts at its first case and stops after its last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EtcdCasesTest {
@@ -56,8 +57,34 @@ class EtcdCasesTest {
             "readme-srv|skydns.local.|A",
             List.of("skydns.local. 60 IN CNAME skydns-local.server."));
 
+    private final CaseRunner<Suite, Case, InProcessServer> runner = new CaseRunner<>(Suite::title, Suite::cases,
+            Case::title, this::startSuite, (server, c) -> runCase(server, c));
     private EtcdServer etcd;
     private JsonNode root;
+
+    /** A suite of the file, its data written before the server starts or, with {@code viaWatch}, after. */
+    private record Suite(JsonNode json, boolean viaWatch) {
+        String name() {
+            return json.get("name").asText();
+        }
+
+        String title() {
+            return name() + (viaWatch ? " (watch)" : " (initial read)");
+        }
+
+        List<Case> cases() {
+            List<Case> out = new ArrayList<>();
+            json.get("cases").forEach(c -> out.add(new Case(this, c)));
+            return out;
+        }
+    }
+
+    /** One case of a suite. */
+    private record Case(Suite suite, JsonNode json) {
+        String title() {
+            return json.get("qname").asText() + " " + json.get("qtype").asText();
+        }
+    }
 
     @BeforeAll
     void start() throws Exception {
@@ -66,29 +93,31 @@ class EtcdCasesTest {
     }
 
     @AfterAll
-    void stop() {
-        if (etcd != null) {
-            etcd.close();
+    void stop() throws Exception {
+        try {
+            runner.close();
+        } finally {
+            if (etcd != null) {
+                etcd.close();
+            }
         }
     }
 
     @TestFactory
     Stream<DynamicNode> everySuiteAndCase() {
-        List<DynamicNode> out = new ArrayList<>();
-        int i = 0;
+        List<Suite> suites = new ArrayList<>();
         int total = 0;
         for (JsonNode suite : root.get("suites")) {
-            boolean viaWatch = i++ % 2 == 1;
+            suites.add(new Suite(suite, suites.size() % 2 == 1));
             total += suite.get("cases").size();
-            out.add(DynamicTest.dynamicTest(suite.get("name").asText() + (viaWatch ? " (watch)" : " (initial read)"),
-                    () -> runSuite(suite, viaWatch)));
         }
         assertEquals(root.get("case_count").asInt(), total, "case_count");
-        return out.stream().map(n -> (DynamicNode) n);
+        return runner.tests(suites);
     }
 
-    private void runSuite(JsonNode suite, boolean viaWatch) throws Exception {
-        String name = suite.get("name").asText();
+    /** The suite's data in a fresh etcd and a kdns server that has loaded it. */
+    private InProcessServer startSuite(Suite s) throws Exception {
+        JsonNode suite = s.json();
         List<String> nextNames = new ArrayList<>();
         for (JsonNode c : suite.get("cases")) {
             if (c.get("rcode").asText().equals("NEXT")) {
@@ -111,53 +140,53 @@ class EtcdCasesTest {
         corefile.append("}\n");
 
         etcd.deleteAll();
-        if (!viaWatch) {
+        if (!s.viaWatch()) {
             writeKv(suite);
         }
-        List<String> failures = new ArrayList<>();
-        try (InProcessServer server = InProcessServer.start(corefile.toString())) {
-            if (viaWatch) {
+        InProcessServer server = InProcessServer.start(corefile.toString());
+        try {
+            if (s.viaWatch()) {
                 waitLoaded(server, suite, false);
                 writeKv(suite);
             }
             waitLoaded(server, suite, true);
-            for (JsonNode c : suite.get("cases")) {
-                String qname = c.get("qname").asText();
-                String qtype = c.get("qtype").asText();
-                String label = name + " " + qname + " " + qtype;
-                Message reply = query(server, qname, Type.value(qtype));
-                String rcode = c.get("rcode").asText();
-                if (rcode.equals("NEXT")) {
-                    if (!isMarker(reply)) {
-                        failures.add(label + ": want the next plugin's marker, got\n" + reply);
-                    }
-                    continue;
-                }
-                List<String> answer = CaseFiles.strings(c, "answer");
-                List<String> override = REAL_SERVER_ANSWERS.get(name + "|" + qname + "|" + qtype);
-                List<String> ns = CaseFiles.strings(c, "ns");
-                if (override != null) {
-                    answer = override;
-                    ns = List.of();
-                }
-                answer = leaseTolerant(suite, reply, answer);
-                List<String> diffs = new ArrayList<>(CaseCheck.differences(reply,
-                        new CaseCheck.Expected(rcode, answer, ns, CaseFiles.strings(c, "extra"))));
-                if (c.has("ordered") && c.get("ordered").asBoolean()) {
-                    checkOrder(reply, answer, CaseFiles.strings(c, "extra"), diffs);
-                }
-                if (!reply.getHeader().getFlag(Flags.AA)
-                        && (reply.getRcode() != Rcode.SERVFAIL || !reply.getSection(Section.AUTHORITY).isEmpty())) {
-                    diffs.add("AA not set");
-                }
-                if (!diffs.isEmpty()) {
-                    failures.add(label + " (" + c.path("note").asText() + "):\n  " + String.join("\n  ", diffs)
-                            + "\n" + reply);
-                }
-            }
+            return server;
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
         }
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " case(s) of " + name + " failed:\n" + String.join("\n", failures));
+    }
+
+    private static void runCase(InProcessServer server, Case k) throws Exception {
+        JsonNode suite = k.suite().json();
+        JsonNode c = k.json();
+        String qname = c.get("qname").asText();
+        String qtype = c.get("qtype").asText();
+        Message reply = query(server, qname, Type.value(qtype));
+        String rcode = c.get("rcode").asText();
+        if (rcode.equals("NEXT")) {
+            assertTrue(isMarker(reply), "want the next plugin's marker, got\n" + reply);
+            return;
+        }
+        List<String> answer = CaseFiles.strings(c, "answer");
+        List<String> override = REAL_SERVER_ANSWERS.get(k.suite().name() + "|" + qname + "|" + qtype);
+        List<String> ns = CaseFiles.strings(c, "ns");
+        if (override != null) {
+            answer = override;
+            ns = List.of();
+        }
+        answer = leaseTolerant(suite, reply, answer);
+        List<String> diffs = new ArrayList<>(CaseCheck.differences(reply,
+                new CaseCheck.Expected(rcode, answer, ns, CaseFiles.strings(c, "extra"))));
+        if (c.has("ordered") && c.get("ordered").asBoolean()) {
+            checkOrder(reply, answer, CaseFiles.strings(c, "extra"), diffs);
+        }
+        if (!reply.getHeader().getFlag(Flags.AA)
+                && (reply.getRcode() != Rcode.SERVFAIL || !reply.getSection(Section.AUTHORITY).isEmpty())) {
+            diffs.add("AA not set");
+        }
+        if (!diffs.isEmpty()) {
+            fail("(" + c.path("note").asText() + "):\n  " + String.join("\n  ", diffs) + "\n" + reply);
         }
     }
 

@@ -14,6 +14,7 @@ import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
+import kdns.plugin.kubernetes.spi.BlockOptions;
 import kdns.plugin.kubernetes.spi.ClusterSetOption;
 
 /**
@@ -79,12 +80,7 @@ public final class KubernetesDirective {
         while (c.nextBlock()) {
             String prop = c.val();
             switch (prop) {
-                case "endpoint_pod_names" -> {
-                    if (!c.remainingArgs().isEmpty()) {
-                        throw c.argErr();
-                    }
-                    podNames = true;
-                }
+                case "endpoint_pod_names" -> podNames = BlockOptions.flag(c);
                 case "pods" -> {
                     List<String> args = c.remainingArgs();
                     if (args.size() != 1) {
@@ -125,14 +121,9 @@ public final class KubernetesDirective {
                 }
                 case "labels" -> labels = selector(c, "labels");
                 case "namespace_labels" -> namespaceLabels = selector(c, "namespace_labels");
-                case "fallthrough" -> fall = fallthroughOption(c);
+                case "fallthrough" -> fall = BlockOptions.fallthrough(c);
                 case "ttl" -> ttl = ttlOption(c);
-                case "noendpoints" -> {
-                    if (!c.remainingArgs().isEmpty()) {
-                        throw c.argErr();
-                    }
-                    noEndpoints = true;
-                }
+                case "noendpoints" -> noEndpoints = BlockOptions.flag(c);
                 case "ignore" -> {
                     List<String> args = c.remainingArgs();
                     if (!args.isEmpty()) {
@@ -143,12 +134,9 @@ public final class KubernetesDirective {
                     }
                 }
                 case "kubeconfig" -> {
-                    List<String> args = c.remainingArgs();
-                    if (args.size() != 1 && args.size() != 2) {
-                        throw c.argErr();
-                    }
-                    kubeconfig = args.get(0);
-                    kubeContext = args.size() == 2 ? args.get(1) : null;
+                    BlockOptions.Kubeconfig k = BlockOptions.kubeconfig(c);
+                    kubeconfig = k.file();
+                    kubeContext = k.context();
                 }
                 case "startup_timeout" -> {
                     List<String> args = c.remainingArgs();
@@ -301,14 +289,5 @@ public final class KubernetesDirective {
             throw c.err("ttl must be in range [0, 3600]: " + t);
         }
         return t;
-    }
-
-    /** The zones of a {@code fallthrough [ZONES...]} line. */
-    public static Fallthrough fallthroughOption(Controller c) throws PluginException {
-        try {
-            return Fallthrough.fromArgs(c.remainingArgs());
-        } catch (IllegalArgumentException e) {
-            throw c.err(e.getMessage());
-        }
     }
 }

@@ -11,7 +11,7 @@ import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;

@@ -15,6 +15,8 @@ import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ZoneNames;
+import kdns.plugin.kubernetes.spi.Port;
+import kdns.plugin.kubernetes.spi.SrvAnswer;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -205,7 +207,7 @@ public final class McsAnswerer {
                     if (!r.endpoint().isEmpty() && !r.endpoint().equalsIgnoreCase(host)) {
                         continue;
                     }
-                    for (McsPort p : s.ports()) {
+                    for (Port p : s.ports()) {
                         if (!p.matches(r.port(), r.protocol())) {
                             continue;
                         }
@@ -225,7 +227,7 @@ public final class McsAnswerer {
                 return Found.NAME_ERROR;
             }
         }
-        for (McsPort p : si.ports()) {
+        for (Port p : si.ports()) {
             if (!p.matches(r.port(), r.protocol())) {
                 continue;
             }
@@ -258,12 +260,8 @@ public final class McsAnswerer {
     // ---- SRV (backend_lookup.go) ---------------------------------------------------------------
 
     private void srv(Name qname, List<Item> items, List<Record> answer, List<Record> extra) {
-        int n = items.size();
-        int weight = n == 0 ? 0 : (int) Math.floor(100.0 * 100.0 / (100.0 * n));
-        if (weight == 0) {
-            weight = 1;
-        }
-        Set<String> dup = new HashSet<>();
+        int weight = SrvAnswer.weight(items.size());
+        SrvAnswer srv = new SrvAnswer();
         for (Item i : items) {
             if (i.port() == -1) {
                 continue;
@@ -274,10 +272,10 @@ public final class McsAnswerer {
                 continue;
             }
             String t = target.toString();
-            if (dup.add(t + "\u0000\u0000" + i.port())) {
+            if (srv.firstRecord(t, i.port())) {
                 answer.add(new SRVRecord(qname, DClass.IN, options.ttl(), 0, weight, i.port(), target));
             }
-            if (dup.add(t + "\u0000" + i.host() + "\u0000")) {
+            if (srv.firstGlue(t, i.host())) {
                 Record glue = addressRecord(target, a, options.ttl());
                 if (glue != null) {
                     extra.add(glue);

@@ -3,16 +3,16 @@ package kdns.plugin.multicluster;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.models.DiscoveryV1EndpointPort;
-import io.kubernetes.client.openapi.models.V1Endpoint;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import kdns.api.text.IpLiterals;
+import kdns.plugin.kubernetes.spi.EndpointSlices;
 import kdns.plugin.kubernetes.spi.ObjectValues;
 import kdns.plugin.kubernetes.spi.ObjectValues.Dropped;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * Turns API objects into the multicluster model: ServiceImports arrive as raw JSON (the client has
@@ -55,7 +55,7 @@ public final class McsConvert {
                 }
             }
         }
-        List<McsPort> ports = new ArrayList<>();
+        List<Port> ports = new ArrayList<>();
         JsonArray portArray = array(spec, "ports");
         if (portArray != null) {
             for (JsonElement e : portArray) {
@@ -63,7 +63,10 @@ public final class McsConvert {
                     continue;
                 }
                 JsonObject p = e.getAsJsonObject();
-                addPort(ports, string(p, "name"), string(p, "protocol"), portNumber(p.get("port")), dropped);
+                Port port = ObjectValues.port(string(p, "name"), string(p, "protocol"), portNumber(p.get("port")), dropped);
+                if (port != null) {
+                    ports.add(port);
+                }
             }
         }
         dropped.warn();
@@ -75,57 +78,20 @@ public final class McsConvert {
      * Only endpoints whose {@code conditions.ready} is true or absent are kept.
      */
     public static McsSlice slice(V1EndpointSlice s) {
-        V1ObjectMeta m = s == null ? null : s.getMetadata();
-        if (m == null || m.getName() == null) {
+        String svc = EndpointSlices.serviceName(s, SERVICE_NAME_LABEL);
+        if (svc == null) {
             return null;
         }
-        Map<String, String> labels = m.getLabels();
-        String svc = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-        if (svc == null || svc.isEmpty()) {
-            return null;
-        }
-        String cluster = labels.get(SOURCE_CLUSTER_LABEL);
+        V1ObjectMeta m = s.getMetadata();
+        String cluster = m.getLabels().get(SOURCE_CLUSTER_LABEL);
         Dropped dropped = new Dropped("EndpointSlice", (m.getNamespace() == null ? "" : m.getNamespace()) + "/" + m.getName());
         List<McsEndpoint> eps = new ArrayList<>();
-        if (s.getEndpoints() != null) {
-            for (V1Endpoint e : s.getEndpoints()) {
-                if (e == null) {
-                    continue;
-                }
-                Boolean ready = e.getConditions() == null ? null : e.getConditions().getReady();
-                if ((ready != null && !ready) || e.getAddresses() == null) {
-                    continue;
-                }
-                String target = e.getTargetRef() == null ? null : e.getTargetRef().getName();
-                String hostname = ObjectValues.endpointLabel(e.getHostname(), "hostname", dropped);
-                for (String a : e.getAddresses()) {
-                    if (a == null || a.isEmpty()) {
-                        continue;
-                    }
-                    if (!IpLiterals.isLiteral(a)) {
-                        dropped.add("address " + ObjectValues.quote(a) + " (not an IP address)");
-                        continue;
-                    }
-                    eps.add(new McsEndpoint(a, hostname, target));
-                }
-            }
-        }
-        List<McsPort> ports = new ArrayList<>();
-        if (s.getPorts() != null) {
-            for (DiscoveryV1EndpointPort p : s.getPorts()) {
-                if (p != null) {
-                    addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
-                }
-            }
-        }
+        EndpointSlices.readyAddresses(s, dropped,
+                (e, address, hostname, target) -> eps.add(new McsEndpoint(address, hostname, target)));
+        List<Port> ports = new ArrayList<>();
+        EndpointSlices.addPorts(s, dropped, UnaryOperator.identity(), ports);
         dropped.warn();
         return new McsSlice(m.getNamespace() == null ? "" : m.getNamespace(), m.getName(), svc, cluster, eps, ports);
-    }
-
-    private static void addPort(List<McsPort> to, String name, String protocol, Integer port, Dropped dropped) {
-        if (ObjectValues.usablePort(name, port, dropped)) {
-            to.add(new McsPort(name, protocol, port == null ? -1 : port));
-        }
     }
 
     /**

@@ -1,21 +1,16 @@
 package kdns.plugin.multicluster;
 
 import com.google.gson.JsonObject;
-import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.spi.InformerGroup;
 import kdns.plugin.kubernetes.spi.KubernetesApi;
 import kdns.plugin.kubernetes.spi.WatchCalls;
 
@@ -29,7 +24,7 @@ import kdns.plugin.kubernetes.spi.WatchCalls;
  * informers ({@link KubernetesApi#informer}): BOOKMARKs only move the resource version on, a watch that ends
  * resumes from the last version, and only start-up and 410 Gone list.
  */
-public final class McsInformers {
+public final class McsInformers extends InformerGroup {
 
     /** The ServiceImport API group. */
     public static final String GROUP = "multicluster.x-k8s.io";
@@ -39,19 +34,12 @@ public final class McsInformers {
     public static final String RESOURCE = "serviceimports";
 
     private final Log log;
-    private final String plugin;
     private final KubernetesApi connection;
     private final McsIndex index;
     private final boolean watchNamespaces;
     private final boolean noEndpoints;
     private final String sliceLabels;
     private final String importLabels;
-    private final List<SharedIndexInformer<?>> syncInformers = new ArrayList<>();
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final ConcurrentHashMap<String, String> lastError = new ConcurrentHashMap<>();
-    private volatile boolean started;
-    private volatile boolean synced;
 
     /**
      * @param watchNamespaces also watch Namespaces into the index (the standalone plugin)
@@ -62,8 +50,8 @@ public final class McsInformers {
      */
     public McsInformers(String plugin, KubernetesApi connection, McsIndex index, boolean watchNamespaces, boolean noEndpoints,
                         String labels, String importLabels) {
+        super(connection, Log.forPlugin(plugin), plugin + "-informer-mcs-");
         this.log = Log.forPlugin(plugin);
-        this.plugin = plugin;
         this.connection = connection;
         this.index = index;
         this.watchNamespaces = watchNamespaces;
@@ -73,52 +61,32 @@ public final class McsInformers {
         this.importLabels = importLabels;
     }
 
-    /** True once the ServiceImport (and Namespace) informers have listed once. */
-    public boolean hasSynced() {
-        if (synced) {
-            return true;
-        }
-        if (!started) {
-            return false;
-        }
-        synchronized (this) {
-            if (syncInformers.isEmpty()) {
-                return false;
-            }
-            for (SharedIndexInformer<?> i : syncInformers) {
-                if (!i.hasSynced()) {
-                    return false;
-                }
-            }
-        }
-        synced = true;
-        return true;
+    @Override
+    protected String failureWarning(String resource, String message) {
+        return "Kubernetes API failure while watching " + resource + " on " + connection.host() + ": " + message
+                + (resource.equals(RESOURCE)
+                ? " (is the ServiceImport CRD installed and may this server list/watch serviceimports?)" : "");
     }
 
-    /** Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms. */
-    public void startAndWait(Duration timeout) throws InterruptedException {
-        start();
-        KubernetesApi.awaitSynced(this::hasSynced, timeout, log);
-    }
-
-    /** Creates and runs the informers (idempotent). */
-    public synchronized void start() {
-        if (started) {
-            return;
-        }
+    /**
+     * The informers; synced means the ServiceImport (and Namespace) informers listed once, the
+     * EndpointSlices' is not waited for (CoreDNS's multicluster controller).
+     */
+    @Override
+    protected void register() {
         CustomObjectsApi custom = new CustomObjectsApi(connection.client());
         String imports = importLabels == null || importLabels.isBlank() ? null : importLabels;
-        syncInformers.add(register(RESOURCE,
+        addSafely(RESOURCE, true,
                 (rv, limit, token) -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
                         .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                 p -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
                         .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                         .allowWatchBookmarks(true).buildCall(null),
                 Function.<JsonObject>identity(), McsConvert::serviceImport,
-                o -> index.putImport((ServiceImportInfo) o), m -> index.removeImport(m.getNamespace(), m.getName())));
+                o -> index.putImport((ServiceImportInfo) o), m -> index.removeImport(m.getNamespace(), m.getName()));
         if (!noEndpoints) {
             DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
-            register("endpointslices",
+            addSafely("endpointslices", false,
                     (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
                             .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
@@ -129,48 +97,23 @@ public final class McsInformers {
         }
         if (watchNamespaces) {
             CoreV1Api core = new CoreV1Api(connection.client());
-            syncInformers.add(register("namespaces",
+            addSafely("namespaces", true,
                     (rv, limit, token) -> core.listNamespace().resourceVersion(rv).limit(limit)._continue(token)
                             .buildCall(null),
                     p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
                             .watch(true).allowWatchBookmarks(true).buildCall(null),
                     KubernetesApi.model(V1Namespace.class), n -> n.getMetadata() == null ? null
                             : n.getMetadata().getName(),
-                    o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName())));
+                    o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
         }
-        threads.forEach(Thread::start);
-        started = true;
     }
 
-    private <T> SharedIndexInformer<?> register(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
-                                               Function<JsonObject, T> decode, Function<T, Object> convert,
-                                               Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
-        SharedIndexInformer<?> informer = connection.informer(resource, pages, watch, decode, convert,
-                o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)), errors(resource), log);
-        informers.add(informer);
-        threads.add(Thread.ofPlatform().daemon().name(plugin + "-informer-mcs-" + resource)
-                .unstarted(informer::run));
-        return informer;
-    }
-
-    /** Stops every informer and waits briefly for its thread. */
-    public synchronized void stop() {
-        KubernetesApi.stopAll(informers, threads);
-    }
-
-    private Consumer<Throwable> errors(String resource) {
-        return t -> {
-            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (t instanceof ApiException api && api.getCode() != 0) {
-                msg = "HTTP " + api.getCode() + " " + msg;
-            }
-            String prev = lastError.put(resource, msg);
-            if (!msg.equals(prev)) {
-                log.warning("Kubernetes API failure while watching " + resource + " on " + connection.host()
-                        + ": " + msg + (resource.equals(RESOURCE)
-                        ? " (is the ServiceImport CRD installed and may this server list/watch serviceimports?)" : ""));
-            }
-        };
+    /** One informer whose index updates log and skip an object the index cannot use. */
+    private <T> void addSafely(String resource, boolean gatesSync, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
+                         Function<JsonObject, T> decode, Function<T, Object> convert,
+                         Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
+        add(resource, gatesSync, pages, watch, decode, convert,
+                o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)));
     }
 
     private void safely(Runnable r) {

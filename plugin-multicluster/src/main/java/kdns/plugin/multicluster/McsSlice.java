@@ -1,20 +1,21 @@
 package kdns.plugin.multicluster;
 
 import java.util.List;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * What DNS needs of an EndpointSlice exported to the cluster set: the ServiceImport it belongs to
  * (label {@code multicluster.kubernetes.io/service-name}), the cluster it comes from (label
  * {@code multicluster.kubernetes.io/source-cluster}), its ready addresses and its ports
- * ({@code [McsPort.NONE]} when it declares none).
+ * ({@code [Port.NONE]} when it declares none).
  */
 public record McsSlice(String namespace, String name, String serviceName, String clusterId, List<McsEndpoint> endpoints,
-                       List<McsPort> ports) {
+                       List<Port> ports) {
 
     public McsSlice {
         clusterId = clusterId == null ? "" : clusterId;
         endpoints = List.copyOf(endpoints);
-        ports = ports.isEmpty() ? List.of(McsPort.NONE) : List.copyOf(ports);
+        ports = ports.isEmpty() ? List.of(Port.NONE) : List.copyOf(ports);
     }
 
     public String key() {

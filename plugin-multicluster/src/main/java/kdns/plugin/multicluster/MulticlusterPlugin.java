@@ -5,6 +5,7 @@ import kdns.api.Controller;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.zones.Fallthrough;
+import kdns.plugin.kubernetes.spi.BlockOptions;
 
 /**
  * {@code multicluster [ZONES...] { kubeconfig FILE [CONTEXT] | endpoint URL; noendpoints; fallthrough [ZONES...] }}:
@@ -68,12 +69,9 @@ public final class MulticlusterPlugin implements Plugin {
             String prop = c.val();
             switch (prop) {
                 case "kubeconfig" -> {
-                    List<String> args = c.remainingArgs();
-                    if (args.size() != 1 && args.size() != 2) {
-                        throw c.argErr();
-                    }
-                    kubeconfig = args.get(0);
-                    kubeContext = args.size() == 2 ? args.get(1) : null;
+                    BlockOptions.Kubeconfig k = BlockOptions.kubeconfig(c);
+                    kubeconfig = k.file();
+                    kubeContext = k.context();
                 }
                 case "endpoint" -> {
                     List<String> args = c.remainingArgs();
@@ -86,19 +84,8 @@ public final class MulticlusterPlugin implements Plugin {
                     }
                     endpoint = url;
                 }
-                case "noendpoints" -> {
-                    if (!c.remainingArgs().isEmpty()) {
-                        throw c.argErr();
-                    }
-                    noEndpoints = true;
-                }
-                case "fallthrough" -> {
-                    try {
-                        fall = Fallthrough.fromArgs(c.remainingArgs());
-                    } catch (IllegalArgumentException e) {
-                        throw c.err(e.getMessage());
-                    }
-                }
+                case "noendpoints" -> noEndpoints = BlockOptions.flag(c);
+                case "fallthrough" -> fall = BlockOptions.fallthrough(c);
                 default -> throw c.err("unknown property '" + prop + "'");
             }
         }

@@ -1,6 +1,7 @@
 package kdns.plugin.multicluster;
 
 import java.util.List;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * What DNS needs of a {@code multicluster.x-k8s.io/v1alpha1} ServiceImport.
@@ -9,7 +10,7 @@ import java.util.List;
  * @param ips      {@code spec.ips}, the cluster-set IPs (possibly empty)
  * @param ports    {@code spec.ports}, as declared (possibly empty: then no name of the import matches)
  */
-public record ServiceImportInfo(String namespace, String name, boolean headless, List<String> ips, List<McsPort> ports) {
+public record ServiceImportInfo(String namespace, String name, boolean headless, List<String> ips, List<Port> ports) {
 
     /** The value of {@code spec.type} for a headless import. */
     public static final String HEADLESS = "Headless";

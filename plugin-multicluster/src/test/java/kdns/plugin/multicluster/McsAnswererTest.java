@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kdns.api.zones.Fallthrough;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -20,7 +21,7 @@ import org.xbill.DNS.Type;
 /** The answer builder over an index filled by hand (no API server). */
 class McsAnswererTest {
 
-    private static final McsPort HTTP = new McsPort("http", "TCP", 80);
+    private static final Port HTTP = new Port("http", "TCP", 80);
 
     private static McsIndex index() {
         McsIndex idx = new McsIndex(() -> 1234);

@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import java.util.List;
 import kdns.api.zones.Fallthrough;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -34,7 +35,7 @@ class McsHostileObjectsTest {
                 + "{\"name\":\"a\",\"port\":-10},{\"name\":\"b\",\"port\":70000},{\"name\":\"c\",\"port\":1e30},"
                 + "{\"name\":\"d\",\"port\":8.5},{\"name\":\"http\",\"protocol\":\"TCP\",\"port\":80},null,7]}}"));
         assertEquals(List.of("10.96.50.1"), si.ips());
-        assertEquals(List.of(new McsPort("http", "TCP", 80)), si.ports());
+        assertEquals(List.of(new Port("http", "TCP", 80)), si.ports());
     }
 
     @Test
@@ -47,7 +48,7 @@ class McsHostileObjectsTest {
         McsSlice slice = McsConvert.slice(s);
         assertEquals(List.of(new McsEndpoint("10.1.0.10", "", null), new McsEndpoint("10.1.0.11", "web-1", null)),
                 slice.endpoints());
-        assertEquals(List.of(new McsPort("alt", "TCP", 8080)), slice.ports());
+        assertEquals(List.of(new Port("alt", "TCP", 8080)), slice.ports());
         assertEquals(null, McsConvert.slice(null));
     }
 

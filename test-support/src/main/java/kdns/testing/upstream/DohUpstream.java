@@ -7,20 +7,14 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import kdns.testing.upstream.ScriptedUpstream.Script;
@@ -35,7 +29,7 @@ import org.xbill.DNS.Message;
  * (status, content type, body). Every request is recorded; {@link #stop()} and {@link #restart()}
  * kill the server and bring it back on the same port.
  */
-public final class DohUpstream implements AutoCloseable {
+public final class DohUpstream extends ScriptedServer<DohUpstream.Request> {
 
     /** RFC 8484's media type. */
     public static final String MEDIA_TYPE = "application/dns-message";
@@ -59,20 +53,15 @@ public final class DohUpstream implements AutoCloseable {
         Reply reply(Message query, byte[] answer);
     }
 
-    private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger served = new AtomicInteger();
-    private volatile Script script = ScriptedUpstream.answerA("192.0.2.1");
     private volatile Fault fault;
-    private volatile Duration delay = Duration.ZERO;
     private HttpsServer server;
     private ExecutorService executor;
 
     private DohUpstream(int port, SSLContext tls, boolean needClientAuth) {
-        this.port = port;
+        super(port, Request::name);
         this.tls = tls;
         this.needClientAuth = needClientAuth;
     }
@@ -108,43 +97,23 @@ public final class DohUpstream implements AutoCloseable {
 
     // ---- control ---------------------------------------------------------------------------
 
-    public void script(Script s) {
-        this.script = s;
-    }
-
     /** Replaces every reply (null: normal replies again). */
     public void fault(Fault f) {
         this.fault = f;
     }
 
-    /** Delays every reply by {@code d}. */
-    public void delay(Duration d) {
-        this.delay = d;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** {@code 127.0.0.1:port}, as the {@code to} metric label writes it. */
-    public String hostPort() {
-        return "127.0.0.1:" + port;
-    }
-
     /** Every request received so far (health checks included). */
     public List<Request> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return received.all();
     }
 
     /** Requests for {@code name} (case-insensitive, fully qualified). */
     public List<Request> requests(String name) {
-        return requests().stream().filter(r -> name.equalsIgnoreCase(r.name())).toList();
+        return received.named(name);
     }
 
     public void clearRequests() {
-        requests.clear();
+        received.clear();
         clients.clear();
     }
 
@@ -153,12 +122,7 @@ public final class DohUpstream implements AutoCloseable {
         return clients.size();
     }
 
-    /** How many replies were sent. */
-    public int served() {
-        return served.get();
-    }
-
-    /** Kills the server: closes the listener and every open connection. */
+    @Override
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
@@ -170,13 +134,7 @@ public final class DohUpstream implements AutoCloseable {
         }
     }
 
-    /** Serves again on the same port after {@link #stop()}. */
-    public synchronized void restart() throws IOException {
-        if (server == null) {
-            open();
-        }
-    }
-
+    @Override
     public synchronized boolean running() {
         return server != null;
     }
@@ -186,38 +144,25 @@ public final class DohUpstream implements AutoCloseable {
         stop();
     }
 
-    private synchronized void open() throws IOException {
-        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        IOException last = null;
-        for (int i = 0; i < 50; i++) { // the port may linger for a moment after stop()
-            try {
-                HttpsServer s = HttpsServer.create(at, 50);
-                s.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                    @Override
-                    public void configure(HttpsParameters params) {
-                        SSLParameters p = tls.getDefaultSSLParameters();
-                        p.setNeedClientAuth(needClientAuth);
-                        params.setSSLParameters(p);
-                    }
-                });
-                s.createContext("/", this::handle);
-                ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
-                s.setExecutor(ex);
-                s.start();
-                server = s;
-                executor = ex;
-                return;
-            } catch (IOException e) {
-                last = e;
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
+    @Override
+    synchronized void open() throws IOException {
+        bindRetrying(at -> {
+            HttpsServer s = HttpsServer.create(at, 50);
+            s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = tls.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needClientAuth);
+                    params.setSSLParameters(p);
                 }
-            }
-        }
-        throw last;
+            });
+            s.createContext("/", this::handle);
+            ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+            s.setExecutor(ex);
+            s.start();
+            server = s;
+            executor = ex;
+        });
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -249,7 +194,7 @@ public final class DohUpstream implements AutoCloseable {
                     query = null;
                 }
             }
-            requests.add(new Request(method, uri.getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
+            received.add(new Request(method, uri.getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
                     ex.getRequestHeaders().getFirst("Accept"), query, String.valueOf(ex.getRemoteAddress())));
             if (!uri.getPath().equals("/dns-query")) {
                 send(ex, new Reply(404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8)));
@@ -261,12 +206,12 @@ public final class DohUpstream implements AutoCloseable {
             }
             byte[] answer;
             try {
-                Message a = script.answer(query, Via.TLS);
+                Message a = script().answer(query, Via.TLS);
                 answer = a == null ? null : a.toWire(65535);
             } catch (RuntimeException e) {
                 answer = null;
             }
-            long d = delay.toMillis();
+            long d = delay().toMillis();
             if (d > 0) {
                 try {
                     Thread.sleep(d);

@@ -1,8 +1,6 @@
 package kdns.testing.upstream;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ import org.xbill.DNS.Type;
  * removes the directory. Installs the {@code knot} package when it is missing and the tests run as
  * root.
  */
-public final class KnotUpstream implements AutoCloseable {
+public final class KnotUpstream implements LoopbackServer, AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
@@ -137,17 +135,9 @@ public final class KnotUpstream implements AutoCloseable {
                 + Files.readString(log));
     }
 
+    @Override
     public int port() {
         return port;
-    }
-
-    public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
-    /** {@code 127.0.0.1:port}, as a forward TO and the {@code to} metric label write it. */
-    public String hostPort() {
-        return "127.0.0.1:" + port;
     }
 
     public boolean running() {

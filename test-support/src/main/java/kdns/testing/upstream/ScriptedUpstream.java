@@ -8,21 +8,16 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import org.xbill.DNS.ARecord;
@@ -40,7 +35,7 @@ import org.xbill.DNS.Type;
  * and able to be killed ({@link #stop()}) and brought back on the same port ({@link #restart()}).
  * Every query it receives is recorded.
  */
-public final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Query> {
 
     /** How a query arrived. */
     public enum Via { UDP, TCP, TLS }
@@ -59,24 +54,19 @@ public final class ScriptedUpstream implements AutoCloseable {
         Message answer(Message query, Via via);
     }
 
-    private final int port;
     private final SSLContext tls;
     private final boolean needClientAuth;
-    private final List<Query> queries = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger served = new AtomicInteger();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scripted-upstream-delay");
         t.setDaemon(true);
         return t;
     });
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private volatile Script script = answerA("192.0.2.1");
-    private volatile Duration delay = Duration.ZERO;
     private volatile DatagramSocket udp;
     private volatile ServerSocket tcp;
 
     private ScriptedUpstream(int port, SSLContext tls, boolean needClientAuth) {
-        this.port = port;
+        super(port, Query::name);
         this.tls = tls;
         this.needClientAuth = needClientAuth;
     }
@@ -160,47 +150,18 @@ public final class ScriptedUpstream implements AutoCloseable {
 
     // ---- control ---------------------------------------------------------------------------
 
-    public void script(Script s) {
-        this.script = s;
-    }
-
-    /** Delays every reply by {@code d} (UDP replies are scheduled; TCP connections wait). */
-    public void delay(Duration d) {
-        this.delay = d;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
-    /** {@code 127.0.0.1:port}, as a forward TO and the {@code to} metric label write it. */
-    public String hostPort() {
-        return "127.0.0.1:" + port;
-    }
-
     /** Every query received so far (health checks included). */
     public List<Query> queries() {
-        synchronized (queries) {
-            return List.copyOf(queries);
-        }
+        return received.all();
     }
 
     /** Queries received for {@code name} (case-insensitive, fully qualified). */
     public List<Query> queries(String name) {
-        return queries().stream().filter(q -> q.name().equalsIgnoreCase(name)).toList();
+        return received.named(name);
     }
 
     public void clearQueries() {
-        queries.clear();
-    }
-
-    /** How many replies were sent. */
-    public int served() {
-        return served.get();
+        received.clear();
     }
 
     /** Connections currently open to the TCP/TLS port. */
@@ -209,7 +170,7 @@ public final class ScriptedUpstream implements AutoCloseable {
         return connections.size();
     }
 
-    /** Kills the server: closes the sockets and every open connection. The port stays unused. */
+    @Override
     public synchronized void stop() {
         if (udp != null) {
             udp.close();
@@ -233,13 +194,7 @@ public final class ScriptedUpstream implements AutoCloseable {
         connections.clear();
     }
 
-    /** Serves again on the same port after {@link #stop()}. */
-    public synchronized void restart() throws IOException {
-        if (tcp == null) {
-            open();
-        }
-    }
-
+    @Override
     public boolean running() {
         return tcp != null;
     }
@@ -250,48 +205,35 @@ public final class ScriptedUpstream implements AutoCloseable {
         delayer.shutdownNow();
     }
 
-    private synchronized void open() throws IOException {
-        InetSocketAddress at = address();
-        IOException last = null;
-        for (int i = 0; i < 50; i++) { // the port may linger for a moment after stop()
-            try {
-                ServerSocket ss;
-                if (tls != null) {
-                    SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-                    s.setReuseAddress(true);
-                    s.setNeedClientAuth(needClientAuth);
-                    s.bind(at, 50);
-                    ss = s;
-                } else {
-                    ss = new ServerSocket();
-                    ss.setReuseAddress(true);
-                    ss.bind(at, 50);
-                    DatagramSocket d;
-                    try {
-                        d = new DatagramSocket(at);
-                    } catch (IOException e) {
-                        ss.close();
-                        throw e;
-                    }
-                    udp = d;
-                    DatagramSocket ds = d;
-                    Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port).start(() -> udpLoop(ds));
-                }
-                tcp = ss;
-                ServerSocket server = ss;
-                Thread.ofVirtual().name("scripted-upstream-accept-" + port).start(() -> acceptLoop(server));
-                return;
-            } catch (IOException e) {
-                last = e;
+    @Override
+    synchronized void open() throws IOException {
+        bindRetrying(at -> {
+            ServerSocket ss;
+            if (tls != null) {
+                SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+                s.setReuseAddress(true);
+                s.setNeedClientAuth(needClientAuth);
+                s.bind(at, 50);
+                ss = s;
+            } else {
+                ss = new ServerSocket();
+                ss.setReuseAddress(true);
+                ss.bind(at, 50);
+                DatagramSocket d;
                 try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
+                    d = new DatagramSocket(at);
+                } catch (IOException e) {
+                    ss.close();
+                    throw e;
                 }
+                udp = d;
+                DatagramSocket ds = d;
+                Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port()).start(() -> udpLoop(ds));
             }
-        }
-        throw last;
+            tcp = ss;
+            ServerSocket server = ss;
+            Thread.ofVirtual().name("scripted-upstream-accept-" + port()).start(() -> acceptLoop(server));
+        });
     }
 
     private Message decide(byte[] data, int len, Via via) {
@@ -301,9 +243,9 @@ public final class ScriptedUpstream implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        queries.add(new Query(q, via));
+        received.add(new Query(q, via));
         try {
-            return script.answer(q, via);
+            return script().answer(q, via);
         } catch (RuntimeException e) {
             Message m = replyTo(q);
             m.getHeader().setRcode(Rcode.SERVFAIL);
@@ -329,7 +271,7 @@ public final class ScriptedUpstream implements AutoCloseable {
             }
             byte[] wire = reply.toWire(65535);
             DatagramPacket out = new DatagramPacket(wire, wire.length, p.getSocketAddress());
-            long d = delay.toNanos();
+            long d = delay().toNanos();
             Runnable send = () -> {
                 try {
                     s.send(out);
@@ -358,7 +300,7 @@ public final class ScriptedUpstream implements AutoCloseable {
                 continue;
             }
             connections.add(c);
-            Thread.ofVirtual().name("scripted-upstream-conn-" + port).start(() -> serveConnection(c));
+            Thread.ofVirtual().name("scripted-upstream-conn-" + port()).start(() -> serveConnection(c));
         }
     }
 
@@ -376,7 +318,7 @@ public final class ScriptedUpstream implements AutoCloseable {
                 if (reply == null) {
                     continue;
                 }
-                long d = delay.toMillis();
+                long d = delay().toMillis();
                 if (d > 0) {
                     Thread.sleep(d);
                 }

@@ -24,6 +24,7 @@ import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
+import kdns.plugin.kubernetes.spi.SrvAnswer;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -361,15 +362,11 @@ public final class Answerer {
     private boolean srv(Query q, List<Record> out, List<Record> extra) {
         Found f = services(q, q.name, Type.SRV);
         List<Item> items = f.items();
-        int n = items.size();
-        Set<String> dup = new HashSet<>();
+        int weight = SrvAnswer.weight(items.size());
+        SrvAnswer srv = new SrvAnswer();
         for (Item i : items) {
             if (i.port() == -1) {
                 continue;
-            }
-            int weight = (int) Math.floor(100.0 / (100.0 * n) * 100.0);
-            if (weight == 0) {
-                weight = 1;
             }
             int t = hostType(i);
             if (t != Type.A && t != Type.AAAA) {
@@ -380,10 +377,10 @@ public final class Answerer {
                 continue;
             }
             String targetText = target.toString();
-            if (dup.add(targetText + "\u0000\u0000" + i.port())) {
+            if (srv.firstRecord(targetText, i.port())) {
                 out.add(new SRVRecord(q.qname, DClass.IN, i.ttl(), 0, weight, i.port(), target));
             }
-            if (dup.add(targetText + "\u0000" + i.host() + "\u0000")) {
+            if (srv.firstGlue(targetText, i.host())) {
                 Record glue = addressRecord(target, i.host(), i.ttl());
                 if (glue != null) {
                     extra.add(glue);

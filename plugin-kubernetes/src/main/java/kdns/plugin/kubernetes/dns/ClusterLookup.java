@@ -9,7 +9,7 @@ import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.PodInfo;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 

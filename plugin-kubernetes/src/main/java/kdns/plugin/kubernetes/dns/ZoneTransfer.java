@@ -13,7 +13,7 @@ import kdns.api.text.IpLiterals;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import org.xbill.DNS.AAAARecord;

@@ -22,6 +22,7 @@ import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.external.ExternalRecords.Found;
 import kdns.plugin.kubernetes.external.ExternalRecords.Item;
+import kdns.plugin.kubernetes.spi.SrvAnswer;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -155,11 +156,8 @@ final class ExternalHandler implements Handler {
     }
 
     private void srv(Query q, List<Item> items, long k8sTtl, Message m, List<UpstreamLookup.Lookup> pending) {
-        int weight = (int) Math.floor(100.0 / (100.0 * items.size()) * 100.0);
-        if (weight == 0) {
-            weight = 1;
-        }
-        Set<String> dup = new HashSet<>();
+        int weight = SrvAnswer.weight(items.size());
+        SrvAnswer srv = new SrvAnswer();
         for (Item i : items) {
             if (i.port() == -1) {
                 continue;
@@ -170,10 +168,10 @@ final class ExternalHandler implements Handler {
                 continue;
             }
             String t = target.toString();
-            if (dup.add(t + "\u0000\u0000" + i.port())) {
+            if (srv.firstRecord(t, i.port())) {
                 m.addRecord(new SRVRecord(q.qname(), DClass.IN, k8sTtl, 0, weight, i.port(), target), Section.ANSWER);
             }
-            if (!dup.add(t + "\u0000" + i.host() + "\u0000")) {
+            if (!srv.firstGlue(t, i.host())) {
                 continue;
             }
             if (ip == null) {

@@ -10,6 +10,7 @@ import kdns.api.zones.Fallthrough;
 import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesHandler;
 import kdns.plugin.kubernetes.KubernetesHandlers;
+import kdns.plugin.kubernetes.spi.BlockOptions;
 
 /**
  * {@code k8s_external [ZONES...] { apex APEX; ttl TTL; headless; fallthrough [ZONES...] }}:
@@ -101,7 +102,7 @@ public final class ExternalPlugin implements Plugin {
                     }
                     headless = true;
                 }
-                case "fallthrough" -> fall = KubernetesDirective.fallthroughOption(c);
+                case "fallthrough" -> fall = BlockOptions.fallthrough(c);
                 default -> throw c.err("unknown property '" + prop + "'");
             }
         }

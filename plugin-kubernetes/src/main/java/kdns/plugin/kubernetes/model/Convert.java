@@ -1,10 +1,7 @@
 package kdns.plugin.kubernetes.model;
 
-import static kdns.plugin.kubernetes.spi.ObjectValues.endpointLabel;
 import static kdns.plugin.kubernetes.spi.ObjectValues.quote;
 
-import io.kubernetes.client.openapi.models.DiscoveryV1EndpointPort;
-import io.kubernetes.client.openapi.models.V1Endpoint;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1LoadBalancerIngress;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -21,8 +18,10 @@ import java.util.Map;
 import kdns.api.Log;
 import kdns.api.text.IpLiterals;
 import kdns.api.text.RecordValues;
+import kdns.plugin.kubernetes.spi.EndpointSlices;
 import kdns.plugin.kubernetes.spi.ObjectValues;
 import kdns.plugin.kubernetes.spi.ObjectValues.Dropped;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * Turns the official client's objects into the small immutable model the index keeps. The informers
@@ -114,53 +113,17 @@ public final class Convert {
 
     /** The slice, or null when it carries no {@code kubernetes.io/service-name} label (CoreDNS ignores it). */
     public static SliceInfo slice(V1EndpointSlice s) {
-        V1ObjectMeta m = s == null ? null : s.getMetadata();
-        if (m == null || m.getName() == null) {
+        String svc = EndpointSlices.serviceName(s, SERVICE_NAME_LABEL);
+        if (svc == null) {
             return null;
         }
-        Map<String, String> labels = m.getLabels();
-        String svc = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-        if (svc == null || svc.isEmpty()) {
-            return null;
-        }
-        String key = nullToEmpty(m.getNamespace()) + "/" + m.getName();
-        Dropped dropped = new Dropped("EndpointSlice", key);
+        V1ObjectMeta m = s.getMetadata();
+        Dropped dropped = new Dropped("EndpointSlice", nullToEmpty(m.getNamespace()) + "/" + m.getName());
         List<Endpoint> eps = new ArrayList<>();
-        if (s.getEndpoints() != null) {
-            for (V1Endpoint e : s.getEndpoints()) {
-                if (e == null) {
-                    continue;
-                }
-                Boolean ready = e.getConditions() == null ? null : e.getConditions().getReady();
-                if (ready != null && !ready) {
-                    continue;
-                }
-                String target = e.getTargetRef() == null ? null : e.getTargetRef().getName();
-                if (e.getAddresses() == null) {
-                    continue;
-                }
-                String hostname = endpointLabel(e.getHostname(), "hostname", dropped);
-                for (String a : e.getAddresses()) {
-                    if (a == null || a.isEmpty()) {
-                        continue;
-                    }
-                    if (!IpLiterals.isLiteral(a)) {
-                        dropped.add("address " + quote(a) + " (not an IP address)");
-                        continue;
-                    }
-                    eps.add(new Endpoint(a, hostname, target, Shared.string(e.getNodeName()), Shared.string(e.getZone())));
-                }
-            }
-        }
+        EndpointSlices.readyAddresses(s, dropped, (e, address, hostname, target) -> eps.add(
+                new Endpoint(address, hostname, target, Shared.string(e.getNodeName()), Shared.string(e.getZone()))));
         List<Port> ports = new ArrayList<>();
-        if (s.getPorts() != null) {
-            for (DiscoveryV1EndpointPort p : s.getPorts()) {
-                if (p == null) {
-                    continue;
-                }
-                addPort(ports, p.getName(), p.getProtocol(), p.getPort(), dropped);
-            }
-        }
+        EndpointSlices.addPorts(s, dropped, Shared::port, ports);
         dropped.warn();
         long trigger = -1;
         Map<String, String> ann = m.getAnnotations();
@@ -189,13 +152,11 @@ public final class Convert {
         return new PodInfo(namespace(m), m.getName(), ip, present(m.getLabels()));
     }
 
-    /**
-     * A port as DNS can use it: {@code null} is the "no port" sentinel (-1, an EndpointSlice port
-     * that does not restrict), a number outside 1..65535 is dropped.
-     */
-    public static void addPort(List<Port> to, String name, String protocol, Integer port, Dropped dropped) {
-        if (ObjectValues.usablePort(name, port, dropped)) {
-            to.add(Shared.port(new Port(Shared.string(name), Shared.string(protocol), port == null ? -1 : port)));
+    /** A Service port as DNS can use it ({@link ObjectValues#port}), shared ({@link Shared#port}). */
+    private static void addPort(List<Port> to, String name, String protocol, Integer port, Dropped dropped) {
+        Port p = ObjectValues.port(name, protocol, port, dropped);
+        if (p != null) {
+            to.add(Shared.port(p));
         }
     }
 

@@ -1,6 +1,7 @@
 package kdns.plugin.kubernetes.model;
 
 import java.util.List;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * What DNS needs of a core/v1 Service.

@@ -2,6 +2,7 @@ package kdns.plugin.kubernetes.model;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * One instance of the values that many API objects repeat (namespaces, Service types, port names
@@ -27,17 +28,18 @@ public final class Shared {
         return s == null ? null : s.intern();
     }
 
-    /** The one instance of a port equal to {@code p}. */
+    /** The one instance of a port equal to {@code p}, with shared name and protocol. */
     public static Port port(Port p) {
         Port known = PORTS.get(p);
         if (known != null) {
             return known;
         }
+        Port shared = new Port(string(p.name()), string(p.protocol()), p.port());
         if (PORTS.size() >= PORT_LIMIT) {
-            return p;
+            return shared;
         }
-        Port raced = PORTS.putIfAbsent(p, p);
-        return raced == null ? p : raced;
+        Port raced = PORTS.putIfAbsent(shared, shared);
+        return raced == null ? shared : raced;
     }
 
     /** The one instance of an (immutable) list of ports equal to {@code ports}: most Services have the same few. */

@@ -1,6 +1,7 @@
 package kdns.plugin.kubernetes.model;
 
 import java.util.List;
+import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * What DNS needs of a discovery.k8s.io/v1 EndpointSlice: its service (label

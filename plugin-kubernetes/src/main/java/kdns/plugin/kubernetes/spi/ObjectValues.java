@@ -29,6 +29,14 @@ public final class ObjectValues {
         return false;
     }
 
+    /**
+     * The port as DNS uses it ({@code null} becomes {@link Port#NONE}'s number -1, a port that does
+     * not restrict), or null when the number cannot serve ({@link #usablePort}).
+     */
+    public static Port port(String name, String protocol, Integer port, Dropped dropped) {
+        return usablePort(name, port, dropped) ? new Port(name, protocol, port == null ? -1 : port) : null;
+    }
+
     /** An endpoint's hostname when it can be one DNS label, else null (the name falls back to the address). */
     public static String endpointLabel(String value, String what, Dropped dropped) {
         if (value == null || value.isEmpty() || RecordValues.isLabel(value)) {

@@ -7,6 +7,15 @@
  *       as the kubernetes plugin makes its own (kubeconfig, endpoint or in-cluster; CoreDNS's REST
  *       client metrics, rate limits, User-Agent), and informers on it that list and watch like the
  *       plugin's (streaming or paged lists, BOOKMARKs, resume after a watch ends, relist on 410).</li>
+ *   <li>{@link kdns.plugin.kubernetes.spi.InformerGroup}: the base of a plugin's set of informers
+ *       on one connection: their threads, start and stop, waiting for the first sync (logged like
+ *       CoreDNS), and one warning per resource for failed lists and watches.</li>
+ *   <li>{@link kdns.plugin.kubernetes.spi.EndpointSlices}, {@link kdns.plugin.kubernetes.spi.Port}:
+ *       an EndpointSlice's service label, ready addresses and ports as the plugin reads them.</li>
+ *   <li>{@link kdns.plugin.kubernetes.spi.BlockOptions}: options written as the kubernetes
+ *       directive writes them ({@code kubeconfig}, flags, {@code fallthrough}).</li>
+ *   <li>{@link kdns.plugin.kubernetes.spi.SrvAnswer}: CoreDNS's SRV weights and the one record per
+ *       target and port, one glue record per target and address of an SRV answer.</li>
  *   <li>{@link kdns.plugin.kubernetes.spi.WatchCalls}: the LIST page and WATCH requests of one
  *       watched resource.</li>
  *   <li>{@link kdns.plugin.kubernetes.spi.ObjectValues}: the checks API values pass before DNS uses

@@ -1,7 +1,5 @@
 package kdns.plugin.kubernetes.watch;
 
-import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
@@ -10,13 +8,6 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.prometheus.metrics.core.metrics.Histogram;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import kdns.api.Log;
 import kdns.api.MetricsRegistry;
 import kdns.plugin.kubernetes.KubernetesConfig;
@@ -25,7 +16,7 @@ import kdns.plugin.kubernetes.model.Convert;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
-import kdns.plugin.kubernetes.spi.WatchCalls;
+import kdns.plugin.kubernetes.spi.InformerGroup;
 
 /**
  * The informers (list + watch, resync 0; the list streamed where the API server streams lists,
@@ -36,7 +27,7 @@ import kdns.plugin.kubernetes.spi.WatchCalls;
  * lost watches and list again (streamed or paged) on 410 Gone; meanwhile the index keeps serving
  * the last known state.
  */
-public final class Informers {
+public final class Informers extends InformerGroup {
 
     private static final Log LOG = Log.forPlugin("kubernetes");
     static final String POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown";
@@ -45,13 +36,9 @@ public final class Informers {
     private final ApiConnection connection;
     private final ClusterIndex index;
     private final Histogram programming;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private final ConcurrentHashMap<String, String> lastError = new ConcurrentHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean synced;
-    private volatile boolean started;
 
     public Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics) {
+        super(connection, LOG, "kubernetes-informer-");
         this.config = config;
         this.connection = connection;
         this.index = index;
@@ -66,103 +53,70 @@ public final class Informers {
                 "Histogram of the time (in seconds) it took to program a dns instance.", buckets, "service_kind");
     }
 
-    /** True once every informer has listed its objects once. */
-    public boolean hasSynced() {
-        if (synced) {
-            return true;
-        }
-        if (!started) {
-            return false;
-        }
-        synchronized (this) {
-            if (synced) {
-                return true;
-            }
-            for (SharedIndexInformer<?> i : informers) {
-                if (!i.hasSynced()) {
-                    return false;
-                }
-            }
-            if (informers.isEmpty()) {
-                return false;
-            }
-            // Decoding the first lists left garbage that grew the old generation far past the index
-            // (a third more with 100,000 Services); one full collection now, before ready turns 200,
-            // lets the launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for
-            // the next full collection, which may not come for hours.
-            System.gc();
-            synced = true;
-        }
-        return true;
+    /**
+     * Decoding the first lists left garbage that grew the old generation far past the index (a
+     * third more with 100,000 Services); one full collection now, before ready turns 200, lets the
+     * launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for the next full
+     * collection, which may not come for hours.
+     */
+    @Override
+    protected void onFirstSync() {
+        System.gc();
+    }
+
+    @Override
+    protected String failureWarning(String resource, String message) {
+        return "Kubernetes API connection failure while watching " + resource + " on " + connection.host() + ": "
+                + message;
     }
 
     /**
-     * Starts the informers and waits up to {@code timeout} for their first sync, logging every 500 ms
-     * like CoreDNS; then returns whatever the state (the server serves while sync continues).
+     * The informers over slim objects ({@link SlimInformers}), each counted for sync: what a
+     * convert makes of an object goes to the index; an object it makes nothing of, or a deleted
+     * one, is removed by its namespace and name. The converts hand back the index's own entry when
+     * the object did not change ({@link ClusterIndex#current}), which keeps a relist from holding
+     * the cluster twice.
      */
-    public void startAndWait(Duration timeout) throws InterruptedException {
-        start();
-        SlimInformers.awaitSynced(this::hasSynced, timeout, LOG);
-    }
-
-    /** Creates and runs the informers (idempotent). */
-    public synchronized void start() {
-        if (started) {
-            return;
-        }
+    @Override
+    protected void register() {
         CoreV1Api core = new CoreV1Api(connection.client());
         DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
         String labels = config.labels();
-        register("services", V1Service.class,
+        add("services", true,
                 (rv, limit, token) -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(rv)
                         .limit(limit)._continue(token).buildCall(null),
                 p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
                         .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
-                svc -> index.current(Convert.service(svc)), o -> index.putService((ServiceInfo) o), this::removeService);
+                SlimInformers.model(V1Service.class), svc -> index.current(Convert.service(svc)),
+                o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
-            register("endpointslices", V1EndpointSlice.class,
+            add("endpointslices", true,
                     (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
                             .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    slice -> index.current(Convert.slice(slice)), o -> putSlice((SliceInfo) o), this::removeSlice);
+                    SlimInformers.model(V1EndpointSlice.class), slice -> index.current(Convert.slice(slice)),
+                    o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
-        register("namespaces", V1Namespace.class,
+        add("namespaces", true,
                 (rv, limit, token) -> core.listNamespace().labelSelector(nsLabels).resourceVersion(rv).limit(limit)
                         ._continue(token).buildCall(null),
                 p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
                         .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
-                n -> n.getMetadata().getName(), o -> index.putNamespace((String) o),
-                m -> index.removeNamespace(m.getName()));
+                SlimInformers.model(V1Namespace.class), n -> n.getMetadata().getName(),
+                o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
-            register("pods", V1Pod.class,
+            add("pods", true,
                     (rv, limit, token) -> core.listPodForAllNamespaces().labelSelector(labels)
                             .fieldSelector(POD_FIELD_SELECTOR).resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
                     p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    pod -> index.current(Convert.pod(pod)), o -> index.putPod((PodInfo) o), this::removePod);
+                    SlimInformers.model(V1Pod.class), pod -> index.current(Convert.pod(pod)),
+                    o -> index.putPod((PodInfo) o), this::removePod);
         }
-        threads.forEach(Thread::start);
-        started = true;
-    }
-
-    /**
-     * One informer over slim objects ({@link SlimInformers}): what {@code convert} makes of an
-     * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
-     * by its namespace and name. The converts above hand back the index's own entry when the object
-     * did not change ({@link ClusterIndex#current}), which keeps a relist from holding the cluster twice.
-     */
-    private <T> void register(
-            String resource, Class<T> type, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
-            Function<T, Object> convert, Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
-        BiConsumer<Class<SlimObject>, Throwable> errors = errors(resource);
-        SharedIndexInformer<?> informer = SlimInformers.create(connection, resource, pages, watch,
-                SlimInformers.model(type), convert, put, remove, t -> errors.accept(SlimObject.class, t), LOG);
-        informers.add(informer);
-        threads.add(Thread.ofPlatform().daemon().name("kubernetes-informer-" + resource).unstarted(informer::run));
     }
 
     /** Logs an object the conversion could not use (it is treated as absent). */
@@ -172,31 +126,11 @@ public final class Informers {
         LOG.error("ignoring " + what + " the kubernetes plugin cannot use: " + e);
     }
 
-    /** Stops every informer and waits briefly for its thread. */
-    public synchronized void stop() {
-        SlimInformers.stopAll(informers, threads);
-    }
-
     /** Logs once that the API answers again after failures were logged. */
     private void recovered() {
-        if (!lastError.isEmpty()) {
-            lastError.clear();
+        if (forgetFailures()) {
             LOG.info("Kubernetes API connection to " + connection.host() + " restored");
         }
-    }
-
-    private <T> BiConsumer<Class<T>, Throwable> errors(String resource) {
-        return (cls, t) -> {
-            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (t instanceof ApiException api && api.getCode() != 0) {
-                msg = "HTTP " + api.getCode() + " " + msg;
-            }
-            String prev = lastError.put(resource, msg);
-            if (!msg.equals(prev)) {
-                LOG.warning("Kubernetes API connection failure while watching " + resource + " on "
-                        + connection.host() + ": " + msg);
-            }
-        };
     }
 
     private void removeService(V1ObjectMeta m) {
@@ -205,7 +139,7 @@ public final class Informers {
 
     private void putSlice(SliceInfo info) {
         index.putSlice(info);
-        if (synced && info.triggerTimeMillis() > 0) {
+        if (syncSeen() && info.triggerTimeMillis() > 0) {
             ServiceInfo svc = index.service(info.namespace(), info.serviceName());
             String kind = svc != null && svc.headless() ? "headless_with_selector" : "cluster_ip";
             double seconds = (System.currentTimeMillis() - info.triggerTimeMillis()) / 1000.0;

@@ -450,12 +450,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                     }
                     case "ERROR" -> {
                         metrics.event(resource, type);
-                        V1Status status = null;
-                        try {
-                            status = object == null ? null : LenientJson.decode(object, V1Status.class);
-                        } catch (RuntimeException ex) {
-                            // an unreadable status: an error like any other
-                        }
+                        V1Status status = errorStatus(object);
                         int code = status == null || status.getCode() == null ? 0 : status.getCode();
                         String msg = status == null ? abbreviate(line) : status.getMessage();
                         ApiException failure = new ApiException(code, "streaming list ERROR event: " + msg);
@@ -853,12 +848,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 }
                 case "ERROR" -> {
                     metrics.event(resource, type);
-                    V1Status status = null;
-                    try {
-                        status = object == null ? null : LenientJson.decode(object, V1Status.class);
-                    } catch (RuntimeException ex) {
-                        // an unreadable status: treated like any other error below
-                    }
+                    V1Status status = errorStatus(object);
                     if (status != null && status.getCode() != null && status.getCode() == 410) {
                         return expired(status);
                     }
@@ -944,5 +934,14 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
     private static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** The status of an ERROR event, or null when it has none or it cannot be read (an error like any other). */
+    private static V1Status errorStatus(JsonObject object) {
+        try {
+            return object == null ? null : LenientJson.decode(object, V1Status.class);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 }

@@ -5,7 +5,7 @@ import io.kubernetes.client.openapi.models.V1ListMeta;
 import java.util.List;
 
 /** A listed collection as the reflector needs it: the list's resource version and the slim items. */
-final class SlimList implements KubernetesListObject {
+final class SlimList implements KubernetesListObject, KindlessType {
 
     private final V1ListMeta metadata;
     private final List<SlimObject> items;
@@ -23,15 +23,5 @@ final class SlimList implements KubernetesListObject {
     @Override
     public List<SlimObject> getItems() {
         return items;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return "";
-    }
-
-    @Override
-    public String getKind() {
-        return "";
     }
 }

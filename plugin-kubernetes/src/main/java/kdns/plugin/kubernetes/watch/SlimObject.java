@@ -16,7 +16,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
  * and the delta queue ask for it only a few times an object and drop it at once. A numeric
  * resource version is kept as a number (a string of it is about 48 bytes more an object).
  */
-final class SlimObject implements KubernetesObject {
+final class SlimObject implements KubernetesObject, KindlessType {
 
     private final String namespace;
     private final String name;
@@ -68,15 +68,5 @@ final class SlimObject implements KubernetesObject {
         m.setName(name);
         m.setResourceVersion(version >= 0 ? Long.toString(version) : versionText);
         return m;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return "";
-    }
-
-    @Override
-    public String getKind() {
-        return "";
     }
 }

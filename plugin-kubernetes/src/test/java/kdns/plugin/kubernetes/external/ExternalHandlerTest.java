@@ -20,7 +20,7 @@ import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
 import kdns.plugin.kubernetes.model.Endpoint;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import kdns.testing.RecordingWriter;

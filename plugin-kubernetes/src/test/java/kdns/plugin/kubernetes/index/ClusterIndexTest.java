@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.PodInfo;
-import kdns.plugin.kubernetes.model.Port;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import org.junit.jupiter.api.Test;

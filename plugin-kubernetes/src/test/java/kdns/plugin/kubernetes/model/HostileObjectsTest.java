@@ -16,6 +16,7 @@ import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.dns.Answerer;
 import kdns.plugin.kubernetes.dns.ZoneTransfer;
 import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.spi.Port;
 import kdns.testing.TestController;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
-package kdns.plugin.kubernetes.model;
+package kdns.plugin.kubernetes.spi;
 
 import java.util.Locale;
 
 /**
- * A service or EndpointSlice port as DNS needs it. {@link #NONE} (port -1) stands for "no ports
+ * A Service, EndpointSlice or ServiceImport port as DNS needs it. {@link #NONE} (port -1) stands for "no ports
  * declared", like CoreDNS's sentinel: it still counts as an SRV candidate but never becomes a record.
  */
 public record Port(String name, String protocol, int port) {
