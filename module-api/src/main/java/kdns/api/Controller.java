@@ -122,6 +122,24 @@ public interface Controller {
         return read;
     }
 
+    /**
+     * As {@link #once}, for the plugins whose CoreDNS setup reports a second occurrence at its line
+     * ({@code c.Errf("this plugin can only be used once per Server Block")}, with file and line)
+     * rather than as the bare {@link PluginException#once()}.
+     */
+    default <T> T onceAtLine(T absent, Occurrence<T> occurrence) throws PluginException {
+        T read = absent;
+        boolean seen = false;
+        while (next()) {
+            if (seen) {
+                throw err(PluginException.once().getMessage());
+            }
+            seen = true;
+            read = occurrence.read(this);
+        }
+        return read;
+    }
+
     /** Reads one occurrence of a directive, from the cursor on its name (see {@link #once}). */
     @FunctionalInterface
     interface Occurrence<T> {

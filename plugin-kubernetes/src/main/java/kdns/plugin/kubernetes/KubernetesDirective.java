@@ -38,12 +38,7 @@ public final class KubernetesDirective {
      * Parses the directive (CoreDNS's setup.go, with its error messages) without starting anything.
      */
     public static KubernetesConfig parse(Controller c) throws PluginException {
-        c.next(); // the directive's own token: setup runs only for a block that has it
-        KubernetesConfig config = parseOne(c);
-        if (c.next()) {
-            throw c.err("this plugin can only be used once per Server Block");
-        }
-        return config;
+        return c.onceAtLine(null, KubernetesDirective::parseOne);
     }
 
     private static KubernetesConfig parseOne(Controller c) throws PluginException {

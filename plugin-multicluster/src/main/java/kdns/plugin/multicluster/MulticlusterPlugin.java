@@ -50,12 +50,7 @@ public final class MulticlusterPlugin implements Plugin {
 
     /** Parses the directive (CoreDNS multicluster's setup.go, with its error messages); starts nothing. */
     static Config parse(Controller c) throws PluginException {
-        c.next(); // the directive's own token: setup runs only for a block that has it
-        Config config = parseOne(c);
-        if (c.next()) {
-            throw c.err("this plugin can only be used once per Server Block");
-        }
-        return config;
+        return c.onceAtLine(null, MulticlusterPlugin::parseOne);
     }
 
     private static Config parseOne(Controller c) throws PluginException {

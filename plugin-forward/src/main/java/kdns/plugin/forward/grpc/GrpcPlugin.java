@@ -51,13 +51,7 @@ public final class GrpcPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
-        Config cfg = null;
-        while (c.next()) {
-            if (cfg != null) {
-                throw c.err("this plugin can only be used once per Server Block");
-            }
-            cfg = parse(c);
-        }
+        Config cfg = c.onceAtLine(null, GrpcPlugin::parse);
         if (cfg == null) {
             return;
         }

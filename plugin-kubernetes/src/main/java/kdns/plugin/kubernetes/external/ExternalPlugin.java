@@ -61,13 +61,10 @@ public final class ExternalPlugin implements Plugin {
 
     /** @param missing receives the error for a block without kubernetes, at the directive's line */
     private static ExternalConfig parse(Controller c, PluginException[] missing) throws PluginException {
-        c.next(); // the directive's own token: setup runs only for a block that has it
-        missing[0] = c.err("k8s_external needs the kubernetes plugin in the same server block");
-        ExternalConfig config = parseOne(c);
-        if (c.next()) {
-            throw c.err("this plugin can only be used once per Server Block");
-        }
-        return config;
+        return c.onceAtLine(null, occurrence -> {
+            missing[0] = occurrence.err("k8s_external needs the kubernetes plugin in the same server block");
+            return parseOne(occurrence);
+        });
     }
 
     private static ExternalConfig parseOne(Controller c) throws PluginException {
