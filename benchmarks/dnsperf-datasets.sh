@@ -184,16 +184,7 @@ rnd.shuffle(qs)
 open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
 PY
 kport=$(free_port); rport=$(free_port); kready=$(free_port); kmetrics=$(free_port)
-cat > "$work/Corefile.kube" <<COREFILE
-cluster.local:$kport {
-    bind 127.0.0.1
-    ready 127.0.0.1:$kready
-    prometheus 127.0.0.1:$kmetrics
-    kubernetes cluster.local {
-        kubeconfig $work/kube/kubeconfig
-    }
-}
-COREFILE
+kube_corefile "$kport" "$kready" "$kmetrics" "$work/kube/kubeconfig" > "$work/Corefile.kube"
 # First with the launcher's own heap settings; when kdns dies before it is ready (the sync of a
 # large cluster can need more heap than the launcher's default), again with -Xmx$KUBE_HEAP.
 kube_heap=${KUBE_HEAP:-256m}

@@ -68,6 +68,16 @@ wait_answer() { # port [name]: waits up to 20 s for an A answer (www.example.org
 }
 
 # knotd with one zone, in $work/knot-NAME; sets started to its PID.
+kube_corefile() { # port ready-port metrics-port kubeconfig [option...]: the kubernetes-only Corefile, on stdout
+    local port=$1 ready=$2 metrics=$3 kubeconfig=$4 option
+    shift 4
+    printf 'cluster.local:%s {\n    bind 127.0.0.1\n    ready 127.0.0.1:%s\n    prometheus 127.0.0.1:%s\n' \
+        "$port" "$ready" "$metrics"
+    printf '    kubernetes cluster.local {\n        kubeconfig %s\n' "$kubeconfig"
+    for option in "$@"; do printf '        %s\n' "$option"; done
+    printf '    }\n}\n'
+}
+
 start_knotd() { # name zone_origin zone_file port
     local dir="$work/knot-$1"
     mkdir -p "$dir"

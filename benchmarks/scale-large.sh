@@ -58,17 +58,7 @@ open(work + "/queries", "w").write("\n".join(qs) + "\n")
 PY
 
 kport=$(free_port); kready=$(free_port); kmetrics=$(free_port)
-cat > "$work/Corefile" <<COREFILE
-cluster.local:$kport {
-    bind 127.0.0.1
-    ready 127.0.0.1:$kready
-    prometheus 127.0.0.1:$kmetrics
-    kubernetes cluster.local {
-        kubeconfig $work/kube/kubeconfig
-        pods verified
-    }
-}
-COREFILE
+kube_corefile "$kport" "$kready" "$kmetrics" "$work/kube/kubeconfig" "pods verified" > "$work/Corefile"
 k_start=$(now)
 KDNS_JAVA_OPTS="-XX:NativeMemoryTracking=summary ${KDNS_JAVA_OPTS:-}" \
     "$dist/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
