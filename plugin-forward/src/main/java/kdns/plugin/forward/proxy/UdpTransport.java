@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Message;
 
 /**
@@ -25,6 +26,7 @@ import org.xbill.DNS.Message;
 final class UdpTransport {
 
     static final int SOCKETS = 4;
+    private static final long NO_SWEEP = Long.MAX_VALUE;
 
     private final Upstream upstream;
     private final InetSocketAddress address;
@@ -50,8 +52,9 @@ final class UdpTransport {
             return;
         }
         Pending p = null;
+        long deadline = System.nanoTime() + timeoutNanos;
         for (int tries = 0; tries < 32 && p == null; tries++) {
-            Pending candidate = new Pending(ThreadLocalRandom.current().nextInt(65536), callback);
+            Pending candidate = new Pending(ThreadLocalRandom.current().nextInt(65536), deadline, callback);
             if (socket.pending.putIfAbsent(candidate.id, candidate) == null) {
                 p = candidate;
             }
@@ -61,14 +64,8 @@ final class UdpTransport {
             socket.released();
             return;
         }
-        final Pending sent = p;
         final int id = p.id;
-        p.timer = ForwardTimer.after(timeoutNanos, () -> {
-            if (socket.pending.remove(id, sent)) {
-                sent.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
-                socket.released();
-            }
-        });
+        socket.sweepBy(deadline);
         byte[] out = wire.clone();
         out[0] = (byte) (id >>> 8);
         out[1] = (byte) id;
@@ -76,7 +73,6 @@ final class UdpTransport {
             socket.channel.write(ByteBuffer.wrap(out));
         } catch (IOException e) {
             if (socket.pending.remove(id, p)) {
-                p.cancelTimer();
                 asyncError(callback, e instanceof PortUnreachableException
                         ? new PortUnreachableException("write udp " + upstream.addr() + ": connection refused") : e);
                 socket.released();
@@ -174,27 +170,20 @@ final class UdpTransport {
         return n;
     }
 
-    private static final class Pending {
-        final int id;
-        final ReplyCallback callback;
-        volatile ScheduledFuture<?> timer;
-
-        Pending(int id, ReplyCallback callback) {
-            this.id = id;
-            this.callback = callback;
-        }
-
-        void cancelTimer() {
-            ScheduledFuture<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
-            }
-        }
+    /** A query in flight: its ID on the socket, when it times out, who waits for it. */
+    private record Pending(int id, long deadline, ReplyCallback callback) {
     }
 
     private final class UdpSocket {
         final DatagramChannel channel;
         final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+        /**
+         * When the next timeout sweep is due ({@link #NO_SWEEP}: none is). One timer for the socket
+         * instead of one per query: a timer entry added and removed under the timer's lock for
+         * every query cost more than the sweep, which at a steady load runs about once per read
+         * timeout, at the deadline of the oldest query still unanswered.
+         */
+        final AtomicLong nextSweep = new AtomicLong(NO_SWEEP);
         final boolean singleUse;
         volatile long lastUsed = System.nanoTime();
         volatile boolean closed;
@@ -203,6 +192,49 @@ final class UdpTransport {
         UdpSocket(DatagramChannel channel, boolean singleUse) {
             this.channel = channel;
             this.singleUse = singleUse;
+        }
+
+        /**
+         * Makes sure a sweep runs by {@code deadline}, a query's that is already in
+         * {@link #pending}: one is scheduled unless one is due earlier.
+         */
+        void sweepBy(long deadline) {
+            while (true) {
+                long due = nextSweep.get();
+                if (due != NO_SWEEP && due - deadline <= 0) {
+                    return;
+                }
+                if (nextSweep.compareAndSet(due, deadline)) {
+                    ForwardTimer.after(Math.max(0, deadline - System.nanoTime()), this::sweep);
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Fails the queries whose deadline has passed and schedules the next sweep for the
+         * earliest deadline left. A query added while this runs either is seen here or, finding
+         * no sweep due, schedules its own.
+         */
+        private void sweep() {
+            nextSweep.set(NO_SWEEP);
+            long now = System.nanoTime();
+            long earliest = Long.MAX_VALUE;
+            boolean any = false;
+            for (Pending p : pending.values()) {
+                if (p.deadline - now <= 0) {
+                    if (pending.remove(p.id, p)) {
+                        p.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
+                        released();
+                    }
+                } else if (!any || p.deadline - earliest < 0) {
+                    earliest = p.deadline;
+                    any = true;
+                }
+            }
+            if (any) {
+                sweepBy(earliest);
+            }
         }
 
         /** No new queries; closed once the ones in flight are answered or timed out. */
@@ -265,17 +297,24 @@ final class UdpTransport {
                 if (p == null) {
                     continue; // late (timed out) or unsolicited: dropped
                 }
+                // The common reply is only located, not parsed: the server's writer can relay it
+                // with the header and OPT completed (ResponseWriter.writeWire).
+                byte[] bytes = Arrays.copyOf(data, n);
+                WireMessage located = WireMessage.locate(bytes, n);
                 Message reply = null;
                 IOException bad = null;
-                try {
-                    reply = new Message(Arrays.copyOf(data, n));
-                } catch (IOException e) {
-                    bad = new IOException("bad reply from " + upstream.addr() + ": " + e.getMessage(), e);
+                if (located == null) {
+                    try {
+                        reply = new Message(bytes);
+                    } catch (IOException e) {
+                        bad = upstream.badReply(e);
+                    }
                 }
                 if (pending.remove(id, p)) {
-                    p.cancelTimer();
                     if (bad != null) {
                         p.callback.error(bad);
+                    } else if (located != null) {
+                        p.callback.reply(located);
                     } else {
                         p.callback.reply(reply);
                     }
@@ -289,7 +328,6 @@ final class UdpTransport {
             List<Pending> all = new ArrayList<>(pending.values());
             for (Pending p : all) {
                 if (pending.remove(p.id, p)) {
-                    p.cancelTimer();
                     p.callback.error(e);
                 }
             }

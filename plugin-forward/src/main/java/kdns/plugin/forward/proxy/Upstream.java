@@ -211,6 +211,11 @@ public final class Upstream {
         https.exchange(wire, readTimeoutNanos, callback);
     }
 
+    /** The error an unparseable reply from this upstream is reported as. */
+    public IOException badReply(IOException parseError) {
+        return new IOException("bad reply from " + addr + ": " + parseError.getMessage(), parseError);
+    }
+
     /** Records one answered exchange in the request metrics. */
     public void observe(int rcode, long nanos) {
         metrics.observe(addr, rcode, nanos);
