@@ -13,6 +13,7 @@ import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -80,7 +81,7 @@ final class ReplyWriter implements ResponseWriter {
         if (written || request.replySigning() != null || reply.signed()
                 || reply.length() > request.size()
                 || reply.questionType() != question.getType() || reply.questionClass() != question.getDClass()
-                || !reply.questionNameIs(question.getName().toWire(), false)
+                || !reply.questionNameIs(spelled(question.getName()), false)
                 || (clientOpt != null && reply.optOffset() < 0)) {
             return false;
         }
@@ -108,6 +109,15 @@ final class ReplyWriter implements ResponseWriter {
         }
         sink.send(wire, reply.length());
         return true;
+    }
+
+    /**
+     * The question's name in wire form as the client spelled it. dnsjava's {@code toWire()} makes
+     * a name object for every suffix; the canonical form is one array, and it is the client's
+     * spelling unless the client used upper case.
+     */
+    private byte[] spelled(Name name) {
+        return request.mixedCase() ? name.toWire() : name.toWireCanonical();
     }
 
     /**

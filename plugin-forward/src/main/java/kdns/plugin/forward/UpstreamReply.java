@@ -81,7 +81,7 @@ sealed interface UpstreamReply {
         @Override
         public boolean matches(Request request) {
             return wire.response() && wire.questionType() == request.qtype()
-                    && wire.questionNameIs(request.qname().toWire(), true);
+                    && wire.questionNameIs(request.qname().toWireCanonical(), true);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -91,7 +90,7 @@ final class UdpTransport {
         long expire = upstream.expireNanos();
         long now = System.nanoTime();
         if (expire <= 0) {
-            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            upstream.series().cacheMiss("udp");
             return open(true);
         }
         int slot = Math.floorMod(robin.getAndIncrement(), SOCKETS);
@@ -99,13 +98,13 @@ final class UdpTransport {
             UdpSocket s = slots[slot];
             if (s != null && !s.closed && now - s.lastUsed <= expire) {
                 s.lastUsed = now;
-                upstream.metrics().cacheHit(upstream.addr(), "udp");
+                upstream.series().cacheHit("udp");
                 return s;
             }
             if (s != null) {
                 s.retire();
             }
-            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            upstream.series().cacheMiss("udp");
             s = open(false);
             slots[slot] = s;
             return s;
@@ -264,7 +263,9 @@ final class UdpTransport {
         }
 
         void readLoop() {
-            ByteBuffer buf = ByteBuffer.allocate(65535);
+            // A kept socket's buffer is direct, so the JDK reads into it without a temporary buffer
+            // and a copy per reply; a single-use socket's lives for one reply, too short to pay.
+            ByteBuffer buf = singleUse ? ByteBuffer.allocate(65535) : ByteBuffer.allocateDirect(65535);
             while (!closed) {
                 buf.clear();
                 int n;
@@ -285,21 +286,21 @@ final class UdpTransport {
                 if (n < 12) {
                     continue;
                 }
-                byte[] data = buf.array();
-                if ((data[2] & 0x80) == 0) {
+                if ((buf.get(2) & 0x80) == 0) {
                     // Not a reply (QR clear): our own query come back, when the system gave this
                     // socket the port of a local upstream that is down, so the socket is connected
                     // to itself. It is no answer; the query times out and fails over like any other.
                     continue;
                 }
-                int id = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+                int id = ((buf.get(0) & 0xff) << 8) | (buf.get(1) & 0xff);
                 Pending p = pending.get(id);
                 if (p == null) {
                     continue; // late (timed out) or unsolicited: dropped
                 }
                 // The common reply is only located, not parsed: the server's writer can relay it
                 // with the header and OPT completed (ResponseWriter.writeWire).
-                byte[] bytes = Arrays.copyOf(data, n);
+                byte[] bytes = new byte[n];
+                buf.get(0, bytes);
                 WireMessage located = WireMessage.locate(bytes, n);
                 Message reply = null;
                 IOException bad = null;
