@@ -192,28 +192,26 @@ final class Exchange {
             handOff(next);
             return;
         }
-        switch (reply) {
-            case UpstreamReply.Parsed parsed -> {
-                finish();
-                writer.write(parsed.message());
-            }
-            case UpstreamReply.Wire wire -> {
-                if (writer.writeWire(wire.wire())) {
-                    finish();
-                    return;
-                }
-                // A writer that looks at replies: parsed for it, as any other reply.
-                Message m;
-                try {
-                    m = new Message(wire.wire().wire());
-                } catch (IOException e) {
-                    onError(p, p.badReply(e));
-                    return;
-                }
-                finish();
-                writer.write(m);
-            }
+        if (reply instanceof UpstreamReply.Parsed parsed) {
+            finish();
+            writer.write(parsed.message());
+            return;
         }
+        WireMessage wire = ((UpstreamReply.Wire) reply).wire();
+        if (writer.writeWire(wire)) {
+            finish();
+            return;
+        }
+        // A writer that looks at replies: parsed for it, as any other reply.
+        Message m;
+        try {
+            m = new Message(wire.wire());
+        } catch (IOException e) {
+            onError(p, p.badReply(e));
+            return;
+        }
+        finish();
+        writer.write(m);
     }
 
     private void onError(Upstream p, IOException e) {
