@@ -136,12 +136,12 @@ final class Exchange {
 
         @Override
         public void reply(Message reply) {
-            replied(new UpstreamReply.Parsed(reply));
+            replied(UpstreamReply.parsed(reply));
         }
 
         @Override
         public void reply(WireMessage reply) {
-            replied(new UpstreamReply.Wire(reply));
+            replied(UpstreamReply.located(reply));
         }
 
         private void replied(UpstreamReply reply) {
@@ -192,12 +192,12 @@ final class Exchange {
             handOff(next);
             return;
         }
-        if (reply instanceof UpstreamReply.Parsed parsed) {
+        if (reply.wire() == null) {
             finish();
-            writer.write(parsed.message());
+            writer.write(reply.message());
             return;
         }
-        WireMessage wire = ((UpstreamReply.Wire) reply).wire();
+        WireMessage wire = reply.wire();
         if (writer.writeWire(wire)) {
             finish();
             return;
