@@ -12,10 +12,7 @@ import kdns.api.ResponseWriter;
 import kdns.api.WireMessage;
 import kdns.plugin.forward.proxy.ReplyCallback;
 import kdns.plugin.forward.proxy.Upstream;
-import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
@@ -53,41 +50,9 @@ final class Exchange {
         this.writer = writer;
         this.list = f.cfg.policy().list(f.upstreams);
         this.deadline = System.nanoTime() + DEADLINE_NANOS;
-        this.wire = queryWire(request);
+        this.wire = request.message().toWire();
         this.forceTcp = f.cfg.forceTcp();
         this.maxConnectAttempts = f.cfg.connectAttemptCap();
-    }
-
-    /**
-     * The query as sent upstream: {@link Message#toWire()}'s bytes, put together without its
-     * compression table (and without {@code Name.toWire}, which builds a name per suffix) for the
-     * usual query, one question spelled in lower case and at most an OPT record besides, where
-     * there is nothing to compress. Anything else is rendered by dnsjava.
-     */
-    static byte[] queryWire(Request request) {
-        Message m = request.message();
-        Header h = m.getHeader();
-        int additional = h.getCount(Section.ADDITIONAL);
-        OPTRecord opt = additional == 1 ? m.getOPT() : null;
-        if (request.mixedCase() || h.getCount(Section.QUESTION) != 1 || h.getCount(Section.ANSWER) != 0
-                || h.getCount(Section.AUTHORITY) != 0 || additional > 1 || (additional == 1 && opt == null)) {
-            return m.toWire();
-        }
-        Record q = m.getQuestion();
-        byte[] header = h.toWire();
-        byte[] name = q.getName().toWireCanonical();
-        byte[] optWire = opt == null ? new byte[0] : opt.toWire(Section.ADDITIONAL);
-        byte[] out = new byte[header.length + name.length + 4 + optWire.length];
-        System.arraycopy(header, 0, out, 0, header.length);
-        int pos = header.length;
-        System.arraycopy(name, 0, out, pos, name.length);
-        pos += name.length;
-        out[pos++] = (byte) (q.getType() >>> 8);
-        out[pos++] = (byte) q.getType();
-        out[pos++] = (byte) (q.getDClass() >>> 8);
-        out[pos++] = (byte) q.getDClass();
-        System.arraycopy(optWire, 0, out, pos, optWire.length);
-        return out;
     }
 
     /** Dispatches the first attempt; throws when no upstream can be tried at all. */
