@@ -7,6 +7,8 @@ import org.xbill.DNS.Message;
 /**
  * A writer that passes everything to another; override {@link #write} to observe replies (and
  * {@link #writeStream} to observe zone transfers, which are passed on whole, not through write).
+ * {@link #writeWire} is not passed on: it stays false, so the reply comes parsed through
+ * {@link #write} and an override of it sees every reply.
  */
 public class ForwardingResponseWriter implements ResponseWriter {
 

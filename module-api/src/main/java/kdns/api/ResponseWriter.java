@@ -43,6 +43,22 @@ public interface ResponseWriter {
         write(messages.get(0));
     }
 
+    /**
+     * Offers a reply that is still in wire form (an upstream's answer, relayed as it came) in place
+     * of {@link #write}. A writer that takes it sends it completed exactly as {@link #write} would
+     * complete the parsed message, counts it as the query's one reply and returns true; otherwise
+     * it writes nothing and returns false, and the caller parses the reply and calls
+     * {@link #write}. The server's writer takes it when nothing but the header and the OPT record
+     * needs changing (see {@link WireMessage}); writers that look at replies (cache, log, metrics,
+     * every {@link ForwardingResponseWriter}) keep this default and so see every reply parsed.
+     *
+     * @param reply the reply's bytes located; its message ID may be the upstream's
+     * @return true when the reply was sent
+     */
+    default boolean writeWire(WireMessage reply) {
+        return false;
+    }
+
     /** The client's address. */
     InetSocketAddress remoteAddress();
 

@@ -7,11 +7,13 @@ import java.util.List;
 import kdns.api.Log;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -25,6 +27,7 @@ import org.xbill.DNS.TSIG;
 final class ReplyWriter implements ResponseWriter {
 
     private static final Log LOG = Log.plain();
+    private static final int OPCODE_BITS = 0xf << 11;
 
     private final Request request;
     private final ReplySink sink;
@@ -59,6 +62,62 @@ final class ReplyWriter implements ResponseWriter {
         written = true;
         byte[] wire = finish(reply, request, flagsSet, flagsClear, echoed);
         sink.send(wire, wire.length);
+    }
+
+    /**
+     * A reply relayed in wire form, completed in place: the client's ID, QR/opcode/RD/CD and the
+     * block's reply flags in the header, the client's buffer size and DO bit in the reply's OPT
+     * record, everything else as it came; what {@link #complete} and {@link #finish} do to the
+     * parsed reply, without parsing it. Declined (false) whenever that would not give the same
+     * reply: a signed request or reply, a reply longer than the client accepts (it must be
+     * truncated), a question other than the client's byte for byte (the client's spelling goes
+     * in), or no OPT record in the reply of a client that sent one (the server adds its own).
+     */
+    @Override
+    public boolean writeWire(WireMessage reply) {
+        Message query = request.message();
+        Record question = query.getQuestion();
+        OPTRecord clientOpt = query.getOPT();
+        if (written || request.replySigning() != null || reply.signed()
+                || reply.length() > request.size()
+                || reply.questionType() != question.getType() || reply.questionClass() != question.getDClass()
+                || !reply.questionNameIs(spelled(question.getName()), false)
+                || (clientOpt != null && reply.optOffset() < 0)) {
+            return false;
+        }
+        written = true;
+        byte[] wire = reply.wire();
+        Header qh = query.getHeader();
+        int flags = (reply.flags() & ~(OPCODE_BITS | flagBit(Flags.RD) | flagBit(Flags.CD)))
+                | flagBit(Flags.QR) | (qh.getOpcode() << 11)
+                | (qh.getFlag(Flags.RD) ? flagBit(Flags.RD) : 0) | (qh.getFlag(Flags.CD) ? flagBit(Flags.CD) : 0);
+        for (int flag = 0; flag < 16; flag++) {
+            if ((flagsClear & (1 << flag)) != 0) {
+                flags &= ~flagBit(flag);
+            } else if ((flagsSet & (1 << flag)) != 0) {
+                flags |= flagBit(flag);
+            }
+        }
+        put16(wire, 0, qh.getID());
+        put16(wire, 2, flags);
+        if (clientOpt != null) {
+            // As mirrorOpt: the client's size and DO bit, the reply's extended rcode and options, version 0.
+            int opt = reply.optOffset();
+            put16(wire, opt + 3, Math.max(Request.DEFAULT_UDP_SIZE, clientOpt.getPayloadSize()));
+            wire[opt + 6] = 0;
+            put16(wire, opt + 7, (clientOpt.getFlags() & ExtendedFlags.DO) != 0 ? ExtendedFlags.DO : 0);
+        }
+        sink.send(wire, reply.length());
+        return true;
+    }
+
+    /**
+     * The question's name in wire form as the client spelled it. dnsjava's {@code toWire()} makes
+     * a name object for every suffix; the canonical form is one array, and it is the client's
+     * spelling unless the client used upper case.
+     */
+    private byte[] spelled(Name name) {
+        return request.mixedCase() ? name.toWire() : name.toWireCanonical();
     }
 
     /**
@@ -203,6 +262,16 @@ final class ReplyWriter implements ResponseWriter {
                  EDNSOption.Code.TCP_KEEPALIVE, EDNSOption.Code.PADDING -> true;
             default -> false;
         };
+    }
+
+    /** A dnsjava {@link Flags} number as its bit in the header's 16 flag bits. */
+    private static int flagBit(int flag) {
+        return 1 << (15 - flag);
+    }
+
+    private static void put16(byte[] b, int off, int value) {
+        b[off] = (byte) (value >>> 8);
+        b[off + 1] = (byte) value;
     }
 
     private static int u16(byte[] b, int off) {

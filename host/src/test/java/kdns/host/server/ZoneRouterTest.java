@@ -58,6 +58,18 @@ class ZoneRouterTest {
     }
 
     @Test
+    void namesLongerThanEveryZoneStartAtTheLongestSuffixThatCanMatch() {
+        ZoneRouter root = new ZoneRouter(List.of(chain(".")));
+        assertEquals(".", root.route("s1.deep.example.org.", Type.A).zone());
+        assertEquals(".", root.route("org.", Type.DS).zone());
+        assertEquals("a.example.org.", router.route("q.r.s.x.a.example.org.", Type.A).zone());
+        assertEquals(3, ZoneRouter.labels("a\\.x.b.c."));
+        assertEquals(0, ZoneRouter.labels("."));
+        assertEquals("c.", ZoneRouter.dropLabels("a\\.x.b.c.", 2));
+        assertEquals(".", ZoneRouter.dropLabels("b.c.", 5));
+    }
+
+    @Test
     void parentSkipsEscapedDots() {
         assertEquals("b.", ZoneRouter.parent("a\\.x.b."));
         assertEquals(".", ZoneRouter.parent("b."));

@@ -9,10 +9,9 @@ import kdns.api.Log;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import kdns.plugin.forward.proxy.ReplyCallback;
-import kdns.plugin.forward.proxy.ReplyMatch;
 import kdns.plugin.forward.proxy.Upstream;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
@@ -137,6 +136,15 @@ final class Exchange {
 
         @Override
         public void reply(Message reply) {
+            replied(UpstreamReply.parsed(reply));
+        }
+
+        @Override
+        public void reply(WireMessage reply) {
+            replied(UpstreamReply.located(reply));
+        }
+
+        private void replied(UpstreamReply reply) {
             try {
                 onReply(upstream, stream, start, reply);
             } catch (RuntimeException e) {
@@ -156,21 +164,21 @@ final class Exchange {
         }
     }
 
-    private void onReply(Upstream p, boolean stream, long start, Message reply) {
-        p.observe(reply.getRcode(), System.nanoTime() - start);
+    private void onReply(Upstream p, boolean stream, long start, UpstreamReply reply) {
+        p.observe(reply.rcode(), System.nanoTime() - start);
         // prefer_udp: a truncated UDP reply is asked again over TCP.
-        if (!stream && reply.getHeader().getFlag(Flags.TC) && !forceTcp && f.cfg.preferUdp()) {
+        if (!stream && reply.truncated() && !forceTcp && f.cfg.preferUdp()) {
             forceTcp = true;
             dispatch(p);
             return;
         }
         upstreamErr = null;
-        if (!ReplyMatch.matches(request, reply)) {
+        if (!reply.matches(request)) {
             LOG.debug("wrong reply from " + p.addr() + " for " + request);
             writeError(Rcodes.FORMERR);
             return;
         }
-        int rcode = reply.getRcode();
+        int rcode = reply.rcode();
         int n = f.upstreams.size();
         // failover: another upstream is asked, until each has answered with such a code; then the
         // last answer is returned, as CoreDNS documents it (its loop would start over instead).
@@ -180,13 +188,30 @@ final class Exchange {
             return;
         }
         Handler next = f.next();
-        boolean nodata = rcode == Rcodes.NOERROR && reply.getSection(Section.ANSWER).isEmpty();
-        if ((f.cfg.nextRcodes().contains(rcode) || (f.cfg.nextOnNodata() && nodata)) && next instanceof ForwardHandler) {
+        if ((f.cfg.nextRcodes().contains(rcode) || (f.cfg.nextOnNodata() && reply.nodata())) && next instanceof ForwardHandler) {
             handOff(next);
             return;
         }
+        if (reply.wire() == null) {
+            finish();
+            writer.write(reply.message());
+            return;
+        }
+        WireMessage wire = reply.wire();
+        if (writer.writeWire(wire)) {
+            finish();
+            return;
+        }
+        // A writer that looks at replies: parsed for it, as any other reply.
+        Message m;
+        try {
+            m = new Message(wire.wire());
+        } catch (IOException e) {
+            onError(p, p.badReply(e));
+            return;
+        }
         finish();
-        writer.write(reply);
+        writer.write(m);
     }
 
     private void onError(Upstream p, IOException e) {

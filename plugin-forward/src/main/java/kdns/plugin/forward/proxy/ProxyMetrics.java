@@ -3,7 +3,6 @@ package kdns.plugin.forward.proxy;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import kdns.api.MetricsRegistry;
-import kdns.api.Rcodes;
 
 /**
  * The per-upstream metrics: CoreDNS 1.11+'s {@code coredns_proxy_*} family (label
@@ -47,25 +46,13 @@ public final class ProxyMetrics {
         return new ProxyMetrics(proxyName, registry);
     }
 
-    void observe(String to, int rcode, long nanos) {
-        String rc = Rcodes.name(rcode);
-        double seconds = nanos / 1e9;
-        duration.labelValues(proxyName, to, rc).observe(seconds);
-        legacyRequests.labelValues(to).inc();
-        legacyResponses.labelValues(rc, to).inc();
-        legacyDuration.labelValues(to, rc).observe(seconds);
+    /** The series of the upstream {@code to}. */
+    UpstreamSeries series(String to) {
+        return new UpstreamSeries(this, to);
     }
 
     void healthcheckFailed(String to) {
         healthcheckFailures.labelValues(proxyName, to).inc();
         legacyHealthcheckFailures.labelValues(to).inc();
-    }
-
-    void cacheHit(String to, String proto) {
-        connCacheHits.labelValues(proxyName, to, proto).inc();
-    }
-
-    void cacheMiss(String to, String proto) {
-        connCacheMisses.labelValues(proxyName, to, proto).inc();
     }
 }

@@ -56,9 +56,9 @@ final class StreamTransport {
             Conn c = takeIdle();
             boolean cached = c != null;
             if (cached) {
-                upstream.metrics().cacheHit(upstream.addr(), proto);
+                upstream.series().cacheHit(proto);
             } else {
-                upstream.metrics().cacheMiss(upstream.addr(), proto);
+                upstream.series().cacheMiss(proto);
                 c = dial();
             }
             try {

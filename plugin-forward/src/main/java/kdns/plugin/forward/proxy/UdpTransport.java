@@ -8,12 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Message;
 
 /**
@@ -25,6 +25,9 @@ import org.xbill.DNS.Message;
 final class UdpTransport {
 
     static final int SOCKETS = 4;
+    /** Queries in flight one kept socket can hold (a power of two; IDs are 16 bits). */
+    private static final int IN_FLIGHT_SLOTS = 16384;
+    private static final long NO_SWEEP = Long.MAX_VALUE;
 
     private final Upstream upstream;
     private final InetSocketAddress address;
@@ -50,9 +53,10 @@ final class UdpTransport {
             return;
         }
         Pending p = null;
+        long deadline = System.nanoTime() + timeoutNanos;
         for (int tries = 0; tries < 32 && p == null; tries++) {
-            Pending candidate = new Pending(ThreadLocalRandom.current().nextInt(65536), callback);
-            if (socket.pending.putIfAbsent(candidate.id, candidate) == null) {
+            Pending candidate = new Pending(ThreadLocalRandom.current().nextInt(65536), deadline, callback);
+            if (socket.pending.add(candidate)) {
                 p = candidate;
             }
         }
@@ -61,22 +65,15 @@ final class UdpTransport {
             socket.released();
             return;
         }
-        final Pending sent = p;
         final int id = p.id;
-        p.timer = ForwardTimer.after(timeoutNanos, () -> {
-            if (socket.pending.remove(id, sent)) {
-                sent.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
-                socket.released();
-            }
-        });
+        socket.sweepBy(deadline);
         byte[] out = wire.clone();
         out[0] = (byte) (id >>> 8);
         out[1] = (byte) id;
         try {
             socket.channel.write(ByteBuffer.wrap(out));
         } catch (IOException e) {
-            if (socket.pending.remove(id, p)) {
-                p.cancelTimer();
+            if (socket.pending.remove(p)) {
                 asyncError(callback, e instanceof PortUnreachableException
                         ? new PortUnreachableException("write udp " + upstream.addr() + ": connection refused") : e);
                 socket.released();
@@ -95,7 +92,7 @@ final class UdpTransport {
         long expire = upstream.expireNanos();
         long now = System.nanoTime();
         if (expire <= 0) {
-            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            upstream.series().cacheMiss("udp");
             return open(true);
         }
         int slot = Math.floorMod(robin.getAndIncrement(), SOCKETS);
@@ -103,13 +100,13 @@ final class UdpTransport {
             UdpSocket s = slots[slot];
             if (s != null && !s.closed && now - s.lastUsed <= expire) {
                 s.lastUsed = now;
-                upstream.metrics().cacheHit(upstream.addr(), "udp");
+                upstream.series().cacheHit("udp");
                 return s;
             }
             if (s != null) {
                 s.retire();
             }
-            upstream.metrics().cacheMiss(upstream.addr(), "udp");
+            upstream.series().cacheMiss("udp");
             s = open(false);
             slots[slot] = s;
             return s;
@@ -174,27 +171,75 @@ final class UdpTransport {
         return n;
     }
 
-    private static final class Pending {
-        final int id;
-        final ReplyCallback callback;
-        volatile ScheduledFuture<?> timer;
+    /** A query in flight: its ID on the socket, when it times out, who waits for it. */
+    private record Pending(int id, long deadline, ReplyCallback callback) {
+    }
 
-        Pending(int id, ReplyCallback callback) {
-            this.id = id;
-            this.callback = callback;
+    /**
+     * The queries in flight on one socket, in a slot per ID's low bits: adding, finding and
+     * removing one is one compare-and-set or read of an array element, where a concurrent map
+     * boxed the ID and hashed it for each (about 5% of forward's CPU). An ID whose slot is taken
+     * is not used; the sender draws another, as it does for an ID in use.
+     */
+    private static final class InFlight {
+        private final AtomicReferenceArray<Pending> slots;
+        private final int mask;
+        private final AtomicInteger count = new AtomicInteger();
+
+        InFlight(int size) {
+            slots = new AtomicReferenceArray<>(size);
+            mask = size - 1;
         }
 
-        void cancelTimer() {
-            ScheduledFuture<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
+        boolean add(Pending p) {
+            if (!slots.compareAndSet(p.id & mask, null, p)) {
+                return false;
             }
+            count.incrementAndGet();
+            return true;
+        }
+
+        /** The query waiting for {@code id}, or null. */
+        Pending get(int id) {
+            Pending p = slots.get(id & mask);
+            return p != null && p.id == id ? p : null;
+        }
+
+        /** Removes {@code p}; false when it was no longer there (answered, timed out, failed). */
+        boolean remove(Pending p) {
+            if (!slots.compareAndSet(p.id & mask, p, null)) {
+                return false;
+            }
+            count.decrementAndGet();
+            return true;
+        }
+
+        boolean isEmpty() {
+            return count.get() == 0;
+        }
+
+        List<Pending> all() {
+            List<Pending> out = new ArrayList<>();
+            for (int i = 0; i < slots.length(); i++) {
+                Pending p = slots.get(i);
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+            return out;
         }
     }
 
     private final class UdpSocket {
         final DatagramChannel channel;
-        final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+        final InFlight pending;
+        /**
+         * When the next timeout sweep is due ({@link #NO_SWEEP}: none is). One timer for the socket
+         * instead of one per query: a timer entry added and removed under the timer's lock for
+         * every query cost more than the sweep, which at a steady load runs about once per read
+         * timeout, at the deadline of the oldest query still unanswered.
+         */
+        final AtomicLong nextSweep = new AtomicLong(NO_SWEEP);
         final boolean singleUse;
         volatile long lastUsed = System.nanoTime();
         volatile boolean closed;
@@ -203,6 +248,50 @@ final class UdpTransport {
         UdpSocket(DatagramChannel channel, boolean singleUse) {
             this.channel = channel;
             this.singleUse = singleUse;
+            this.pending = new InFlight(singleUse ? 1 : IN_FLIGHT_SLOTS);
+        }
+
+        /**
+         * Makes sure a sweep runs by {@code deadline}, a query's that is already in
+         * {@link #pending}: one is scheduled unless one is due earlier.
+         */
+        void sweepBy(long deadline) {
+            while (true) {
+                long due = nextSweep.get();
+                if (due != NO_SWEEP && due - deadline <= 0) {
+                    return;
+                }
+                if (nextSweep.compareAndSet(due, deadline)) {
+                    ForwardTimer.after(Math.max(0, deadline - System.nanoTime()), this::sweep);
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Fails the queries whose deadline has passed and schedules the next sweep for the
+         * earliest deadline left. A query added while this runs either is seen here or, finding
+         * no sweep due, schedules its own.
+         */
+        private void sweep() {
+            nextSweep.set(NO_SWEEP);
+            long now = System.nanoTime();
+            long earliest = Long.MAX_VALUE;
+            boolean any = false;
+            for (Pending p : pending.all()) {
+                if (p.deadline - now <= 0) {
+                    if (pending.remove(p)) {
+                        p.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
+                        released();
+                    }
+                } else if (!any || p.deadline - earliest < 0) {
+                    earliest = p.deadline;
+                    any = true;
+                }
+            }
+            if (any) {
+                sweepBy(earliest);
+            }
         }
 
         /** No new queries; closed once the ones in flight are answered or timed out. */
@@ -232,7 +321,9 @@ final class UdpTransport {
         }
 
         void readLoop() {
-            ByteBuffer buf = ByteBuffer.allocate(65535);
+            // A kept socket's buffer is direct, so the JDK reads into it without a temporary buffer
+            // and a copy per reply; a single-use socket's lives for one reply, too short to pay.
+            ByteBuffer buf = singleUse ? ByteBuffer.allocate(65535) : ByteBuffer.allocateDirect(65535);
             while (!closed) {
                 buf.clear();
                 int n;
@@ -253,29 +344,36 @@ final class UdpTransport {
                 if (n < 12) {
                     continue;
                 }
-                byte[] data = buf.array();
-                if ((data[2] & 0x80) == 0) {
+                if ((buf.get(2) & 0x80) == 0) {
                     // Not a reply (QR clear): our own query come back, when the system gave this
                     // socket the port of a local upstream that is down, so the socket is connected
                     // to itself. It is no answer; the query times out and fails over like any other.
                     continue;
                 }
-                int id = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+                int id = ((buf.get(0) & 0xff) << 8) | (buf.get(1) & 0xff);
                 Pending p = pending.get(id);
                 if (p == null) {
                     continue; // late (timed out) or unsolicited: dropped
                 }
+                // The common reply is only located, not parsed: the server's writer can relay it
+                // with the header and OPT completed (ResponseWriter.writeWire).
+                byte[] bytes = new byte[n];
+                buf.get(0, bytes);
+                WireMessage located = WireMessage.locate(bytes, n);
                 Message reply = null;
                 IOException bad = null;
-                try {
-                    reply = new Message(Arrays.copyOf(data, n));
-                } catch (IOException e) {
-                    bad = new IOException("bad reply from " + upstream.addr() + ": " + e.getMessage(), e);
+                if (located == null) {
+                    try {
+                        reply = new Message(bytes);
+                    } catch (IOException e) {
+                        bad = upstream.badReply(e);
+                    }
                 }
-                if (pending.remove(id, p)) {
-                    p.cancelTimer();
+                if (pending.remove(p)) {
                     if (bad != null) {
                         p.callback.error(bad);
+                    } else if (located != null) {
+                        p.callback.reply(located);
                     } else {
                         p.callback.reply(reply);
                     }
@@ -286,10 +384,9 @@ final class UdpTransport {
         }
 
         private void failAll(IOException e) {
-            List<Pending> all = new ArrayList<>(pending.values());
+            List<Pending> all = pending.all();
             for (Pending p : all) {
-                if (pending.remove(p.id, p)) {
-                    p.cancelTimer();
+                if (pending.remove(p)) {
                     p.callback.error(e);
                 }
             }

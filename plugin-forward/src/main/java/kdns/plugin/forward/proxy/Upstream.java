@@ -22,6 +22,7 @@ public final class Upstream {
     private final InetSocketAddress address;
     private final TlsSettings tls;
     private final ProxyMetrics metrics;
+    private final UpstreamSeries series;
     private final AtomicInteger fails = new AtomicInteger();
     private final UdpTransport udp;
     private final StreamTransport stream;
@@ -44,6 +45,7 @@ public final class Upstream {
         this.address = address;
         this.tls = tls;
         this.metrics = metrics;
+        this.series = metrics.series(addr);
         this.udp = new UdpTransport(this, address);
         this.stream = new StreamTransport(this, address, tls);
         this.https = null;
@@ -68,6 +70,7 @@ public final class Upstream {
         this.address = address;
         this.tls = Objects.requireNonNull(tls, "tls");
         this.metrics = metrics;
+        this.series = metrics.series(addr);
         this.udp = new UdpTransport(this, address);
         this.stream = new StreamTransport(this, address, null);
         this.https = new HttpsTransport(this, address, tls, get);
@@ -117,6 +120,10 @@ public final class Upstream {
 
     ProxyMetrics metrics() {
         return metrics;
+    }
+
+    UpstreamSeries series() {
+        return series;
     }
 
     long expireNanos() {
@@ -211,9 +218,14 @@ public final class Upstream {
         https.exchange(wire, readTimeoutNanos, callback);
     }
 
+    /** The error an unparseable reply from this upstream is reported as. */
+    public IOException badReply(IOException parseError) {
+        return new IOException("bad reply from " + addr + ": " + parseError.getMessage(), parseError);
+    }
+
     /** Records one answered exchange in the request metrics. */
     public void observe(int rcode, long nanos) {
-        metrics.observe(addr, rcode, nanos);
+        series.observe(rcode, nanos);
     }
 
     /** Starts the periodic clean-up of expired connections. */
