@@ -220,6 +220,14 @@ public interface Controller {
     void grpcServer(Integer maxStreams, Integer maxConnections);
 
     /**
+     * How many UDP sockets ({@code SO_REUSEPORT}, each read by its own thread) the block's plain DNS
+     * addresses listen with (the {@code multisocket} plugin). Without it an address has one, as in
+     * CoreDNS. The first block (in Corefile order) of an address decides; a reload applies a new count
+     * only when the address is opened again.
+     */
+    void udpSockets(int sockets);
+
+    /**
      * Header flags every reply of this block gets set or cleared, after the server completed it (the
      * {@code header} plugin's response rules). The masks hold {@code 1 << flag} for
      * {@link org.xbill.DNS.Flags} values (AA, RA, RD); clearing wins over setting.

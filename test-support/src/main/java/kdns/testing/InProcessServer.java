@@ -35,7 +35,7 @@ public final class InProcessServer implements AutoCloseable {
     public static InProcessServer start(String corefile, PluginCfg cfg, TcpListener.Limits limits,
                                         Map<String, String> env) throws CorefileException, PluginLoadException {
         return new InProcessServer(EmbeddedServer.start(corefile, Path.of("."), cfg,
-                InProcessServer.class.getClassLoader(), new DnsServer.Options(2, limits), env));
+                InProcessServer.class.getClassLoader(), new DnsServer.Options(DnsServer.Options.defaults().udpSockets(), limits), env));
     }
 
     public InetSocketAddress address() {

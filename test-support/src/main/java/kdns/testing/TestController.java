@@ -288,7 +288,12 @@ public final class TestController implements Controller {
         tokens.grpcServer(maxStreams, maxConnections);
     }
 
-    /** What the quic, https and grpc_server plugins set for this block. */
+    @Override
+    public void udpSockets(int sockets) {
+        tokens.udpSockets(sockets);
+    }
+
+    /** What the quic, https, grpc_server and multisocket plugins set for this block. */
     public BlockConfig.ListenerOptions listenerOptions() {
         return block.listenerOptions();
     }

@@ -188,26 +188,32 @@ public final class BlockConfig {
     }
 
     /**
-     * Limits of the block's {@code quic://}, {@code https://} and {@code grpc://} servers; null keeps
-     * CoreDNS's default, 0 means no limit where CoreDNS allows it.
+     * Limits of the block's {@code quic://}, {@code https://} and {@code grpc://} servers, and the UDP
+     * socket count of its plain DNS addresses ({@code multisocket}); null keeps CoreDNS's default, 0
+     * means no limit where CoreDNS allows it.
      */
     public record ListenerOptions(Integer quicMaxStreams, Integer quicWorkerPoolSize, Integer httpsMaxConnections,
-                                  Integer grpcMaxStreams, Integer grpcMaxConnections) {
-        static final ListenerOptions NONE = new ListenerOptions(null, null, null, null, null);
+                                  Integer grpcMaxStreams, Integer grpcMaxConnections, Integer udpSockets) {
+        static final ListenerOptions NONE = new ListenerOptions(null, null, null, null, null, null);
 
         ListenerOptions withQuic(Integer maxStreams, Integer workerPoolSize) {
             return new ListenerOptions(maxStreams, workerPoolSize, httpsMaxConnections, grpcMaxStreams,
-                    grpcMaxConnections);
+                    grpcMaxConnections, udpSockets);
         }
 
         ListenerOptions withHttps(Integer maxConnections) {
             return new ListenerOptions(quicMaxStreams, quicWorkerPoolSize, maxConnections, grpcMaxStreams,
-                    grpcMaxConnections);
+                    grpcMaxConnections, udpSockets);
         }
 
         ListenerOptions withGrpc(Integer maxStreams, Integer maxConnections) {
             return new ListenerOptions(quicMaxStreams, quicWorkerPoolSize, httpsMaxConnections, maxStreams,
-                    maxConnections);
+                    maxConnections, udpSockets);
+        }
+
+        ListenerOptions withUdpSockets(int sockets) {
+            return new ListenerOptions(quicMaxStreams, quicWorkerPoolSize, httpsMaxConnections, grpcMaxStreams,
+                    grpcMaxConnections, sockets);
         }
     }
 

@@ -276,6 +276,11 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void udpSockets(int sockets) {
+        block.listenerOptions(block.listenerOptions().withUdpSockets(sockets));
+    }
+
+    @Override
     public void addHandler(HandlerFactory factory) {
         block.addFactory(currentPluginName(), factory);
     }

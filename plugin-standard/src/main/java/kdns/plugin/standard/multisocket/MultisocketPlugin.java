@@ -2,19 +2,17 @@ package kdns.plugin.standard.multisocket;
 
 import java.util.List;
 import kdns.api.Controller;
-import kdns.api.Log;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
 
 /**
- * {@code multisocket [N]}: CoreDNS listens with N sockets per port ({@code SO_REUSEPORT}). kdns
- * always opens one UDP socket per core on every address, which is what {@code multisocket} without
- * a number asks for; a different N is accepted with a warning saying it is not applied.
+ * {@code multisocket [N]}: the block's plain DNS addresses listen with N UDP sockets on the same port
+ * ({@code SO_REUSEPORT}), each read by its own thread; without N, one per core. Without the plugin
+ * an address has one socket, as in CoreDNS.
  */
 public final class MultisocketPlugin implements Plugin {
 
     static final int MAX_SOCKETS = 1024;
-    private static final Log LOG = Log.forPlugin("multisocket");
 
     @Override
     public String name() {
@@ -23,7 +21,7 @@ public final class MultisocketPlugin implements Plugin {
 
     @Override
     public String description() {
-        return "accepts CoreDNS's socket count per port (kdns opens one UDP socket per core)";
+        return "listens with several UDP sockets per address (SO_REUSEPORT), one reader thread each";
     }
 
     @Override
@@ -35,6 +33,7 @@ public final class MultisocketPlugin implements Plugin {
             throw c.argErr();
         }
         if (args.isEmpty()) {
+            c.udpSockets(cores);
             return;
         }
         int n;
@@ -49,9 +48,6 @@ public final class MultisocketPlugin implements Plugin {
         if (n > MAX_SOCKETS) {
             throw c.err("num sockets exceeds maximum (" + MAX_SOCKETS + "): " + n);
         }
-        if (n != cores) {
-            LOG.warning("multisocket " + n + " is not applied: kdns opens one UDP socket per core (" + cores
-                    + ") on every address");
-        }
+        c.udpSockets(n);
     }
 }
