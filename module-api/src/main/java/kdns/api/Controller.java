@@ -110,16 +110,7 @@ public interface Controller {
      *                         {@code occurrence} throws
      */
     default <T> T once(T absent, Occurrence<T> occurrence) throws PluginException {
-        T read = absent;
-        boolean seen = false;
-        while (next()) {
-            if (seen) {
-                throw PluginException.once();
-            }
-            seen = true;
-            read = occurrence.read(this);
-        }
-        return read;
+        return readOnce(absent, occurrence, false);
     }
 
     /**
@@ -128,11 +119,15 @@ public interface Controller {
      * rather than as the bare {@link PluginException#once()}.
      */
     default <T> T onceAtLine(T absent, Occurrence<T> occurrence) throws PluginException {
+        return readOnce(absent, occurrence, true);
+    }
+
+    private <T> T readOnce(T absent, Occurrence<T> occurrence, boolean atLine) throws PluginException {
         T read = absent;
         boolean seen = false;
         while (next()) {
             if (seen) {
-                throw err(PluginException.once().getMessage());
+                throw atLine ? err(PluginException.once().getMessage()) : PluginException.once();
             }
             seen = true;
             read = occurrence.read(this);
