@@ -119,7 +119,14 @@ done
     awk -v a="$kdns_nio_saturation_qps" -v b="$kdns_saturation_qps" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, saturation queries/s: %.2f\n", a/b }'
     awk -v a="$kdns_nio_fixed_cpu" -v b="$kdns_fixed_cpu" 'BEGIN { printf "ratio JDK DatagramChannel / batched epoll, CPU per query at the fixed rate: %.2f\n", a/b }'
     echo
-    echo "kdns launcher heap settings: $(grep -o -- '-Xms[^ ]* -Xmx[^ ]* -Xmn[^ ]*' "$dist/bin/kdns")"
+    echo "kdns launcher heap settings: $(grep -v '^ *#' "$dist/bin/kdns" | grep -o -- '-Xm[sxn][0-9]*[kmgKMG]\|-XX:M[a-z]*RAMPercentage=[0-9]*\|-XX:M[a-z]*HeapFreeRatio=[0-9]*' | tr '\n' ' ')"
 } | tee "$work/table.md"
 mkdir -p "$here/results"
+# A run of make bench starts latest.md afresh (the data-set and DoT scripts append to it); what it
+# held before goes on top of earlier.md, so the analyses written under earlier runs (where the time
+# and memory go, what was tried) are kept.
+if [ -s "$here/results/latest.md" ]; then
+    { cat "$here/results/latest.md"; echo; if [ -s "$here/results/earlier.md" ]; then cat "$here/results/earlier.md"; fi; } > "$work/earlier.md"
+    cp "$work/earlier.md" "$here/results/earlier.md"
+fi
 cp "$work/table.md" "$here/results/latest.md"
