@@ -294,7 +294,8 @@ public final class Answerer {
      */
     private boolean address(Query q, String name, Name owner, int qtype, List<Record> out, int depth) {
         Found f = services(q, name, qtype);
-        Set<String> dup = new HashSet<>();
+        // Most names have one address: the set of those already answered is made only for more.
+        Set<String> dup = f.items().size() > 1 ? new HashSet<>() : null;
         for (Item i : f.items()) {
             byte[] ip = i.text() ? null : IpLiterals.parseUnmapped(i.host());
             int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
@@ -324,7 +325,7 @@ public final class Answerer {
                 }
                 continue;
             }
-            if (t != qtype || !dup.add(i.host())) {
+            if (t != qtype || (dup != null && !dup.add(i.host()))) {
                 continue;
             }
             Record rr = addressRecord(owner, ip, i.ttl());

@@ -55,20 +55,23 @@ public record QueryName(String port, String protocol, String endpoint, String se
      */
     public static QueryName parse(String name, int zoneLength, boolean multicluster, boolean zonal) {
         int baseLen = name.length() - zoneLength;
-        String base = baseLen <= 0 ? "" : name.substring(0, baseLen);
-        if (base.endsWith(".")) {
-            base = base.substring(0, base.length() - 1);
+        if (baseLen > 0 && name.charAt(baseLen - 1) == '.') {
+            baseLen--;
         }
-        if (base.isEmpty() || base.equals(SVC) || base.equals(POD)) {
+        if (baseLen <= 0 || isLabel(name, 0, baseLen, SVC) || isLabel(name, 0, baseLen, POD)) {
             return APEX;
         }
-        List<String> segs = ZoneNames.splitLabels(base);
-        int last = segs.size() - 1;
-        if (last < 0) {
-            return APEX;
-        }
-        String kind = segs.get(last);
-        if (!kind.equals(SVC) && !kind.equals(POD)) {
+        // Every query to the plugin is parsed: the labels are read in place, and only the ones
+        // kept become strings. A name with escapes (rare) is split with its escapes honoured.
+        Labels segs = name.lastIndexOf('\\', baseLen - 1) < 0
+                ? Labels.plain(name, baseLen) : Labels.split(name.substring(0, baseLen));
+        int last = segs.count() - 1;
+        String kind;
+        if (segs.is(last, SVC)) {
+            kind = SVC;
+        } else if (segs.is(last, POD)) {
+            kind = POD;
+        } else {
             return INVALID;
         }
         String namespace = "";
@@ -92,17 +95,94 @@ public record QueryName(String port, String protocol, String endpoint, String se
                     port = stripUnderscore(segs.get(0));
                 } else if (last > 1) {
                     String directive = segs.get(last - 1);
-                    if (!zonal || multicluster || !kind.equals(SVC) || !segs.get(last).equals("_zone")
+                    if (!zonal || multicluster || !kind.equals(SVC) || !segs.is(last, "_zone")
                             || !(directive.equals("pin") || directive.equals("prefer"))) {
                         return INVALID;
                     }
-                    String topo = String.join(".", segs.subList(0, last - 1));
-                    return new QueryName("", "", "", service, namespace, kind, false, topo, directive.equals("prefer"),
-                            "");
+                    return new QueryName("", "", "", service, namespace, kind, false, segs.joined(last - 1),
+                            directive.equals("prefer"), "");
                 }
             }
         }
         return new QueryName(port, protocol, endpoint, service, namespace, kind, false);
+    }
+
+    private static boolean isLabel(String s, int from, int to, String label) {
+        return to - from == label.length() && s.startsWith(label, from);
+    }
+
+    /** The labels of a name below the zone, left to right. */
+    private interface Labels {
+        int count();
+
+        String get(int i);
+
+        /** True when label {@code i} is {@code label}, without making a string of it. */
+        boolean is(int i, String label);
+
+        /** The first {@code k} labels joined with dots. */
+        String joined(int k);
+
+        /** A name without escapes: the labels are the text between its dots. */
+        static Labels plain(String name, int length) {
+            int n = 1;
+            for (int i = name.indexOf('.'); i >= 0 && i < length; i = name.indexOf('.', i + 1)) {
+                n++;
+            }
+            int[] ends = new int[n];
+            int k = 0;
+            for (int i = name.indexOf('.'); i >= 0 && i < length; i = name.indexOf('.', i + 1)) {
+                ends[k++] = i;
+            }
+            ends[k] = length;
+            return new Plain(name, ends);
+        }
+
+        /** A name with escapes: {@link ZoneNames#splitLabels} keeps them in the labels. */
+        static Labels split(String base) {
+            return new Split(ZoneNames.splitLabels(base));
+        }
+    }
+
+    /** Label {@code i} of {@code name} ends where {@code ends[i]} says (a dot, or the end). */
+    private record Plain(String name, int[] ends) implements Labels {
+        public int count() {
+            return ends.length;
+        }
+
+        private int start(int i) {
+            return i == 0 ? 0 : ends[i - 1] + 1;
+        }
+
+        public String get(int i) {
+            return name.substring(start(i), ends[i]);
+        }
+
+        public boolean is(int i, String label) {
+            return isLabel(name, start(i), ends[i], label);
+        }
+
+        public String joined(int k) {
+            return name.substring(0, ends[k - 1]);
+        }
+    }
+
+    private record Split(List<String> segs) implements Labels {
+        public int count() {
+            return segs.size();
+        }
+
+        public String get(int i) {
+            return segs.get(i);
+        }
+
+        public boolean is(int i, String label) {
+            return segs.get(i).equals(label);
+        }
+
+        public String joined(int k) {
+            return String.join(".", segs.subList(0, k));
+        }
     }
 
     /** True for the names that have no service, pod or namespace part. */
