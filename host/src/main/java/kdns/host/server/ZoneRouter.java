@@ -17,16 +17,35 @@ import org.xbill.DNS.Type;
 public final class ZoneRouter {
 
     private final Map<String, List<BlockChain>> byZone = new HashMap<>();
+    /**
+     * The zones by the length of their text: a suffix of the query name is looked up by comparing
+     * it in place with the zones of its length, so routing makes no string per label it tries.
+     */
+    private final Zone[][] byLength;
     /** The most labels any zone has: a name's longer suffixes are not looked up. */
     private final int maxZoneLabels;
 
+    private record Zone(String name, List<BlockChain> blocks) {
+    }
+
     public ZoneRouter(List<BlockChain> chains) {
         int max = 0;
+        int longest = 0;
         for (BlockChain c : chains) {
             byZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
             max = Math.max(max, labels(c.zone()));
+            longest = Math.max(longest, c.zone().length());
         }
         maxZoneLabels = max;
+        List<List<Zone>> lists = new ArrayList<>();
+        for (int i = 0; i <= longest; i++) {
+            lists.add(new ArrayList<>());
+        }
+        byZone.forEach((zone, blocks) -> lists.get(zone.length()).add(new Zone(zone, List.copyOf(blocks))));
+        byLength = new Zone[longest + 1][];
+        for (int i = 0; i <= longest; i++) {
+            byLength[i] = lists.get(i).toArray(new Zone[0]);
+        }
     }
 
     /** The block for a lower-case, fully-qualified name, ignoring views (tests and tools). */
@@ -44,22 +63,24 @@ public final class ZoneRouter {
 
     private BlockChain route(String name, int qtype, Request request) {
         BlockChain dsCandidate = null;
-        String n = name;
+        // The suffix tried is name[from..]; past the last label it is the root.
+        int from = 0;
         // Suffixes longer than every zone cannot match: start at the longest that can (for a
         // server of the root zone alone, the root itself), without a lookup for each label.
         int extra = labels(name) - maxZoneLabels;
         if (extra > 0) {
-            n = dropLabels(n, extra);
+            from = skipLabels(name, 0, extra);
         }
         while (true) {
-            List<BlockChain> blocks = byZone.get(n);
+            boolean root = from >= name.length() - 1;
+            List<BlockChain> blocks = root ? byZone.get(".") : blocksOf(name, from);
             if (blocks != null) {
                 for (BlockChain c : blocks) {
                     // A block without plugins takes the query, whatever the views say: it answers REFUSED.
                     if (request != null && c.head() != null && !c.admits(request)) {
                         continue;
                     }
-                    if (qtype == Type.DS && n.equals(name) && !n.equals(".")) {
+                    if (qtype == Type.DS && from == 0 && !root) {
                         if (dsCandidate == null) {
                             dsCandidate = c;
                         }
@@ -68,31 +89,43 @@ public final class ZoneRouter {
                     return c;
                 }
             }
-            if (n.equals(".")) {
+            if (root) {
                 return dsCandidate;
             }
-            n = parent(n);
+            from = skipLabels(name, from, 1);
         }
     }
 
-    /** {@code a.b.} gives {@code b.}; {@code b.} gives {@code .}. Escaped dots are not label ends. */
-    static String parent(String n) {
-        return dropLabels(n, 1);
+    /** The blocks of the zone spelled {@code name[from..]}, or null when it is no zone. */
+    private List<BlockChain> blocksOf(String name, int from) {
+        int length = name.length() - from;
+        if (length >= byLength.length) {
+            return null;
+        }
+        for (Zone z : byLength[length]) {
+            if (name.regionMatches(from, z.name(), 0, length)) {
+                return z.blocks();
+            }
+        }
+        return null;
     }
 
-    /** {@code n} without its first {@code k} labels ({@code .} when it has no more than k). */
-    static String dropLabels(String n, int k) {
-        for (int i = 0; i < n.length() - 1; i++) {
+    /**
+     * Where {@code n}'s suffix without its first {@code k} labels from {@code from} starts, or
+     * {@code n.length()} (the root) when fewer labels are left. Escaped dots are not label ends.
+     */
+    static int skipLabels(String n, int from, int k) {
+        for (int i = from; i < n.length() - 1; i++) {
             char ch = n.charAt(i);
             if (ch == '\\') {
                 i++; // skip the escaped character (\. or the first digit of \DDD)
                 continue;
             }
             if (ch == '.' && --k == 0) {
-                return n.substring(i + 1);
+                return i + 1;
             }
         }
-        return ".";
+        return n.length();
     }
 
     /** How many labels a fully-qualified name has ({@code .} none, {@code b.} one). */

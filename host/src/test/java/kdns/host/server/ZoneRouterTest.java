@@ -65,15 +65,26 @@ class ZoneRouterTest {
         assertEquals("a.example.org.", router.route("q.r.s.x.a.example.org.", Type.A).zone());
         assertEquals(3, ZoneRouter.labels("a\\.x.b.c."));
         assertEquals(0, ZoneRouter.labels("."));
-        assertEquals("c.", ZoneRouter.dropLabels("a\\.x.b.c.", 2));
-        assertEquals(".", ZoneRouter.dropLabels("b.c.", 5));
+        assertEquals(7, ZoneRouter.skipLabels("a\\.x.b.c.", 0, 2)); // "c."
+        assertEquals(4, ZoneRouter.skipLabels("b.c.", 0, 5)); // past the last label: the root
     }
 
     @Test
-    void parentSkipsEscapedDots() {
-        assertEquals("b.", ZoneRouter.parent("a\\.x.b."));
-        assertEquals(".", ZoneRouter.parent("b."));
-        assertEquals("org.", ZoneRouter.parent("example.org."));
+    void labelsAreSkippedOverEscapedDots() {
+        assertEquals(5, ZoneRouter.skipLabels("a\\.x.b.", 0, 1)); // "b."
+        assertEquals(2, ZoneRouter.skipLabels("b.", 0, 1)); // the root
+        assertEquals(8, ZoneRouter.skipLabels("example.org.", 0, 1)); // "org."
+        assertEquals(12, ZoneRouter.skipLabels("example.org.", 8, 1));
+    }
+
+    @Test
+    void aZoneIsMatchedOnlyByAWholeSuffixOfItsOwnLength() {
+        ZoneRouter r = new ZoneRouter(List.of(chain("ample.org."), chain("org."), chain("b.example.org.")));
+        assertEquals("org.", r.route("example.org.", Type.A).zone());
+        assertEquals("ample.org.", r.route("x.ample.org.", Type.A).zone());
+        assertEquals("b.example.org.", r.route("a.b.example.org.", Type.A).zone());
+        assertEquals("org.", r.route("xb.example.org.", Type.A).zone());
+        assertNull(r.route("example.com.", Type.A));
     }
 
     private static final Handler ANSWERS = new Handler() {
