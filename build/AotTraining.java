@@ -21,7 +21,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import kdns.host.plugins.PluginCfg;
 import kdns.testing.DnsClient;
-import kdns.testing.etcd.EtcdServer;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.kubernetes.KubeObjects;
 import kdns.testing.upstream.TestCertificate;
@@ -36,12 +35,9 @@ import org.xbill.DNS.Type;
  * the default plugin.cfg (those DIST/conf/plugin.cfg leaves out are left out of it): two kubernetes
  * blocks against fake API servers on 127.0.0.1, one streaming its lists and one refusing to, so both
  * list decoders are trained, a multicluster block on the first and the second's multicluster
- * option (both served by plugin-multicluster), and an etcd block against a real etcd on 127.0.0.1
- * (Debian's etcd-server, when installed: its range read, watch, protobuf and HTTP/2 classes are half
- * of what an etcd-only start-up loads, about 540 classes outside the cache without it; when it is not
- * installed the block points at a closed port and the training says so); it answers queries over
- * UDP, TCP and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM writes the
- * cache as it exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
+ * option (both served by plugin-multicluster); it answers queries over UDP, TCP
+ * and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM writes the cache as it
+ * exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
  * the one copy the kubernetes plugin loaded (the JVM leaves out of the cache every class two class
  * loaders loaded under one name).
  * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR</pre>
@@ -53,10 +49,6 @@ public final class AotTraining {
     private static final Duration SERVE_DEADLINE = Duration.ofSeconds(60);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(120);
     private static final int SERVICES = 300;
-    /** SkyDNS names the training etcd holds (svcN.etcd.test), so the range read decodes a batch. */
-    private static final int ETCD_NAMES = 300;
-    /** Where Debian's etcd-server and a hand install put etcd (EtcdServer's own places). */
-    private static final List<String> ETCD_BINARIES = List.of("/usr/bin/etcd", "/usr/local/bin/etcd");
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -67,14 +59,12 @@ public final class AotTraining {
         Path cache = Path.of(args[1]).toAbsolutePath();
         Path work = Files.createDirectories(Path.of(args[2]));
         Files.deleteIfExists(cache);
-        Set<String> plugins = plugins(dist);
         try (FakeApiServer streamed = cluster(FakeApiServer.WatchListSupport.SUPPORTED);
-                FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED);
-                EtcdServer etcd = plugins.contains("etcd") ? etcd() : null) {
+                FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED)) {
             Ports ports = new Ports();
-            String etcdEndpoint = etcd != null ? etcd.endpoint() : "http://127.0.0.1:" + ports.closed;
+            Set<String> plugins = plugins(dist);
             Path corefile = writeCorefile(work, ports, streamed.kubeconfig(Files.createDirectories(work.resolve("streamed"))),
-                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), etcdEndpoint, plugins);
+                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), plugins);
             ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
                     .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("kdns.log").toFile());
             pb.environment().put("KDNS_AOT", "off");
@@ -87,7 +77,7 @@ public final class AotTraining {
             });
             Runtime.getRuntime().addShutdownHook(reaper);
             try {
-                train(ports, kdns, plugins.contains("kubernetes"), etcd);
+                train(ports, kdns, plugins.contains("kubernetes"));
                 kdns.destroy(); // SIGTERM: the JVM records the classes, then assembles the cache in a child
                 if (!kdns.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
                     fail("kdns did not exit within " + EXIT_DEADLINE.toSeconds() + " s of SIGTERM");
@@ -117,7 +107,7 @@ public final class AotTraining {
         final int ready = free();
         final int health = free();
         final int metrics = free();
-        final int closed = free(); // nothing listens: a grpc upstream (and etcd without one) that fails fast
+        final int closed = free(); // nothing listens: etcd and grpc upstreams that fail fast
 
         private static int free() {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -155,37 +145,7 @@ public final class AotTraining {
         return api;
     }
 
-    /**
-     * A real etcd holding ETCD_NAMES A records and one of each other kind the plugin serves, or null
-     * (the reason printed) when etcd is not installed: the training then still runs, its etcd block
-     * against a closed port. Never installs etcd itself (EtcdServer would, as root).
-     */
-    private static EtcdServer etcd() throws IOException {
-        if (ETCD_BINARIES.stream().noneMatch(b -> Files.isExecutable(Path.of(b)))) {
-            System.out.println("no etcd at " + ETCD_BINARIES + " (apt-get install etcd-server): the etcd plugin is"
-                    + " trained against a closed port, its connection classes stay out of the cache");
-            return null;
-        }
-        EtcdServer etcd = EtcdServer.start();
-        try {
-            for (int i = 0; i < ETCD_NAMES; i++) {
-                etcd.put("/skydns/test/etcd/svc" + i, "{\"host\":\"10.1." + (i >> 8) + "." + (i & 255) + "\",\"ttl\":60}");
-            }
-            etcd.put("/skydns/test/etcd/v6", "{\"host\":\"2001:db8::3\"}");
-            etcd.put("/skydns/test/etcd/alias", "{\"host\":\"svc0.etcd.test\"}");
-            etcd.put("/skydns/test/etcd/txt", "{\"text\":\"training\"}");
-            etcd.put("/skydns/test/etcd/srv", "{\"host\":\"svc1.etcd.test\",\"port\":80,\"priority\":10}");
-            etcd.put("/skydns/test/etcd/mx", "{\"host\":\"svc2.etcd.test\",\"mail\":true}");
-            etcd.put("/skydns/test/etcd/leased", "{\"host\":\"10.2.0.1\"}", etcd.grantLease(600));
-        } catch (IOException | RuntimeException e) {
-            etcd.close();
-            throw e;
-        }
-        return etcd;
-    }
-
-    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, String etcdEndpoint,
-            Set<String> plugins)
+    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, Set<String> plugins)
             throws IOException {
         TestCertificate cert = TestCertificate.generate(work, "train", "train.test", "ip:127.0.0.1,dns:train.test");
         Files.writeString(work.resolve("train.test.zone"), """
@@ -283,7 +243,7 @@ public final class AotTraining {
                 etcd.test:%1$d {
                     bind 127.0.0.1
                     etcd etcd.test {
-                        endpoint %15$s
+                        endpoint http://127.0.0.1:%8$d
                     }
                 }
                 cluster.local:%1$d {
@@ -320,7 +280,7 @@ public final class AotTraining {
                 """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
                 p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem(),
                 // the kubernetes option served by plugin-multicluster (a nested line onlyPresent does not drop)
-                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "", etcdEndpoint);
+                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "");
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
@@ -353,19 +313,20 @@ public final class AotTraining {
         return out.toString();
     }
 
-    private static void train(Ports p, Process kdns, boolean kubernetes, EtcdServer etcd) throws Exception {
+    private static void train(Ports p, Process kdns, boolean kubernetes) throws Exception {
         InetSocketAddress dns = new InetSocketAddress("127.0.0.1", p.dns);
-        // Serving is "both clusters answer" (and the etcd names, with an etcd); without the
-        // kubernetes plugin, until the server answers at all.
-        await(kdns, "both clusters", () -> !kubernetes
-                || answers(dns, "svc0.train.svc.cluster.local.") && answers(dns, "svc0.train.svc.paged.local."));
-        await(kdns, "anything", () -> responds(dns));
-        if (etcd != null) {
-            await(kdns, "the etcd names", () -> answers(dns, "svc0.etcd.test."));
-            // a change after the range read: the watch's event path
-            etcd.put("/skydns/test/etcd/watched", "{\"host\":\"10.3.0.1\"}");
-            await(kdns, "the name put after the read (the watch)", () -> answers(dns, "watched.etcd.test."));
-            etcd.delete("/skydns/test/etcd/watched");
+        long deadline = System.nanoTime() + SERVE_DEADLINE.toNanos();
+        // etcd has no server, so /ready stays 503: serving is "both clusters answer".
+        // Without the kubernetes plugin: until the server answers at all.
+        while (kubernetes ? !answers(dns, "svc0.train.svc.cluster.local.") || !answers(dns, "svc0.train.svc.paged.local.")
+                : !responds(dns)) {
+            if (!kdns.isAlive()) {
+                fail("kdns exited with " + kdns.exitValue() + " before serving");
+            }
+            if (System.nanoTime() > deadline) {
+                fail("kdns did not answer for both clusters within " + SERVE_DEADLINE.toSeconds() + " s");
+            }
+            Thread.sleep(100);
         }
         List<String[]> queries = new ArrayList<>();
         for (String zone : List.of("cluster.local.", "paged.local.")) {
@@ -391,11 +352,7 @@ public final class AotTraining {
                 new String[] {"a.view.test.", "A"}, new String[] {"forwarded.example.", "A"},
                 new String[] {"x.proxy.test.", "A"}, new String[] {"x.grpc.test.", "A"},
                 new String[] {"svc0.train.ext.test.", "A"},
-                new String[] {"x.etcd.test.", "A"}, new String[] {"svc7.etcd.test.", "A"},
-                new String[] {"etcd.test.", "A"}, new String[] {"v6.etcd.test.", "AAAA"},
-                new String[] {"alias.etcd.test.", "CNAME"}, new String[] {"txt.etcd.test.", "TXT"},
-                new String[] {"srv.etcd.test.", "SRV"}, new String[] {"mx.etcd.test.", "MX"},
-                new String[] {"leased.etcd.test.", "A"}, new String[] {"etcd.test.", "NS"},
+                new String[] {"x.etcd.test.", "A"},
                 new String[] {"web.train.svc.clusterset.local.", "A"},
                 new String[] {"_http._tcp.hdls.train.svc.clusterset.local.", "SRV"},
                 new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.local.", "A"},
@@ -416,20 +373,6 @@ public final class AotTraining {
         for (String url : List.of("http://127.0.0.1:" + p.ready + "/ready", "http://127.0.0.1:" + p.health + "/health",
                 "http://127.0.0.1:" + p.metrics + "/metrics")) {
             get(url);
-        }
-    }
-
-    /** Waits (bounded by SERVE_DEADLINE) until {@code done}; fails when kdns exits first. */
-    private static void await(Process kdns, String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + SERVE_DEADLINE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (!kdns.isAlive()) {
-                fail("kdns exited with " + kdns.exitValue() + " before serving " + what);
-            }
-            if (System.nanoTime() > deadline) {
-                fail("kdns did not answer for " + what + " within " + SERVE_DEADLINE.toSeconds() + " s");
-            }
-            Thread.sleep(100);
         }
     }
 
