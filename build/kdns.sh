@@ -90,7 +90,8 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # generation: every page of it is touched between collections, so it counts in full in the RSS (16 MiB
 # had the 10,000-Service cluster 9-10 MiB higher after a 20k q/s load, with the same CPU per query;
 # benchmarks/kube-memory.sh); a query allocates a few KiB, so that is still only some collections a
-# second at 20k qps, each of them copying little. The
+# second at 20k qps, each of them copying little (100,000 Services: the relist peak 9-11 MiB lower, the
+# first sync about 1 s slower; KDNS_JAVA_OPTS=-Xmn16m where that start-up counts more). The
 # serial collector (no extra GC threads on 2 cores), capped metaspace and code cache, 512 KiB stacks.
 # SweeperThreshold=50: the JVM runs a full collection to unload compiled code each time the code
 # cache grew by this share of its size (15% by default, 4.8 MiB here); kdns's warm-up compiles about
