@@ -22,7 +22,7 @@ WORKDIR /
 # the launcher's options for the Java 25 runtime built above (keep in sync with build/kdns.sh).
 ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["/kdns/runtime/bin/java", \
-  "-Xms32m", "-Xmn16m", "-XX:MaxRAMPercentage=60", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", \
+  "-Xms32m", "-Xmn8m", "-XX:MaxRAMPercentage=60", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", \
   "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-XX:SweeperThreshold=50", \
   "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
   "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=io.netty.common", \

@@ -86,16 +86,22 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # collection when its first sync is done), so a 10,000-Service cluster and a 100,000-Service one
 # each get the heap they need. The ceiling is 60% of the memory the process may
 # use (the container's limit, else the machine's): in CoreDNS's default 170 MiB pod that is about
-# the 96 MiB the launcher used to fix, and the rest is room for the JVM's own memory. A 16 MiB young
-# generation (every page of it is touched between collections, so it counts in full in the RSS; a
-# query allocates a few KiB, so that is still only a few collections a second at 20k qps), the
+# the 96 MiB the launcher used to fix, and the rest is room for the JVM's own memory. An 8 MiB young
+# generation: every page of it is touched between collections, so it counts in full in the RSS (16 MiB
+# had the 10,000-Service cluster 9-10 MiB higher after a 20k q/s load, with the same CPU per query;
+# benchmarks/kube-memory.sh); a query allocates a few KiB, so that is still only some collections a
+# second at 20k qps, each of them copying little (100,000 Services: the relist peak 9-11 MiB lower, the
+# first sync about 1 s slower; KDNS_JAVA_OPTS=-Xmn16m where that start-up counts more). The
 # serial collector (no extra GC threads on 2 cores), capped metaspace and code cache, 512 KiB stacks.
 # SweeperThreshold=50: the JVM runs a full collection to unload compiled code each time the code
 # cache grew by this share of its size (15% by default, 4.8 MiB here); kdns's warm-up compiles about
 # 12 MiB, and with a large cluster's heap each of those collections stopped answers for 0.4 s.
-# KDNS_JAVA_OPTS comes after these, so any of them can be replaced there (e.g. -Xmx256m).
+# KDNS_JAVA_OPTS comes after these, so any of them can be replaced there (e.g. -Xmx256m). Where memory
+# counts more than start-up: KDNS_AOT=off (about 15 MiB less at ready, 8-10 after a load, about 1 s
+# slower to ready) and -XX:-TieredCompilation (C2 alone: 8 MiB less compiled code and about 10 MiB
+# less RSS after a load, the same CPU per query once warm, about 1 s slower to ready).
 exec "$JAVA" \
-    -Xms32m -Xmn16m -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
+    -Xms32m -Xmn8m -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
     -XX:-ShrinkHeapInSteps \
     -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $mergestores $aot \

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Memory of the kubernetes scenario, variant beside variant: kdns against the fake API server of
+# test-support (FakeClusterMain in benchmarks.jar) holding N Services and 5*N endpoints, one run
+# per variant per round, the variants interleaved round by round (the machine is noisy: compare
+# figures of the same round). Each run: process start to /ready 200, RSS at ready (anonymous /
+# file-backed), a 5 s warm-up and a 10 s dnsperf run at a fixed rate, the server CPU per 100k
+# queries and p99 of that run, RSS after it.
+#   kube-memory.sh [ROUNDS]
+# VARIANTS: one variant a line, "name|dist|KDNS_JAVA_OPTS[|ENV=value ...]" (dist: a distribution
+# folder; the options are added to the launcher's, after them, so they replace them; the optional
+# fourth field sets environment variables of the launcher, e.g. KDNS_AOT=off). Default: one variant,
+# "launcher|DIST|" with DIST from the environment. Environment: NAMES (default 10000), RATE
+# (default 20000), LOAD=0 (no dnsperf: ready time and RSS at ready only, for more rounds), NMT=1 (each run also prints NMT's committed memory by area at ready and after
+# the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JDK (a JDK 21+ home for
+# FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
+set -euo pipefail
+rounds=${1:-2}
+names=${NAMES:-10000}
+rate=${RATE:-20000}
+here=$(cd "$(dirname "$0")" && pwd)
+jdk=${JDK:-$("$here/../build/find-jdk.sh")}
+jar="$here/target/benchmarks.jar"
+variants=${VARIANTS:-"launcher|${DIST:?set VARIANTS or DIST}|"}
+. "$here/processes.sh" kdns-bench-memory
+while IFS='|' read -r _ d _; do
+    [ -n "$d" ] || continue
+    dist=$d need_dist_jar_jdk dnsperf curl python3
+done <<< "$variants"
+
+mkdir -p "$work/kube"
+"$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
+    "$work/kube" "$names" $((names * 5)) > "$work/fakeapi.log" 2>&1 &
+api_pid=$!; pids+=("$api_pid")
+wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
+python3 - "$work" "$names" <<'PY'
+import random, sys
+work, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(43)
+qs = ["%s.bench.svc.cluster.local A" % l.split()[0] for l in open(work + "/kube/services.txt")]
+qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
+rnd.shuffle(qs)
+open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
+PY
+
+rss_split() { awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} END {printf "%.1f / %.1f", a / 1024, f / 1024}' "/proc/$1/status"; }
+nmt() { # pid label: NMT committed MiB by area (areas of 0.5 MiB and more)
+    [ "${NMT:-0}" = 1 ] || return 0
+    echo "    NMT $1: $("$2" "$pid" VM.native_memory summary 2>&1 | awk '
+        /^Total:/ { match($0, /committed=[0-9]+KB/); printf "total %.1f", substr($0, RSTART + 10, RLENGTH - 12) / 1024 }
+        /^-  *[A-Za-z]/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/)
+                          v = substr($0, RSTART + 10, RLENGTH - 12) / 1024; if (v >= 0.5) printf ", %s %.1f", name, v }')"
+}
+p99() { awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
+    | awk '{v[NR] = $1} END { if (NR == 0) print "-"; else { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", v[i] * 1000 } }'; }
+
+once() { # name dist opts env
+    local name=$1 d=$2 opts=$3 envs=$4 port kready start pid ready_s at_ready before after out completed lost jcmd
+    port=$(free_port); kready=$(free_port)
+    printf 'cluster.local:%s {\n    bind 127.0.0.1\n    ready 127.0.0.1:%s\n    kubernetes cluster.local {\n        kubeconfig %s\n    }\n}\n' \
+        "$port" "$kready" "$work/kube/kubeconfig" > "$work/Corefile"
+    [ "${NMT:-0}" = 1 ] && opts="-XX:NativeMemoryTracking=summary $opts"
+    jcmd=$d/runtime/bin/jcmd; [ -x "$jcmd" ] || jcmd=$jdk/bin/jcmd
+    start=$(now)
+    # shellcheck disable=SC2086 # envs is a list of words
+    env $envs KDNS_JAVA_OPTS="$opts" "$d/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
+    pid=$!; pids+=("$pid")
+    wait_ready "$pid" "$kready" 120 || fail "kdns ($name) exited before /ready"
+    ready_s=$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }')
+    at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
+    local nmt_ready; nmt_ready=$(nmt ready "$jcmd")
+    if [ "${LOAD:-1}" = 0 ]; then
+        echo "| $name | $ready_s | $at_ready | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
+        [ -z "$nmt_ready" ] || echo "$nmt_ready"
+        stop "$pid"; return
+    fi
+    dnsperf -s 127.0.0.1 -p "$port" -d "$work/kube.queries" -l 5 -c 4 -q 500 -Q "$rate" >/dev/null 2>&1 || true
+    before=$(cpu_ticks "$pid")
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/kube.queries" -l 10 -c 4 -q 500 -Q "$rate" -v 2>&1)
+    after=$(cpu_ticks "$pid")
+    completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
+    lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
+    echo "| $name | $ready_s | $at_ready | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
+    [ -z "$nmt_ready" ] || { echo "$nmt_ready"; nmt "after load" "$jcmd"; }
+    stop "$pid"
+}
+
+echo "kdns kubernetes memory, $names Services / $((names * 5)) endpoints, $rounds rounds, $rate q/s for 10 s after a 5 s warm-up ($(nproc) cores)"
+echo
+echo "| variant | ready s | RSS at ready MiB (anon / file) | RSS after load MiB (anon / file) | CPU s / 100k q | p99 ms | lost | threads |"
+echo "|---|---|---|---|---|---|---|---|"
+for _ in $(seq 1 "$rounds"); do
+    while IFS='|' read -r name d opts envs; do
+        [ -n "$name" ] || continue
+        once "$name" "$d" "$opts" "${envs:-}"
+    done <<< "$variants"
+done
