@@ -24,7 +24,8 @@ import org.xbill.DNS.Type;
 /**
  * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
  * {@code request.Request}). Built once by the server per query; the message must not be modified,
- * except through {@link #lowerUdpSize(int)} and {@link #replaceOpt(OPTRecord)}.
+ * except through {@link #lowerUdpSize(int)} and {@link #replaceOpt(OPTRecord)}, which also drop the
+ * received bytes ({@link #wire()}) that would otherwise be sent on in place of the changed message.
  */
 public final class Request {
 
@@ -43,7 +44,8 @@ public final class Request {
     private volatile String plugin = "";
     /** Shared by every copy of this request (the same query), as CoreDNS's context is. */
     private final MetadataValues metadata;
-    private byte[] wire;
+    /** Shared by the copies of this request that share its message, which is what the bytes say. */
+    private final ReceivedBytes received;
 
     /**
      * What every copy of one query shares: its metadata values (the map made on the first one set;
@@ -63,6 +65,28 @@ public final class Request {
     }
 
     /**
+     * The query's bytes as received, held while the message still says what they say: dropped for
+     * every copy sharing the message as soon as it is changed in place ({@link #lowerUdpSize},
+     * {@link #replaceOpt}), so no copy can send stale bytes.
+     */
+    private static final class ReceivedBytes {
+        /** For requests without bytes: never holds any, so it is never written and may be shared. */
+        static final ReceivedBytes NONE = new ReceivedBytes(null);
+
+        private volatile byte[] bytes;
+
+        ReceivedBytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        void drop() {
+            if (bytes != null) {
+                bytes = null;
+            }
+        }
+    }
+
+    /**
      * @param message    the query; must have exactly one question
      * @param transport  how it arrived
      * @param remote     the client
@@ -71,22 +95,24 @@ public final class Request {
      */
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone) {
-        this(message, transport, remote, local, serverZone, new MetadataValues());
+        this(message, transport, remote, local, serverZone, new MetadataValues(), ReceivedBytes.NONE);
     }
 
     /**
-     * A query as the server received it, {@code wire} being its bytes (kept only for queries that
-     * carry a TSIG record, whose signature covers them: see {@link #wire()}).
+     * A query as the server received it, {@code wire} being the bytes {@code message} was parsed
+     * from, exactly the message and nothing after it (see {@link #wire()}); null when the server
+     * keeps none. The array is the request's from then on: nobody may change it.
      */
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone, byte[] wire) {
-        this(message, transport, remote, local, serverZone, new MetadataValues());
-        this.wire = wire;
+        this(message, transport, remote, local, serverZone, new MetadataValues(),
+                wire == null ? ReceivedBytes.NONE : new ReceivedBytes(wire));
     }
 
     private Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
-                    String serverZone, MetadataValues metadata) {
+                    String serverZone, MetadataValues metadata, ReceivedBytes received) {
         this.metadata = metadata;
+        this.received = received;
         this.message = message;
         this.question = message.getQuestion();
         if (question == null) {
@@ -122,8 +148,7 @@ public final class Request {
 
     /** As {@link #inServerZone(String)}, in a block that is the view {@code view} ({@link #view()}). */
     public Request inServerZone(String zone, String view) {
-        Request r = new Request(message, transport, remote, local, zone, metadata);
-        r.wire = wire;
+        Request r = new Request(message, transport, remote, local, zone, metadata, received);
         r.lowerName = lowerName;
         r.mixedCase = mixedCase;
         r.view = view;
@@ -141,10 +166,10 @@ public final class Request {
     /**
      * A copy of this request carrying {@code changed} instead of its message (a plugin that rewrites
      * the query, such as {@code rewrite} or {@code header}, passes this on): the same client, server
-     * zone and metadata.
+     * zone and metadata, without the received bytes ({@link #wire()}), which no longer say the message.
      */
     public Request withMessage(Message changed) {
-        Request r = new Request(changed, transport, remote, local, serverZone, metadata);
+        Request r = new Request(changed, transport, remote, local, serverZone, metadata, ReceivedBytes.NONE);
         r.view = view;
         return r;
     }
@@ -187,12 +212,16 @@ public final class Request {
     }
 
     /**
-     * The query's bytes as received, for checking a signature over them (the {@code tsig} plugin);
-     * null unless the query carries a TSIG record, and for requests plugins made (a rewritten
-     * message no longer matches its bytes).
+     * The query's bytes as the server received them, while {@link #message()} is still what they
+     * say: for checking a signature over them (the {@code tsig} plugin) and for sending the query on
+     * as the client sent it instead of rendering the message again (the {@code forward} plugin,
+     * which puts its own ID in a copy). Null for requests built without bytes, for requests plugins
+     * made ({@link #withMessage}, {@link #withQuestion}: a rewritten message no longer matches), and
+     * once {@link #lowerUdpSize} or {@link #replaceOpt} changed the message, for every copy sharing
+     * it. The array is shared: never change it, copy it.
      */
     public byte[] wire() {
-        return wire;
+        return received.bytes;
     }
 
     /**
@@ -300,7 +329,8 @@ public final class Request {
      * Lowers the UDP payload size the client advertised in its OPT record to {@code size} when it
      * advertised more (CoreDNS's {@code bufsize} plugin, which changes the query in place). From
      * then on everything sees the lower size: {@link #opt()} and {@link #size()}, the message a
-     * plugin such as {@code forward} sends upstream, and the server's writer, which mirrors it in
+     * plugin such as {@code forward} sends upstream (rendered again: the received bytes,
+     * {@link #wire()}, are dropped), and the server's writer, which mirrors it in
      * the reply's OPT record and truncates the reply to it. The request and the server's writer
      * share the message, so a plugin calls this on the request it was given, before passing it on
      * and before any other thread sees it. A query without OPT, or advertising {@code size} or
@@ -315,6 +345,7 @@ public final class Request {
         }
         OPTRecord lowered = new OPTRecord(size, opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
                 opt.getOptions());
+        received.drop();
         message.removeRecord(opt, Section.ADDITIONAL);
         message.addRecord(lowered, Section.ADDITIONAL);
         return true;
@@ -327,7 +358,8 @@ public final class Request {
      * null removes the query's OPT record. As with {@link #lowerUdpSize(int)}, everything that
      * shares the message sees the change: {@link #opt()}, {@link #size()} and {@link #dnssecOk()},
      * the copies made from it afterwards ({@link #withQuestion}, a plugin's {@code clone()}), the
-     * message a plugin such as {@code forward} sends upstream, and the server's writer, which
+     * message a plugin such as {@code forward} sends upstream (rendered again: the received bytes,
+     * {@link #wire()}, are dropped, even when the OPT record is put back), and the server's writer, which
      * takes the reply's OPT record (buffer size, DO bit, echoed options) and the truncation size
      * from it when the reply is written. A plugin calls this on the request it was given, before
      * any other thread sees it, or around its own write of the reply (to show the server's writer
@@ -349,6 +381,7 @@ public final class Request {
         if (old == opt || (at < 0 && opt == null)) {
             return old;
         }
+        received.drop();
         List<Record> out = new ArrayList<>(extra);
         if (at >= 0 && opt == null) {
             out.remove(at);

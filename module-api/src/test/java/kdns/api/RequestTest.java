@@ -2,6 +2,9 @@ package kdns.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -103,6 +106,52 @@ class RequestTest {
         OPTRecord other = new OPTRecord(1400, 0, 0);
         r.replaceOpt(other);
         assertEquals(java.util.List.of(glue, other, tsig), m.getSection(Section.ADDITIONAL), "replaced where it was");
+    }
+
+    private static Request received(Message m) {
+        return new Request(m, Transport.UDP, V4, V4, ".", m.toWire());
+    }
+
+    @Test
+    void theReceivedBytesFollowTheQueryUntilItIsChanged() {
+        Message m = q("a.example.");
+        m.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+        byte[] bytes = m.toWire();
+        Request r = new Request(m, Transport.UDP, V4, V4, ".", bytes);
+        assertSame(bytes, r.wire(), "kept as received, without a copy");
+        assertSame(bytes, r.inServerZone("example.", "v").wire(), "the same query in its block keeps them");
+        assertNull(new Request(m, Transport.UDP, V4, V4, ".").wire(), "a request built without bytes has none");
+        assertNull(r.withMessage(m.clone()).wire(), "a plugin's message may say something else");
+        assertNull(r.withQuestion(Name.fromConstantString("b.example."), Type.A).wire());
+    }
+
+    @Test
+    void changingTheMessageInPlaceDropsTheBytesForEveryCopySharingIt() {
+        Message m = q("a.example.");
+        m.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+        Request r = received(m);
+        Request routed = r.inServerZone("example.");
+        assertFalse(routed.lowerUdpSize(4096), "nothing to lower");
+        assertNotNull(r.wire(), "an unchanged message keeps its bytes");
+        assertTrue(routed.lowerUdpSize(1232));
+        assertNull(routed.wire());
+        assertNull(r.wire(), "the copy made before the change shares the message, and so the drop");
+
+        Request s = received(q("b.example."));
+        OPTRecord none = s.replaceOpt(null);
+        assertNull(none);
+        assertNotNull(s.wire(), "removing an OPT record the query does not have changes nothing");
+        s.replaceOpt(new OPTRecord(1232, 0, 0));
+        assertNull(s.wire());
+
+        Message withOpt = q("c.example.");
+        OPTRecord opt = new OPTRecord(4096, 0, 0);
+        withOpt.addRecord(opt, Section.ADDITIONAL);
+        Request t = received(withOpt);
+        t.replaceOpt(opt);
+        assertNotNull(t.wire(), "the same OPT record put in its own place changes nothing");
+        t.replaceOpt(null);
+        assertNull(t.wire());
     }
 
     @Test

@@ -52,7 +52,9 @@ public final class QueryProcessor {
     /**
      * Serves one packet.
      *
-     * @param packet the bytes received; only {@code [0, length)} is read
+     * @param packet the bytes received; only {@code [0, length)} is read. The array is the
+     *               processor's from then on (the request keeps it, see {@link Request#wire()}):
+     *               the caller must not reuse or change it
      * @return true when a reply was sent or will be sent (deferred); false when the packet was dropped
      */
     public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
@@ -78,9 +80,10 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
+        byte[] bytes = length == packet.length ? packet : Arrays.copyOf(packet, length);
         Message query;
         try {
-            query = new Message(length == packet.length ? packet : Arrays.copyOf(packet, length));
+            query = new Message(bytes);
         } catch (IOException | RuntimeException e) {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
@@ -89,11 +92,25 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
-        // A signed query's bytes are kept for the tsig plugin, whose check covers them; the
-        // packet buffer is the reader's and is reused, so they are copied (signed queries are rare).
-        byte[] wire = query.getTSIG() == null ? null : Arrays.copyOf(packet, length);
-        serve(query, transport, remote, local, sink, wire);
+        serve(query, transport, remote, local, sink, received(query, bytes));
         return true;
+    }
+
+    /**
+     * The bytes the request keeps ({@link Request#wire()}): the tsig plugin checks a signature over
+     * them and forward sends them on instead of rendering the message again, so they must be
+     * exactly the parsed message. A packet with bytes after the message keeps none, as dnsjava
+     * may have stopped reading its records (it does so silently when TC is set), unless the query
+     * is signed: its TSIG record, the last one, was read, so the message is whole and its bytes
+     * are kept without the tail (the signature covers only bytes before the TSIG record). The
+     * packet was handed over, so it is kept without a copy when it is the message.
+     */
+    private static byte[] received(Message query, byte[] bytes) {
+        int n = query.numBytes();
+        if (n == bytes.length) {
+            return bytes;
+        }
+        return query.getTSIG() == null ? null : Arrays.copyOf(bytes, n);
     }
 
     private void serve(Message query, Transport transport, InetSocketAddress remote, InetSocketAddress local,

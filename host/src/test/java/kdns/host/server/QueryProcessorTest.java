@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -87,6 +88,51 @@ class QueryProcessorTest {
 
     private void handle(QueryProcessor p, byte[] packet, Transport t) {
         p.handle(packet, packet.length, t, CLIENT, LOCAL, sink);
+    }
+
+    /** Runs {@code packet} through a chain that keeps what the request says of its bytes. */
+    private byte[][] wireSeenBy(byte[] packet, int length) {
+        byte[][] seen = new byte[1][];
+        Handler keeping = new Handler() {
+            @Override
+            public String name() {
+                return "keep";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) throws HandlerException {
+                seen[0] = request.wire();
+                return answering(0).serve(request, writer);
+            }
+        };
+        assertTrue(processor(keeping, ".", false).handle(packet, length, Transport.UDP, CLIENT, LOCAL, sink));
+        assertEquals(1, sent.size(), "answered");
+        sent.clear();
+        return seen;
+    }
+
+    @Test
+    void theChainGetsTheQuerysBytesAsReceived() {
+        byte[] q = query("a.example.org.", Type.A);
+        assertSame(q, wireSeenBy(q, q.length)[0], "the handed-over packet, without a copy");
+        byte[] longer = java.util.Arrays.copyOf(q, q.length + 100);
+        assertArrayEquals(q, wireSeenBy(longer, q.length)[0], "only the packet's length");
+    }
+
+    @Test
+    void bytesAfterTheMessageKeepNone() {
+        byte[] q = query("a.example.org.", Type.A);
+        byte[] tail = java.util.Arrays.copyOf(q, q.length + 3);
+        assertNull(wireSeenBy(tail, tail.length)[0], "they would not be the message");
+    }
+
+    @Test
+    void aSignedQueryWithBytesAfterItKeepsTheMessagesBytes() throws Exception {
+        Message m = Message.newQuery(Record.newRecord(Name.fromConstantString("a.example.org."), Type.A, DClass.IN));
+        new org.xbill.DNS.TSIG(org.xbill.DNS.TSIG.HMAC_SHA256, "key.", "c2VjcmV0c2VjcmV0c2VjcmV0").apply(m, null);
+        byte[] signed = m.toWire();
+        byte[] tail = java.util.Arrays.copyOf(signed, signed.length + 3);
+        assertArrayEquals(signed, wireSeenBy(tail, tail.length)[0], "a signed query was read to its TSIG record");
     }
 
     @Test

@@ -40,8 +40,8 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
     /** How a query arrived. */
     public enum Via { UDP, TCP, TLS }
 
-    /** A received query. */
-    public record Query(Message message, Via via) {
+    /** A received query, {@code wire} being its bytes as they arrived. */
+    public record Query(Message message, Via via, byte[] wire) {
         /** The query name as sent (case kept). */
         public String name() {
             return message.getQuestion().getName().toString();
@@ -237,13 +237,14 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
     }
 
     private Message decide(byte[] data, int len, Via via) {
+        byte[] wire = Arrays.copyOf(data, len);
         Message q;
         try {
-            q = new Message(Arrays.copyOf(data, len));
+            q = new Message(wire);
         } catch (IOException e) {
             return null;
         }
-        received.add(new Query(q, via));
+        received.add(new Query(q, via, wire));
         try {
             return script().answer(q, via);
         } catch (RuntimeException e) {

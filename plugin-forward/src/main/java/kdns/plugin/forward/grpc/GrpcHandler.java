@@ -99,7 +99,10 @@ final class GrpcHandler implements Handler {
             this.request = request;
             this.writer = writer;
             this.list = policy.list(upstreams);
-            this.wire = request.message().toWire();
+            // The client's own bytes when no plugin changed the query (see Exchange.queryWire);
+            // gRPC sends the client's ID, as CoreDNS does, so they go as they are.
+            byte[] received = request.wire();
+            this.wire = received != null ? received : request.message().toWire();
         }
 
         void step() {
