@@ -69,7 +69,12 @@ public final class Main {
             return 1;
         }
         if (flags.plugins()) {
-            printPlugins(catalog, flags.verbose(), out);
+            try {
+                printPlugins(catalog, flags.verbose(), out);
+            } catch (PluginLoadException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
             return 0;
         }
         PrometheusMetrics metrics = new PrometheusMetrics();
@@ -163,7 +168,10 @@ public final class Main {
         return PluginCatalog.fromClassPath(PluginCfg.read(Path.of(cfg)), Main.class.getClassLoader());
     }
 
-    private static void printPlugins(PluginCatalog catalog, boolean verbose, PrintStream out) {
+    private static void printPlugins(PluginCatalog catalog, boolean verbose, PrintStream out)
+            throws PluginLoadException {
+        // Loading every folder here, not only the used ones, checks the whole distribution as before.
+        Map<String, PluginCatalog.Provided> providers = catalog.providers();
         out.println("Server types:");
         out.println("  dns");
         out.println();
@@ -172,7 +180,6 @@ public final class Main {
         out.println("  default");
         out.println();
         out.println("Other plugins:");
-        Map<String, PluginCatalog.Provided> providers = catalog.providers();
         for (String name : catalog.describe()) {
             if (verbose) {
                 PluginCatalog.Provided p = providers.get(name.substring(4));

@@ -1,12 +1,13 @@
 package kdns.host.plugins;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kdns.api.Plugin;
@@ -15,7 +16,9 @@ import kdns.api.Plugin;
  * The plugins a distribution holds, in chain order: plugin.cfg's names matched with the providers
  * found by {@link ServiceLoader}. In a distribution each plugin module folder is loaded into its
  * own {@link ModuleLayer} ({@link PluginLayers}: parent the boot layer, or the layers of the plugin
- * modules it builds on), so plugins with clashing dependencies live side by side.
+ * modules it builds on), so plugins with clashing dependencies live side by side. A folder is
+ * loaded only when a Corefile uses one of its directives ({@link #require}), so a start-up spends
+ * no time or class metadata on plugins it does not use; {@code -plugins} loads them all.
  */
 public final class PluginCatalog {
 
@@ -24,13 +27,30 @@ public final class PluginCatalog {
     }
 
     private final PluginCfg cfg;
+    /** The matched directives; guarded by {@code this} (a reload loads on another thread). */
     private final Map<String, Provided> byName;
+    /** The folders' layers, or null when every plugin came from the class path at once. */
+    private final PluginLayers layers;
+    /** Each loaded folder's providers by name; guarded by {@code this}. */
+    private final Map<String, Map<String, List<Provided>>> byFolder = new HashMap<>();
     private final PluginExtensions extensions;
 
-    private PluginCatalog(PluginCfg cfg, Map<String, Provided> byName, PluginExtensions extensions) {
+    private PluginCatalog(PluginCfg cfg, Map<String, Provided> byName, PluginLayers layers,
+                          PluginExtensions extensions) {
         this.cfg = cfg;
         this.byName = byName;
+        this.layers = layers;
         this.extensions = extensions;
+    }
+
+    private PluginCatalog(PluginCfg cfg, PluginLayers layers) {
+        this.cfg = cfg;
+        this.byName = new HashMap<>();
+        this.layers = layers;
+        // An extension interface's providers may be in any folder, used by the Corefile or not (the
+        // kubernetes multicluster option is served from plugin-multicluster): asking for them loads
+        // every folder. Only that option asks, and it needs plugin-kubernetes loaded anyway.
+        this.extensions = PluginExtensions.ofLayers(this::allLayers);
     }
 
     /** The providers of plugin modules' extension interfaces ({@link kdns.api.Instance#extensions}). */
@@ -43,53 +63,86 @@ public final class PluginCatalog {
         return cfg.names();
     }
 
-    /** The provider of a directive, or null when plugin.cfg does not list it. */
-    public Plugin plugin(String name) {
+    /** The provider of a directive, or null when plugin.cfg does not list it or it is not {@link #require}d yet. */
+    public synchronized Plugin plugin(String name) {
         Provided p = byName.get(name);
         return p == null ? null : p.plugin();
     }
 
     /** The names to print for {@code -plugins}: sorted, as CoreDNS prints them ({@code dns.<name>}). */
     public List<String> describe() {
-        return new TreeSet<>(byName.keySet()).stream().map(n -> "dns." + n).toList();
+        return new TreeSet<>(cfg.names()).stream().map(n -> "dns." + n).toList();
     }
 
-    /** The names with their modules and descriptions, for {@code -plugins -v}. */
-    public Map<String, Provided> providers() {
+    /** The names with their modules and descriptions, for {@code -plugins -v}: loads every folder. */
+    public synchronized Map<String, Provided> providers() throws PluginLoadException {
+        require(cfg.names());
         return Map.copyOf(byName);
     }
 
     /**
-     * Loads a distribution's plugins: each module folder under {@code pluginsDir} that plugin.cfg
-     * names goes into its own layer.
+     * Loads the folders of these directives (names plugin.cfg does not list are left to the
+     * Corefile parser, which refuses them), so that {@link #plugin} returns their providers.
      *
-     * @throws PluginLoadException with a message naming the folder, module or plugin at fault
+     * @throws PluginLoadException naming the folder, module or plugin at fault
+     */
+    public synchronized void require(Collection<String> names) throws PluginLoadException {
+        for (PluginCfg.Entry e : cfg.entries()) {
+            if (byName.containsKey(e.name()) || !names.contains(e.name())) {
+                continue;
+            }
+            // plugin.cfg says which module folder each plugin comes from: a provider of the same name in
+            // another folder (a plugin that ships another plugin's jar as a library) is not a candidate.
+            List<Provided> candidates = folder(e.module()).getOrDefault(e.name(), List.of());
+            byName.put(e.name(), match(e, candidates));
+        }
+    }
+
+    /** The folders loaded so far (in a distribution), for tests and diagnostics. */
+    synchronized Set<String> loadedFolders() {
+        return layers == null ? Set.of() : layers.defined();
+    }
+
+    /**
+     * A distribution's plugins: each module folder under {@code pluginsDir} that plugin.cfg names
+     * goes into its own layer when first {@link #require}d. Every folder must exist now.
+     *
+     * @throws PluginLoadException with a message naming the missing folder
      */
     public static PluginCatalog fromLayers(PluginCfg cfg, Path pluginsDir) throws PluginLoadException {
-        // plugin.cfg says which module folder each plugin comes from: a provider of the same name in
-        // another folder (a plugin that ships another plugin's jar as a library) is not a candidate.
-        Map<String, Map<String, List<Provided>>> byFolder = new HashMap<>();
-        PluginLayers layers = PluginLayers.scan(pluginsDir, cfg.modules());
-        List<ModuleLayer> all = new ArrayList<>();
-        for (String module : cfg.modules()) {
-            ModuleLayer layer = layers.layer(module);
-            all.add(layer);
-            Map<String, List<Provided>> found = new HashMap<>();
-            for (ServiceLoader.Provider<Plugin> p : ServiceLoader.load(layer, Plugin.class).stream().toList()) {
-                if (p.type().getModule().getLayer() != layer) {
-                    continue; // a provider of a parent layer, seen through this one
-                }
-                Plugin plugin = instantiate(p, module);
-                found.computeIfAbsent(plugin.name(), k -> new ArrayList<>())
-                        .add(new Provided(plugin, p.type().getModule().getName() + " in " + module));
+        return new PluginCatalog(cfg, PluginLayers.scan(pluginsDir, cfg.modules()));
+    }
+
+    private Map<String, List<Provided>> folder(String module) throws PluginLoadException {
+        Map<String, List<Provided>> done = byFolder.get(module);
+        if (done != null) {
+            return done;
+        }
+        ModuleLayer layer = layers.layer(module);
+        Map<String, List<Provided>> found = new HashMap<>();
+        for (ServiceLoader.Provider<Plugin> p : ServiceLoader.load(layer, Plugin.class).stream().toList()) {
+            if (p.type().getModule().getLayer() != layer) {
+                continue; // a provider of a parent layer, seen through this one
             }
-            byFolder.put(module, found);
+            Plugin plugin = instantiate(p, module);
+            found.computeIfAbsent(plugin.name(), k -> new ArrayList<>())
+                    .add(new Provided(plugin, p.type().getModule().getName() + " in " + module));
         }
-        Map<String, List<Provided>> candidates = new HashMap<>();
-        for (PluginCfg.Entry e : cfg.entries()) {
-            candidates.put(e.name(), byFolder.get(e.module()).getOrDefault(e.name(), List.of()));
+        byFolder.put(module, found);
+        return found;
+    }
+
+    /** Every folder's layer in plugin.cfg module order, each defined now if it was not. */
+    private synchronized List<ModuleLayer> allLayers() {
+        List<ModuleLayer> all = new ArrayList<>();
+        try {
+            for (String module : cfg.modules()) {
+                all.add(layers.layer(module));
+            }
+        } catch (PluginLoadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        return match(cfg, candidates, PluginExtensions.ofLayers(all));
+        return all;
     }
 
     /** Loads plugins visible to the class path (tests and embedding): one "module" named {@code classpath}. */
@@ -105,7 +158,11 @@ public final class PluginCatalog {
                 list.add(new Provided(plugin, module));
             }
         }
-        return match(cfg, found, PluginExtensions.ofClassLoader(loader));
+        Map<String, Provided> byName = new HashMap<>();
+        for (PluginCfg.Entry e : cfg.entries()) {
+            byName.put(e.name(), match(e, found.getOrDefault(e.name(), List.of())));
+        }
+        return new PluginCatalog(cfg, byName, null, PluginExtensions.ofClassLoader(loader));
     }
 
     private static Plugin instantiate(ServiceLoader.Provider<Plugin> p, String module) throws PluginLoadException {
@@ -117,22 +174,16 @@ public final class PluginCatalog {
         }
     }
 
-    private static PluginCatalog match(PluginCfg cfg, Map<String, List<Provided>> found, PluginExtensions extensions)
-            throws PluginLoadException {
-        Map<String, Provided> byName = new LinkedHashMap<>();
-        for (PluginCfg.Entry e : cfg.entries()) {
-            List<Provided> candidates = found.getOrDefault(e.name(), List.of());
-            if (candidates.size() > 1) {
-                throw new PluginLoadException("plugin '" + e.name() + "' is provided by more than one module: "
-                        + candidates.stream().map(Provided::module).collect(Collectors.joining(" and ")));
-            }
-            if (candidates.isEmpty()) {
-                throw new PluginLoadException("no action found for directive '" + e.name()
-                        + "' with server type 'dns' (missing a plugin?): plugin.cfg line " + e.line()
-                        + " names module '" + e.module() + "', which provides no plugin of that name");
-            }
-            byName.put(e.name(), candidates.get(0));
+    private static Provided match(PluginCfg.Entry e, List<Provided> candidates) throws PluginLoadException {
+        if (candidates.size() > 1) {
+            throw new PluginLoadException("plugin '" + e.name() + "' is provided by more than one module: "
+                    + candidates.stream().map(Provided::module).collect(Collectors.joining(" and ")));
         }
-        return new PluginCatalog(cfg, byName, extensions);
+        if (candidates.isEmpty()) {
+            throw new PluginLoadException("no action found for directive '" + e.name()
+                    + "' with server type 'dns' (missing a plugin?): plugin.cfg line " + e.line()
+                    + " names module '" + e.module() + "', which provides no plugin of that name");
+        }
+        return candidates.get(0);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The providers of the extension interfaces plugin modules export to each other
@@ -14,23 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PluginExtensions {
 
-    private final List<ModuleLayer> layers;
+    /** The plugin layers, asked for when a type is first looked up (the catalog defines them lazily). */
+    private final Supplier<List<ModuleLayer>> layers;
     private final ClassLoader loader;
     private final Map<Class<?>, List<?>> found = new ConcurrentHashMap<>();
 
-    private PluginExtensions(List<ModuleLayer> layers, ClassLoader loader) {
-        this.layers = List.copyOf(layers);
+    private PluginExtensions(Supplier<List<ModuleLayer>> layers, ClassLoader loader) {
+        this.layers = layers;
         this.loader = loader;
     }
 
     /** The providers in these plugin layers (and their parents). */
-    static PluginExtensions ofLayers(List<ModuleLayer> layers) {
+    static PluginExtensions ofLayers(Supplier<List<ModuleLayer>> layers) {
         return new PluginExtensions(layers, null);
     }
 
     /** The providers visible to {@code loader} (class path: {@code META-INF/services}). */
     public static PluginExtensions ofClassLoader(ClassLoader loader) {
-        return new PluginExtensions(List.of(), loader);
+        return new PluginExtensions(List::of, loader);
     }
 
     /** Every provider of {@code type}, in plugin.cfg module order; empty when there is none. */
@@ -49,7 +51,7 @@ public final class PluginExtensions {
         if (loader != null) {
             add(ServiceLoader.load(type, loader), byClass);
         }
-        for (ModuleLayer layer : layers) {
+        for (ModuleLayer layer : layers.get()) {
             add(ServiceLoader.load(layer, type), byClass);
         }
         return List.copyOf(byClass.values());

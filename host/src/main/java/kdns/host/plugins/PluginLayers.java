@@ -24,47 +24,40 @@ import java.util.TreeSet;
  * {@code kdns.plugin.kubernetes}) gets that folder's layer as a parent, so a plugin building on
  * another sees the classes of the one loaded copy and the distribution holds each jar once; every
  * other folder's parent is the boot layer. The graph comes from the module descriptors alone.
+ * A folder's jars are read and its layer defined only when it is first asked for.
  */
 final class PluginLayers {
 
     private final Path pluginsDir;
-    private final Map<String, ModuleFinder> finders;
-    /** Module name to the first folder (in plugin.cfg order) that holds it. */
-    private final Map<String, String> folderOfModule;
+    /** The folders in plugin.cfg order: where a required module is looked for, first holder wins. */
+    private final List<String> folders;
+    private final Map<String, ModuleFinder> finders = new HashMap<>();
     private final Map<String, ModuleLayer> layers = new HashMap<>();
     private final Set<String> defining = new LinkedHashSet<>();
 
-    private PluginLayers(Path pluginsDir, Map<String, ModuleFinder> finders, Map<String, String> folderOfModule) {
+    private PluginLayers(Path pluginsDir, List<String> folders) {
         this.pluginsDir = pluginsDir;
-        this.finders = finders;
-        this.folderOfModule = folderOfModule;
+        this.folders = folders;
     }
 
-    /** Reads the module descriptors of every folder; defines no layer yet. */
+    /**
+     * Checks that every folder exists; reads no jar and defines no layer yet, so a start-up pays only
+     * for the folders its Corefile uses (plugin-kubernetes alone holds some thirty jars).
+     */
     static PluginLayers scan(Path pluginsDir, Collection<String> folders) throws PluginLoadException {
-        Map<String, ModuleFinder> finders = new HashMap<>();
-        Map<String, String> folderOfModule = new HashMap<>();
-        ModuleLayer boot = ModuleLayer.boot();
         for (String folder : folders) {
             Path dir = pluginsDir.resolve(folder);
             if (!Files.isDirectory(dir)) {
                 throw new PluginLoadException("plugin module folder " + dir + " is missing: plugin.cfg lists module '"
                         + folder + "' but the distribution was built without it (rebuild with make dist)");
             }
-            ModuleFinder finder = ModuleFinder.of(dir);
-            try {
-                for (ModuleReference ref : finder.findAll()) {
-                    String name = ref.descriptor().name();
-                    if (boot.findModule(name).isEmpty()) {
-                        folderOfModule.putIfAbsent(name, folder);
-                    }
-                }
-            } catch (FindException e) {
-                throw cannotLoad(dir, folder, e);
-            }
-            finders.put(folder, finder);
         }
-        return new PluginLayers(pluginsDir, finders, folderOfModule);
+        return new PluginLayers(pluginsDir, List.copyOf(folders));
+    }
+
+    /** The folders whose layers are defined so far. */
+    Set<String> defined() {
+        return Set.copyOf(layers.keySet());
     }
 
     /** The folder's layer, defined (with the layers it builds on) on first use. */
@@ -77,39 +70,70 @@ final class PluginLayers {
             throw new PluginLoadException("plugin module folders require each other in a cycle: "
                     + String.join(" -> ", defining) + " -> " + folder + "; a plugin may build on another, not both ways");
         }
-        ModuleFinder finder = finders.get(folder);
-        List<ModuleLayer> parents = new ArrayList<>();
-        for (String other : requiredFolders(folder, finder)) {
-            ModuleLayer l = layer(other);
-            if (!parents.contains(l)) {
-                parents.add(l);
+        ModuleLayer layer;
+        try {
+            ModuleFinder finder = finder(folder);
+            List<ModuleLayer> parents = new ArrayList<>();
+            for (String other : requiredFolders(folder, finder)) {
+                ModuleLayer l = layer(other);
+                if (!parents.contains(l)) {
+                    parents.add(l);
+                }
             }
+            if (parents.isEmpty()) {
+                parents.add(ModuleLayer.boot());
+            }
+            layer = define(folder, finder, parents);
+        } finally {
+            defining.remove(folder); // a failed folder may be asked for again (a later reload): same error, no cycle
         }
-        if (parents.isEmpty()) {
-            parents.add(ModuleLayer.boot());
-        }
-        ModuleLayer layer = define(folder, finder, parents);
-        defining.remove(folder);
         layers.put(folder, layer);
         return layer;
     }
 
     /** The other plugin folders holding modules that this folder's modules require. */
-    private Set<String> requiredFolders(String folder, ModuleFinder finder) {
+    private Set<String> requiredFolders(String folder, ModuleFinder finder) throws PluginLoadException {
         Set<String> out = new LinkedHashSet<>();
-        for (ModuleReference ref : finder.findAll()) {
-            for (ModuleDescriptor.Requires r : ref.descriptor().requires()) {
-                if (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
-                        || finder.find(r.name()).isPresent()) {
-                    continue;
-                }
-                String other = folderOfModule.get(r.name());
-                if (other != null && !other.equals(folder)) {
-                    out.add(other);
+        ModuleLayer boot = ModuleLayer.boot();
+        try {
+            for (ModuleReference ref : finder.findAll()) {
+                for (ModuleDescriptor.Requires r : ref.descriptor().requires()) {
+                    if (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
+                            || finder.find(r.name()).isPresent() || boot.findModule(r.name()).isPresent()) {
+                        continue;
+                    }
+                    String other = folderOf(r.name());
+                    if (other != null && !other.equals(folder)) {
+                        out.add(other);
+                    }
                 }
             }
+        } catch (FindException e) {
+            throw cannotLoad(pluginsDir.resolve(folder), folder, e);
         }
         return out;
+    }
+
+    /**
+     * The first folder (plugin.cfg order) holding a module, or null: resolution then names the
+     * missing module. Only a module outside the boot layer and the requiring folder is looked for
+     * here, so the other folders' jars are read only when one plugin builds on another.
+     */
+    private String folderOf(String module) throws PluginLoadException {
+        for (String folder : folders) {
+            try {
+                if (finder(folder).find(module).isPresent()) {
+                    return folder;
+                }
+            } catch (FindException e) {
+                throw cannotLoad(pluginsDir.resolve(folder), folder, e);
+            }
+        }
+        return null;
+    }
+
+    private ModuleFinder finder(String folder) {
+        return finders.computeIfAbsent(folder, f -> ModuleFinder.of(pluginsDir.resolve(f)));
     }
 
     private ModuleLayer define(String folder, ModuleFinder finder, List<ModuleLayer> parents)

@@ -1,7 +1,9 @@
 package kdns.host.setup;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import kdns.api.MetricsRegistry;
 import kdns.api.Plugin;
 import kdns.api.PluginException;
@@ -10,6 +12,7 @@ import kdns.host.corefile.ServerBlock;
 import kdns.host.corefile.ServerKey;
 import kdns.host.corefile.Token;
 import kdns.host.plugins.PluginCatalog;
+import kdns.host.plugins.PluginLoadException;
 
 /**
  * Runs every plugin's setup and builds the chains (Caddy's executeDirectives and CoreDNS's
@@ -26,9 +29,17 @@ public final class InstanceBuilder {
      */
     public static ServerInstance build(LoadedCorefile corefile, PluginCatalog catalog, MetricsRegistry metrics)
             throws CorefileException {
+        List<ServerBlock> blocks = corefile.blocks();
+        Set<String> used = new HashSet<>();
+        blocks.forEach(b -> used.addAll(b.tokensByDirective().keySet()));
+        try {
+            // Only the plugin folders this Corefile uses are loaded (on a reload, those newly used).
+            catalog.require(used);
+        } catch (PluginLoadException e) {
+            throw new CorefileException(e.getMessage(), e);
+        }
         ServerInstance instance = new ServerInstance(corefile.path(), metrics, catalog.extensions());
         instance.loaded(corefile);
-        List<ServerBlock> blocks = corefile.blocks();
         for (int i = 0; i < blocks.size(); i++) {
             instance.addBlock(corefile.keys().get(i));
         }
