@@ -35,31 +35,19 @@ import org.xbill.DNS.Type;
 /** The handler against fault-injecting upstreams on 127.0.0.1, one option at a time. */
 class ForwardHandlerTest {
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final List<TestController> controllers = new ArrayList<>();
+    private final ForwardTestServers servers = new ForwardTestServers();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (TestController c : controllers) {
-            c.runShutdown();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        servers.close();
     }
 
     private ScriptedUpstream upstream() throws Exception {
-        ScriptedUpstream u = ScriptedUpstream.start();
-        closing.add(u);
-        return u;
+        return servers.upstream();
     }
 
     private Handler forward(String text, Handler next) throws Exception {
-        TestController c = TestController.of(text);
-        controllers.add(c);
-        Handler h = Fixtures.handler(c, next);
-        c.runStartup();
-        return h;
+        return servers.forward(text, next);
     }
 
     private Handler forward(String text) throws Exception {
@@ -285,7 +273,7 @@ class ForwardHandlerTest {
         ScriptedUpstream slow = upstream();
         slow.delay(Duration.ofMillis(700));
         TestController c = TestController.of("forward . " + slow.hostPort() + " {\nmax_concurrent 2\n}");
-        controllers.add(c);
+        servers.track(c);
         Handler h = Fixtures.handler(c, null);
         List<RecordingWriter> inFlight = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -343,7 +331,7 @@ class ForwardHandlerTest {
         long start = System.nanoTime();
         assertEquals(Rcode.SERVFAIL, ask(h, "y.example.org").getRcode());
         assertTrue(System.nanoTime() - start < 3_000_000_000L, "one random try, then SERVFAIL");
-        assertTrue(Fixtures.counter(controllers.get(0).instance().metrics().prometheus(),
+        assertTrue(Fixtures.counter(servers.controller(0).instance().metrics().prometheus(),
                 "coredns_forward_healthcheck_broken") >= 1);
     }
 
@@ -503,7 +491,7 @@ class ForwardHandlerTest {
     void requestMetrics() throws Exception {
         ScriptedUpstream a = upstream();
         TestController c = TestController.of("forward . " + a.hostPort());
-        controllers.add(c);
+        servers.track(c);
         Handler h = Fixtures.handler(c, null);
         ask(h, "m1.example.org");
         a.script(ScriptedUpstream.rcode(Rcode.NXDOMAIN));

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
 import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
-import kdns.testing.TestController;
 import kdns.testing.TestRequests;
 import kdns.testing.upstream.ScriptedUpstream;
 import kdns.testing.upstream.ScriptedUpstream.Via;
@@ -37,7 +35,7 @@ class ForwardTlsTest {
     static ScriptedUpstream dot;
     static ScriptedUpstream mutual;
 
-    private final List<TestController> controllers = new ArrayList<>();
+    private final ForwardTestServers servers = new ForwardTestServers();
 
     @BeforeAll
     static void upstreams() throws Exception {
@@ -54,16 +52,12 @@ class ForwardTlsTest {
     }
 
     @AfterEach
-    void shutdown() {
-        controllers.forEach(TestController::runShutdown);
+    void shutdown() throws Exception {
+        servers.close();
     }
 
     private Handler forward(String text) throws Exception {
-        TestController c = TestController.of(text);
-        controllers.add(c);
-        Handler h = Fixtures.handler(c, null);
-        c.runStartup();
-        return h;
+        return servers.forward(text);
     }
 
     private static Message ask(Handler h, String name) throws Exception {

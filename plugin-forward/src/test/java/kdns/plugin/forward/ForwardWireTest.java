@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import kdns.api.Handler;
 import kdns.api.Request;
 import kdns.api.Transport;
 import kdns.testing.RecordingWriter;
-import kdns.testing.TestController;
 import kdns.testing.TestRequests;
 import kdns.testing.upstream.ScriptedUpstream;
 import kdns.testing.upstream.ScriptedUpstream.Via;
@@ -41,31 +38,19 @@ class ForwardWireTest {
     private static final String QNAME = "WwW.Example.ORG.";
     private static final int CLIENT_ID = 4242;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final List<TestController> controllers = new ArrayList<>();
+    private final ForwardTestServers servers = new ForwardTestServers();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (TestController c : controllers) {
-            c.runShutdown();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        servers.close();
     }
 
     private ScriptedUpstream upstream() throws Exception {
-        ScriptedUpstream u = ScriptedUpstream.start();
-        closing.add(u);
-        return u;
+        return servers.upstream();
     }
 
     private Handler forward(String text) throws Exception {
-        TestController c = TestController.of(text);
-        controllers.add(c);
-        Handler h = Fixtures.handler(c, null);
-        c.runStartup();
-        return h;
+        return servers.forward(text);
     }
 
     private static void ask(Handler h, Request r) throws Exception {
