@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,10 @@ import org.xbill.DNS.Type;
  * exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
  * the one copy the kubernetes plugin loaded (the JVM leaves out of the cache every class two class
  * loaders loaded under one name).
- * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR</pre>
+ * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR [LEAVE_OUT]</pre>
+ * LEAVE_OUT, a comma-separated list of directives, makes a smaller cache for the Corefiles that use
+ * none of them: those directives are left out of the training Corefile as if plugin.cfg lacked them,
+ * so the classes only they load (e.g. etcd's jetcd, Vert.x and gRPC) are not in the cache.
  * Exits 0 when CACHE exists afterwards, 1 otherwise (the reason on stderr, kdns's output in
  * WORK_DIR/kdns.log). Every process it starts is stopped, on every path.
  */
@@ -51,8 +55,8 @@ public final class AotTraining {
     private static final int SERVICES = 300;
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: AotTraining DIST CACHE WORK_DIR");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: AotTraining DIST CACHE WORK_DIR [LEAVE_OUT]");
             System.exit(2);
         }
         Path dist = Path.of(args[0]).toAbsolutePath();
@@ -62,7 +66,7 @@ public final class AotTraining {
         try (FakeApiServer streamed = cluster(FakeApiServer.WatchListSupport.SUPPORTED);
                 FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED)) {
             Ports ports = new Ports();
-            Set<String> plugins = plugins(dist);
+            Set<String> plugins = plugins(dist, args.length == 4 ? Set.of(args[3].split(",")) : Set.of());
             Path corefile = writeCorefile(work, ports, streamed.kubeconfig(Files.createDirectories(work.resolve("streamed"))),
                     paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), plugins);
             ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
@@ -284,9 +288,11 @@ public final class AotTraining {
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
-    /** The plugin names of DIST/conf/plugin.cfg, read by the server's own parser. */
-    private static Set<String> plugins(Path dist) throws IOException {
-        return Set.copyOf(PluginCfg.read(dist.resolve("conf/plugin.cfg")).names());
+    /** The plugin names of DIST/conf/plugin.cfg, read by the server's own parser, less those left out. */
+    private static Set<String> plugins(Path dist, Set<String> leftOut) throws IOException {
+        Set<String> names = new HashSet<>(PluginCfg.read(dist.resolve("conf/plugin.cfg")).names());
+        names.removeAll(leftOut);
+        return Set.copyOf(names);
     }
 
     /**

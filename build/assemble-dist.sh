@@ -3,7 +3,7 @@
 #   assemble-dist.sh JDK_HOME PLUGIN_CFG OUT_DIR [portable]
 # OUT_DIR gets bin/kdns, lib/ (boot modules), plugins/<module>/ (one folder per plugin module with
 # its own dependencies), conf/plugin.cfg and, unless 'portable', a jlink'd runtime/ and the JDK 25
-# ahead-of-time cache aot/kdns.aot (build/aot-train.sh).
+# ahead-of-time caches aot/*.aot, one per kind of Corefile (build/aot-train.sh).
 set -eu
 jdk=$1; cfg=$2; out=$3; mode=${4:-full}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,7 +91,7 @@ fi
 
 rm -rf "$out"; mv "$out.tmp" "$out"
 
-# The JDK 25 ahead-of-time cache (bin/kdns uses it): a training run of the distribution in its final
+# The JDK 25 ahead-of-time caches (bin/kdns uses one): training runs of the distribution in its final
 # place (the JVM ties the cache to the module path), bounded in time. A failed training leaves a
 # distribution without a cache and one warning line. AOT=off skips it (the release archives: they
 # are unpacked elsewhere, where the cache would not be used).

@@ -44,17 +44,51 @@ mergestores=""
 if [ "${major:-0}" -ge 23 ] 2>/dev/null; then
     mergestores="-XX:+UnlockDiagnosticVMOptions -XX:-MergeStores"
 fi
-# JDK 25+: the ahead-of-time cache that make dist's training run wrote (aot/kdns.aot: the classes of
-# the JDK, the host and the plugins loaded, parsed and linked, with method profiles) takes about half
-# off the start-up. It is used only with the runtime it was made by (runtime/, never JAVA_HOME), at
-# the folder it was made in (the JVM compares the module path), and when KDNS_JAVA_OPTS chooses no
-# class sharing of its own; the JVM's messages about a cache it cannot use are turned off, so a
-# mismatch the launcher does not catch only costs time. KDNS_AOT=off starts without it;
-# KDNS_AOT=require makes the JVM refuse to start when it cannot use it.
+# JDK 25+: the ahead-of-time caches that make dist's training runs wrote (aot/*.aot: the classes of
+# the JDK, the host and the plugins loaded, parsed and linked, with method profiles) take about half
+# off the start-up. A cache is resident in full whichever classes the server uses, so there is one per
+# kind of Corefile (build/aot-train.sh): aot/caches lists each with the directives its training left
+# out, and the launcher takes the first none of whose directives the Corefile (-conf, else Corefile in
+# the working directory) has at the start of a line; when every one has, or the Corefile cannot be
+# read (-conf stdin), the last. A wrong choice only costs start-up time: the JVM loads the classes the
+# cache lacks from the jars. A cache is used only with the runtime it was made by (runtime/, never
+# JAVA_HOME), at the folder it was made in (the JVM compares the module path), and when KDNS_JAVA_OPTS
+# chooses no class sharing of its own; the JVM's messages about a cache it cannot use are turned off,
+# so a mismatch the launcher does not catch only costs time. KDNS_AOT=off starts without one;
+# KDNS_AOT=require makes the JVM refuse to start when it cannot use the one chosen.
 aot=""
 aot_mode=${KDNS_AOT:-on}
 if [ "$aot_mode" != off ]; then
-    cache="$KDNS_HOME/aot/kdns.aot"
+    conf=Corefile
+    want=""
+    for a in "$@"; do # the Corefile the server reads: the host's flags, the value of -conf
+        if [ -n "$want" ]; then
+            [ "$want" = conf ] && conf=$a
+            want=""
+            continue
+        fi
+        case $a in
+            -conf|--conf) want=conf ;;
+            -conf=*|--conf=*) conf=${a#*=} ;;
+            -dns.port|--dns.port|-p|--p|-pidfile|--pidfile) want=value ;;
+            -*) [ "$a" != - ] && [ "$a" != -- ] || break ;;
+            *) break ;;
+        esac
+    done
+    cache=""
+    if [ -f "$KDNS_HOME/aot/caches" ]; then
+        while read -r file without; do
+            [ -z "$cache" ] || break
+            last=$file
+            [ -f "$conf" ] && [ -r "$conf" ] || continue
+            used=""
+            for d in $without; do
+                if grep -Eq "^[[:space:]]*$d([[:space:]{]|\$)" "$conf"; then used=$d; break; fi
+            done
+            [ -n "$used" ] || cache=$file
+        done < "$KDNS_HOME/aot/caches"
+        cache="$KDNS_HOME/aot/${cache:-$last}"
+    fi
     made_for=""
     if [ -f "$KDNS_HOME/aot/made-for" ]; then read -r made_for < "$KDNS_HOME/aot/made-for" || true; fi
     why=""
@@ -63,7 +97,7 @@ if [ "$aot_mode" != off ]; then
             why="KDNS_JAVA_OPTS sets class sharing or object headers" ;;
     esac
     [ "$JAVA" = "$KDNS_HOME/runtime/bin/java" ] || why="the distribution has no runtime of its own"
-    [ -f "$cache" ] || why="make dist made none (its training run failed, or the JDK is older than 25)"
+    [ -n "$cache" ] && [ -f "$cache" ] || why="make dist made none (its training run failed, or the JDK is older than 25)"
     if [ -z "$why" ] && [ "$made_for" != "$KDNS_HOME" ]; then
         why="it was made for the distribution at ${made_for:-an unknown place} (make dist again here, or KDNS_AOT=off)"
         # A moved distribution is the one mismatch worth a line: it can be fixed.
