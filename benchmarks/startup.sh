@@ -110,8 +110,10 @@ for mode in SUPPORTED REJECTED; do
     start_api "$mode"; kubeconfig[$mode]="$work/kube-$mode/kubeconfig"
 done
 wants etcd && start_etcd
-aot_file="$dist/aot/kdns.aot"
-echo "kdns start-up to /ready 200, $names Services / $((names * 5)) endpoints (kubernetes) or $names etcd names, $runs runs per variant ($(nproc) cores); AOT cache: $([ -f "$aot_file" ] && echo "$(du -m "$aot_file" | cut -f1) MiB" || echo none)${baseline:+; baseline $baseline, its runs alternating with these}"
+# the distribution's caches (bin/kdns picks one per Corefile), with their sizes
+aot_files=$(cd "$dist" && for f in aot/*.aot; do [ -f "$f" ] && printf '%s %s MiB, ' "${f#aot/}" "$(du -m "$f" | cut -f1)"; done; true)
+aot_files=${aot_files%, }
+echo "kdns start-up to /ready 200, $names Services / $((names * 5)) endpoints (kubernetes) or $names etcd names, $runs runs per variant ($(nproc) cores); AOT caches: ${aot_files:-none}${baseline:+; baseline $baseline, its runs alternating with these}"
 echo
 echo "| variant | median s | min - max s | median RSS MiB |"
 echo "|---|---|---|---|"

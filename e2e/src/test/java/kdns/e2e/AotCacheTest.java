@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDK 25 ahead-of-time cache that make dist's training run (build/aot-train.sh) puts in the
- * distribution: it is there, bin/kdns starts with it without a word, plugin classes of the plugin
- * layers come out of it, and a distribution reached by another path (the cache is tied to the module
- * path) starts without it after one line.
+ * The JDK 25 ahead-of-time caches that make dist's training runs (build/aot-train.sh) put in the
+ * distribution: they are there, bin/kdns starts with one without a word, plugin classes of the plugin
+ * layers come out of the one chosen for the Corefile (and classes of plugins its training left out do
+ * not), and a distribution reached by another path (a cache is tied to the module path) starts
+ * without it after one line.
  */
 class AotCacheTest {
 
@@ -37,9 +39,14 @@ class AotCacheTest {
     }
 
     @Test
-    void trainingRunMadeTheCache() throws Exception {
+    void trainingRunsMadeTheCaches() throws Exception {
         Path dist = KdnsProcess.dist();
-        assertTrue(Files.size(dist.resolve("aot/kdns.aot")) > 0, "aot/kdns.aot: the training run of make dist wrote none");
+        // the default plugin.cfg has kubernetes: both caches, in the order the launcher tries them
+        assertEquals(List.of("other.aot kubernetes k8s_external multicluster autopath", "kubernetes.aot etcd grpc"),
+                Files.readAllLines(dist.resolve("aot/caches")));
+        for (String cache : List.of("aot/other.aot", "aot/kubernetes.aot")) {
+            assertTrue(Files.size(dist.resolve(cache)) > 0, cache + ": the training run of make dist wrote none");
+        }
         assertEquals(dist.toAbsolutePath().normalize().toString(), Files.readString(dist.resolve("aot/made-for")).strip());
     }
 
@@ -55,20 +62,52 @@ class AotCacheTest {
     }
 
     @Test
-    void pluginLayerClassesComeFromTheCache() throws Exception {
-        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of("KDNS_AOT", "require",
-                "KDNS_JAVA_OPTS", "-Xlog:class+load=info"), "-plugins");
-        assertEquals(0, r.exitCode(), tail(r.output()));
+    void pluginLayerClassesComeFromTheCacheOfTheCorefile() throws Exception {
+        // -plugins loads every plugin folder; the Corefile (not read by -plugins) chooses the cache.
+        Path etcd = Files.writeString(dir.resolve("etcd.conf"), """
+                . {
+                    # kubernetes cluster.local (a comment: not a directive)
+                    etcd example.org
+                    forward . 127.0.0.1
+                }
+                """);
+        List<String> fromEtcdCache = cached(Map.of("KDNS_AOT", "require"), "-conf", etcd.toString());
         for (String c : List.of("kdns.host.cli.Main", "kdns.plugin.standard.whoami.WhoamiPlugin",
                 "kdns.plugin.cache.CachePlugin", "kdns.plugin.forward.ForwardPlugin", "kdns.plugin.etcd.EtcdPlugin")) {
-            assertTrue(r.output().contains("] " + c + " source: shared objects file"),
-                    c + " was not loaded from the AOT cache:\n" + r.output().lines().filter(l -> l.contains(c)).toList());
+            assertTrue(fromEtcdCache.contains(c), c + " was not loaded from other.aot");
         }
-        KdnsProcess.Result off = KdnsProcess.runToEnd(dir, Map.of("KDNS_AOT", "off",
-                "KDNS_JAVA_OPTS", "-Xlog:class+load=info"), "-plugins");
-        assertEquals(0, off.exitCode(), tail(off.output()));
-        assertTrue(off.output().contains("] kdns.host.cli.Main source: "), tail(off.output()));
-        assertTrue(!off.output().contains("] kdns.host.cli.Main source: shared objects file"), "KDNS_AOT=off still used the cache");
+        assertTrue(!fromEtcdCache.contains("kdns.plugin.kubernetes.KubernetesPlugin"),
+                "other.aot holds the kubernetes plugin its training left out");
+        // the default Corefile of the working directory, with kubernetes and neither etcd nor grpc
+        Files.writeString(dir.resolve("Corefile"), """
+                cluster.local {
+                    kubernetes cluster.local {
+                        kubeconfig /nonexistent
+                    }
+                    forward . 127.0.0.1
+                }
+                """);
+        List<String> fromKubernetesCache = cached(Map.of("KDNS_AOT", "require"));
+        for (String c : List.of("kdns.host.cli.Main", "kdns.plugin.forward.ForwardPlugin",
+                "kdns.plugin.kubernetes.KubernetesPlugin")) {
+            assertTrue(fromKubernetesCache.contains(c), c + " was not loaded from kubernetes.aot");
+        }
+        assertTrue(!fromKubernetesCache.contains("kdns.plugin.etcd.EtcdPlugin"),
+                "kubernetes.aot holds the etcd plugin its training left out");
+        assertEquals(List.of(), cached(Map.of("KDNS_AOT", "off"), "-conf", etcd.toString()), "KDNS_AOT=off still used a cache");
+    }
+
+    /** The classes bin/kdns -plugins (with ARGS before it) loaded from an AOT cache. */
+    private List<String> cached(Map<String, String> env, String... args) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("KDNS_JAVA_OPTS", "-Xlog:class+load=info");
+        List<String> cmd = new ArrayList<>(List.of(args));
+        cmd.add("-plugins");
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, all, cmd.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), tail(r.output()));
+        assertTrue(r.output().contains("] kdns.host.cli.Main source: "), tail(r.output()));
+        return r.output().lines().filter(l -> l.contains(" source: shared objects file"))
+                .map(l -> l.substring(l.indexOf("] ") + 2, l.indexOf(" source: "))).toList();
     }
 
     @Test
@@ -79,7 +118,8 @@ class AotCacheTest {
         assertEquals(0, r.exitCode(), r.output());
         List<String> lines = r.output().lines().toList();
         assertEquals(3, lines.size(), r.output());
-        assertTrue(lines.get(0).startsWith("kdns: not using the AOT cache " + link + "/aot/kdns.aot: it was made for "
+        // no Corefile in the working directory: the last cache of aot/caches
+        assertTrue(lines.get(0).startsWith("kdns: not using the AOT cache " + link + "/aot/kubernetes.aot: it was made for "
                 + "the distribution at "), r.output());
         Result required = run(link.resolve("bin/kdns"), Map.of("KDNS_AOT", "require"), "-version");
         assertEquals(1, required.exitCode(), required.output());
