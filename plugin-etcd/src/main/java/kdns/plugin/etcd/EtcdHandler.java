@@ -106,12 +106,21 @@ final class EtcdHandler implements Handler, Readiness {
     private record Key(Name name, int type) {
     }
 
-    /** One query, possibly completed on another thread when upstream lookups answer later. */
+    /**
+     * One query, possibly completed on another thread when upstream lookups answer later. Most
+     * queries need no upstream lookup, so the set of those needed and the map of their answers are
+     * made only when a round first asks for one (fewer objects per query, fewer young collections).
+     */
     private final class Query {
         final Request request;
         final ResponseWriter writer;
         final String zone;
-        final Map<Key, Message> results = new ConcurrentHashMap<>();
+        /**
+         * The upstream answers; null until the first lookup. Written before any lookup is sent and
+         * read by later rounds, which run after the lookups' writes (on this thread or the last
+         * writer's), so volatile is enough to see it.
+         */
+        volatile Map<Key, Message> results;
 
         Query(Request request, ResponseWriter writer, String zone) {
             this.request = request;
@@ -127,7 +136,8 @@ final class EtcdHandler implements Handler, Readiness {
             Set<Key> needed = new LinkedHashSet<>();
             Resolver.Upstream up = (name, type) -> {
                 Key k = new Key(name, type);
-                Message m = results.get(k);
+                Map<Key, Message> known = results;
+                Message m = known == null ? null : known.get(k);
                 if (m == null && n < MAX_ROUNDS) {
                     needed.add(k);
                 }
@@ -151,6 +161,9 @@ final class EtcdHandler implements Handler, Readiness {
 
         /** Asks the whole server; continues with the next round once every answer is in. */
         int lookups(int n, Set<Key> needed, boolean sync) throws HandlerException {
+            if (results == null) {
+                results = new ConcurrentHashMap<>();
+            }
             AtomicInteger outstanding = new AtomicInteger(needed.size() + 1);
             AtomicBoolean async = new AtomicBoolean(false);
             for (Key k : needed) {

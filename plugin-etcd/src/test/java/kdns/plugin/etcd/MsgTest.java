@@ -21,6 +21,12 @@ class MsgTest {
         assertEquals("/skydns/local/skydns/staging/service", Paths.path("service.staging.skydns.local.", "/skydns"));
         assertEquals("/skydns/arpa/in-addr/10/0/0/1", Paths.path("1.0.0.10.in-addr.arpa.", "/skydns"));
         assertEquals(new Paths.Wildcard("/skydns/test/skydns", true), Paths.pathWithWildcard("prod.*.skydns.test.", "/skydns"));
+        // an escaped dot stays inside its label; empty labels are dropped; "any" cuts like "*"
+        assertEquals("/skydns/c/a\\.b", Paths.path("a\\.b.c.", "/skydns"));
+        assertEquals("/b/a", Paths.path("a..b.", "/"));
+        assertEquals(new Paths.Wildcard("/skydns/test", true), Paths.pathWithWildcard("x.any.test.", "/skydns"));
+        assertEquals(new Paths.Wildcard("/skydns/test/anyx/x", false), Paths.pathWithWildcard("x.anyx.test.", "/skydns"));
+        assertEquals(new Paths.Wildcard("/skydns", true), Paths.pathWithWildcard("*.", "/skydns"));
         assertEquals("service.staging.cluster.local.", Paths.domain("/skydns/local/cluster/staging/service", "/skydns"));
         assertEquals("nginx.k8s.local.", Paths.targetStrip("3e1f5a7b.nginx.k8s.local.", 1));
         assertEquals("a.b.", Paths.targetStrip("a.b.", 2));

@@ -178,7 +178,7 @@ public final class Resolver {
             throw NAME_ERROR;
         }
         String[] segments = w.star() ? Paths.path(lname, prefix).split("/", -1) : null;
-        List<Svc> out = new ArrayList<>();
+        List<Svc> out = new ArrayList<>(nodes.size());
         nodes:
         for (Node n : nodes) {
             if (segments != null) {
@@ -288,19 +288,20 @@ public final class Resolver {
     private List<Record> address(Query q, Name qname, String lname, int qtype, int family, List<Record> previous)
             throws NameError, DataError {
         List<Svc> services = lname.equals(q.zone) ? apex(q, qtype) : services(q, lname, false, qtype);
-        Set<String> dup = new HashSet<>();
-        List<Record> records = new ArrayList<>();
+        // Only several services can repeat a host: a name with one (the common case) needs no set.
+        Set<String> dup = services.size() > 1 ? new HashSet<>() : null;
+        List<Record> records = new ArrayList<>(services.size());
         for (Svc serv : services) {
             HostType ht = serv.hostType();
             switch (ht.kind()) {
                 case CNAME -> chase(q, qname, lname, qtype, serv, previous, records, true, family);
                 case A -> {
-                    if (family == Type.A && dup.add(serv.s().host())) {
+                    if (family == Type.A && (dup == null || dup.add(serv.s().host()))) {
                         records.add(new ARecord(qname, DClass.IN, serv.ttl(), ht.address()));
                     }
                 }
                 case AAAA -> {
-                    if (family == Type.AAAA && dup.add(serv.s().host())) {
+                    if (family == Type.AAAA && (dup == null || dup.add(serv.s().host()))) {
                         records.add(new AAAARecord(qname, DClass.IN, serv.ttl(), ht.address()));
                     }
                 }

@@ -32,38 +32,9 @@ public final class Paths {
         return "/" + String.join("/", parts);
     }
 
-    /** The labels of a fully qualified name, root label dropped. */
-    static List<String> labels(String name) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '.') {
-                if (i > start) {
-                    out.add(name.substring(start, i));
-                }
-                start = i + 1;
-            }
-        }
-        if (start < name.length()) {
-            out.add(name.substring(start));
-        }
-        return out;
-    }
-
     /** The key of {@code name} (lower case, fully qualified) under {@code prefix} (normalised). */
     public static String path(String name, String prefix) {
-        List<String> l = labels(name);
-        StringBuilder sb = new StringBuilder(prefix);
-        for (int i = l.size() - 1; i >= 0; i--) {
-            if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
-                sb.append('/');
-            }
-            sb.append(l.get(i));
-        }
-        return sb.toString();
+        return key(name, prefix, false).path();
     }
 
     /** A key to read and whether the name has a {@code *} or {@code any} label. */
@@ -75,17 +46,46 @@ public final class Paths {
      * top-level domain): {@code prod.*.skydns.test.} gives {@code /skydns/test/skydns}, star.
      */
     public static Wildcard pathWithWildcard(String name, String prefix) {
-        List<String> l = labels(name);
-        StringBuilder sb = new StringBuilder(prefix);
-        for (int i = l.size() - 1; i >= 0; i--) {
-            String label = l.get(i);
-            if (label.equals("*") || label.equals("any")) {
+        return key(name, prefix, true);
+    }
+
+    /**
+     * The labels of {@code name} (split at unescaped dots, empty ones and the root dropped) appended to {@code prefix} from
+     * the last one, each after a slash; with {@code cut}, stopping before a {@code *} or
+     * {@code any} label. Every query reads one key, so this works on the label bounds in place
+     * rather than on a list of label strings.
+     */
+    private static Wildcard key(String name, String prefix, boolean cut) {
+        int[] bounds = new int[name.length() + 2]; // start and end of each label: at most len/2 + 1 labels
+        int n = 0;
+        int start = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '.') {
+                if (i > start) {
+                    bounds[n++] = start;
+                    bounds[n++] = i;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < name.length()) {
+            bounds[n++] = start;
+            bounds[n++] = name.length();
+        }
+        StringBuilder sb = new StringBuilder(prefix.length() + name.length() + 1).append(prefix);
+        for (int k = n - 2; k >= 0; k -= 2) {
+            int from = bounds[k];
+            int length = bounds[k + 1] - from;
+            if (cut && ((length == 1 && name.charAt(from) == '*') || (length == 3 && name.startsWith("any", from)))) {
                 return new Wildcard(sb.toString(), true);
             }
             if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
                 sb.append('/');
             }
-            sb.append(label);
+            sb.append(name, from, from + length);
         }
         return new Wildcard(sb.toString(), false);
     }
