@@ -309,6 +309,23 @@ public interface Controller {
      */
     void addHandler(HandlerFactory factory);
 
+    /**
+     * Runs before the instance's listeners are bound (on the first start and on a reload), before
+     * the start-up hooks: for slow work that needs no listener, such as connecting to a data source
+     * in the background, so that it overlaps the binding. The hook must not block. What it starts
+     * is stopped by an {@link #onShutdown} hook once the instance served, and by an
+     * {@link #onAbandon} hook when the instance never serves.
+     */
+    void onPrepare(Hook hook);
+
+    /**
+     * Runs when an instance whose prepare hooks ran never starts serving: a prepare hook, binding
+     * an address or a start-up hook failed (on the first start or on a reload, whose old instance
+     * keeps serving). Shutdown hooks may run as well (after a failed start-up hook), so what this
+     * stops must tolerate being stopped twice.
+     */
+    void onAbandon(Hook hook);
+
     /** Runs after the instance's chains are built and before it serves (also after a reload). */
     void onStartup(Hook hook);
 

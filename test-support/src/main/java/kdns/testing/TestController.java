@@ -107,7 +107,19 @@ public final class TestController implements Controller {
         return block.anyClassAllowed();
     }
 
+    /** The prepare hooks alone, as the host runs them before binding; then {@link #runAbandon} or a shutdown. */
+    public void runPrepare() throws Exception {
+        owner.hooks().prepare();
+    }
+
+    /** The abandon hooks, as the host runs them for an instance that never started serving. */
+    public void runAbandon() {
+        owner.hooks().abandon();
+    }
+
+    /** The prepare hooks, then the start-up hooks: a first start as the host runs it. */
     public void runStartup() throws Exception {
+        owner.hooks().prepare();
         owner.hooks().startup(true);
     }
 
@@ -346,6 +358,16 @@ public final class TestController implements Controller {
     @Override
     public void addHandler(HandlerFactory factory) {
         tokens.addHandler(factory);
+    }
+
+    @Override
+    public void onPrepare(Hook hook) {
+        tokens.onPrepare(hook);
+    }
+
+    @Override
+    public void onAbandon(Hook hook) {
+        tokens.onAbandon(hook);
     }
 
     @Override

@@ -105,12 +105,15 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
-     * Binds every address the instance needs, runs its start-up hooks and starts serving.
+     * Runs the instance's prepare hooks, binds every address it needs, runs its start-up hooks and
+     * starts serving. The prepare hooks come first so that their background work (the etcd
+     * plugin's connection and first read) overlaps the binding.
      *
-     * @throws CorefileException when an address cannot be bound or a start-up hook fails; nothing
-     *                           is left listening then
+     * @throws CorefileException when a prepare hook fails, an address cannot be bound or a start-up
+     *                           hook fails; nothing is left listening then, and the abandon hooks ran
      */
     public synchronized void start(ServerInstance inst) throws CorefileException {
+        prepare(inst);
         Map<ListenAddress, List<BlockChain>> plan = inst.listenPlan();
         try {
             for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
@@ -118,12 +121,18 @@ public final class DnsServer implements AutoCloseable {
             }
         } catch (IOException e) {
             closeEndpoints();
+            inst.hooks().abandon();
             throw new CorefileException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeEndpoints();
+            inst.hooks().abandon();
+            throw e;
         }
         try {
             inst.hooks().startup(true);
         } catch (Exception e) {
             inst.hooks().shutdown(true);
+            inst.hooks().abandon();
             closeEndpoints();
             throw new CorefileException("start-up failed: " + e.getMessage(), e);
         }
@@ -139,12 +148,14 @@ public final class DnsServer implements AutoCloseable {
      * the new instance's start-up hooks run, the listeners switch to its chains, addresses it no
      * longer needs are closed, and the old instance's shutdown hooks run.
      *
-     * @throws CorefileException when binding or a start-up hook fails; the old instance keeps serving
+     * @throws CorefileException when a prepare hook, binding or a start-up hook fails; the old
+     *                           instance keeps serving, and the new one's abandon hooks ran
      */
     public synchronized void reload(ServerInstance next) throws CorefileException {
         if (stopped || instance == null) {
             throw new CorefileException("cannot reload: the server is not running");
         }
+        prepare(next);
         Map<ListenAddress, List<BlockChain>> plan = next.listenPlan();
         Map<ListenAddress, Endpoint> opened = new LinkedHashMap<>();
         try {
@@ -155,12 +166,18 @@ public final class DnsServer implements AutoCloseable {
             }
         } catch (IOException e) {
             opened.values().forEach(DnsServer::closeEndpoint);
+            next.hooks().abandon();
             throw new CorefileException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            opened.values().forEach(DnsServer::closeEndpoint);
+            next.hooks().abandon();
+            throw e;
         }
         try {
             next.hooks().startup(false);
         } catch (Exception e) {
             next.hooks().shutdown(false);
+            next.hooks().abandon();
             opened.values().forEach(DnsServer::closeEndpoint);
             throw new CorefileException("start-up failed: " + e.getMessage(), e);
         }
@@ -205,6 +222,16 @@ public final class DnsServer implements AutoCloseable {
         ServerInstance old = instance;
         instance = next;
         old.hooks().shutdown(false);
+    }
+
+    /** Runs the prepare hooks; a failure abandons the instance (its abandon hooks run) and is rethrown. */
+    private static void prepare(ServerInstance inst) throws CorefileException {
+        try {
+            inst.hooks().prepare();
+        } catch (Exception e) {
+            inst.hooks().abandon();
+            throw new CorefileException("start-up failed: " + e.getMessage(), e);
+        }
     }
 
     private Endpoint open(ListenAddress addr, List<BlockChain> chains, ServerInstance inst) throws IOException {

@@ -290,6 +290,16 @@ public final class TokenController implements Controller {
     }
 
     @Override
+    public void onPrepare(Hook hook) {
+        block.hooks().onPrepare.add(hook);
+    }
+
+    @Override
+    public void onAbandon(Hook hook) {
+        block.hooks().onAbandon.add(hook);
+    }
+
+    @Override
     public void onStartup(Hook hook) {
         block.hooks().onStartup.add(hook);
     }

@@ -17,6 +17,7 @@ public final class HostTestServers {
             testpanic:test
             testdefer:test
             testanswer:test
+            testlifecycle:test
             """);
 
     private HostTestServers() {

@@ -3,16 +3,21 @@ package kdns.host.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import kdns.host.corefile.CorefileException;
 import kdns.host.server.TcpListener;
+import kdns.host.testplugins.LifecyclePlugin;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -83,5 +88,46 @@ class ReloadTest {
             assertNull(s.reloads().reloadNow());
             assertEquals(Rcode.NOERROR, ask(a, "x.example.com.").getRcode());
         }
+    }
+
+    @Test
+    void reloadThatCannotBindAbandonsTheNewInstance() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testanswer 1\n    testlifecycle bind-old\n}\n");
+        try (EmbeddedServer s = start(text); ServerSocket taken = new ServerSocket(0)) {
+            assertEquals(List.of("bind-old prepare", "bind-old startup"), LifecyclePlugin.events("bind-"));
+            text.set(".:0 {\n    testanswer 2\n    testlifecycle bind-new\n}\n.:" + taken.getLocalPort()
+                    + " {\n    testanswer 2\n    testlifecycle bind-extra\n}\n");
+            String error = s.reloads().reloadNow();
+            assertTrue(error != null && error.contains(String.valueOf(taken.getLocalPort())), error);
+            // the new instance's prepare hooks ran before the bind, so its abandon hooks undo them;
+            // it never started, so neither start-up nor shutdown hooks ran, and the old one serves on
+            assertEquals(List.of("bind-old prepare", "bind-old startup", "bind-new prepare", "bind-extra prepare",
+                    "bind-new abandon", "bind-extra abandon"), LifecyclePlugin.events("bind-"));
+            assertEquals(1, ask(s.address(), "x.example.").getSection(Section.ANSWER).size());
+        }
+        assertEquals("bind-old shutdown", LifecyclePlugin.events("bind-").getLast());
+    }
+
+    @Test
+    void reloadWhoseStartUpFailsShutsDownAndAbandonsTheNewInstance() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testanswer 1\n    testlifecycle fail-old\n}\n");
+        try (EmbeddedServer s = start(text)) {
+            text.set(".:0 {\n    testanswer 2\n    testlifecycle fail-new failstart\n}\n");
+            String error = s.reloads().reloadNow();
+            assertTrue(error != null && error.contains("fail-new refuses to start"), error);
+            assertEquals(List.of("fail-old prepare", "fail-old startup", "fail-new prepare", "fail-new startup",
+                    "fail-new shutdown", "fail-new abandon"), LifecyclePlugin.events("fail-"));
+            assertEquals(1, ask(s.address(), "x.example.").getSection(Section.ANSWER).size());
+        }
+    }
+
+    @Test
+    void firstStartThatCannotBindAbandonsTheInstance() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            AtomicReference<String> text = new AtomicReference<>(".:" + taken.getLocalPort()
+                    + " {\n    testlifecycle first-start\n}\n");
+            assertThrows(CorefileException.class, () -> start(text).close());
+        }
+        assertEquals(List.of("first-start prepare", "first-start abandon"), LifecyclePlugin.events("first-"));
     }
 }

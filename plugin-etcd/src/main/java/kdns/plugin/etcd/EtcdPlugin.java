@@ -54,7 +54,12 @@ public final class EtcdPlugin implements Plugin {
                 + cfg.password().hashCode() + " " + cfg.tlsArgs();
         EtcdStore store = c.instance().shared(key, EtcdStore.class,
                 () -> new EtcdStore(settings, c.instance().metrics()));
-        c.onStartup(store::start);
+        // Connecting and the first read (most of an etcd start-up: cold jetcd, gRPC and protobuf
+        // code) begin before the listeners are bound and overlap the binding. An instance that
+        // then never serves (a bind or start-up failure, above all on a reload, where the old
+        // instance goes on) is abandoned, and its client closed.
+        c.onPrepare(store::start);
+        c.onAbandon(store::stop);
         c.onShutdown(store::stop);
         c.addHandler(next -> new EtcdHandler(next, c.instance(), cfg.zones(), cfg.fall(), store,
                 new Resolver(cfg.prefix(), cfg.minLeaseTtl(), cfg.maxLeaseTtl())));
