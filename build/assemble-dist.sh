@@ -69,6 +69,19 @@ done
 # at every start.
 "$jdk/bin/java" "$top/build/UnsignJars.java" "$out.tmp"/lib/*.jar "$out.tmp"/plugins/*/*.jar
 
+# Netty's epoll library, unpacked into native/ (bin/kdns puts that folder on java.library.path,
+# where Netty looks first): otherwise every start extracts it from its jar into a temporary file and
+# loads that. The jars keep their copy, which Netty falls back to when this one cannot be loaded.
+mkdir -p "$out.tmp/native"
+for j in "$out.tmp"/lib/netty-transport-native-epoll-*-linux-*.jar; do
+    [ -f "$j" ] || continue
+    (cd "$out.tmp/native" && "$jdk/bin/jar" xf "$j" META-INF/native)
+done
+if [ -d "$out.tmp/native/META-INF/native" ]; then
+    mv "$out.tmp/native/META-INF/native/"*.so "$out.tmp/native/"
+    rm -rf "$out.tmp/native/META-INF"
+fi
+
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
 commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"

@@ -135,12 +135,20 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # load since the kubernetes cache left etcd and gRPC out, 0.3-2 s slower to ready) and
 # -XX:-TieredCompilation (C2 alone: 8 MiB less compiled code and about 10 MiB less RSS after a load,
 # the same CPU per query once warm, about 1 s slower to ready).
+# Netty's epoll library is shipped unpacked in native/ (assemble-dist.sh): Netty looks in
+# java.library.path first and loads it from there; only when that fails (the file missing, or not
+# loadable on this machine) does it extract the copy in its jar to a temporary file and load that,
+# which is what every start did before. A -Djava.library.path in KDNS_JAVA_OPTS replaces this one.
+native=""
+if [ -d "$KDNS_HOME/native" ]; then
+    native="-Djava.library.path=$KDNS_HOME/native"
+fi
 exec "$JAVA" \
     -Xms32m -Xmn8m -XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
     -XX:-ShrinkHeapInSteps \
     -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $mergestores $aot \
-    ${KDNS_JAVA_OPTS:-} \
+    ${native:+"$native"} ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT,ALL-MODULE-PATH \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
     -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

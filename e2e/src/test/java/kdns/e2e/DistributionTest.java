@@ -2,6 +2,7 @@ package kdns.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,5 +121,27 @@ class DistributionTest {
         assertTrue(Files.isRegularFile(d.resolve("conf/plugin.cfg")));
         assertTrue(Files.isDirectory(d.resolve("plugins/plugin-standard")));
         assertTrue(Files.isDirectory(d.resolve("lib")));
+    }
+
+    /**
+     * Netty's epoll library comes from the distribution's native/ folder (bin/kdns puts it on
+     * java.library.path), not from a copy extracted from its jar into a temporary file at each start.
+     */
+    @Test
+    void epollLibraryIsLoadedFromTheNativeFolder() throws Exception {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch_64";
+            default -> "";
+        };
+        assumeTrue(Files.isReadable(Path.of("/proc/self/maps")) && !arch.isEmpty(), "Linux on x86_64 or aarch64");
+        Path lib = KdnsProcess.dist().resolve("native")
+                .resolve(System.mapLibraryName("netty_transport_native_epoll_" + arch)).toRealPath();
+        int port = KdnsProcess.freePort();
+        try (KdnsProcess k = KdnsProcess.serve(dir, ".:" + port + " {\n    whoami\n}\n", port)) {
+            String maps = Files.readString(Path.of("/proc", String.valueOf(k.process().pid()), "maps"));
+            assertTrue(maps.contains(lib.toString()), lib + " not mapped; Netty libraries mapped: "
+                    + maps.lines().filter(l -> l.contains("netty")).toList());
+        }
     }
 }
