@@ -16,12 +16,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import kdns.host.plugins.PluginCfg;
 import kdns.testing.DnsClient;
+import kdns.testing.etcd.EtcdServer;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.kubernetes.KubeObjects;
 import kdns.testing.upstream.TestCertificate;
@@ -36,7 +39,14 @@ import org.xbill.DNS.Type;
  * the default plugin.cfg (those DIST/conf/plugin.cfg leaves out are left out of it): two kubernetes
  * blocks against fake API servers on 127.0.0.1, one streaming its lists and one refusing to, so both
  * list decoders are trained, a multicluster block on the first and the second's multicluster
- * option (both served by plugin-multicluster); it answers queries over UDP, TCP
+ * option (both served by plugin-multicluster), and an etcd block against a real etcd on 127.0.0.1
+ * when an {@code etcd} binary is on the PATH (a temporary data folder and free ports; a few SkyDNS
+ * records as ExternalDNS writes them, put before kdns starts, and one key changed while it serves, so
+ * the gRPC/HTTP-2 connection, the range read, its protobuf decode and the watch's event path are in
+ * the cache: an etcd-only start-up otherwise loads about 380 such classes from the jars). Without
+ * etcd on the PATH, or when it does not start or kdns does not read it in time, the block points at a
+ * closed port (or stays as it is) and one line of the log says so: etcd never fails the training.
+ * It answers queries over UDP, TCP
  * and TLS, scrapes the HTTP endpoints, then stops kdns with SIGTERM: the JVM writes the cache as it
  * exits. multicluster's layer has the kubernetes layer as parent, so the Kubernetes client it uses is
  * the one copy the kubernetes plugin loaded (the JVM leaves out of the cache every class two class
@@ -44,7 +54,8 @@ import org.xbill.DNS.Type;
  * <pre>java -cp benchmarks.jar build/AotTraining.java DIST CACHE WORK_DIR [LEAVE_OUT]</pre>
  * LEAVE_OUT, a comma-separated list of directives, makes a smaller cache for the Corefiles that use
  * none of them: those directives are left out of the training Corefile as if plugin.cfg lacked them,
- * so the classes only they load (e.g. etcd's jetcd, Vert.x and gRPC) are not in the cache.
+ * so the classes only they load (e.g. etcd's jetcd, Vert.x and gRPC) are not in the cache; with etcd
+ * left out no etcd is started.
  * Exits 0 when CACHE exists afterwards, 1 otherwise (the reason on stderr, kdns's output in
  * WORK_DIR/kdns.log). Every process it starts is stopped, on every path.
  */
@@ -53,6 +64,12 @@ public final class AotTraining {
     private static final Duration SERVE_DEADLINE = Duration.ofSeconds(60);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(120);
     private static final int SERVICES = 300;
+    /** How long the etcd part may wait for kdns (the first read, the watched change): it stays small. */
+    private static final Duration ETCD_DEADLINE = Duration.ofSeconds(20);
+    /** The training etcd's zone, in the Corefile and under /skydns/test/etcd/ in etcd. */
+    private static final String ETCD_KEYS = "/skydns/test/etcd/";
+    /** A training etcd, stopped (and its data folder removed) on every path, the shutdown hook's too. */
+    private static final AtomicReference<EtcdServer> ETCD = new AtomicReference<>();
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3 && args.length != 4) {
@@ -63,25 +80,27 @@ public final class AotTraining {
         Path cache = Path.of(args[1]).toAbsolutePath();
         Path work = Files.createDirectories(Path.of(args[2]));
         Files.deleteIfExists(cache);
+        // The timeout of aot-train.sh ends this JVM with SIGTERM: every process it started (kdns, its
+        // cache writer, etcd) goes with it, whatever it was doing then.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopEtcd();
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        }));
+        Set<String> plugins = plugins(dist, args.length == 4 ? Set.of(args[3].split(",")) : Set.of());
         try (FakeApiServer streamed = cluster(FakeApiServer.WatchListSupport.SUPPORTED);
                 FakeApiServer paged = cluster(FakeApiServer.WatchListSupport.REJECTED)) {
             Ports ports = new Ports();
-            Set<String> plugins = plugins(dist, args.length == 4 ? Set.of(args[3].split(",")) : Set.of());
+            EtcdServer etcd = plugins.contains("etcd") ? etcd() : null;
+            String etcdEndpoint = etcd != null ? etcd.endpoint() : "http://127.0.0.1:" + ports.closed;
             Path corefile = writeCorefile(work, ports, streamed.kubeconfig(Files.createDirectories(work.resolve("streamed"))),
-                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), plugins);
+                    paged.kubeconfig(Files.createDirectories(work.resolve("paged"))), etcdEndpoint, plugins);
             ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
                     .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("kdns.log").toFile());
             pb.environment().put("KDNS_AOT", "off");
             pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:AOTCacheOutput=" + cache);
             Process kdns = pb.start();
-            // The timeout of aot-train.sh ends this JVM with SIGTERM: kdns and its cache writer go with it.
-            Thread reaper = new Thread(() -> {
-                kdns.descendants().forEach(ProcessHandle::destroyForcibly);
-                kdns.destroyForcibly();
-            });
-            Runtime.getRuntime().addShutdownHook(reaper);
             try {
-                train(ports, kdns, plugins.contains("kubernetes"));
+                train(ports, kdns, plugins.contains("kubernetes"), etcd);
                 kdns.destroy(); // SIGTERM: the JVM records the classes, then assembles the cache in a child
                 if (!kdns.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
                     fail("kdns did not exit within " + EXIT_DEADLINE.toSeconds() + " s of SIGTERM");
@@ -91,6 +110,8 @@ public final class AotTraining {
                 kdns.destroyForcibly();
                 kdns.waitFor(10, TimeUnit.SECONDS);
             }
+        } finally {
+            stopEtcd();
         }
         if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
             fail("kdns exited, but wrote no cache " + cache);
@@ -111,7 +132,7 @@ public final class AotTraining {
         final int ready = free();
         final int health = free();
         final int metrics = free();
-        final int closed = free(); // nothing listens: etcd and grpc upstreams that fail fast
+        final int closed = free(); // nothing listens: a grpc upstream (and etcd without one) that fails fast
 
         private static int free() {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -149,8 +170,66 @@ public final class AotTraining {
         return api;
     }
 
-    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, Set<String> plugins)
-            throws IOException {
+    /**
+     * A real etcd from the PATH holding one record of each kind the etcd plugin is mostly used for,
+     * or null, with one line saying why, when there is none or it does not start. Never installs it.
+     */
+    private static EtcdServer etcd() {
+        Path binary = onPath("etcd");
+        if (binary == null) {
+            System.out.println("no etcd on the PATH: the etcd block is trained against a closed port, so its"
+                    + " connection, read and watch classes stay out of the cache");
+            return null;
+        }
+        try {
+            EtcdServer etcd = EtcdServer.start(binary);
+            ETCD.set(etcd);
+            // ExternalDNS's coredns provider: one key per target under the name, a random last label,
+            // targetstrip 1, the owner TXT on a name of its own.
+            etcd.put(ETCD_KEYS + "www/3e1f5a7b", "{\"host\":\"192.0.2.30\",\"targetstrip\":1}");
+            etcd.put(ETCD_KEYS + "www/6b8a1c3d", "{\"host\":\"192.0.2.31\",\"targetstrip\":1}");
+            etcd.put(ETCD_KEYS + "a-www/0c9d2e4f", "{\"text\":\"\\\"heritage=external-dns,external-dns/owner=default,"
+                    + "external-dns/resource=service/train/www\\\"\",\"targetstrip\":1}");
+            etcd.put(ETCD_KEYS + "v6/12ab34cd", "{\"host\":\"2001:db8::30\",\"targetstrip\":1}");
+            etcd.put(ETCD_KEYS + "_http/_tcp/web/5e6f7a8b", "{\"host\":\"www.etcd.test\",\"port\":80,\"priority\":10,"
+                    + "\"weight\":100,\"ttl\":60}");
+            etcd.put(ETCD_KEYS + "alias/9a8b7c6d", "{\"host\":\"www.etcd.test\",\"targetstrip\":1}");
+            // a wildcard query (*.wild.etcd.test) matches the names below wild
+            etcd.put(ETCD_KEYS + "wild/a", "{\"host\":\"192.0.2.32\"}");
+            etcd.put(ETCD_KEYS + "wild/b", "{\"host\":\"192.0.2.33\"}");
+            System.out.println("etcd " + binary + " at " + etcd.endpoint() + ": the etcd block reads from it");
+            return etcd;
+        } catch (IOException | RuntimeException e) {
+            stopEtcd();
+            System.out.println("etcd " + binary + " did not start (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): the etcd block is trained against a closed port");
+            return null;
+        }
+    }
+
+    private static void stopEtcd() {
+        EtcdServer etcd = ETCD.getAndSet(null);
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    /** The first executable {@code name} in a folder of the PATH, or null. */
+    private static Path onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name)) && !Files.isDirectory(Path.of(dir, name))) {
+                return Path.of(dir, name).toAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    private static Path writeCorefile(Path work, Ports p, Path streamedKubeconfig, Path pagedKubeconfig, String etcdEndpoint,
+            Set<String> plugins) throws IOException {
         TestCertificate cert = TestCertificate.generate(work, "train", "train.test", "ip:127.0.0.1,dns:train.test");
         Files.writeString(work.resolve("train.test.zone"), """
                 $ORIGIN train.test.
@@ -247,7 +326,7 @@ public final class AotTraining {
                 etcd.test:%1$d {
                     bind 127.0.0.1
                     etcd etcd.test {
-                        endpoint http://127.0.0.1:%8$d
+                        endpoint %15$s
                     }
                 }
                 cluster.local:%1$d {
@@ -284,7 +363,7 @@ public final class AotTraining {
                 """.formatted(p.dns, p.ready, p.health, p.metrics, work.resolve("train.test.zone"), work.resolve("hosts"),
                 p.upstream, p.closed, streamedKubeconfig, pagedKubeconfig, p.dot, cert.certPem(), cert.keyPem(),
                 // the kubernetes option served by plugin-multicluster (a nested line onlyPresent does not drop)
-                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "");
+                plugins.contains("multicluster") ? "        multicluster clusterset.paged\n" : "", etcdEndpoint);
         return Files.writeString(work.resolve("Corefile"), onlyPresent(corefile, plugins));
     }
 
@@ -319,20 +398,18 @@ public final class AotTraining {
         return out.toString();
     }
 
-    private static void train(Ports p, Process kdns, boolean kubernetes) throws Exception {
+    private static void train(Ports p, Process kdns, boolean kubernetes, EtcdServer etcd) throws Exception {
         InetSocketAddress dns = new InetSocketAddress("127.0.0.1", p.dns);
-        long deadline = System.nanoTime() + SERVE_DEADLINE.toNanos();
-        // etcd has no server, so /ready stays 503: serving is "both clusters answer".
-        // Without the kubernetes plugin: until the server answers at all.
-        while (kubernetes ? !answers(dns, "svc0.train.svc.cluster.local.") || !answers(dns, "svc0.train.svc.paged.local.")
-                : !responds(dns)) {
-            if (!kdns.isAlive()) {
-                fail("kdns exited with " + kdns.exitValue() + " before serving");
-            }
-            if (System.nanoTime() > deadline) {
-                fail("kdns did not answer for both clusters within " + SERVE_DEADLINE.toSeconds() + " s");
-            }
-            Thread.sleep(100);
+        // Serving is "both clusters answer"; without the kubernetes plugin, until the server answers at all.
+        // (/ready is not used: it stays 503 while an etcd block has no etcd.)
+        if (!await(kdns, SERVE_DEADLINE, kubernetes
+                ? () -> answers(dns, "svc0.train.svc.cluster.local.") && answers(dns, "svc0.train.svc.paged.local.")
+                : () -> responds(dns))) {
+            fail("kdns did not answer for " + (kubernetes ? "both clusters" : "anything") + " within "
+                    + SERVE_DEADLINE.toSeconds() + " s");
+        }
+        if (etcd != null) {
+            trainEtcd(dns, kdns, etcd);
         }
         List<String[]> queries = new ArrayList<>();
         for (String zone : List.of("cluster.local.", "paged.local.")) {
@@ -358,7 +435,10 @@ public final class AotTraining {
                 new String[] {"a.view.test.", "A"}, new String[] {"forwarded.example.", "A"},
                 new String[] {"x.proxy.test.", "A"}, new String[] {"x.grpc.test.", "A"},
                 new String[] {"svc0.train.ext.test.", "A"},
-                new String[] {"x.etcd.test.", "A"},
+                new String[] {"x.etcd.test.", "A"}, new String[] {"www.etcd.test.", "A"},
+                new String[] {"a-www.etcd.test.", "TXT"}, new String[] {"v6.etcd.test.", "AAAA"},
+                new String[] {"_http._tcp.web.etcd.test.", "SRV"}, new String[] {"alias.etcd.test.", "CNAME"},
+                new String[] {"*.wild.etcd.test.", "A"}, new String[] {"etcd.test.", "NS"},
                 new String[] {"web.train.svc.clusterset.local.", "A"},
                 new String[] {"_http._tcp.hdls.train.svc.clusterset.local.", "SRV"},
                 new String[] {"hdls-0.clustera.hdls.train.svc.clusterset.local.", "A"},
@@ -379,6 +459,53 @@ public final class AotTraining {
         for (String url : List.of("http://127.0.0.1:" + p.ready + "/ready", "http://127.0.0.1:" + p.health + "/health",
                 "http://127.0.0.1:" + p.metrics + "/metrics")) {
             get(url);
+        }
+    }
+
+    /**
+     * The read and the watch against the training etcd: waits for its first read, changes one key and
+     * waits for the change. Bounded by ETCD_DEADLINE; when kdns is not there in time the training goes
+     * on (the classes loaded so far are trained) and says so.
+     */
+    private static void trainEtcd(InetSocketAddress dns, Process kdns, EtcdServer etcd) throws Exception {
+        if (!await(kdns, ETCD_DEADLINE, () -> answers(dns, "www.etcd.test."))) {
+            System.out.println("kdns did not serve the etcd names within " + ETCD_DEADLINE.toSeconds()
+                    + " s: the etcd read is trained only as far as it got");
+            return;
+        }
+        try {
+            etcd.put(ETCD_KEYS + "www/7d6c5b4a", "{\"host\":\"192.0.2.34\",\"targetstrip\":1}");
+            etcd.delete(ETCD_KEYS + "www/3e1f5a7b");
+        } catch (IOException e) {
+            System.out.println("the change in etcd failed (" + e.getMessage() + "): the watch is not trained");
+            return;
+        }
+        if (!await(kdns, ETCD_DEADLINE, () -> answersWith(dns, "www.etcd.test.", "192.0.2.34"))) {
+            System.out.println("kdns did not serve the changed etcd key within " + ETCD_DEADLINE.toSeconds()
+                    + " s: the watch is not trained");
+        }
+    }
+
+    /** Waits until {@code done} (false when the time is up); fails the training when kdns exits first. */
+    private static boolean await(Process kdns, Duration limit, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (!kdns.isAlive()) {
+                fail("kdns exited with " + kdns.exitValue() + " before serving");
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    private static boolean answersWith(InetSocketAddress dns, String name, String address) {
+        try {
+            return DnsClient.udp(dns, name, Type.A).getSection(1).stream().anyMatch(r -> r.rdataToString().equals(address));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -67,6 +67,14 @@ public final class EtcdServer implements AutoCloseable {
         return start(null, null);
     }
 
+    /**
+     * Starts a fresh etcd from this binary (never installs anything) and waits until healthy: for
+     * callers that found etcd themselves, e.g. on the PATH.
+     */
+    public static EtcdServer start(Path binary) throws IOException {
+        return start(binary.toString(), null, null);
+    }
+
     /** A fresh etcd with authentication enabled as {@code auth} says. */
     public static EtcdServer startWithAuth(Auth auth) throws IOException {
         return start(auth, null);
@@ -78,7 +86,10 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     private static EtcdServer start(Auth auth, EtcdCerts certs) throws IOException {
-        String bin = binary();
+        return start(binary(), auth, certs);
+    }
+
+    private static EtcdServer start(String bin, Auth auth, EtcdCerts certs) throws IOException {
         Path dir = Files.createTempDirectory("kdns-etcd-");
         int client = freePort();
         int peer = freePort();
