@@ -119,6 +119,11 @@ public final class AotTraining {
         System.out.printf("AOT cache %s: %d MiB%n", cache, Files.size(cache) >> 20);
     }
 
+    /** One line for aot-train.sh to show beside the cache it made (it keeps the log only on failure). */
+    private static void note(String what) {
+        System.out.println("note: " + what);
+    }
+
     private static void fail(String why) {
         System.err.println(why);
         System.exit(1);
@@ -177,7 +182,7 @@ public final class AotTraining {
     private static EtcdServer etcd() {
         Path binary = onPath("etcd");
         if (binary == null) {
-            System.out.println("no etcd on the PATH: the etcd block is trained against a closed port, so its"
+            note("no etcd on the PATH: the etcd block is trained against a closed port, so its"
                     + " connection, read and watch classes stay out of the cache");
             return null;
         }
@@ -197,11 +202,11 @@ public final class AotTraining {
             // a wildcard query (*.wild.etcd.test) matches the names below wild
             etcd.put(ETCD_KEYS + "wild/a", "{\"host\":\"192.0.2.32\"}");
             etcd.put(ETCD_KEYS + "wild/b", "{\"host\":\"192.0.2.33\"}");
-            System.out.println("etcd " + binary + " at " + etcd.endpoint() + ": the etcd block reads from it");
+            note("etcd " + binary + " at " + etcd.endpoint() + ": the etcd block reads from it");
             return etcd;
         } catch (IOException | RuntimeException e) {
             stopEtcd();
-            System.out.println("etcd " + binary + " did not start (" + e.getMessage().lines().findFirst().orElse("")
+            note("etcd " + binary + " did not start (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
                     + "): the etcd block is trained against a closed port");
             return null;
         }
@@ -469,7 +474,7 @@ public final class AotTraining {
      */
     private static void trainEtcd(InetSocketAddress dns, Process kdns, EtcdServer etcd) throws Exception {
         if (!await(kdns, ETCD_DEADLINE, () -> answers(dns, "www.etcd.test."))) {
-            System.out.println("kdns did not serve the etcd names within " + ETCD_DEADLINE.toSeconds()
+            note("kdns did not serve the etcd names within " + ETCD_DEADLINE.toSeconds()
                     + " s: the etcd read is trained only as far as it got");
             return;
         }
@@ -477,11 +482,11 @@ public final class AotTraining {
             etcd.put(ETCD_KEYS + "www/7d6c5b4a", "{\"host\":\"192.0.2.34\",\"targetstrip\":1}");
             etcd.delete(ETCD_KEYS + "www/3e1f5a7b");
         } catch (IOException e) {
-            System.out.println("the change in etcd failed (" + e.getMessage() + "): the watch is not trained");
+            note("the change in etcd failed (" + e.getMessage() + "): the watch is not trained");
             return;
         }
         if (!await(kdns, ETCD_DEADLINE, () -> answersWith(dns, "www.etcd.test.", "192.0.2.34"))) {
-            System.out.println("kdns did not serve the changed etcd key within " + ETCD_DEADLINE.toSeconds()
+            note("kdns did not serve the changed etcd key within " + ETCD_DEADLINE.toSeconds()
                     + " s: the watch is not trained");
         }
     }

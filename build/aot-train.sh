@@ -6,6 +6,9 @@
 # classes a server uses (the JVM maps it at a random address and rewrites its pointers):
 #   other.aot       Corefiles without the kubernetes plugins: trained without kubernetes, k8s_external,
 #                   multicluster and autopath (client-java's ~2,900 classes: about 20 MiB smaller).
+#                   Its etcd block reads from a real etcd when `etcd` is on the PATH (started and
+#                   stopped by AotTraining.java), so the etcd client's gRPC connection, read and
+#                   watch classes are in it; a line under the cache's says whether it was.
 #   kubernetes.aot  Corefiles with them but without etcd and grpc: trained without those two (jetcd,
 #                   Vert.x, gRPC, protobuf, Guava: about 10 MiB less RSS for a 10,000-Service cluster).
 #                   Only when plugin.cfg has kubernetes (else other.aot is trained on everything).
@@ -35,6 +38,7 @@ train() { # NAME LEAVE-OUT...: DIST/aot/NAME.aot and its line in DIST/aot/caches
             "$dist" "$dist/aot/$name.aot" "$work/$name" "$(echo "$@" | tr ' ' ,)" > "$work/$name/training.log" 2>&1; then
         echo "$name.aot $*" >> "$dist/aot/caches"
         echo "AOT cache: $dist/aot/$name.aot ($(du -m "$dist/aot/$name.aot" | cut -f1) MiB, training $(($(date +%s) - start)) s)"
+        sed -n "s|^note: |  $name.aot: |p" "$work/$name/training.log" # e.g. whether a real etcd was read
         rm -rf "$work/$name"
     else
         rm -f "$dist/aot/$name.aot"
