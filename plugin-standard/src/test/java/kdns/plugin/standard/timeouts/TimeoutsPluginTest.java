@@ -40,14 +40,18 @@ class TimeoutsPluginTest {
              java.net.Socket s = new java.net.Socket()) {
             s.connect(server.address(), 5000);
             s.setSoTimeout(10_000);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            // All three queries in one write: written one by one, the third could reach a connection
+            // the server had already closed after the second, and the write failed with a broken pipe.
+            java.io.ByteArrayOutputStream queries = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream framed = new java.io.DataOutputStream(queries);
             for (int i = 0; i < 3; i++) {
                 byte[] q = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
                         org.xbill.DNS.Name.fromString("q" + i + ".example."), org.xbill.DNS.Type.A, 1)).toWire();
-                out.writeShort(q.length);
-                out.write(q);
+                framed.writeShort(q.length);
+                framed.write(q);
             }
-            out.flush();
+            s.getOutputStream().write(queries.toByteArray());
+            s.getOutputStream().flush();
             java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
             int replies = 0;
             try {
