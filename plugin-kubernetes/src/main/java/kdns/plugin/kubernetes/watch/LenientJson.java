@@ -7,6 +7,9 @@ import com.google.gson.stream.JsonReader;
 import io.kubernetes.client.openapi.JSON;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.Date;
 
 /**
@@ -20,15 +23,35 @@ import java.util.Date;
  * model does not know (every field a newer API server adds). One such object ends the watch and
  * the informer lists everything again, over and over. The API server is the authority on what is
  * valid; kdns reads what it needs and treats what is absent as absent (the conversions are
- * null-safe). So this Gson has the client's adapters for dates and bytes (taken from the
- * generated {@link JSON}'s Gson) and decodes the models field by field with Gson's reflective
- * adapter (the same adapter the generated code delegates to after its checks), but without the
- * generated per-model factories that run the checks.
+ * null-safe). So this Gson has the client's adapters for dates and bytes (new instances of the
+ * generated {@link JSON}'s adapter classes, set up as {@code JSON} sets up its own) and decodes the
+ * models field by field with Gson's reflective adapter (the same adapter the generated code
+ * delegates to after its checks), but without the generated per-model factories that run the checks.
+ *
+ * <p>The adapters are made here rather than asked of {@link JSON#getGson()}: the generated Gson
+ * answers any {@code getAdapter} by asking its 694 per-model factories first, and each factory's
+ * check loads its model class, so one such question loaded every model of the API (about 700
+ * classes kdns never uses, all of them then in the AOT cache and in resident memory). Only the
+ * models kdns decodes, and the types of their fields, are loaded now.
  *
  * <p>Watch event lines are decoded by {@link PagedListerWatcher} itself: the event type first, and
  * for a BOOKMARK nothing but {@code metadata.resourceVersion}.
  */
 final class LenientJson {
+
+    /**
+     * The generated {@code JSON}'s own (private) formatter of date-times, built the same way:
+     * RFC 3339 with an optional six-digit fraction and {@code Z} (the API server's form). Before
+     * {@link #GSON}, which is made with it.
+     */
+    private static final DateTimeFormatter RFC3339_MICRO = new DateTimeFormatterBuilder()
+            .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
+            .append(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"))
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, true)
+            .optionalEnd()
+            .appendLiteral("Z")
+            .toFormatter();
 
     private static final Gson GSON = create();
 
@@ -36,14 +59,13 @@ final class LenientJson {
     }
 
     private static Gson create() {
-        Gson generated = JSON.getGson();
         // JSON.createGson(): the client's builder (Status pre-processing, metadata exclusion) before
-        // the generated model factories are registered on it.
+        // the generated model factories are registered on it; then the adapters JSON registers.
         return JSON.createGson()
-                .registerTypeAdapter(Date.class, generated.getAdapter(Date.class))
-                .registerTypeAdapter(OffsetDateTime.class, generated.getAdapter(OffsetDateTime.class))
-                .registerTypeAdapter(LocalDate.class, generated.getAdapter(LocalDate.class))
-                .registerTypeAdapter(byte[].class, generated.getAdapter(byte[].class))
+                .registerTypeAdapter(Date.class, new JSON.DateTypeAdapter())
+                .registerTypeAdapter(OffsetDateTime.class, new JSON.OffsetDateTimeTypeAdapter(RFC3339_MICRO))
+                .registerTypeAdapter(LocalDate.class, new JSON.LocalDateTypeAdapter())
+                .registerTypeAdapter(byte[].class, new JSON.ByteArrayAdapter())
                 .create();
     }
 

@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import kdns.plugin.kubernetes.model.Convert;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Date;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +67,49 @@ class LenientJsonTest {
                 {"metadata":{"name":"a","namespace":"b"},"spec":{"clusterIP":"10.0.0.1","ports":[
                  {"port":53,"targetPort":"dns","protocol":"UDP"}]}}"""), V1Service.class);
         assertEquals("dns", svc.getSpec().getPorts().get(0).getTargetPort().getStrValue(), "IntOrString");
+    }
+
+    /** What the generated Gson makes of {@code json} as {@code type}, or the class of what it throws. */
+    private static Object generated(JsonElement json, Class<?> type) {
+        try {
+            return comparable(JSON.getGson().fromJson(json, type));
+        } catch (RuntimeException e) {
+            return e.getClass();
+        }
+    }
+
+    private static Object lenient(JsonElement json, Class<?> type) {
+        try {
+            return comparable(LenientJson.decode(json, type));
+        } catch (RuntimeException e) {
+            return e.getClass();
+        }
+    }
+
+    private static Object comparable(Object o) {
+        return o instanceof byte[] b ? Arrays.toString(b) : o;
+    }
+
+    /**
+     * The adapters for dates and bytes are made by LenientJson itself (not asked of the generated
+     * Gson, which would load every model class): they read what the generated ones read, the same way.
+     */
+    @Test
+    void datesAndBytesAreReadAsTheGeneratedGsonReadsThem() {
+        String[] dateTimes = {"2026-12-05T17:00:00Z", "2026-12-05T17:00:00.123456Z", "2026-12-05T17:00:00.5Z",
+            "2026-12-05T17:00:00+01:00", "2026-12-05", "not a date"};
+        for (String s : dateTimes) {
+            JsonPrimitive p = new JsonPrimitive(s);
+            assertEquals(generated(p, OffsetDateTime.class), lenient(p, OffsetDateTime.class), s);
+            assertEquals(generated(p, Date.class), lenient(p, Date.class), s);
+            assertEquals(generated(p, LocalDate.class), lenient(p, LocalDate.class), s);
+        }
+        assertEquals(OffsetDateTime.parse("2026-12-05T17:00:00.123456Z"),
+                lenient(new JsonPrimitive("2026-12-05T17:00:00.123456Z"), OffsetDateTime.class));
+        for (String s : new String[] {"a2Rucw==", "", "kdns"}) {
+            JsonPrimitive p = new JsonPrimitive(s);
+            assertEquals(generated(p, byte[].class), lenient(p, byte[].class), s);
+        }
+        assertEquals("[107, 100, 110, 115]", lenient(new JsonPrimitive("a2Rucw=="), byte[].class));
     }
 }
