@@ -5,7 +5,7 @@
 # One cache per kind of Corefile, because a cache costs its whole size in resident memory whichever
 # classes a server uses (the JVM maps it at a random address and rewrites its pointers):
 #   other.aot       Corefiles without the kubernetes plugins: trained without kubernetes, k8s_external,
-#                   multicluster and autopath (client-java's ~2,900 classes: about 20 MiB smaller).
+#                   multicluster and autopath (client-java and its libraries: about 1,650 classes).
 #                   Its etcd block reads from a real etcd when `etcd` is on the PATH (started and
 #                   stopped by AotTraining.java), so the etcd client's gRPC connection, read and
 #                   watch classes are in it; a line under the cache's says whether it was.
