@@ -24,7 +24,13 @@ import org.xbill.DNS.Message;
  */
 final class UdpTransport {
 
-    static final int SOCKETS = 4;
+    /**
+     * Kept sockets per upstream, each with its reader thread: one per two processors, from one to
+     * four. A reader with too little to do sleeps and is woken for nearly every reply; on a 2-core
+     * machine at saturation behind one upstream, four readers cost about 0.2 context switches per
+     * query more than one and 9-22% more CPU per query (benchmarks/results/earlier.md, s8-C).
+     */
+    static final int SOCKETS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     /** Queries in flight one kept socket can hold (a power of two; IDs are 16 bits). */
     private static final int IN_FLIGHT_SLOTS = 16384;
     private static final long NO_SWEEP = Long.MAX_VALUE;
