@@ -3,7 +3,6 @@ package kdns.api.zones;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.RandomAccess;
 
 /** Zone and name normalisation (CoreDNS's {@code plugin/normalize.go}). Names are plain strings. */
 public final class ZoneNames {
@@ -37,15 +36,8 @@ public final class ZoneNames {
      * {@code Zones.Matches}). Both must be normalised.
      */
     public static String longestMatch(List<String> zones, String name) {
-        if (!(zones instanceof RandomAccess)) {
-            return longestMatch(List.copyOf(zones), name);
-        }
         String best = null;
-        // By index, not with an iterator: this runs several times for every query, and the JIT
-        // does not always remove the iterator of an immutable list (JFR: 32 bytes a call).
-        int n = zones.size();
-        for (int i = 0; i < n; i++) {
-            String z = zones.get(i);
+        for (String z : zones) {
             if (isSubdomain(z, name) && (best == null || z.length() > best.length())) {
                 best = z;
             }

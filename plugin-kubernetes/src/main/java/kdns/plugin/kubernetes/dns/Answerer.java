@@ -209,12 +209,11 @@ public final class Answerer {
             return new Reply(negative(q, Rcode.NOERROR));
         }
         Message m = reply(request, Rcode.NOERROR);
-        // By index: no iterator per query (JFR showed the JIT keeping them here).
-        for (int i = 0; i < records.size(); i++) {
-            m.addRecord(records.get(i), Section.ANSWER);
+        for (Record r : records) {
+            m.addRecord(r, Section.ANSWER);
         }
-        for (int i = 0; i < extra.size(); i++) {
-            m.addRecord(extra.get(i), Section.ADDITIONAL);
+        for (Record r : extra) {
+            m.addRecord(r, Section.ADDITIONAL);
         }
         if (q.upstreamTarget != null) {
             return new Upstream(m, q.upstreamTarget, q.upstreamType);
