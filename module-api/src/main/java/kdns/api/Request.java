@@ -3,6 +3,7 @@ package kdns.api;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -264,12 +265,76 @@ public final class Request {
     public String name() {
         String n = lowerName;
         if (n == null) {
-            String spelled = question.getName().toString();
-            n = spelled.toLowerCase(Locale.ROOT); // the same instance when there is nothing to lower
-            mixedCase = !n.equals(spelled);
+            n = lowerFromWire(received.bytes);
+            if (n == null) {
+                String spelled = question.getName().toString();
+                n = spelled.toLowerCase(Locale.ROOT); // the same instance when there is nothing to lower
+                mixedCase = !n.equals(spelled);
+            }
             lowerName = n;
         }
         return n;
+    }
+
+    /** Where the question's name starts in a message's bytes: right after the header. */
+    private static final int QUESTION_NAME = 12;
+
+    /**
+     * The question's name in lower case read from the received bytes, setting {@link #mixedCase}:
+     * one array and the string, where dnsjava's text form makes a builder, grows it, makes a
+     * string and then its lower-cased copy (about 600 bytes a query, the largest single part of
+     * what the query path allocates besides rendering). Only for the names whose text is their
+     * label bytes joined by dots: every byte a letter, digit, '-' or '_' (dnsjava escapes others)
+     * and not the root; null otherwise, and the caller asks dnsjava. The name read must also be
+     * as long as the parsed question's, so bytes that say anything else are never used.
+     */
+    private String lowerFromWire(byte[] wire) {
+        if (wire == null) {
+            return null;
+        }
+        int pos = QUESTION_NAME;
+        int chars = 0;
+        int labels = 0;
+        boolean upper = false;
+        while (true) {
+            if (pos >= wire.length) {
+                return null;
+            }
+            int len = wire[pos] & 0xff;
+            if (len == 0) {
+                break;
+            }
+            if (len > 63 || pos + 1 + len > wire.length) {
+                return null; // a compression pointer or bytes that end early: dnsjava's reading counts
+            }
+            for (int i = pos + 1; i <= pos + len; i++) {
+                int c = wire[i];
+                if (c >= 'A' && c <= 'Z') {
+                    upper = true;
+                } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                    return null;
+                }
+            }
+            chars += len + 1;
+            labels++;
+            pos += 1 + len;
+        }
+        Name parsed = question.getName();
+        if (labels == 0 || chars + 1 != parsed.length() || labels + 1 != parsed.labels()) {
+            return null;
+        }
+        byte[] text = new byte[chars];
+        int out = 0;
+        for (pos = QUESTION_NAME; wire[pos] != 0; ) {
+            int len = wire[pos++];
+            for (int end = pos + len; pos < end; pos++) {
+                int c = wire[pos];
+                text[out++] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            }
+            text[out++] = '.';
+        }
+        mixedCase = upper;
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     /** The question type ({@link org.xbill.DNS.Type}). */

@@ -40,6 +40,33 @@ class RequestTest {
         assertEquals(2, new Request(q("a."), Transport.TCP, V6, V6, ".").family());
     }
 
+    /** The name read from the received bytes is dnsjava's text form lower-cased, whatever the bytes. */
+    @Test
+    void nameFromTheReceivedBytesIsDnsjavasTextLowerCased() throws Exception {
+        String[] names = {"www.example.org.", "WwW.Example.ORG.", "_sip._tcp.Example.", "a-b.c_d.", "x.",
+            "svc00042.bench.svc.cluster.local.", "\\046dot\\.in.label.", "sp\\032ace.", "at\\@sign.",
+            "uml\\195\\164ut.", "star.*.", "\\(paren.", ".", "DIGITS0123456789.Z."};
+        for (String text : names) {
+            Message m = q(text);
+            byte[] wire = m.toWire();
+            Request fromBytes = new Request(new Message(wire), Transport.UDP, V4, V4, ".", wire);
+            Request parsedOnly = new Request(new Message(wire), Transport.UDP, V4, V4, ".");
+            String spelled = new Message(wire).getQuestion().getName().toString();
+            assertEquals(spelled.toLowerCase(java.util.Locale.ROOT), fromBytes.name(), text);
+            assertEquals(parsedOnly.name(), fromBytes.name(), text);
+            assertEquals(!spelled.equals(spelled.toLowerCase(java.util.Locale.ROOT)), fromBytes.mixedCase(), text);
+        }
+    }
+
+    @Test
+    void bytesThatDoNotSayTheParsedNameAreNotRead() throws Exception {
+        // Against the constructor's contract, so only the check of the name's length guards it.
+        byte[] other = q("ab.").toWire();
+        Request r = new Request(q("ABC."), Transport.UDP, V4, V4, ".", other);
+        assertEquals("abc.", r.name());
+        assertTrue(r.mixedCase());
+    }
+
     @Test
     void sizeFollowsTransportAndEdns() {
         Message m = q("a.");

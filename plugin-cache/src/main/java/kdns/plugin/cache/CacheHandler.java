@@ -22,7 +22,8 @@ import org.xbill.DNS.Message;
 
 /**
  * The cache in front of the rest of the chain (CoreDNS's {@code Cache.ServeDNS}). A hit is
- * answered inline from a copy of the stored reply with its TTLs counted down; a miss passes the
+ * answered inline from a copy of the stored reply with its TTLs counted down, in wire form when the
+ * writer takes it ({@link Item#writeWire}); a miss passes the
  * query on with a {@link CachingWriter} that stores the reply whenever, and on whatever thread, it
  * is written. Prefetches and stale refreshes run the chain on the refresh executor with a writer
  * that only stores. Thread-safe: the two caches are Caffeine caches, items are immutable.
@@ -130,7 +131,9 @@ final class CacheHandler implements Handler {
         if (config.keepTtl) {
             replyTtl = item.origTtl;
         }
-        writer.write(item.toMsg(request, replyTtl, dnssecOk, adRequested));
+        if (!item.writeWire(writer, request, replyTtl, dnssecOk, adRequested)) {
+            writer.write(item.toMsg(request, replyTtl, dnssecOk, adRequested));
+        }
         return Rcodes.NOERROR;
     }
 

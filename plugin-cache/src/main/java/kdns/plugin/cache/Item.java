@@ -2,17 +2,20 @@ package kdns.plugin.cache;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import kdns.api.Request;
+import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
  * One cached reply (CoreDNS's {@code item}): the rcode, the AD and RA bits and the records of the
  * three sections without OPT, the TTL it was stored with and when. Immutable but for its
- * popularity counter, its refresh flag and the records rendered for the current TTL, which hits
- * within the same second share.
+ * popularity counter, its refresh flag and the records and wire forms rendered for the current
+ * TTL, which hits within the same second share.
  */
 final class Item {
 
@@ -35,9 +38,21 @@ final class Item {
 
     private volatile Rendered rendered;
 
+    private volatile WireForms wireForms;
+
     /** The records at one TTL. */
     private record Rendered(long ttl, Record[] answer, Record[] authority, Record[] additional) {
     }
+
+    /**
+     * The reply at one TTL in wire form, AD clear: without an OPT record (for clients that sent
+     * none) and with a bare one (for clients whose OPT has no options); never changed once made.
+     */
+    private record WireForms(long ttl, byte[] plain, byte[] withOpt) {
+    }
+
+    /** The AD bit in the second byte of the header's flags. */
+    private static final int AD_BIT = 0x20;
 
     Item(Message m, CachedReplyType type, long durationNanos, long now) {
         Header h = m.getHeader();
@@ -69,7 +84,7 @@ final class Item {
      * the request's own, so the server's writer keeps the client's spelling without work.
      */
     Message toMsg(Request request, long ttl, boolean dnssecOk, boolean adRequested) {
-        long t = Math.max(0, Math.min(ttl, 0xFFFFFFFFL));
+        long t = clamp(ttl);
         Rendered r = rendered;
         if (r == null || r.ttl() != t) {
             r = new Rendered(t, Records.withTtl(answer, t), Records.withTtl(authority, t),
@@ -106,5 +121,49 @@ final class Item {
             m.addRecord(rr, Section.ADDITIONAL);
         }
         return m;
+    }
+
+    /**
+     * Offers the reply {@link #toMsg} makes to the writer in wire form instead
+     * ({@link ResponseWriter#writeWire}), so a hit builds no message and renders nothing: the reply
+     * is rendered once per TTL second and copied per hit, with the AD bit the client gets. Offered
+     * only where the rendering cannot depend on the client beyond what the server's writer
+     * completes in wire form (the ID, the header bits of the query, the OPT record's size and DO
+     * bit): a question spelled in lower case (the rendering holds the first such client's, the
+     * same bytes; other spellings go in as the client wrote them) and an OPT record without options
+     * or none (the server echoes some options). The server's writer declines what it cannot
+     * complete (a signed request, a reply longer than the client accepts); writers that look at
+     * replies always decline.
+     *
+     * @return true when the writer sent the reply; false when the caller must write {@link #toMsg}
+     */
+    boolean writeWire(ResponseWriter writer, Request request, long ttl, boolean dnssecOk, boolean adRequested) {
+        if (request.mixedCase()) {
+            return false;
+        }
+        OPTRecord clientOpt = request.message().getOPT();
+        if (clientOpt != null && !clientOpt.getOptions().isEmpty()) {
+            return false;
+        }
+        long t = clamp(ttl);
+        WireForms w = wireForms;
+        if (w == null || w.ttl() != t) {
+            Message m = toMsg(request, t, false, false);
+            byte[] plain = m.toWire();
+            m.addRecord(new OPTRecord(Request.DEFAULT_UDP_SIZE, 0, 0, 0), Section.ADDITIONAL);
+            w = new WireForms(t, plain, m.toWire());
+            wireForms = w;
+        }
+        // A copy: the server's writer completes the header and OPT record in place.
+        byte[] wire = (clientOpt == null ? w.plain() : w.withOpt()).clone();
+        if (authenticatedData && (dnssecOk || adRequested)) {
+            wire[3] |= AD_BIT;
+        }
+        WireMessage located = WireMessage.locate(wire, wire.length);
+        return located != null && writer.writeWire(located);
+    }
+
+    private static long clamp(long ttl) {
+        return Math.max(0, Math.min(ttl, 0xFFFFFFFFL));
     }
 }

@@ -8,7 +8,10 @@ import kdns.testing.InProcessServer;
 import kdns.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -48,6 +51,36 @@ class InProcessCacheTest {
             Message second = DnsClient.udp(s.address(), "deferred.inprocess.example", Type.A);
             assertEquals(1, second.getSectionArray(Section.ANSWER).length);
             assertEquals(1, CountingPlugin.asked("deferred.inprocess.example."));
+        }
+    }
+
+    @Test
+    void hitsInWireFormAreCompletedForEachClient() throws Exception {
+        try (InProcessServer s = InProcessServer.start(".:0 {\n cache 30\n testcount\n}")) {
+            DnsClient.udp(s.address(), "wire.inprocess.example", Type.A);
+
+            Message withEdns = TestRequests.message("wire.inprocess.example", Type.A, DClass.IN);
+            withEdns.addRecord(new OPTRecord(1400, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+            DnsClient.udp(s.address(), withEdns); // DO is part of the key: a miss first
+            withEdns.getHeader().setID(withEdns.getHeader().getID() ^ 0x5a5a);
+            Message hit = DnsClient.udp(s.address(), withEdns);
+            assertEquals(withEdns.getHeader().getID(), hit.getHeader().getID());
+            assertTrue(hit.getHeader().getFlag(Flags.QR) && hit.getHeader().getFlag(Flags.AA));
+            assertEquals(withEdns.getHeader().getFlag(Flags.RD), hit.getHeader().getFlag(Flags.RD));
+            assertEquals(withEdns.getQuestion(), hit.getQuestion());
+            long ttl = hit.getSectionArray(Section.ANSWER)[0].getTTL();
+            assertTrue(ttl <= 30 && ttl >= 28, "ttl " + ttl);
+            assertEquals(1400, hit.getOPT().getPayloadSize(), "the client's size mirrored");
+            assertEquals(ExtendedFlags.DO, hit.getOPT().getFlags() & ExtendedFlags.DO, "the client's DO bit mirrored");
+
+            Message plain = TestRequests.message("wire.inprocess.example", Type.A, DClass.IN);
+            plain.getHeader().unsetFlag(Flags.RD);
+            Message plainHit = DnsClient.udp(s.address(), plain);
+            assertEquals(plain.getHeader().getID(), plainHit.getHeader().getID());
+            assertEquals(false, plainHit.getHeader().getFlag(Flags.RD), "RD as the query's");
+            assertEquals(null, plainHit.getOPT(), "no OPT for a client that sent none");
+            assertEquals(1, plainHit.getSectionArray(Section.ANSWER).length);
+            assertEquals(2, CountingPlugin.asked("wire.inprocess.example."), "one miss without DO, one with");
         }
     }
 }
