@@ -8,6 +8,9 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 
 /**
  * The in-memory copy of every key under the plugin's path, fed by the etcd watch. Readers (the DNS
@@ -28,13 +31,14 @@ public final class Index {
      * An index holding exactly {@code nodes}, with no lease times known yet (as right after a first
      * read): for answering from keys read elsewhere, such as a benchmark's data set.
      */
-    public static Index of(Iterable<Node> nodes) {
-        Keys keys = new Keys();
-        for (Node n : nodes) {
-            keys.put(n);
-        }
+    public static Index of(List<Node> nodes) {
         Index index = new Index();
-        index.replace(keys);
+        try {
+            index.replace(Keys.load(nodes, n -> n));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the index", e);
+        }
         return index;
     }
 
@@ -109,6 +113,9 @@ public final class Index {
      * in progress, since a sub-tree read that finds nothing falls back to the exact key.
      */
     static final class Keys {
+        /** Fewer keys than this are loaded on one thread: a second one would not pay for itself. */
+        static final int PARALLEL_FROM = 2_000;
+
         final ConcurrentSkipListMap<String, Node> ordered = new ConcurrentSkipListMap<>();
         final ConcurrentHashMap<String, Node> exact = new ConcurrentHashMap<>();
         /** Path to the number of keys that start with the path and a slash (absent when none). */
@@ -125,6 +132,77 @@ public final class Index {
                 countAncestors(n.key(), 1);
             }
             return old;
+        }
+
+        /**
+         * The keys of a full read: {@code items} (in etcd's key order) decoded and added, the second
+         * half on a thread of its own when there are many. A start-up waits for this with the other
+         * core idle (the listeners are bound by then), and the first decode runs mostly in the
+         * interpreter, so two threads nearly halve it. Both add to the same concurrent maps (disjoint
+         * keys); each counts the ancestors of its own half and adds the totals at the end.
+         */
+        static <T> Keys load(List<T> items, Function<T, Node> decode) throws InterruptedException {
+            Keys keys = new Keys();
+            int n = items.size();
+            if (n < PARALLEL_FROM) {
+                keys.addAll(items, decode);
+                return keys;
+            }
+            int half = n / 2;
+            FutureTask<Void> second = new FutureTask<>(() -> keys.addAll(items.subList(half, n), decode), null);
+            Thread helper = new Thread(second, "kdns-etcd-decode");
+            helper.setDaemon(true);
+            helper.start();
+            keys.addAll(items.subList(0, half), decode);
+            try {
+                second.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("decoding etcd values failed", e.getCause());
+            }
+            return keys;
+        }
+
+        /**
+         * Adds decoded items. Keys in order share their ancestors with the key before, so a run of
+         * keys under one path is counted once per ancestor instead of once per key and ancestor (a
+         * substring and a map merge each). Order only saves work: unordered keys are counted right too.
+         */
+        private <T> void addAll(List<T> items, Function<T, Node> decode) {
+            List<String> paths = new ArrayList<>();
+            List<int[]> counts = new ArrayList<>();
+            for (T item : items) {
+                Node n = decode.apply(item);
+                String key = n.key();
+                ordered.put(key, n);
+                if (exact.put(key, n) != null) {
+                    continue;
+                }
+                int depth = 0;
+                for (int i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1), depth++) {
+                    if (depth < paths.size()) {
+                        String p = paths.get(depth);
+                        if (p.length() == i && key.startsWith(p)) {
+                            counts.get(depth)[0]++;
+                            continue;
+                        }
+                        flush(paths, counts, depth);
+                    }
+                    paths.add(key.substring(0, i));
+                    counts.add(new int[] {1});
+                }
+                flush(paths, counts, depth);
+            }
+            flush(paths, counts, 0);
+        }
+
+        /** Adds the counts held for the paths from {@code depth} down, and forgets those paths. */
+        private void flush(List<String> paths, List<int[]> counts, int depth) {
+            for (int d = paths.size() - 1; d >= depth; d--) {
+                below.merge(paths.remove(d), counts.remove(d)[0], Integer::sum);
+            }
         }
 
         Node remove(String key) {
