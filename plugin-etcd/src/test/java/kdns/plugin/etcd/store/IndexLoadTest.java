@@ -2,7 +2,6 @@ package kdns.plugin.etcd.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,14 +10,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** A full read loaded in bulk (two threads when large) holds what key-by-key puts hold. */
+/** A full read loaded in bulk holds what key-by-key puts hold. */
 class IndexLoadTest {
 
     private static Node node(String key) {
         return Node.of(key, "{\"host\":\"10.0.0.1\"}".getBytes(StandardCharsets.UTF_8), 0, 1);
     }
 
-    /** Keys under several paths and depths, in etcd's order, both below and above the two-thread threshold. */
+    /** Keys under several paths and depths, in etcd's order. */
     private static List<Node> keys(int perZone) {
         List<Node> out = new ArrayList<>();
         for (String zone : List.of("/skydns/local/a", "/skydns/local/b/x", "/skydns/org")) {
@@ -43,8 +42,8 @@ class IndexLoadTest {
     }
 
     @Test
-    void bulkLoadEqualsPuts() throws Exception {
-        for (int perZone : new int[] {5, Index.Keys.PARALLEL_FROM}) {
+    void bulkLoadEqualsPuts() {
+        for (int perZone : new int[] {5, 2_000}) {
             List<Node> nodes = keys(perZone);
             Index.Keys bulk = Index.Keys.load(nodes, n -> n);
             Index.Keys puts = oneByOne(nodes);
@@ -60,7 +59,7 @@ class IndexLoadTest {
     }
 
     @Test
-    void unorderedKeysAreCountedRight() throws Exception {
+    void unorderedKeysAreCountedRight() {
         List<Node> nodes = new ArrayList<>(keys(3));
         List<Node> shuffled = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -70,21 +69,8 @@ class IndexLoadTest {
     }
 
     @Test
-    void aFailureOnTheSecondThreadReachesTheCaller() {
-        List<Node> nodes = keys(Index.Keys.PARALLEL_FROM);
-        String last = nodes.get(nodes.size() - 1).key();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Index.Keys.load(nodes, n -> {
-            if (n.key().equals(last)) {
-                throw new IllegalArgumentException("bad " + n.key());
-            }
-            return n;
-        }));
-        assertEquals("bad " + last, e.getMessage());
-    }
-
-    @Test
     void viewReadsABulkLoad() {
-        Index index = Index.of(keys(Index.Keys.PARALLEL_FROM));
+        Index index = Index.of(keys(2_000));
         // 2,000 names under the path, and a sub-key under every seventh (286 of them)
         assertEquals(2_286, index.view().get("/skydns/local/a", true).size());
         assertEquals("/skydns/local/a/n10007/sub", index.view().get("/skydns/local/a/n10007", true).get(0).key());
