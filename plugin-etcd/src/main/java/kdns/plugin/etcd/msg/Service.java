@@ -38,8 +38,14 @@ public record Service(String host, long port, long priority, long weight, String
         }
     }
 
-    /** Decodes an etcd value. */
+    /** Decodes an etcd value: the common flat shape directly ({@link FlatValue}), anything else with Jackson. */
     public static Service decode(byte[] value) throws DecodeException {
+        Service flat = FlatValue.read(value);
+        return flat != null ? flat : decodeWithJackson(value);
+    }
+
+    /** The full decode, with Go's error texts; package-private so that tests can hold the two paths side by side. */
+    static Service decodeWithJackson(byte[] value) throws DecodeException {
         String host = "";
         long port = 0;
         long priority = 0;

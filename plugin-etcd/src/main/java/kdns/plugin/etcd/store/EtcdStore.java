@@ -274,13 +274,13 @@ public final class EtcdStore {
             GetResponse r = client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
                     .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long readRevision = r.getHeader().getRevision();
-            Index.Keys fresh = new Index.Keys();
+            List<KeyValue> kvs = r.getKvs();
+            Index.Keys fresh = Index.Keys.load(kvs,
+                    kv -> Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision()));
             Set<Long> leases = new HashSet<>();
-            for (KeyValue kv : r.getKvs()) {
-                Node n = Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision());
-                fresh.put(n);
-                if (n.lease() != 0) {
-                    leases.add(n.lease());
+            for (KeyValue kv : kvs) {
+                if (kv.getLease() != 0) {
+                    leases.add(kv.getLease());
                 }
             }
             readLeases(leases);
