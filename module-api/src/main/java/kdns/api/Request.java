@@ -23,8 +23,9 @@ import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 
 /**
- * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
- * {@code request.Request}). Built once by the server per query; the message must not be modified,
+ * One query as plugins see it: the message plus what plugins ask of it (CoreDNS's
+ * {@code request.Request}). For a query the server read from its bytes ({@link #received}) the
+ * accessors answer from the bytes and the dnsjava message is parsed when first asked for. Built once by the server per query; the message must not be modified,
  * except through {@link #lowerUdpSize(int)} and {@link #replaceOpt(OPTRecord)}, which also drop the
  * received bytes ({@link #wire()}) that would otherwise be sent on in place of the changed message.
  */
