@@ -75,7 +75,7 @@ class LegacyForwardSeriesTest {
         }
         assertCounters(legacyResponses.collect(), (CounterSnapshot) find(derived, LegacyForwardSeries.RESPONSES));
         assertCounters(legacyRequests.collect(), (CounterSnapshot) find(derived, LegacyForwardSeries.REQUESTS));
-        assertEquals(4.0, value((CounterSnapshot) find(derived, LegacyForwardSeries.REQUESTS),
+        assertEquals(5.0, value((CounterSnapshot) find(derived, LegacyForwardSeries.REQUESTS),
                 Labels.of("to", "192.0.2.1:53")));
     }
 
