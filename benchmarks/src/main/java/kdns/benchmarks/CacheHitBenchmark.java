@@ -107,7 +107,7 @@ public class CacheHitBenchmark extends ChainBenchmark {
             Message m = new Message(request.id());
             m.getHeader().setFlag(Flags.QR);
             m.getHeader().setFlag(Flags.AA);
-            m.addRecord(request.message().getQuestion(), Section.QUESTION);
+            m.addRecord(request.question(), Section.QUESTION);
             m.addRecord(new ARecord(request.qname(), DClass.IN, 3600, address), Section.ANSWER);
             writer.write(m);
             return Rcodes.NOERROR;

@@ -3,7 +3,9 @@ package kdns.api;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.Supplier;
 
 /**
  * The process-wide Prometheus registry. Metrics are created once per process and found again by
@@ -23,6 +25,13 @@ public interface MetricsRegistry {
 
     /** The histogram with this name and bucket bounds (seconds or bytes), created on first use. */
     Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+
+    /**
+     * Registers the collector {@code create} makes, once per process for {@code key} (later calls
+     * with the same key do nothing): for series worked out at scrape time from other metrics, so
+     * the query path counts each event once (e.g. a metric CoreDNS exports under two names).
+     */
+    void collector(String key, Supplier<? extends MultiCollector> create);
 
     /** CoreDNS's {@code plugin.TimeBuckets}: exponential from 0.25 ms, factor 2, 16 buckets. */
     static double[] timeBuckets() {

@@ -43,6 +43,43 @@ public final class Replies {
         return m;
     }
 
+    /**
+     * {@link #replyTo(Message)} for the query of {@code request}, read through its accessors: for
+     * a query the server read without parsing, its message is not parsed for this.
+     */
+    public static Message replyTo(Request request) {
+        Message m = new Message(request.id());
+        Header h = m.getHeader();
+        h.setFlag(Flags.QR);
+        int opcode = request.opcode();
+        h.setOpcode(opcode);
+        if (opcode == Opcode.QUERY) {
+            if (request.flag(Flags.RD)) {
+                h.setFlag(Flags.RD);
+            }
+            if (request.flag(Flags.CD)) {
+                h.setFlag(Flags.CD);
+            }
+        }
+        m.addRecord(request.question(), Section.QUESTION);
+        return m;
+    }
+
+    /** {@link #authoritative(Message, int)} for the query of {@code request} (see {@link #replyTo(Request)}). */
+    public static Message authoritative(Request request, int rcode) {
+        Message m = replyTo(request);
+        m.getHeader().setFlag(Flags.AA);
+        m.getHeader().setRcode(rcode & 0xF);
+        return m;
+    }
+
+    /** {@link #errorReply(Message, int)} for the query of {@code request} (see {@link #replyTo(Request)}). */
+    public static Message errorReply(Request request, int rcode) {
+        Message m = replyTo(request);
+        m.getHeader().setRcode(rcode & 0xF);
+        return m;
+    }
+
     /** {@link #replyTo} with the AA flag and the given rcode: an answer from a zone the plugin serves. */
     public static Message authoritative(Message query, int rcode) {
         Message m = replyTo(query);

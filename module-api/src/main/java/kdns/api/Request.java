@@ -23,8 +23,9 @@ import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 
 /**
- * One query as plugins see it: the parsed message plus what plugins ask of it (CoreDNS's
- * {@code request.Request}). Built once by the server per query; the message must not be modified,
+ * One query as plugins see it: the message plus what plugins ask of it (CoreDNS's
+ * {@code request.Request}). For a query the server read from its bytes ({@link #received}) the
+ * accessors answer from the bytes and the dnsjava message is parsed when first asked for. Built once by the server per query; the message must not be modified,
  * except through {@link #lowerUdpSize(int)} and {@link #replaceOpt(OPTRecord)}, which also drop the
  * received bytes ({@link #wire()}) that would otherwise be sent on in place of the changed message.
  */
@@ -33,7 +34,8 @@ public final class Request {
     /** The UDP payload size assumed for clients without EDNS0 (RFC 1035). */
     public static final int DEFAULT_UDP_SIZE = 512;
 
-    private final Message message;
+    /** The message, shared by the copies that say the same query; parsed only when asked for. */
+    private final QueryMessage message;
     private final Record question;
     private final Transport transport;
     private final InetSocketAddress remote;
@@ -112,10 +114,15 @@ public final class Request {
 
     private Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                     String serverZone, MetadataValues metadata, ReceivedBytes received) {
+        this(new QueryMessage(message), transport, remote, local, serverZone, metadata, received);
+    }
+
+    private Request(QueryMessage message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                    String serverZone, MetadataValues metadata, ReceivedBytes received) {
         this.metadata = metadata;
         this.received = received;
         this.message = message;
-        this.question = message.getQuestion();
+        this.question = message.question();
         if (question == null) {
             throw new IllegalArgumentException("a request needs a question");
         }
@@ -123,6 +130,23 @@ public final class Request {
         this.remote = remote;
         this.local = local;
         this.serverZone = serverZone;
+    }
+
+    /**
+     * A query as the server received it in {@code wire} (exactly the message, nothing after it),
+     * without parsing it into a {@link Message} when it is in the plain form most queries have:
+     * one question spelled out, no answer or authority records, nothing or a single OPT record
+     * without options in the additional section. The header, question and OPT fields are then read
+     * from the bytes and {@link #message()} parses the message the first time it is asked for.
+     * Null for any other query, which the caller parses as before (and answers FORMERR when that
+     * fails), so no query gets another answer than dnsjava's parse would give it. The array is the
+     * request's from then on ({@link #wire()}): nobody may change it.
+     */
+    public static Request received(byte[] wire, Transport transport, InetSocketAddress remote,
+                                   InetSocketAddress local, String serverZone) {
+        QueryMessage m = QueryMessage.read(wire);
+        return m == null ? null : new Request(m, transport, remote, local, serverZone, new MetadataValues(),
+                new ReceivedBytes(wire));
     }
 
     /**
@@ -186,7 +210,7 @@ public final class Request {
 
     /** A copy of this request asking another question (for lookups through the same chain). */
     public Request withQuestion(Name name, int type) {
-        Message copy = message.clone();
+        Message copy = message.message().clone();
         copy.removeAllRecords(Section.QUESTION);
         copy.addRecord(Record.newRecord(name, type, qclass()), Section.QUESTION);
         return withMessage(copy);
@@ -251,9 +275,19 @@ public final class Request {
         return m == null ? Set.of() : Set.copyOf(m.keySet());
     }
 
-    /** The query message. Do not modify it. */
+    /**
+     * The query message. Do not modify it. For a query the server read without parsing
+     * ({@link #received}) the message is parsed on the first call; the accessors of this class
+     * ({@link #id()}, {@link #flag(int)}, {@link #question()}, {@link #opt()}, ...) answer without it,
+     * so plugins that need nothing else should use them.
+     */
     public Message message() {
-        return message;
+        return message.message();
+    }
+
+    /** The question record as the client wrote it (the message's, the same object). */
+    public Record question() {
+        return question;
     }
 
     /** The question name as the client wrote it (case preserved). */
@@ -349,7 +383,25 @@ public final class Request {
 
     /** The message ID. */
     public int id() {
-        return message.getHeader().getID();
+        return message.id();
+    }
+
+    /** The query's opcode ({@link org.xbill.DNS.Opcode}). */
+    public int opcode() {
+        return message.opcode();
+    }
+
+    /** A flag bit of the query's header ({@link Flags} number), as {@link org.xbill.DNS.Header#getFlag}. */
+    public boolean flag(int flag) {
+        return message.flag(flag);
+    }
+
+    /**
+     * The query's size in octets: as received, or as rendered for a message a plugin built
+     * (CoreDNS's {@code Req.Len()}, the {@code request_size_bytes} metric and the log's size).
+     */
+    public int querySize() {
+        return message.size();
     }
 
     public Transport transport() {
@@ -387,7 +439,7 @@ public final class Request {
 
     /** The client's OPT record, or null without EDNS0. */
     public OPTRecord opt() {
-        return message.getOPT();
+        return message.opt();
     }
 
     /**
@@ -404,6 +456,7 @@ public final class Request {
      * @return true when the size was lowered
      */
     public boolean lowerUdpSize(int size) {
+        Message message = this.message.message();
         OPTRecord opt = message.getOPT();
         if (opt == null || opt.getPayloadSize() <= size) {
             return false;
@@ -434,6 +487,7 @@ public final class Request {
      * @return the OPT record it replaced, or null when the query had none
      */
     public OPTRecord replaceOpt(OPTRecord opt) {
+        Message message = this.message.message();
         List<Record> extra = message.getSection(Section.ADDITIONAL);
         int at = -1;
         for (int i = 0; i < extra.size(); i++) {
@@ -469,13 +523,13 @@ public final class Request {
 
     /** True when the client set the DNSSEC OK bit. */
     public boolean dnssecOk() {
-        OPTRecord opt = message.getOPT();
+        OPTRecord opt = message.opt();
         return opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
     }
 
     /** True when the client set the Checking Disabled bit. */
     public boolean checkingDisabled() {
-        return message.getHeader().getFlag(Flags.CD);
+        return message.flag(Flags.CD);
     }
 
     /**
@@ -486,7 +540,7 @@ public final class Request {
         if (transport.stream()) {
             return 65535;
         }
-        OPTRecord opt = message.getOPT();
+        OPTRecord opt = message.opt();
         if (opt == null) {
             return DEFAULT_UDP_SIZE;
         }

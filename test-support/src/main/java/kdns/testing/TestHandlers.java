@@ -23,7 +23,7 @@ public final class TestHandlers {
     public static Handler answering(int rcode) {
         return named((request, writer) -> {
             Message m = new Message(request.id());
-            m.addRecord(request.message().getQuestion(), Section.QUESTION);
+            m.addRecord(request.question(), Section.QUESTION);
             m.getHeader().setRcode(rcode);
             writer.write(m);
             return rcode;

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Metric;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ public final class PrometheusMetrics implements MetricsRegistry {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ConcurrentHashMap<String, Registered> metrics = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MultiCollector> collectors = new ConcurrentHashMap<>();
 
     private record Registered(Metric metric, String kind, String[] labels) {
     }
@@ -47,6 +49,15 @@ public final class PrometheusMetrics implements MetricsRegistry {
                 () -> Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
                         .withoutExemplars()
                         .labelNames(labelNames).register(registry));
+    }
+
+    @Override
+    public void collector(String key, Supplier<? extends MultiCollector> create) {
+        collectors.computeIfAbsent(key, k -> {
+            MultiCollector c = create.get();
+            registry.register(c);
+            return c;
+        });
     }
 
     private Metric get(String name, String kind, String[] labels, Supplier<Metric> create) {

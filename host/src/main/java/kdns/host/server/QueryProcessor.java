@@ -81,6 +81,13 @@ public final class QueryProcessor {
             return true;
         }
         byte[] bytes = length == packet.length ? packet : Arrays.copyOf(packet, length);
+        // Most queries are in the plain form read without dnsjava's parse; any other is parsed
+        // here as it always was, so a malformed query gets the same FORMERR or drop as before.
+        Request plain = Request.received(bytes, transport, remote, local, ".");
+        if (plain != null) {
+            serve(plain, sink);
+            return true;
+        }
         Message query;
         try {
             query = new Message(bytes);
@@ -92,7 +99,7 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
-        serve(query, transport, remote, local, sink, received(query, bytes));
+        serve(new Request(query, transport, remote, local, ".", received(query, bytes)), sink);
         return true;
     }
 
@@ -113,10 +120,8 @@ public final class QueryProcessor {
         return query.getTSIG() == null ? null : Arrays.copyOf(bytes, n);
     }
 
-    private void serve(Message query, Transport transport, InetSocketAddress remote, InetSocketAddress local,
-                       ReplySink sink, byte[] wire) {
-        Request probe = new Request(query, transport, remote, local, ".", wire);
-        OPTRecord opt = query.getOPT();
+    private void serve(Request probe, ReplySink sink) {
+        OPTRecord opt = probe.opt();
         if (opt != null && opt.getVersion() != 0) {
             writeError(probe, sink, Rcode.BADVERS);
             return;
@@ -153,18 +158,18 @@ public final class QueryProcessor {
             if (Rcodes.clientWrote(rcode)) {
                 sink.none(); // the chain says it answered, and wrote nothing: a dropped query
             } else {
-                writeErrorWith(writer, query, rcode);
+                writeErrorWith(writer, request, rcode);
             }
         }
     }
 
     private static void writeError(Request request, ReplySink sink, int rcode) {
-        writeErrorWith(new ReplyWriter(request, sink), request.message(), rcode);
+        writeErrorWith(new ReplyWriter(request, sink), request, rcode);
     }
 
-    private static void writeErrorWith(ReplyWriter writer, Message query, int rcode) {
-        Message reply = new Message(query.getHeader().getID());
-        reply.addRecord(query.getQuestion(), Section.QUESTION);
+    private static void writeErrorWith(ReplyWriter writer, Request query, int rcode) {
+        Message reply = new Message(query.id());
+        reply.addRecord(query.question(), Section.QUESTION);
         if (rcode > 0xf) {
             // Extended rcodes (BADVERS) live partly in the OPT record.
             reply.getHeader().setRcode(rcode & 0xf);

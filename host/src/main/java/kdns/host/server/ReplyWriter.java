@@ -75,9 +75,8 @@ final class ReplyWriter implements ResponseWriter {
      */
     @Override
     public boolean writeWire(WireMessage reply) {
-        Message query = request.message();
-        Record question = query.getQuestion();
-        OPTRecord clientOpt = query.getOPT();
+        Record question = request.question();
+        OPTRecord clientOpt = request.opt();
         if (written || request.replySigning() != null || reply.signed()
                 || reply.length() > request.size()
                 || reply.questionType() != question.getType() || reply.questionClass() != question.getDClass()
@@ -87,10 +86,9 @@ final class ReplyWriter implements ResponseWriter {
         }
         written = true;
         byte[] wire = reply.wire();
-        Header qh = query.getHeader();
         int flags = (reply.flags() & ~(OPCODE_BITS | flagBit(Flags.RD) | flagBit(Flags.CD)))
-                | flagBit(Flags.QR) | (qh.getOpcode() << 11)
-                | (qh.getFlag(Flags.RD) ? flagBit(Flags.RD) : 0) | (qh.getFlag(Flags.CD) ? flagBit(Flags.CD) : 0);
+                | flagBit(Flags.QR) | (request.opcode() << 11)
+                | (request.flag(Flags.RD) ? flagBit(Flags.RD) : 0) | (request.flag(Flags.CD) ? flagBit(Flags.CD) : 0);
         for (int flag = 0; flag < 16; flag++) {
             if ((flagsClear & (1 << flag)) != 0) {
                 flags &= ~flagBit(flag);
@@ -98,7 +96,7 @@ final class ReplyWriter implements ResponseWriter {
                 flags |= flagBit(flag);
             }
         }
-        put16(wire, 0, qh.getID());
+        put16(wire, 0, request.id());
         put16(wire, 2, flags);
         if (clientOpt != null) {
             // As mirrorOpt: the client's size and DO bit, the reply's extended rcode and options, version 0.
@@ -183,14 +181,12 @@ final class ReplyWriter implements ResponseWriter {
 
     /** The query's ID, flags, question and EDNS0 on a reply a plugin wrote. */
     private static void complete(Message reply, Request request, int flagsSet, int flagsClear, BitSet echoed) {
-        Message query = request.message();
         Header h = reply.getHeader();
-        Header qh = query.getHeader();
-        h.setID(qh.getID());
+        h.setID(request.id());
         h.setFlag(Flags.QR);
-        copyFlag(qh, h, Flags.RD);
-        copyFlag(qh, h, Flags.CD);
-        h.setOpcode(qh.getOpcode());
+        copyFlag(request, h, Flags.RD);
+        copyFlag(request, h, Flags.CD);
+        h.setOpcode(request.opcode());
         if ((flagsSet | flagsClear) != 0) {
             for (int flag = 0; flag < 16; flag++) {
                 if ((flagsClear & (1 << flag)) != 0) {
@@ -201,14 +197,14 @@ final class ReplyWriter implements ResponseWriter {
             }
         }
 
-        Record question = query.getQuestion();
+        Record question = request.question();
         Record[] asked = reply.getSectionArray(Section.QUESTION);
         if (asked.length != 1 || asked[0] != question) {
             reply.removeAllRecords(Section.QUESTION);
             reply.addRecord(question, Section.QUESTION);
         }
 
-        OPTRecord clientOpt = query.getOPT();
+        OPTRecord clientOpt = request.opt();
         if (clientOpt != null) {
             mirrorOpt(reply, clientOpt, echoed);
         }
@@ -278,8 +274,8 @@ final class ReplyWriter implements ResponseWriter {
         return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
     }
 
-    private static void copyFlag(Header from, Header to, int flag) {
-        if (from.getFlag(flag)) {
+    private static void copyFlag(Request from, Header to, int flag) {
+        if (from.flag(flag)) {
             to.setFlag(flag);
         } else {
             to.unsetFlag(flag);

@@ -105,7 +105,7 @@ final class CacheHandler implements Handler {
         long now = ticker.nanos();
         CacheMetrics.Server sm = metrics.of(request);
         boolean dnssecOk = request.dnssecOk();
-        boolean adRequested = request.message().getHeader().getFlag(Flags.AD);
+        boolean adRequested = request.flag(Flags.AD);
         Key key = new Key(qname, request.qtype(), request.qclass(), dnssecOk, request.checkingDisabled());
 
         Item item = lookup(now, key, sm);

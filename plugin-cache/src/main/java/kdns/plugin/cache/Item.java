@@ -93,13 +93,12 @@ final class Item {
         }
         Message m = new Message(request.id());
         Header h = m.getHeader();
-        Header q = request.message().getHeader();
         h.setFlag(Flags.QR);
-        h.setOpcode(q.getOpcode());
-        if (q.getFlag(Flags.RD)) {
+        h.setOpcode(request.opcode());
+        if (request.flag(Flags.RD)) {
             h.setFlag(Flags.RD);
         }
-        if (q.getFlag(Flags.CD)) {
+        if (request.flag(Flags.CD)) {
             h.setFlag(Flags.CD);
         }
         h.setFlag(Flags.AA);
@@ -110,7 +109,7 @@ final class Item {
             h.setFlag(Flags.RA);
         }
         h.setRcode(rcode);
-        m.addRecord(request.message().getQuestion(), Section.QUESTION);
+        m.addRecord(request.question(), Section.QUESTION);
         for (Record rr : r.answer()) {
             m.addRecord(rr, Section.ANSWER);
         }
@@ -141,7 +140,7 @@ final class Item {
         if (request.mixedCase()) {
             return false;
         }
-        OPTRecord clientOpt = request.message().getOPT();
+        OPTRecord clientOpt = request.opt();
         if (clientOpt != null && !clientOpt.getOptions().isEmpty()) {
             return false;
         }

@@ -223,7 +223,7 @@ final class EtcdHandler implements Handler, Readiness {
 
         /** Writes an authoritative reply; with {@code soa} (negative and error replies) the zone's SOA. */
         int reply(int rcode, List<Record> answer, List<Record> extra, boolean truncated, boolean soa) {
-            Message m = Replies.replyTo(request.message());
+            Message m = Replies.replyTo(request);
             Header h = m.getHeader();
             h.setRcode(rcode);
             h.setFlag(Flags.AA);
@@ -247,7 +247,7 @@ final class EtcdHandler implements Handler, Readiness {
         }
 
         Message errorReply(int rcode) {
-            Message m = Replies.replyTo(request.message());
+            Message m = Replies.replyTo(request);
             m.getHeader().setRcode(rcode & 0xF);
             return m;
         }

@@ -286,7 +286,7 @@ final class Exchange {
 
     private void writeErrorNow(int rcode) {
         Message m = new Message(request.id());
-        m.addRecord(request.message().getQuestion(), Section.QUESTION);
+        m.addRecord(request.question(), Section.QUESTION);
         m.getHeader().setRcode(rcode);
         writer.write(m);
     }

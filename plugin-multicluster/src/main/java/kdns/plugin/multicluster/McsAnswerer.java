@@ -297,7 +297,7 @@ public final class McsAnswerer {
     }
 
     private static Message reply(Request request, int rcode) {
-        return Replies.authoritative(request.message(), rcode);
+        return Replies.authoritative(request, rcode);
     }
 
     private static Record addressRecord(Name owner, byte[] a, long ttl) {

@@ -172,7 +172,7 @@ final class GrpcHandler implements Handler {
         private void writeError(int rcode) {
             Message m = new Message(request.id());
             m.getHeader().setFlag(Flags.QR);
-            m.addRecord(request.message().getQuestion(), Section.QUESTION);
+            m.addRecord(request.question(), Section.QUESTION);
             m.getHeader().setRcode(rcode);
             writer.write(m);
         }

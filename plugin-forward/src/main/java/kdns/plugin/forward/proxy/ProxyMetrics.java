@@ -7,7 +7,9 @@ import kdns.api.MetricsRegistry;
 /**
  * The per-upstream metrics: CoreDNS 1.11+'s {@code coredns_proxy_*} family (label
  * {@code proxy_name="forward"}) and, for dashboards built before 1.11, the
- * {@code coredns_forward_*} series those replaced (same values, CoreDNS 1.10's labels).
+ * {@code coredns_forward_*} series those replaced (same values, CoreDNS 1.10's labels). The legacy
+ * series of replies are worked out at scrape time from the proxy duration histogram
+ * ({@link LegacyForwardSeries}), so each reply is observed once.
  */
 public final class ProxyMetrics {
 
@@ -16,9 +18,6 @@ public final class ProxyMetrics {
     final Counter healthcheckFailures;
     final Counter connCacheHits;
     final Counter connCacheMisses;
-    final Counter legacyRequests;
-    final Counter legacyResponses;
-    final Histogram legacyDuration;
     final Counter legacyHealthcheckFailures;
 
     private ProxyMetrics(String proxyName, MetricsRegistry r) {
@@ -32,11 +31,8 @@ public final class ProxyMetrics {
                 "Counter of connection cache hits per upstream and protocol.", "proxy_name", "to", "proto");
         connCacheMisses = r.counter("coredns_proxy_conn_cache_misses_total",
                 "Counter of connection cache misses per upstream and protocol.", "proxy_name", "to", "proto");
-        legacyRequests = r.counter("coredns_forward_requests_total", "Counter of requests made per upstream.", "to");
-        legacyResponses = r.counter("coredns_forward_responses_total", "Counter of responses received per upstream.",
-                "rcode", "to");
-        legacyDuration = r.histogram("coredns_forward_request_duration_seconds",
-                "Histogram of the time each request took.", buckets, "to", "rcode");
+        Histogram proxyDuration = duration;
+        r.collector(LegacyForwardSeries.DURATION, () -> new LegacyForwardSeries(proxyDuration));
         legacyHealthcheckFailures = r.counter("coredns_forward_healthcheck_failures_total",
                 "Counter of the number of failed healthchecks.", "to");
     }

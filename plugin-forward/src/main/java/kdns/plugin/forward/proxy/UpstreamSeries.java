@@ -7,7 +7,7 @@ import kdns.api.Rcodes;
 
 /**
  * One upstream's series of {@link ProxyMetrics}, each labelled data point looked up once instead of
- * on every reply (a label array and a map lookup for each of four series per query). A data point
+ * on every reply (a label array and a map lookup per series and query). A data point
  * is looked up when first used, as before, so a series that never counted is not exported; two
  * threads that look one up at once get the same data point.
  */
@@ -19,10 +19,9 @@ final class UpstreamSeries {
     private final ProxyMetrics metrics;
     private final String to;
     private final AtomicReferenceArray<ByRcode> byRcode = new AtomicReferenceArray<>(KEPT_RCODES);
-    private volatile CounterDataPoint requests;
     private volatile CounterDataPoint udpHits;
 
-    private record ByRcode(DistributionDataPoint duration, CounterDataPoint responses, DistributionDataPoint legacyDuration) {
+    private record ByRcode(DistributionDataPoint duration) {
     }
 
     UpstreamSeries(ProxyMetrics metrics, String to) {
@@ -30,26 +29,19 @@ final class UpstreamSeries {
         this.to = to;
     }
 
-    /** One answered exchange: its duration by rcode, the request and response counts. */
+    /**
+     * One answered exchange: its duration by rcode, one observation (the legacy request and response
+     * counts and duration are read from it at scrape time, {@link LegacyForwardSeries}).
+     */
     void observe(int rcode, long nanos) {
         ByRcode s = rcode >= 0 && rcode < KEPT_RCODES ? byRcode.get(rcode) : null;
         if (s == null) {
-            String rc = Rcodes.name(rcode);
-            s = new ByRcode(metrics.duration.labelValues(metrics.proxyName, to, rc),
-                    metrics.legacyResponses.labelValues(rc, to), metrics.legacyDuration.labelValues(to, rc));
+            s = new ByRcode(metrics.duration.labelValues(metrics.proxyName, to, Rcodes.name(rcode)));
             if (rcode >= 0 && rcode < KEPT_RCODES) {
                 byRcode.set(rcode, s);
             }
         }
-        CounterDataPoint r = requests;
-        if (r == null) {
-            requests = r = metrics.legacyRequests.labelValues(to);
-        }
-        double seconds = nanos / 1e9;
-        s.duration().observe(seconds);
-        r.inc();
-        s.responses().inc();
-        s.legacyDuration().observe(seconds);
+        s.duration().observe(nanos / 1e9);
     }
 
     /** A connection (or UDP socket) reused. */

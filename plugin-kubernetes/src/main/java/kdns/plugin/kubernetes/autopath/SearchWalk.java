@@ -173,18 +173,18 @@ final class SearchWalk {
             break;
         }
         m.removeAllRecords(Section.QUESTION);
-        m.addRecord(request.message().getQuestion(), Section.QUESTION);
+        m.addRecord(request.question(), Section.QUESTION);
         return m;
     }
 
     private Message errorReply(int rcode) {
         Message m = new Message(request.id());
         m.getHeader().setFlag(Flags.QR);
-        if (request.message().getHeader().getFlag(Flags.RD)) {
+        if (request.flag(Flags.RD)) {
             m.getHeader().setFlag(Flags.RD);
         }
         m.getHeader().setRcode(rcode);
-        m.addRecord(request.message().getQuestion(), Section.QUESTION);
+        m.addRecord(request.question(), Section.QUESTION);
         return m;
     }
 }

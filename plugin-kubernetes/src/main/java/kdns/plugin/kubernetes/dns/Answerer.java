@@ -516,7 +516,7 @@ public final class Answerer {
 
     /** An authoritative reply with the question of {@code request}. */
     public static Message reply(Request request, int rcode) {
-        return Replies.authoritative(request.message(), rcode);
+        return Replies.authoritative(request, rcode);
     }
 
     private static int hostType(Item i) {

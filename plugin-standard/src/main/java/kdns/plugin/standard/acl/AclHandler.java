@@ -70,13 +70,13 @@ final class AclHandler implements Handler {
                     return Rcodes.NOERROR; // nothing is written: the client gets no reply
                 }
                 case BLOCK -> {
-                    writer.write(withEde(Replies.errorReply(request.message(), Rcode.REFUSED),
+                    writer.write(withEde(Replies.errorReply(request, Rcode.REFUSED),
                             ExtendedErrorCodeOption.BLOCKED));
                     metrics.blocked.labelValues(server, zone, request.view()).inc();
                     return Rcodes.NOERROR;
                 }
                 case FILTER -> {
-                    writer.write(withEde(Replies.replyTo(request.message()), ExtendedErrorCodeOption.FILTERED));
+                    writer.write(withEde(Replies.replyTo(request), ExtendedErrorCodeOption.FILTERED));
                     metrics.filtered.labelValues(server, zone, request.view()).inc();
                     return Rcodes.NOERROR;
                 }

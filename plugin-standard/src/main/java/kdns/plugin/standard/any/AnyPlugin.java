@@ -64,7 +64,7 @@ public final class AnyPlugin implements Plugin {
                 return Handlers.nextOrFailure(name(), next, request, writer);
             }
             Message reply = new Message(request.id());
-            reply.addRecord(request.message().getQuestion(), Section.QUESTION);
+            reply.addRecord(request.question(), Section.QUESTION);
             reply.addRecord(new HINFORecord(request.qname(), DClass.IN, TTL, "ANY obsoleted", "See RFC 8482"),
                     Section.ANSWER);
             writer.write(reply);

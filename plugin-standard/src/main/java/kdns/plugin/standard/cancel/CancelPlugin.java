@@ -115,7 +115,7 @@ public final class CancelPlugin implements Plugin {
 
         void expire(Request request) {
             if (done.compareAndSet(false, true)) {
-                delegate.write(Replies.errorReply(request.message(), Rcode.SERVFAIL));
+                delegate.write(Replies.errorReply(request, Rcode.SERVFAIL));
             }
         }
     }

@@ -51,7 +51,7 @@ final class ChaosHandler implements Handler {
         Name owner = request.qname();
         switch (request.name()) {
             case "authors.bind." -> {
-                reply = Replies.replyTo(request.message());
+                reply = Replies.replyTo(request);
                 String[] order = authors.clone();
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 for (int i = order.length - 1; i > 0; i--) {
@@ -65,11 +65,11 @@ final class ChaosHandler implements Handler {
                 }
             }
             case "version.bind.", "version.server." -> {
-                reply = Replies.replyTo(request.message());
+                reply = Replies.replyTo(request);
                 reply.addRecord(txt(owner, version), Section.ANSWER);
             }
             case "hostname.bind.", "id.server." -> {
-                reply = Replies.replyTo(request.message());
+                reply = Replies.replyTo(request);
                 reply.addRecord(txt(owner, hostname), Section.ANSWER);
             }
             default -> {

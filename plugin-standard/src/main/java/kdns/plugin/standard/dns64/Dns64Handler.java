@@ -95,7 +95,7 @@ final class Dns64Handler implements Handler {
 
     private int finish(Request request, ResponseWriter writer, Message original, Message a) {
         if (a == null) {
-            writer.write(Replies.errorReply(request.message(), Rcode.SERVFAIL));
+            writer.write(Replies.errorReply(request, Rcode.SERVFAIL));
             return Rcodes.NOERROR;
         }
         translated.labelValues(ServerLabels.forRequest(request, hosts, port)).inc();

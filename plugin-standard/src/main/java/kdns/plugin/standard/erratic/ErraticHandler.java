@@ -52,7 +52,7 @@ final class ErraticHandler implements Handler {
         Message m;
         int qtype = request.qtype();
         if (qtype == Type.A || qtype == Type.AAAA) {
-            m = Replies.replyTo(request.message());
+            m = Replies.replyTo(request);
             m.getHeader().setFlag(Flags.AA);
             if (truncate) {
                 m.getHeader().setFlag(Flags.TC);
@@ -63,7 +63,7 @@ final class ErraticHandler implements Handler {
                         : new AAAARecord(request.qname(), DClass.IN, 0, V6), Section.ANSWER);
             }
         } else {
-            m = Replies.errorReply(request.message(), Rcode.SERVFAIL);
+            m = Replies.errorReply(request, Rcode.SERVFAIL);
         }
         if (delay && !settings.duration().isZero()) {
             Message reply = m;

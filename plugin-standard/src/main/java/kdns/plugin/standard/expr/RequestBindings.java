@@ -47,7 +47,7 @@ public final class RequestBindings {
         m.put("client_ip", none("client_ip", () -> ip(request.remoteAddress())));
         m.put("port", none("port", () -> port(request.remoteAddress())));
         m.put("id", none("id", () -> (long) request.id()));
-        m.put("opcode", none("opcode", () -> (long) request.message().getHeader().getOpcode()));
+        m.put("opcode", none("opcode", () -> (long) request.opcode()));
         m.put("do", none("do", request::dnssecOk));
         m.put("bufsize", none("bufsize", () -> (long) request.size()));
         m.put("server_ip", none("server_ip", () -> ip(request.localAddress())));

@@ -95,7 +95,7 @@ final class FileHandler implements Handler, Transferer {
         if (result == ZoneLookup.Result.SERVER_FAILURE && a.answer().isEmpty()) {
             return Rcodes.SERVFAIL;
         }
-        Message m = Replies.replyTo(request.message());
+        Message m = Replies.replyTo(request);
         m.getHeader().setFlag(Flags.AA);
         switch (result) {
             case NAME_ERROR -> m.getHeader().setRcode(Rcode.NXDOMAIN);
@@ -126,7 +126,7 @@ final class FileHandler implements Handler, Transferer {
             rc = e.rcode();
         }
         if (rc != DEFERRED && !Rcodes.clientWrote(rc)) {
-            writer.write(Replies.errorReply(request.message(), rc));
+            writer.write(Replies.errorReply(request, rc));
         }
     }
 

@@ -93,7 +93,7 @@ final class HostsHandler implements Handler {
             // NXDOMAIN needs an SOA a hosts file does not have: CoreDNS answers SERVFAIL.
             return Rcodes.SERVFAIL;
         }
-        Message reply = Replies.replyTo(request.message());
+        Message reply = Replies.replyTo(request);
         reply.getHeader().setFlag(Flags.AA);
         for (Record r : answers) {
             reply.addRecord(r, Section.ANSWER);

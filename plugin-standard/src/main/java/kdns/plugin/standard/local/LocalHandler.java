@@ -58,7 +58,7 @@ final class LocalHandler implements Handler {
         boolean below = name.length() > lc && name.endsWith(".localhost.");
         boolean prefixed = name.length() > lc && localhostPrefix && name.startsWith("localhost.");
         Name qname = request.qname();
-        Message m = Replies.replyTo(request.message());
+        Message m = Replies.replyTo(request);
         if (below || prefixed) {
             localhostRequests.inc();
             switch (request.qtype()) {

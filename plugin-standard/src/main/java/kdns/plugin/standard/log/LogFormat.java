@@ -158,12 +158,12 @@ final class LogFormat {
             case NAME -> sb.append(request.name());
             case CLASS -> sb.append(request.qclass() == 2 ? "CS" : DClass.string(request.qclass()));
             case PROTO -> sb.append(request.proto());
-            case SIZE -> sb.append(requestSize(request.message()));
+            case SIZE -> sb.append(request.querySize());
             case REMOTE -> appendAddress(sb, remote);
             case PORT -> sb.append(remote == null ? 0 : remote.getPort());
             case LOCAL -> appendAddress(sb, local);
             case ID -> sb.append(request.id());
-            case OPCODE -> sb.append(request.message().getHeader().getOpcode());
+            case OPCODE -> sb.append(request.opcode());
             case DO -> sb.append(request.dnssecOk());
             case BUFSIZE -> sb.append(request.size());
             case RCODE -> {
@@ -183,11 +183,6 @@ final class LogFormat {
                 }
             }
         }
-    }
-
-    static int requestSize(Message query) {
-        int n = query.numBytes();
-        return n > 0 ? n : query.toWire().length;
     }
 
     private static void appendAddress(StringBuilder sb, InetSocketAddress a) {

@@ -88,7 +88,7 @@ final class QueryLogWriter extends ForwardingResponseWriter {
             return;
         }
         long nanos = System.nanoTime() - start;
-        Message reply = Replies.errorReply(request.message(), rcode);
+        Message reply = Replies.errorReply(request, rcode);
         int size = reply.toWire().length;
         if (request.opt() != null) {
             size += 11; // the OPT record the server adds for an EDNS0 client

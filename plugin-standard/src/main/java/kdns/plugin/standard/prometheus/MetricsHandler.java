@@ -76,13 +76,8 @@ final class MetricsHandler implements Handler {
         s.requests(proto, family, QueryTypes.index(request.qtype())).inc();
         s.duration().observe((System.nanoTime() - start) / 1e9);
         s.responseSize(proto).observe(size);
-        s.requestSize(proto).observe(requestSize(request));
+        s.requestSize(proto).observe(request.querySize());
         s.responses(rcode, plugin).inc();
-    }
-
-    private static int requestSize(Request request) {
-        int n = request.message().numBytes();
-        return n > 0 ? n : request.message().toWire().length;
     }
 
     /** The series of a zone; a block has one view, so the view only tells blocks apart in tests. */

@@ -40,7 +40,7 @@ final class RewriteHandler implements Handler {
 
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
-        Record original = request.message().getQuestion();
+        Record original = request.question();
         // The lower-case name the server worked out already: what CoreDNS's rules match (state.Name()).
         RewriteRule.Question q = new RewriteRule.Question(request.name(), original.getType(), original.getDClass(),
                 request);

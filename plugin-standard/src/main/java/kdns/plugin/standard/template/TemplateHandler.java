@@ -89,7 +89,7 @@ final class TemplateHandler implements Handler {
         if (rule.rcode() == Rcodes.SERVFAIL) {
             return Rcodes.SERVFAIL;
         }
-        Message reply = Replies.replyTo(request.message());
+        Message reply = Replies.replyTo(request);
         reply.getHeader().setFlag(Flags.AA);
         reply.getHeader().setRcode(rule.rcode());
         List<UpstreamLookup.Lookup> lookups = new ArrayList<>();

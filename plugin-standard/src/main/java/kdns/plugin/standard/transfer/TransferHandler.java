@@ -104,7 +104,7 @@ final class TransferHandler implements Handler {
                 current = new Message(request.id());
                 current.getHeader().setFlag(Flags.QR);
                 current.getHeader().setFlag(Flags.AA);
-                current.addRecord(request.message().getQuestion(), Section.QUESTION);
+                current.addRecord(request.question(), Section.QUESTION);
                 out.add(current);
                 bytes = 0;
             }

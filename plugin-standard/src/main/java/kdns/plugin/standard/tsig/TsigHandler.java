@@ -85,7 +85,7 @@ final class TsigHandler implements Handler {
     }
 
     private static int notAuth(Request request, ResponseWriter writer, TSIGRecord tsig, TSIG key, int error) {
-        Message reply = Replies.errorReply(request.message(), Rcode.NOTAUTH);
+        Message reply = Replies.errorReply(request, Rcode.NOTAUTH);
         if (key != null) {
             request.signReplies(new Request.Signing(key, error, tsig));
         } else {

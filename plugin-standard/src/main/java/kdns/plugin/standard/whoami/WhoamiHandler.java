@@ -41,7 +41,7 @@ final class WhoamiHandler implements Handler {
 
     @Override
     public int serve(Request request, ResponseWriter writer) {
-        Message reply = Replies.replyTo(request.message());
+        Message reply = Replies.replyTo(request);
         reply.getHeader().setFlag(Flags.AA);
         Name qname = request.qname();
         int dclass = request.qclass();

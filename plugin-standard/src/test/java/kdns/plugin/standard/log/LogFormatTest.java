@@ -32,7 +32,7 @@ class LogFormatTest {
         Message reply = Replies.replyTo(q.message());
         reply.getHeader().setFlag(Flags.AA);
         reply.getHeader().setFlag(Flags.RA);
-        int size = LogFormat.requestSize(q.message());
+        int size = q.querySize();
         assertEquals("AAAA example.org. IN udp " + size + " 10.240.0.1 40212 127.0.0.1 " + q.id() + " 0 false 512 "
                         + "NOERROR 99 0.001s qr,aa,rd,ra",
                 line("{type} {name} {class} {proto} {size} {remote} {port} {local} {>id} {>opcode} {>do} {>bufsize} "
@@ -44,7 +44,7 @@ class LogFormatTest {
         Request q = TestRequests.query("example.org", Type.A);
         Message reply = Replies.replyTo(q.message());
         reply.getHeader().setRcode(Rcode.NXDOMAIN);
-        int size = LogFormat.requestSize(q.message());
+        int size = q.querySize();
         assertEquals("10.240.0.1:40212 - " + q.id() + " \"A IN example.org. udp " + size + " false 512\" NXDOMAIN qr,rd 45 "
                 + "0.037990251s", line(LogFormat.COMMON, q, reply, 45, 37_990_251));
         assertEquals("10.240.0.1:40212 - " + q.id() + " \"A IN example.org. udp " + size + " false 512\" NXDOMAIN qr,rd 45 "

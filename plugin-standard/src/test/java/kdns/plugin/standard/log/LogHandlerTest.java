@@ -86,7 +86,7 @@ class LogHandlerTest {
         assertTrue(w.written());
         List<String> lines = sink.lines();
         assertEquals(1, lines.size());
-        int size = LogFormat.requestSize(q.message());
+        int size = q.querySize();
         int rsize = w.msg().toWire().length;
         String expected = "[INFO] 10.240.0.1:40212 - " + q.id() + " \"A IN example.org. udp " + size + " false 512\" "
                 + "NOERROR qr,aa,rd " + rsize + " ";
