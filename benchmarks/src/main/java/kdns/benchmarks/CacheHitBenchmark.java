@@ -14,9 +14,12 @@ import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.plugin.cache.CachePlugin;
+import kdns.plugin.standard.loadbalance.LoadBalancePlugin;
+import kdns.plugin.standard.prometheus.PrometheusPlugin;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
@@ -29,7 +32,8 @@ import org.xbill.DNS.Section;
 
 /**
  * The cache plugin answering from its success cache: the chain {@code cache} -> a plugin that
- * gives a fixed A answer, warmed with 1,000 distinct names before measuring so that every measured
+ * gives a fixed A answer, behind the plugins of {@link #chain} (the writers of {@code prometheus}
+ * and {@code loadbalance} see the hit as in a real Corefile), warmed with 1,000 distinct names before measuring so that every measured
  * query is a hit. The names are asked for in a seeded random order so that the lookups spread over
  * the cache's map rather than one hot entry. The run fails when a measured query reached the
  * answering plugin (a miss would measure the chain behind the cache instead).
@@ -39,15 +43,22 @@ public class CacheHitBenchmark extends ChainBenchmark {
     private static final int NAMES = 1_000;
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40212);
 
+    /** The plugins in front of the answering plugin, in order, separated by '+'. */
+    @Param({"cache", "prometheus+cache", "prometheus+loadbalance+cache"})
+    public String chain;
+
     private FixedAnswer upstream;
     private Handler cache;
 
     @Setup
     public void setup(Blackhole bh) throws Exception {
-        TestController c = TestController.of("cache");
-        new CachePlugin().setup(c);
         upstream = new FixedAnswer(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}));
-        cache = c.handler(upstream);
+        String[] plugins = chain.split("\\+");
+        Handler h = upstream;
+        for (int i = plugins.length - 1; i >= 0; i--) {
+            h = handler(plugins[i], h);
+        }
+        cache = h;
 
         List<String> names = new ArrayList<>(NAMES);
         for (int i = 0; i < NAMES; i++) {
@@ -67,6 +78,28 @@ public class CacheHitBenchmark extends ChainBenchmark {
             throw new IllegalStateException("warming asked the answering plugin " + upstream.calls.get()
                     + " times for " + NAMES + " names");
         }
+    }
+
+    /** The handler of one plugin with its default setup (prometheus on a port nothing listens on). */
+    private static Handler handler(String plugin, Handler next) throws Exception {
+        return switch (plugin) {
+            case "cache" -> {
+                TestController c = TestController.of("cache");
+                new CachePlugin().setup(c);
+                yield c.handler(next);
+            }
+            case "prometheus" -> {
+                TestController c = TestController.of("prometheus localhost:9253");
+                new PrometheusPlugin().setup(c);
+                yield c.handler(next);
+            }
+            case "loadbalance" -> {
+                TestController c = TestController.of("loadbalance");
+                new LoadBalancePlugin().setup(c);
+                yield c.handler(next);
+            }
+            default -> throw new IllegalArgumentException("no plugin " + plugin + " in this benchmark");
+        };
     }
 
     @TearDown

@@ -7,8 +7,10 @@ import org.xbill.DNS.Message;
 /**
  * A writer that passes everything to another; override {@link #write} to observe replies (and
  * {@link #writeStream} to observe zone transfers, which are passed on whole, not through write).
- * {@link #writeWire} is not passed on: it stays false, so the reply comes parsed through
- * {@link #write} and an override of it sees every reply.
+ * {@link #writeWire} is not passed on: it stays false (and {@link #takesWire} with it), so the
+ * reply comes parsed through {@link #write} and an override of it sees every reply. A subclass
+ * that does not look at replies, or reads what it needs from the bytes, overrides both to pass
+ * wire replies on to {@link #delegate}.
  */
 public class ForwardingResponseWriter implements ResponseWriter {
 

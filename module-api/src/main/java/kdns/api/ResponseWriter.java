@@ -49,13 +49,31 @@ public interface ResponseWriter {
      * complete the parsed message, counts it as the query's one reply and returns true; otherwise
      * it writes nothing and returns false, and the caller parses the reply and calls
      * {@link #write}. The server's writer takes it when nothing but the header and the OPT record
-     * needs changing (see {@link WireMessage}); writers that look at replies (cache, log, metrics,
-     * every {@link ForwardingResponseWriter}) keep this default and so see every reply parsed.
+     * needs changing (see {@link WireMessage}). A wrapper that looks at replies either reads what it
+     * needs from the bytes and passes the reply on with its inner writer's {@code writeWire} (the
+     * {@code prometheus}, {@code log}, {@code loadbalance} and {@code errors} writers do), or keeps
+     * this default and so sees every reply parsed (cache's writers, and a plain
+     * {@link ForwardingResponseWriter}). A wrapper whose inner writer declines must decline too,
+     * without counting or logging anything: the reply then comes again, parsed, through
+     * {@link #write}.
      *
      * @param reply the reply's bytes located; its message ID may be the upstream's
      * @return true when the reply was sent
      */
     default boolean writeWire(WireMessage reply) {
+        return false;
+    }
+
+    /**
+     * Whether {@link #writeWire} can take a reply at all: false when it always declines. A caller
+     * that would have to build the wire form first (the cache renders and copies a stored reply and
+     * locates its parts) asks this before, so a chain that declines costs nothing. True is no
+     * promise: {@code writeWire} may still decline a particular reply, and the caller then writes it
+     * parsed. The default is false, as {@link #writeWire}'s; a wrapper that passes wire replies on
+     * answers what its inner writer answers (or false when it would decline every reply, as a log
+     * rule that selects replies by class does).
+     */
+    default boolean takesWire() {
         return false;
     }
 

@@ -1,9 +1,13 @@
 package kdns.testing;
 
+import java.io.IOException;
+import java.util.function.Function;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
+import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
@@ -27,6 +31,26 @@ public final class TestHandlers {
             m.getHeader().setRcode(rcode);
             writer.write(m);
             return rcode;
+        });
+    }
+
+    /**
+     * Writes {@code reply(request)} as the cache and forward do: offered in wire form first
+     * ({@code writeWire}), and parsed from those bytes and written when the writer declines or
+     * the bytes are not the plain case {@link WireMessage#locate} takes. Returns NOERROR.
+     */
+    public static Handler offeringWire(Function<Request, Message> reply) {
+        return named((request, writer) -> {
+            byte[] bytes = reply.apply(request).toWire();
+            WireMessage located = WireMessage.locate(bytes, bytes.length);
+            if (located == null || !writer.writeWire(located)) {
+                try {
+                    writer.write(new Message(bytes));
+                } catch (IOException e) {
+                    throw new IllegalStateException("a reply that does not parse: " + e.getMessage(), e);
+                }
+            }
+            return Rcodes.NOERROR;
         });
     }
 

@@ -110,6 +110,16 @@ final class ReplyWriter implements ResponseWriter {
     }
 
     /**
+     * Whether a wire reply can be taken at all: not once a reply went out, and not for a signed
+     * request (its replies are signed while rendered). The checks on the reply itself are
+     * {@link #writeWire}'s.
+     */
+    @Override
+    public boolean takesWire() {
+        return !written && request.replySigning() == null;
+    }
+
+    /**
      * The question's name in wire form as the client spelled it. dnsjava's {@code toWire()} makes
      * a name object for every suffix; the canonical form is one array, and it is the client's
      * spelling unless the client used upper case.

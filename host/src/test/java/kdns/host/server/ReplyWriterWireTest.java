@@ -200,4 +200,30 @@ class ReplyWriterWireTest {
     private static int firstRdlength(WireMessage located) {
         return located.questionNameEnd() + 4 + 2 + 8;
     }
+
+    @Test
+    void theServersWriterTakesWireRepliesUntilAReplyWasWritten() {
+        List<Boolean> takes = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                takes.add(writer.takesWire());
+                writer.write(upstream(1, null, Rcode.NOERROR).apply(request.message()));
+                takes.add(writer.takesWire());
+                return Rcodes.NOERROR;
+            }
+        };
+        QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
+                (k, t) -> {
+                    throw new IllegalStateException(k, t);
+                });
+        byte[] q = query("example.org.", null, true, false).toWire();
+        assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> { }));
+        assertEquals(List.of(true, false), takes);
+    }
 }

@@ -131,13 +131,14 @@ final class Item {
      * bit): a question spelled in lower case (the rendering holds the first such client's, the
      * same bytes; other spellings go in as the client wrote them) and an OPT record without options
      * or none (the server echoes some options). The server's writer declines what it cannot
-     * complete (a signed request, a reply longer than the client accepts); writers that look at
-     * replies always decline.
+     * complete (a signed request, a reply longer than the client accepts). Nothing is rendered,
+     * copied or located when the writer takes no wire reply at all ({@link ResponseWriter#takesWire}:
+     * a writer in front of the cache that looks at replies parsed).
      *
      * @return true when the writer sent the reply; false when the caller must write {@link #toMsg}
      */
     boolean writeWire(ResponseWriter writer, Request request, long ttl, boolean dnssecOk, boolean adRequested) {
-        if (request.mixedCase()) {
+        if (request.mixedCase() || !writer.takesWire()) {
             return false;
         }
         OPTRecord clientOpt = request.opt();

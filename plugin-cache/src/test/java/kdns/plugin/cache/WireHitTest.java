@@ -46,6 +46,11 @@ class WireHitTest {
             wires.add(java.util.Arrays.copyOf(reply.wire(), reply.length()));
             return true;
         }
+
+        @Override
+        public boolean takesWire() {
+            return true;
+        }
     }
 
     private Handler cache() throws Exception {
@@ -171,6 +176,30 @@ class WireHitTest {
                 List.of(new ClientSubnetOption(24, java.net.InetAddress.getByName("192.0.2.0"))));
         assertNull(wireHit(h, query("www.example.org", withOption, false)), "options: the server chooses what to echo");
         assertNotNull(wireHit(h, query("www.example.org", null, false)));
+    }
+
+    @Test
+    void aWriterThatTakesNoWireReplyIsNotOfferedOne() throws Exception {
+        Handler h = cache();
+        parsedHit(h, query("www.example.org", null, false));
+        List<WireMessage> offered = new ArrayList<>();
+        WireTakingWriter declining = new WireTakingWriter() {
+            @Override
+            public synchronized boolean writeWire(WireMessage reply) {
+                offered.add(reply);
+                return false;
+            }
+
+            @Override
+            public boolean takesWire() {
+                return false;
+            }
+        };
+        h.serve(query("www.example.org", null, false), declining);
+        assertTrue(offered.isEmpty(), "no wire form built for a writer that takes none");
+        assertEquals(1, declining.writes());
+        assertEquals(parsedHit(h, query("www.example.org", null, false)).getSection(Section.ANSWER),
+                declining.msg().getSection(Section.ANSWER));
     }
 
     @Test

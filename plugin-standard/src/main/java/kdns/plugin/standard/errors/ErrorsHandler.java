@@ -9,6 +9,7 @@ import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import kdns.plugin.standard.telemetry.LogSink;
 import org.xbill.DNS.Type;
 
@@ -43,11 +44,22 @@ final class ErrorsHandler implements Handler {
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
         try {
             // Failures of replies written later (Handler.DEFERRED) arrive through the writer.
+            // It does not look at replies, so wire replies (cache hits, forward's relays) pass.
             ResponseWriter reporting = new ForwardingResponseWriter(writer) {
                 @Override
                 public void reportError(HandlerException error) {
                     report(request, error);
                     super.reportError(error);
+                }
+
+                @Override
+                public boolean writeWire(WireMessage reply) {
+                    return delegate.writeWire(reply);
+                }
+
+                @Override
+                public boolean takesWire() {
+                    return delegate.takesWire();
                 }
             };
             return Handlers.nextOrFailure(name(), next, request, reporting);

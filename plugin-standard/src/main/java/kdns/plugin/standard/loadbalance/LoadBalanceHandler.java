@@ -8,6 +8,7 @@ import kdns.api.Handlers;
 import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import kdns.plugin.standard.golang.Subnet;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Type;
@@ -15,7 +16,9 @@ import org.xbill.DNS.Type;
 /**
  * Wraps the writer so the reply is reordered when it is written (also for deferred replies):
  * NOERROR replies only, never zone transfers. First the policy ({@code round_robin}, or
- * {@code weighted} when {@code weighted} is set), then the {@code prefer} subnets. Thread-safe.
+ * {@code weighted} when {@code weighted} is set), then the {@code prefer} subnets. A reply in wire
+ * form (a cache hit, a relayed upstream reply) is shuffled as it is when only round_robin applies
+ * and the addresses can be moved as blocks; otherwise it comes parsed. Thread-safe.
  */
 final class LoadBalanceHandler implements Handler {
 
@@ -70,6 +73,26 @@ final class LoadBalanceHandler implements Handler {
                 }
             }
             delegate.write(reply);
+        }
+
+        /**
+         * round_robin on a wire reply when it is the plain case ({@link WireRoundRobin}); weighted
+         * and prefer need the parsed reply, and so does a reply the wire shuffle cannot take.
+         */
+        @Override
+        public boolean writeWire(WireMessage reply) {
+            if (weighted != null || !prefer.isEmpty()) {
+                return false;
+            }
+            if (reply.rcode() == Rcodes.NOERROR && !WireRoundRobin.shuffle(reply)) {
+                return false;
+            }
+            return delegate.writeWire(reply);
+        }
+
+        @Override
+        public boolean takesWire() {
+            return weighted == null && prefer.isEmpty() && delegate.takesWire();
         }
     }
 }

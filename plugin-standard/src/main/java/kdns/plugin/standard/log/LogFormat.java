@@ -29,6 +29,9 @@ final class LogFormat {
     /** The empty value CoreDNS prints for what it does not know. */
     static final String EMPTY = "-";
 
+    /** The rcode of "no reply was written" (rcodes are 0-4095). */
+    static final int NO_REPLY = -1;
+
     /** CoreDNS's Common Log Format, also the default. */
     static final String COMMON = "{remote}:{port} - {>id} \"{type} {class} {name} {proto} {size} {>do} {>bufsize}\" "
             + "{rcode} {>rflags} {rsize} {duration}";
@@ -139,11 +142,29 @@ final class LogFormat {
      */
     void appendTo(StringBuilder sb, Request request, InetSocketAddress remote, InetSocketAddress local,
                   Message reply, int replySize, long nanos) {
+        if (reply == null) {
+            appendTo(sb, request, remote, local, NO_REPLY, 0, replySize, nanos);
+        } else {
+            appendTo(sb, request, remote, local, reply.getRcode(), flagBits(reply.getHeader()), replySize, nanos);
+        }
+    }
+
+    /**
+     * Appends one line for a reply known by its rcode and header flags (a reply written in wire
+     * form: the same line as for the parsed reply).
+     *
+     * @param rcode       the reply's rcode with the extended bits, or {@link #NO_REPLY}
+     * @param flags       the header's 16 flag bits as on the wire (QR the highest)
+     * @param replySize   its size in bytes
+     * @param nanos       time from the query entering the plugin to the reply
+     */
+    void appendTo(StringBuilder sb, Request request, InetSocketAddress remote, InetSocketAddress local,
+                  int rcode, int flags, int replySize, long nanos) {
         for (Part p : parts) {
             if (p.literal() != null) {
                 sb.append(p.literal());
             } else if (p.label() != null) {
-                appendLabel(sb, p.label(), request, remote, local, reply, replySize, nanos);
+                appendLabel(sb, p.label(), request, remote, local, rcode, flags, replySize, nanos);
             } else {
                 String v = request.metadata(p.metadata());
                 sb.append(v == null ? EMPTY : v); // set but empty prints nothing, as CoreDNS
@@ -152,7 +173,7 @@ final class LogFormat {
     }
 
     private static void appendLabel(StringBuilder sb, Label label, Request request, InetSocketAddress remote,
-                                    InetSocketAddress local, Message reply, int replySize, long nanos) {
+                                    InetSocketAddress local, int rcode, int flags, int replySize, long nanos) {
         switch (label) {
             case TYPE -> sb.append(Type.string(request.qtype()));
             case NAME -> sb.append(request.name());
@@ -167,19 +188,19 @@ final class LogFormat {
             case DO -> sb.append(request.dnssecOk());
             case BUFSIZE -> sb.append(request.size());
             case RCODE -> {
-                if (reply == null) {
+                if (rcode == NO_REPLY) {
                     sb.append(EMPTY);
                 } else {
-                    appendRcode(sb, reply.getRcode());
+                    appendRcode(sb, rcode);
                 }
             }
             case RSIZE -> sb.append(replySize);
             case DURATION -> Durations.appendSeconds(sb, nanos);
             case RFLAGS -> {
-                if (reply == null) {
+                if (rcode == NO_REPLY) {
                     sb.append(EMPTY);
                 } else {
-                    appendFlags(sb, reply.getHeader());
+                    appendFlags(sb, flags);
                 }
             }
         }
@@ -204,10 +225,21 @@ final class LogFormat {
     private static final int[] FLAG_BITS = {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, 9, Flags.AD, Flags.CD};
     private static final String[] FLAG_NAMES = {"qr", "aa", "tc", "rd", "ra", "z", "ad", "cd"};
 
-    private static void appendFlags(StringBuilder sb, Header h) {
+    /** The printed flags of {@code h} as the header's 16 bits on the wire (dnsjava flag n is bit 15 - n). */
+    static int flagBits(Header h) {
+        int bits = 0;
+        for (int flag : FLAG_BITS) {
+            if (h.getFlag(flag)) {
+                bits |= 1 << (15 - flag);
+            }
+        }
+        return bits;
+    }
+
+    private static void appendFlags(StringBuilder sb, int flags) {
         boolean first = true;
         for (int i = 0; i < FLAG_BITS.length; i++) {
-            if (h.getFlag(FLAG_BITS[i])) {
+            if ((flags & (1 << (15 - FLAG_BITS[i]))) != 0) {
                 if (!first) {
                     sb.append(',');
                 }

@@ -63,4 +63,14 @@ final class LogHandler implements Handler {
         rule.format().appendTo(sb, request, writer.remoteAddress(), writer.localAddress(), reply, size, nanos);
         sink.info(sb.toString());
     }
+
+    /**
+     * The line of a reply written in wire form, from its rcode and header flags; only for a rule
+     * that {@linkplain LogRule#selectsEveryReply selects every reply} (others need the records).
+     */
+    void emitWire(LogRule rule, Request request, ResponseWriter writer, int rcode, int flags, int size, long nanos) {
+        StringBuilder sb = new StringBuilder(192);
+        rule.format().appendTo(sb, request, writer.remoteAddress(), writer.localAddress(), rcode, flags, size, nanos);
+        sink.info(sb.toString());
+    }
 }

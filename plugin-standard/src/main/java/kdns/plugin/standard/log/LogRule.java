@@ -22,9 +22,14 @@ record LogRule(String scope, LogFormat format, Set<ResponseClass> classes, long 
         return ZoneNames.isSubdomain(scope, name);
     }
 
+    /** True when every reply is logged whatever its class: the reply's records need not be looked at. */
+    boolean selectsEveryReply() {
+        return classes.contains(ResponseClass.ALL);
+    }
+
     /** True when this reply (null: none written) taking {@code nanos} is to be logged. */
     boolean selects(Message reply, long nanos) {
-        if (classes.contains(ResponseClass.ALL)) {
+        if (selectsEveryReply()) {
             return true;
         }
         ResponseType type = ResponseType.typify(reply, System.currentTimeMillis() / 1000);

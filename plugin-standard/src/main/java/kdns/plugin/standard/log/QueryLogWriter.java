@@ -7,6 +7,7 @@ import kdns.api.ForwardingResponseWriter;
 import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Message;
 
 /**
@@ -77,6 +78,40 @@ final class QueryLogWriter extends ForwardingResponseWriter {
             }
             handler.emit(rule, request, this, reply, size, nanos);
         }
+    }
+
+    /**
+     * A reply in wire form, logged from its bytes after the inner writer took it (the header as the
+     * client gets it, as {@link #write} logs the completed message; the size its length, which the
+     * server's writer keeps). Declined when the rule selects replies by class (that needs the
+     * records) or when the inner writer declines: the reply then comes again, parsed, through
+     * {@link #write} and is logged there, once.
+     */
+    @Override
+    public boolean writeWire(WireMessage reply) {
+        if (logged) {
+            return delegate.writeWire(reply);
+        }
+        if (!rule.selectsEveryReply()) {
+            return false;
+        }
+        int rcode = reply.rcode();
+        int size = reply.length();
+        boolean taken = true; // an exception counts as a write, as in write()
+        try {
+            taken = delegate.writeWire(reply);
+        } finally {
+            if (taken && LOGGED.compareAndSet(this, false, true)) {
+                long nanos = System.nanoTime() - start;
+                handler.emitWire(rule, request, this, rcode, reply.flags(), size, nanos);
+            }
+        }
+        return taken;
+    }
+
+    @Override
+    public boolean takesWire() {
+        return rule.selectsEveryReply() && delegate.takesWire();
     }
 
     /**

@@ -6,12 +6,15 @@ import java.util.List;
 import kdns.api.ForwardingResponseWriter;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
 import org.xbill.DNS.Message;
 
 /**
  * Wraps the writer of one query and reports it when the reply is written, from whatever thread
  * writes it. The rcode and the plugin are taken before the reply is passed on; the size is the
  * reply's wire length once the server's writer rendered it. Reports exactly once per query.
+ * Wire replies ({@link #writeWire}) are passed on and reported from their bytes, so a cache hit or
+ * a relayed upstream reply is not parsed and rendered again for the metrics.
  */
 final class MetricsWriter extends ForwardingResponseWriter {
 
@@ -75,6 +78,36 @@ final class MetricsWriter extends ForwardingResponseWriter {
             }
             handler.report(request, rcode, plugin, size, start);
         }
+    }
+
+    /**
+     * A reply in wire form: the rcode (with the OPT record's extended bits) and the plugin read
+     * before it is passed on, the size its length, which the server's writer keeps as it completes
+     * the header and OPT in place. Reported only when the inner writer takes it: when it declines,
+     * the reply comes again, parsed, through {@link #write} and is reported there, once.
+     */
+    @Override
+    public boolean writeWire(WireMessage reply) {
+        if (reported) {
+            return delegate.writeWire(reply);
+        }
+        int rcode = reply.rcode();
+        int size = reply.length();
+        String plugin = request.currentPlugin();
+        boolean taken = true; // an exception counts as a write, as in write()
+        try {
+            taken = delegate.writeWire(reply);
+        } finally {
+            if (taken && REPORTED.compareAndSet(this, false, true)) {
+                handler.report(request, rcode, plugin, size, start);
+            }
+        }
+        return taken;
+    }
+
+    @Override
+    public boolean takesWire() {
+        return delegate.takesWire();
     }
 
     /** Nothing was written: the server answers with {@code rcode} (CoreDNS reports size 0, no plugin). */

@@ -189,4 +189,34 @@ class ErrorsHandlerTest {
     void handlerName() throws Exception {
         assertEquals("errors", errors("errors", TestHandlers.answering(0)).name());
     }
+
+    @Test
+    void wireRepliesPassThroughAsTheInnerWriterTakesThem() throws Exception {
+        for (boolean takes : new boolean[] {true, false}) {
+            kdns.testing.WireRecordingWriter w = new kdns.testing.WireRecordingWriter(takes);
+            boolean[] seen = new boolean[1];
+            Handler next = TestHandlers.offeringWire(r -> {
+                org.xbill.DNS.Message m = new org.xbill.DNS.Message(r.id());
+                m.addRecord(r.message().getQuestion(), org.xbill.DNS.Section.QUESTION);
+                return m;
+            });
+            Handler probe = new Handler() {
+                @Override
+                public String name() {
+                    return "test";
+                }
+
+                @Override
+                public int serve(Request request, ResponseWriter writer) throws kdns.api.HandlerException {
+                    seen[0] = writer.takesWire();
+                    return next.serve(request, writer);
+                }
+            };
+            errors("errors", probe).serve(q("example.org"), w);
+            assertEquals(takes, seen[0]);
+            assertEquals(1, w.offers());
+            assertEquals(takes ? 1 : 0, w.wires().size());
+            assertEquals(takes ? 0 : 1, w.writes());
+        }
+    }
 }
