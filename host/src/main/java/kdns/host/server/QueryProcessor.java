@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -59,6 +60,15 @@ public final class QueryProcessor {
      */
     public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
                        InetSocketAddress local, ReplySink sink) {
+        return handle(packet, length, transport, remote, local, sink, null);
+    }
+
+    /**
+     * Serves one packet read on an event loop's thread: {@code eventLoop} (that loop) is given to
+     * the plugins as {@link Request#eventLoop()}; null for none.
+     */
+    public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
+                       InetSocketAddress local, ReplySink sink, Executor eventLoop) {
         if (length < HEADER_LENGTH) {
             return false; // not even a header: nothing to answer to
         }
@@ -92,7 +102,7 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
-        serve(query, transport, remote, local, sink, received(query, bytes));
+        serve(query, transport, remote, local, sink, received(query, bytes), eventLoop);
         return true;
     }
 
@@ -114,8 +124,8 @@ public final class QueryProcessor {
     }
 
     private void serve(Message query, Transport transport, InetSocketAddress remote, InetSocketAddress local,
-                       ReplySink sink, byte[] wire) {
-        Request probe = new Request(query, transport, remote, local, ".", wire);
+                       ReplySink sink, byte[] wire, Executor eventLoop) {
+        Request probe = new Request(query, transport, remote, local, ".", wire, eventLoop);
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() != 0) {
             writeError(probe, sink, Rcode.BADVERS);
