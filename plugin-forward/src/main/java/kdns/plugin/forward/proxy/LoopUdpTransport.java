@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,7 +73,10 @@ final class LoopUdpTransport {
 
     private final Upstream upstream;
     private final InetSocketAddress address;
+    /** The socket in use on each loop. */
     private final Map<EventLoop, LoopSocket> sockets = new ConcurrentHashMap<>();
+    /** Every socket not yet closed, those retired included. */
+    private final Set<LoopSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     LoopUdpTransport(Upstream upstream, InetSocketAddress address) {
@@ -169,22 +173,20 @@ final class LoopUdpTransport {
         }
     }
 
-    /** How many sockets are open (for tests of the connection cache). */
+    /** How many sockets are open, retired ones included (for tests of the connection cache). */
     int openSockets() {
-        int n = 0;
-        for (LoopSocket s : sockets.values()) {
-            if (s.channel.isOpen()) {
-                n++;
-            }
-        }
-        return n;
+        return open.size();
     }
 
-    /** A query in flight: its ID on the socket, when it times out, who waits for it. */
+    /**
+     * A query in flight: its ID on the socket, when it times out, who waits for it. A done one may
+     * stay in the send order behind an older query still waiting, so it lets go of its callback
+     * (and the query behind it).
+     */
     private static final class Pending {
         final int id;
         final long deadline;
-        final ReplyCallback callback;
+        ReplyCallback callback;
         boolean done;
 
         Pending(int id, long deadline, ReplyCallback callback) {
@@ -231,6 +233,8 @@ final class LoopUdpTransport {
                 channel.close();
                 throw new IOException("dial udp " + upstream.addr() + ": " + connected.cause());
             }
+            open.add(this);
+            channel.closeFuture().addListener(f -> open.remove(this));
         }
 
         /** Runs {@code task} on the loop; closes the socket when the loop is gone. */
@@ -282,6 +286,7 @@ final class LoopUdpTransport {
             }
             slots[slot] = null;
             p.done = true;
+            p.callback = null;
             inFlight--;
             while (!order.isEmpty() && order.peekFirst().done) {
                 order.pollFirst();
@@ -304,11 +309,12 @@ final class LoopUdpTransport {
             }
             sweepDue = NO_SWEEP;
             long now = System.nanoTime();
-            List<Pending> expired = new ArrayList<>();
+            List<ReplyCallback> expired = new ArrayList<>();
             while (!order.isEmpty() && order.peekFirst().deadline - now <= 0) {
                 Pending p = order.peekFirst();
+                ReplyCallback callback = p.callback;
                 if (remove(p)) {
-                    expired.add(p);
+                    expired.add(callback);
                 } else {
                     order.pollFirst();
                 }
@@ -316,8 +322,8 @@ final class LoopUdpTransport {
             if (!order.isEmpty()) {
                 sweepBy(order.peekFirst().deadline);
             }
-            for (Pending p : expired) {
-                p.callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
+            for (ReplyCallback callback : expired) {
+                callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
             }
             released();
         }
@@ -365,13 +371,14 @@ final class LoopUdpTransport {
                         bad = upstream.badReply(e);
                     }
                 }
+                ReplyCallback callback = p.callback;
                 remove(p);
                 if (bad != null) {
-                    p.callback.error(bad);
+                    callback.error(bad);
                 } else if (located != null) {
-                    p.callback.reply(located);
+                    callback.reply(located);
                 } else {
-                    p.callback.reply(reply);
+                    callback.reply(reply);
                 }
                 released();
             } finally {
@@ -407,11 +414,13 @@ final class LoopUdpTransport {
                     all.add(p);
                 }
             }
+            List<ReplyCallback> callbacks = new ArrayList<>(all.size());
             for (Pending p : all) {
+                callbacks.add(p.callback);
                 remove(p);
             }
-            for (Pending p : all) {
-                p.callback.error(e);
+            for (ReplyCallback callback : callbacks) {
+                callback.error(e);
             }
             released();
         }
