@@ -130,7 +130,8 @@ final class LoopUdpTransport {
         }
         long now = System.nanoTime();
         LoopSocket s = sockets.get(loop);
-        if (s != null && !s.retiring && now - s.lastUsed <= upstream.expireNanos()) {
+        // A socket closed under it (its loop shutting down) is replaced like an expired one.
+        if (s != null && !s.retiring && s.channel.isOpen() && now - s.lastUsed <= upstream.expireNanos()) {
             s.lastUsed = now;
             upstream.series().cacheHit("udp");
             return s;
