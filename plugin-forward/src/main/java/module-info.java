@@ -17,6 +17,13 @@ module kdns.plugin.forward {
     requires io.grpc;
     requires io.grpc.netty;
     requires io.netty.handler;
+    // UDP upstream sockets on the epoll event loop of the server's UDP listener (LoopUdpTransport):
+    // Netty's epoll transport, in the boot layer beside the host's listener.
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
 
     provides kdns.api.Plugin with ForwardPlugin, ProxyPlugin, GrpcPlugin;
 }

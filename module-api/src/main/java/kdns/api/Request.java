@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -57,6 +58,12 @@ public final class Request {
     private static final class MetadataValues {
         volatile Map<String, Supplier<String>> values;
         volatile Signing signing;
+        /** The listener's event loop the query arrived on, or null ({@link #eventLoop()}). */
+        final Executor eventLoop;
+
+        MetadataValues(Executor eventLoop) {
+            this.eventLoop = eventLoop;
+        }
     }
 
     /**
@@ -98,7 +105,7 @@ public final class Request {
      */
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone) {
-        this(message, transport, remote, local, serverZone, new MetadataValues(), ReceivedBytes.NONE);
+        this(message, transport, remote, local, serverZone, new MetadataValues(null), ReceivedBytes.NONE);
     }
 
     /**
@@ -108,7 +115,17 @@ public final class Request {
      */
     public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
                    String serverZone, byte[] wire) {
-        this(message, transport, remote, local, serverZone, new MetadataValues(),
+        this(message, transport, remote, local, serverZone, wire, null);
+    }
+
+    /**
+     * A query as the server received it ({@code wire} as above) on a listener that runs an event
+     * loop: {@code eventLoop} is that loop, the thread the chain runs on, given to plugins by
+     * {@link #eventLoop()}; null for none.
+     */
+    public Request(Message message, Transport transport, InetSocketAddress remote, InetSocketAddress local,
+                   String serverZone, byte[] wire, Executor eventLoop) {
+        this(message, transport, remote, local, serverZone, new MetadataValues(eventLoop),
                 wire == null ? ReceivedBytes.NONE : new ReceivedBytes(wire));
     }
 
@@ -144,9 +161,19 @@ public final class Request {
      */
     public static Request received(byte[] wire, Transport transport, InetSocketAddress remote,
                                    InetSocketAddress local, String serverZone) {
+        return received(wire, transport, remote, local, serverZone, null);
+    }
+
+    /**
+     * As {@link #received(byte[], Transport, InetSocketAddress, InetSocketAddress, String)}, for a
+     * query read on a listener's event loop: {@code eventLoop} is that loop ({@link #eventLoop()}),
+     * null for none.
+     */
+    public static Request received(byte[] wire, Transport transport, InetSocketAddress remote,
+                                   InetSocketAddress local, String serverZone, Executor eventLoop) {
         QueryMessage m = QueryMessage.read(wire);
-        return m == null ? null : new Request(m, transport, remote, local, serverZone, new MetadataValues(),
-                new ReceivedBytes(wire));
+        return m == null ? null : new Request(m, transport, remote, local, serverZone,
+                new MetadataValues(eventLoop), new ReceivedBytes(wire));
     }
 
     /**
@@ -402,6 +429,20 @@ public final class Request {
      */
     public int querySize() {
         return message.size();
+    }
+
+    /**
+     * The event loop of the listener this query arrived on, or null when its listener has none
+     * (the JDK's UDP listener, TCP, DNS over TLS, HTTPS, gRPC, QUIC, a request a plugin made). It is
+     * the thread running the chain for this query, single-threaded, and on Linux with Netty's epoll
+     * UDP listener an {@code io.netty.channel.EventLoop} on which a plugin may register epoll
+     * channels of its own: their I/O and their callbacks then run on the thread that reads the
+     * queries, with no hand-off between threads (forward's UDP upstream sockets do this). A task
+     * given to it must not block. Every copy of the request ({@link #inServerZone},
+     * {@link #withMessage}) returns the same loop. Plugins that do not use it are unaffected.
+     */
+    public Executor eventLoop() {
+        return metadata.eventLoop;
     }
 
     public Transport transport() {

@@ -43,7 +43,10 @@ import kdns.api.Transport;
  * goes down (host/README.md has the figures). Replies written later from a plugin's own platform
  * thread (deferred answers, such as forward's) are sent by that thread itself on the same socket
  * ({@link DirectDatagramSender}); from a virtual thread they are handed to the socket's event loop
- * and sent at once.
+ * and sent at once. Replies written later on the event loop itself (a plugin's own channel on the
+ * loop, given as {@link kdns.api.Request#eventLoop()}, such as forward's upstream sockets) are
+ * queued and sent together with one {@code sendmmsg} when the loop has handled the I/O it is
+ * doing, by one task per loop round.
  */
 final class EpollUdpListener implements UdpListener {
 
@@ -155,12 +158,25 @@ final class EpollUdpListener implements UdpListener {
      */
     private final class Reader extends ChannelInboundHandlerAdapter {
         private boolean reading;
+        /** A flush task is queued on the loop for replies written outside a read. */
+        private boolean flushQueued;
         private DirectDatagramSender direct;
+        private Channel channel;
+        /**
+         * Sends the replies queued outside a read. The loop runs its tasks after the I/O events of
+         * a round, so every reply written while a plugin's channel on this loop was read in that
+         * round (forward's upstream replies) leaves in one {@code sendmmsg}.
+         */
+        private final Runnable flushQueuedReplies = () -> {
+            flushQueued = false;
+            channel.flush();
+        };
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             direct = new DirectDatagramSender((Socket) ((EpollDatagramChannel) ctx.channel()).fd());
             senders.add(direct);
+            channel = ctx.channel();
         }
 
         @Override
@@ -174,7 +190,7 @@ final class EpollUdpListener implements UdpListener {
                 InetSocketAddress remote = packet.sender();
                 Channel ch = ctx.channel();
                 processor.get().handle(query, query.length, Transport.UDP, remote, boundAddress,
-                        (wire, len) -> send(ch, wire, len, remote));
+                        (wire, len) -> send(ch, wire, len, remote), ch.eventLoop());
             } catch (RuntimeException | StackOverflowError e) {
                 // QueryProcessor catches plugin failures; this is a last line so a reader never dies.
                 LOG.error("udp query from " + packet.sender() + " failed: " + e);
@@ -216,6 +232,12 @@ final class EpollUdpListener implements UdpListener {
             DatagramPacket reply = new DatagramPacket(ch.alloc().directBuffer(len).writeBytes(wire, 0, len), remote);
             if (reading && inLoop) {
                 ch.write(reply, ch.voidPromise());
+            } else if (inLoop) {
+                ch.write(reply, ch.voidPromise());
+                if (!flushQueued) {
+                    flushQueued = true;
+                    ch.eventLoop().execute(flushQueuedReplies);
+                }
             } else {
                 ch.writeAndFlush(reply, ch.voidPromise());
             }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
 import kdns.api.HandlerException;
@@ -59,6 +60,15 @@ public final class QueryProcessor {
      */
     public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
                        InetSocketAddress local, ReplySink sink) {
+        return handle(packet, length, transport, remote, local, sink, null);
+    }
+
+    /**
+     * Serves one packet read on an event loop's thread: {@code eventLoop} (that loop) is given to
+     * the plugins as {@link Request#eventLoop()}; null for none.
+     */
+    public boolean handle(byte[] packet, int length, Transport transport, InetSocketAddress remote,
+                       InetSocketAddress local, ReplySink sink, Executor eventLoop) {
         if (length < HEADER_LENGTH) {
             return false; // not even a header: nothing to answer to
         }
@@ -83,7 +93,7 @@ public final class QueryProcessor {
         byte[] bytes = length == packet.length ? packet : Arrays.copyOf(packet, length);
         // Most queries are in the plain form read without dnsjava's parse; any other is parsed
         // here as it always was, so a malformed query gets the same FORMERR or drop as before.
-        Request plain = Request.received(bytes, transport, remote, local, ".");
+        Request plain = Request.received(bytes, transport, remote, local, ".", eventLoop);
         if (plain != null) {
             serve(plain, sink);
             return true;
@@ -99,7 +109,7 @@ public final class QueryProcessor {
             sink.send(errorHeader(packet, Rcode.FORMERR), HEADER_LENGTH);
             return true;
         }
-        serve(new Request(query, transport, remote, local, ".", received(query, bytes)), sink);
+        serve(new Request(query, transport, remote, local, ".", received(query, bytes), eventLoop), sink);
         return true;
     }
 

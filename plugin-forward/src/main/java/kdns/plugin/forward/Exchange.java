@@ -130,7 +130,8 @@ final class Exchange {
         if (stream) {
             p.exchangeStream(wire, a);
         } else {
-            p.exchangeUdp(wire, a);
+            // On the listener's event loop when it has one (the reply comes back on the same thread).
+            p.exchangeUdp(wire, request.eventLoop(), request.size(), a);
         }
     }
 

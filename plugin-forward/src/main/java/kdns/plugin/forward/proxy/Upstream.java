@@ -3,6 +3,7 @@ package kdns.plugin.forward.proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
@@ -25,6 +26,7 @@ public final class Upstream {
     private final UpstreamSeries series;
     private final AtomicInteger fails = new AtomicInteger();
     private final UdpTransport udp;
+    private final LoopUdpTransport loopUdp;
     private final StreamTransport stream;
     private final HttpsTransport https;
     private final HealthCheck health;
@@ -47,6 +49,7 @@ public final class Upstream {
         this.metrics = metrics;
         this.series = metrics.series(addr);
         this.udp = new UdpTransport(this, address);
+        this.loopUdp = new LoopUdpTransport(this, address);
         this.stream = new StreamTransport(this, address, tls);
         this.https = null;
         this.health = new HealthCheck(this);
@@ -72,6 +75,7 @@ public final class Upstream {
         this.metrics = metrics;
         this.series = metrics.series(addr);
         this.udp = new UdpTransport(this, address);
+        this.loopUdp = new LoopUdpTransport(this, address);
         this.stream = new StreamTransport(this, address, null);
         this.https = new HttpsTransport(this, address, tls, get);
         this.health = new HealthCheck(this);
@@ -179,11 +183,36 @@ public final class Upstream {
      * @param wire the query; its first two bytes are replaced by a fresh ID
      */
     public void exchangeUdp(byte[] wire, ReplyCallback callback) {
+        exchangeUdp(wire, null, Integer.MAX_VALUE, callback);
+    }
+
+    /**
+     * Sends a query over UDP without blocking. When the calling thread is {@code eventLoop}, the
+     * epoll event loop of the server's UDP listener ({@link kdns.api.Request#eventLoop()}), and the
+     * reply may be at most {@code replyLimit} bytes, the exchange runs on that loop, with the
+     * callback on it; otherwise the callback runs on another thread. A socket used for one query
+     * only ({@code expire 0}) is never on a loop.
+     *
+     * @param wire       the query; its first two bytes are replaced by a fresh ID
+     * @param eventLoop  the request's event loop, or null
+     * @param replyLimit the largest reply the client takes over UDP ({@link kdns.api.Request#size()})
+     */
+    public void exchangeUdp(byte[] wire, Executor eventLoop, int replyLimit, ReplyCallback callback) {
+        io.netty.channel.EventLoop loop = expireNanos > 0 ? LoopUdpTransport.serves(eventLoop, replyLimit) : null;
         if (stopped) {
-            ForwardTimer.virtual("forward-error", () -> callback.error(new IOException("proxy: transport stopped")));
+            IOException e = new IOException("proxy: transport stopped");
+            if (loop != null) {
+                loop.execute(() -> callback.error(e));
+            } else {
+                ForwardTimer.virtual("forward-error", () -> callback.error(e));
+            }
             return;
         }
-        udp.send(wire, readTimeoutNanos, callback);
+        if (loop != null) {
+            loopUdp.send(loop, wire, readTimeoutNanos, callback);
+        } else {
+            udp.send(wire, readTimeoutNanos, callback);
+        }
     }
 
     /**
@@ -233,6 +262,7 @@ public final class Upstream {
         if (cleanup == null && !stopped) {
             cleanup = ForwardTimer.every(CLEANUP_NANOS, () -> {
                 udp.cleanup();
+                loopUdp.cleanup();
                 stream.cleanup();
             });
         }
@@ -251,6 +281,7 @@ public final class Upstream {
             stopped = true;
             stream.close();
             udp.close();
+            loopUdp.close();
             if (https != null) {
                 https.close();
             }
@@ -269,7 +300,7 @@ public final class Upstream {
 
     /** Open UDP sockets and idle stream connections (for tests of the connection cache). */
     public int[] openConnections() {
-        return new int[] {udp.openSockets(), stream.idleConnections()};
+        return new int[] {udp.openSockets() + loopUdp.openSockets(), stream.idleConnections()};
     }
 
     /** An error as a log line says it (some JDK exceptions carry no message). */
