@@ -1,5 +1,6 @@
 package kdns.host.server;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.AAAARecord;
@@ -38,6 +39,7 @@ final class ReplyRenderer {
     private static final int TC_BIT = 0x0200;
     /** The fixed part of an OPT record without options: root owner, type, class, TTL, RDLENGTH. */
     private static final int EMPTY_OPT_LENGTH = 11;
+    private static final int INDEXED_UP_TO = 16;
 
     /** Platform threads (the UDP readers) keep their state; virtual threads get a fresh one. */
     private static final ThreadLocal<ReplyRenderer> PER_THREAD = ThreadLocal.withInitial(() -> new ReplyRenderer(4096));
@@ -93,14 +95,16 @@ final class ReplyRenderer {
         int flags = writeHeader(h);
         int additionalCount = 0;
         for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
-            List<Record> records = m.getSection(section);
-            int n = records.size();
+            // The header counts what the sections hold (Message keeps them so); an empty section
+            // is skipped without the list view and iterator getSection would cost.
+            int n = h.getCount(section);
             if (n == 0) {
                 continue;
             }
+            List<Record> records = indexable(m.getSection(section));
             if (section == Section.QUESTION) {
-                for (Record q : records) {
-                    writeQuestion(q, false);
+                for (int i = 0; i < n; i++) {
+                    writeQuestion(records.get(i), false);
                 }
                 if (pos > limit) {
                     return null; // dnsjava would cut the question itself: left to it
@@ -113,7 +117,8 @@ final class ReplyRenderer {
             int count = 0;
             int skipped = -1;
             Record last = null;
-            for (Record rr : records) {
+            for (int i = 0; i < n; i++) {
+                Record rr = records.get(i);
                 if (section == Section.ADDITIONAL && rr instanceof OPTRecord) {
                     continue;
                 }
@@ -160,8 +165,10 @@ final class ReplyRenderer {
     private byte[] caseKeeping(Message m, int maxLength) {
         writeHeader(m.getHeader());
         int[] counts = new int[4];
-        for (Record q : m.getSection(Section.QUESTION)) {
-            writeQuestion(q, true);
+        Header h = m.getHeader();
+        List<Record> questions = m.getSection(Section.QUESTION);
+        for (int i = 0; i < h.getCount(Section.QUESTION); i++) {
+            writeQuestion(questions.get(i), true);
             counts[Section.QUESTION]++;
         }
         OPTRecord opt = m.getOPT();
@@ -170,7 +177,10 @@ final class ReplyRenderer {
         boolean truncated = false;
         sections:
         for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
-            for (Record rr : m.getSection(section)) {
+            int n = h.getCount(section);
+            List<Record> records = n == 0 ? List.of() : indexable(m.getSection(section));
+            for (int i = 0; i < n; i++) {
+                Record rr = records.get(i);
                 if (rr == opt) {
                     continue;
                 }
@@ -199,18 +209,39 @@ final class ReplyRenderer {
         return Arrays.copyOf(buf, pos);
     }
 
+    /**
+     * The section for a loop by index: dnsjava's sections are linked lists, whose {@code get(i)}
+     * walks; short ones (every common reply) are walked rather than given an iterator, long ones
+     * copied.
+     */
+    private static List<Record> indexable(List<Record> section) {
+        return section.size() <= INDEXED_UP_TO ? section : new ArrayList<>(section);
+    }
+
     private static boolean sameSet(Record a, Record b) {
         return a.getRRsetType() == b.getRRsetType() && a.getDClass() == b.getDClass()
                 && a.getName().equals(b.getName());
     }
 
     /**
-     * Writes the header as the message holds it; returns its flags word. From {@code Header.toWire}:
-     * the flags word has no public getter, and a parsed header may carry bits dnsjava has no flag for.
+     * Writes the header as the message holds it; returns its flags word, put together from its
+     * parts: opcode, rcode, and bits 0 and 5 to 11, each of which dnsjava names a flag (so
+     * {@code getFlag} reads it; {@code Header.toWire} would cost a DNSOutput and two arrays).
      */
     private int writeHeader(Header h) {
-        putBytes(h.toWire());
-        return ((buf[2] & 0xFF) << 8) | (buf[3] & 0xFF);
+        int flags = (h.getOpcode() << 11) | h.getRcode();
+        for (int bit = 0; bit <= 11; bit++) {
+            if ((bit == 0 || bit >= 5) && h.getFlag(bit)) {
+                flags |= 1 << (15 - bit);
+            }
+        }
+        ensure(HEADER_LENGTH);
+        put16(h.getID());
+        put16(flags);
+        for (int s = 0; s < 4; s++) {
+            put16(h.getCount(s));
+        }
+        return flags;
     }
 
     private void writeQuestion(Record q, boolean exactCase) {

@@ -330,6 +330,11 @@ class ReplyRendererTest {
                 Section.AUTHORITY);
         out.add(root);
         out.add(reply("empty.test.", Type.A));
+        // Every header bit set, as a parsed reply may carry them (opcode 15, rcode 15, the Z bit).
+        byte[] allBits = reply("flags.test.", Type.A).toWire();
+        allBits[2] = (byte) 0xFF;
+        allBits[3] = (byte) 0xFF;
+        out.add(new Message(allBits));
         return out;
     }
 }
