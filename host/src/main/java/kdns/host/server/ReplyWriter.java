@@ -174,10 +174,12 @@ final class ReplyWriter implements ResponseWriter {
             reply.setTSIG(signing.key(), signing.error(), signing.queryTsig());
             return reply.toWire(request.size());
         }
+        // kdns's renderer gives the same bytes with less garbage; dnsjava renders what it does not know.
+        byte[] own = ReplyRenderer.render(reply, request.size(), request.mixedCase());
         if (request.mixedCase()) {
-            return CaseKeepingWire.render(reply, request.size());
+            return own != null ? own : CaseKeepingWire.render(reply, request.size());
         }
-        byte[] wire = reply.toWire(request.size());
+        byte[] wire = own != null ? own : reply.toWire(request.size());
         // dnsjava sets TC only when answer or authority records are cut; CoreDNS (miekg's Truncate)
         // sets it when any record is left out, glue included, so clients retry over TCP.
         if (wire.length >= 12 && !reply.getHeader().getFlag(Flags.TC)
