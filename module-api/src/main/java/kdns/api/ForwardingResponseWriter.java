@@ -40,6 +40,11 @@ public class ForwardingResponseWriter implements ResponseWriter {
     }
 
     @Override
+    public int sentLength() {
+        return delegate.sentLength();
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return delegate.remoteAddress();
     }

@@ -77,6 +77,17 @@ public interface ResponseWriter {
         return false;
     }
 
+    /**
+     * The length in bytes of what this writer sent for the query (the reply as completed, cut and
+     * rendered; all messages of a stream), once it was sent; -1 before that, or when this writer
+     * does not know. A wrapper that reports the reply's size (prometheus, log) asks its delegate
+     * right after passing the reply on, so the reply is not rendered a second time for its length.
+     * Wrappers pass the question on ({@link ForwardingResponseWriter} does).
+     */
+    default int sentLength() {
+        return -1;
+    }
+
     /** The client's address. */
     InetSocketAddress remoteAddress();
 

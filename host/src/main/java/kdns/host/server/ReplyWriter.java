@@ -35,6 +35,7 @@ final class ReplyWriter implements ResponseWriter {
     private final int flagsClear;
     private final BitSet echoed;
     private volatile boolean written;
+    private volatile int sentLength = -1;
 
     ReplyWriter(Request request, ReplySink sink) {
         this(request, sink, 0, 0, null);
@@ -61,7 +62,13 @@ final class ReplyWriter implements ResponseWriter {
         }
         written = true;
         byte[] wire = finish(reply, request, flagsSet, flagsClear, echoed);
+        sentLength = wire.length;
         sink.send(wire, wire.length);
+    }
+
+    @Override
+    public int sentLength() {
+        return sentLength;
     }
 
     /**
@@ -105,6 +112,7 @@ final class ReplyWriter implements ResponseWriter {
             wire[opt + 6] = 0;
             put16(wire, opt + 7, (clientOpt.getFlags() & ExtendedFlags.DO) != 0 ? ExtendedFlags.DO : 0);
         }
+        sentLength = reply.length();
         sink.send(wire, reply.length());
         return true;
     }
@@ -143,6 +151,7 @@ final class ReplyWriter implements ResponseWriter {
             return;
         }
         written = true;
+        int total = 0;
         Request.Signing signing = request.replySigning();
         TSIG.StreamGenerator signer = signing == null ? null : new TSIG.StreamGenerator(signing.key(), signing.queryTsig());
         for (Message m : messages) {
@@ -154,6 +163,8 @@ final class ReplyWriter implements ResponseWriter {
                 signer.generate(m); // each message chained to the one before (RFC 8945 5.3.1)
                 wire = m.toWire();
             }
+            total += wire.length;
+            sentLength = total;
             sink.send(wire, wire.length);
         }
     }

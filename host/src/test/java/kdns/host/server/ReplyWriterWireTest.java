@@ -226,4 +226,37 @@ class ReplyWriterWireTest {
         assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> { }));
         assertEquals(List.of(true, false), takes);
     }
+
+    @Test
+    void theServersWriterTellsTheLengthItSentOnBothPaths() {
+        for (boolean wire : new boolean[] {true, false}) {
+            List<Integer> lengths = new ArrayList<>();
+            Handler h = new Handler() {
+                @Override
+                public String name() {
+                    return "probe";
+                }
+
+                @Override
+                public int serve(Request request, ResponseWriter writer) {
+                    lengths.add(writer.sentLength());
+                    byte[] bytes = upstream(3, null, Rcode.NOERROR).apply(request.message()).toWire();
+                    WireMessage located = WireMessage.locate(bytes, bytes.length);
+                    if (!wire || !writer.writeWire(located)) {
+                        writer.write(upstream(3, null, Rcode.NOERROR).apply(request.message()));
+                    }
+                    lengths.add(writer.sentLength());
+                    return Rcodes.NOERROR;
+                }
+            };
+            QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
+                    (k, t) -> {
+                        throw new IllegalStateException(k, t);
+                    });
+            List<Integer> sent = new ArrayList<>();
+            byte[] q = query("Example.org.", null, true, false).toWire();
+            assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> sent.add(len)));
+            assertEquals(List.of(-1, sent.get(0)), lengths, "wire path " + wire);
+        }
+    }
 }

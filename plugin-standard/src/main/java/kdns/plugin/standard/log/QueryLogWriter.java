@@ -54,9 +54,12 @@ final class QueryLogWriter extends ForwardingResponseWriter {
             delegate.writeStream(messages);
         } finally {
             long nanos = System.nanoTime() - start;
-            int size = 0;
-            for (Message m : messages) {
-                size += m.numBytes() > 0 ? m.numBytes() : m.toWire().length;
+            int size = delegate.sentLength();
+            if (size < 0) {
+                size = 0;
+                for (Message m : messages) {
+                    size += m.numBytes() > 0 ? m.numBytes() : m.toWire().length;
+                }
             }
             handler.emit(rule, request, this, messages.get(0), size, nanos);
         }
@@ -72,10 +75,7 @@ final class QueryLogWriter extends ForwardingResponseWriter {
             delegate.write(reply);
         } finally {
             long nanos = System.nanoTime() - start;
-            int size = reply.numBytes();
-            if (size <= 0) {
-                size = reply.toWire().length;
-            }
+            int size = sentSize(reply);
             handler.emit(rule, request, this, reply, size, nanos);
         }
     }
@@ -107,6 +107,18 @@ final class QueryLogWriter extends ForwardingResponseWriter {
             }
         }
         return taken;
+    }
+
+    /**
+     * The size of the reply just passed on: what the server's writer sent, so the reply is not
+     * rendered again; rendered here only when no writer below knows it (a writer in a test).
+     */
+    private int sentSize(Message reply) {
+        int size = delegate.sentLength();
+        if (size < 0) {
+            size = reply.numBytes() > 0 ? reply.numBytes() : reply.toWire().length;
+        }
+        return size;
     }
 
     @Override

@@ -95,6 +95,19 @@ class LogHandlerTest {
     }
 
     @Test
+    void theReplySizeIsWhatTheServersWriterSent() throws Exception {
+        RecordingWriter sending = new RecordingWriter() {
+            @Override
+            public int sentLength() {
+                return written() ? 4242 : -1; // as the server's writer: known once it sent the reply
+            }
+        };
+        log("log . \"{rcode} {rsize}\"", answering(Rcodes.NOERROR)).serve(TestRequests.query("example.org", Type.A),
+                sending);
+        assertEquals(List.of("[INFO] NOERROR 4242"), sink.lines());
+    }
+
+    @Test
     void queriesOutsideTheNamesPassThroughUnwrapped() throws Exception {
         AtomicReference<ResponseWriter> seen = new AtomicReference<>();
         Handler next = new Handler() {

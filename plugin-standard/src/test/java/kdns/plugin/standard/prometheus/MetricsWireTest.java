@@ -105,6 +105,18 @@ class MetricsWireTest {
     }
 
     @Test
+    void theSizeOfAParsedReplyIsWhatTheServersWriterSent() throws Exception {
+        RecordingWriter sending = new RecordingWriter() {
+            @Override
+            public int sentLength() {
+                return written() ? 4242 : -1; // as the server's writer: known once it sent the reply
+            }
+        };
+        String t = serve(parsed(EXTENDED), sending).metrics();
+        assertEquals(4242.0, Scrape.value(t, "coredns_dns_response_size_bytes_sum{proto=\"udp\"," + SERVER + "}"), t);
+    }
+
+    @Test
     void aDeclinedWireReplyIsCountedOnceWhenItComesParsed() throws Exception {
         WireRecordingWriter declining = new WireRecordingWriter(false);
         Served wire = serve(TestHandlers.offeringWire(EXTENDED), declining);
