@@ -44,6 +44,19 @@ public class ForwardingResponseWriter implements ResponseWriter {
         return delegate.sentLength();
     }
 
+    /**
+     * The size of {@code reply}, just passed on to {@link #delegate}: the length the server's
+     * writer sent ({@link #sentLength()}), so the reply is not rendered again to learn it; rendered
+     * here only when no writer below knows it (a recording writer in a test).
+     */
+    protected final int sentSize(Message reply) {
+        int size = delegate.sentLength();
+        if (size < 0) {
+            size = reply.numBytes() > 0 ? reply.numBytes() : reply.toWire().length;
+        }
+        return size;
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         return delegate.remoteAddress();

@@ -30,8 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import kdns.api.WireMessage;
-import org.xbill.DNS.Message;
 
 /**
  * UDP to one upstream on the event loops of the server's epoll UDP listener
@@ -361,26 +359,10 @@ final class LoopUdpTransport {
                 }
                 byte[] bytes = new byte[n];
                 c.getBytes(at, bytes);
-                // The common reply is only located, not parsed (see UdpTransport).
-                WireMessage located = WireMessage.locate(bytes, n);
-                Message reply = null;
-                IOException bad = null;
-                if (located == null) {
-                    try {
-                        reply = new Message(bytes);
-                    } catch (IOException e) {
-                        bad = upstream.badReply(e);
-                    }
-                }
+                DecodedReply reply = DecodedReply.of(upstream, bytes, n);
                 ReplyCallback callback = p.callback;
                 remove(p);
-                if (bad != null) {
-                    callback.error(bad);
-                } else if (located != null) {
-                    callback.reply(located);
-                } else {
-                    callback.reply(reply);
-                }
+                reply.deliver(callback);
                 released();
             } finally {
                 packet.release();

@@ -13,8 +13,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import kdns.api.WireMessage;
-import org.xbill.DNS.Message;
 
 /**
  * UDP to one upstream without a thread per query: a few connected sockets, each drained by one
@@ -368,28 +366,11 @@ final class UdpTransport {
                 if (p == null) {
                     continue; // late (timed out) or unsolicited: dropped
                 }
-                // The common reply is only located, not parsed: the server's writer can relay it
-                // with the header and OPT completed (ResponseWriter.writeWire).
                 byte[] bytes = new byte[n];
                 buf.get(0, bytes);
-                WireMessage located = WireMessage.locate(bytes, n);
-                Message reply = null;
-                IOException bad = null;
-                if (located == null) {
-                    try {
-                        reply = new Message(bytes);
-                    } catch (IOException e) {
-                        bad = upstream.badReply(e);
-                    }
-                }
+                DecodedReply reply = DecodedReply.of(upstream, bytes, n);
                 if (pending.remove(p)) {
-                    if (bad != null) {
-                        p.callback.error(bad);
-                    } else if (located != null) {
-                        p.callback.reply(located);
-                    } else {
-                        p.callback.reply(reply);
-                    }
+                    reply.deliver(p.callback);
                     released();
                 }
             }

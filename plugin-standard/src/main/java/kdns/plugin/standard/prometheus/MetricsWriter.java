@@ -105,18 +105,6 @@ final class MetricsWriter extends ForwardingResponseWriter {
         return taken;
     }
 
-    /**
-     * The size of the reply just passed on: what the server's writer sent, so the reply is not
-     * rendered again; rendered here only when no writer below knows it (a writer in a test).
-     */
-    private int sentSize(Message reply) {
-        int size = delegate.sentLength();
-        if (size < 0) {
-            size = reply.numBytes() > 0 ? reply.numBytes() : reply.toWire().length;
-        }
-        return size;
-    }
-
     @Override
     public boolean takesWire() {
         return delegate.takesWire();
