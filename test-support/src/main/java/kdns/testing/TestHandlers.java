@@ -34,6 +34,14 @@ public final class TestHandlers {
         });
     }
 
+    /** Writes {@code reply(request)} parsed, as a plugin that answers from its own data does. Returns NOERROR. */
+    public static Handler writing(Function<Request, Message> reply) {
+        return named((request, writer) -> {
+            writer.write(reply.apply(request));
+            return Rcodes.NOERROR;
+        });
+    }
+
     /**
      * Writes {@code reply(request)} as the cache and forward do: offered in wire form first
      * ({@code writeWire}), and parsed from those bytes and written when the writer declines or

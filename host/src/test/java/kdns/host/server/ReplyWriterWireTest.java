@@ -201,6 +201,14 @@ class ReplyWriterWireTest {
         return located.questionNameEnd() + 4 + 2 + 8;
     }
 
+    /** A server of one block whose chain is {@code h}; a plugin failure fails the test. */
+    private static QueryProcessor processor(Handler h) {
+        return new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
+                (k, t) -> {
+                    throw new IllegalStateException(k, t);
+                });
+    }
+
     @Test
     void theServersWriterTakesWireRepliesUntilAReplyWasWritten() {
         List<Boolean> takes = new ArrayList<>();
@@ -218,10 +226,7 @@ class ReplyWriterWireTest {
                 return Rcodes.NOERROR;
             }
         };
-        QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
-                (k, t) -> {
-                    throw new IllegalStateException(k, t);
-                });
+        QueryProcessor p = processor(h);
         byte[] q = query("example.org.", null, true, false).toWire();
         assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> { }));
         assertEquals(List.of(true, false), takes);
@@ -249,10 +254,7 @@ class ReplyWriterWireTest {
                     return Rcodes.NOERROR;
                 }
             };
-            QueryProcessor p = new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
-                    (k, t) -> {
-                        throw new IllegalStateException(k, t);
-                    });
+            QueryProcessor p = processor(h);
             List<Integer> sent = new ArrayList<>();
             byte[] q = query("Example.org.", null, true, false).toWire();
             assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> sent.add(len)));

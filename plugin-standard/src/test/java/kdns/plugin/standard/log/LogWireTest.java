@@ -54,20 +54,6 @@ class LogWireTest {
         return m;
     };
 
-    private static Handler parsed(Function<Request, Message> reply) {
-        return new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                writer.write(reply.apply(request));
-                return Rcodes.NOERROR;
-            }
-        };
-    }
 
     private static List<String> lines(String directive, Handler next, RecordingWriter writer) throws Exception {
         CapturingSink sink = new CapturingSink();
@@ -81,7 +67,7 @@ class LogWireTest {
     void aWireReplyIsLoggedAsTheSameReplyWrittenParsed() throws Exception {
         WireRecordingWriter taking = new WireRecordingWriter(true);
         List<String> wire = lines(FORMAT, TestHandlers.offeringWire(EXTENDED), taking);
-        List<String> parsed = lines(FORMAT, parsed(EXTENDED), new RecordingWriter());
+        List<String> parsed = lines(FORMAT, TestHandlers.writing(EXTENDED), new RecordingWriter());
         assertEquals(1, taking.wires().size(), "taken in wire form");
         assertFalse(taking.written());
         assertEquals(parsed, wire);
@@ -97,7 +83,7 @@ class LogWireTest {
         List<String> wire = lines(FORMAT, TestHandlers.offeringWire(EXTENDED), declining);
         assertEquals(1, declining.offers());
         assertEquals(1, declining.writes());
-        assertEquals(lines(FORMAT, parsed(EXTENDED), new RecordingWriter()), wire);
+        assertEquals(lines(FORMAT, TestHandlers.writing(EXTENDED), new RecordingWriter()), wire);
     }
 
     @Test
@@ -121,7 +107,7 @@ class LogWireTest {
         assertFalse(takes[0]);
         assertEquals(0, taking.offers(), "declined by the logger, not passed on");
         assertEquals(1, taking.writes(), "written parsed");
-        assertEquals(lines(directive, parsed(EXTENDED), new RecordingWriter()), wire);
+        assertEquals(lines(directive, TestHandlers.writing(EXTENDED), new RecordingWriter()), wire);
         assertEquals(List.of("[INFO] " + Rcodes.name(16)), wire, "an error rcode is of the error class");
     }
 }

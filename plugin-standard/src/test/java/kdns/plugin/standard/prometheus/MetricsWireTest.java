@@ -73,26 +73,11 @@ class MetricsWireTest {
         return String.join("\n", kept);
     }
 
-    /** A writer the next plugin writes its reply parsed to: as before wire replies. */
-    private static Handler parsed(Function<Request, Message> reply) {
-        return new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                writer.write(reply.apply(request));
-                return Rcodes.NOERROR;
-            }
-        };
-    }
 
     @Test
     void aWireReplyIsCountedAsTheSameReplyWrittenParsed() throws Exception {
         Served wire = serve(TestHandlers.offeringWire(EXTENDED), new WireRecordingWriter(true));
-        Served parsed = serve(parsed(EXTENDED), new RecordingWriter());
+        Served parsed = serve(TestHandlers.writing(EXTENDED), new RecordingWriter());
         assertEquals(1, ((WireRecordingWriter) wire.writer()).wires().size(), "taken in wire form");
         assertFalse(wire.writer().written());
         String t = wire.metrics();
@@ -112,7 +97,7 @@ class MetricsWireTest {
                 return written() ? 4242 : -1; // as the server's writer: known once it sent the reply
             }
         };
-        String t = serve(parsed(EXTENDED), sending).metrics();
+        String t = serve(TestHandlers.writing(EXTENDED), sending).metrics();
         assertEquals(4242.0, Scrape.value(t, "coredns_dns_response_size_bytes_sum{proto=\"udp\"," + SERVER + "}"), t);
     }
 
@@ -120,7 +105,7 @@ class MetricsWireTest {
     void aDeclinedWireReplyIsCountedOnceWhenItComesParsed() throws Exception {
         WireRecordingWriter declining = new WireRecordingWriter(false);
         Served wire = serve(TestHandlers.offeringWire(EXTENDED), declining);
-        Served parsed = serve(parsed(EXTENDED), new RecordingWriter());
+        Served parsed = serve(TestHandlers.writing(EXTENDED), new RecordingWriter());
         assertEquals(1, declining.offers(), "offered");
         assertEquals(1, declining.writes(), "then written parsed");
         String t = wire.metrics();
