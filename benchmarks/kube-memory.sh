@@ -3,7 +3,8 @@
 # test-support (FakeClusterMain in benchmarks.jar) holding N Services and 5*N endpoints, one run
 # per variant per round, the variants interleaved round by round (the machine is noisy: compare
 # figures of the same round). Each run: process start to /ready 200, RSS at ready (anonymous /
-# file-backed), a 5 s warm-up and a 10 s dnsperf run at a fixed rate, the server CPU per 100k
+# file-backed), RSS SETTLE seconds later (default 6: the JVM frees the JIT compilers' pooled work
+# memory every 5 s and the launcher trims malloc every second, so the RSS at the instant of ready holds 12-13 MiB of it with 10,000 Services), a 5 s warm-up and a 10 s dnsperf run at a fixed rate, the server CPU per 100k
 # queries and p99 of that run, RSS after it.
 #   kube-memory.sh [ROUNDS]
 # VARIANTS: one variant a line, "name|dist|KDNS_JAVA_OPTS[|ENV=value ...]" (dist: a distribution
@@ -68,8 +69,10 @@ once() { # name dist opts env
     ready_s=$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }')
     at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
     local nmt_ready; nmt_ready=$(nmt ready "$jcmd")
+    sleep "${SETTLE:-6}"
+    local settled; settled="$(rss_mib "$pid") ($(rss_split "$pid"))"
     if [ "${LOAD:-1}" = 0 ]; then
-        echo "| $name | $ready_s | $at_ready | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
+        echo "| $name | $ready_s | $at_ready | $settled | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
         [ -z "$nmt_ready" ] || echo "$nmt_ready"
         stop "$pid"; return
     fi
@@ -79,15 +82,15 @@ once() { # name dist opts env
     after=$(cpu_ticks "$pid")
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
-    echo "| $name | $ready_s | $at_ready | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
+    echo "| $name | $ready_s | $at_ready | $settled | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
     [ -z "$nmt_ready" ] || { echo "$nmt_ready"; nmt "after load" "$jcmd"; }
     stop "$pid"
 }
 
 echo "kdns kubernetes memory, $names Services / $((names * 5)) endpoints, $rounds rounds, $rate q/s for 10 s after a 5 s warm-up ($(nproc) cores)"
 echo
-echo "| variant | ready s | RSS at ready MiB (anon / file) | RSS after load MiB (anon / file) | CPU s / 100k q | p99 ms | lost | threads |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| variant | ready s | RSS at ready MiB (anon / file) | RSS ${SETTLE:-6} s after ready MiB (anon / file) | RSS after load MiB (anon / file) | CPU s / 100k q | p99 ms | lost | threads |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for _ in $(seq 1 "$rounds"); do
     while IFS='|' read -r name d opts envs; do
         [ -n "$name" ] || continue
