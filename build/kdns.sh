@@ -117,7 +117,7 @@ fi
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Heap sized from the data, not fixed: the old generation follows what is live (after a full
 # collection it keeps 10-20% free, and gives the rest back at once, not a step per collection; the kubernetes plugin asks for one full
-# collection when its first sync is done and grew the heap), so a 10,000-Service cluster and a 100,000-Service one
+# collection when its first sync is done), so a 10,000-Service cluster and a 100,000-Service one
 # each get the heap they need. The ceiling is 60% of the memory the process may
 # use (the container's limit, else the machine's): in CoreDNS's default 170 MiB pod that is about
 # the 96 MiB the launcher used to fix, and the rest is room for the JVM's own memory. An 8 MiB young

@@ -36,17 +36,9 @@ public final class Informers extends InformerGroup {
     private final ApiConnection connection;
     private final ClusterIndex index;
     private final Histogram programming;
-    private final PostSyncCollection postSync;
 
     public Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics) {
-        this(config, connection, index, metrics, PostSyncCollection.ofRuntime());
-    }
-
-    /** With the collection after the first sync given (tests). */
-    Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics,
-              PostSyncCollection postSync) {
         super(connection, LOG, "kubernetes-informer-");
-        this.postSync = postSync;
         this.config = config;
         this.connection = connection;
         this.index = index;
@@ -62,16 +54,14 @@ public final class Informers extends InformerGroup {
     }
 
     /**
-     * Decoding the first lists can leave garbage that grew the old generation far past the index (a
+     * Decoding the first lists left garbage that grew the old generation far past the index (a
      * third more with 100,000 Services); one full collection now, before ready turns 200, lets the
      * launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for the next full
-     * collection, which may not come for hours. Only when the heap grew: see {@link PostSyncCollection}.
+     * collection, which may not come for hours.
      */
     @Override
     protected void onFirstSync() {
-        if (postSync.afterFirstSync()) {
-            LOG.debug("full collection after the first sync: the heap grew while listing");
-        }
+        System.gc();
     }
 
     @Override

@@ -17,8 +17,6 @@ import io.kubernetes.client.util.Watchable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Log;
 import kdns.host.metrics.PrometheusMetrics;
 import kdns.plugin.kubernetes.KubernetesConfig;
@@ -316,33 +314,6 @@ class StreamingListerWatcherTest {
                 assertEquals(1, api.countRequests(path, true), "WATCHes of " + path);
                 assertEquals(1, api.countStreamingLists(path), "streaming lists of " + path);
             }
-        } finally {
-            api.releaseInitialEventsEnd();
-            informers.stop();
-        }
-    }
-
-    @Test
-    void theCollectionAfterTheFirstSyncWaitsForEveryInformerAndRunsOnce() throws Exception {
-        PagedListerWatcher.initialEventsSilenceMillis = 600_000;
-        KubernetesConfig config = KubernetesDirective.parse(
-                TestController.of("kubernetes cluster.local {\n endpoint " + api.url() + "\n}"));
-        AtomicLong committed = new AtomicLong(32 << 20);
-        AtomicInteger collections = new AtomicInteger();
-        Informers informers = new Informers(config, connection, new ClusterIndex(), metrics,
-                new PostSyncCollection(committed::get, collections::incrementAndGet));
-        committed.set(48 << 20); // the heap grew while listing
-        api.holdInitialEventsEnd();
-        try {
-            informers.start();
-            eventually("the three streaming lists wait for their end", () -> api.heldInitialEventsEnds() == 3);
-            assertFalse(informers.hasSynced());
-            assertEquals(0, collections.get(), "no collection before every informer synced");
-            api.releaseInitialEventsEnd();
-            eventually("ready after the bookmarks", informers::hasSynced);
-            assertEquals(1, collections.get());
-            assertTrue(informers.hasSynced());
-            assertEquals(1, collections.get(), "one collection, however often ready is asked");
         } finally {
             api.releaseInitialEventsEnd();
             informers.stop();
