@@ -4,14 +4,15 @@
 # per variant per round, the variants interleaved round by round (the machine is noisy: compare
 # figures of the same round). Each run: process start to /ready 200, RSS at ready (anonymous /
 # file-backed), RSS SETTLE seconds later (default 6: the JVM frees the JIT compilers' pooled work
-# memory every 5 s and the launcher trims malloc every second, so the RSS at the instant of ready holds 12-13 MiB of it with 10,000 Services), a 5 s warm-up and a 10 s dnsperf run at a fixed rate, the server CPU per 100k
-# queries and p99 of that run, RSS after it.
+# memory every 5 s and the launcher trims malloc every second, so the RSS at the instant of ready
+# holds 12-13 MiB of it with 10,000 Services), a 5 s warm-up and a 10 s dnsperf run at a fixed
+# rate, the server CPU per 100k queries and p99 of that run, RSS after it.
 #   kube-memory.sh [ROUNDS]
 # VARIANTS: one variant a line, "name|dist|KDNS_JAVA_OPTS[|ENV=value ...]" (dist: a distribution
 # folder; the options are added to the launcher's, after them, so they replace them; the optional
 # fourth field sets environment variables of the launcher, e.g. KDNS_AOT=off). Default: one variant,
 # "launcher|DIST|" with DIST from the environment. Environment: NAMES (default 10000), RATE
-# (default 20000), LOAD=0 (no dnsperf: ready time and RSS at ready only, for more rounds), NMT=1 (each run also prints NMT's committed memory by area at ready and after
+# (default 20000), LOAD=0 (no dnsperf: ready time and the RSS at ready and SETTLE s later only, for more rounds), NMT=1 (each run also prints NMT's committed memory by area at ready and after
 # the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JDK (a JDK 21+ home for
 # FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
 set -euo pipefail
