@@ -62,10 +62,6 @@ awk -v n=$((secs * 100000)) 'BEGIN { for (i = 0; i < n; i++) printf "s%d.example
 awk -v n=$((secs * rate * 3 / 2)) 'BEGIN { for (i = 0; i < n; i++) printf "f%d.example.org A\n", i }' > "$work/unique-fixed"
 
 results=()
-percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
-    echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
-        | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
-}
 run() { # name pid port mode [query file]
     local name=$1 pid=$2 port=$3 mode=$4 queries=${5:-$work/queries} extra=()
     [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)

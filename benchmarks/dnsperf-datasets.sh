@@ -46,10 +46,6 @@ check_same() { # kdns_port knotd_port existing_name missing_name
 results=()
 ratios=()
 startups=()
-percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
-    echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
-        | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
-}
 run() { # scenario server pid port queries mode
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
     [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)

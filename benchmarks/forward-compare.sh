@@ -4,7 +4,8 @@
 # answers; optionally a second kdns distribution (BASELINE, e.g. the commit before a change) in the
 # same run, so a change is measured side by side with the reference servers.
 #   forward-compare.sh DIST [SECONDS] [RATE] [BASELINE_DIST]
-# Prints one table (queries/s at saturation and at a fixed rate, server CPU per 100k queries, RSS)
+# Prints one table (queries/s at saturation and at a fixed rate, p50/p99 latency at the fixed rate,
+# server CPU per 100k queries, RSS)
 # and the ratios. Every process it starts is stopped.
 set -euo pipefail
 dist=${1:?usage: forward-compare.sh DIST [SECONDS] [RATE] [BASELINE_DIST]}
@@ -47,7 +48,7 @@ awk -v n=$((secs * rate * 3 / 2)) 'BEGIN { for (i = 0; i < n; i++) printf "f%d.e
 results=()
 run() { # name pid port mode
     local name=$1 pid=$2 port=$3 mode=$4 extra=()
-    [ "$mode" = "fixed" ] && extra=(-Q "$rate")
+    [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
     local before after out qps lat completed lost cpu100k
     before=$(cpu_ticks "$pid")
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/unique-$mode" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
@@ -57,7 +58,7 @@ run() { # name pid port mode
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
-    results+=("| $name | $mode | $qps | $lat | $cpu100k | $(rss_mib "$pid") | $lost |")
+    results+=("| $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost |")
     eval "${name//[^a-z]/_}_${mode}_qps=$qps; ${name//[^a-z]/_}_${mode}_cpu=$cpu100k"
 }
 
@@ -75,8 +76,8 @@ done
 
 echo "## forward-only (unique names) in front of knotd: kdns beside unbound and dnsdist, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps)"
 echo
-echo "| server | mode | queries/s | avg latency ms | server CPU s / 100k queries | RSS MiB | lost |"
-echo "|---|---|---|---|---|---|---|"
+echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 echo
 ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%s: %.2f\n", l, a/b }'; }

@@ -2,7 +2,7 @@
 # stop on exit.
 #   . "$here/processes.sh" NAME     sets work=/tmp/NAME.XXXXXX and pids=(), traps EXIT
 # Append every started process's PID to pids; cleanup stops them (TERM, then KILL) and removes work.
-# Also what several scripts need: free_port, fail, the measures (cpu_ticks, rss_mib), the waits
+# Also what several scripts need: free_port, fail, the measures (cpu_ticks, rss_mib, percentiles), the waits
 # (wait_answer, wait_ready, wait_fake_cluster), stop, need_dist_jar_jdk, and the reference servers (start_knotd,
 # start_knot_upstream, start_unbound, start_unbound_forwarder, start_dnsdist).
 work=$(mktemp -d "/tmp/${1:-kdns-bench}.XXXXXX")
@@ -22,6 +22,10 @@ now() { date +%s.%N; }
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
+    echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
+        | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
+}
 
 # The inputs of the scripts that run the benchmarks jar: a kdns distribution $dist, the jar $jar, a
 # JDK $jdk, and these tools on the PATH.

@@ -3,6 +3,7 @@ package kdns.plugin.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,6 +23,7 @@ import kdns.testing.Polling;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestRequests;
 import kdns.testing.upstream.ScriptedUpstream;
+import kdns.testing.upstream.ScriptedUpstream.Script;
 import kdns.testing.upstream.ScriptedUpstream.Via;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +159,26 @@ class ForwardEventLoopTest {
         assertEquals(Rcode.SERVFAIL, w.rcode());
         assertEquals(2, silent.queries().size(), "two timed-out exchanges, then SERVFAIL");
         assertEquals(loopThread, w.writtenOn, "the timeouts are timers of the loop");
+    }
+
+    @Test
+    void answeredQueriesAreReleasedWhileAnOlderOneWaits() throws Exception {
+        ScriptedUpstream u = servers.upstream();
+        Script answer = ScriptedUpstream.answerA("192.0.2.1");
+        u.script((q, via) -> q.getQuestion().getName().toString().startsWith("slow.") ? null : answer.answer(q, via));
+        ForwardHandler h = (ForwardHandler) servers.forward("forward . " + u.hostPort() + " {\nmax_fails 0\n}");
+        Upstream up = h.upstreams.get(0);
+        // Far beyond the test's own waits: the dropped query is still waiting at every count below.
+        up.readTimeout(600_000_000_000L);
+        ThreadRecordingWriter slow = new ThreadRecordingWriter();
+        assertEquals(Handler.DEFERRED, loop.submit(() -> h.serve(onLoop("slow.example.org"), slow)).get());
+        assertEquals(1, (int) loop.submit(() -> up.loopUdpWaiting(loop)).get());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("192.0.2.1", Fixtures.firstA(ask(h, onLoop("a" + i + ".example.org")).msg()));
+        }
+        assertEquals(1, (int) loop.submit(() -> up.loopUdpWaiting(loop)).get(),
+                "the three answered queries sent after the dropped one are not held behind it");
+        assertNull(slow.msg(), "the dropped query is still waiting");
     }
 
     @Test

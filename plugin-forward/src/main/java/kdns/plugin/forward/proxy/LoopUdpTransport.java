@@ -20,7 +20,6 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,11 @@ import java.util.concurrent.TimeUnit;
  * socket, a socket idle for {@code expire} replaced (a connection-cache miss), retired sockets
  * closed once their queries are answered or timed out. Timeouts are timers of the loop, one per
  * socket at the deadline of its oldest query: the read timeout is the upstream's and the same for
- * every query, so the queries' deadlines come in the order they were sent.
+ * every query, so the queries' deadlines come in the order they were sent. That order is a list
+ * linked through the queries themselves, and an answered query leaves it at once wherever it is:
+ * at saturation an upstream drops some queries, and a queue that kept the answered ones behind
+ * such a query for its 2 s held about 150,000 of them (5 MiB promoted to the old generation,
+ * benchmarks/results/earlier.md, s10-A).
  */
 final class LoopUdpTransport {
 
@@ -178,15 +181,28 @@ final class LoopUdpTransport {
     }
 
     /**
-     * A query in flight: its ID on the socket, when it times out, who waits for it. A done one may
-     * stay in the send order behind an older query still waiting, so it lets go of its callback
-     * (and the query behind it).
+     * Queries {@code loop}'s socket holds for their timeouts, counted along the send order (tests:
+     * an answered query must not stay there behind an older one still waiting). Runs on {@code loop}.
+     */
+    int waiting(EventLoop loop) {
+        LoopSocket s = sockets.get(loop);
+        int n = 0;
+        for (Pending p = s == null ? null : s.oldest; p != null; p = p.newer) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * A query in flight: its ID on the socket, when it times out, who waits for it, and its
+     * neighbours in the send order (only queries in flight are linked).
      */
     private static final class Pending {
         final int id;
         final long deadline;
-        ReplyCallback callback;
-        boolean done;
+        final ReplyCallback callback;
+        Pending older;
+        Pending newer;
 
         Pending(int id, long deadline, ReplyCallback callback) {
             this.id = id;
@@ -201,8 +217,9 @@ final class LoopUdpTransport {
         final EpollDatagramChannel channel;
         /** The queries in flight by their ID's low bits; an ID whose slot is taken is not used. */
         private final Pending[] slots = new Pending[IN_FLIGHT_SLOTS];
-        /** The same queries in the order sent, which is their deadlines' order (done ones are skipped). */
-        private final ArrayDeque<Pending> order = new ArrayDeque<>();
+        /** The same queries in the order sent, which is their deadlines' order: the ends of the list. */
+        private Pending oldest;
+        private Pending newest;
         private int inFlight;
         private long sweepDue = NO_SWEEP;
         private boolean flushQueued;
@@ -261,7 +278,13 @@ final class LoopUdpTransport {
                 return;
             }
             inFlight++;
-            order.addLast(p);
+            p.older = newest;
+            if (newest != null) {
+                newest.newer = p;
+            } else {
+                oldest = p;
+            }
+            newest = p;
             sweepBy(deadline);
             ByteBuf out = channel.alloc().directBuffer(wire.length).writeBytes(wire);
             out.setShort(0, p.id);
@@ -284,12 +307,19 @@ final class LoopUdpTransport {
                 return false;
             }
             slots[slot] = null;
-            p.done = true;
-            p.callback = null;
-            inFlight--;
-            while (!order.isEmpty() && order.peekFirst().done) {
-                order.pollFirst();
+            if (p.older != null) {
+                p.older.newer = p.newer;
+            } else {
+                oldest = p.newer;
             }
+            if (p.newer != null) {
+                p.newer.older = p.older;
+            } else {
+                newest = p.older;
+            }
+            p.older = null;
+            p.newer = null;
+            inFlight--;
             return true;
         }
 
@@ -309,17 +339,13 @@ final class LoopUdpTransport {
             sweepDue = NO_SWEEP;
             long now = System.nanoTime();
             List<ReplyCallback> expired = new ArrayList<>();
-            while (!order.isEmpty() && order.peekFirst().deadline - now <= 0) {
-                Pending p = order.peekFirst();
-                ReplyCallback callback = p.callback;
-                if (remove(p)) {
-                    expired.add(callback);
-                } else {
-                    order.pollFirst();
-                }
+            while (oldest != null && oldest.deadline - now <= 0) {
+                Pending p = oldest;
+                remove(p);
+                expired.add(p.callback);
             }
-            if (!order.isEmpty()) {
-                sweepBy(order.peekFirst().deadline);
+            if (oldest != null) {
+                sweepBy(oldest.deadline);
             }
             for (ReplyCallback callback : expired) {
                 callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
@@ -360,9 +386,8 @@ final class LoopUdpTransport {
                 byte[] bytes = new byte[n];
                 c.getBytes(at, bytes);
                 DecodedReply reply = DecodedReply.of(upstream, bytes, n);
-                ReplyCallback callback = p.callback;
                 remove(p);
-                reply.deliver(callback);
+                reply.deliver(p.callback);
                 released();
             } finally {
                 packet.release();
@@ -391,16 +416,11 @@ final class LoopUdpTransport {
 
         /** Fails every query in flight; those the callbacks send meanwhile are not among them. */
         private void failAll(IOException e) {
-            List<Pending> all = new ArrayList<>(order.size());
-            for (Pending p : order) {
-                if (!p.done) {
-                    all.add(p);
-                }
-            }
-            List<ReplyCallback> callbacks = new ArrayList<>(all.size());
-            for (Pending p : all) {
-                callbacks.add(p.callback);
+            List<ReplyCallback> callbacks = new ArrayList<>(inFlight);
+            while (oldest != null) {
+                Pending p = oldest;
                 remove(p);
+                callbacks.add(p.callback);
             }
             for (ReplyCallback callback : callbacks) {
                 callback.error(e);

@@ -303,6 +303,14 @@ public final class Upstream {
         return new int[] {udp.openSockets() + loopUdp.openSockets(), stream.idleConnections()};
     }
 
+    /**
+     * Queries the UDP socket of {@code loop} holds for their timeouts (tests: only those not yet
+     * answered). Runs on {@code loop}.
+     */
+    public int loopUdpWaiting(io.netty.channel.EventLoop loop) {
+        return loopUdp.waiting(loop);
+    }
+
     /** An error as a log line says it (some JDK exceptions carry no message). */
     public static String describe(IOException e) {
         return HealthCheck.describe(e);
