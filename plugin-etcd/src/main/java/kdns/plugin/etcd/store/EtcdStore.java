@@ -10,7 +10,6 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
-import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.resolver.DnsSrvResolverProvider;
 import io.etcd.jetcd.resolver.HttpResolverProvider;
@@ -85,13 +84,6 @@ public final class EtcdStore {
     private static final long SILENT_LIMIT_MS = 3_000;
     private static final long LEASE_REFRESH_S = 5;
     private static final long LEASE_WAIT_MS = 2_000;
-    /**
-     * Keys per range request of a full read: 10,000 keys come in 5 pages, so the decode of one
-     * page overlaps the transfer of the next, and no response grows with the data (etcd's own
-     * request limit is 1.5 MiB, a response's gRPC limit jetcd's default).
-     */
-    static final int PAGE_KEYS = 2_000;
-    private static final ByteSequence ZERO = ByteSequence.from(new byte[] {0});
 
     private enum State { STARTING, CONNECTED, DISCONNECTED, STOPPED }
 
@@ -101,8 +93,6 @@ public final class EtcdStore {
     }
 
     private final Settings settings;
-    private final int pageKeys;
-    private final Runnable betweenPages;
     private final Index index = new Index();
     private final AtomicInteger users = new AtomicInteger();
     private final Gauge keysGauge;
@@ -127,19 +117,6 @@ public final class EtcdStore {
     private String lastError = "";
 
     public EtcdStore(Settings settings, MetricsRegistry metrics) {
-        this(settings, metrics, PAGE_KEYS, () -> { });
-    }
-
-    /**
-     * A store reading {@code pageKeys} keys per range request, running {@code betweenPages} on its
-     * thread after each page that has a next one, before asking for it (tests change keys there).
-     */
-    EtcdStore(Settings settings, MetricsRegistry metrics, int pageKeys, Runnable betweenPages) {
-        if (pageKeys < 1) {
-            throw new IllegalArgumentException("pageKeys must be at least 1, got " + pageKeys);
-        }
-        this.pageKeys = pageKeys;
-        this.betweenPages = betweenPages;
         this.settings = settings;
         this.keysGauge = metrics.gauge("coredns_etcd_keys", "Keys under the etcd path held in memory.", "path");
         this.connectedGauge = metrics.gauge("coredns_etcd_connected",
@@ -284,50 +261,27 @@ public final class EtcdStore {
         }
     }
 
-    /**
-     * Full range read + new watch from its revision; on failure, retries later. The read comes in
-     * pages of {@link #pageKeys} keys: the first at etcd's current revision, every further one from
-     * the key after the last one read, at that same revision, so the pages are one snapshot and the
-     * watch from the revision after it misses nothing, whatever changed meanwhile. Each next page is
-     * asked for before the page at hand is decoded, so that the decode overlaps the transfer and
-     * the event loop's protobuf parse of the next page (on the other core).
-     */
+    /** Full range read + new watch from its revision; on failure, retries later. */
     private void relist(String reason) {
         if (state == State.STOPPED) {
             return;
         }
         closeWatcher();
         ByteSequence prefix = bytes(watchPrefix());
-        ByteSequence end = OptionsUtil.prefixEndOf(prefix);
         try {
             relists.labelValues(settings.prefix(), reason).inc();
             // linearizable (the default): a member cut off from the quorum cannot hand out stale data
-            GetResponse r = await(client().getKVClient().get(prefix,
-                    GetOption.builder().withRange(end).withLimit(pageKeys).build()));
+            GetResponse r = client().getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long readRevision = r.getHeader().getRevision();
-            Index.Keys fresh = new Index.Keys();
+            List<KeyValue> kvs = r.getKvs();
+            Index.Keys fresh = Index.Keys.load(kvs,
+                    kv -> Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision()));
             Set<Long> leases = new HashSet<>();
-            while (r != null) {
-                List<KeyValue> kvs = r.getKvs();
-                CompletableFuture<GetResponse> next = null;
-                if (r.isMore()) {
-                    if (kvs.isEmpty()) {
-                        throw new IllegalStateException("etcd said more keys follow under " + watchPrefix()
-                                + " but sent none (revision " + readRevision + ")");
-                    }
-                    betweenPages.run();
-                    ByteSequence after = kvs.get(kvs.size() - 1).getKey().concat(ZERO);
-                    next = client().getKVClient().get(after,
-                            GetOption.builder().withRange(end).withLimit(pageKeys).withRevision(readRevision).build());
+            for (KeyValue kv : kvs) {
+                if (kv.getLease() != 0) {
+                    leases.add(kv.getLease());
                 }
-                fresh.addAll(kvs, kv -> Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(),
-                        kv.getModRevision()));
-                for (KeyValue kv : kvs) {
-                    if (kv.getLease() != 0) {
-                        leases.add(kv.getLease());
-                    }
-                }
-                r = next == null ? null : await(next);
             }
             readLeases(leases);
             index.replace(fresh);
@@ -648,10 +602,6 @@ public final class EtcdStore {
         String outer = firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
         String inner = root == t || root.getMessage() == null ? "" : firstLine(root.getMessage());
         return new Failure(inner.isEmpty() || outer.contains(inner) ? outer : outer + ": " + inner, false);
-    }
-
-    private static GetResponse await(CompletableFuture<GetResponse> f) throws Exception {
-        return f.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static String firstLine(String s) {

@@ -45,11 +45,6 @@ public final class Index {
         return keys.size();
     }
 
-    /** The keys held now (tests compare what two reads loaded). */
-    Keys keys() {
-        return keys;
-    }
-
     /** Replaces everything (initial load and relists). */
     void replace(Keys fresh) {
         keys = fresh;
@@ -143,10 +138,9 @@ public final class Index {
         /**
          * Adds decoded items. Keys in order share their ancestors with the key before, so a run of
          * keys under one path is counted once per ancestor instead of once per key and ancestor (a
-         * substring and a map merge each). Order only saves work: unordered keys are counted right too,
-         * and so are the pages of a read added one after the other.
+         * substring and a map merge each). Order only saves work: unordered keys are counted right too.
          */
-        <T> void addAll(List<T> items, Function<T, Node> decode) {
+        private <T> void addAll(List<T> items, Function<T, Node> decode) {
             List<String> paths = new ArrayList<>();
             List<int[]> counts = new ArrayList<>();
             for (T item : items) {

@@ -42,21 +42,6 @@ class IndexLoadTest {
     }
 
     @Test
-    void pagesAddedInTurnEqualOneLoad() {
-        List<Node> nodes = keys(40);
-        Index.Keys whole = Index.Keys.load(nodes, n -> n);
-        for (int page : new int[] {1, 3, 7, 50, nodes.size()}) {
-            Index.Keys paged = new Index.Keys();
-            for (int from = 0; from < nodes.size(); from += page) {
-                paged.addAll(nodes.subList(from, Math.min(nodes.size(), from + page)), n -> n);
-            }
-            assertEquals(whole.exact, paged.exact, "pages of " + page);
-            assertEquals(new ArrayList<>(whole.ordered.keySet()), new ArrayList<>(paged.ordered.keySet()), "pages of " + page);
-            assertEquals(new TreeMap<>(whole.below), new TreeMap<>(paged.below), "pages of " + page);
-        }
-    }
-
-    @Test
     void bulkLoadEqualsPuts() {
         for (int perZone : new int[] {5, 2_000}) {
             List<Node> nodes = keys(perZone);
