@@ -319,10 +319,13 @@ public interface Controller {
     void onPrepare(Hook hook);
 
     /**
-     * Runs when an instance whose prepare hooks ran never starts serving: a prepare hook, binding
-     * an address or a start-up hook failed (on the first start or on a reload, whose old instance
-     * keeps serving). Shutdown hooks may run as well (after a failed start-up hook), so what this
-     * stops must tolerate being stopped twice.
+     * Runs when an instance that was set up never starts serving: the setup of a later plugin or
+     * block or the chain's build failed, the Corefile was only checked ({@code -validate}), or a
+     * prepare hook, binding an address or a start-up hook failed (on the first start or on a
+     * reload, whose old instance keeps serving). So a plugin may start background work in its
+     * setup itself and stop it here and in an {@link #onShutdown} hook. Shutdown hooks may run as
+     * well (after a failed start-up hook), and the instance's prepare hooks may not have run, so
+     * what this stops must tolerate being stopped twice and never having been started.
      */
     void onAbandon(Hook hook);
 

@@ -89,7 +89,12 @@ public final class Main {
             @Override
             public ServerInstance build(LoadedCorefile corefile) throws CorefileException {
                 ServerInstance inst = InstanceBuilder.build(corefile, catalog, metrics);
-                inst.listenPlan(); // transport checks belong to validation too
+                try {
+                    inst.listenPlan(); // transport checks belong to validation too
+                } catch (CorefileException | RuntimeException e) {
+                    inst.hooks().abandon(); // set up, never served: close what setups started
+                    throw e;
+                }
                 return inst;
             }
         };
@@ -101,6 +106,8 @@ public final class Main {
             return 1;
         }
         if (flags.validate()) {
+            // only checked: what the setups started (the etcd client) is closed, the process can end
+            instance.hooks().abandon();
             out.println("Corefile OK");
             return 0;
         }

@@ -114,7 +114,7 @@ public final class DnsServer implements AutoCloseable {
      */
     public synchronized void start(ServerInstance inst) throws CorefileException {
         prepare(inst);
-        Map<ListenAddress, List<BlockChain>> plan = inst.listenPlan();
+        Map<ListenAddress, List<BlockChain>> plan = listenPlan(inst);
         try {
             for (Map.Entry<ListenAddress, List<BlockChain>> e : plan.entrySet()) {
                 endpoints.put(e.getKey(), open(e.getKey(), e.getValue(), inst));
@@ -153,10 +153,11 @@ public final class DnsServer implements AutoCloseable {
      */
     public synchronized void reload(ServerInstance next) throws CorefileException {
         if (stopped || instance == null) {
+            next.hooks().abandon();
             throw new CorefileException("cannot reload: the server is not running");
         }
         prepare(next);
-        Map<ListenAddress, List<BlockChain>> plan = next.listenPlan();
+        Map<ListenAddress, List<BlockChain>> plan = listenPlan(next);
         Map<ListenAddress, Endpoint> opened = new LinkedHashMap<>();
         try {
             for (ListenAddress addr : plan.keySet()) {
@@ -222,6 +223,16 @@ public final class DnsServer implements AutoCloseable {
         ServerInstance old = instance;
         instance = next;
         old.hooks().shutdown(false);
+    }
+
+    /** The instance's listen plan; a transport it cannot serve abandons the instance (its abandon hooks run). */
+    private static Map<ListenAddress, List<BlockChain>> listenPlan(ServerInstance inst) throws CorefileException {
+        try {
+            return inst.listenPlan();
+        } catch (CorefileException | RuntimeException e) {
+            inst.hooks().abandon();
+            throw e;
+        }
     }
 
     /** Runs the prepare hooks; a failure abandons the instance (its abandon hooks run) and is rethrown. */

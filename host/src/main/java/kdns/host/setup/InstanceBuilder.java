@@ -43,6 +43,20 @@ public final class InstanceBuilder {
         for (int i = 0; i < blocks.size(); i++) {
             instance.addBlock(corefile.keys().get(i));
         }
+        try {
+            setUp(instance, blocks, catalog, corefile.fileName());
+        } catch (CorefileException e) {
+            // Plugins set up before the failure may have started background work at setup (the etcd
+            // client); the instance never serves, so what they started is closed now.
+            instance.hooks().abandon();
+            throw e;
+        }
+        return instance;
+    }
+
+    /** Every plugin's setup, directive-major in plugin.cfg order, then the chains. */
+    private static void setUp(ServerInstance instance, List<ServerBlock> blocks, PluginCatalog catalog, String fileName)
+            throws CorefileException {
         List<BlockConfig> configs = instance.blocks();
         for (String name : catalog.order()) {
             Plugin plugin = catalog.plugin(name);
@@ -52,7 +66,7 @@ public final class InstanceBuilder {
                 if (tokens == null) {
                     continue;
                 }
-                TokenController c = new TokenController(tokens, corefile.fileName(), configs.get(i));
+                TokenController c = new TokenController(tokens, fileName, configs.get(i));
                 try {
                     plugin.setup(c);
                 } catch (PluginException e) {
@@ -67,7 +81,6 @@ public final class InstanceBuilder {
         } catch (RuntimeException | LinkageError e) {
             throw new CorefileException("building the plugin chain failed: " + e.getMessage(), e);
         }
-        return instance;
     }
 
     /** A parsed Corefile ready for setup: its blocks and each block's normalised keys. */

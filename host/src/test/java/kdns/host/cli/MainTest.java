@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import kdns.host.testplugins.LifecyclePlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +31,7 @@ class MainTest {
     }
 
     private static Path cfg(Path dir) throws Exception {
-        return Files.writeString(dir.resolve("plugin.cfg"), "testanswer:test\nordera:test\n");
+        return Files.writeString(dir.resolve("plugin.cfg"), "testanswer:test\nordera:test\ntestlifecycle:test\n");
     }
 
     @Test
@@ -37,6 +39,21 @@ class MainTest {
         Path corefile = Files.writeString(dir.resolve("Corefile"), "example.org:1053 {\n    testanswer 3\n}\n");
         assertEquals(0, run(cfg(dir), "-validate", "-conf", corefile.toString()), err.toString());
         assertEquals("Corefile OK\n", out.toString());
+    }
+
+    @Test
+    void validateAbandonsTheCheckedInstance(@TempDir Path dir) throws Exception {
+        // what a setup started (the etcd client) is closed, and the process can end
+        Path corefile = Files.writeString(dir.resolve("Corefile"), "example.org:1053 {\n    testlifecycle validate-only\n}\n");
+        assertEquals(0, run(cfg(dir), "-validate", "-conf", corefile.toString()), err.toString());
+        assertEquals(List.of("validate-only abandon"), LifecyclePlugin.events("validate-"));
+    }
+
+    @Test
+    void unsupportedTransportAbandonsTheInstance(@TempDir Path dir) throws Exception {
+        Path corefile = Files.writeString(dir.resolve("Corefile"), "https3://.:8853 {\n    testlifecycle transport-bad\n}\n");
+        assertEquals(1, run(cfg(dir), "-validate", "-conf", corefile.toString()));
+        assertEquals(List.of("transport-bad abandon"), LifecyclePlugin.events("transport-"));
     }
 
     @Test

@@ -130,4 +130,28 @@ class ReloadTest {
         }
         assertEquals(List.of("first-start prepare", "first-start abandon"), LifecyclePlugin.events("first-"));
     }
+
+    @Test
+    void firstStartWhoseLaterSetupFailsAbandonsWhatWasSetUp() {
+        // the second block's setup fails after the first's registered its hooks; no prepare hook ran
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testlifecycle setup-first\n}\n"
+                + "example.:0 {\n    testlifecycle setup-second bogus\n}\n");
+        CorefileException e = assertThrows(CorefileException.class, () -> start(text).close());
+        assertTrue(e.getMessage().contains("unknown argument 'bogus'"), e.getMessage());
+        assertEquals(List.of("setup-first abandon"), LifecyclePlugin.events("setup-"));
+    }
+
+    @Test
+    void reloadWhoseLaterSetupFailsAbandonsWhatWasSetUp() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(".:0 {\n    testanswer 1\n    testlifecycle resetup-old\n}\n");
+        try (EmbeddedServer s = start(text)) {
+            text.set(".:0 {\n    testanswer 2\n    testlifecycle resetup-new\n}\n"
+                    + "example.:0 {\n    testlifecycle resetup-bad bogus\n}\n");
+            String error = s.reloads().reloadNow();
+            assertTrue(error != null && error.contains("unknown argument 'bogus'"), error);
+            assertEquals(List.of("resetup-old prepare", "resetup-old startup", "resetup-new abandon"),
+                    LifecyclePlugin.events("resetup-"));
+            assertEquals(1, ask(s.address(), "x.example.").getSection(Section.ANSWER).size(), "the old instance serves on");
+        }
+    }
 }

@@ -54,15 +54,16 @@ public final class EtcdPlugin implements Plugin {
                 + cfg.password().hashCode() + " " + cfg.tlsArgs();
         EtcdStore store = c.instance().shared(key, EtcdStore.class,
                 () -> new EtcdStore(settings, c.instance().metrics()));
-        // Connecting and the first read (most of an etcd start-up: cold jetcd, gRPC and protobuf
-        // code) begin before the listeners are bound and overlap the binding. An instance that
-        // then never serves (a bind or start-up failure, above all on a reload, where the old
-        // instance goes on) is abandoned, and its client closed.
-        c.onPrepare(store::start);
-        c.onAbandon(store::stop);
-        c.onShutdown(store::stop);
         c.addHandler(next -> new EtcdHandler(next, c.instance(), cfg.zones(), cfg.fall(), store,
                 new Resolver(cfg.prefix(), cfg.minLeaseTtl(), cfg.maxLeaseTtl())));
+        c.onAbandon(store::stop);
+        c.onShutdown(store::stop);
+        // Connecting and the first read (most of an etcd start-up: cold jetcd, gRPC and protobuf
+        // code) begin here, once the directive parsed, and overlap the rest of the setup, the
+        // chain's build and the binding of the listeners. An instance that then never serves (a
+        // later setup fails, a bind or start-up failure, a -validate check, above all a failed
+        // reload, where the old instance goes on) is abandoned, and its client closed.
+        store.start();
     }
 
     static Config parse(Controller c) throws PluginException {

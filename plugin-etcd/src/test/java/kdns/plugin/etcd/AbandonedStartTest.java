@@ -26,10 +26,10 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * The etcd store starts connecting before the listeners are bound (a prepare hook). An instance
- * that then never serves, because an address is taken, must close what it opened: no store thread
- * and no jetcd client (its Vert.x threads) left behind, on a reload (the old instance serving on)
- * and on the first start.
+ * The etcd store starts connecting at the plugin's setup, before the rest of the setup and the
+ * binding of the listeners. An instance that then never serves, because a later setup fails or an
+ * address is taken, must close what it opened: no store thread and no jetcd client (its Vert.x
+ * threads) left behind, on a reload (the old instance serving on) and on the first start.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
@@ -109,6 +109,37 @@ class AbandonedStartTest {
         }
         awaitEqual(List.of(), () -> threads("kdns-etcd "));
         awaitEqual(vertxBefore, () -> threads("vert.x-"));
+    }
+
+    @Test
+    void firstStartWhoseLaterSetupFailsClosesTheClient() throws Exception {
+        List<String> vertxBefore = threads("vert.x-");
+        // the first block's store is started at its setup; the second block's directive is wrong
+        AtomicReference<String> text = new AtomicReference<>(block("example.test.", "/skydns", 0)
+                + "other.test.:0 {\n    etcd other.test. {\n        bogus\n    }\n}\n");
+        CorefileException e = assertThrows(CorefileException.class, () -> server(text).close());
+        assertTrue(e.getMessage().contains("unknown property 'bogus'"), e.getMessage());
+        awaitEqual(List.of(), () -> threads("kdns-etcd "));
+        awaitEqual(vertxBefore, () -> threads("vert.x-"));
+    }
+
+    @Test
+    void reloadWhoseLaterSetupFailsClosesTheNewInstancesClients() throws Exception {
+        AtomicReference<String> text = new AtomicReference<>(block("example.test.", "/skydns", 0));
+        try (EmbeddedServer s = server(text)) {
+            awaitEqual(Rcode.NOERROR, () -> rcode(s, "www.example.test."));
+            List<String> storesBefore = threads("kdns-etcd ");
+            List<String> vertxBefore = threads("vert.x-");
+
+            text.set(block("example.test.", "/skydns", 0) + block("other.test.", "/other", 0)
+                    + "third.test.:0 {\n    etcd third.test. {\n        bogus\n    }\n}\n");
+            String error = s.reloads().reloadNow();
+            assertTrue(error != null && error.contains("unknown property 'bogus'"), error);
+
+            awaitEqual(storesBefore, () -> threads("kdns-etcd "));
+            awaitEqual(vertxBefore, () -> threads("vert.x-"));
+            assertEquals(Rcode.NOERROR, rcode(s, "www.example.test."), "the old instance serves on");
+        }
     }
 
     private static int rcode(EmbeddedServer s, String name) {

@@ -24,7 +24,11 @@ class DocsExamplesTest {
                         List<String> zones = u.zones().stream().map(z -> z.endsWith(".") ? z : z + ".").toList();
                         TestController c = TestController.of(u.text(), zones);
                         new EtcdPlugin().setup(c);
-                        assertTrue(c.handler(null) instanceof EtcdHandler, u.toString());
+                        try {
+                            assertTrue(c.handler(null) instanceof EtcdHandler, u.toString());
+                        } finally {
+                            c.runAbandon(); // the client the setup started: this instance never serves
+                        }
                     }
                 });
     }
