@@ -150,6 +150,10 @@ public final class Answerer {
         }
 
         String zone() {
+            if (zone == null && !request.mixedCase()) {
+                // Spelled as the lower-case name (nearly every client): no text of the Name needed.
+                zone = zoneLower;
+            }
             if (zone == null) {
                 String text = qname.toString();
                 zone = text.length() == name.length() ? text.substring(text.length() - zoneLower.length()) : zoneLower;
@@ -240,7 +244,7 @@ public final class Answerer {
             // CoreDNS's Services for TXT: NODATA when the name has records of another type, else
             // NXDOMAIN, even for names that exist without records of their own (the apex, svc.<zone>,
             // a namespace); with zonal, a zone-scoped name found without error is NODATA too.
-            Found f = lookup.records(name, q.zoneLower.length());
+            Found f = lookup.records(name, q.zoneLower.length(), false);
             if (!f.items().isEmpty()) {
                 return Found.EMPTY;
             }
@@ -263,7 +267,7 @@ public final class Answerer {
             }
             return new Found(items, false);
         }
-        Found f = lookup.records(name, q.zoneLower.length());
+        Found f = lookup.records(name, q.zoneLower.length(), qtype == Type.SRV);
         if (qtype != Type.SRV) {
             return f;
         }
@@ -397,7 +401,7 @@ public final class Answerer {
             // CoreDNS's Reverse for a name that holds no address (a forward name, a reverse zone's
             // apex, a partial reverse name): Records decides NODATA or NXDOMAIN, and its services
             // (an ExternalName's target among them) never become PTR records.
-            return lookup.records(q.name, q.zoneLower.length()).nameError();
+            return lookup.records(q.name, q.zoneLower.length(), false).nameError();
         }
         List<Item> items = lookup.reverse(IpLiterals.format(ip));
         boolean nameError = items.isEmpty();

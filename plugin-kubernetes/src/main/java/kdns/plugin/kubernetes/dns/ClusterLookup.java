@@ -24,7 +24,8 @@ final class ClusterLookup {
     /**
      * One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text.
      * {@code key} is CoreDNS's key as a name below the zone ({@code <svc>.<ns>.svc},
-     * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target.
+     * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target;
+     * empty for the items of a lookup made without keys ({@link #records}).
      */
     record Item(String host, int port, String key, long ttl, boolean text) {
     }
@@ -43,8 +44,12 @@ final class ClusterLookup {
         this.index = index;
     }
 
-    /** The items of a name in a zone of {@code zoneLength} characters (kubernetes.go's Records). */
-    Found records(String name, int zoneLength) {
+    /**
+     * The items of a name in a zone of {@code zoneLength} characters (kubernetes.go's Records).
+     * {@code keys}: whether the items need their {@link Item#key}, which only SRV targets use;
+     * without, service items carry an empty key and no key string is put together per query.
+     */
+    Found records(String name, int zoneLength, boolean keys) {
         QueryName r = QueryName.parse(name, zoneLength, config.zonal());
         if (r.invalid()) {
             return Found.NAME_ERROR;
@@ -59,9 +64,9 @@ final class ClusterLookup {
             return Found.NAME_ERROR;
         }
         if (r.kind().equals(QueryName.POD)) {
-            return findPods(r);
+            return findPods(r, keys);
         }
-        return findServices(r);
+        return findServices(r, keys);
     }
 
     /** CoreDNS's namespaceExposed: allowed by {@code namespaces} and present in the (label-filtered) index. */
@@ -69,7 +74,7 @@ final class ClusterLookup {
         return config.configuredNamespace(ns) && index.namespaceExists(ns);
     }
 
-    private Found findPods(QueryName r) {
+    private Found findPods(QueryName r, boolean keys) {
         if (config.pods() == PodMode.DISABLED) {
             return Found.NAME_ERROR;
         }
@@ -78,7 +83,7 @@ final class ClusterLookup {
             return Found.EMPTY;
         }
         // the SRV target below the zone (CoreDNS's key zonePath/pod/<namespace>/<podname>)
-        String key = podname + "." + r.namespace() + "." + QueryName.POD;
+        String key = keys ? podname + "." + r.namespace() + "." + QueryName.POD : "";
         String ip;
         if (podname.chars().filter(ch -> ch == '-').count() == 3 && !podname.contains("--")) {
             ip = podname.replace('-', '.');
@@ -100,7 +105,7 @@ final class ClusterLookup {
         return items.isEmpty() ? Found.NAME_ERROR : new Found(items, false);
     }
 
-    private Found findServices(QueryName r) {
+    private Found findServices(QueryName r, boolean keys) {
         if (r.service().isEmpty()) {
             return Found.EMPTY;
         }
@@ -122,8 +127,7 @@ final class ClusterLookup {
                 return Found.NAME_ERROR;
             }
         }
-        String svcKey = svc.name() + "." + svc.namespace() + "." + QueryName.SVC;
-        List<Item> items = new ArrayList<>();
+        String svcKey = keys ? svc.name() + "." + svc.namespace() + "." + QueryName.SVC : "";
         if (svc.externalNameType()) {
             // CoreDNS's findServices skips an ExternalName Service for any name longer than the
             // service's own: an endpoint, a _port._proto pair (whatever the Service's ports) or a
@@ -140,9 +144,10 @@ final class ClusterLookup {
         }
         boolean found = false;
         if (!r.topologyZone().isEmpty()) {
-            return zonal(r, svc, svcKey, slices);
+            return zonal(r, svc, svcKey, keys, slices);
         }
         if (svc.headless() || !r.endpoint().isEmpty()) {
+            List<Item> items = new ArrayList<>();
             for (SliceInfo s : slices) {
                 for (Endpoint e : s.endpoints()) {
                     String epName = e.dnsName(config.endpointPodNames());
@@ -154,18 +159,29 @@ final class ClusterLookup {
                             continue;
                         }
                         found = true;
-                        items.add(new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false));
+                        items.add(new Item(e.address(), p.port(), keys ? epName + "." + svcKey : "", config.ttl(),
+                                false));
                     }
                 }
             }
             return found ? new Found(items, false) : Found.NAME_ERROR;
         }
-        for (Port p : svc.ports()) {
+        List<Port> ports = svc.ports();
+        List<String> ips = svc.clusterIPs();
+        if (ports.size() == 1 && ips.size() == 1) {
+            // The usual Service (one port, one cluster IP): one item, no list to grow.
+            Port p = ports.get(0);
+            return p.matches(r.port(), r.protocol())
+                    ? new Found(List.of(new Item(ips.get(0), p.port(), svcKey, config.ttl(), false)), false)
+                    : Found.NAME_ERROR;
+        }
+        List<Item> items = new ArrayList<>(ports.size() * ips.size());
+        for (Port p : ports) {
             if (!p.matches(r.port(), r.protocol())) {
                 continue;
             }
             found = true;
-            for (String ip : svc.clusterIPs()) {
+            for (String ip : ips) {
                 items.add(new Item(ip, p.port(), svcKey, config.ttl(), false));
             }
         }
@@ -176,7 +192,7 @@ final class ClusterLookup {
      * {@code <zone>.pin|prefer._zone.<svc>...}: a headless service's ready endpoints in that
      * topology zone ({@code pin}: none is NODATA; {@code prefer}: none means all endpoints).
      */
-    private Found zonal(QueryName r, ServiceInfo svc, String svcKey, List<SliceInfo> slices) {
+    private Found zonal(QueryName r, ServiceInfo svc, String svcKey, boolean keys, List<SliceInfo> slices) {
         if (!svc.headless()) {
             return Found.NAME_ERROR;
         }
@@ -187,7 +203,7 @@ final class ClusterLookup {
                 String epName = e.dnsName(config.endpointPodNames());
                 boolean match = e.zone().equalsIgnoreCase(r.topologyZone());
                 for (Port p : s.ports()) {
-                    Item i = new Item(e.address(), p.port(), epName + "." + svcKey, config.ttl(), false);
+                    Item i = new Item(e.address(), p.port(), keys ? epName + "." + svcKey : "", config.ttl(), false);
                     all.add(i);
                     if (match) {
                         inZone.add(i);

@@ -61,8 +61,18 @@ public record QueryName(String port, String protocol, String endpoint, String se
         if (baseLen <= 0 || isLabel(name, 0, baseLen, SVC) || isLabel(name, 0, baseLen, POD)) {
             return APEX;
         }
-        // Every query to the plugin is parsed: the labels are read in place, and only the ones
-        // kept become strings. A name with escapes (rare) is split with its escapes honoured.
+        // The usual name, <service>.<namespace>.svc: its two strings and nothing else are made.
+        int kindDot = name.lastIndexOf('.', baseLen - 1);
+        if (kindDot > 0 && isLabel(name, kindDot + 1, baseLen, SVC)) {
+            int namespaceDot = name.lastIndexOf('.', kindDot - 1);
+            if (namespaceDot > 0 && namespaceDot + 1 < kindDot && name.lastIndexOf('.', namespaceDot - 1) < 0
+                    && name.lastIndexOf('\\', baseLen - 1) < 0) {
+                return new QueryName("", "", "", name.substring(0, namespaceDot),
+                        name.substring(namespaceDot + 1, kindDot), SVC, false);
+            }
+        }
+        // Every other name: the labels are read in place, and only the ones kept become strings.
+        // A name with escapes (rare) is split with its escapes honoured.
         Labels segs = name.lastIndexOf('\\', baseLen - 1) < 0
                 ? Labels.plain(name, baseLen) : Labels.split(name.substring(0, baseLen));
         int last = segs.count() - 1;
