@@ -40,6 +40,7 @@ final class ReplyRenderer {
     /** The fixed part of an OPT record without options: root owner, type, class, TTL, RDLENGTH. */
     private static final int EMPTY_OPT_LENGTH = 11;
     private static final int INDEXED_UP_TO = 16;
+    private static final int SEEN = 64;
 
     /** Platform threads (the UDP readers) keep their state; virtual threads get a fresh one. */
     private static final ThreadLocal<ReplyRenderer> PER_THREAD = ThreadLocal.withInitial(() -> new ReplyRenderer(4096));
@@ -51,10 +52,17 @@ final class ReplyRenderer {
     /** The wire length of the name that starts there, a cheap filter before comparing bytes. */
     private int[] tableLen = new int[32];
     private int tableSize;
-    /** The wire form of the names of this reply met so far, by identity: owners repeat. */
-    private final Name[] memoNames = new Name[8];
-    private final byte[][] memoWire = new byte[8][];
-    private int memoSize;
+    /**
+     * The wire form of names rendered before, by identity, in slots by the name's hash: owners
+     * repeat within a reply, and the names plugins keep (a zone's SOA names, the index's targets)
+     * repeat across replies, so each is copied out of its {@code Name} once per thread rather
+     * than once per record. A {@code Name} never changes, so an entry never goes stale.
+     */
+    private final Name[] seenNames = new Name[SEEN];
+    private final byte[][] seenWire = new byte[SEEN][];
+    /** The query's question name and the query's bytes holding it right after the header, or null. */
+    private Name asked;
+    private byte[] askedWire;
 
     private ReplyRenderer(int capacity) {
         this.buf = new byte[capacity];
@@ -67,20 +75,56 @@ final class ReplyRenderer {
      * reply holds a record this renderer does not know, or does not fit at all.
      */
     static byte[] render(Message m, int maxLength, boolean exactCase) {
+        return render(m, maxLength, exactCase, null, null);
+    }
+
+    /**
+     * {@link #render(Message, int, boolean)} for a reply to a query received as {@code query}
+     * (null when there are no bytes) whose question name is {@code asked}: that name, the
+     * question's and usually the answers' owner, is copied from the query's bytes as the client
+     * spelled it, which is what dnsjava writes too, instead of out of the {@code Name}.
+     */
+    static byte[] render(Message m, int maxLength, boolean exactCase, Name asked, byte[] query) {
         ReplyRenderer r = Thread.currentThread().isVirtual() ? new ReplyRenderer(512) : PER_THREAD.get();
         try {
+            if (query != null && spelledOut(query, asked.length())) {
+                r.asked = asked;
+                r.askedWire = query;
+            }
             return exactCase ? r.caseKeeping(m, maxLength) : r.likeDnsjava(m, maxLength);
         } finally {
             r.reset();
         }
     }
 
+    /**
+     * Whether {@code query} holds a name of {@code length} octets spelled out (no pointer) right
+     * after the header: then those are the bytes the question's name was read from.
+     */
+    private static boolean spelledOut(byte[] query, int length) {
+        int end = HEADER_LENGTH + length;
+        if (end > query.length) {
+            return false;
+        }
+        int at = HEADER_LENGTH;
+        while (at < end) {
+            int len = query[at] & 0xFF;
+            if (len == 0) {
+                return at == end - 1;
+            }
+            if (len > 63) {
+                return false;
+            }
+            at += len + 1;
+        }
+        return false;
+    }
+
     private void reset() {
         pos = 0;
         tableSize = 0;
-        Arrays.fill(memoNames, 0, memoSize, null);
-        Arrays.fill(memoWire, 0, memoSize, null);
-        memoSize = 0;
+        asked = null;
+        askedWire = null;
     }
 
     /** What {@code Message.toWire(int)} gives without a TSIG key. */
@@ -272,7 +316,17 @@ final class ReplyRenderer {
         int lengthAt = pos;
         pos += 2;
         boolean compress = !exactCase;
-        if (type == ARecord.class || type == AAAARecord.class || type == TXTRecord.class) {
+        if (type == TXTRecord.class) {
+            // Each string with its length octet, as dnsjava writes them (the record's own list).
+            List<byte[]> strings = ((TXTRecord) rr).getStringsAsByteArrays();
+            for (int i = 0, n = strings.size(); i < n; i++) {
+                byte[] b = strings.get(i);
+                ensure(1 + b.length);
+                buf[pos++] = (byte) b.length;
+                System.arraycopy(b, 0, buf, pos, b.length);
+                pos += b.length;
+            }
+        } else if (type == ARecord.class || type == AAAARecord.class) {
             // No names in these: the canonical form is the record data as it is.
             putBytes(rr.rdataToWireCanonical());
         } else if (type == CNAMERecord.class) {
@@ -335,18 +389,26 @@ final class ReplyRenderer {
      * to the table.
      */
     private void writeName(Name name, boolean compress, boolean exactCase) {
-        byte[] w = wire(name);
-        ensure(w.length);
-        int off = 0;
+        byte[] w;
+        int off;
+        if (name == asked) {
+            w = askedWire;
+            off = HEADER_LENGTH;
+        } else {
+            w = wire(name);
+            off = 0;
+        }
+        int end = off + name.length();
+        ensure(end - off);
         while (w[off] != 0) {
             if (compress) {
-                int at = lookup(w, off, exactCase);
+                int at = lookup(w, off, end, exactCase);
                 if (at >= 0) {
                     put16(0xC000 | at);
                     return;
                 }
                 if (pos <= MAX_POINTER) {
-                    add(pos, w.length - off);
+                    add(pos, end - off);
                 }
             }
             int len = w[off] + 1;
@@ -357,8 +419,8 @@ final class ReplyRenderer {
         buf[pos++] = 0;
     }
 
-    private int lookup(byte[] w, int off, boolean exactCase) {
-        int len = w.length - off;
+    private int lookup(byte[] w, int off, int end, boolean exactCase) {
+        int len = end - off;
         for (int i = 0; i < tableSize; i++) {
             if (tableLen[i] == len && sameName(tablePos[i], w, off, exactCase)) {
                 return tablePos[i];
@@ -414,17 +476,13 @@ final class ReplyRenderer {
      * array ({@code toWireCanonical}); dnsjava's {@code toWire()} makes a name per suffix.
      */
     private byte[] wire(Name name) {
-        for (int i = 0; i < memoSize; i++) {
-            if (memoNames[i] == name) {
-                return memoWire[i];
-            }
+        int slot = name.hashCode() & (SEEN - 1); // dnsjava keeps a name's hash once worked out
+        if (seenNames[slot] == name) {
+            return seenWire[slot];
         }
         byte[] w = name.canonicalize() == name ? name.toWireCanonical() : name.toWire();
-        if (memoSize < memoNames.length) {
-            memoNames[memoSize] = name;
-            memoWire[memoSize] = w;
-            memoSize++;
-        }
+        seenNames[slot] = name;
+        seenWire[slot] = w;
         return w;
     }
 

@@ -186,7 +186,7 @@ final class ReplyWriter implements ResponseWriter {
             return reply.toWire(request.size());
         }
         // kdns's renderer gives the same bytes with less garbage; dnsjava renders what it does not know.
-        byte[] own = ReplyRenderer.render(reply, request.size(), request.mixedCase());
+        byte[] own = ReplyRenderer.render(reply, request.size(), request.mixedCase(), request.qname(), request.wire());
         if (request.mixedCase()) {
             return own != null ? own : CaseKeepingWire.render(reply, request.size());
         }

@@ -108,6 +108,29 @@ class ReplyRendererTest {
     }
 
     /**
+     * Query bytes that do not spell the question's name out after the header (a pointer there, a
+     * name of another length, bytes that end early) are not used: the name comes from the
+     * {@code Name} and the reply is dnsjava's.
+     */
+    @Test
+    void queryBytesThatDoNotSpellTheNameAreNotUsed() throws Exception {
+        Message m = reply("www.example.com.", Type.A);
+        Name owner = m.getQuestion().getName();
+        m.addRecord(new ARecord(owner, DClass.IN, 30, InetAddress.getByAddress(new byte[] {10, 0, 0, 1})), Section.ANSWER);
+        byte[] expected = m.toWire(512);
+        byte[] spelled = Message.newQuery(m.getQuestion()).toWire();
+        byte[] pointer = spelled.clone();
+        pointer[12] = (byte) 0xC0;
+        pointer[13] = 12;
+        byte[] shorter = Message.newQuery(Record.newRecord(Name.fromString("example.com."), Type.A, DClass.IN)).toWire();
+        byte[] cut = java.util.Arrays.copyOf(spelled, 20);
+        for (byte[] query : List.of(pointer, shorter, cut)) {
+            assertArrayEquals(expected, ReplyRenderer.render(m, 512, false, owner, query));
+        }
+        assertArrayEquals(expected, ReplyRenderer.render(m, 512, false, owner, spelled));
+    }
+
+    /**
      * Renders {@code reply} without OPT, with an empty one and with one holding an option, at every
      * limit that matters, both ways in both modes; returns how many renderings the renderer took.
      */
@@ -134,6 +157,15 @@ class ReplyRendererTest {
                     taken++;
                 } else if (known) {
                     throw new AssertionError("declined a reply it knows (case-keeping): " + what + "\n" + m);
+                }
+                // As the server's writer renders it: the question's name copied from the query's bytes.
+                Record q = m.getQuestion();
+                if (q != null) {
+                    byte[] query = Message.newQuery(q).toWire();
+                    assertArrayEquals(own, ReplyRenderer.render(m, limit, false, q.getName(), query),
+                            "dnsjava mode with the query's bytes: " + what + "\n" + m);
+                    assertArrayEquals(ownKeeping, ReplyRenderer.render(m, limit, true, q.getName(), query),
+                            "case-keeping mode with the query's bytes: " + what + "\n" + m);
                 }
             }
         }
