@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -63,6 +64,8 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
     });
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private volatile DatagramSocket udp;
+    /** The thread receiving on {@link #udp}: the socket is gone only once it has left its receive. */
+    private volatile Thread udpReader;
     private volatile ServerSocket tcp;
 
     private ScriptedUpstream(int port, SSLContext tls, boolean needClientAuth) {
@@ -175,6 +178,7 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
         if (udp != null) {
             udp.close();
             udp = null;
+            awaitUdpReader();
         }
         if (tcp != null) {
             try {
@@ -192,6 +196,29 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
             }
         }
         connections.clear();
+    }
+
+    /**
+     * Waits for the UDP reader to leave its receive. Closing a socket another thread is blocked
+     * receiving on only marks it closed: the kernel socket lives, and takes datagrams without a
+     * port-unreachable reply, until that receive returns. A test that stops an upstream and then
+     * expects the refusal at once would otherwise race with the reader's wake-up.
+     */
+    private void awaitUdpReader() {
+        Thread reader = udpReader;
+        udpReader = null;
+        if (reader == null || reader == Thread.currentThread()) {
+            return; // none, or stopped by a script on the reader itself, which leaves its loop next
+        }
+        try {
+            reader.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the scripted upstream's UDP reader stopped", e);
+        }
+        if (reader.isAlive()) {
+            throw new IllegalStateException("the scripted upstream's UDP reader did not stop within 10 s");
+        }
     }
 
     @Override
@@ -228,7 +255,8 @@ public final class ScriptedUpstream extends ScriptedServer<ScriptedUpstream.Quer
                 }
                 udp = d;
                 DatagramSocket ds = d;
-                Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port()).start(() -> udpLoop(ds));
+                udpReader = Thread.ofPlatform().daemon().name("scripted-upstream-udp-" + port())
+                        .start(() -> udpLoop(ds));
             }
             tcp = ss;
             ServerSocket server = ss;
