@@ -16,7 +16,7 @@ public final class TestHandlers {
 
     /** What a test handler does with a request. */
     @FunctionalInterface
-    private interface Serve {
+    public interface Serve {
         int serve(Request request, ResponseWriter writer) throws HandlerException;
     }
 
@@ -75,6 +75,14 @@ public final class TestHandlers {
     }
 
     /** A handler named {@code test} that does {@code serve}. */
+    /**
+     * A handler named {@code test} that does what {@code serve} says: a probe of what the writer it
+     * is given offers ({@code takesWire()}, {@code sentLength()}) before it answers.
+     */
+    public static Handler serving(Serve serve) {
+        return named(serve);
+    }
+
     private static Handler named(Serve serve) {
         return new Handler() {
             @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntBiFunction;
 import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
@@ -202,6 +203,21 @@ class ReplyWriterWireTest {
     }
 
     /** A server of one block whose chain is {@code h}; a plugin failure fails the test. */
+    /** A handler that does what {@code serve} says: it looks at the server's writer as it answers. */
+    private static Handler probe(ToIntBiFunction<Request, ResponseWriter> serve) {
+        return new Handler() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public int serve(Request request, ResponseWriter writer) {
+                return serve.applyAsInt(request, writer);
+            }
+        };
+    }
+
     private static QueryProcessor processor(Handler h) {
         return new QueryProcessor(new ZoneRouter(List.of(new BlockChain(".", "dns://.:53", h, false))),
                 (k, t) -> {
@@ -212,20 +228,12 @@ class ReplyWriterWireTest {
     @Test
     void theServersWriterTakesWireRepliesUntilAReplyWasWritten() {
         List<Boolean> takes = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public String name() {
-                return "probe";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                takes.add(writer.takesWire());
-                writer.write(upstream(1, null, Rcode.NOERROR).apply(request.message()));
-                takes.add(writer.takesWire());
-                return Rcodes.NOERROR;
-            }
-        };
+        Handler h = probe((request, writer) -> {
+            takes.add(writer.takesWire());
+            writer.write(upstream(1, null, Rcode.NOERROR).apply(request.message()));
+            takes.add(writer.takesWire());
+            return Rcodes.NOERROR;
+        });
         QueryProcessor p = processor(h);
         byte[] q = query("example.org.", null, true, false).toWire();
         assertTrue(p.handle(q, q.length, Transport.UDP, CLIENT, LOCAL, (w, len) -> { }));
@@ -236,24 +244,16 @@ class ReplyWriterWireTest {
     void theServersWriterTellsTheLengthItSentOnBothPaths() {
         for (boolean wire : new boolean[] {true, false}) {
             List<Integer> lengths = new ArrayList<>();
-            Handler h = new Handler() {
-                @Override
-                public String name() {
-                    return "probe";
+            Handler h = probe((request, writer) -> {
+                lengths.add(writer.sentLength());
+                byte[] bytes = upstream(3, null, Rcode.NOERROR).apply(request.message()).toWire();
+                WireMessage located = WireMessage.locate(bytes, bytes.length);
+                if (!wire || !writer.writeWire(located)) {
+                    writer.write(upstream(3, null, Rcode.NOERROR).apply(request.message()));
                 }
-
-                @Override
-                public int serve(Request request, ResponseWriter writer) {
-                    lengths.add(writer.sentLength());
-                    byte[] bytes = upstream(3, null, Rcode.NOERROR).apply(request.message()).toWire();
-                    WireMessage located = WireMessage.locate(bytes, bytes.length);
-                    if (!wire || !writer.writeWire(located)) {
-                        writer.write(upstream(3, null, Rcode.NOERROR).apply(request.message()));
-                    }
-                    lengths.add(writer.sentLength());
-                    return Rcodes.NOERROR;
-                }
-            };
+                lengths.add(writer.sentLength());
+                return Rcodes.NOERROR;
+            });
             QueryProcessor p = processor(h);
             List<Integer> sent = new ArrayList<>();
             byte[] q = query("Example.org.", null, true, false).toWire();

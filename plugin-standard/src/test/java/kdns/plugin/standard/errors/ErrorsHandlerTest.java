@@ -159,17 +159,9 @@ class ErrorsHandlerTest {
 
     @Test
     void stacktraceLogsUnexpectedExceptions() throws Exception {
-        Handler broken = new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) {
-                throw new IllegalStateException("bug");
-            }
-        };
+        Handler broken = TestHandlers.serving((request, writer) -> {
+            throw new IllegalStateException("bug");
+        });
         Handler with = errors("errors {\n stacktrace\n}", broken);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> with.serve(q("example.org"), new RecordingWriter()));
@@ -200,18 +192,10 @@ class ErrorsHandlerTest {
                 m.addRecord(r.message().getQuestion(), org.xbill.DNS.Section.QUESTION);
                 return m;
             });
-            Handler probe = new Handler() {
-                @Override
-                public String name() {
-                    return "test";
-                }
-
-                @Override
-                public int serve(Request request, ResponseWriter writer) throws kdns.api.HandlerException {
-                    seen[0] = writer.takesWire();
-                    return next.serve(request, writer);
-                }
-            };
+            Handler probe = TestHandlers.serving((request, writer) -> {
+                seen[0] = writer.takesWire();
+                return next.serve(request, writer);
+            });
             errors("errors", probe).serve(q("example.org"), w);
             assertEquals(takes, seen[0]);
             assertEquals(1, w.offers());

@@ -10,9 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import kdns.api.Handler;
-import kdns.api.HandlerException;
 import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
 import kdns.testing.TestRequests;
@@ -142,19 +140,11 @@ class LoadBalanceWireTest {
         String prefer = "loadbalance round_robin {\n    prefer 10.0.0.0/8\n}";
         for (String directive : new String[] {"loadbalance", prefer}) {
             boolean[] takes = new boolean[1];
-            Handler probe = new Handler() {
-                @Override
-                public String name() {
-                    return "test";
-                }
-
-                @Override
-                public int serve(Request request, ResponseWriter writer) throws HandlerException {
-                    takes[0] = writer.takesWire();
-                    return TestHandlers.offeringWire(r -> reply(r, Rcode.NOERROR,
-                            List.of(a(NAME, 1), a(NAME, 2)), List.of())).serve(request, writer);
-                }
-            };
+            Handler probe = TestHandlers.serving((request, writer) -> {
+                takes[0] = writer.takesWire();
+                return TestHandlers.offeringWire(r -> reply(r, Rcode.NOERROR,
+                        List.of(a(NAME, 1), a(NAME, 2)), List.of())).serve(request, writer);
+            });
             WireRecordingWriter w = new WireRecordingWriter(true);
             loadbalance(directive, probe).serve(TestRequests.query("www.example.org", Type.A), w);
             boolean plain = directive.equals("loadbalance");

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.plugin.standard.CapturingSink;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
@@ -91,18 +90,10 @@ class LogWireTest {
         String directive = "log . {rcode} {\n class error\n}";
         WireRecordingWriter taking = new WireRecordingWriter(true);
         boolean[] takes = new boolean[1];
-        Handler probe = new Handler() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int serve(Request request, ResponseWriter writer) throws kdns.api.HandlerException {
-                takes[0] = writer.takesWire();
-                return TestHandlers.offeringWire(EXTENDED).serve(request, writer);
-            }
-        };
+        Handler probe = TestHandlers.serving((request, writer) -> {
+            takes[0] = writer.takesWire();
+            return TestHandlers.offeringWire(EXTENDED).serve(request, writer);
+        });
         List<String> wire = lines(directive, probe, taking);
         assertFalse(takes[0]);
         assertEquals(0, taking.offers(), "declined by the logger, not passed on");

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import kdns.api.Handler;
 import kdns.api.Rcodes;
 import kdns.api.Request;
-import kdns.api.ResponseWriter;
 import kdns.testing.RecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestHandlers;
@@ -117,18 +116,10 @@ class MetricsWireTest {
     void theWriterTakesWireRepliesWhenItsInnerWriterDoes() throws Exception {
         for (boolean inner : new boolean[] {true, false}) {
             boolean[] seen = new boolean[1];
-            Handler probe = new Handler() {
-                @Override
-                public String name() {
-                    return "test";
-                }
-
-                @Override
-                public int serve(Request request, ResponseWriter writer) {
-                    seen[0] = writer.takesWire();
-                    return Rcodes.SERVFAIL;
-                }
-            };
+            Handler probe = TestHandlers.serving((request, writer) -> {
+                seen[0] = writer.takesWire();
+                return Rcodes.SERVFAIL;
+            });
             serve(probe, new WireRecordingWriter(inner));
             assertEquals(inner, seen[0]);
         }
