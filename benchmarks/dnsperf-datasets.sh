@@ -32,7 +32,11 @@ jar="$here/target/benchmarks.jar"
 . "$here/processes.sh" kdns-bench-data
 need_dist_jar_jdk etcd knotd dnsperf dig curl python3
 
-sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+# The kernel's share of a server's CPU over a run: from the threads' own tick samples (cpu-split.py
+# explains why not from /proc/PID/stat's utime and stime, whose difference across a run can put the
+# whole run on one side); "-" when taskstats cannot be read (it needs CAP_NET_ADMIN).
+cpu_read() { python3 "$here/cpu-split.py" read "$1" > "$2" || rm -f "$2"; }
+cpu_share() { if [ -f "$1" ] && [ -f "$2" ]; then python3 "$here/cpu-split.py" share "$1" "$2"; else echo "-"; fi; }
 
 check_same() { # kdns_port knotd_port existing_name missing_name
     local a b
@@ -49,17 +53,17 @@ startups=()
 run() { # scenario server pid port queries mode
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
     [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
-    local before after sys_before sys_after out qps lat completed lost cpu100k sys_share codes
-    before=$(cpu_ticks "$pid"); sys_before=$(sys_ticks "$pid")
+    local before after out qps lat completed lost cpu100k sys_share codes
+    before=$(cpu_ticks "$pid"); cpu_read "$pid" "$work/split-before"
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
-    after=$(cpu_ticks "$pid"); sys_after=$(sys_ticks "$pid")
+    after=$(cpu_ticks "$pid"); cpu_read "$pid" "$work/split-after"
     qps=$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     codes=$(echo "$out" | awk '/Response codes:/ {sub(/.*Response codes: */, ""); print}')
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
-    sys_share=$(awk -v t=$((after-before)) -v k=$((sys_after-sys_before)) 'BEGIN { if (t>0) printf "%.0f%%", 100*k/t; else print "-" }')
+    sys_share=$(cpu_share "$work/split-before" "$work/split-after")
     results+=("| $scen | $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k ($sys_share kernel) | $(rss_mib "$pid") | $lost | $codes |")
     eval "r_${scen}_${name}_${mode}_qps=$qps; r_${scen}_${name}_${mode}_cpu=$cpu100k"
 }
