@@ -3,6 +3,7 @@
 kernel sampled for each of its threads, read from taskstats (generic netlink; needs CAP_NET_ADMIN).
   cpu-split.py read PID > FILE            one line per live thread: TID USER_US SYS_US
   cpu-split.py share BEFORE_FILE AFTER_FILE   the system share of the samples between them, e.g. 52%
+  cpu-split.py test                       checks share() on fixed readings (no process read)
 A thread that ends between the readings is left out of the share (the JVM's compiler threads come
 and go); one that starts between them counts from zero.
 
@@ -10,8 +11,8 @@ Why not /proc/PID/stat: its utime and stime are the process's exact run time spl
 all its user and system tick samples since it started (the kernel's cputime_adjust), and kept from
 going backwards. So the difference of two readings is not the split of the time between them: it
 follows the history (start-up, an earlier saturation run), and when that ratio moves, one side is
-held where it was and the other takes the whole window, which printed "100% kernel" for a run that
-was about half user time (benchmarks/results/earlier.md, s11-D). taskstats gives each thread's own
+held where it was and the other takes the whole window: "100% kernel" for the kubernetes row at a
+fixed rate, whose own samples were 56% kernel in another run (benchmarks/results/earlier.md, s11-D). taskstats gives each thread's own
 samples (task_cputime), so the difference of two readings is the window's. Ticks miss much of the
 time of threads that run in short bursts between sleeps (at a fixed 20k q/s they saw a quarter to
 three quarters of the run time), so only the share is taken from here, never the total."""
@@ -87,12 +88,28 @@ def load(path):
     with open(path) as f:
         return {int(t): (int(u), int(s)) for t, u, s in (line.split() for line in f if line.strip())}
 
+def test():
+    before = {1: (100, 50), 2: (10, 10), 3: (500, 0)}
+    # 1 runs 300 us user and 100 system, 2 ends (left out), 4 starts and samples 0 user and 200 system.
+    after = {1: (400, 150), 3: (500, 0), 4: (0, 200)}
+    assert share(before, after) == 50.0, share(before, after)
+    assert share(before, before) is None
+    try:
+        share({1: (100, 50)}, {1: (90, 60)})
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a time that goes backwards is an error")
+    print("cpu-split.py: share() checks passed")
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "read":
+    if sys.argv[1:] == ["test"]:
+        test()
+    elif len(sys.argv) == 3 and sys.argv[1] == "read":
         for tid, (u, s) in sorted(read(int(sys.argv[2])).items()):
             print(tid, u, s)
     elif len(sys.argv) == 4 and sys.argv[1] == "share":
         pct = share(load(sys.argv[2]), load(sys.argv[3]))
         print("-" if pct is None else "%.0f%%" % pct)
     else:
-        sys.exit("usage: cpu-split.py read PID | cpu-split.py share BEFORE_FILE AFTER_FILE")
+        sys.exit("usage: cpu-split.py read PID | cpu-split.py share BEFORE_FILE AFTER_FILE | cpu-split.py test")

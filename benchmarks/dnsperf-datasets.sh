@@ -16,7 +16,7 @@
 # KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording while profiling), WATCH_LIST
 # (SUPPORTED, the default: the fake API server streams lists; REJECTED: it refuses them, as servers
 # without the WatchList feature do, and kdns lists in pages). Prints one table (queries/s, average latency, server CPU seconds per 100k
-# queries, RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
+# queries with the kernel's share of them (cpu-split.py; as root), RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
 # (seconds from process start to /ready 200, RSS then), and appends it to results/latest.md.
 # Every process it starts is stopped (by PID).
 set -euo pipefail
@@ -37,6 +37,7 @@ need_dist_jar_jdk etcd knotd dnsperf dig curl python3
 # whole run on one side); "-" when taskstats cannot be read (it needs CAP_NET_ADMIN).
 cpu_read() { python3 "$here/cpu-split.py" read "$1" > "$2" || rm -f "$2"; }
 cpu_share() { if [ -f "$1" ] && [ -f "$2" ]; then python3 "$here/cpu-split.py" share "$1" "$2"; else echo "-"; fi; }
+python3 "$here/cpu-split.py" test >/dev/null || { echo "cpu-split.py: its share() checks failed" >&2; exit 1; }
 
 check_same() { # kdns_port knotd_port existing_name missing_name
     local a b
