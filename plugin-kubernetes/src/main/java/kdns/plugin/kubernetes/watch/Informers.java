@@ -87,7 +87,8 @@ public final class Informers extends InformerGroup {
                         .limit(limit)._continue(token).buildCall(null),
                 p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
                         .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
-                SlimInformers.model(V1Service.class), svc -> index.current(Convert.service(svc)),
+                SlimInformers.model(V1Service.class, ObjectReader.SERVICE, f -> index.current(Convert.serviceOf(f))),
+                svc -> index.current(Convert.service(svc)),
                 o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
             add("endpointslices", true,
@@ -96,7 +97,9 @@ public final class Informers extends InformerGroup {
                     p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    SlimInformers.model(V1EndpointSlice.class), slice -> index.current(Convert.slice(slice)),
+                    SlimInformers.model(V1EndpointSlice.class, ObjectReader.SLICE,
+                            f -> index.current(Convert.sliceOf(f))),
+                    slice -> index.current(Convert.slice(slice)),
                     o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
@@ -105,7 +108,8 @@ public final class Informers extends InformerGroup {
                         ._continue(token).buildCall(null),
                 p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
                         .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
-                SlimInformers.model(V1Namespace.class), n -> n.getMetadata().getName(),
+                SlimInformers.model(V1Namespace.class, ObjectReader.NAMESPACE, f -> f.meta().name()),
+                n -> n.getMetadata().getName(),
                 o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
             add("pods", true,
@@ -114,7 +118,8 @@ public final class Informers extends InformerGroup {
                     p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
                             .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
                             .allowWatchBookmarks(true).buildCall(null),
-                    SlimInformers.model(V1Pod.class), pod -> index.current(Convert.pod(pod)),
+                    SlimInformers.model(V1Pod.class, ObjectReader.POD, f -> index.current(Convert.podOf(f))),
+                    pod -> index.current(Convert.pod(pod)),
                     o -> index.putPod((PodInfo) o), this::removePod);
         }
     }

@@ -4,7 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.kubernetes.client.openapi.JSON;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -53,6 +55,8 @@ final class LenientJson {
             .appendLiteral("Z")
             .toFormatter();
 
+    /** The adapter {@link #GSON} reads date-times with, also {@link #dateTime}'s. Before {@link #GSON}. */
+    private static final JSON.OffsetDateTimeTypeAdapter DATE_TIME = new JSON.OffsetDateTimeTypeAdapter(RFC3339_MICRO);
     private static final Gson GSON = create();
 
     private LenientJson() {
@@ -63,7 +67,7 @@ final class LenientJson {
         // the generated model factories are registered on it; then the adapters JSON registers.
         return JSON.createGson()
                 .registerTypeAdapter(Date.class, new JSON.DateTypeAdapter())
-                .registerTypeAdapter(OffsetDateTime.class, new JSON.OffsetDateTimeTypeAdapter(RFC3339_MICRO))
+                .registerTypeAdapter(OffsetDateTime.class, DATE_TIME)
                 .registerTypeAdapter(LocalDate.class, new JSON.LocalDateTypeAdapter())
                 .registerTypeAdapter(byte[].class, new JSON.ByteArrayAdapter())
                 .create();
@@ -77,6 +81,23 @@ final class LenientJson {
     /** The next value of {@code in} as the model {@code type}, as {@link #decode(JsonElement, Class)} decodes its tree. */
     static <T> T decode(JsonReader in, Class<T> type) {
         return GSON.fromJson(in, type);
+    }
+
+    /**
+     * The date-time {@code in} is at as the models read one (null for a JSON null), for
+     * {@link ObjectReader}; a value that is not a string is {@link ObjectReader.Unsupported}, one
+     * the client's format rejects throws as it does in a model.
+     */
+    static OffsetDateTime dateTime(JsonReader in) throws IOException {
+        JsonToken t = in.peek();
+        if (t == JsonToken.NULL) {
+            in.nextNull();
+            return null;
+        }
+        if (t != JsonToken.STRING) {
+            throw new ObjectReader.Unsupported(t + " where a date-time belongs");
+        }
+        return DATE_TIME.read(in);
     }
 
     /** {@code o.metadata.<field>} as a string, or null. */

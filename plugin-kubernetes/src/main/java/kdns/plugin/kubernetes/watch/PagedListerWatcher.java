@@ -4,8 +4,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
 import io.kubernetes.client.openapi.ApiException;
@@ -27,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.model.Fields;
 import kdns.plugin.kubernetes.model.Named;
 import kdns.plugin.kubernetes.model.Shared;
 import kdns.plugin.kubernetes.spi.WatchCalls;
@@ -205,7 +208,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                             while (in.hasNext()) {
                                 JsonElement item = JsonParser.parseReader(in);
                                 if (item.isJsonObject()) {
-                                    items.add(slim(item.getAsJsonObject()));
+                                    items.add(slimItem(item.getAsJsonObject()));
                                 }
                             }
                             in.endArray();
@@ -602,6 +605,40 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         return new SlimObject(ns, name, LenientJson.metadata(object, "resourceVersion"), payload);
     }
 
+    /**
+     * A listed item: read by kdns's own {@link ObjectReader} from its tree where this kind has one
+     * and the reader takes the object, else as {@link #slim(JsonObject)} (through the model).
+     */
+    private SlimObject slimItem(JsonObject item) {
+        if (decode instanceof SlimInformers.Model<T> model && model.reading() != null) {
+            Fields.Object fields;
+            try {
+                fields = fromTree(model.reading().reader(), item);
+            } catch (RuntimeException unsupported) {
+                fields = null;
+            }
+            if (fields != null) {
+                return slimRead(model.reading(), fields);
+            }
+        }
+        return slim(item);
+    }
+
+    /** {@code reader} run on a JSON tree (Gson's reader of trees is reached through a {@link TypeAdapter} only). */
+    static <F extends Fields.Object> F fromTree(ObjectReader<F> reader, JsonObject tree) {
+        return new TypeAdapter<F>() {
+            @Override
+            public F read(JsonReader in) throws IOException {
+                return reader.read(in);
+            }
+
+            @Override
+            public void write(JsonWriter out, F value) {
+                throw new UnsupportedOperationException("read only");
+            }
+        }.fromJsonTree(tree);
+    }
+
     /** An ADDED, MODIFIED or DELETED event with its object, decoded by {@link #direct}. */
     private record Direct(String type, SlimObject object) {
     }
@@ -619,8 +656,10 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             return null;
         }
         try (JsonReader in = new JsonReader(new StringReader(line))) {
+            SlimInformers.Reading<?> reading = model.reading();
             String type = null;
             T object = null;
+            Fields.Object fields = null;
             boolean read = false;
             in.beginObject();
             while (in.hasNext()) {
@@ -629,7 +668,11 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                     type = in.nextString();
                 } else if (name.equals("object") && !read && in.peek() == JsonToken.BEGIN_OBJECT
                         && ("ADDED".equals(type) || "MODIFIED".equals(type) || "DELETED".equals(type))) {
-                    object = model.read(in);
+                    if (reading != null) {
+                        fields = reading.reader().read(in);
+                    } else {
+                        object = model.read(in);
+                    }
                     read = true;
                 } else if (name.equals("type") || name.equals("object")) {
                     return null; // out of order, repeated or of another kind: the tree decides
@@ -638,10 +681,10 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 }
             }
             in.endObject();
-            if (!read || object == null || in.peek() != JsonToken.END_DOCUMENT) {
+            if (!read || (object == null && fields == null) || in.peek() != JsonToken.END_DOCUMENT) {
                 return null;
             }
-            return new Direct(type, slimDecoded(object));
+            return new Direct(type, fields != null ? slimRead(reading, fields) : slimDecoded(object));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -666,6 +709,25 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             name = held.name();
         }
         return new SlimObject(ns, name, m == null ? null : m.getResourceVersion(), payload);
+    }
+
+    /** {@link #slimDecoded} of an object {@code reading}'s reader read. */
+    private SlimObject slimRead(SlimInformers.Reading<?> reading, Fields.Object fields) {
+        Fields.Meta m = fields.meta();
+        String ns = m == null ? null : Shared.string(m.namespace());
+        String name = m == null ? null : m.name();
+        Object payload;
+        try {
+            payload = reading.convertRead(fields);
+        } catch (RuntimeException e) {
+            Informers.ignoring(resource, ns, name, e);
+            payload = null;
+        }
+        if (payload instanceof Named held && held.name().equals(name) && held.namespace().equals(ns)) {
+            ns = held.namespace();
+            name = held.name();
+        }
+        return new SlimObject(ns, name, m == null ? null : m.resourceVersion(), payload);
     }
 
     private static String string(JsonObject o, String field) {

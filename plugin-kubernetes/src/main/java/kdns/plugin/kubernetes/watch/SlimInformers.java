@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
+import kdns.plugin.kubernetes.model.Fields;
 import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
@@ -26,12 +27,45 @@ public final class SlimInformers {
         return new Model<>(type);
     }
 
+    /**
+     * Decodes an object into a generated model as {@link #model(Class)} does, except where
+     * {@link PagedListerWatcher} reads it with {@code reader} straight into the values
+     * {@code direct} converts (what {@code convert} would make of the model), with no model at all;
+     * an object the reader does not take ({@link ObjectReader}) goes through the model.
+     */
+    static <T, F extends Fields.Object> Function<JsonObject, T> model(
+            Class<T> type, ObjectReader<F> reader, Function<F, Object> direct) {
+        return new Model<>(type, new Reading<>(reader, direct));
+    }
+
+    /** An {@link ObjectReader} and the conversion of what it reads. */
+    record Reading<F extends Fields.Object>(ObjectReader<F> reader,
+                                                                         Function<F, Object> convert) {
+        /** What {@code convert} makes of {@code fields} (which this reading's reader read). */
+        @SuppressWarnings("unchecked")
+        Object convertRead(Fields.Object fields) {
+            return convert.apply((F) fields);
+        }
+    }
+
     /** A generated model's decoder, which {@link PagedListerWatcher} also runs on a reader (no tree). */
     static final class Model<T> implements Function<JsonObject, T> {
         private final Class<T> type;
+        /** The reader of kdns's own and its conversion, or null: the model always. */
+        private final Reading<?> reading;
 
         Model(Class<T> type) {
+            this(type, null);
+        }
+
+        Model(Class<T> type, Reading<?> reading) {
             this.type = type;
+            this.reading = reading;
+        }
+
+        /** The reader of kdns's own, or null. */
+        Reading<?> reading() {
+            return reading;
         }
 
         @Override
