@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginCatalogTest {
 
     private static final ClassLoader LOADER = PluginCatalogTest.class.getClassLoader();
+    /** What the catalogs of these folders without module indexes warn (their jars are read instead). */
+    private final List<String> warnings = new java.util.ArrayList<>();
 
     @Test
     void matchesPluginCfgNamesInOrder() throws Exception {
@@ -34,14 +36,14 @@ class PluginCatalogTest {
     @Test
     void missingModuleFolderSaysToRebuild(@TempDir Path dir) {
         PluginLoadException e = assertThrows(PluginLoadException.class,
-                () -> PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir));
+                () -> PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir, warnings::add));
         assertTrue(e.getMessage().contains("plugin-x") && e.getMessage().contains("make dist"), e.getMessage());
     }
 
     @Test
     void emptyModuleFolderProvidesNothingWhenUsed(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir, warnings::add);
         PluginLoadException e = assertThrows(PluginLoadException.class, () -> c.require(Set.of("x")));
         assertTrue(e.getMessage().startsWith("no action found for directive 'x'"), e.getMessage());
     }
@@ -51,7 +53,7 @@ class PluginCatalogTest {
         Files.createDirectories(dir.resolve("plugin-x"));
         Path broken = Files.createDirectories(dir.resolve("plugin-broken"));
         Files.writeString(broken.resolve("broken.jar"), "not a jar");
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-broken\n"), dir);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-broken\n"), dir, warnings::add);
         assertEquals(Set.of(), c.loadedFolders());
         assertEquals(List.of("a", "b"), c.order());
         assertEquals(List.of("dns.a", "dns.b"), c.describe());
@@ -65,7 +67,7 @@ class PluginCatalogTest {
     void brokenFolderFailsWhenUsedAndAgainOnTheNextTry(@TempDir Path dir) throws Exception {
         Path broken = Files.createDirectories(dir.resolve("plugin-broken"));
         Files.writeString(broken.resolve("broken.jar"), "not a jar");
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "b:plugin-broken\n"), dir);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "b:plugin-broken\n"), dir, warnings::add);
         for (int i = 0; i < 2; i++) { // a reload asking again gets the same error, not a cycle report
             PluginLoadException e = assertThrows(PluginLoadException.class, () -> c.require(Set.of("b")));
             assertTrue(e.getMessage().startsWith("cannot load plugin module folder " + broken), e.getMessage());
@@ -76,7 +78,7 @@ class PluginCatalogTest {
     void pluginsListingLoadsEveryFolder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
         Files.createDirectories(dir.resolve("plugin-y"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir, warnings::add);
         PluginLoadException e = assertThrows(PluginLoadException.class, c::providers);
         assertTrue(e.getMessage().startsWith("no action found for directive 'a'"), e.getMessage());
         assertEquals(Set.of("plugin-x"), c.loadedFolders()); // stops at the first folder at fault
@@ -86,7 +88,7 @@ class PluginCatalogTest {
     void extensionLookupDefinesEveryFolder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
         Files.createDirectories(dir.resolve("plugin-y"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir, warnings::add);
         assertEquals(List.of(), c.extensions().providers(Runnable.class));
         assertEquals(Set.of("plugin-x", "plugin-y"), c.loadedFolders());
     }
