@@ -69,13 +69,6 @@ done
 # at every start.
 "$jdk/bin/java" "$top/build/UnsignJars.java" "$out.tmp"/lib/*.jar "$out.tmp"/plugins/*/*.jar
 
-# Each plugin folder's module index (plugins/*/module-index, host's ModuleIndex): its modules'
-# descriptors as the JDK finds them, with each jar's size and modification time, so a start defines
-# the folder's module layer without listing every entry of its jars; a start whose folder no longer
-# matches its index reads the jars instead and warns. Written once the folders hold their final jars.
-set -- "$out.tmp"/plugins/*
-[ ! -d "$1" ] || "$jdk/bin/java" -cp "$hostjar" kdns.host.plugins.ModuleIndexCommand write "$@"
-
 # Netty's epoll library, unpacked into native/ (bin/kdns puts that folder on java.library.path,
 # where Netty looks first): otherwise every start extracts it from its jar into a temporary file and
 # loads that. The jars keep their copy, which Netty falls back to when this one cannot be loaded.

@@ -1,7 +1,6 @@
 package kdns.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -122,23 +121,6 @@ class DistributionTest {
         assertTrue(Files.isRegularFile(d.resolve("conf/plugin.cfg")));
         assertTrue(Files.isDirectory(d.resolve("plugins/plugin-standard")));
         assertTrue(Files.isDirectory(d.resolve("lib")));
-    }
-
-    /**
-     * Every plugin folder has its module index (written by assemble-dist.sh), which gives exactly the
-     * module descriptors the JDK's scan of the folder's jars gives; a start uses them without a warning.
-     */
-    @Test
-    void pluginFoldersHaveModuleIndexesEqualToTheJdkScan() throws Exception {
-        try (var folders = Files.list(KdnsProcess.dist().resolve("plugins"))) {
-            folders.forEach(f -> assertTrue(Files.isRegularFile(f.resolve("module-index")), f + " has no module-index"));
-        }
-        KdnsProcess.Result check = KdnsProcess.checkModuleIndexes(KdnsProcess.dist());
-        assertEquals(0, check.exitCode(), check.output());
-        assertTrue(check.output().contains("plugin-standard: "), check.output());
-        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-plugins"); // loads every folder
-        assertEquals(0, r.exitCode(), r.output());
-        assertFalse(r.output().contains("module index"), r.output());
     }
 
     /**

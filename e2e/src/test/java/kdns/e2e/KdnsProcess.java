@@ -66,26 +66,6 @@ final class KdnsProcess implements AutoCloseable {
     record Result(int exitCode, String output) {
     }
 
-    /**
-     * Checks a distribution's plugin module indexes with the host's own command (ModuleIndexCommand
-     * check, run by the JDK running the tests on the distribution's host jar): each folder's index is
-     * used as it is and gives the descriptors the JDK's scan of the folder gives.
-     */
-    static Result checkModuleIndexes(Path dist) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", dist.resolve("lib").toString() + "/*", "kdns.host.plugins.ModuleIndexCommand", "check"));
-        try (var folders = Files.list(dist.resolve("plugins"))) {
-            folders.sorted().forEach(f -> cmd.add(f.toString()));
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("ModuleIndexCommand check did not finish within 60s");
-        }
-        return new Result(p.exitValue(), text);
-    }
-
     /** Starts kdns serving {@code corefile} and waits until it answers on 127.0.0.1:port. */
     static KdnsProcess serve(Path workDir, String corefile, int port, String... extraArgs) throws IOException, InterruptedException {
         Files.writeString(workDir.resolve("Corefile"), corefile);

@@ -63,7 +63,7 @@ public final class Main {
         }
         PluginCatalog catalog;
         try {
-            catalog = loadCatalog(err);
+            catalog = loadCatalog();
         } catch (PluginLoadException | IOException | IllegalArgumentException e) {
             err.println(e.getMessage());
             return 1;
@@ -161,12 +161,11 @@ public final class Main {
         return 0;
     }
 
-    private static PluginCatalog loadCatalog(PrintStream err) throws PluginLoadException, IOException {
+    private static PluginCatalog loadCatalog() throws PluginLoadException, IOException {
         String home = System.getProperty("kdns.home");
         if (home != null) {
             Path h = Path.of(home);
-            return PluginCatalog.fromLayers(PluginCfg.read(h.resolve("conf/plugin.cfg")), h.resolve("plugins"),
-                    w -> err.println("[WARNING] " + w));
+            return PluginCatalog.fromLayers(PluginCfg.read(h.resolve("conf/plugin.cfg")), h.resolve("plugins"));
         }
         String cfg = System.getProperty("kdns.plugincfg");
         if (cfg == null) {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import kdns.api.Plugin;
 
@@ -106,14 +105,12 @@ public final class PluginCatalog {
 
     /**
      * A distribution's plugins: each module folder under {@code pluginsDir} that plugin.cfg names
-     * goes into its own layer when first {@link #require}d. Every folder must exist now. A folder
-     * whose module index is missing or stale is read the slow way, and {@code warn} gets one line.
+     * goes into its own layer when first {@link #require}d. Every folder must exist now.
      *
      * @throws PluginLoadException with a message naming the missing folder
      */
-    public static PluginCatalog fromLayers(PluginCfg cfg, Path pluginsDir, Consumer<String> warn)
-            throws PluginLoadException {
-        return new PluginCatalog(cfg, PluginLayers.scan(pluginsDir, cfg.modules(), warn));
+    public static PluginCatalog fromLayers(PluginCfg cfg, Path pluginsDir) throws PluginLoadException {
+        return new PluginCatalog(cfg, PluginLayers.scan(pluginsDir, cfg.modules()));
     }
 
     private Map<String, List<Provided>> folder(String module) throws PluginLoadException {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * The module layers of a distribution's plugin folders, one layer per folder. A folder whose
@@ -25,9 +24,7 @@ import java.util.function.Consumer;
  * {@code kdns.plugin.kubernetes}) gets that folder's layer as a parent, so a plugin building on
  * another sees the classes of the one loaded copy and the distribution holds each jar once; every
  * other folder's parent is the boot layer. The graph comes from the module descriptors alone.
- * A folder's layer is defined only when it is first asked for; its modules' descriptors come from
- * the folder's module index ({@link IndexedModuleFinder}), so its jars are opened only when their
- * classes are loaded.
+ * A folder's jars are read and its layer defined only when it is first asked for.
  */
 final class PluginLayers {
 
@@ -37,21 +34,17 @@ final class PluginLayers {
     private final Map<String, ModuleFinder> finders = new HashMap<>();
     private final Map<String, ModuleLayer> layers = new HashMap<>();
     private final Set<String> defining = new LinkedHashSet<>();
-    /** Where a folder whose module index cannot be used says so (the start goes on, slower). */
-    private final Consumer<String> warn;
 
-    private PluginLayers(Path pluginsDir, List<String> folders, Consumer<String> warn) {
+    private PluginLayers(Path pluginsDir, List<String> folders) {
         this.pluginsDir = pluginsDir;
         this.folders = folders;
-        this.warn = warn;
     }
 
     /**
      * Checks that every folder exists; reads no jar and defines no layer yet, so a start-up pays only
      * for the folders its Corefile uses (plugin-kubernetes alone holds some thirty jars).
      */
-    static PluginLayers scan(Path pluginsDir, Collection<String> folders, Consumer<String> warn)
-            throws PluginLoadException {
+    static PluginLayers scan(Path pluginsDir, Collection<String> folders) throws PluginLoadException {
         for (String folder : folders) {
             Path dir = pluginsDir.resolve(folder);
             if (!Files.isDirectory(dir)) {
@@ -59,7 +52,7 @@ final class PluginLayers {
                         + folder + "' but the distribution was built without it (rebuild with make dist)");
             }
         }
-        return new PluginLayers(pluginsDir, List.copyOf(folders), warn);
+        return new PluginLayers(pluginsDir, List.copyOf(folders));
     }
 
     /** The folders whose layers are defined so far. */
@@ -139,9 +132,8 @@ final class PluginLayers {
         return null;
     }
 
-    /** The folder's modules: from its module index (written by make dist), else the JDK's scan of its jars. */
     private ModuleFinder finder(String folder) {
-        return finders.computeIfAbsent(folder, f -> IndexedModuleFinder.of(pluginsDir.resolve(f), warn));
+        return finders.computeIfAbsent(folder, f -> ModuleFinder.of(pluginsDir.resolve(f)));
     }
 
     private ModuleLayer define(String folder, ModuleFinder finder, List<ModuleLayer> parents)

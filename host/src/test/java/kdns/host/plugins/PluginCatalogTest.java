@@ -14,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginCatalogTest {
 
     private static final ClassLoader LOADER = PluginCatalogTest.class.getClassLoader();
-    /** What the catalogs of these folders without module indexes warn (their jars are read instead). */
-    private final List<String> warnings = new java.util.ArrayList<>();
 
     @Test
     void matchesPluginCfgNamesInOrder() throws Exception {
@@ -36,14 +34,14 @@ class PluginCatalogTest {
     @Test
     void missingModuleFolderSaysToRebuild(@TempDir Path dir) {
         PluginLoadException e = assertThrows(PluginLoadException.class,
-                () -> PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir, warnings::add));
+                () -> PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir));
         assertTrue(e.getMessage().contains("plugin-x") && e.getMessage().contains("make dist"), e.getMessage());
     }
 
     @Test
     void emptyModuleFolderProvidesNothingWhenUsed(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir, warnings::add);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "x:plugin-x\n"), dir);
         PluginLoadException e = assertThrows(PluginLoadException.class, () -> c.require(Set.of("x")));
         assertTrue(e.getMessage().startsWith("no action found for directive 'x'"), e.getMessage());
     }
@@ -53,7 +51,7 @@ class PluginCatalogTest {
         Files.createDirectories(dir.resolve("plugin-x"));
         Path broken = Files.createDirectories(dir.resolve("plugin-broken"));
         Files.writeString(broken.resolve("broken.jar"), "not a jar");
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-broken\n"), dir, warnings::add);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-broken\n"), dir);
         assertEquals(Set.of(), c.loadedFolders());
         assertEquals(List.of("a", "b"), c.order());
         assertEquals(List.of("dns.a", "dns.b"), c.describe());
@@ -67,7 +65,7 @@ class PluginCatalogTest {
     void brokenFolderFailsWhenUsedAndAgainOnTheNextTry(@TempDir Path dir) throws Exception {
         Path broken = Files.createDirectories(dir.resolve("plugin-broken"));
         Files.writeString(broken.resolve("broken.jar"), "not a jar");
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "b:plugin-broken\n"), dir, warnings::add);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "b:plugin-broken\n"), dir);
         for (int i = 0; i < 2; i++) { // a reload asking again gets the same error, not a cycle report
             PluginLoadException e = assertThrows(PluginLoadException.class, () -> c.require(Set.of("b")));
             assertTrue(e.getMessage().startsWith("cannot load plugin module folder " + broken), e.getMessage());
@@ -78,7 +76,7 @@ class PluginCatalogTest {
     void pluginsListingLoadsEveryFolder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
         Files.createDirectories(dir.resolve("plugin-y"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir, warnings::add);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir);
         PluginLoadException e = assertThrows(PluginLoadException.class, c::providers);
         assertTrue(e.getMessage().startsWith("no action found for directive 'a'"), e.getMessage());
         assertEquals(Set.of("plugin-x"), c.loadedFolders()); // stops at the first folder at fault
@@ -88,7 +86,7 @@ class PluginCatalogTest {
     void extensionLookupDefinesEveryFolder(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("plugin-x"));
         Files.createDirectories(dir.resolve("plugin-y"));
-        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir, warnings::add);
+        PluginCatalog c = PluginCatalog.fromLayers(PluginCfg.parse("p", "a:plugin-x\nb:plugin-y\n"), dir);
         assertEquals(List.of(), c.extensions().providers(Runnable.class));
         assertEquals(Set.of("plugin-x", "plugin-y"), c.loadedFolders());
     }
