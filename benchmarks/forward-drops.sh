@@ -20,15 +20,7 @@ for tool in knotd knotc dnsperf dig curl nstat python3; do need "$tool"; done
 
 rport=$(free_port); fport=$(free_port); mport=$(free_port)
 dir=$work/knot; mkdir -p "$dir"
-cat > "$work/example.org.zone" <<ZONE
-\$ORIGIN example.org.
-\$TTL 0
-@   SOA ns.example.org. admin.example.org. 1 3600 600 86400 0
-@   NS  ns.example.org.
-ns  A   127.0.0.1
-www A   127.0.0.1
-*   A   127.0.0.1
-ZONE
+upstream_zone
 # start_knot_upstream's knotd, with a control socket and mod-stats for its request count.
 cat > "$dir/knot.conf" <<CONF
 server:

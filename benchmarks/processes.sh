@@ -107,6 +107,10 @@ CONF
 # The upstream of the forward runs: knotd serving example.org, where a wildcard gives every unique
 # name an A answer of the same size as www's.
 start_knot_upstream() { # port
+    upstream_zone
+    start_knotd upstream example.org "$work/example.org.zone" "$1"
+}
+upstream_zone() { # writes $work/example.org.zone
     cat > "$work/example.org.zone" <<ZONE
 \$ORIGIN example.org.
 \$TTL 0
@@ -116,7 +120,6 @@ ns  A   127.0.0.1
 www A   127.0.0.1
 *   A   127.0.0.1
 ZONE
-    start_knotd upstream example.org "$work/example.org.zone" "$1"
 }
 
 # unbound in the foreground with its directory $work/unbound: the server lines given, then those

@@ -80,7 +80,7 @@ interface ObjectReader<F extends Fields.Object> {
         while (in.hasNext()) {
             switch (in.nextName()) {
                 case "metadata" -> meta = Values.meta(in, true, false, true);
-                case "status" -> ip = Values.podIp(in);
+                case "status" -> ip = Values.stringField(in, "podIP");
                 default -> in.skipValue();
             }
         }
@@ -266,7 +266,7 @@ interface ObjectReader<F extends Fields.Object> {
                 switch (in.nextName()) {
                     case "conditions" -> ready = ready(in);
                     case "addresses" -> addresses = list(in, Values::string);
-                    case "targetRef" -> target = name(in);
+                    case "targetRef" -> target = stringField(in, "name");
                     case "hostname" -> hostname = string(in);
                     case "nodeName" -> node = string(in);
                     case "zone" -> zone = string(in);
@@ -294,38 +294,21 @@ interface ObjectReader<F extends Fields.Object> {
             return ready;
         }
 
-        /** {@code name} of an object reference. */
-        private static String name(JsonReader in) throws IOException {
+        /** The string {@code field} of the object {@code in} is at (an object reference's name, a Pod status's IP). */
+        static String stringField(JsonReader in, String field) throws IOException {
             if (!object(in)) {
                 return null;
             }
-            String name = null;
+            String value = null;
             while (in.hasNext()) {
-                if (in.nextName().equals("name")) {
-                    name = string(in);
+                if (in.nextName().equals(field)) {
+                    value = string(in);
                 } else {
                     in.skipValue();
                 }
             }
             in.endObject();
-            return name;
-        }
-
-        /** {@code podIP} of a Pod status. */
-        static String podIp(JsonReader in) throws IOException {
-            if (!object(in)) {
-                return null;
-            }
-            String ip = null;
-            while (in.hasNext()) {
-                if (in.nextName().equals("podIP")) {
-                    ip = string(in);
-                } else {
-                    in.skipValue();
-                }
-            }
-            in.endObject();
-            return ip;
+            return value;
         }
 
         /** True after entering an object, false after a null. */

@@ -693,11 +693,24 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     /** {@link #slim(JsonObject)} of an object already decoded. */
     private SlimObject slimDecoded(T object) {
         V1ObjectMeta m = object instanceof KubernetesObject k ? k.getMetadata() : null;
-        String ns = m == null ? null : Shared.string(m.getNamespace());
-        String name = m == null ? null : m.getName();
+        return m == null ? slimOf(null, null, null, convert, object)
+                : slimOf(m.getNamespace(), m.getName(), m.getResourceVersion(), convert, object);
+    }
+
+    /** {@link #slimDecoded} of an object {@code reading}'s reader read. */
+    private SlimObject slimRead(SlimInformers.Reading<?> reading, Fields.Object fields) {
+        Fields.Meta m = fields.meta();
+        return m == null ? slimOf(null, null, null, reading::convertRead, fields)
+                : slimOf(m.namespace(), m.name(), m.resourceVersion(), reading::convertRead, fields);
+    }
+
+    /** The slim object of a decoded one: its metadata and what {@code conversion} makes of it. */
+    private <A> SlimObject slimOf(String namespace, String name, String version, Function<A, Object> conversion,
+                                  A object) {
+        String ns = Shared.string(namespace);
         Object payload;
         try {
-            payload = convert.apply(object);
+            payload = conversion.apply(object);
         } catch (RuntimeException e) {
             Informers.ignoring(resource, ns, name, e);
             payload = null;
@@ -708,26 +721,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             ns = held.namespace();
             name = held.name();
         }
-        return new SlimObject(ns, name, m == null ? null : m.getResourceVersion(), payload);
-    }
-
-    /** {@link #slimDecoded} of an object {@code reading}'s reader read. */
-    private SlimObject slimRead(SlimInformers.Reading<?> reading, Fields.Object fields) {
-        Fields.Meta m = fields.meta();
-        String ns = m == null ? null : Shared.string(m.namespace());
-        String name = m == null ? null : m.name();
-        Object payload;
-        try {
-            payload = reading.convertRead(fields);
-        } catch (RuntimeException e) {
-            Informers.ignoring(resource, ns, name, e);
-            payload = null;
-        }
-        if (payload instanceof Named held && held.name().equals(name) && held.namespace().equals(ns)) {
-            ns = held.namespace();
-            name = held.name();
-        }
-        return new SlimObject(ns, name, m == null ? null : m.resourceVersion(), payload);
+        return new SlimObject(ns, name, version, payload);
     }
 
     private static String string(JsonObject o, String field) {

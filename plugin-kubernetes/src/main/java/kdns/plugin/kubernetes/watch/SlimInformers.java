@@ -39,8 +39,7 @@ public final class SlimInformers {
     }
 
     /** An {@link ObjectReader} and the conversion of what it reads. */
-    record Reading<F extends Fields.Object>(ObjectReader<F> reader,
-                                                                         Function<F, Object> convert) {
+    record Reading<F extends Fields.Object>(ObjectReader<F> reader, Function<F, Object> convert) {
         /** What {@code convert} makes of {@code fields} (which this reading's reader read). */
         @SuppressWarnings("unchecked")
         Object convertRead(Fields.Object fields) {
