@@ -202,7 +202,6 @@ class ReplyWriterWireTest {
         return located.questionNameEnd() + 4 + 2 + 8;
     }
 
-    /** A server of one block whose chain is {@code h}; a plugin failure fails the test. */
     /** A handler that does what {@code serve} says: it looks at the server's writer as it answers. */
     private static Handler probe(ToIntBiFunction<Request, ResponseWriter> serve) {
         return new Handler() {

@@ -89,13 +89,8 @@ final class LenientJson {
      * the client's format rejects throws as it does in a model.
      */
     static OffsetDateTime dateTime(JsonReader in) throws IOException {
-        JsonToken t = in.peek();
-        if (t == JsonToken.NULL) {
-            in.nextNull();
+        if (!ObjectReader.Values.present(in, JsonToken.STRING, "a date-time")) {
             return null;
-        }
-        if (t != JsonToken.STRING) {
-            throw new ObjectReader.Unsupported(t + " where a date-time belongs");
         }
         return DATE_TIME.read(in);
     }

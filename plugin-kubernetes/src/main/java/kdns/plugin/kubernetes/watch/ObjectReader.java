@@ -311,65 +311,48 @@ interface ObjectReader<F extends Fields.Object> {
             return value;
         }
 
-        /** True after entering an object, false after a null. */
-        static boolean object(JsonReader in) throws IOException {
+        /**
+         * True when the value {@code in} is at has the JSON type {@code expected}, false after
+         * consuming a null (absent, as for the models); any other type is {@link Unsupported}.
+         */
+        static boolean present(JsonReader in, JsonToken expected, String what) throws IOException {
             JsonToken t = in.peek();
+            if (t == expected) {
+                return true;
+            }
             if (t == JsonToken.NULL) {
                 in.nextNull();
                 return false;
             }
-            if (t != JsonToken.BEGIN_OBJECT) {
-                throw new Unsupported(t + " where an object belongs");
+            throw new Unsupported(t + " where " + what + " belongs");
+        }
+
+        /** True after entering an object, false after a null. */
+        static boolean object(JsonReader in) throws IOException {
+            if (!present(in, JsonToken.BEGIN_OBJECT, "an object")) {
+                return false;
             }
             in.beginObject();
             return true;
         }
 
         static String string(JsonReader in) throws IOException {
-            JsonToken t = in.peek();
-            if (t == JsonToken.STRING) {
-                return in.nextString();
-            }
-            if (t == JsonToken.NULL) {
-                in.nextNull();
-                return null;
-            }
-            throw new Unsupported(t + " where a string belongs");
+            return present(in, JsonToken.STRING, "a string") ? in.nextString() : null;
         }
 
         static Integer integer(JsonReader in) throws IOException {
-            JsonToken t = in.peek();
-            if (t == JsonToken.NUMBER) {
-                return in.nextInt(); // not an int: NumberFormatException, which the model throws too
-            }
-            if (t == JsonToken.NULL) {
-                in.nextNull();
-                return null;
-            }
-            throw new Unsupported(t + " where a number belongs");
+            // not an int: NumberFormatException, which the model throws too
+            return present(in, JsonToken.NUMBER, "a number") ? Integer.valueOf(in.nextInt()) : null;
         }
 
         static Boolean bool(JsonReader in) throws IOException {
-            JsonToken t = in.peek();
-            if (t == JsonToken.BOOLEAN) {
-                return in.nextBoolean();
-            }
-            if (t == JsonToken.NULL) {
-                in.nextNull();
-                return null;
-            }
-            throw new Unsupported(t + " where a boolean belongs");
+            return present(in, JsonToken.BOOLEAN, "a boolean") ? Boolean.valueOf(in.nextBoolean()) : null;
         }
 
         /** A list (its items may be null), or null. */
         static <V> List<V> list(JsonReader in, Item<V> item) throws IOException {
-            JsonToken t = in.peek();
-            if (t == JsonToken.NULL) {
-                in.nextNull();
+            if (!present(in, JsonToken.BEGIN_ARRAY, "a list")) {
                 return null;
-            }
-            if (t != JsonToken.BEGIN_ARRAY) {
-                throw new Unsupported(t + " where a list belongs");
             }
             List<V> out = new ArrayList<>();
             in.beginArray();
