@@ -189,9 +189,11 @@ public final class Answerer {
         }
         Query q = new Query(request, zoneLower);
         int qtype = request.qtype();
-        // Most answers hold one or two records and no extra section: the extra list is made only
-        // for the types that fill it, and the loops below go by index, so no iterator is made.
-        List<Record> records = new ArrayList<>(2);
+        // Most answers hold one or two records and no extra section: the lists are made only when
+        // something goes in (A and AAAA: not for a wire reply, nor for a name without items), and
+        // the loops below go by index, so no iterator is made.
+        boolean address = qtype == Type.A || qtype == Type.AAAA;
+        List<Record> records = address ? List.of() : new ArrayList<>(2);
         List<Record> extra = qtype == Type.SRV || qtype == Type.NS ? new ArrayList<>() : List.of();
         boolean nameError;
         switch (qtype) {
@@ -201,7 +203,12 @@ public final class Answerer {
                 if (w != null) {
                     return new WireReply(w);
                 }
-                nameError = address(q, name, q.qname, qtype, records, 0, f);
+                if (f.items().isEmpty()) {
+                    nameError = f.nameError();
+                } else {
+                    records = new ArrayList<>(2);
+                    nameError = address(q, name, q.qname, qtype, records, 0, f);
+                }
             }
             case Type.TXT -> nameError = txt(q, name, records);
             case Type.CNAME -> nameError = cname(q, records);
