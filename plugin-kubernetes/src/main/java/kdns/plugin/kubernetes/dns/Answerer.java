@@ -179,7 +179,8 @@ public final class Answerer {
 
     /**
      * Decides the answer to {@code request}; with {@code wire} (the writer takes wire replies), the
-     * usual answer, one A or AAAA record, comes as a {@link WireReply}.
+     * usual replies, one A or AAAA record or a negative reply with the SOA, come as a
+     * {@link WireReply} when {@link WireAnswers} writes them.
      */
     public Outcome answer(Request request, boolean wire) {
         String name = request.name();
