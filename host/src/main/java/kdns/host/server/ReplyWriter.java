@@ -87,7 +87,7 @@ final class ReplyWriter implements ResponseWriter {
         if (written || request.replySigning() != null || reply.signed()
                 || reply.length() > request.size()
                 || reply.questionType() != question.getType() || reply.questionClass() != question.getDClass()
-                || !reply.questionNameIs(spelled(question.getName()), false)
+                || !(sameNameAsReceived(reply) || reply.questionNameIs(spelled(question.getName()), false))
                 || (clientOpt != null && reply.optOffset() < 0)) {
             return false;
         }
@@ -125,6 +125,26 @@ final class ReplyWriter implements ResponseWriter {
     @Override
     public boolean takesWire() {
         return !written && request.replySigning() == null;
+    }
+
+    /**
+     * Whether the reply's question name is, byte for byte, the name right after the header of the
+     * query's bytes: then it is the client's spelling of the question (the name was read from
+     * there), and no wire form of the {@code Name} has to be made to compare.
+     */
+    private boolean sameNameAsReceived(WireMessage reply) {
+        byte[] query = request.wire();
+        int end = reply.questionNameEnd();
+        if (query == null || end > query.length) {
+            return false;
+        }
+        byte[] wire = reply.wire();
+        for (int i = 12; i < end; i++) {
+            if (wire[i] != query[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -221,8 +241,8 @@ final class ReplyWriter implements ResponseWriter {
         }
 
         Record question = request.question();
-        Record[] asked = reply.getSectionArray(Section.QUESTION);
-        if (asked.length != 1 || asked[0] != question) {
+        // Read through the count and getQuestion: getSectionArray would copy the section per reply.
+        if (h.getCount(Section.QUESTION) != 1 || reply.getQuestion() != question) {
             reply.removeAllRecords(Section.QUESTION);
             reply.addRecord(question, Section.QUESTION);
         }

@@ -11,9 +11,10 @@ import org.xbill.DNS.SOARecord;
  */
 public final class SyntheticSoa {
 
-    private static final long REFRESH = 7200;
-    private static final long RETRY = 1800;
-    private static final long EXPIRE = 86400;
+    /** The REFRESH, RETRY and EXPIRE fields of every synthetic SOA (a reply written in wire form uses them too). */
+    public static final long REFRESH = 7200;
+    public static final long RETRY = 1800;
+    public static final long EXPIRE = 86400;
 
     private SyntheticSoa() {
     }

@@ -37,7 +37,9 @@ public final class ZoneNames {
      */
     public static String longestMatch(List<String> zones, String name) {
         String best = null;
-        for (String z : zones) {
+        // By index: asked for every query, and an iterator per query is garbage for nothing.
+        for (int i = 0, n = zones.size(); i < n; i++) {
+            String z = zones.get(i);
             if (isSubdomain(z, name) && (best == null || z.length() > best.length())) {
                 best = z;
             }

@@ -221,7 +221,13 @@ public final class KubernetesHandler implements Handler, Readiness, AutoPather, 
             writer.write(reply);
             return Rcodes.NOERROR;
         }
-        Answerer.Outcome o = answerer.answer(request);
+        Answerer.Outcome o = answerer.answer(request, writer.takesWire());
+        if (o instanceof Answerer.WireReply w) {
+            if (writer.writeWire(w.message())) {
+                return Rcodes.NOERROR;
+            }
+            o = answerer.answer(request); // declined after all: the same answer as a message
+        }
         if (o instanceof Answerer.Next) {
             return Handlers.nextOrFailure(NAME, next, request, writer);
         }

@@ -1,5 +1,7 @@
 package kdns.plugin.kubernetes;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,6 +27,7 @@ import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import kdns.testing.RecordingWriter;
+import kdns.testing.WireRecordingWriter;
 import kdns.testing.TestController;
 import kdns.testing.TestRequests;
 import kdns.testing.cases.CaseCheck;
@@ -125,6 +128,34 @@ class IndexAcceptanceTest {
         }
         CaseCheck.assertAuthoritativeReply(c.toString(), reply,
                 new CaseCheck.Expected(c.rcode(), c.answer(), c.ns(), c.extra()));
+        assertSameOnWire(c, h, query, t, reply);
+    }
+
+    /**
+     * The query again, received as bytes by a writer that takes wire replies: a reply the plugin
+     * writes in wire form must be the message reply's bytes (as dnsjava renders them, owner names
+     * compressed), with the flags the server's writer copies from the query (RD) left to it.
+     */
+    private static void assertSameOnWire(AcceptanceCases.Case c, Handler h, Message query, Transport t, Message reply)
+            throws Exception {
+        Request received = Request.received(query.toWire(), t, new InetSocketAddress("127.0.0.1", 40000),
+                RecordingWriter.DEFAULT_LOCAL, ".");
+        if (received == null) {
+            return;
+        }
+        WireRecordingWriter ww = new WireRecordingWriter(true);
+        h.serve(received, ww);
+        if (ww.wires().isEmpty()) {
+            return;
+        }
+        byte[] wire = ww.wires().get(0);
+        byte[] expected = reply.toWire();
+        // The ID and RD are the server's writer's to put in.
+        assertEquals(expected[2] & 0xfe, wire[2] & 0xff, c + ": flags of the wire reply");
+        wire[0] = expected[0];
+        wire[1] = expected[1];
+        wire[2] = expected[2];
+        assertArrayEquals(expected, wire, c + ": the wire reply is the message reply's bytes");
     }
 
     /** The harness binds the server to 127.0.0.1 only; a case's bound_ips are its bind addresses. */

@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import kdns.api.Replies;
 import kdns.api.Request;
+import kdns.api.WireMessage;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.SyntheticSoa;
@@ -109,7 +110,14 @@ public final class Answerer {
     // ---- the result -----------------------------------------------------------------------------
 
     /** What to do with a query. */
-    public sealed interface Outcome permits Next, Reply, ErrorRcode, Upstream {
+    public sealed interface Outcome permits Next, Reply, ErrorRcode, Upstream, WireReply {
+    }
+
+    /**
+     * Offer this reply, already in wire form, with {@code ResponseWriter.writeWire}; when the writer
+     * declines, ask again with {@link #answer(Request)} for the reply as a message.
+     */
+    public record WireReply(WireMessage message) implements Outcome {
     }
 
     /** Not ours (outside the zones) or fallthrough: call the next plugin. */
@@ -164,8 +172,17 @@ public final class Answerer {
 
     // ---- entry point ------------------------------------------------------------------------------
 
-    /** Decides the answer to {@code request}. */
+    /** Decides the answer to {@code request}, as a message ({@link Reply}) when it is a reply. */
     public Outcome answer(Request request) {
+        return answer(request, false);
+    }
+
+    /**
+     * Decides the answer to {@code request}; with {@code wire} (the writer takes wire replies), the
+     * usual replies, one A or AAAA record or a negative reply with the SOA, come as a
+     * {@link WireReply} when {@link WireAnswers} writes them.
+     */
+    public Outcome answer(Request request, boolean wire) {
         String name = request.name();
         String zoneLower = ZoneNames.longestMatch(config.zones(), name);
         if (zoneLower == null) {
@@ -173,11 +190,27 @@ public final class Answerer {
         }
         Query q = new Query(request, zoneLower);
         int qtype = request.qtype();
-        List<Record> records = new ArrayList<>();
-        List<Record> extra = new ArrayList<>();
+        // Most answers hold one or two records and no extra section: the lists are made only when
+        // something goes in (A and AAAA: not for a wire reply, nor for a name without items), and
+        // the loops below go by index, so no iterator is made.
+        boolean address = qtype == Type.A || qtype == Type.AAAA;
+        List<Record> records = address ? List.of() : new ArrayList<>(2);
+        List<Record> extra = qtype == Type.SRV || qtype == Type.NS ? new ArrayList<>() : List.of();
         boolean nameError;
         switch (qtype) {
-            case Type.A, Type.AAAA -> nameError = address(q, name, q.qname, qtype, records, 0);
+            case Type.A, Type.AAAA -> {
+                Found f = services(q, name, qtype);
+                WireMessage w = wire ? WireAnswers.address(request, f.items(), qtype) : null;
+                if (w != null) {
+                    return new WireReply(w);
+                }
+                if (f.items().isEmpty()) {
+                    nameError = f.nameError();
+                } else {
+                    records = new ArrayList<>(2);
+                    nameError = address(q, name, q.qname, qtype, records, 0, f);
+                }
+            }
             case Type.TXT -> nameError = txt(q, name, records);
             case Type.CNAME -> nameError = cname(q, records);
             case Type.PTR -> nameError = ptr(q, records);
@@ -207,17 +240,17 @@ public final class Answerer {
             if (config.fallthrough().through(name)) {
                 return new Next();
             }
-            return new Reply(negative(q, synced.getAsBoolean() ? Rcode.NXDOMAIN : Rcode.SERVFAIL));
+            return negative(q, synced.getAsBoolean() ? Rcode.NXDOMAIN : Rcode.SERVFAIL, wire);
         }
         if (records.isEmpty()) {
-            return new Reply(negative(q, Rcode.NOERROR));
+            return negative(q, Rcode.NOERROR, wire);
         }
         Message m = reply(request, Rcode.NOERROR);
-        for (Record r : records) {
-            m.addRecord(r, Section.ANSWER);
+        for (int i = 0, n = records.size(); i < n; i++) {
+            m.addRecord(records.get(i), Section.ANSWER);
         }
-        for (Record r : extra) {
-            m.addRecord(r, Section.ADDITIONAL);
+        for (int i = 0, n = extra.size(); i < n; i++) {
+            m.addRecord(extra.get(i), Section.ADDITIONAL);
         }
         if (q.upstreamTarget != null) {
             return new Upstream(m, q.upstreamTarget, q.upstreamType);
@@ -297,10 +330,16 @@ public final class Answerer {
      * asks again with that name.
      */
     private boolean address(Query q, String name, Name owner, int qtype, List<Record> out, int depth) {
-        Found f = services(q, name, qtype);
+        return address(q, name, owner, qtype, out, depth, services(q, name, qtype));
+    }
+
+    /** {@link #address(Query, String, Name, int, List, int)} with the items of {@code name} found already. */
+    private boolean address(Query q, String name, Name owner, int qtype, List<Record> out, int depth, Found f) {
         // Most names have one address: the set of those already answered is made only for more.
-        Set<String> dup = f.items().size() > 1 ? new HashSet<>() : null;
-        for (Item i : f.items()) {
+        List<Item> items = f.items();
+        Set<String> dup = items.size() > 1 ? new HashSet<>() : null;
+        for (int k = 0, n = items.size(); k < n; k++) {
+            Item i = items.get(k);
             byte[] ip = i.text() ? null : IpLiterals.parseUnmapped(i.host());
             int t = i.text() ? Type.TXT : ip == null ? Type.CNAME : ip.length == 4 ? Type.A : Type.AAAA;
             if (t == Type.CNAME) {
@@ -489,6 +528,29 @@ public final class Answerer {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** The negative reply with the zone's SOA: in wire form when {@code wire} and {@link WireAnswers} writes it. */
+    private Outcome negative(Query q, int rcode, boolean wire) {
+        if (wire) {
+            WireAnswers.SoaWire names = soaWires.computeIfAbsent(q.zoneLower, Answerer::soaWire);
+            long ttl = config.ttl();
+            WireMessage w = names == null ? null
+                    : WireAnswers.negative(q.request, rcode, names, Math.min(ttl, 300), index.modified(), ttl);
+            if (w != null) {
+                return new WireReply(w);
+            }
+        }
+        return new Reply(negative(q, rcode));
+    }
+
+    /** Keyed by the configured zones in lower case, as {@link #soaNames}. */
+    private final Map<String, WireAnswers.SoaWire> soaWires = new ConcurrentHashMap<>();
+
+    private static WireAnswers.SoaWire soaWire(String zoneLower) {
+        SoaNames n = SoaNames.of(zoneLower);
+        return n.zone() == null || n.ns() == null || n.mbox() == null ? null
+                : new WireAnswers.SoaWire(n.zone().toWireCanonical(), n.ns().toWireCanonical(), n.mbox().toWireCanonical());
+    }
 
     private Message negative(Query q, int rcode) {
         Message m = reply(q.request, rcode);
