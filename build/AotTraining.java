@@ -97,7 +97,14 @@ public final class AotTraining {
             ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/kdns").toString(), "-conf", corefile.toString())
                     .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("kdns.log").toFile());
             pb.environment().put("KDNS_AOT", "off");
-            pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:AOTCacheOutput=" + cache);
+            // -AOTRecordTraining: the cache holds the classes, not this run's method profiles. The
+            // compiler starts from profiles it finds in a cache, and this run's (the sync, a few hundred
+            // varied queries through a Corefile of every plugin) made the query path's compiled code
+            // slower under load: CPU per query at 20k q/s about 5% higher for 10,000 Services and 10% for
+            // whoami than without them, a kubernetes server's RSS at ready about 10 MiB higher, ready no
+            // sooner; 40,000 queries of a load trained here did not help (benchmarks/results/earlier.md, s12-A).
+            pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:+UnlockDiagnosticVMOptions"
+                    + " -XX:-AOTRecordTraining -XX:AOTCacheOutput=" + cache);
             Process kdns = pb.start();
             try {
                 train(ports, kdns, plugins.contains("kubernetes"), etcd);

@@ -12,6 +12,7 @@
 #   kubernetes.aot  Corefiles with them but without etcd and grpc: trained without those two (jetcd,
 #                   Vert.x, gRPC, protobuf, Guava: about 10 MiB less RSS for a 10,000-Service cluster).
 #                   Only when plugin.cfg has kubernetes (else other.aot is trained on everything).
+# The caches hold the classes, not the training's method profiles (AotTraining.java says why).
 # DIST/aot/caches lists them, one a line: the file and the directives its training left out, in the
 # order bin/kdns tries them (it takes the first none of whose directives the Corefile uses, else the
 # last one). Each training is bounded (TRAIN_TIMEOUT seconds, default 180). Never fails: when a
