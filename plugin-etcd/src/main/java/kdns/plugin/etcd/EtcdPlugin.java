@@ -17,6 +17,7 @@ import kdns.api.text.Durations;
 import kdns.api.zones.Fallthrough;
 import kdns.plugin.etcd.lookup.Resolver;
 import kdns.plugin.etcd.msg.Paths;
+import kdns.plugin.etcd.store.ClientProperties;
 import kdns.plugin.etcd.store.EtcdStore;
 
 /**
@@ -47,6 +48,8 @@ public final class EtcdPlugin implements Plugin {
 
     @Override
     public void setup(Controller c) throws PluginException {
+        // before parse: its tls builds Netty's SslContext, which initialises Netty
+        ClientProperties.applyDefaults();
         Config cfg = parse(c);
         EtcdStore.Settings settings = new EtcdStore.Settings(cfg.endpoints(), cfg.username(), cfg.password(),
                 cfg.ssl(), cfg.prefix());
