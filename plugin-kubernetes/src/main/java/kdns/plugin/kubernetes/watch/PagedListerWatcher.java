@@ -16,9 +16,7 @@ import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -67,7 +65,8 @@ import okhttp3.ResponseBody;
  * <p>Watches keep the API server's protocol, whatever the client's reflector above would make of
  * a failure (it lists everything again after any exception):
  * <ul>
- * <li>Each event line is decoded here: its {@code type} first; a BOOKMARK yields only its
+ * <li>Each event line ({@link EventLines}: one buffer and one JSON reader for the stream's lines)
+ *     is decoded here: its {@code type} first; a BOOKMARK yields only its
  *     {@code metadata.resourceVersion} (the object of a bookmark is empty or Go's zero value of
  *     the kind, never a valid object); ADDED/MODIFIED/DELETED objects are decoded without the
  *     generated models' validation ({@link LenientJson}); an object kdns cannot use is kept as
@@ -270,8 +269,8 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
 
     // ------------------------------------------------------------------ streaming lists
 
-    /** A watch response being read: the request, the response and its reader. */
-    private record OpenStream(Call call, Response response, BufferedReader reader, String resourceVersion) {
+    /** A watch response being read: the request, the response and its lines. */
+    private record OpenStream(Call call, Response response, EventLines lines, String resourceVersion) {
         void close() {
             call.cancel();
             response.close();
@@ -364,16 +363,16 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             if (body == null) {
                 throw failed(ApiMetrics.End.CLOSED, new ApiException("empty streaming list response"));
             }
-            BufferedReader in = new BufferedReader(body.charStream(), 8192);
+            EventLines in = new EventLines(body.charStream());
             silence = new Silence(call);
             // A plain list, not a map by namespace/name: the map held a key string and an entry for
             // each object (about 24 MB with 250,000 objects) at the relist's peak. An object sent twice
             // is handed over twice, in order, so the later one wins as it did in the map.
             List<SlimObject> items = new ArrayList<>();
             while (true) {
-                String line;
+                boolean more;
                 try {
-                    line = in.readLine();
+                    more = in.next();
                 } catch (IOException | RuntimeException e) {
                     if (silence.fired()) {
                         notStreamed(silence.why());
@@ -386,7 +385,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                             new ApiException("streaming list connection lost: " + describe(e), e, 0, null));
                 }
                 silence.heard();
-                if (line == null) {
+                if (!more) {
                     if (silence.fired()) {
                         notStreamed(silence.why());
                         return null;
@@ -394,16 +393,16 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                     throw failed(ApiMetrics.End.CLOSED, new ApiException(
                             "the streaming list ended before its " + INITIAL_EVENTS_END + " bookmark"));
                 }
-                if (line.isBlank()) {
-                    continue;
-                }
-                Direct direct = direct(line);
+                Direct direct = direct(in);
                 if (direct != null && direct.type().equals("ADDED")) {
                     metrics.event(resource, "ADDED");
                     SlimObject o = direct.object();
                     items.add(o);
                     continue;
                 }
+                // Anything else (a bookmark, an error, an event the direct way declines) from the
+                // line's JSON tree.
+                String line = in.text();
                 String type;
                 JsonObject object;
                 try {
@@ -644,24 +643,27 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     }
 
     /**
-     * A watch event line decoded without a JSON tree: its type, then its object read straight into
-     * the model (building the tree, then the model from it, was most of the reflector's time in the
-     * sync of a large cluster). Null for any other line: another type, {@code "object"} before
-     * {@code "type"} or not an object, JSON only the lenient parser takes, an object the model
-     * cannot take. The caller then parses the line into a tree as before, so what comes out (and
-     * what is logged) is the same either way.
+     * The current line's watch event decoded without a JSON tree: its type, then its object read
+     * straight into the model (building the tree, then the model from it, was most of the
+     * reflector's time in the sync of a large cluster), with the JSON reader {@code lines} shares
+     * across its lines. Null for any other line: another type, {@code "object"} before {@code
+     * "type"} or not an object, JSON only the lenient parser takes, an object the model cannot
+     * take, anything after the object on its line. The caller then parses the line's text into a
+     * tree as before, so what comes out (and what is logged) is the same either way.
      */
-    private Direct direct(String line) {
+    private Direct direct(EventLines lines) {
         if (!(decode instanceof SlimInformers.Model<T> model)) {
             return null;
         }
-        try (JsonReader in = new JsonReader(new StringReader(line))) {
+        boolean done = false;
+        try {
+            JsonReader in = lines.reader();
             SlimInformers.Reading<?> reading = model.reading();
             String type = null;
             T object = null;
             Fields.Object fields = null;
             boolean read = false;
-            in.beginObject();
+            lines.begin();
             while (in.hasNext()) {
                 String name = in.nextName();
                 if (name.equals("type") && !read && in.peek() == JsonToken.STRING) {
@@ -681,12 +683,18 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 }
             }
             in.endObject();
-            if (!read || (object == null && fields == null) || in.peek() != JsonToken.END_DOCUMENT) {
+            if (!read || (object == null && fields == null) || !lines.wholeLineRead()) {
                 return null;
             }
+            done = true;
             return new Direct(type, fields != null ? slimRead(reading, fields) : slimDecoded(object));
         } catch (IOException | RuntimeException e) {
             return null;
+        } finally {
+            if (!done) {
+                // stopped inside the line, or after an object with more behind it
+                lines.discardReader();
+            }
         }
     }
 
@@ -743,7 +751,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         private volatile Call call;
         private volatile boolean closed;
         private Response response;
-        private BufferedReader source;
+        private EventLines source;
         private boolean ended;
         private Watch.Response<SlimObject> pending;
 
@@ -756,7 +764,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             this.params = params;
             this.call = open.call();
             this.response = open.response();
-            this.source = open.reader();
+            this.source = open.lines();
         }
 
         @Override
@@ -776,16 +784,12 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                     }
                 }
                 while (true) {
-                    String line = source.readLine();
-                    if (line == null) {
+                    if (!source.next()) {
                         // A clean end of the stream: the server's timeoutSeconds (or its shut-down).
                         finish(ApiMetrics.End.CLOSED, null);
                         return false;
                     }
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    pending = event(line);
+                    pending = event(source);
                     if (pending != null) {
                         return true;
                     }
@@ -859,17 +863,18 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
                 return;
             }
             response = r;
-            source = new BufferedReader(body.charStream(), 8192);
+            source = new EventLines(body.charStream());
             failures = 0;
         }
 
-        /** The event of one line, or null for one the reflector need not see (which may end the watch). */
-        private Watch.Response<SlimObject> event(String line) {
-            Direct direct = direct(line);
+        /** The event of the current line, or null for one the reflector need not see (which may end the watch). */
+        private Watch.Response<SlimObject> event(EventLines lines) {
+            Direct direct = direct(lines);
             if (direct != null) {
                 metrics.event(resource, direct.type());
                 return new Watch.Response<>(direct.type(), direct.object());
             }
+            String line = lines.text();
             JsonObject e;
             String type;
             JsonObject object;
