@@ -140,6 +140,13 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # java.library.path first and loads it from there; only when that fails (the file missing, or not
 # loadable on this machine) does it extract the copy in its jar to a temporary file and load that,
 # which is what every start did before. A -Djava.library.path in KDNS_JAVA_OPTS replaces this one.
+# Netty's pooled allocator asks JFR at its first allocation whether its buffer events are enabled,
+# and that first use of jdk.jfr.Event initialises JFR's event machinery, whose classes the AOT cache
+# cannot hold: on the UDP listener's thread in the middle of the first query (a whoami server's first
+# UDP answer took 144-148 ms, 12-20 ms without it), on the etcd client's event loop during its first
+# read. Netty's buffer events are only seen by a JFR recording that enables them; for one,
+# KDNS_JAVA_OPTS=-Dio.netty.jfr.enabled=true (it comes later and wins).
+nettyjfr="-Dio.netty.jfr.enabled=false"
 native=""
 if [ -d "$KDNS_HOME/native" ]; then
     native="-Djava.library.path=$KDNS_HOME/native"
@@ -149,7 +156,7 @@ exec "$JAVA" \
     -XX:-ShrinkHeapInSteps \
     -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $mergestores $aot \
-    ${native:+"$native"} ${KDNS_JAVA_OPTS:-} \
+    $nettyjfr ${native:+"$native"} ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT,ALL-MODULE-PATH \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
     -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

@@ -5,7 +5,10 @@ import java.util.Map;
 /**
  * System properties the etcd client's libraries read once, set before the first client is built
  * because they shorten the start (measured, see the README's "Start-up"). A property already given
- * (for example with {@code KDNS_JAVA_OPTS=-Dio.netty.jfr.enabled=true}) is left as it is.
+ * (for example with {@code KDNS_JAVA_OPTS=-Dvertx.disableDnsResolver=false}) is left as it is. Netty's
+ * {@code io.netty.jfr.enabled=false}, which shortens this plugin's first read too, is the launcher's
+ * (bin/kdns): it holds for every Netty allocator of the process, and a plugin's setup comes too late
+ * when another plugin has used Netty first.
  */
 public final class ClientProperties {
 
@@ -17,20 +20,11 @@ public final class ClientProperties {
      * <li>{@code vertx.disableFileCPResolving}: Vert.x's file system API (unused here) would otherwise
      * look up files on the class path and create a {@code vertx-cache-*} folder in the temporary
      * directory at every start.</li>
-     * <li>{@code io.netty.jfr.enabled}: Netty's pooled allocator, which gRPC's channel uses, asks JFR
-     * whether its buffer events are enabled at the first allocation, and that first use of
-     * {@code jdk.jfr.Event} initialises JFR's event machinery (its classes are not in the AOT cache)
-     * on the connection's event loop, in the middle of the first read. Netty reads the property
-     * once, when its {@code PlatformDependent} is initialised: when another plugin's setup has
-     * already done that, this setting is too late and changes nothing. It covers every Netty
-     * allocator of the process (the host's listeners too); Netty's buffer events are only seen by a
-     * JFR recording that enables them.</li>
      * </ul>
      */
     static final Map<String, String> DEFAULTS = Map.of(
             "vertx.disableDnsResolver", "true",
-            "vertx.disableFileCPResolving", "true",
-            "io.netty.jfr.enabled", "false");
+            "vertx.disableFileCPResolving", "true");
 
     private ClientProperties() {
     }

@@ -35,16 +35,13 @@ class ClientPropertiesTest {
         ClientProperties.applyDefaults();
         assertEquals("true", System.getProperty("vertx.disableDnsResolver"));
         assertEquals("true", System.getProperty("vertx.disableFileCPResolving"));
-        assertEquals("false", System.getProperty("io.netty.jfr.enabled"));
     }
 
     @Test
     void keepsAValueGiven() {
         ClientProperties.DEFAULTS.keySet().forEach(System::clearProperty);
-        System.setProperty("io.netty.jfr.enabled", "true");
         System.setProperty("vertx.disableDnsResolver", "false");
         ClientProperties.applyDefaults();
-        assertEquals("true", System.getProperty("io.netty.jfr.enabled"));
         assertEquals("false", System.getProperty("vertx.disableDnsResolver"));
         assertEquals("true", System.getProperty("vertx.disableFileCPResolving"));
     }
