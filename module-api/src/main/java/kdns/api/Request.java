@@ -340,14 +340,25 @@ public final class Request {
     /** Where the question's name starts in a message's bytes: right after the header. */
     private static final int QUESTION_NAME = 12;
 
+    /** The longest text {@link #lowerFromWire} makes: a 255-octet name less its root octet. */
+    private static final int NAME_TEXT = 254;
+
+    /**
+     * The lower-case text is put together in this buffer by platform threads (the UDP readers, which
+     * answer query after query) and then copied into the string, so a query allocates the string
+     * alone; a virtual thread (one a query or connection) makes an array of the text's length.
+     */
+    private static final ThreadLocal<byte[]> NAME_SCRATCH = ThreadLocal.withInitial(() -> new byte[NAME_TEXT]);
+
     /**
      * The question's name in lower case read from the received bytes, setting {@link #mixedCase}:
-     * one array and the string, where dnsjava's text form makes a builder, grows it, makes a
-     * string and then its lower-cased copy (about 600 bytes a query, the largest single part of
-     * what the query path allocates besides rendering). Only for the names whose text is their
-     * label bytes joined by dots: every byte a letter, digit, '-' or '_' (dnsjava escapes others)
-     * and not the root; null otherwise, and the caller asks dnsjava. The name read must also be
-     * as long as the parsed question's, so bytes that say anything else are never used.
+     * the string alone (platform threads) or one array and the string, where dnsjava's text form
+     * makes a builder, grows it, makes a string and then its lower-cased copy (about 600 bytes a
+     * query, the largest single part of what the query path allocates besides rendering). Only for
+     * the names whose text is their label bytes joined by dots: every byte a letter, digit, '-' or
+     * '_' (dnsjava escapes others) and not the root; null otherwise, and the caller asks dnsjava.
+     * The name read must also be as long as the parsed question's, so bytes that say anything else
+     * are never used.
      */
     private String lowerFromWire(byte[] wire) {
         if (wire == null) {
@@ -384,7 +395,7 @@ public final class Request {
         if (labels == 0 || chars + 1 != parsed.length() || labels + 1 != parsed.labels()) {
             return null;
         }
-        byte[] text = new byte[chars];
+        byte[] text = Thread.currentThread().isVirtual() ? new byte[chars] : NAME_SCRATCH.get();
         int out = 0;
         for (pos = QUESTION_NAME; wire[pos] != 0; ) {
             int len = wire[pos++];
@@ -395,7 +406,7 @@ public final class Request {
             text[out++] = '.';
         }
         mixedCase = upper;
-        return new String(text, StandardCharsets.ISO_8859_1);
+        return new String(text, 0, chars, StandardCharsets.ISO_8859_1);
     }
 
     /** The question type ({@link org.xbill.DNS.Type}). */
