@@ -105,7 +105,7 @@ public final class AotTraining {
             // sooner; 40,000 queries of a load trained here did not help (benchmarks/results/earlier.md, s12-A).
             // -AOTClassLinking (which also turns off the archived invokedynamic call sites): with the
             // classes linked at start the query path still cost about 4% more CPU at 20k q/s than without
-            // a cache; without it, CPU as without a cache, ready as soon, RSS at ready 1-10 MiB lower, a
+            // a cache; without it, CPU as without a cache, ready as soon, RSS at ready up to 11 MiB lower, a
             // 3-4 MiB smaller cache (6 interleaved rounds, earlier.md, s12-G).
             pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:+UnlockDiagnosticVMOptions"
                     + " -XX:-AOTRecordTraining -XX:-AOTClassLinking -XX:AOTCacheOutput=" + cache);
