@@ -133,9 +133,7 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # cache grew by this share of its size (15% by default, 4.8 MiB here); kdns's warm-up compiles about
 # 12 MiB, and with a large cluster's heap each of those collections stopped answers for 0.4 s.
 # KDNS_JAVA_OPTS comes after these, so any of them can be replaced there (e.g. -Xmx256m). Where memory
-# counts more than start-up: KDNS_AOT=off (10,000 Services: 10-14 MiB less at ready, the same after a
-# load since the kubernetes cache left etcd and gRPC out, 0.3-2 s slower to ready) and
-# -XX:-TieredCompilation (C2 alone: 8 MiB less compiled code and about 10 MiB less RSS after a load,
+# counts more than start-up: -XX:-TieredCompilation (C2 alone: 8 MiB less compiled code and about 10 MiB less RSS after a load,
 # the same CPU per query once warm, about 1 s slower to ready).
 # Netty's epoll library is shipped unpacked in native/ (assemble-dist.sh): Netty looks in
 # java.library.path first and loads it from there; only when that fails (the file missing, or not
