@@ -103,12 +103,15 @@ public final class AotTraining {
             // slower under load: CPU per query at 20k q/s about 5% higher for 10,000 Services and 10% for
             // whoami than without them, a kubernetes server's RSS at ready about 10 MiB higher, ready no
             // sooner; 40,000 queries of a load trained here did not help (benchmarks/results/earlier.md, s12-A).
-            // -AOTClassLinking (which also turns off the archived invokedynamic call sites): with the
-            // classes linked at start the query path still cost about 4% more CPU at 20k q/s than without
-            // a cache; without it, CPU as without a cache, ready as soon, RSS at ready up to 11 MiB lower, a
-            // 3-4 MiB smaller cache (6 interleaved rounds, earlier.md, s12-G).
+            // -AOTClassLinking (which also turns off the archived invokedynamic call sites), for the
+            // kubernetes cache only: with the classes linked at start a kubernetes server's query path
+            // still cost about 4% more CPU at 20k q/s than without a cache; without it, CPU as without a
+            // cache, ready as soon, RSS at ready up to 11 MiB lower, a 3-4 MiB smaller cache (6
+            // interleaved rounds, earlier.md, s12-G). The other cache keeps its classes linked: an etcd
+            // server without them reached ready in a median 1.72 s against 1.50 (5 alternating runs).
+            String linking = plugins.contains("kubernetes") ? " -XX:-AOTClassLinking" : "";
             pb.environment().put("KDNS_JAVA_OPTS", "-XX:MaxMetaspaceSize=256m -XX:+UnlockDiagnosticVMOptions"
-                    + " -XX:-AOTRecordTraining -XX:-AOTClassLinking -XX:AOTCacheOutput=" + cache);
+                    + " -XX:-AOTRecordTraining" + linking + " -XX:AOTCacheOutput=" + cache);
             Process kdns = pb.start();
             try {
                 train(ports, kdns, plugins.contains("kubernetes"), etcd);

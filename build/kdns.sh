@@ -45,8 +45,8 @@ if [ "${major:-0}" -ge 23 ] 2>/dev/null; then
     mergestores="-XX:+UnlockDiagnosticVMOptions -XX:-MergeStores"
 fi
 # JDK 25+: the ahead-of-time caches that make dist's training runs wrote (aot/*.aot: the classes of
-# the JDK, the host and the plugins loaded and parsed; neither the training's method profiles nor
-# its class linking, each of which made the query path's compiled code slower: build/AotTraining.java)
+# the JDK, the host and the plugins loaded and parsed; not the training's method profiles, and for
+# kubernetes not its class linking, which made the query path's compiled code slower: build/AotTraining.java)
 # take about half off the
 # start-up. A cache is resident in full whichever classes the server uses, so there is one per
 # kind of Corefile (build/aot-train.sh): aot/caches lists each with the directives its training left
