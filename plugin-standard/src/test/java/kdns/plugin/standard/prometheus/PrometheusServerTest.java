@@ -3,7 +3,6 @@ package kdns.plugin.standard.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import kdns.plugin.standard.Http;
 import kdns.testing.DnsClient;
@@ -16,18 +15,13 @@ import org.xbill.DNS.Type;
 /** A real server: queries over UDP and TCP show up on /metrics with CoreDNS's labels. */
 class PrometheusServerTest {
 
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void queriesAreCountedPerServerZoneAndPlugin() throws Exception {
         int http = Http.freePort();
-        int dns = freeUdpPort();
-        String corefile = ".:" + dns + " {\n    prometheus 127.0.0.1:" + http + "\n    errors\n    whoami\n}\n"
-                + "example.org:" + dns + " {\n    prometheus 127.0.0.1:" + http + "\n    chaos\n}\n";
+        // DNS port 0: the server picks a free UDP port and binds TCP on it, trying again when TCP's is
+        // taken (a UDP port picked in advance can have its TCP twin taken).
+        String corefile = ".:0 {\n    prometheus 127.0.0.1:" + http + "\n    errors\n    whoami\n}\n"
+                + "example.org:0 {\n    prometheus 127.0.0.1:" + http + "\n    chaos\n}\n";
         try (InProcessServer s = InProcessServer.start(corefile)) {
             InetSocketAddress a = s.address();
             Message r = DnsClient.udp(a, "www.example.com.", Type.A);
@@ -36,7 +30,9 @@ class PrometheusServerTest {
             Message failed = DnsClient.udp(a, "www.example.org.", Type.A);
             assertEquals(Rcode.SERVFAIL, failed.getRcode(), "chaos has no next plugin for IN queries");
             String body = Http.get(http, "/metrics").body();
-            String srv = "server=\"dns://:" + dns + "\"";
+            // Request metrics carry the port bound; plugin_enabled, set at start-up, the one configured.
+            String srv = "server=\"dns://:" + a.getPort() + "\"";
+            String configured = "server=\"dns://:0\"";
             assertTrue(body.contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\"," + srv
                     + ",type=\"A\",view=\"\",zone=\".\"} 1.0"), body);
             assertTrue(body.contains("coredns_dns_requests_total{family=\"1\",proto=\"tcp\"," + srv
@@ -52,12 +48,12 @@ class PrometheusServerTest {
                     + ",view=\"\",zone=\".\"}");
             assertEquals(r.toWire().length, sum, 0.0, body);
             for (String name : new String[] {"prometheus", "errors", "whoami"}) {
-                assertTrue(body.contains("coredns_plugin_enabled{name=\"" + name + "\"," + srv
+                assertTrue(body.contains("coredns_plugin_enabled{name=\"" + name + "\"," + configured
                         + ",view=\"\",zone=\".\"} 1.0"), name + "\n" + body);
             }
-            assertTrue(body.contains("coredns_plugin_enabled{name=\"chaos\"," + srv
+            assertTrue(body.contains("coredns_plugin_enabled{name=\"chaos\"," + configured
                     + ",view=\"\",zone=\"example.org.\"} 1.0"), body);
-            assertTrue(!body.contains("coredns_plugin_enabled{name=\"whoami\"," + srv
+            assertTrue(!body.contains("coredns_plugin_enabled{name=\"whoami\"," + configured
                     + ",view=\"\",zone=\"example.org.\"}"), body);
             assertTrue(body.contains("coredns_panics_total"), body);
         }
