@@ -8,20 +8,21 @@
 # -Xlog:safepoint), and the queries slower than 1 ms in the run's first half second against the rest
 # (dnsperf -v lists them in the order they complete, so a position is a time at a fixed rate): the
 # first half second holds the JIT's recompilation after the warm-up's different branch profile.
-# With -w the warm-up is a fixed-rate run at RATE (10 s) instead of 5 s at saturation.
-#   cache-tail.sh [-r ROUNDS] [-s SECONDS] [-q RATE] [-w] DIST...
+# With -w the warm-up is a fixed-rate run at RATE (10 s) instead of 5 s at saturation. With -L the
+# caller holds the lock for the whole run (flock /tmp/kdns-maven.lock cache-tail.sh -L ...) and the
+# script takes it for no step of its own.
+#   cache-tail.sh [-r ROUNDS] [-s SECONDS] [-q RATE] [-w] [-L] DIST...
 # Prints to stdout only; results/*.md are not touched. Every process it starts is stopped.
 set -euo pipefail
-rounds=3; secs=10; rate=20000; fixedwarm=
-while getopts r:s:q:w o; do
-    case $o in r) rounds=$OPTARG ;; s) secs=$OPTARG ;; q) rate=$OPTARG ;; w) fixedwarm=1 ;; *) exit 2 ;; esac
+rounds=3; secs=10; rate=20000; fixedwarm=; lock=/tmp/kdns-maven.lock
+while getopts r:s:q:wL o; do
+    case $o in r) rounds=$OPTARG ;; s) secs=$OPTARG ;; q) rate=$OPTARG ;; w) fixedwarm=1 ;; L) lock=/dev/null ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: cache-tail.sh [-r ROUNDS] [-s SECONDS] [-q RATE] [-w] DIST..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: cache-tail.sh [-r ROUNDS] [-s SECONDS] [-q RATE] [-w] [-L] DIST..." >&2; exit 2; }
 warm=(-l 5); [ -z "$fixedwarm" ] || warm=(-l 10 -Q "$rate")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/processes.sh" kdns-cache-tail
-lock=/tmp/kdns-maven.lock
 
 rport=$(free_port)
 start_knot_upstream "$rport"
