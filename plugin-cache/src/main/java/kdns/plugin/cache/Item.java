@@ -40,12 +40,6 @@ final class Item {
 
     private volatile WireForms wireForms;
 
-    /** The wire forms rendered once, with where their TTLs are; each second's forms are copies of it. */
-    private volatile WireForms template;
-
-    /** Where the TTL field of each record of {@link #template} is; set before the template. */
-    private int[] ttlOffsets;
-
     /** The records at one TTL. */
     private record Rendered(long ttl, Record[] answer, Record[] authority, Record[] additional) {
     }
@@ -55,28 +49,6 @@ final class Item {
      * none) and with a bare one (for clients whose OPT has no options); never changed once made.
      */
     private record WireForms(long ttl, byte[] plain, byte[] withOpt) {
-    }
-
-    /**
-     * The same reply at another TTL: a copy of each form with the TTL field of every record but the
-     * OPT (which the OPT form carries last) set to {@code ttl}. The records sit at the same offsets
-     * in both forms: the OPT record is appended after them.
-     */
-    private static WireForms retimed(WireForms template, int[] ttlOffsets, long ttl) {
-        byte[] plain = template.plain().clone();
-        byte[] withOpt = template.withOpt().clone();
-        for (int at : ttlOffsets) {
-            putTtl(plain, at, ttl);
-            putTtl(withOpt, at, ttl);
-        }
-        return new WireForms(ttl, plain, withOpt);
-    }
-
-    private static void putTtl(byte[] wire, int at, long ttl) {
-        wire[at] = (byte) (ttl >>> 24);
-        wire[at + 1] = (byte) (ttl >>> 16);
-        wire[at + 2] = (byte) (ttl >>> 8);
-        wire[at + 3] = (byte) ttl;
     }
 
     /** The AD bit in the second byte of the header's flags. */
@@ -176,10 +148,10 @@ final class Item {
         long t = clamp(ttl);
         WireForms w = wireForms;
         if (w == null || w.ttl() != t) {
-            w = formsAt(request, t);
-            if (w == null) {
-                return false;
-            }
+            Message m = toMsg(request, t, false, false);
+            byte[] plain = m.toWire();
+            m.addRecord(new OPTRecord(Request.DEFAULT_UDP_SIZE, 0, 0, 0), Section.ADDITIONAL);
+            w = new WireForms(t, plain, m.toWire());
             wireForms = w;
         }
         // A copy: the server's writer completes the header and OPT record in place.
@@ -189,33 +161,6 @@ final class Item {
         }
         WireMessage located = WireMessage.locate(wire, wire.length);
         return located != null && writer.writeWire(located);
-    }
-
-    /**
-     * The wire forms at TTL {@code t}. The message is rendered once per item (the first wire hit);
-     * every later second copies that rendering and writes the new TTL into each record's TTL field.
-     * Rendering anew each second ran dnsjava's message encoder once a second, too seldom for the
-     * JIT to compile it for minutes: an interpreted rendering on a reader thread stalled the
-     * queries queued behind it (the cache row's whole-second latency spikes at a fixed rate).
-     * Null when the rendering is not one {@link TtlOffsets} can read (then the reply goes parsed).
-     */
-    private WireForms formsAt(Request request, long t) {
-        WireForms tp = template;
-        int[] offsets = ttlOffsets;
-        if (tp == null) {
-            Message m = toMsg(request, t, false, false);
-            byte[] plain = m.toWire();
-            m.addRecord(new OPTRecord(Request.DEFAULT_UDP_SIZE, 0, 0, 0), Section.ADDITIONAL);
-            tp = new WireForms(t, plain, m.toWire());
-            offsets = TtlOffsets.of(plain, answer.length + authority.length + additional.length);
-            if (offsets == null) {
-                return null;
-            }
-            ttlOffsets = offsets;
-            template = tp; // published after its offsets
-            return tp;
-        }
-        return tp.ttl() == t ? tp : retimed(tp, offsets, t);
     }
 
     private static long clamp(long ttl) {

@@ -133,46 +133,6 @@ class WireHitTest {
                 "rendered again for the next second");
     }
 
-    /**
-     * The forms of later seconds are the first rendering with new TTLs written in: compared with the
-     * parsed reply (rendered from the records) second by second, for records in every section, names
-     * compressed, with and without OPT.
-     */
-    @Test
-    void laterSecondsAreTheFirstRenderingWithEveryTtlCountedDown() throws Exception {
-        upstream.answer = r -> {
-            Message m = Upstream.a(r, 30, "10.0.0.1");
-            m.addRecord(Upstream.soa(40, 20), Section.AUTHORITY);
-            try {
-                m.addRecord(new org.xbill.DNS.ARecord(org.xbill.DNS.Name.fromString("ns.example.org."), DClass.IN,
-                        50, java.net.InetAddress.getByName("10.0.0.2")), Section.ADDITIONAL);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return m;
-        };
-        Handler h = cache();
-        OPTRecord opt = new OPTRecord(1232, 0, 0, 0);
-        parsedHit(h, query("www.example.org", null, false));
-        for (int second = 0; second < 3; second++) {
-            for (OPTRecord o : new OPTRecord[] {null, opt}) {
-                Message wire = wireHit(h, query("www.example.org", o, false));
-                assertNotNull(wire, "second " + second);
-                Message parsed = parsedHit(h, query("www.example.org", o, false));
-                assertSameReply(parsed, wire);
-                for (int s : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
-                    for (Record rr : wire.getSectionArray(s)) {
-                        if (rr.getType() != Type.OPT) {
-                            assertEquals(30 - second * 7, rr.getTTL(), "second " + second + ", " + rr);
-                        }
-                    }
-                }
-            }
-            ticker.advanceSeconds(7);
-        }
-        assertEquals(1, upstream.calls.get());
-    }
-
     @Test
     void aHitForAnEdnsClientWithoutOptionsCarriesABareOptForTheServerToComplete() throws Exception {
         Handler h = cache();
