@@ -79,7 +79,6 @@ class EarlyStartTest {
         eventually("the services list was requested", () -> serviceRequests() > 0);
         controller.runAbandon();
         eventually("no informer thread left", () -> informerThreads() == 0);
-        eventually("no watch left open", () -> api.activeWatches() == 0);
         controller = null;
     }
 
