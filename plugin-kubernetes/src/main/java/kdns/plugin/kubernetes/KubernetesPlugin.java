@@ -58,8 +58,23 @@ public final class KubernetesPlugin implements Plugin {
         }
         Answerer answerer = new Answerer(config, index, informers::hasSynced, () -> local);
         c.addHandler(next -> new KubernetesHandler(answerer, next, informers::hasSynced, c));
+        startEarly(c, informers::start, informers::stop);
         c.onStartup(() -> informers.startAndWait(config.startupTimeout()));
         c.onShutdown(informers::stop);
+    }
+
+    /**
+     * Starts the informers (their first list requests) in a prepare hook, before the listeners are
+     * bound, instead of in the start-up hook after them: the lists are the start's critical path,
+     * and what the host still does before the start-up hooks (the chains, Netty's set-up, the
+     * binding, about 0.2 s of a 2-3 s start with 10,000 Services) then overlaps them. An instance
+     * that never serves (a later setup, a bind or a start-up hook failed, a failed reload) stops
+     * them in its abandon hook; the start-up hook only waits for the sync ({@code start} does
+     * nothing the second time).
+     */
+    private static void startEarly(Controller c, Controller.Hook start, Controller.Hook stop) {
+        c.onPrepare(start);
+        c.onAbandon(stop);
     }
 
     /**
@@ -79,6 +94,13 @@ public final class KubernetesPlugin implements Plugin {
         BooleanSupplier synced = () -> informers.hasSynced() && zones.hasSynced();
         Answerer answerer = new Answerer(config, index, synced, () -> local);
         c.addHandler(next -> new KubernetesHandler(answerer, zones, next, synced, c));
+        startEarly(c, () -> {
+            zones.start();
+            informers.start();
+        }, () -> {
+            zones.stop();
+            informers.stop();
+        });
         c.onStartup(() -> {
             long start = System.nanoTime();
             zones.start();

@@ -1,9 +1,6 @@
 package kdns.plugin.multicluster;
 
 import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.apis.CustomObjectsApi;
-import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -74,34 +71,24 @@ public final class McsInformers extends InformerGroup {
      */
     @Override
     protected void register() {
-        CustomObjectsApi custom = new CustomObjectsApi(connection.client());
         String imports = importLabels == null || importLabels.isBlank() ? null : importLabels;
+        String path = "/apis/" + GROUP + "/" + VERSION + "/" + RESOURCE;
         addSafely(RESOURCE, true,
-                (rv, limit, token) -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
-                        .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
-                p -> custom.listClusterCustomObject(GROUP, VERSION, RESOURCE).labelSelector(imports)
-                        .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
-                        .allowWatchBookmarks(true).buildCall(null),
+                WatchCalls.pages(connection, path, imports, null), WatchCalls.watch(connection, path, imports, null),
                 Function.<JsonObject>identity(), McsConvert::serviceImport,
                 o -> index.putImport((ServiceImportInfo) o), m -> index.removeImport(m.getNamespace(), m.getName()));
         if (!noEndpoints) {
-            DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
+            String slices = "/apis/discovery.k8s.io/v1/endpointslices";
             addSafely("endpointslices", false,
-                    (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
-                            .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
-                    p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(sliceLabels)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
-                            .allowWatchBookmarks(true).buildCall(null),
+                    WatchCalls.pages(connection, slices, sliceLabels, null),
+                    WatchCalls.watch(connection, slices, sliceLabels, null),
                     KubernetesApi.model(V1EndpointSlice.class), McsConvert::slice,
                     o -> index.putSlice((McsSlice) o), m -> index.removeSlice(m.getNamespace(), m.getName()));
         }
         if (watchNamespaces) {
-            CoreV1Api core = new CoreV1Api(connection.client());
             addSafely("namespaces", true,
-                    (rv, limit, token) -> core.listNamespace().resourceVersion(rv).limit(limit)._continue(token)
-                            .buildCall(null),
-                    p -> core.listNamespace().resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds)
-                            .watch(true).allowWatchBookmarks(true).buildCall(null),
+                    WatchCalls.pages(connection, "/api/v1/namespaces", null, null),
+                    WatchCalls.watch(connection, "/api/v1/namespaces", null, null),
                     KubernetesApi.model(V1Namespace.class), n -> n.getMetadata() == null ? null
                             : n.getMetadata().getName(),
                     o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));

@@ -2,11 +2,12 @@ package kdns.plugin.kubernetes.spi;
 
 import com.google.gson.JsonObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -15,18 +16,24 @@ import kdns.api.MetricsRegistry;
 import kdns.plugin.kubernetes.ConnectionSettings;
 import kdns.plugin.kubernetes.watch.ApiConnection;
 import kdns.plugin.kubernetes.watch.SlimInformers;
+import okhttp3.Call;
 
 /**
- * A connection to the Kubernetes API as the kubernetes plugin makes and uses it: the official
- * client with CoreDNS's REST client metrics ({@code host} label {@link #host()}), the plugin's
+ * A connection to the Kubernetes API as the kubernetes plugin makes and uses it: its requests
+ * ({@link #get}) with CoreDNS's REST client metrics ({@code host} label {@link #host()}), the plugin's
  * rate limits and User-Agent, and informers that list and watch like the plugin's own. A
  * kubernetes block hands its connection to extensions ({@link KubernetesBlock#api()}); a plugin
  * with a directive of its own makes one with {@link #connect}.
  */
 public interface KubernetesApi {
 
-    /** The official client's API client, for the generated request builders. */
-    ApiClient client();
+    /**
+     * A GET of {@code path} (e.g. {@code /api/v1/services}) below the server's base path, with the
+     * query parameters whose values are not null, asking for JSON, with the connection's
+     * credentials, User-Agent, limits and metrics. {@link WatchCalls#pages} and
+     * {@link WatchCalls#watch} make the list and watch requests of a resource with it.
+     */
+    Call get(String path, Map<String, String> query) throws ApiException;
 
     /** The API server's {@code host:port}. */
     String host();

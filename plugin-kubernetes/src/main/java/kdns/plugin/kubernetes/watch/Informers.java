@@ -1,7 +1,5 @@
 package kdns.plugin.kubernetes.watch;
 
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -17,6 +15,7 @@ import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
 import kdns.plugin.kubernetes.spi.InformerGroup;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 
 /**
  * The informers (list + watch, resync 0; the list streamed where the API server streams lists,
@@ -30,6 +29,7 @@ import kdns.plugin.kubernetes.spi.InformerGroup;
 public final class Informers extends InformerGroup {
 
     private static final Log LOG = Log.forPlugin("kubernetes");
+    private static final String ENDPOINT_SLICES = "/apis/discovery.k8s.io/v1/endpointslices";
     static final String POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown";
 
     private final KubernetesConfig config;
@@ -79,24 +79,17 @@ public final class Informers extends InformerGroup {
      */
     @Override
     protected void register() {
-        CoreV1Api core = new CoreV1Api(connection.client());
-        DiscoveryV1Api discovery = new DiscoveryV1Api(connection.client());
         String labels = config.labels();
         add("services", true,
-                (rv, limit, token) -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(rv)
-                        .limit(limit)._continue(token).buildCall(null),
-                p -> core.listServiceForAllNamespaces().labelSelector(labels).resourceVersion(p.resourceVersion)
-                        .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
+                WatchCalls.pages(connection, "/api/v1/services", labels, null),
+                WatchCalls.watch(connection, "/api/v1/services", labels, null),
                 SlimInformers.model(V1Service.class, ObjectReader.SERVICE, f -> index.current(Convert.serviceOf(f))),
                 svc -> index.current(Convert.service(svc)),
                 o -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
             add("endpointslices", true,
-                    (rv, limit, token) -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
-                            .resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
-                    p -> discovery.listEndpointSliceForAllNamespaces().labelSelector(labels)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
-                            .allowWatchBookmarks(true).buildCall(null),
+                    WatchCalls.pages(connection, ENDPOINT_SLICES, labels, null),
+                    WatchCalls.watch(connection, ENDPOINT_SLICES, labels, null),
                     SlimInformers.model(V1EndpointSlice.class, ObjectReader.SLICE,
                             f -> index.current(Convert.sliceOf(f))),
                     slice -> index.current(Convert.slice(slice)),
@@ -104,20 +97,15 @@ public final class Informers extends InformerGroup {
         }
         String nsLabels = config.namespaceLabels();
         add("namespaces", true,
-                (rv, limit, token) -> core.listNamespace().labelSelector(nsLabels).resourceVersion(rv).limit(limit)
-                        ._continue(token).buildCall(null),
-                p -> core.listNamespace().labelSelector(nsLabels).resourceVersion(p.resourceVersion)
-                        .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
+                WatchCalls.pages(connection, "/api/v1/namespaces", nsLabels, null),
+                WatchCalls.watch(connection, "/api/v1/namespaces", nsLabels, null),
                 SlimInformers.model(V1Namespace.class, ObjectReader.NAMESPACE, f -> f.meta().name()),
                 n -> n.getMetadata().getName(),
                 o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
             add("pods", true,
-                    (rv, limit, token) -> core.listPodForAllNamespaces().labelSelector(labels)
-                            .fieldSelector(POD_FIELD_SELECTOR).resourceVersion(rv).limit(limit)._continue(token).buildCall(null),
-                    p -> core.listPodForAllNamespaces().labelSelector(labels).fieldSelector(POD_FIELD_SELECTOR)
-                            .resourceVersion(p.resourceVersion).timeoutSeconds(p.timeoutSeconds).watch(true)
-                            .allowWatchBookmarks(true).buildCall(null),
+                    WatchCalls.pages(connection, "/api/v1/pods", labels, POD_FIELD_SELECTOR),
+                    WatchCalls.watch(connection, "/api/v1/pods", labels, POD_FIELD_SELECTOR),
                     SlimInformers.model(V1Pod.class, ObjectReader.POD, f -> index.current(Convert.podOf(f))),
                     pod -> index.current(Convert.pod(pod)),
                     o -> index.putPod((PodInfo) o), this::removePod);

@@ -44,7 +44,7 @@ final class LenientJson {
     /**
      * The generated {@code JSON}'s own (private) formatter of date-times, built the same way:
      * RFC 3339 with an optional six-digit fraction and {@code Z} (the API server's form). Before
-     * {@link #GSON}, which is made with it.
+     * {@link Models}, which is made with it.
      */
     private static final DateTimeFormatter RFC3339_MICRO = new DateTimeFormatterBuilder()
             .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
@@ -55,9 +55,19 @@ final class LenientJson {
             .appendLiteral("Z")
             .toFormatter();
 
-    /** The adapter {@link #GSON} reads date-times with, also {@link #dateTime}'s. Before {@link #GSON}. */
+    /** The adapter the model Gson reads date-times with, also {@link #dateTime}'s. */
     private static final JSON.OffsetDateTimeTypeAdapter DATE_TIME = new JSON.OffsetDateTimeTypeAdapter(RFC3339_MICRO);
-    private static final Gson GSON = create();
+
+    /**
+     * The model Gson, made at its first use: {@code JSON.createGson()} initialises the generated
+     * {@code JSON} class, whose static initialiser makes its 694 per-model factories (about 700
+     * classes). kdns's own readers ({@link ObjectReader}) decode the usual objects, and the
+     * connection makes no {@code ApiClient} for the usual credentials, so a start that never needs
+     * a model (or a {@code Status}) never loads them.
+     */
+    private static final class Models {
+        static final Gson GSON = create();
+    }
 
     private LenientJson() {
     }
@@ -75,12 +85,12 @@ final class LenientJson {
 
     /** The object as the model {@code type}, fields the model lacks ignored, missing ones null. */
     static <T> T decode(JsonElement json, Class<T> type) {
-        return GSON.fromJson(json, type);
+        return Models.GSON.fromJson(json, type);
     }
 
     /** The next value of {@code in} as the model {@code type}, as {@link #decode(JsonElement, Class)} decodes its tree. */
     static <T> T decode(JsonReader in, Class<T> type) {
-        return GSON.fromJson(in, type);
+        return Models.GSON.fromJson(in, type);
     }
 
     /**

@@ -319,7 +319,7 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
         if (rv.isEmpty()) {
             url.removeAllQueryParameters("resourceVersion");
         }
-        return connection.client().getHttpClient().newCall(request.newBuilder().url(url.build()).build());
+        return connection.http().newCall(request.newBuilder().url(url.build()).build());
     }
 
     /** One streaming list request; see {@link #streamList}. */

@@ -74,10 +74,10 @@ class StreamedEventLinesTest {
     private PagedListerWatcher<V1Service> lister(String stream, int chunk) throws Exception {
         KubernetesConfig config = KubernetesDirective.parse(
                 TestController.of("kubernetes cluster.local {\n endpoint http://127.0.0.1:9\n}"));
-        ApiConnection connection = ApiConnection.create(config.connection(), new PrometheusMetrics(),
+        ApiConnection plain = ApiConnection.create(config.connection(), new PrometheusMetrics(),
                 ApiConnection.userAgent("kdns-0.0.0", "kubernetes"));
         byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
-        connection.client().setHttpClient(connection.client().getHttpClient().newBuilder()
+        ApiConnection connection = plain.withHttpClient(plain.http().newBuilder()
                 .addInterceptor(chain -> new Response.Builder().request(chain.request()).protocol(Protocol.HTTP_1_1)
                         .code(200).message("OK")
                         .body(ResponseBody.create(Okio.buffer(chunked(bytes, chunk)),
@@ -88,7 +88,7 @@ class StreamedEventLinesTest {
                 (rv, limit, token) -> {
                     throw new AssertionError("no paged list");
                 },
-                p -> connection.client().getHttpClient().newCall(
+                p -> connection.http().newCall(
                         new Request.Builder().url("http://127.0.0.1:9/api/v1/services?watch=true").build()),
                 // which way each object came: kdns's reader ("read") or the model ("model")
                 SlimInformers.model(V1Service.class, ObjectReader.SERVICE,

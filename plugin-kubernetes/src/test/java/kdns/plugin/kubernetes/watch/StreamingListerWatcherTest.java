@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
@@ -23,6 +22,7 @@ import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesDirective;
 import kdns.plugin.kubernetes.KubernetesPlugin;
 import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.spi.WatchCalls;
 import kdns.testing.TestController;
 import kdns.testing.kubernetes.FakeApiServer;
 import kdns.testing.kubernetes.KubeObjects;
@@ -76,12 +76,9 @@ class StreamingListerWatcherTest {
     }
 
     private PagedListerWatcher<V1Service> servicesLister() {
-        CoreV1Api core = new CoreV1Api(connection.client());
         return new PagedListerWatcher<>(connection, "services",
-                (rv, limit, token) -> core.listServiceForAllNamespaces().resourceVersion(rv).limit(limit)
-                        ._continue(token).buildCall(null),
-                p -> core.listServiceForAllNamespaces().resourceVersion(p.resourceVersion)
-                        .timeoutSeconds(p.timeoutSeconds).watch(true).allowWatchBookmarks(true).buildCall(null),
+                WatchCalls.pages(connection, "/api/v1/services", null, null),
+                WatchCalls.watch(connection, "/api/v1/services", null, null),
                 SlimInformers.model(V1Service.class), s -> s.getMetadata().getName(),
                 (cls, t) -> failures.add(t), Log.forPlugin("kubernetes"));
     }
