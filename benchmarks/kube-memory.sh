@@ -12,7 +12,8 @@
 # folder; the options are added to the launcher's, after them, so they replace them; the optional
 # fourth field sets environment variables of the launcher, e.g. KDNS_AOT=off). Default: one variant,
 # "launcher|DIST|" with DIST from the environment. Environment: NAMES (default 10000), RATE
-# (default 20000), LOAD=0 (no dnsperf: ready time and the RSS at ready and SETTLE s later only, for more rounds), NMT=1 (each run also prints NMT's committed memory by area at ready and after
+# (default 20000), LOAD=0 (no dnsperf: ready time and the RSS at ready and SETTLE s later only, for more rounds), HISTO=1 (each run ends with the live heap and its
+# HISTO_TOP largest classes, jcmd GC.class_histogram, after the other figures), NMT=1 (each run also prints NMT's committed memory by area at ready and after
 # the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JDK (a JDK 21+ home for
 # FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
 set -euo pipefail
@@ -45,6 +46,12 @@ open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
 PY
 
 rss_split() { awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} END {printf "%.1f / %.1f", a / 1024, f / 1024}' "/proc/$1/status"; }
+histo() { # jcmd: with HISTO=1, the live heap (a full collection first) and its largest classes, as the last step of a run
+    [ "${HISTO:-0}" = 1 ] || return 0
+    "$1" "$pid" GC.class_histogram 2>/dev/null | awk -v top="${HISTO_TOP:-12}" '
+        /^Total/ { printf "    live heap %.2f MiB in %d objects\n", $3 / 1048576, $2 }
+        /^ *[0-9]+:/ && NF >= 4 && n < top { n++; printf "      %8.0f KiB %8d  %s\n", $3 / 1024, $2, $4 }'
+}
 nmt() { # pid label: NMT committed MiB by area (areas of 0.5 MiB and more)
     [ "${NMT:-0}" = 1 ] || return 0
     echo "    NMT $1: $("$2" "$pid" VM.native_memory summary 2>&1 | awk '
@@ -75,6 +82,7 @@ once() { # name dist opts env
     if [ "${LOAD:-1}" = 0 ]; then
         echo "| $name | $ready_s | $at_ready | $settled | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
         [ -z "$nmt_ready" ] || echo "$nmt_ready"
+        histo "$jcmd"
         stop "$pid"; return
     fi
     dnsperf -s 127.0.0.1 -p "$port" -d "$work/kube.queries" -l 5 -c 4 -q 500 -Q "$rate" >/dev/null 2>&1 || true
@@ -85,6 +93,7 @@ once() { # name dist opts env
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     echo "| $name | $ready_s | $at_ready | $settled | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
     [ -z "$nmt_ready" ] || { echo "$nmt_ready"; nmt "after load" "$jcmd"; }
+    histo "$jcmd"
     stop "$pid"
 }
 

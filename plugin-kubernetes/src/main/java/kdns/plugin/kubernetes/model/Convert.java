@@ -117,14 +117,28 @@ public final class Convert {
 
     /** The slice, or null when it carries no {@code kubernetes.io/service-name} label (CoreDNS ignores it). */
     public static SliceInfo slice(V1EndpointSlice s) {
-        return s == null ? null : sliceOf(fields(s));
+        return slice(s, true);
+    }
+
+    /** {@link #slice(V1EndpointSlice)}, keeping the endpoints' target names only when {@code targetNames}. */
+    public static SliceInfo slice(V1EndpointSlice s, boolean targetNames) {
+        return s == null ? null : sliceOf(fields(s), targetNames);
+    }
+
+    /** {@link #sliceOf(Fields.Slice, boolean)} keeping the endpoints' target names. */
+    public static SliceInfo sliceOf(Fields.Slice s) {
+        return sliceOf(s, true);
     }
 
     /**
      * The slice of these values, or null without the service-name label; read as {@link EndpointSlices}
      * reads a model (ready endpoints' addresses, then the ports), the same checks in the same order.
+     *
+     * @param targetNames whether to keep the endpoints' {@code targetRef.name}: only names made with
+     *                    {@code endpoint_pod_names} use it, and a pod's name is most of what an
+     *                    endpoint would hold (a string of about 70 bytes, each endpoint its own)
      */
-    public static SliceInfo sliceOf(Fields.Slice s) {
+    public static SliceInfo sliceOf(Fields.Slice s, boolean targetNames) {
         Fields.Meta m = s.meta();
         if (m == null || m.name() == null || m.labels() == null) {
             return null;
@@ -149,7 +163,7 @@ public final class Convert {
                         dropped.add("address " + quote(a) + " (not an IP address)");
                         continue;
                     }
-                    eps.add(new Endpoint(a, hostname, e.targetRefName(), Shared.string(e.nodeName()),
+                    eps.add(new Endpoint(a, hostname, targetNames ? e.targetRefName() : "", Shared.string(e.nodeName()),
                             Shared.string(e.zone())));
                 }
             }

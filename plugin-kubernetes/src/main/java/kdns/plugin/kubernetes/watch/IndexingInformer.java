@@ -2,14 +2,12 @@ package kdns.plugin.kubernetes.watch;
 
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
-import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.DeltaFIFO;
 import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.util.Deque;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.commons.lang3.tuple.MutablePair;
 
 /**
@@ -28,17 +26,13 @@ final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, Slim
 
     IndexingInformer(ListerWatcher<SlimObject, SlimList> lw, BiConsumer<Class<SlimObject>, Throwable> errors,
                      Consumer<SlimObject> put, Consumer<V1ObjectMeta> remove, Consumer<RuntimeException> failure) {
-        this(lw, errors, put, remove, failure, new Cache<>());
+        this(lw, errors, put, remove, failure, new SlimStore());
     }
 
-    @SuppressWarnings("unchecked")
     private IndexingInformer(ListerWatcher<SlimObject, SlimList> lw, BiConsumer<Class<SlimObject>, Throwable> errors,
                              Consumer<SlimObject> put, Consumer<V1ObjectMeta> remove,
-                             Consumer<RuntimeException> failure, Cache<SlimObject> cache) {
-        super(SlimObject.class, lw, 0L,
-                new ListBatchingDeltaQueue((Function<KubernetesObject, String>) (Function<?, String>) cache.getKeyFunc(),
-                        cache),
-                cache, errors);
+                             Consumer<RuntimeException> failure, SlimStore store) {
+        super(SlimObject.class, lw, 0L, new ListBatchingDeltaQueue(store), store, errors);
         this.put = put;
         this.remove = remove;
         this.failure = failure;

@@ -91,8 +91,8 @@ public final class Informers extends InformerGroup {
                     WatchCalls.pages(connection, ENDPOINT_SLICES, labels, null),
                     WatchCalls.watch(connection, ENDPOINT_SLICES, labels, null),
                     SlimInformers.model(V1EndpointSlice.class, ObjectReader.SLICE,
-                            f -> index.current(Convert.sliceOf(f))),
-                    slice -> index.current(Convert.slice(slice)),
+                            f -> index.current(Convert.sliceOf(f, config.endpointPodNames()))),
+                    slice -> index.current(Convert.slice(slice, config.endpointPodNames())),
                     o -> putSlice((SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();

@@ -2,7 +2,6 @@ package kdns.plugin.kubernetes.watch;
 
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.cache.DeltaFIFO;
-import io.kubernetes.client.informer.cache.Store;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,8 +40,8 @@ import org.apache.commons.lang3.tuple.MutablePair;
  */
 final class ListBatchingDeltaQueue extends DeltaFIFO {
 
-    private final Function<KubernetesObject, String> keyOf;
-    private final Store<? extends KubernetesObject> known;
+    private final Function<KubernetesObject, String> keyOf = SlimStore::keyOf;
+    private final SlimStore known;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     /** In order: {@link Waiting} entries (one object's deltas) and {@link ListBatch}es. */
@@ -55,9 +54,9 @@ final class ListBatchingDeltaQueue extends DeltaFIFO {
     private ListBatch firstList;
     private boolean firstListSeen;
 
-    ListBatchingDeltaQueue(Function<KubernetesObject, String> keyOf, Store<? extends KubernetesObject> known) {
-        super(keyOf, known);
-        this.keyOf = keyOf;
+    /** @param known the informer's store, which the informer fills with what this queue hands over */
+    ListBatchingDeltaQueue(SlimStore known) {
+        super(SlimStore::keyOf, known);
         this.known = known;
     }
 
@@ -115,9 +114,9 @@ final class ListBatchingDeltaQueue extends DeltaFIFO {
                 // the list waiting hands every object over anyway
                 return;
             }
-            for (String key : known.listKeys()) {
-                KubernetesObject obj = known.getByKey(key);
-                if (obj != null && !tail.containsKey(key)) {
+            for (SlimObject obj : known.list()) {
+                String key = obj.key();
+                if (!tail.containsKey(key)) {
                     queueLocked(key, DeltaType.Sync, obj);
                 }
             }
@@ -291,7 +290,8 @@ final class ListBatchingDeltaQueue extends DeltaFIFO {
         /** The list's objects, by identity: what the store holds afterwards that is not one of them was deleted. */
         private final Set<KubernetesObject> members;
         private int next;
-        private List<String> storedKeys;
+        /** What the store held once the list's last object was in it (objects, not key strings: no string each). */
+        private List<SlimObject> stored;
         private int nextStored;
 
         ListBatch(List<KubernetesObject> objects) {
@@ -301,7 +301,7 @@ final class ListBatchingDeltaQueue extends DeltaFIFO {
         }
 
         /** The next delta to hand over, or null when there is none left. */
-        Deque<MutablePair<DeltaType, KubernetesObject>> next(Store<? extends KubernetesObject> store) {
+        Deque<MutablePair<DeltaType, KubernetesObject>> next(SlimStore store) {
             if (next < objects.size()) {
                 KubernetesObject obj = objects.set(next++, null);
                 return one(DeltaType.Sync, obj);
@@ -315,22 +315,23 @@ final class ListBatchingDeltaQueue extends DeltaFIFO {
         }
 
         /** Whether nothing is left to hand over (asked after each delta, so the sync is reported at once). */
-        boolean finished(Store<? extends KubernetesObject> store) {
+        boolean finished(SlimStore store) {
             return next >= objects.size() && nextDeleted(store) == null;
         }
 
         /**
-         * The next stored object the list did not bring, without moving past it. The store's keys are
-         * taken once the list's last object is in it.
+         * The next stored object the list did not bring, without moving past it. The store's objects
+         * are taken once the list's last object is in it; each is looked up again as it comes, since
+         * the deletions handed over meanwhile have left the store.
          */
-        private KubernetesObject nextDeleted(Store<? extends KubernetesObject> store) {
-            if (storedKeys == null) {
-                storedKeys = store.listKeys();
+        private KubernetesObject nextDeleted(SlimStore store) {
+            if (stored == null) {
+                stored = store.list();
             }
-            while (nextStored < storedKeys.size()) {
-                KubernetesObject stored = store.getByKey(storedKeys.get(nextStored));
-                if (stored != null && !members.contains(stored)) {
-                    return stored;
+            while (nextStored < stored.size()) {
+                Object current = store.get(stored.get(nextStored));
+                if (current != null && !members.contains(current)) {
+                    return (KubernetesObject) current;
                 }
                 nextStored++;
             }

@@ -50,6 +50,16 @@ final class SlimObject implements KubernetesObject, KindlessType {
         return v;
     }
 
+    /** The namespace, or null (a cluster-scoped object). */
+    String namespace() {
+        return namespace;
+    }
+
+    /** The name (null only in a watch's bookmark or error, which no store holds). */
+    String name() {
+        return name;
+    }
+
     /** What kdns made of the object, or null. */
     Object payload() {
         return payload;

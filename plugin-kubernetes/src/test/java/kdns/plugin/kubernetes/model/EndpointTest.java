@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A compact endpoint gives back its address exactly as the slice wrote it. */
@@ -48,6 +49,21 @@ class EndpointTest {
     }
 
     @Test
+    void everyFieldIsKeptWhetherTheEndpointIsPlainOrNamed() {
+        Endpoint plain = new Endpoint("10.0.0.1", "", "", "node-1", "zone-a");
+        assertEquals(List.of("10.0.0.1", "", "", "node-1", "zone-a"),
+                List.of(plain.address(), plain.hostname(), plain.targetRefName(), plain.nodeName(), plain.zone()));
+        Endpoint named = new Endpoint("fd00::1", "web-0", "pod-a", "node-1", "zone-a");
+        assertEquals(List.of("fd00::1", "web-0", "pod-a", "node-1", "zone-a"),
+                List.of(named.address(), named.hostname(), named.targetRefName(), named.nodeName(), named.zone()));
+        Endpoint target = new Endpoint("10.0.0.2", "", "pod-b", "", "");
+        assertEquals("Endpoint[address=10.0.0.2, hostname=, targetRefName=pod-b, nodeName=, zone=]", target.toString());
+        assertTrue(target.isCompactIpv4());
+        assertEquals("pod-b", target.dnsName(true));
+        assertEquals("10-0-0-2", target.dnsName(false));
+    }
+
+    @Test
     void equalityFollowsEveryField() {
         assertEquals(new Endpoint("10.0.0.1", "h", "t", "n", "z"), new Endpoint("10.0.0.1", "h", "t", "n", "z"));
         assertEquals(new Endpoint("10.0.0.1", "h", "t", "n", "z").hashCode(),
@@ -58,5 +74,8 @@ class EndpointTest {
         assertNotEquals(at("0.0.0.0"), at("fd00::1"), "an int of 0 is not any text address");
         assertNotEquals(at("10.0.0.1"), new Endpoint("10.0.0.1", "", "", "", "zone-a"));
         assertNotEquals(at("10.0.0.1"), new Endpoint("10.0.0.1", "h", "", "", ""));
+        assertNotEquals(at("10.0.0.1"), new Endpoint("10.0.0.1", "", "t", "", ""));
+        assertNotEquals(at("10.0.0.1"), new Endpoint("10.0.0.1", "", "", "node-1", ""));
+        assertNotEquals(new Endpoint("10.0.0.1", "", "t", "n", ""), new Endpoint("10.0.0.1", "", "t", "m", ""));
     }
 }

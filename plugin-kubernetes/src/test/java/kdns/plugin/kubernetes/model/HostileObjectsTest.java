@@ -95,6 +95,16 @@ class HostileObjectsTest {
     }
 
     @Test
+    void targetNamesAreKeptOnlyWhenAsked() {
+        V1EndpointSlice withTargets = slice(sliceJson("svc-1", "svc",
+                "[{\"addresses\":[\"10.1.0.1\"],\"targetRef\":{\"kind\":\"Pod\",\"name\":\"pod-a\"},"
+                        + "\"nodeName\":\"node-1\"}]", "[{\"port\":80}]"));
+        assertEquals(List.of(new Endpoint("10.1.0.1", "", "pod-a", "node-1", "")), Convert.slice(withTargets).endpoints());
+        assertEquals(List.of(new Endpoint("10.1.0.1", "", "", "node-1", "")),
+                Convert.slice(withTargets, false).endpoints(), "without endpoint_pod_names no name is made of it");
+    }
+
+    @Test
     void namesThatCannotBeDnsNamesAreDropped() {
         assertNull(Convert.service(service(svcJson(LONG_LABEL, "10.0.0.1", "[{\"port\":80}]", ""))));
         assertNull(Convert.service(service(svcJson("a.b", "10.0.0.1", "[{\"port\":80}]", ""))));

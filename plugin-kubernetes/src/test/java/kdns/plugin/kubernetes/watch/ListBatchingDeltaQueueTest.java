@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.DeltaFIFO.DeltaType;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.commons.lang3.tuple.MutablePair;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ListBatchingDeltaQueueTest {
 
-    private final Cache<SlimObject> store = new Cache<>();
-    @SuppressWarnings("unchecked")
-    private final ListBatchingDeltaQueue queue = new ListBatchingDeltaQueue(
-            (Function<KubernetesObject, String>) (Function<?, String>) store.getKeyFunc(), store);
+    private final SlimStore store = new SlimStore();
+    private final ListBatchingDeltaQueue queue = new ListBatchingDeltaQueue(store);
     private final List<String> handed = new ArrayList<>();
 
     private static SlimObject obj(String name, String rv) {
