@@ -3,6 +3,7 @@
 # transport and on the JDK's DatagramChannel (-Dkdns.udp.transport=nio), for one distribution or
 # two (a change beside its baseline), and knotd, as dnsperf-compare.sh runs its whoami rows.
 #   whoami-rounds.sh [-r ROUNDS] [-s SECONDS] [-q RATE] DIST [BASELINE_DIST]
+# -q 0 runs at saturation (dnsperf as fast as it can) and adds the queries per second.
 # Each round runs every server once, one after the other, under flock /tmp/kdns-maven.lock (one
 # measurement at a time on the machine); the servers stay up between rounds. Prints one line per
 # run: round, server, CPU seconds per 100k queries (utime+stime of /proc/PID/stat), the kernel's
@@ -47,13 +48,15 @@ vcsw() { # pid: voluntary context switches of all its threads
 }
 stime() { awk '{print $15}' "/proc/$1/stat"; }
 measure() { # round index
-    local name=${names[$2]} port=${ports[$2]} pid=${spids[$2]} b a bs as bv av out n
+    local name=${names[$2]} port=${ports[$2]} pid=${spids[$2]} b a bs as bv av out n fixed=()
+    [ "$rate" = 0 ] || fixed=(-Q "$rate" -v)
     b=$(cpu_ticks "$pid"); bs=$(stime "$pid"); bv=$(vcsw "$pid")
-    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$secs" -c 4 -q 500 -Q "$rate" -v 2>&1)
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -l "$secs" -c 4 -q 500 "${fixed[@]}" 2>&1)
     a=$(cpu_ticks "$pid"); as=$(stime "$pid"); av=$(vcsw "$pid")
     n=$(echo "$out" | awk '/Queries completed/ {print $3}')
     awk -v r="$1" -v s="$name" -v t=$((a - b)) -v k=$((as - bs)) -v v=$((av - bv)) -v hz="$ticks" -v n="$n" -v p="$(percentiles "$out")" \
-        'BEGIN { printf "round %d  %-9s cpu/100k %.2f  kernel %2.0f%%  p50/p99 %s ms  vcsw/query %.2f\n", r, s, t / hz / n * 100000, (t > 0 ? 100 * k / t : 0), p, v / n }'
+        -v qps="$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')" \
+        'BEGIN { printf "round %d  %-9s cpu/100k %.2f  kernel %2.0f%%  p50/p99 %s ms  vcsw/query %.2f  q/s %s\n", r, s, t / hz / n * 100000, (t > 0 ? 100 * k / t : 0), p, v / n, qps }'
 }
 
 # Warm the JIT of every kdns before the first round.
