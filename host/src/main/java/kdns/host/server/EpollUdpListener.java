@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -46,7 +45,8 @@ import kdns.api.Transport;
  * and sent at once. Replies written later on the event loop itself (a plugin's own channel on the
  * loop, given as {@link kdns.api.Request#eventLoop()}, such as forward's upstream sockets) are
  * queued and sent together with one {@code sendmmsg} when the loop has handled the I/O it is
- * doing, by one task per loop round.
+ * doing, by one task per loop round. A read and the replies written during it use buffers of the
+ * socket's own instead of the pool's ({@link BatchReadBuffers}, {@code Reader.replies}).
  */
 final class EpollUdpListener implements UdpListener {
 
@@ -59,6 +59,8 @@ final class EpollUdpListener implements UdpListener {
     static final int MAX_QUERY = 4096;
     /** Queries read by one {@code recvmmsg}. */
     static final int BATCH = 16;
+    /** The replies of one read are written into one buffer of this size (a larger reply gets its own). */
+    static final int REPLY_SLAB = 64 << 10;
     /** Replies queued on a socket the kernel does not take (full send buffer): past this they are dropped, as UDP would. */
     private static final WriteBufferWaterMark QUEUE_LIMIT = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
@@ -84,12 +86,13 @@ final class EpollUdpListener implements UdpListener {
         this.processor = processor;
         int n = Math.max(1, sockets);
         loops = new EpollEventLoopGroup(n, readerThreads(address.getPort()));
-        // Pooled direct memory in 512 KiB chunks instead of Netty's 4 MiB: the 64 KiB batch buffer
-        // of each read (too large for the thread caches) takes an eighth of a chunk, so the chunk
-        // stays in the arena's first list, which keeps it when it empties. With 128 KiB chunks the
-        // buffer took half of one, and every read that freed it freed the chunk, so the next read
-        // allocated and zeroed a new one (seen in JFR at saturation behind forward: at low rates
-        // there is about one read per query).
+        // Reads and the replies written during them use the socket's own buffers (BatchReadBuffers,
+        // Reader.replies); the pool serves the rest (replies written outside a read, a read while
+        // the last one's datagrams are still held). Pooled direct memory in 512 KiB chunks instead
+        // of Netty's 4 MiB: a 64 KiB read buffer (too large for the thread caches) takes an eighth
+        // of a chunk, so the chunk stays in the arena's first list, which keeps it when it empties.
+        // With 128 KiB chunks every read that freed it freed the chunk, and the next read
+        // allocated and zeroed a new one (seen in JFR at saturation behind forward).
         ByteBufAllocator alloc = new PooledByteBufAllocator(true, 0, n, 8192, 6);
         boolean ipv4 = address.getAddress() instanceof Inet4Address && !address.getAddress().isAnyLocalAddress();
         Bootstrap b = new Bootstrap().group(loops)
@@ -101,7 +104,7 @@ final class EpollUdpListener implements UdpListener {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, QUEUE_LIMIT)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new BatchReadBuffers(MAX_QUERY, BATCH))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -163,6 +166,14 @@ final class EpollUdpListener implements UdpListener {
         private DirectDatagramSender direct;
         private Channel channel;
         /**
+         * The replies of the read being answered, one after the other, each sent as a slice: no
+         * pool allocation (nor leak-detector sample) per reply. Reused from the start when every
+         * slice was sent by the read's flush; when some wait in the socket's queue (a full send
+         * buffer) they keep this one and the next read makes another.
+         */
+        private ByteBuf replies;
+        private int repliesUsed;
+        /**
          * Sends the replies queued outside a read. The loop runs its tasks after the I/O events of
          * a round, so every reply written while a plugin's channel on this loop was read in that
          * round (forward's upstream replies) leaves in one {@code sendmmsg}.
@@ -203,6 +214,40 @@ final class EpollUdpListener implements UdpListener {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             reading = false;
             ctx.flush();
+            if (repliesUsed > 0) {
+                repliesUsed = 0;
+                if (replies.refCnt() > 1) {
+                    replies.release();
+                    replies = null;
+                }
+            }
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (replies != null) {
+                replies.release();
+                replies = null;
+            }
+        }
+
+        /**
+         * {@code wire[0, len)} in a direct buffer the channel can send from; in the read's buffer
+         * when written on the loop during a read (only the loop's thread touches that buffer).
+         */
+        private ByteBuf replyBuffer(Channel ch, byte[] wire, int len, boolean duringRead) {
+            if (duringRead) {
+                if (replies == null) {
+                    replies = BatchReadBuffers.UNTRACKED.directBuffer(REPLY_SLAB);
+                }
+                if (repliesUsed + len <= replies.capacity()) {
+                    replies.setBytes(repliesUsed, wire, 0, len);
+                    ByteBuf reply = replies.retainedSlice(repliesUsed, len);
+                    repliesUsed += len;
+                    return reply;
+                }
+            }
+            return ch.alloc().directBuffer(len).writeBytes(wire, 0, len);
         }
 
         @Override
@@ -229,7 +274,7 @@ final class EpollUdpListener implements UdpListener {
                 LOG.debug("udp reply to " + remote + " dropped: the socket's queue is full");
                 return;
             }
-            DatagramPacket reply = new DatagramPacket(ch.alloc().directBuffer(len).writeBytes(wire, 0, len), remote);
+            DatagramPacket reply = new DatagramPacket(replyBuffer(ch, wire, len, reading && inLoop), remote);
             if (reading && inLoop) {
                 ch.write(reply, ch.voidPromise());
             } else if (inLoop) {
