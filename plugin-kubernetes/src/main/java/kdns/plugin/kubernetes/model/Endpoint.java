@@ -1,7 +1,6 @@
 package kdns.plugin.kubernetes.model;
 
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import kdns.plugin.kubernetes.spi.ObjectValues;
 
 /**
@@ -19,7 +18,7 @@ public final class Endpoint {
 
     /** Placements kept for sharing; past this the rest are not shared (one a node and zone). */
     private static final int PLACEMENT_LIMIT = 65_536;
-    private static final ConcurrentHashMap<Placement, Placement> PLACEMENTS = new ConcurrentHashMap<>();
+    private static final Shared.Pool<Placement> PLACEMENTS = new Shared.Pool<>(PLACEMENT_LIMIT);
 
     /** The address when it is a canonical IPv4 address (else 0). */
     private final int ipv4;
@@ -58,16 +57,7 @@ public final class Endpoint {
 
     /** The one instance of this placement (within {@link #PLACEMENT_LIMIT}). */
     private static Placement placement(String nodeName, String zone) {
-        Placement p = new Placement(nodeName, zone);
-        Placement known = PLACEMENTS.get(p);
-        if (known != null) {
-            return known;
-        }
-        if (PLACEMENTS.size() >= PLACEMENT_LIMIT) {
-            return p;
-        }
-        Placement raced = PLACEMENTS.putIfAbsent(p, p);
-        return raced == null ? p : raced;
+        return PLACEMENTS.one(new Placement(nodeName, zone));
     }
 
     private Detail detail() {

@@ -14,10 +14,41 @@ public final class Shared {
 
     /** Distinct ports kept; past this the rest are not shared (a cluster has a few dozen kinds). */
     private static final int PORT_LIMIT = 4096;
-    private static final ConcurrentHashMap<Port, Port> PORTS = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<List<Port>, List<Port>> PORT_LISTS = new ConcurrentHashMap<>();
+    private static final Pool<Port> PORTS = new Pool<>(PORT_LIMIT);
+    private static final Pool<List<Port>> PORT_LISTS = new Pool<>(PORT_LIMIT);
 
     private Shared() {
+    }
+
+    /**
+     * One instance of each equal (immutable) value, up to a bound: past it values are not shared,
+     * so a cluster with unusually many distinct values costs memory, never correctness.
+     */
+    static final class Pool<T> {
+        private final ConcurrentHashMap<T, T> known = new ConcurrentHashMap<>();
+        private final int limit;
+
+        Pool(int limit) {
+            this.limit = limit;
+        }
+
+        /** The instance kept of a value equal to {@code value}, or null. */
+        T kept(T value) {
+            return known.get(value);
+        }
+
+        /** The instance kept of a value equal to {@code value}, else {@code value} (kept when below the bound). */
+        T one(T value) {
+            T k = known.get(value);
+            if (k != null) {
+                return k;
+            }
+            if (known.size() >= limit) {
+                return value;
+            }
+            T raced = known.putIfAbsent(value, value);
+            return raced == null ? value : raced;
+        }
     }
 
     /**
@@ -30,28 +61,12 @@ public final class Shared {
 
     /** The one instance of a port equal to {@code p}, with shared name and protocol. */
     public static Port port(Port p) {
-        Port known = PORTS.get(p);
-        if (known != null) {
-            return known;
-        }
-        Port shared = new Port(string(p.name()), string(p.protocol()), p.port());
-        if (PORTS.size() >= PORT_LIMIT) {
-            return shared;
-        }
-        Port raced = PORTS.putIfAbsent(shared, shared);
-        return raced == null ? shared : raced;
+        Port known = PORTS.kept(p);
+        return known != null ? known : PORTS.one(new Port(string(p.name()), string(p.protocol()), p.port()));
     }
 
     /** The one instance of an (immutable) list of ports equal to {@code ports}: most Services have the same few. */
     public static List<Port> ports(List<Port> ports) {
-        List<Port> known = PORT_LISTS.get(ports);
-        if (known != null) {
-            return known;
-        }
-        if (PORT_LISTS.size() >= PORT_LIMIT) {
-            return ports;
-        }
-        List<Port> raced = PORT_LISTS.putIfAbsent(ports, ports);
-        return raced == null ? ports : raced;
+        return PORT_LISTS.one(ports);
     }
 }
