@@ -3,9 +3,7 @@ package kdns.e2e;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import kdns.testing.DnsClient;
+import kdns.testing.LoopbackPorts;
 import org.xbill.DNS.Type;
 
 /** A {@code bin/kdns} process started by a test; always closed by the test (try-with-resources). */
@@ -121,19 +120,9 @@ final class KdnsProcess implements AutoCloseable {
         return Files.exists(output) ? Files.readString(output) : "";
     }
 
-    /** A port free for both UDP and TCP on 127.0.0.1. */
+    /** A port free for both UDP and TCP on 127.0.0.1, outside the ephemeral range ({@link LoopbackPorts}). */
     static int freePort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
-                    return port;
-                } catch (IOException busy) {
-                    // the UDP side is taken; try another
-                }
-            }
-        }
-        throw new IOException("no free port found");
+        return LoopbackPorts.free();
     }
 
     /** Sends SIGTERM and waits; kills it if it does not stop. */

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import kdns.testing.LoopbackPorts;
 
 /** Plain HTTP GETs on 127.0.0.1 and free ports, for the health and ready tests. */
 public final class Http {
@@ -44,11 +44,8 @@ public final class Http {
         }
     }
 
-    /** A TCP port that was free a moment ago on 127.0.0.1. */
+    /** A port that was free a moment ago on 127.0.0.1, outside the ephemeral range ({@link LoopbackPorts}). */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 }

@@ -1,8 +1,6 @@
 package kdns.testing.etcd;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import kdns.testing.LoopbackPorts;
 
 /**
  * A real etcd (Debian's {@code etcd-server}) on 127.0.0.1: free client and peer ports, a temporary
@@ -308,8 +307,6 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 }
