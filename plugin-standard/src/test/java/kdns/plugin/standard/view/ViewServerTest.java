@@ -22,9 +22,7 @@ import org.xbill.DNS.Type;
 class ViewServerTest {
 
     private static int freeTcpPort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return kdns.testing.LoopbackPorts.free();
     }
 
     // DNS port 0: the blocks of one port are one server, which picks a free UDP port and binds TCP on
