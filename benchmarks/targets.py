@@ -4,6 +4,7 @@
 the two and whether it is met, then appends the table to latest.md.
 
     targets.py [LATEST_MD]
+    targets.py --test      (checks its reading of the rows and lines, on made-up text; writes nothing)
 
 A figure the run did not produce (a scenario skipped, a run that failed) is printed as missing, not
 guessed. The targets are the issue's: start-up to /ready, RSS after sync against CoreDNS's sizing
@@ -52,8 +53,8 @@ def p99(cells):
     return None
 
 
-def main():
-    text = LATEST.read_text()
+def report(text):
+    """Issue #20's table (markdown) from the text of a latest.md."""
     table = rows(text)
 
     def whoami_row(server, mode):
@@ -140,7 +141,43 @@ def main():
         # The p99 rows move with how busy the machine is; knotd's in the same run says how busy.
         lines.append(f"knotd's p99 at the same fixed rate in this run: {min(knotd_p99):g}-{max(knotd_p99):g} ms.")
     lines.append("")
-    out = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def self_test():
+    """Checks report() on the data-set rows as dnsperf-datasets.sh writes them now (rounds) and before (one run)."""
+    head = "| scenario | server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | response codes |\n"
+    codes = "| 0 | NOERROR 8 (80.00%), NXDOMAIN 2 (20.00%) |"
+
+    def row(server, mode, p99, rss):
+        return f"| kubernetes | {server} | {mode} | 20000 | 0.05 | 0.04 / {p99} | 1.30 (80% kernel) | {rss} {codes}\n"
+
+    rounds = head + row("kdns", "saturation", "-", 110.0) \
+        + "".join(row("kdns", f"fixed {r}/3", p, m) for r, p, m in ((1, 0.3, 109.0), (2, 0.9, 112.5), (3, 0.5, 110.0))) \
+        + "".join(row("knotd", f"fixed {r}/3", 0.1 * r, 11.5) for r in (1, 2, 3)) \
+        + "kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: 1.16 (median of 3 interleaved rounds of 7 s, " \
+          "range 1.05-1.17; per round 1.05 1.16 1.17; medians kdns 1.29, knotd 1.11 s / 100k queries)\n"
+    out = report(rounds)
+    assert "| CPU per query at 20k q/s vs knotd, kubernetes (median of 3 interleaved rounds of 7 s, range 1.05-1.17) " \
+           "| 1.16 x | <= 1.25 x | 0.93 | yes |" in out, out
+    assert "| p99 at 20k q/s, kubernetes (median of 3 rounds) | 0.5 ms |" in out, out
+    assert "| kubernetes 10k/50k: RSS under load (20k q/s) | 112.5 MiB |" in out, out
+    assert "knotd's p99 at the same fixed rate in this run: 0.1-0.3 ms." in out, out
+    assert "| CPU per query at 20k q/s vs knotd, etcd | missing |" in out, out
+    one = head + row("kdns", "fixed", 0.915, 119.2) + row("knotd", "fixed", 0.295, 11.6) \
+        + "kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: 0.92\n"
+    out = report(one)
+    assert "| CPU per query at 20k q/s vs knotd, kubernetes (one run) | 0.92 x |" in out, out
+    assert "| p99 at 20k q/s, kubernetes | 0.915 ms |" in out, out
+    assert "| kubernetes 10k/50k: RSS under load (20k q/s) | 119.2 MiB |" in out, out
+    print("targets.py: self-test passed")
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--test":
+        self_test()
+        return
+    out = report(LATEST.read_text())
     print(out)
     with LATEST.open("a") as f:
         f.write("\n" + out + "\n")
