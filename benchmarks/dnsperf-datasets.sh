@@ -10,7 +10,12 @@
 # (NXDOMAIN: 20% of the queries). Before measuring, each server is checked to give the same answer
 # for one existing and one missing name.
 #   dnsperf-datasets.sh DIST [SECONDS] [RATE]
-# Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
+# The fixed-rate CPU per query of kdns against knotd is measured in ROUNDS interleaved rounds
+# (kdns, knotd in one round, knotd, kdns in the next, ...) of FIXED_SECONDS each, and the ratio line
+# gives the median of the rounds' ratios and their range: knotd's own figure for a single 10 s run
+# moved 1.02-1.72 between make bench runs on this shared 2-core machine, more than the gap measured.
+# Environment: ROUNDS (default 3), FIXED_SECONDS (default 7/10 of SECONDS, rounded up),
+# JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
 # (default 10000), KUBE_HEAP (kdns's -Xmx for the kubernetes scenario when the launcher's default
 # heap is too small to sync it; default 256m), SCENARIOS (default "etcd kubernetes": which to run),
 # KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording while profiling), WATCH_LIST
@@ -23,6 +28,10 @@ set -euo pipefail
 dist=${1:?usage: dnsperf-datasets.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
 rate=${3:-20000}
+rounds=${ROUNDS:-3}
+fixed_secs=${FIXED_SECONDS:-$(( (secs * 7 + 9) / 10 ))}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
+[[ $fixed_secs =~ ^[1-9][0-9]*$ ]] || { echo "FIXED_SECONDS must be a positive integer, not '$fixed_secs'" >&2; exit 2; }
 names=${NAMES:-10000}
 scenarios=" ${SCENARIOS:-etcd kubernetes} "
 want() { [[ $scenarios == *" $1 "* ]]; }
@@ -51,12 +60,12 @@ check_same() { # kdns_port knotd_port existing_name missing_name
 results=()
 ratios=()
 startups=()
-run() { # scenario server pid port queries mode
-    local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 extra=()
-    [ "$mode" = "fixed" ] && extra=(-Q "$rate" -v)
+run() { # scenario server pid port queries mode [label]
+    local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 label=${7:-$6} extra=() len=$secs
+    [ "$mode" = "fixed" ] && { extra=(-Q "$rate" -v); len=$fixed_secs; }
     local before after out qps lat completed lost cpu100k sys_share codes
     before=$(cpu_ticks "$pid"); cpu_read "$pid" "$work/split-before"
-    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$len" -c 4 -q 500 "${extra[@]}" 2>&1)
     after=$(cpu_ticks "$pid"); cpu_read "$pid" "$work/split-after"
     qps=$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
@@ -65,21 +74,39 @@ run() { # scenario server pid port queries mode
     codes=$(echo "$out" | awk '/Response codes:/ {sub(/.*Response codes: */, ""); print}')
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
     sys_share=$(cpu_share "$work/split-before" "$work/split-after")
-    results+=("| $scen | $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k ($sys_share kernel) | $(rss_mib "$pid") | $lost | $codes |")
+    results+=("| $scen | $name | $label | $qps | $lat | $(percentiles "$out") | $cpu100k ($sys_share kernel) | $(rss_mib "$pid") | $lost | $codes |")
     eval "r_${scen}_${name}_${mode}_qps=$qps; r_${scen}_${name}_${mode}_cpu=$cpu100k"
 }
 measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
     # Warm kdns's JIT before measuring.
     dnsperf -s 127.0.0.1 -p "$3" -d "$6" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
-    for mode in saturation fixed; do
-        run "$1" kdns "$2" "$3" "$6" "$mode"
-        run "$1" knotd "$4" "$5" "$6" "$mode"
+    run "$1" kdns "$2" "$3" "$6" saturation
+    run "$1" knotd "$4" "$5" "$6" saturation
+    # The fixed rate in interleaved rounds, the order reversed every other round so that neither
+    # server always runs first; a ratio per round (the two runs, seconds apart, see much the same
+    # machine), then the median of the ratios.
+    local s=$1 r kcs=() ncs=() per=()
+    for r in $(seq 1 "$rounds"); do
+        if [ $((r % 2)) = 1 ]; then
+            run "$1" kdns "$2" "$3" "$6" fixed "fixed $r/$rounds"; eval "kcs+=(\$r_${s}_kdns_fixed_cpu)"
+            run "$1" knotd "$4" "$5" "$6" fixed "fixed $r/$rounds"; eval "ncs+=(\$r_${s}_knotd_fixed_cpu)"
+        else
+            run "$1" knotd "$4" "$5" "$6" fixed "fixed $r/$rounds"; eval "ncs+=(\$r_${s}_knotd_fixed_cpu)"
+            run "$1" kdns "$2" "$3" "$6" fixed "fixed $r/$rounds"; eval "kcs+=(\$r_${s}_kdns_fixed_cpu)"
+        fi
+        per+=("$(awk -v a="${kcs[-1]}" -v b="${ncs[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
     done
-    local s=$1
-    eval "local kq=\$r_${s}_kdns_saturation_qps nq=\$r_${s}_knotd_saturation_qps kc=\$r_${s}_kdns_fixed_cpu nc=\$r_${s}_knotd_fixed_cpu"
+    # The kdns figure others are compared with (the k3s chain): the median of its rounds.
+    eval "r_${s}_kdns_fixed_cpu=$(median "${kcs[@]}")"
+    eval "local kq=\$r_${s}_kdns_saturation_qps nq=\$r_${s}_knotd_saturation_qps"
     ratios+=("$(awk -v s="$s" -v a="$kq" -v b="$nq" 'BEGIN { printf "%s: ratio kdns/knotd, saturation queries/s: %.2f", s, a/b }')")
-    ratios+=("$(awk -v s="$s" -v a="$kc" -v b="$nc" 'BEGIN { if (b>0) printf "%s: ratio kdns/knotd, CPU per query at the fixed rate: %.2f", s, a/b; else printf "%s: knotd CPU per query not measurable", s }')")
+    if [[ " ${per[*]} " == *" n/a "* ]]; then
+        ratios+=("$s: kdns or knotd CPU per query not measurable in a round (ratios per round: ${per[*]})")
+    else
+        ratios+=("$s: ratio kdns/knotd, CPU per query at the fixed rate: $(median "${per[@]}") (median of $rounds interleaved rounds of ${fixed_secs} s, range $(printf '%s\n' "${per[@]}" | sort -g | head -1)-$(printf '%s\n' "${per[@]}" | sort -g | tail -1); per round ${per[*]}; medians kdns $(median "${kcs[@]}"), knotd $(median "${ncs[@]}") s / 100k queries)")
+    fi
 }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Data: names, addresses, zone files and query files (Python for speed and a seeded shuffle).
 python3 - "$work" "$names" <<'PY'
@@ -274,7 +301,7 @@ fi
 
 {
     echo
-    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps, $names names + 20% NXDOMAIN in random order)"
+    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per saturation run, fixed rate $rate qps in $rounds interleaved rounds of ${fixed_secs}s, $names names + 20% NXDOMAIN in random order)"
     echo
     echo "| scenario | server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
