@@ -36,7 +36,6 @@ public final class Informers extends InformerGroup {
     private final ApiConnection connection;
     private final ClusterIndex index;
     private final Histogram programming;
-    private final HeapGiveBack heap = HeapGiveBack.ofRuntime();
 
     public Informers(KubernetesConfig config, ApiConnection connection, ClusterIndex index, MetricsRegistry metrics) {
         super(connection, LOG, "kubernetes-informer-");
@@ -58,14 +57,11 @@ public final class Informers extends InformerGroup {
      * Decoding the first lists left garbage that grew the old generation far past the index (a
      * third more with 100,000 Services); one full collection now, before ready turns 200, lets the
      * launcher's heap sizing (MaxHeapFreeRatio) give it back, instead of waiting for the next full
-     * collection, which may not come for hours. Only when the heap grew during the lists: a heap
-     * still at its starting size has nothing to give back ({@link HeapGiveBack}).
+     * collection, which may not come for hours.
      */
     @Override
     protected void onFirstSync() {
-        if (heap.worthCollecting()) {
-            System.gc();
-        }
+        System.gc();
     }
 
     @Override
