@@ -14,7 +14,8 @@
 # "launcher|DIST|" with DIST from the environment. Environment: NAMES (default 10000), RATE
 # (default 20000), LOAD=0 (no dnsperf: ready time and the RSS at ready and SETTLE s later only, for more rounds), HISTO=1 (each run ends with the live heap and its
 # HISTO_TOP largest classes, jcmd GC.class_histogram, after the other figures), NMT=1 (each run also prints NMT's committed memory by area at ready and after
-# the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JDK (a JDK 21+ home for
+# the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), THREADS=1 (each run also prints the CPU seconds
+# each thread used by ready, the threads grouped by name with their numbers dropped: who competes for the 2 cores), JDK (a JDK 21+ home for
 # FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
 set -euo pipefail
 rounds=${1:-2}
@@ -59,6 +60,16 @@ nmt() { # pid label: NMT committed MiB by area (areas of 0.5 MiB and more)
         /^-  *[A-Za-z]/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name); match($0, /committed=[0-9]+KB/)
                           v = substr($0, RSTART + 10, RLENGTH - 12) / 1024; if (v >= 0.5) printf ", %s %.1f", name, v }')"
 }
+threads() { # pid: CPU seconds by thread group at this instant (THREADS=1), largest first
+    [ "${THREADS:-0}" = 1 ] || return 0
+    local t
+    for t in /proc/"$1"/task/*; do
+        # comm may hold spaces: the fields after its closing parenthesis
+        awk -v hz="$ticks" -v comm="$(cat "$t/comm" 2>/dev/null)" '{ sub(/^.*\) /, ""); print comm "\t" ($12 + $13) / hz }' "$t/stat" 2>/dev/null
+    done | awk -F'\t' '{ n = $1; gsub(/[0-9]+$/, "", n); gsub(/-+$/, "", n); s[n] += $2; all += $2 }
+        END { printf "    CPU s by ready: total %.2f", all; for (k in s) if (s[k] >= 0.01) printf "\n%.2f %s", s[k], k }' \
+        | { IFS= read -r head; echo "$head"; sort -rn | awk '{ v = $1; $1 = ""; printf "      %5.2f %s\n", v, substr($0, 2) }'; }
+}
 p99() { awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
     | awk '{v[NR] = $1} END { if (NR == 0) print "-"; else { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", v[i] * 1000 } }'; }
 
@@ -76,11 +87,13 @@ once() { # name dist opts env
     wait_ready "$pid" "$kready" 120 || fail "kdns ($name) exited before /ready"
     ready_s=$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }')
     at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
+    local threads_ready; threads_ready=$(threads "$pid")
     local nmt_ready; nmt_ready=$(nmt ready "$jcmd")
     sleep "${SETTLE:-6}"
     local settled; settled="$(rss_mib "$pid") ($(rss_split "$pid"))"
     if [ "${LOAD:-1}" = 0 ]; then
         echo "| $name | $ready_s | $at_ready | $settled | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
+        [ -z "$threads_ready" ] || echo "$threads_ready"
         [ -z "$nmt_ready" ] || echo "$nmt_ready"
         histo "$jcmd"
         stop "$pid"; return
@@ -92,6 +105,7 @@ once() { # name dist opts env
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
     echo "| $name | $ready_s | $at_ready | $settled | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
+    [ -z "$threads_ready" ] || echo "$threads_ready"
     [ -z "$nmt_ready" ] || { echo "$nmt_ready"; nmt "after load" "$jcmd"; }
     histo "$jcmd"
     stop "$pid"
