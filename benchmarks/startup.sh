@@ -14,7 +14,9 @@
 # KDNS_AOT=off). Environment: JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh),
 # NAMES (default 10000), KDNS_JAVA_OPTS (added JVM options of kdns, e.g. a JFR recording), VARIANTS,
 # BASELINE (a second distribution, e.g. main's built into another folder: its runs alternate with
-# DIST's, run by run, and get rows of their own, so both see the same machine noise).
+# DIST's, run by run, and get rows of their own, so both see the same machine noise), BESIDE_KNOTD
+# (1: etcd variants only, a knotd loading a zone of the same N names is started right after kdns
+# and stopped at its ready, as dnsperf-datasets.sh starts them, so the 2 cores are shared as there).
 # Only the servers the chosen variants need are started; every process it starts is stopped.
 set -euo pipefail
 dist=${1:?usage: startup.sh DIST [RUNS]}
@@ -30,7 +32,8 @@ baseline=${BASELINE:-}
 [ -z "$baseline" ] || [ -x "$baseline/bin/kdns" ] || fail "no kdns distribution at BASELINE=$baseline"
 for v in $variants; do
     case $v in streamed-aot|streamed-noaot|paged-aot|paged-noaot) ;;
-        etcd-aot|etcd-noaot) need_dist_jar_jdk etcd python3 ;;
+        etcd-aot|etcd-noaot) need_dist_jar_jdk etcd python3
+            [ "${BESIDE_KNOTD:-0}" != 1 ] || need_dist_jar_jdk knotd ;;
         *) fail "unknown variant $v (streamed-, paged- or etcd- followed by aot or noaot)" ;;
     esac
 done
@@ -56,6 +59,11 @@ once() { # dist block-function argument aot(on|off) -> prints "seconds rss"
     start=$(now)
     KDNS_AOT=$3 "$d/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
     pid=$!; pids+=("$pid")
+    knot=
+    if [ "${BESIDE_KNOTD:-0}" = 1 ] && [ "$1" = etcd_block ]; then
+        rm -rf "$work/knot-beside"
+        start_knotd beside bench.local "$work/bench.local.zone" "$(free_port)"; knot=$started
+    fi
     while :; do
         kill -0 "$pid" 2>/dev/null || fail "kdns exited before /ready"
         code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$kready/ready" || true)
@@ -65,6 +73,7 @@ once() { # dist block-function argument aot(on|off) -> prints "seconds rss"
     done
     echo "$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') $(rss_mib "$pid")"
     stop "$pid"
+    [ -z "$knot" ] || stop "$knot"
 }
 
 # One etcd on 127.0.0.1 (data in $work) holding N names svcNNNNN.bench.local, put in
@@ -98,6 +107,15 @@ for start in range(0, n, 1000):
     with urllib.request.urlopen(req, timeout=30) as r:
         if "header" not in json.load(r):
             sys.exit("etcd txn failed")
+PY
+    [ "${BESIDE_KNOTD:-0}" != 1 ] || python3 - "$names" "$work/bench.local.zone" <<'PY'
+import sys
+n = int(sys.argv[1])
+with open(sys.argv[2], "w") as z:
+    z.write("$ORIGIN bench.local.\n$TTL 60\n@ 60 SOA ns.bench.local. admin.bench.local. 1 7200 3600 1209600 60\n"
+            "@ 60 NS ns.bench.local.\nns 60 A 127.0.0.1\n")
+    for i in range(n):
+        z.write("svc%05d 60 A 10.%d.%d.%d\n" % (i, 1 + (i >> 16), (i >> 8) & 255, i & 255))
 PY
 }
 
