@@ -106,19 +106,10 @@ public final class Index {
      * in progress, since a sub-tree read that finds nothing falls back to the exact key.
      */
     static final class Keys {
-        final ConcurrentSkipListMap<String, Node> ordered;
-        final ConcurrentHashMap<String, Node> exact;
+        final ConcurrentSkipListMap<String, Node> ordered = new ConcurrentSkipListMap<>();
+        final ConcurrentHashMap<String, Node> exact = new ConcurrentHashMap<>();
         /** Path to the number of keys that start with the path and a slash (absent when none). */
         final ConcurrentHashMap<String, Integer> below = new ConcurrentHashMap<>();
-
-        Keys() {
-            this(new ConcurrentSkipListMap<>(), new ConcurrentHashMap<>());
-        }
-
-        private Keys(ConcurrentSkipListMap<String, Node> ordered, ConcurrentHashMap<String, Node> exact) {
-            this.ordered = ordered;
-            this.exact = exact;
-        }
 
         int size() {
             return exact.size();
@@ -139,43 +130,23 @@ public final class Index {
          * -0.04 to +0.01 s on the median ready time with 10,000 keys, so it was left out.)
          */
         static <T> Keys load(List<T> items, Function<T, Node> decode) {
-            Node[] nodes = new Node[items.size()];
-            boolean ascending = true;
-            int i = 0;
-            for (T item : items) {
-                Node n = decode.apply(item);
-                ascending &= i == 0 || nodes[i - 1].key().compareTo(n.key()) < 0;
-                nodes[i++] = n;
-            }
-            Keys keys;
-            if (ascending) {
-                // etcd returns a range sorted by key, so the skip list is linked in one pass instead of
-                // searched from its head for every key (10,000 keys: 21-35 against 52-77 ms, fresh JVM).
-                // Byte order and String order differ only for keys with characters above U+FFFF against
-                // U+E000-U+FFFF: such a read is not ascending here and is put key by key.
-                keys = new Keys(new ConcurrentSkipListMap<>(new SortedRun(nodes)),
-                        new ConcurrentHashMap<>(nodes.length));
-            } else {
-                keys = new Keys();
-                for (Node n : nodes) {
-                    keys.ordered.put(n.key(), n);
-                }
-            }
-            keys.count(nodes);
+            Keys keys = new Keys();
+            keys.addAll(items, decode);
             return keys;
         }
 
         /**
-         * Adds the nodes (already in {@link #ordered}) to {@link #exact} and counts them. Keys in order
-         * share their ancestors with the key before, so a run of keys under one path is counted once per
-         * ancestor instead of once per key and ancestor (a substring and a map merge each). Order only
-         * saves work: unordered keys are counted right too; of a repeated key the last node stays.
+         * Adds decoded items. Keys in order share their ancestors with the key before, so a run of
+         * keys under one path is counted once per ancestor instead of once per key and ancestor (a
+         * substring and a map merge each). Order only saves work: unordered keys are counted right too.
          */
-        private void count(Node[] nodes) {
+        private <T> void addAll(List<T> items, Function<T, Node> decode) {
             List<String> paths = new ArrayList<>();
             List<int[]> counts = new ArrayList<>();
-            for (Node n : nodes) {
+            for (T item : items) {
+                Node n = decode.apply(item);
                 String key = n.key();
+                ordered.put(key, n);
                 if (exact.put(key, n) != null) {
                     continue;
                 }
