@@ -42,13 +42,7 @@ import kdns.plugin.kubernetes.model.SliceInfo;
 public final class ClusterIndex {
 
     private final ByNamespace<ServiceInfo> services = new ByNamespace<>();
-    /**
-     * Services by cluster IP, as the slices by endpoint address: canonical IPv4 addresses in a
-     * compact map (about 5 bytes an address where a map node and table slot were about 30), others
-     * by {@link #ipKey}.
-     */
-    private final Ipv4Map servicesByIpv4 = new Ipv4Map();
-    private final ConcurrentHashMap<String, Object> servicesByOtherIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> servicesByClusterIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> servicesByExternalIp = new ConcurrentHashMap<>();
     /** Per namespace, by service name: the service's slices ({@link OneOrMore}). */
     private final ByNamespace<Object> slicesByService = new ByNamespace<>();
@@ -117,13 +111,7 @@ public final class ClusterIndex {
                 unindexService(old);
             }
             for (String ip : s.addressIPs()) {
-                // One address at a time, as the map by text did: a service that lists an address
-                // twice is found twice there too.
-                if (addressKey(ip) instanceof Integer v4) {
-                    servicesByIpv4.addAll(new int[] {v4}, s);
-                } else {
-                    OneOrMore.add(servicesByOtherIp, ipKey(ip), s);
-                }
+                OneOrMore.add(servicesByClusterIp, ipKey(ip), s);
             }
             for (String ip : s.externalIPs()) {
                 OneOrMore.add(servicesByExternalIp, ipKey(ip), s);
@@ -153,11 +141,7 @@ public final class ClusterIndex {
 
     private void unindexService(ServiceInfo old) {
         for (String ip : old.addressIPs()) {
-            if (addressKey(ip) instanceof Integer v4) {
-                servicesByIpv4.removeAll(new int[] {v4}, old);
-            } else {
-                OneOrMore.remove(servicesByOtherIp, ipKey(ip), old);
-            }
+            OneOrMore.remove(servicesByClusterIp, ipKey(ip), old);
         }
         for (String ip : old.externalIPs()) {
             OneOrMore.remove(servicesByExternalIp, ipKey(ip), old);
@@ -363,8 +347,7 @@ public final class ClusterIndex {
 
     /** The services whose cluster IPs contain {@code ip}, in the order they were added. */
     public List<ServiceInfo> servicesByClusterIp(String ip) {
-        Object key = addressKey(ip);
-        return OneOrMore.list(key instanceof Integer v4 ? servicesByIpv4.get(v4) : servicesByOtherIp.get((String) key));
+        return OneOrMore.list(servicesByClusterIp.get(ipKey(ip)));
     }
 
     /**
