@@ -45,6 +45,22 @@ class ClusterIndexTest {
     }
 
     @Test
+    void servicesSharingAClusterIpAreFoundInTheOrderAdded() {
+        ServiceInfo a = svc("a", "10.0.0.1");
+        ServiceInfo b = svc("b", "10.0.0.1", "10.0.0.1");
+        ServiceInfo c = svc("c", "not-an-ip");
+        index.putService(a);
+        index.putService(b);
+        index.putService(c);
+        assertEquals(List.of(a, b, b), index.servicesByClusterIp("10.0.0.1"), "an address listed twice: found twice");
+        assertEquals(List.of(c), index.servicesByClusterIp("NOT-AN-IP"), "text that is no address, by its lower case");
+        index.removeService("ns", "a");
+        assertEquals(List.of(b, b), index.servicesByClusterIp("10.0.0.1"));
+        index.removeService("ns", "b");
+        assertTrue(index.servicesByClusterIp("10.0.0.1").isEmpty());
+    }
+
+    @Test
     void slicesByIpFindCompactAndTextAddressesByAnySpelling() {
         SliceInfo v4 = slice("v4", "a", "10.244.0.7", "10.244.0.8");
         index.putSlice(null, v4);
