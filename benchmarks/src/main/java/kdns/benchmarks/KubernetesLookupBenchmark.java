@@ -79,7 +79,7 @@ public class KubernetesLookupBenchmark extends ChainBenchmark {
             }
             SliceInfo slice = Convert.slice(JSON.deserialize(KubeObjects.endpointSlice(NAMESPACE, name + "-1")
                     .service(name).endpoints(addresses).port("http", "TCP", 80).build().toString(), V1EndpointSlice.class));
-            index.putSlice(slice);
+            index.putSlice(null, slice);
             asked.add(name + "." + NAMESPACE + ".svc." + ZONE);
         }
         for (int i = 0; i < SERVICES / 4; i++) {

@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -246,6 +247,8 @@ class IndexAcceptanceTest {
     /** Loads the objects the informers of {@code config} would see. */
     static ClusterIndex load(AcceptanceCases.Case c, KubernetesConfig config) {
         ClusterIndex index = new ClusterIndex();
+        // What the informers' stores would hold: the value an object of the same name replaces.
+        Map<String, Object> held = new HashMap<>();
         for (JsonNode o : c.objects()) {
             String kind = o.get("kind").asText();
             Map<String, String> labels = labels(o);
@@ -268,7 +271,7 @@ class IndexAcceptanceTest {
                     if (!config.noEndpoints() && Selectors.matches(config.labels(), labels)) {
                         SliceInfo s = Convert.slice(JSON.deserialize(o.toString(), V1EndpointSlice.class));
                         if (s != null) {
-                            index.putSlice(s);
+                            index.putSlice((SliceInfo) held.put(s.namespace() + "/" + s.name(), s), s);
                         }
                     }
                 }
@@ -277,7 +280,7 @@ class IndexAcceptanceTest {
                             && podPhaseListed(o)) {
                         PodInfo p = Convert.pod(JSON.deserialize(o.toString(), V1Pod.class));
                         if (p != null) {
-                            index.putPod(p);
+                            index.putPod((PodInfo) held.put(p.namespace() + "/" + p.name(), p), p);
                         }
                     }
                 }

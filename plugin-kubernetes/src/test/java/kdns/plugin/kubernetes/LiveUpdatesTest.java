@@ -155,6 +155,7 @@ class LiveUpdatesTest {
                 return false;
             }
         });
+        assertEquals(0, ptrAnswers(h, "1.0.9.172.in-addr.arpa."), "the old address's PTR is gone");
         api.delete("endpointslices", "testns", "hl-1");
         eventually("a headless service without endpoints is NXDOMAIN",
                 () -> rcode(h, "hl.testns.svc.cluster.local.", Rcode.NXDOMAIN));
@@ -182,6 +183,35 @@ class LiveUpdatesTest {
         eventually("after 410 Gone the relist brings additions",
                 () -> answers(h, "after-410.testns.svc.cluster.local.", "10.0.9.3"));
         eventually("and deletions", () -> rcode(h, "after-drop.testns.svc.cluster.local.", Rcode.NXDOMAIN));
+    }
+
+    private static int ptrAnswers(Handler h, String name) {
+        try {
+            return ask(h, name, Type.PTR).getSection(Section.ANSWER).size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void endpointChangesMadeWhileTheWatchWasAwayArriveByTheRelist() throws Exception {
+        Handler h = start("");
+        api.create(KubeObjects.parse(headless("hl")));
+        api.create(KubeObjects.parse(slice("hl-1", "hl", null, "172.9.0.1", "172.9.0.2")));
+        api.create(KubeObjects.parse(slice("hl-2", "hl", null, "172.9.0.5")));
+        eventually("both slices answer", () -> answers(h, "hl.testns.svc.cluster.local.", "172.9.0.1", "172.9.0.2",
+                "172.9.0.5"));
+        api.compact();
+        api.endAllWatches();
+        api.update(KubeObjects.parse(slice("hl-1", "hl", null, "172.9.0.3", "172.9.0.2")));
+        api.delete("endpointslices", "testns", "hl-2");
+        eventually("the moved endpoint and the deletion arrive",
+                () -> answers(h, "hl.testns.svc.cluster.local.", "172.9.0.2", "172.9.0.3"));
+        assertEquals(1, ptrAnswers(h, "3.0.9.172.in-addr.arpa."), "the new address's PTR");
+        assertEquals(1, ptrAnswers(h, "2.0.9.172.in-addr.arpa."), "the address that stayed");
+        assertEquals(0, ptrAnswers(h, "1.0.9.172.in-addr.arpa."), "no PTR left for the address that moved");
+        assertEquals(0, ptrAnswers(h, "5.0.9.172.in-addr.arpa."), "nor for the deleted slice's");
+        assertTrue(rcode(h, "172-9-0-1.hl.testns.svc.cluster.local.", Rcode.NXDOMAIN));
     }
 
     @Test

@@ -51,9 +51,12 @@ class MetadataTest {
     }
 
     /** CoreDNS's APIConnServeTest pod: podns/foo at 10.240.0.1, two labels. */
+    private static final PodInfo FOO = new PodInfo("podns", "foo", POD_IP,
+            Map.of("app.kubernetes.io/name", "foo", "bar", "baz"));
+
     private static ClusterIndex podIndex() {
         ClusterIndex index = new ClusterIndex();
-        index.putPod(new PodInfo("podns", "foo", POD_IP, Map.of("app.kubernetes.io/name", "foo", "bar", "baz")));
+        index.putPod(null, FOO);
         return index;
     }
 
@@ -159,7 +162,7 @@ class MetadataTest {
     @Test
     void clientPodByAnyTextOfItsAddress() throws Exception {
         ClusterIndex index = new ClusterIndex();
-        index.putPod(new PodInfo("v6", "bar", "fd00::a", Map.of()));
+        index.putPod(null, new PodInfo("v6", "bar", "fd00::a", Map.of()));
         KubernetesHandler k = handler("kubernetes cluster.local {\n pods verified\n}", index);
         check(k, "example.com.", Type.A, "fd00:0:0:0:0:0:0:a",
                 Map.of("kubernetes/client-namespace", "v6", "kubernetes/client-pod-name", "bar"));
@@ -177,12 +180,13 @@ class MetadataTest {
     void aLabelledPodChangesItsLabels() throws Exception {
         ClusterIndex index = podIndex();
         KubernetesHandler k = handler("kubernetes cluster.local {\n pods verified\n}", index);
-        index.putPod(new PodInfo("podns", "foo", POD_IP, Map.of("bar", "qux")));
+        PodInfo relabelled = new PodInfo("podns", "foo", POD_IP, Map.of("bar", "qux"));
+        index.putPod(FOO, relabelled);
         check(k, "example.com.", Type.A, POD_IP, Map.of(
                 "kubernetes/client-namespace", "podns",
                 "kubernetes/client-pod-name", "foo",
                 "kubernetes/client-label/bar", "qux"));
-        index.removePod("podns", "foo");
+        index.removePod(relabelled);
         check(k, "example.com.", Type.A, POD_IP, Map.of());
     }
 }

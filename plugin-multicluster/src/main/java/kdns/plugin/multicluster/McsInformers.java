@@ -95,12 +95,15 @@ public final class McsInformers extends InformerGroup {
         }
     }
 
-    /** One informer whose index updates log and skip an object the index cannot use. */
+    /**
+     * One informer whose index updates log and skip an object the index cannot use. The index
+     * keeps its objects by name, so the value an update replaces is not passed on.
+     */
     private <T> void addSafely(String resource, boolean gatesSync, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
                          Function<JsonObject, T> decode, Function<T, Object> convert,
                          Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
         add(resource, gatesSync, pages, watch, decode, convert,
-                o -> safely(() -> put.accept(o)), m -> safely(() -> remove.accept(m)));
+                (previous, o) -> safely(() -> put.accept(o)), (previous, m) -> safely(() -> remove.accept(m)));
     }
 
     private void safely(Runnable r) {

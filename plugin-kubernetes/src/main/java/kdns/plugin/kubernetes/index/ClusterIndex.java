@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,7 @@ import java.util.function.LongSupplier;
 import kdns.api.text.IpLiterals;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.Ipv4Text;
+import kdns.plugin.kubernetes.model.Named;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.model.ServiceInfo;
 import kdns.plugin.kubernetes.model.SliceInfo;
@@ -25,7 +27,12 @@ import kdns.plugin.kubernetes.model.SliceInfo;
  * <p>The modification time (the SOA serial) moves on every add or delete and on updates that
  * change DNS-relevant data, like CoreDNS's {@code Modified}.
  *
- * <p>Memory (a large cluster's index is most of the heap): entries are kept per namespace under
+ * <p>Slices and pods are not kept by name: the informers' store holds them already, and hands the
+ * one it held to {@link #putSlice}, {@link #removeSlice}, {@link #putPod} and {@link #removePod} to
+ * be taken out of the reverse indexes (a map by name here was a second node and table slot per
+ * object, only ever read to find that previous value).
+ *
+ * <p>Memory (a large cluster's index is most of the heap): services are kept per namespace under
  * their own name strings, so no {@code namespace/name} key string is made for them, and a reverse
  * index entry with one value (nearly all: one service per cluster IP, one slice per endpoint IP)
  * holds that value itself rather than a one-element list ({@link OneOrMore}). Endpoint IPv4
@@ -37,17 +44,18 @@ public final class ClusterIndex {
     private final ByNamespace<ServiceInfo> services = new ByNamespace<>();
     private final ConcurrentHashMap<String, Object> servicesByClusterIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> servicesByExternalIp = new ConcurrentHashMap<>();
-    private final ByNamespace<SliceInfo> slices = new ByNamespace<>();
     /** Per namespace, by service name: the service's slices ({@link OneOrMore}). */
     private final ByNamespace<Object> slicesByService = new ByNamespace<>();
     /** Slices by endpoint address: canonical IPv4 addresses (nearly all) in a compact map, others by {@link #ipKey}. */
     private final Ipv4Map slicesByIpv4 = new Ipv4Map();
     private final ConcurrentHashMap<String, Object> slicesByOtherIp = new ConcurrentHashMap<>();
-    private final ByNamespace<PodInfo> pods = new ByNamespace<>();
     private final ConcurrentHashMap<String, Object> podsByIp = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private final AtomicLong modified = new AtomicLong();
     private final AtomicLong externalModified = new AtomicLong();
+    /** Slices and pods held, for {@link #summary}; changed and read under {@link #lock}. */
+    private int sliceCount;
+    private int podCount;
     private final LongSupplier clock;
     private final Object lock = new Object();
 
@@ -90,22 +98,6 @@ public final class ClusterIndex {
         return e.isCompactIpv4() ? Integer.valueOf(e.ipv4()) : addressKey(e.address());
     }
 
-    /**
-     * The entry the index holds for the same object when it equals {@code info} (a {@link
-     * ServiceInfo}, {@link SliceInfo} or {@link PodInfo}), else {@code info}. A relist (after 410
-     * Gone) brings every object again, mostly unchanged: keeping the held entry lets the new copy
-     * go at once, so the relist does not hold the whole cluster twice.
-     */
-    public Object current(Object info) {
-        Object held = switch (info) {
-            case ServiceInfo s -> services.get(s.namespace(), s.name());
-            case SliceInfo s -> slices.get(s.namespace(), s.name());
-            case PodInfo p -> pods.get(p.namespace(), p.name());
-            case null, default -> null;
-        };
-        return held != null && held.equals(info) ? held : info;
-    }
-
     // ---- updates ------------------------------------------------------------------------------
 
     /** Adds or replaces a service. */
@@ -113,7 +105,7 @@ public final class ClusterIndex {
         synchronized (lock) {
             ServiceInfo old = services.put(s.namespace(), s.name(), s);
             if (old == s) {
-                return; // the entry it holds (current): nothing changes
+                return; // the entry it holds (a relist of an unchanged service): nothing changes
             }
             if (old != null) {
                 unindexService(old);
@@ -156,63 +148,91 @@ public final class ClusterIndex {
         }
     }
 
-    /** Adds or replaces an EndpointSlice. */
-    public void putSlice(SliceInfo s) {
+    /**
+     * Adds or replaces an EndpointSlice.
+     *
+     * @param previous the slice of the same namespace and name this index holds (what the last
+     *                 put of it handed over), or null when it holds none
+     */
+    public void putSlice(SliceInfo previous, SliceInfo s) {
+        sameObject(previous, s);
         synchronized (lock) {
-            SliceInfo old = slices.put(s.namespace(), s.name(), s);
-            if (old == s) {
-                return;
+            if (previous == s) {
+                return; // the entry it holds (a relist of an unchanged slice): nothing changes
             }
-            if (old != null) {
-                unindexSlice(old);
+            if (previous != null) {
+                unindexSlice(previous);
+            } else {
+                sliceCount++;
             }
             indexSlice(s);
-            if (old == null || !old.sameDnsData(s)) {
+            if (previous == null || !previous.sameDnsData(s)) {
                 touch();
             }
         }
     }
 
-    /** Removes an EndpointSlice by namespace and name. */
-    public void removeSlice(String namespace, String name) {
+    /** Removes an EndpointSlice: {@code previous}, the one this index holds (nothing when null). */
+    public void removeSlice(SliceInfo previous) {
+        if (previous == null) {
+            return;
+        }
         synchronized (lock) {
-            SliceInfo old = slices.remove(namespace, name);
-            if (old != null) {
-                unindexSlice(old);
-                touch();
-            }
+            unindexSlice(previous);
+            sliceCount--;
+            touch();
         }
     }
 
-    /** Adds or replaces a pod. */
-    public void putPod(PodInfo p) {
+    /**
+     * Adds or replaces a pod.
+     *
+     * @param previous the pod of the same namespace and name this index holds, or null
+     */
+    public void putPod(PodInfo previous, PodInfo p) {
+        sameObject(previous, p);
         synchronized (lock) {
-            PodInfo old = pods.put(p.namespace(), p.name(), p);
-            if (old == p) {
+            if (previous == p) {
                 return;
             }
-            if (old != null && !old.ip().isEmpty()) {
-                OneOrMore.remove(podsByIp, ipKey(old.ip()), old);
+            if (previous != null && !previous.ip().isEmpty()) {
+                OneOrMore.remove(podsByIp, ipKey(previous.ip()), previous);
+            }
+            if (previous == null) {
+                podCount++;
             }
             if (!p.ip().isEmpty()) {
                 OneOrMore.add(podsByIp, ipKey(p.ip()), p);
             }
-            if (old == null || !old.ip().equals(p.ip())) {
+            if (previous == null || !previous.ip().equals(p.ip())) {
                 touch();
             }
         }
     }
 
-    /** Removes a pod by namespace and name. */
-    public void removePod(String namespace, String name) {
+    /** Removes a pod: {@code previous}, the one this index holds (nothing when null). */
+    public void removePod(PodInfo previous) {
+        if (previous == null) {
+            return;
+        }
         synchronized (lock) {
-            PodInfo old = pods.remove(namespace, name);
-            if (old != null) {
-                if (!old.ip().isEmpty()) {
-                    OneOrMore.remove(podsByIp, ipKey(old.ip()), old);
-                }
-                touch();
+            if (!previous.ip().isEmpty()) {
+                OneOrMore.remove(podsByIp, ipKey(previous.ip()), previous);
             }
+            podCount--;
+            touch();
+        }
+    }
+
+    /**
+     * Refuses a previous value of another object: unindexing it would leave the replaced one's
+     * entries behind for good, answering for an object that no longer exists.
+     */
+    private static void sameObject(Named previous, Named next) {
+        if (previous != null
+                && !(Objects.equals(previous.name(), next.name()) && Objects.equals(previous.namespace(), next.namespace()))) {
+            throw new IllegalArgumentException("the previous value is " + previous.namespace() + "/" + previous.name()
+                    + ", not " + next.namespace() + "/" + next.name());
         }
     }
 
@@ -355,8 +375,10 @@ public final class ClusterIndex {
 
     /** Counts, for logs and tests. */
     public String summary() {
-        return services.size() + " services, " + slices.size() + " endpointslices, " + pods.size() + " pods, "
-                + namespaces.size() + " namespaces";
+        synchronized (lock) {
+            return services.size() + " services, " + sliceCount + " endpointslices, " + podCount + " pods, "
+                    + namespaces.size() + " namespaces";
+        }
     }
 
     /**

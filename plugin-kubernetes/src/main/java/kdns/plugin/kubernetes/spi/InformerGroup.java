@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -58,7 +59,8 @@ public abstract class InformerGroup {
      */
     protected final <T> void add(String resource, boolean gatesSync, WatchCalls.PageCall pages,
                                  WatchCalls.WatchCall watch, Function<JsonObject, T> decode,
-                                 Function<T, Object> convert, Consumer<Object> put, Consumer<V1ObjectMeta> remove) {
+                                 Function<T, Object> convert, BiConsumer<Object, Object> put,
+                                 BiConsumer<Object, V1ObjectMeta> remove) {
         SharedIndexInformer<?> informer = api.informer(resource, pages, watch, decode, convert, put, remove,
                 failures(resource), log);
         informers.add(informer);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -41,9 +42,12 @@ public interface KubernetesApi {
     /**
      * One informer (not started: run it on a thread of its own; stop it with {@link #stopAll}):
      * what {@code convert} makes of an object goes to {@code put}; an object it makes nothing of,
-     * or a deleted one, to {@code remove} by its namespace and name. Failed lists and watches go to
-     * {@code errors} (the informer retries them). The index sees the whole first list before the
-     * informer reports synced.
+     * or a deleted one, to {@code remove} with its namespace and name. Both are given first the
+     * value the last {@code put} of the same object (namespace and name) handed over, or null when
+     * there was none or the object was removed since, so an index can take it out of its reverse
+     * indexes without keeping a map by name of its own; an object equal to that value is handed
+     * over as that very value. Failed lists and watches go to {@code errors} (the informer retries
+     * them). The index sees the whole first list before the informer reports synced.
      *
      * @param resource the resource (plural), the {@code resource} label of the metrics
      * @param decode   the decoder of one object ({@link #model} for a generated model class; the
@@ -51,7 +55,7 @@ public interface KubernetesApi {
      */
     <T> SharedIndexInformer<?> informer(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
                                         Function<JsonObject, T> decode, Function<T, Object> convert,
-                                        Consumer<Object> put, Consumer<V1ObjectMeta> remove,
+                                        BiConsumer<Object, Object> put, BiConsumer<Object, V1ObjectMeta> remove,
                                         Consumer<Throwable> errors, Log log);
 
     /** Decodes an object into a generated model class, without the generated validation. */

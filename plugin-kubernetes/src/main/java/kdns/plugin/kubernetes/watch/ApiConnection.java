@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import kdns.api.Log;
@@ -162,7 +163,8 @@ public final class ApiConnection implements KubernetesApi {
     @Override
     public <T> SharedIndexInformer<?> informer(String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
                                                Function<JsonObject, T> decode, Function<T, Object> convert,
-                                               Consumer<Object> put, Consumer<V1ObjectMeta> remove,
+                                               BiConsumer<Object, Object> put,
+                                               BiConsumer<Object, V1ObjectMeta> remove,
                                                Consumer<Throwable> errors, Log log) {
         return SlimInformers.create(this, resource, pages, watch, decode, convert, put, remove, errors, log);
     }

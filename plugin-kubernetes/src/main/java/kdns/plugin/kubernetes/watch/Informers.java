@@ -72,10 +72,10 @@ public final class Informers extends InformerGroup {
 
     /**
      * The informers over slim objects ({@link SlimInformers}), each counted for sync: what a
-     * convert makes of an object goes to the index; an object it makes nothing of, or a deleted
-     * one, is removed by its namespace and name. The converts hand back the index's own entry when
-     * the object did not change ({@link ClusterIndex#current}), which keeps a relist from holding
-     * the cluster twice.
+     * convert makes of an object goes to the index, with the value it replaces (the index keeps
+     * no slices or pods by name); an object it makes nothing of, or a deleted one, is removed.
+     * An object that did not change comes as the entry already held, which keeps a relist from
+     * holding the cluster twice.
      */
     @Override
     protected void register() {
@@ -83,17 +83,17 @@ public final class Informers extends InformerGroup {
         add("services", true,
                 WatchCalls.pages(connection, "/api/v1/services", labels, null),
                 WatchCalls.watch(connection, "/api/v1/services", labels, null),
-                SlimInformers.model(V1Service.class, ObjectReader.SERVICE, f -> index.current(Convert.serviceOf(f))),
-                svc -> index.current(Convert.service(svc)),
-                o -> index.putService((ServiceInfo) o), this::removeService);
+                SlimInformers.model(V1Service.class, ObjectReader.SERVICE, Convert::serviceOf),
+                Convert::service,
+                (previous, o) -> index.putService((ServiceInfo) o), this::removeService);
         if (!config.noEndpoints()) {
             add("endpointslices", true,
                     WatchCalls.pages(connection, ENDPOINT_SLICES, labels, null),
                     WatchCalls.watch(connection, ENDPOINT_SLICES, labels, null),
                     SlimInformers.model(V1EndpointSlice.class, ObjectReader.SLICE,
-                            f -> index.current(Convert.sliceOf(f, config.endpointPodNames()))),
-                    slice -> index.current(Convert.slice(slice, config.endpointPodNames())),
-                    o -> putSlice((SliceInfo) o), this::removeSlice);
+                            f -> Convert.sliceOf(f, config.endpointPodNames())),
+                    slice -> Convert.slice(slice, config.endpointPodNames()),
+                    (previous, o) -> putSlice((SliceInfo) previous, (SliceInfo) o), this::removeSlice);
         }
         String nsLabels = config.namespaceLabels();
         add("namespaces", true,
@@ -101,14 +101,14 @@ public final class Informers extends InformerGroup {
                 WatchCalls.watch(connection, "/api/v1/namespaces", nsLabels, null),
                 SlimInformers.model(V1Namespace.class, ObjectReader.NAMESPACE, f -> f.meta().name()),
                 n -> n.getMetadata().getName(),
-                o -> index.putNamespace((String) o), m -> index.removeNamespace(m.getName()));
+                (previous, o) -> index.putNamespace((String) o), (previous, m) -> index.removeNamespace(m.getName()));
         if (config.pods() == KubernetesConfig.PodMode.VERIFIED) {
             add("pods", true,
                     WatchCalls.pages(connection, "/api/v1/pods", labels, POD_FIELD_SELECTOR),
                     WatchCalls.watch(connection, "/api/v1/pods", labels, POD_FIELD_SELECTOR),
-                    SlimInformers.model(V1Pod.class, ObjectReader.POD, f -> index.current(Convert.podOf(f))),
-                    pod -> index.current(Convert.pod(pod)),
-                    o -> index.putPod((PodInfo) o), this::removePod);
+                    SlimInformers.model(V1Pod.class, ObjectReader.POD, Convert::podOf),
+                    Convert::pod,
+                    (previous, o) -> index.putPod((PodInfo) previous, (PodInfo) o), this::removePod);
         }
     }
 
@@ -126,12 +126,12 @@ public final class Informers extends InformerGroup {
         }
     }
 
-    private void removeService(V1ObjectMeta m) {
+    private void removeService(Object previous, V1ObjectMeta m) {
         index.removeService(m.getNamespace(), m.getName());
     }
 
-    private void putSlice(SliceInfo info) {
-        index.putSlice(info);
+    private void putSlice(SliceInfo previous, SliceInfo info) {
+        index.putSlice(previous, info);
         if (syncSeen() && info.triggerTimeMillis() > 0) {
             ServiceInfo svc = index.service(info.namespace(), info.serviceName());
             String kind = svc != null && svc.headless() ? "headless_with_selector" : "cluster_ip";
@@ -140,11 +140,11 @@ public final class Informers extends InformerGroup {
         }
     }
 
-    private void removeSlice(V1ObjectMeta m) {
-        index.removeSlice(m.getNamespace(), m.getName());
+    private void removeSlice(Object previous, V1ObjectMeta m) {
+        index.removeSlice((SliceInfo) previous);
     }
 
-    private void removePod(V1ObjectMeta m) {
-        index.removePod(m.getNamespace(), m.getName());
+    private void removePod(Object previous, V1ObjectMeta m) {
+        index.removePod((PodInfo) previous);
     }
 }

@@ -110,6 +110,8 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     private final WatchCalls.WatchCall watches;
     private final Function<JsonObject, T> decode;
     private final Function<T, Object> convert;
+    /** The informer's store: an unchanged object's payload is the one it holds ({@link SlimStore#sameAsHeld}). */
+    private final SlimStore known;
     private final ApiMetrics metrics;
     private final BiConsumer<Class<SlimObject>, Throwable> errors;
     private final Log log;
@@ -130,7 +132,15 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
     PagedListerWatcher(ApiConnection connection, String resource, WatchCalls.PageCall pages,
                        WatchCalls.WatchCall watches, Function<JsonObject, T> decode, Function<T, Object> convert,
                        BiConsumer<Class<SlimObject>, Throwable> errors, Log log) {
+        this(connection, resource, pages, watches, decode, convert, errors, log, new SlimStore());
+    }
+
+    /** @param known the informer's store, whose payloads an unchanged object's stands for */
+    PagedListerWatcher(ApiConnection connection, String resource, WatchCalls.PageCall pages,
+                       WatchCalls.WatchCall watches, Function<JsonObject, T> decode, Function<T, Object> convert,
+                       BiConsumer<Class<SlimObject>, Throwable> errors, Log log, SlimStore known) {
         this.connection = connection;
+        this.known = known;
         this.resource = resource;
         this.pages = pages;
         this.watches = watches;
@@ -601,7 +611,8 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             Informers.ignoring(resource, ns, name, e);
             payload = null;
         }
-        return new SlimObject(ns, name, LenientJson.metadata(object, "resourceVersion"), payload);
+        return new SlimObject(ns, name, LenientJson.metadata(object, "resourceVersion"),
+                known.sameAsHeld(ns, name, payload));
     }
 
     /**
@@ -723,9 +734,10 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
             Informers.ignoring(resource, ns, name, e);
             payload = null;
         }
+        payload = known.sameAsHeld(ns, name, payload);
         if (payload instanceof Named held && held.name().equals(name) && held.namespace().equals(ns)) {
-            // The entry the index already holds (a relist of an unchanged object): its strings,
-            // so the relist's copies go at once.
+            // The payload's own strings (the held entry's, on a relist of an unchanged object), so
+            // the slim object keeps no copy of them.
             ns = held.namespace();
             name = held.name();
         }

@@ -6,6 +6,7 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -81,27 +82,26 @@ public final class SlimInformers {
     /**
      * One informer (not started; run it on a thread of its own): what {@code convert} makes of an
      * object goes to {@code put}; an object it makes nothing of, or a deleted one, to {@code remove}
-     * by its namespace and name. Failed watches and lists go to {@code errors} (the informer retries
-     * them); exceptions of {@code put}/{@code remove}, and a server that does not stream lists
-     * (the informer then lists in pages), are logged with {@code log}.
+     * with its namespace and name. Both are given first what the last {@code put} of the same
+     * object (namespace and name) handed over, or null when there was none or the object was
+     * removed since: the value to take out of an index. An object equal to the one held is handed
+     * over as the very value held. Failed watches and lists go to {@code errors} (the informer
+     * retries them); exceptions of {@code put}/{@code remove}, and a server that does not stream
+     * lists (the informer then lists in pages), are logged with {@code log}.
      *
      * @param resource the resource (plural), the {@code resource} label of the {@link ApiMetrics}
      */
     public static <T> SharedIndexInformer<?> create(
             ApiConnection connection, String resource, WatchCalls.PageCall pages, WatchCalls.WatchCall watch,
-            Function<JsonObject, T> decode, Function<T, Object> convert, Consumer<Object> put,
-            Consumer<V1ObjectMeta> remove, Consumer<Throwable> errors, Log log) {
+            Function<JsonObject, T> decode, Function<T, Object> convert, BiConsumer<Object, Object> put,
+            BiConsumer<Object, V1ObjectMeta> remove, Consumer<Throwable> errors, Log log) {
+        SlimStore store = new SlimStore();
         PagedListerWatcher<T> lw = new PagedListerWatcher<>(connection, resource, pages, watch, decode, convert,
-                (cls, t) -> errors.accept(t), log);
+                (cls, t) -> errors.accept(t), log, store);
         // Not through SharedInformerFactory: it keeps one informer per API type, and every informer
         // here caches the same slim type.
-        return new IndexingInformer(lw, lw.unlessClosed((cls, t) -> errors.accept(t)), o -> {
-            if (o.payload() == null) {
-                remove.accept(o.getMetadata());
-            } else {
-                put.accept(o.payload());
-            }
-        }, remove, e -> log.error("ignoring an object " + resource + " the plugin cannot use: " + e));
+        return new IndexingInformer(lw, lw.unlessClosed((cls, t) -> errors.accept(t)), store, put, remove,
+                e -> log.error("ignoring an object " + resource + " the plugin cannot use: " + e));
     }
 
     /** How often {@link #awaitSynced} looks whether the informers have synced. */

@@ -145,6 +145,20 @@ final class SlimStore implements Indexer<SlimObject> {
         throw new UnsupportedOperationException("the informer's store takes no further indexes: " + indexers.keySet());
     }
 
+    /**
+     * The payload of the stored object of this namespace and name when it equals {@code payload},
+     * else {@code payload}. A relist (after 410 Gone) brings every object again, mostly unchanged:
+     * handing on the held payload lets the new copy go at once, so the relist does not hold the
+     * cluster twice, and the index sees the very value it holds (nothing to change).
+     */
+    synchronized Object sameAsHeld(String namespace, String name, Object payload) {
+        if (payload == null || name == null) {
+            return payload;
+        }
+        SlimObject held = find(ns(namespace), name);
+        return held != null && payload.equals(held.payload()) ? held.payload() : payload;
+    }
+
     synchronized int size() {
         return size;
     }

@@ -57,13 +57,13 @@ class ExternalHandlerTest {
         index.putService(new ServiceInfo("testns", "lb", "LoadBalancer", List.of("10.0.0.4"), null,
                 List.of(HTTP, HTTPS), List.of("lb.example.net")));
         index.putService(new ServiceInfo("testns", "hl", "ClusterIP", List.of("None"), null, List.of(HTTP), List.of()));
-        index.putSlice(new SliceInfo("testns", "hl-abc", "hl", List.of(new Endpoint("10.244.1.1", "web-0", "web-0", "n", ""),
+        index.putSlice(null, new SliceInfo("testns", "hl-abc", "hl", List.of(new Endpoint("10.244.1.1", "web-0", "web-0", "n", ""),
                 new Endpoint("10.244.1.2", "", "web-1", "n", "")), List.of(HTTP), -1));
         index.putService(new ServiceInfo("other", "hidden", "ClusterIP", List.of("10.0.1.1"), null, List.of(HTTP),
                 List.of("5.6.7.8")));
         index.putService(new ServiceInfo("kube-system", "kube-dns", "LoadBalancer", List.of("10.0.0.10"), null,
                 List.of(new Port("dns", "UDP", 53)), List.of("192.0.2.53", "2001:db8::53")));
-        index.putSlice(new SliceInfo("kube-system", "kube-dns-xyz", "kube-dns",
+        index.putSlice(null, new SliceInfo("kube-system", "kube-dns-xyz", "kube-dns",
                 List.of(new Endpoint("10.244.0.10", "", "coredns-0", "n", "")), List.of(new Port("dns", "UDP", 53)), -1));
         return index;
     }

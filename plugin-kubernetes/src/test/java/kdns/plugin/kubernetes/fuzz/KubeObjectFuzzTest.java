@@ -66,13 +66,13 @@ class KubeObjectFuzzTest {
                 case 1 -> {
                     SliceInfo s = Convert.slice(JSON.deserialize(json, V1EndpointSlice.class));
                     if (s != null) {
-                        index.putSlice(s);
+                        index.putSlice(null, s);
                     }
                 }
                 default -> {
                     PodInfo p = Convert.pod(JSON.deserialize(json, V1Pod.class));
                     if (p != null) {
-                        index.putPod(p);
+                        index.putPod(null, p);
                     }
                 }
             }

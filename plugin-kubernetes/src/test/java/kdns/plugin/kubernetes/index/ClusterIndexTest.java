@@ -1,7 +1,7 @@
 package kdns.plugin.kubernetes.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +45,31 @@ class ClusterIndexTest {
     }
 
     @Test
+    void servicesSharingAClusterIpAreFoundInTheOrderAdded() {
+        ServiceInfo a = svc("a", "10.0.0.1");
+        ServiceInfo b = svc("b", "10.0.0.1", "10.0.0.1");
+        ServiceInfo c = svc("c", "not-an-ip");
+        index.putService(a);
+        index.putService(b);
+        index.putService(c);
+        assertEquals(List.of(a, b, b), index.servicesByClusterIp("10.0.0.1"), "an address listed twice: found twice");
+        assertEquals(List.of(c), index.servicesByClusterIp("NOT-AN-IP"), "text that is no address, by its lower case");
+        index.removeService("ns", "a");
+        assertEquals(List.of(b, b), index.servicesByClusterIp("10.0.0.1"));
+        index.removeService("ns", "b");
+        assertTrue(index.servicesByClusterIp("10.0.0.1").isEmpty());
+    }
+
+    @Test
     void slicesByIpFindCompactAndTextAddressesByAnySpelling() {
-        index.putSlice(slice("v4", "a", "10.244.0.7", "10.244.0.8"));
-        index.putSlice(slice("v6", "b", "fd00::7"));
+        SliceInfo v4 = slice("v4", "a", "10.244.0.7", "10.244.0.8");
+        index.putSlice(null, v4);
+        index.putSlice(null, slice("v6", "b", "fd00::7"));
         assertEquals("v4", index.slicesByIp("10.244.0.7").get(0).name());
         assertEquals("v4", index.slicesByIp("10.244.0.8").get(0).name());
         assertTrue(index.slicesByIp("10.244.0.9").isEmpty());
         assertEquals("v6", index.slicesByIp("FD00:0::7").get(0).name(), "IPv6 compared canonically");
-        index.removeSlice("ns", "v4");
+        index.removeSlice(v4);
         assertTrue(index.slicesByIp("10.244.0.7").isEmpty());
         assertEquals(ClusterIndex.addressKey("10.244.0.7"), ClusterIndex.addressKey(new Endpoint("10.244.0.7", "", "", "", "")));
         assertEquals(ClusterIndex.addressKey("fd00:0::7"), ClusterIndex.addressKey(new Endpoint("fd00::7", "", "", "", "")));
@@ -60,30 +77,63 @@ class ClusterIndexTest {
 
     @Test
     void slicesGroupByServiceAndIndexTheirIps() {
-        index.putSlice(slice("a-1", "a", "172.0.0.1"));
-        index.putSlice(slice("a-2", "a", "172.0.0.2", "172.0.0.1"));
+        SliceInfo a1 = slice("a-1", "a", "172.0.0.1");
+        SliceInfo a2 = slice("a-2", "a", "172.0.0.2", "172.0.0.1");
+        index.putSlice(null, a1);
+        index.putSlice(null, a2);
         assertEquals(2, index.slicesOf("ns", "a").size());
         assertEquals(2, index.slicesByIp("172.0.0.1").size());
-        index.putSlice(slice("a-2", "a", "172.0.0.3"));
-        assertEquals(1, index.slicesByIp("172.0.0.1").size());
-        assertEquals(1, index.slicesByIp("172.0.0.3").size());
-        index.putSlice(slice("a-2", "b", "172.0.0.3"));
+        SliceInfo a2moved = slice("a-2", "a", "172.0.0.3");
+        index.putSlice(a2, a2moved);
+        assertEquals(1, index.slicesByIp("172.0.0.1").size(), "the endpoint that moved is no longer found");
+        assertTrue(index.slicesByIp("172.0.0.2").isEmpty());
+        assertEquals(List.of(a2moved), index.slicesByIp("172.0.0.3"));
+        assertEquals(List.of(a1, a2moved), index.slicesOf("ns", "a"));
+        SliceInfo a2other = slice("a-2", "b", "172.0.0.3");
+        index.putSlice(a2moved, a2other);
         assertEquals(1, index.slicesOf("ns", "a").size(), "a slice that moves to another service leaves the old one");
         assertEquals(1, index.slicesOf("ns", "b").size());
-        index.removeSlice("ns", "a-1");
-        index.removeSlice("ns", "a-2");
+        index.removeSlice(a1);
+        index.removeSlice(a2other);
         assertTrue(index.slicesOf("ns", "a").isEmpty());
+        assertTrue(index.slicesOf("ns", "b").isEmpty());
         assertTrue(index.slicesByIp("172.0.0.3").isEmpty());
+        assertEquals("0 services, 0 endpointslices, 0 pods, 0 namespaces", index.summary());
+    }
+
+    @Test
+    void aPreviousValueOfAnotherObjectIsRefused() {
+        SliceInfo a1 = slice("a-1", "a", "172.0.0.1");
+        index.putSlice(null, a1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> index.putSlice(a1, slice("a-2", "a", "172.0.0.2")));
+        assertTrue(e.getMessage().contains("ns/a-1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> index.putPod(new PodInfo("ns", "p", "10.240.0.1", null),
+                new PodInfo("other", "p", "10.240.0.1", null)));
+        assertEquals(List.of(a1), index.slicesByIp("172.0.0.1"), "nothing changed");
+    }
+
+    @Test
+    void removingNothingChangesNothing() {
+        index.removeSlice(null);
+        index.removePod(null);
+        assertEquals(1000, index.modified());
+        assertEquals("0 services, 0 endpointslices, 0 pods, 0 namespaces", index.summary());
     }
 
     @Test
     void podsByIp() {
-        index.putPod(new PodInfo("ns", "p", "10.240.0.1", null));
+        PodInfo p1 = new PodInfo("ns", "p", "10.240.0.1", null);
+        index.putPod(null, p1);
         assertEquals(1, index.podsByIp("10.240.0.1").size());
-        index.putPod(new PodInfo("ns", "p", "10.240.0.2", null));
+        PodInfo p2 = new PodInfo("ns", "p", "10.240.0.2", null);
+        index.putPod(p1, p2);
         assertTrue(index.podsByIp("10.240.0.1").isEmpty());
-        index.removePod("ns", "p");
+        assertEquals(List.of(p2), index.podsByIp("10.240.0.2"));
+        assertEquals("0 services, 0 endpointslices, 1 pods, 0 namespaces", index.summary());
+        index.removePod(p2);
         assertTrue(index.podsByIp("10.240.0.2").isEmpty());
+        assertEquals("0 services, 0 endpointslices, 0 pods, 0 namespaces", index.summary());
     }
 
     @Test
@@ -92,10 +142,11 @@ class ClusterIndexTest {
         now.set(2000);
         index.putService(svc("a", "10.0.0.1"));
         assertEquals(1000, index.modified(), "an update without DNS-relevant change keeps the serial");
-        index.putSlice(slice("s", "a", "172.0.0.1"));
+        SliceInfo first = slice("s", "a", "172.0.0.1");
+        index.putSlice(null, first);
         assertEquals(2000, index.modified());
         now.set(3000);
-        index.putSlice(new SliceInfo("ns", "s", "a", List.of(new Endpoint("172.0.0.1", "", "", "", "")),
+        index.putSlice(first, new SliceInfo("ns", "s", "a", List.of(new Endpoint("172.0.0.1", "", "", "", "")),
                 List.of(new Port("http", "TCP", 8080)), 12345));
         assertEquals(2000, index.modified(), "annotation-only change");
         index.putNamespace("ns");
@@ -111,34 +162,11 @@ class ClusterIndexTest {
     }
 
     @Test
-    void currentHandsBackTheHeldEntryOnlyWhenEqual() {
-        ServiceInfo held = svc("a", "10.0.0.1");
-        index.putService(held);
-        assertSame(held, index.current(svc("a", "10.0.0.1")), "an unchanged service: the held entry");
-        ServiceInfo moved = svc("a", "10.0.0.2");
-        assertSame(moved, index.current(moved), "a changed one: itself");
-        ServiceInfo other = svc("b", "10.0.0.1");
-        assertSame(other, index.current(other), "one the index does not hold: itself");
-
-        SliceInfo slice = slice("a-1", "a", "172.0.0.1", "172.0.0.2");
-        index.putSlice(slice);
-        assertSame(slice, index.current(slice("a-1", "a", "172.0.0.1", "172.0.0.2")));
-        assertNotSame(slice, index.current(slice("a-1", "a", "172.0.0.1")));
-        PodInfo pod = new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "x"));
-        index.putPod(pod);
-        assertSame(pod, index.current(new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "x"))));
-        assertNotSame(pod, index.current(new PodInfo("ns", "p", "10.240.0.1", java.util.Map.of("app", "y"))),
-                "labels count (metadata)");
-        assertNull(index.current(null));
-        assertEquals("ns", index.current("ns"), "a namespace name passes through");
-    }
-
-    @Test
     void puttingTheHeldEntryAgainChangesNothing() {
         SliceInfo slice = slice("a-1", "a", "172.0.0.1");
-        index.putSlice(slice);
+        index.putSlice(null, slice);
         now.set(2000);
-        index.putSlice(index.current(slice("a-1", "a", "172.0.0.1")) instanceof SliceInfo s ? s : null);
+        index.putSlice(slice, slice);
         assertEquals(List.of(slice), index.slicesOf("ns", "a"));
         assertEquals(List.of(slice), index.slicesByIp("172.0.0.1"));
         assertEquals(1000, index.modified());
@@ -147,8 +175,8 @@ class ClusterIndexTest {
         index.putService(svc);
         assertEquals(1, index.servicesByClusterIp("10.0.0.1").size());
         PodInfo pod = new PodInfo("ns", "p", "10.240.0.1", null);
-        index.putPod(pod);
-        index.putPod(pod);
+        index.putPod(null, pod);
+        index.putPod(pod, pod);
         assertEquals(List.of(pod), index.podsByIp("10.240.0.1"));
     }
 }

@@ -137,7 +137,7 @@ class HostileObjectsTest {
                 index.putService(s);
             }
         }
-        index.putSlice(Convert.slice(slice(sliceJson("hl-1", "hl",
+        index.putSlice(null, Convert.slice(slice(sliceJson("hl-1", "hl",
                 "[{\"addresses\":[\"10.1.0.1\",\"bad\"],\"hostname\":\"" + LONG_LABEL + "\"},"
                         + "{\"addresses\":[\"10.1.0.2\"],\"hostname\":\"web-2\"}]",
                 "[{\"name\":\"http\",\"port\":-1},{\"name\":\"alt\",\"port\":8080}]"))));

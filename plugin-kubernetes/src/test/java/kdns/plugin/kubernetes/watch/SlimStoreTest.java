@@ -115,4 +115,19 @@ class SlimStoreTest {
         assertEquals("no index nodes in the informer's store (only namespace)", e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> store.addIndexers(Map.of("nodes", o -> List.of())));
     }
+
+    @Test
+    void sameAsHeldHandsOnTheHeldPayloadOnlyWhenEqual() {
+        String held = new String("payload");
+        store.add(new SlimObject("ns", "a", "1", held));
+        store.add(new SlimObject(null, "cluster-scoped", "1", held));
+        assertSame(held, store.sameAsHeld("ns", "a", new String("payload")), "unchanged: the held one");
+        assertSame(held, store.sameAsHeld(null, "cluster-scoped", new String("payload")));
+        String changed = "changed";
+        assertSame(changed, store.sameAsHeld("ns", "a", changed), "changed: itself");
+        String other = new String("payload");
+        assertSame(other, store.sameAsHeld("ns", "b", other), "not held: itself");
+        assertSame(other, store.sameAsHeld("other", "a", other), "another namespace: itself");
+        assertNull(store.sameAsHeld("ns", "a", null));
+    }
 }
