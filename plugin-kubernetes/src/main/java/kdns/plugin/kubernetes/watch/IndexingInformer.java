@@ -81,8 +81,11 @@ final class IndexingInformer extends DefaultSharedIndexInformer<SlimObject, Slim
                 obj = gone.getObj();
             }
             if (!(obj instanceof SlimObject slim)) {
-                throw new IllegalStateException("the informer's queue handed over "
-                        + (obj == null ? "null" : "a " + obj.getClass().getName()) + ", not a slim object");
+                // Reported and skipped: an exception out of here would end the client's process loop,
+                // and with it every later change of this resource.
+                failure.accept(new IllegalStateException("the informer's queue handed over "
+                        + (obj == null ? "null" : "a " + obj.getClass().getName()) + ", not a slim object"));
+                continue;
             }
             SlimObject held = (SlimObject) store.get(slim);
             Object previous = held == null ? null : held.payload();

@@ -140,4 +140,16 @@ class IndexingInformerTest {
         assertTrue(e.getMessage().contains("no handlers"), e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> informer.addEventHandlerWithResyncPeriod(handler, 0));
     }
+
+    @Test
+    void aForeignObjectIsReportedAndTheNextDeltaStillApplied() {
+        Deque<MutablePair<DeltaType, KubernetesObject>> d = new ArrayDeque<>();
+        d.add(new MutablePair<>(DeltaType.Added, new io.kubernetes.client.openapi.models.V1Service()));
+        d.add(new MutablePair<>(DeltaType.Added, obj("a", "1", "a1")));
+        informer.handleDeltas(d);
+        assertEquals(1, failures.size());
+        assertTrue(failures.get(0).getMessage().contains("not a slim object"), failures.get(0).getMessage());
+        assertEquals(List.of("put null -> a1"), calls);
+        assertEquals(1, store.size());
+    }
 }
