@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import kdns.api.Handler;
@@ -14,7 +13,6 @@ import kdns.api.HandlerException;
 import kdns.api.Handlers;
 import kdns.api.Log;
 import kdns.api.Rcodes;
-import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import kdns.api.Transport;
@@ -47,8 +45,6 @@ final class CacheHandler implements Handler {
     final Cache<Key, Item> denial;
     private final AtomicLong successEvictions = new AtomicLong();
     private final AtomicLong denialEvictions = new AtomicLong();
-    /** The misses on their way up the chain, by key, that later misses of the key wait for. */
-    private final ConcurrentHashMap<Key, Flight> flights = new ConcurrentHashMap<>();
 
     CacheHandler(Handler next, CacheConfig config, CacheMetrics metrics, Ticker ticker, Clock wallClock,
                  Executor refresher) {
@@ -114,7 +110,8 @@ final class CacheHandler implements Handler {
 
         Item item = lookup(now, key, sm);
         if (item == null) {
-            return miss(request, writer, key, sm, dnssecOk, adRequested, now);
+            CachingWriter cw = new CachingWriter(this, writer, request, key, sm, dnssecOk, adRequested, null, now);
+            return Handlers.nextOrFailure(name(), next, request, cw);
         }
         long ttl = item.ttl(now);
         long replyTtl;
@@ -138,122 +135,6 @@ final class CacheHandler implements Handler {
             writer.write(item.toMsg(request, replyTtl, dnssecOk, adRequested));
         }
         return Rcodes.NOERROR;
-    }
-
-    /**
-     * A miss: joins the flight of the same key when one is on its way (and then waits for its
-     * answer), or passes the query on, as the flight's leader when no other was there. A leader
-     * whose chain returns without writing, or throws, lands its flight here with that failure.
-     */
-    private int miss(Request request, ResponseWriter writer, Key key, CacheMetrics.Server sm, boolean dnssecOk,
-                     boolean adRequested, long now) throws HandlerException {
-        Flight flight = new Flight(now);
-        Flight current = flights.putIfAbsent(key, flight);
-        if (current != null) {
-            if (current.join(new Flight.Waiter(request, writer, sm, dnssecOk, adRequested), now)) {
-                return DEFERRED;
-            }
-            // A flight that never landed gives way after its window; a full one is left alone.
-            if (!current.expired(now) || !flights.replace(key, current, flight)) {
-                flight = null;
-            }
-        }
-        CachingWriter cw = new CachingWriter(this, writer, request, key, sm, dnssecOk, adRequested, null, now,
-                flight);
-        if (flight == null) {
-            return Handlers.nextOrFailure(name(), next, request, cw);
-        }
-        int rc;
-        try {
-            rc = Handlers.nextOrFailure(name(), next, request, cw);
-        } catch (HandlerException e) {
-            land(flight, key, e, e.rcode());
-            throw e;
-        } catch (RuntimeException e) {
-            land(flight, key, null, Rcodes.SERVFAIL);
-            throw e;
-        }
-        if (rc != DEFERRED && !Rcodes.clientWrote(rc) && !cw.written()) {
-            land(flight, key, null, rc); // the server writes this rcode to the leader's client
-        }
-        return rc;
-    }
-
-    /**
-     * Answers the waiters of {@code flight} (once; later calls find none). With {@code rcode} < 0
-     * the leader's reply was written: a waiter gets what a hit on the stored item gives it, or,
-     * when nothing usable was stored (a reply the cache does not keep), asks the chain itself as
-     * its own miss would have. Otherwise the leader failed and every waiter fails the same way,
-     * without a second wait for an upstream that just gave up.
-     */
-    void land(Flight flight, Key key, HandlerException error, int rcode) {
-        answer(detach(flight, key), key, error, rcode);
-    }
-
-    /** Takes {@code flight} out of the flights (no query joins it any more) and returns its waiters, once. */
-    List<Flight.Waiter> detach(Flight flight, Key key) {
-        flights.remove(key, flight);
-        return flight.land();
-    }
-
-    /** Answers the waiters of a detached flight: see {@link #land}. */
-    void answer(List<Flight.Waiter> waiters, Key key, HandlerException error, int rcode) {
-        for (Flight.Waiter w : waiters) {
-            try {
-                if (rcode >= 0) {
-                    if (error != null) {
-                        w.writer().reportError(error);
-                    }
-                    w.writer().write(Replies.errorReply(w.request(), rcode));
-                } else if (!answerStored(w, key)) {
-                    alone(w, key);
-                }
-            } catch (RuntimeException e) {
-                LOG.warning("answering a query that waited for " + key.name() + " failed: " + e);
-            }
-        }
-    }
-
-    /** Writes the fresh item stored for {@code key} to {@code w} as a hit would; false when there is none. */
-    private boolean answerStored(Flight.Waiter w, Key key) {
-        long now = ticker.nanos();
-        Item item = denial.getIfPresent(key);
-        if (item == null || item.ttl(now) <= 0 || item.type == CachedReplyType.SERVER_ERROR) {
-            Item p = success.getIfPresent(key);
-            if (p != null && p.ttl(now) > 0) {
-                item = p;
-            }
-        }
-        if (item == null || item.ttl(now) <= 0) {
-            return false;
-        }
-        long ttl = config.keepTtl ? item.origTtl : item.ttl(now);
-        if (!item.writeWire(w.writer(), w.request(), ttl, w.dnssecOk(), w.adRequested())) {
-            w.writer().write(item.toMsg(w.request(), ttl, w.dnssecOk(), w.adRequested()));
-        }
-        return true;
-    }
-
-    /** A waiter's own miss, on the thread that landed its flight: the chain as if it had not waited. */
-    private void alone(Flight.Waiter w, Key key) {
-        ResponseWriter writer = w.writer();
-        CachingWriter cw = new CachingWriter(this, writer, w.request(), key, w.sm(), w.dnssecOk(), w.adRequested(),
-                null, ticker.nanos(), null);
-        int rc;
-        try {
-            rc = Handlers.nextOrFailure(name(), next, w.request(), cw);
-        } catch (HandlerException e) {
-            if (!cw.written()) {
-                writer.reportError(e);
-            }
-            rc = e.rcode();
-        } catch (RuntimeException e) {
-            LOG.warning("query for " + key.name() + " failed: " + e);
-            rc = Rcodes.SERVFAIL;
-        }
-        if (rc != DEFERRED && !Rcodes.clientWrote(rc) && !cw.written()) {
-            writer.write(Replies.errorReply(w.request(), rc));
-        }
     }
 
     private boolean inZones(String qname) {
@@ -329,7 +210,7 @@ final class CacheHandler implements Handler {
                 ? new Request(request.message(), Transport.TCP, request.remoteAddress(), request.localAddress(),
                         request.serverZone())
                 : request;
-        CachingWriter pw = new CachingWriter(this, writer, bg, key, sm, request.dnssecOk(), false, item, now, null);
+        CachingWriter pw = new CachingWriter(this, writer, bg, key, sm, request.dnssecOk(), false, item, now);
         try {
             refresher.execute(() -> {
                 sm.prefetch.inc();
@@ -358,7 +239,7 @@ final class CacheHandler implements Handler {
     private int verifyStale(Request request, ResponseWriter writer, Key key, CacheMetrics.Server sm, Item item,
                             boolean dnssecOk, boolean adRequested) {
         CachingWriter cw = new CachingWriter(this, writer, request, key, sm, dnssecOk, adRequested, null,
-                ticker.nanos(), null);
+                ticker.nanos());
         VerifyStaleWriter vw = new VerifyStaleWriter(cw, () -> {
             writer.write(item.toMsg(request, config.keepTtl ? item.origTtl : 0, dnssecOk, adRequested));
             sm.servedStale.inc();

@@ -1,10 +1,8 @@
 package kdns.plugin.cache;
 
-import java.util.List;
 import kdns.api.ForwardingResponseWriter;
 import kdns.api.HandlerException;
 import kdns.api.Log;
-import kdns.api.Rcodes;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
 import org.xbill.DNS.Flags;
@@ -32,15 +30,12 @@ final class CachingWriter extends ForwardingResponseWriter {
     /** The item being refreshed; null when the reply goes to the client. */
     private final Item refreshing;
     private final long started;
-    /** The flight this miss leads, landed once the reply is written; null when it leads none. */
-    private final Flight flight;
     private volatile boolean written;
     /** Set when the plugin reported that it failed: what it writes next is its error reply. */
     private volatile boolean failed;
-    private volatile HandlerException failure;
 
     CachingWriter(CacheHandler cache, ResponseWriter delegate, Request request, Key key, CacheMetrics.Server sm,
-                  boolean dnssecOk, boolean adRequested, Item refreshing, long started, Flight flight) {
+                  boolean dnssecOk, boolean adRequested, Item refreshing, long started) {
         super(delegate);
         this.cache = cache;
         this.request = request;
@@ -50,7 +45,6 @@ final class CachingWriter extends ForwardingResponseWriter {
         this.adRequested = adRequested;
         this.refreshing = refreshing;
         this.started = started;
-        this.flight = flight;
     }
 
     /** True once a reply came through. */
@@ -65,69 +59,36 @@ final class CachingWriter extends ForwardingResponseWriter {
      */
     @Override
     public void reportError(HandlerException error) {
-        failure = error;
         failed = true;
         if (refreshing == null) {
             delegate.reportError(error);
         }
     }
 
-    /** A zone transfer is passed on whole and not stored; the flight's waiters ask the chain themselves. */
-    @Override
-    public void writeStream(List<Message> messages) {
-        written = true;
-        List<Flight.Waiter> waiters = flight == null ? List.of() : cache.detach(flight, key);
-        try {
-            delegate.writeStream(messages);
-        } finally {
-            cache.answer(waiters, key, null, -1);
-        }
-    }
-
     @Override
     public void write(Message res) {
         written = true;
-        boolean failedReply = failed;
-        boolean passOn = false;
-        try {
-            passOn = failedReply ? pass(res) : storeOrPass(res);
-        } finally {
-            // Detached after the store and before the leader's client has its reply, so a query
-            // that comes after that reply finds the item or asks anew, never the flight's outcome.
-            List<Flight.Waiter> waiters = flight == null ? List.of() : cache.detach(flight, key);
-            try {
-                if (passOn) {
-                    delegate.write(res);
-                }
-            } finally {
-                if (!waiters.isEmpty()) {
-                    // A failure is passed on to the waiters as it was to the leader.
-                    cache.answer(waiters, key, failedReply ? failure : null,
-                            failedReply ? (res.getRcode() != 0 ? res.getRcode() : Rcodes.SERVFAIL) : -1);
-                }
+        if (failed) {
+            if (refreshing != null) {
+                refreshing.refreshing.set(false); // a later hit may try again
+            } else {
+                delegate.write(res);
             }
+            return;
         }
-    }
-
-    /** A failed query's error reply: passed on unless it was a background refresh's. */
-    private boolean pass(Message res) {
-        if (refreshing != null) {
-            refreshing.refreshing.set(false); // a later hit may try again
-            return false;
-        }
-        return true;
-    }
-
-    private boolean storeOrPass(Message res) {
+        boolean passOn;
         try {
-            return storeAndPrepare(res);
+            passOn = storeAndPrepare(res);
         } catch (RuntimeException e) {
             // A reply the cache cannot handle still reaches the client, unchanged.
             LOG.warning("not caching the reply for " + key.name() + ": " + e);
+            passOn = refreshing == null;
             if (refreshing != null) {
                 refreshing.refreshing.set(false);
             }
-            return refreshing == null;
+        }
+        if (passOn) {
+            delegate.write(res);
         }
     }
 

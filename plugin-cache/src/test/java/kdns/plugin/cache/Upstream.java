@@ -53,17 +53,11 @@ final class Upstream implements Handler {
             }
             case DEFER_FAIL -> {
                 // As forward gives up: the reason first, then its SERVFAIL, from another thread.
-                CountDownLatch g = gate;
                 CountDownLatch done = deferredWritten;
                 Thread t = new Thread(() -> {
                     try {
-                        if (g != null) {
-                            g.await(5, TimeUnit.SECONDS);
-                        }
                         writer.reportError(new HandlerException(Rcodes.SERVFAIL, "no healthy proxies"));
                         writer.write(reply(request, Rcode.SERVFAIL));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
                     } finally {
                         done.countDown();
                     }
