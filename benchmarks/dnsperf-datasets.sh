@@ -23,9 +23,10 @@
 # without the WatchList feature do, and kdns lists in pages). Prints one table (queries/s, average latency, server CPU seconds per 100k
 # queries with the kernel's share of them (cpu-split.py; as root), RSS, lost, response codes), the kdns/knotd ratios per scenario and the start-up lines
 # (seconds from process start to /ready 200, RSS then), and appends it to results/latest.md.
-# Every process it starts is stopped (by PID). Each fixed-rate row is measured after FIXED_WARMUP
-# seconds (default 3; 0: none) at the same rate, as in dnsperf-compare.sh: the row measures the
-# steady state, not the JIT's recompilation after the saturation row's branch profile.
+# Every process it starts is stopped (by PID). Each server's first fixed-rate round is measured after
+# FIXED_WARMUP seconds (default 3; 0: none) at the same rate, as in dnsperf-compare.sh: the row measures
+# the steady state, not the JIT's recompilation after the saturation row's branch profile (later rounds
+# follow a run at the same rate).
 set -euo pipefail
 dist=${1:?usage: dnsperf-datasets.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
@@ -67,7 +68,8 @@ run() { # scenario server pid port queries mode [label]
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 label=${7:-$6} extra=() len=$secs
     [ "$mode" = "fixed" ] && { extra=(-Q "$rate" -v); len=$fixed_secs; }
     local before after out qps lat completed lost cpu100k sys_share codes
-    if [ "$mode" = "fixed" ] && [ "$warmup" -gt 0 ]; then
+    # Warmed up after the saturation runs only: a later round's server has just run at this rate.
+    if [ "$mode" = "fixed" ] && [ "$warmup" -gt 0 ] && [[ $label == fixed || $label == "fixed 1/"* ]]; then
         dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -l "$warmup" -c 4 -q 500 -Q "$rate" >/dev/null 2>&1 || true
     fi
     before=$(cpu_ticks "$pid"); cpu_read "$pid" "$work/split-before"
@@ -307,7 +309,7 @@ fi
 
 {
     echo
-    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per saturation run, fixed rate $rate qps in $rounds interleaved rounds of ${fixed_secs}s, each after ${warmup}s at that rate, $names names + 20% NXDOMAIN in random order)"
+    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per saturation run, fixed rate $rate qps in $rounds interleaved rounds of ${fixed_secs}s, the first after ${warmup}s at that rate, $names names + 20% NXDOMAIN in random order)"
     echo
     echo "| scenario | server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
     echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -128,14 +128,8 @@ final class PagedListerWatcher<T> implements ListerWatcher<SlimObject, SlimList>
      * @param convert what kdns keeps of an object (may return null; exceptions mean null)
      * @param errors  told about each failed watch or streaming list (for the log; it is retried)
      * @param log     where a server that does not stream lists is noted (once per resource)
+     * @param known   the informer's store, whose payloads an unchanged object's stands for
      */
-    PagedListerWatcher(ApiConnection connection, String resource, WatchCalls.PageCall pages,
-                       WatchCalls.WatchCall watches, Function<JsonObject, T> decode, Function<T, Object> convert,
-                       BiConsumer<Class<SlimObject>, Throwable> errors, Log log) {
-        this(connection, resource, pages, watches, decode, convert, errors, log, new SlimStore());
-    }
-
-    /** @param known the informer's store, whose payloads an unchanged object's stands for */
     PagedListerWatcher(ApiConnection connection, String resource, WatchCalls.PageCall pages,
                        WatchCalls.WatchCall watches, Function<JsonObject, T> decode, Function<T, Object> convert,
                        BiConsumer<Class<SlimObject>, Throwable> errors, Log log, SlimStore known) {

@@ -94,7 +94,7 @@ class StreamedEventLinesTest {
                 SlimInformers.model(V1Service.class, ObjectReader.SERVICE,
                         (Fields.Service s) -> "read " + s.meta().name()),
                 s -> "model " + s.getMetadata().getName(),
-                (cls, t) -> failures.add(t), Log.forPlugin("kubernetes"));
+                (cls, t) -> failures.add(t), Log.forPlugin("kubernetes"), new SlimStore());
     }
 
     private static String service(String name, String rv, String ports) {

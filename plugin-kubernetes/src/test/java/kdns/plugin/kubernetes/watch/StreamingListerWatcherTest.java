@@ -80,7 +80,7 @@ class StreamingListerWatcherTest {
                 WatchCalls.pages(connection, "/api/v1/services", null, null),
                 WatchCalls.watch(connection, "/api/v1/services", null, null),
                 SlimInformers.model(V1Service.class), s -> s.getMetadata().getName(),
-                (cls, t) -> failures.add(t), Log.forPlugin("kubernetes"));
+                (cls, t) -> failures.add(t), Log.forPlugin("kubernetes"), new SlimStore());
     }
 
     private static CallGeneratorParams listFrom(String rv) {
