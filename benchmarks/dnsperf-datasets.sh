@@ -10,11 +10,14 @@
 # (NXDOMAIN: 20% of the queries). Before measuring, each server is checked to give the same answer
 # for one existing and one missing name.
 #   dnsperf-datasets.sh DIST [SECONDS] [RATE]
-# The fixed-rate CPU per query of kdns against knotd is measured in ROUNDS interleaved rounds
-# (kdns, knotd in one round, knotd, kdns in the next, ...) of FIXED_SECONDS each, and the ratio line
-# gives the median of the rounds' ratios and their range: knotd's own figure for a single 10 s run
-# moved 1.02-1.72 between make bench runs on this shared 2-core machine, more than the gap measured.
-# Environment: ROUNDS (default 3), FIXED_SECONDS (default 7/10 of SECONDS, rounded up),
+# The saturation queries/s and the fixed-rate CPU per query of kdns against knotd are each measured
+# in ROUNDS interleaved rounds (kdns, knotd in one round, knotd, kdns in the next, ...) of
+# SATURATION_SECONDS and FIXED_SECONDS each, and each ratio line gives the median of the rounds'
+# ratios and their range: knotd's own CPU figure for a single 10 s run moved 1.02-1.72 between make
+# bench runs on this shared 2-core machine, and the kubernetes saturation ratio of single 10 s runs
+# 0.97-1.23, more than the gaps measured. The k3s chain's rows are single runs of the same lengths.
+# Environment: ROUNDS (default 3), SATURATION_SECONDS (default 8/10 of SECONDS, rounded up: 3 rounds
+# add about 28 s per scenario to make bench), FIXED_SECONDS (default 7/10 of SECONDS, rounded up),
 # JDK (a JDK 21+ home for FakeClusterMain; default build/find-jdk.sh), NAMES
 # (default 10000), KUBE_HEAP (kdns's -Xmx for the kubernetes scenario when the launcher's default
 # heap is too small to sync it; default 256m), SCENARIOS (default "etcd kubernetes": which to run),
@@ -33,8 +36,10 @@ secs=${2:-10}
 rate=${3:-20000}
 rounds=${ROUNDS:-3}
 fixed_secs=${FIXED_SECONDS:-$(( (secs * 7 + 9) / 10 ))}
+sat_secs=${SATURATION_SECONDS:-$(( (secs * 8 + 9) / 10 ))}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a positive integer, not '$rounds'" >&2; exit 2; }
 [[ $fixed_secs =~ ^[1-9][0-9]*$ ]] || { echo "FIXED_SECONDS must be a positive integer, not '$fixed_secs'" >&2; exit 2; }
+[[ $sat_secs =~ ^[1-9][0-9]*$ ]] || { echo "SATURATION_SECONDS must be a positive integer, not '$sat_secs'" >&2; exit 2; }
 names=${NAMES:-10000}
 warmup=${FIXED_WARMUP:-3}
 scenarios=" ${SCENARIOS:-etcd kubernetes} "
@@ -65,7 +70,7 @@ results=()
 ratios=()
 startups=()
 run() { # scenario server pid port queries mode [label]
-    local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 label=${7:-$6} extra=() len=$secs
+    local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 label=${7:-$6} extra=() len=$sat_secs
     [ "$mode" = "fixed" ] && { extra=(-Q "$rate" -v); len=$fixed_secs; }
     local before after out qps lat completed lost cpu100k sys_share codes
     # Warmed up after the saturation runs only: a later round's server has just run at this rate.
@@ -88,12 +93,21 @@ run() { # scenario server pid port queries mode [label]
 measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
     # Warm kdns's JIT before measuring.
     dnsperf -s 127.0.0.1 -p "$3" -d "$6" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
-    run "$1" kdns "$2" "$3" "$6" saturation
-    run "$1" knotd "$4" "$5" "$6" saturation
-    # The fixed rate in interleaved rounds, the order reversed every other round so that neither
-    # server always runs first; a ratio per round (the two runs, seconds apart, see much the same
-    # machine), then the median of the ratios.
-    local s=$1 r kcs=() ncs=() per=()
+    # Saturation, then the fixed rate, each in interleaved rounds, the order reversed every other
+    # round so that neither server always runs first; a ratio per round (the two runs, seconds apart,
+    # see much the same machine), then the median of the ratios. At saturation dnsperf and the server
+    # share the 2 cores, so a single run's ratio moved 0.97-1.23 between make bench runs.
+    local s=$1 r kqs=() nqs=() sper=() kcs=() ncs=() per=()
+    for r in $(seq 1 "$rounds"); do
+        if [ $((r % 2)) = 1 ]; then
+            run "$1" kdns "$2" "$3" "$6" saturation "saturation $r/$rounds"; eval "kqs+=(\$r_${s}_kdns_saturation_qps)"
+            run "$1" knotd "$4" "$5" "$6" saturation "saturation $r/$rounds"; eval "nqs+=(\$r_${s}_knotd_saturation_qps)"
+        else
+            run "$1" knotd "$4" "$5" "$6" saturation "saturation $r/$rounds"; eval "nqs+=(\$r_${s}_knotd_saturation_qps)"
+            run "$1" kdns "$2" "$3" "$6" saturation "saturation $r/$rounds"; eval "kqs+=(\$r_${s}_kdns_saturation_qps)"
+        fi
+        sper+=("$(awk -v a="${kqs[-1]}" -v b="${nqs[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
+    done
     for r in $(seq 1 "$rounds"); do
         if [ $((r % 2)) = 1 ]; then
             run "$1" kdns "$2" "$3" "$6" fixed "fixed $r/$rounds"; eval "kcs+=(\$r_${s}_kdns_fixed_cpu)"
@@ -104,14 +118,20 @@ measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
         fi
         per+=("$(awk -v a="${kcs[-1]}" -v b="${ncs[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
     done
-    # The kdns figure others are compared with (the k3s chain): the median of its rounds.
+    # The kdns figures others are compared with (the k3s chain): the medians of its rounds.
+    eval "r_${s}_kdns_saturation_qps=$(median "${kqs[@]}")"
     eval "r_${s}_kdns_fixed_cpu=$(median "${kcs[@]}")"
-    eval "local kq=\$r_${s}_kdns_saturation_qps nq=\$r_${s}_knotd_saturation_qps"
-    ratios+=("$(awk -v s="$s" -v a="$kq" -v b="$nq" 'BEGIN { printf "%s: ratio kdns/knotd, saturation queries/s: %.2f", s, a/b }')")
-    if [[ " ${per[*]} " == *" n/a "* ]]; then
-        ratios+=("$s: kdns or knotd CPU per query not measurable in a round (ratios per round: ${per[*]})")
+    ratios+=("$(ratio_line "$s" "saturation queries/s" "$sat_secs" "queries/s" sper kqs nqs)")
+    ratios+=("$(ratio_line "$s" "CPU per query at the fixed rate" "$fixed_secs" "s / 100k queries" per kcs ncs)")
+}
+ratio_line() { # scenario what seconds unit per_round_ratios_var kdns_values_var knotd_values_var
+    local -n rs=$5 ks=$6 ns=$7
+    if [[ " ${rs[*]} " == *" n/a "* ]]; then
+        echo "$1: kdns or knotd $2 not measurable in a round (ratios per round: ${rs[*]})"
     else
-        ratios+=("$s: ratio kdns/knotd, CPU per query at the fixed rate: $(median "${per[@]}") (median of $rounds interleaved rounds of ${fixed_secs} s, range $(printf '%s\n' "${per[@]}" | sort -g | head -1)-$(printf '%s\n' "${per[@]}" | sort -g | tail -1); per round ${per[*]}; medians kdns $(median "${kcs[@]}"), knotd $(median "${ncs[@]}") s / 100k queries)")
+        local km nm; km=$(median "${ks[@]}"); nm=$(median "${ns[@]}")
+        [ "$4" = "queries/s" ] && { km=$(printf '%.0f' "$km"); nm=$(printf '%.0f' "$nm"); }
+        echo "$1: ratio kdns/knotd, $2: $(median "${rs[@]}") (median of $rounds interleaved rounds of $3 s, range $(printf '%s\n' "${rs[@]}" | sort -g | head -1)-$(printf '%s\n' "${rs[@]}" | sort -g | tail -1); per round ${rs[*]}; medians kdns $km, knotd $nm $4)"
     fi
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -309,7 +329,7 @@ fi
 
 {
     echo
-    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per saturation run, fixed rate $rate qps in $rounds interleaved rounds of ${fixed_secs}s, the first after ${warmup}s at that rate, $names names + 20% NXDOMAIN in random order)"
+    echo "## Data sets: kdns etcd and kubernetes plugins vs knotd with the same records, dnsperf on 127.0.0.1 ($(nproc) cores, saturation in $rounds interleaved rounds of ${sat_secs}s, fixed rate $rate qps in $rounds interleaved rounds of ${fixed_secs}s, the first after ${warmup}s at that rate, $names names + 20% NXDOMAIN in random order)"
     echo
     echo "| scenario | server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | response codes |"
     echo "|---|---|---|---|---|---|---|---|---|---|"

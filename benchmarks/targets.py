@@ -12,10 +12,11 @@ formula ((pods + services) / 1000 + 54 MB, the 50,000 endpoints counted as pods)
 CPU per query at the fixed rate against knotd in the same run, p99 at the fixed rate, forward alone
 against dnsdist and unbound.
 
-dnsperf-datasets.sh measures the etcd and kubernetes fixed-rate rows in interleaved rounds (rows
-"fixed 1/3", "fixed 2/3", ...): the CPU ratio is the median of the rounds' ratios from its ratio line
-(the table says so, with the range), the p99 the median of kdns's rounds, the RSS under load the
-largest of them. An older latest.md with one "fixed" row per server is read as before.
+dnsperf-datasets.sh measures the etcd and kubernetes saturation and fixed-rate rows in interleaved
+rounds (rows "saturation 1/3", "fixed 1/3", "fixed 2/3", ...): the saturation and CPU ratios are the
+medians of the rounds' ratios from its ratio lines (the table says so, with the range), the p99 the
+median of kdns's fixed-rate rounds, the RSS under load the largest of them. An older latest.md with
+one "saturation" and one "fixed" row per server is read as before.
 """
 import re
 import sys
@@ -78,15 +79,20 @@ def report(text):
     def dataset_p99(scenario, server):
         return median([v for v in (p99(r) for r in dataset_rows(scenario, server, "fixed")) if v is not None])
 
-    def cpu_ratio_name(scenario):
+    def ratio_line(scenario, what):
+        """The pattern of a data-set ratio line, its value the first group."""
+        return r"^%s: ratio kdns/knotd, %s: ([\d.]+)" % (scenario, what)
+
+    def ratio_name(base, scenario, what):
         """The figure's name, saying whether the ratio is a median of rounds or a single run's."""
-        m = re.search(r"^%s: ratio kdns/knotd, CPU per query at the fixed rate: [\d.]+ \(median of (\d+) "
-                      r"interleaved rounds of (\d+) s, range ([\d.]+-[\d.]+)" % scenario, text, re.M)
-        base = f"CPU per query at 20k q/s vs knotd, {scenario}"
+        m = re.search(ratio_line(scenario, what) + r" \(median of (\d+) interleaved rounds of (\d+) s, "
+                      r"range ([\d.]+-[\d.]+)", text, re.M)
         if m:
-            return f"{base} (median of {m.group(1)} interleaved rounds of {m.group(2)} s, range {m.group(3)})"
-        return f"{base} (one run)" if first(
-            r"^%s: ratio kdns/knotd, CPU per query at the fixed rate: ([\d.]+)" % scenario, text) else base
+            return f"{base} (median of {m.group(2)} interleaved rounds of {m.group(3)} s, range {m.group(4)})"
+        return f"{base} (one run)" if first(ratio_line(scenario, what), text) else base
+
+    def dataset_ratio(base, scenario, what, target, sense):
+        add(ratio_name(base, scenario, what), first(ratio_line(scenario, what), text), "x", target, sense)
 
     figures = []  # (figure, value, unit, target, 'le' or 'ge')
 
@@ -99,16 +105,14 @@ def report(text):
         r"^etcd: kdns from process start to /ready 200: ([\d.]+) s", text), "s", 1.0, "le")
     add("kubernetes 10k/50k: RSS after sync", first(r"RSS after sync ([\d.]+) MiB", text), "MiB", 114, "le")
     add("kubernetes 10k/50k: RSS under load (20k q/s)", dataset_rss("kubernetes"), "MiB", 114, "le")
-    add("saturation vs knotd, kubernetes", first(
-        r"^kubernetes: ratio kdns/knotd, saturation queries/s: ([\d.]+)", text), "x", 1.0, "ge")
-    add("saturation vs knotd, etcd", first(
-        r"^etcd: ratio kdns/knotd, saturation queries/s: ([\d.]+)", text), "x", 1.0, "ge")
+    # dnsperf-datasets.sh measures the data sets' saturation in interleaved rounds too: the median ratio.
+    dataset_ratio("saturation vs knotd, kubernetes", "kubernetes", "saturation queries/s", 1.0, "ge")
+    dataset_ratio("saturation vs knotd, etcd", "etcd", "saturation queries/s", 1.0, "ge")
     add("CPU per query at 20k q/s vs knotd, whoami", first(
         r"^ratio kdns/knotd, CPU per query at the fixed rate: ([\d.]+)", text), "x", 1.25, "le")
-    add(cpu_ratio_name("etcd"), first(
-        r"^etcd: ratio kdns/knotd, CPU per query at the fixed rate: ([\d.]+)", text), "x", 1.25, "le")
-    add(cpu_ratio_name("kubernetes"), first(
-        r"^kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: ([\d.]+)", text), "x", 1.25, "le")
+    for scenario in ("etcd", "kubernetes"):
+        dataset_ratio(f"CPU per query at 20k q/s vs knotd, {scenario}", scenario,
+                      "CPU per query at the fixed rate", 1.25, "le")
     for name, value in (("whoami", p99(whoami_row("kdns", "fixed")) if whoami_row("kdns", "fixed") else None),
                         ("etcd", dataset_p99("etcd", "kdns")),
                         ("kubernetes", dataset_p99("kubernetes", "kdns")),
@@ -152,12 +156,17 @@ def self_test():
     def row(server, mode, p99, rss):
         return f"| kubernetes | {server} | {mode} | 20000 | 0.05 | 0.04 / {p99} | 1.30 (80% kernel) | {rss} {codes}\n"
 
-    rounds = head + row("kdns", "saturation", "-", 110.0) \
+    rounds = head + "".join(row(server, f"saturation {r}/3", "-", 130.0) for r in (1, 2, 3) for server in ("kdns", "knotd")) \
         + "".join(row("kdns", f"fixed {r}/3", p, m) for r, p, m in ((1, 0.3, 109.0), (2, 0.9, 112.5), (3, 0.5, 110.0))) \
         + "".join(row("knotd", f"fixed {r}/3", 0.1 * r, 11.5) for r in (1, 2, 3)) \
         + "kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: 1.16 (median of 3 interleaved rounds of 7 s, " \
-          "range 1.05-1.17; per round 1.05 1.16 1.17; medians kdns 1.29, knotd 1.11 s / 100k queries)\n"
+          "range 1.05-1.17; per round 1.05 1.16 1.17; medians kdns 1.29, knotd 1.11 s / 100k queries)\n" \
+        + "kubernetes: ratio kdns/knotd, saturation queries/s: 1.02 (median of 3 interleaved rounds of 8 s, " \
+          "range 0.95-1.10; per round 0.95 1.10 1.02; medians kdns 310000, knotd 300000 queries/s)\n"
     out = report(rounds)
+    assert "| saturation vs knotd, kubernetes (median of 3 interleaved rounds of 8 s, range 0.95-1.10) " \
+           "| 1.02 x | >= 1 x | 1.02 | yes |" in out, out
+    assert "| saturation vs knotd, etcd | missing |" in out, out
     assert "| CPU per query at 20k q/s vs knotd, kubernetes (median of 3 interleaved rounds of 7 s, range 1.05-1.17) " \
            "| 1.16 x | <= 1.25 x | 0.93 | yes |" in out, out
     assert "| p99 at 20k q/s, kubernetes (median of 3 rounds) | 0.5 ms |" in out, out
@@ -165,8 +174,10 @@ def self_test():
     assert "knotd's p99 at the same fixed rate in this run: 0.1-0.3 ms." in out, out
     assert "| CPU per query at 20k q/s vs knotd, etcd | missing |" in out, out
     one = head + row("kdns", "fixed", 0.915, 119.2) + row("knotd", "fixed", 0.295, 11.6) \
-        + "kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: 0.92\n"
+        + "kubernetes: ratio kdns/knotd, CPU per query at the fixed rate: 0.92\n" \
+        + "kubernetes: ratio kdns/knotd, saturation queries/s: 0.97\n"
     out = report(one)
+    assert "| saturation vs knotd, kubernetes (one run) | 0.97 x | >= 1 x | 0.97 | no |" in out, out
     assert "| CPU per query at 20k q/s vs knotd, kubernetes (one run) | 0.92 x |" in out, out
     assert "| p99 at 20k q/s, kubernetes | 0.915 ms |" in out, out
     assert "| kubernetes 10k/50k: RSS under load (20k q/s) | 119.2 MiB |" in out, out
