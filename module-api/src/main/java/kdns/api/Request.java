@@ -37,7 +37,6 @@ public final class Request {
 
     /** The message, shared by the copies that say the same query; parsed only when asked for. */
     private final QueryMessage message;
-    private final Record question;
     private final Transport transport;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
@@ -139,8 +138,7 @@ public final class Request {
         this.metadata = metadata;
         this.received = received;
         this.message = message;
-        this.question = message.question();
-        if (question == null) {
+        if (!message.hasQuestion()) {
             throw new IllegalArgumentException("a request needs a question");
         }
         this.transport = transport;
@@ -314,12 +312,12 @@ public final class Request {
 
     /** The question record as the client wrote it (the message's, the same object). */
     public Record question() {
-        return question;
+        return message.question();
     }
 
     /** The question name as the client wrote it (case preserved). */
     public Name qname() {
-        return question.getName();
+        return message.question().getName();
     }
 
     /** The question name in lower case, fully qualified: {@code www.example.org.}. */
@@ -328,7 +326,7 @@ public final class Request {
         if (n == null) {
             n = lowerFromWire(received.bytes);
             if (n == null) {
-                String spelled = question.getName().toString();
+                String spelled = qname().toString();
                 n = spelled.toLowerCase(Locale.ROOT); // the same instance when there is nothing to lower
                 mixedCase = !n.equals(spelled);
             }
@@ -358,7 +356,7 @@ public final class Request {
      * the names whose text is their label bytes joined by dots: every byte a letter, digit, '-' or
      * '_' (dnsjava escapes others) and not the root; null otherwise, and the caller asks dnsjava.
      * The name read must also be as long as the parsed question's, so bytes that say anything else
-     * are never used.
+     * are never used; a question read from these very bytes is their name (no record made for it).
      */
     private String lowerFromWire(byte[] wire) {
         if (wire == null) {
@@ -391,9 +389,14 @@ public final class Request {
             labels++;
             pos += 1 + len;
         }
-        Name parsed = question.getName();
-        if (labels == 0 || chars + 1 != parsed.length() || labels + 1 != parsed.labels()) {
+        if (labels == 0) {
             return null;
+        }
+        if (!message.readFrom(wire)) {
+            Name parsed = qname();
+            if (chars + 1 != parsed.length() || labels + 1 != parsed.labels()) {
+                return null;
+            }
         }
         byte[] text = Thread.currentThread().isVirtual() ? new byte[chars] : NAME_SCRATCH.get();
         int out = 0;
@@ -411,12 +414,12 @@ public final class Request {
 
     /** The question type ({@link org.xbill.DNS.Type}). */
     public int qtype() {
-        return question.getType();
+        return message.qtype();
     }
 
     /** The question class ({@link org.xbill.DNS.DClass}). */
     public int qclass() {
-        return question.getDClass();
+        return message.qclass();
     }
 
     /** The message ID. */

@@ -109,6 +109,27 @@ class RequestReceivedTest {
     }
 
     @Test
+    void theQuestionIsMadeOnceWhenFirstAskedForAndSharedByEveryCopy() throws IOException {
+        byte[] wire = query("Svc01234.Bench.svc.cluster.local.", Type.AAAA, DClass.IN, null, Flags.RD);
+        Request read = Request.received(wire, Transport.UDP, CLIENT, LOCAL, ".");
+        assertNotNull(read);
+        Request copy = read.inServerZone("cluster.local.");
+        // Type, class and lower-case name come from the bytes; the record is made when asked for.
+        assertEquals(Type.AAAA, copy.qtype());
+        assertEquals(DClass.IN, copy.qclass());
+        assertEquals("svc01234.bench.svc.cluster.local.", copy.name());
+        assertEquals(true, copy.mixedCase());
+        // Asked for first through the parsed message of a copy: still the one record for all copies.
+        Message message = copy.message();
+        Record question = read.question();
+        assertSame(question, message.getQuestion());
+        assertSame(question, copy.question());
+        assertSame(question.getName(), read.qname());
+        assertEquals(new Message(wire.clone()).getQuestion(), question);
+        assertEquals("Svc01234.Bench.svc.cluster.local.", read.qname().toString(), "the client's spelling");
+    }
+
+    @Test
     void anOpcodeOtherThanQueryIsReadToo() throws IOException {
         Message m = Message.newQuery(Record.newRecord(Name.fromConstantString("n.example."), Type.SOA, DClass.IN));
         m.getHeader().setOpcode(Opcode.NOTIFY);

@@ -82,12 +82,13 @@ final class ReplyWriter implements ResponseWriter {
      */
     @Override
     public boolean writeWire(WireMessage reply) {
-        Record question = request.question();
+        // The question's type, class and received bytes say enough; its record is made only when
+        // the reply's name must be compared with the parsed one.
         OPTRecord clientOpt = request.opt();
         if (written || request.replySigning() != null || reply.signed()
                 || reply.length() > request.size()
-                || reply.questionType() != question.getType() || reply.questionClass() != question.getDClass()
-                || !(sameNameAsReceived(reply) || reply.questionNameIs(spelled(question.getName()), false))
+                || reply.questionType() != request.qtype() || reply.questionClass() != request.qclass()
+                || !(sameNameAsReceived(reply) || reply.questionNameIs(spelled(request.qname()), false))
                 || (clientOpt != null && reply.optOffset() < 0)) {
             return false;
         }

@@ -143,7 +143,6 @@ public final class Answerer {
     private final class Query {
         final Request request;
         final String name;          // lower case
-        final Name qname;           // as the client wrote it
         final String zoneLower;
         /** The zone as the client spelled it; worked out when a reply needs it (SOA, NS, SRV targets). */
         private String zone;
@@ -153,8 +152,15 @@ public final class Answerer {
         Query(Request request, String zoneLower) {
             this.request = request;
             this.name = request.name();
-            this.qname = request.qname();
             this.zoneLower = zoneLower;
+        }
+
+        /**
+         * The name as the client wrote it: asked of the request only by replies built as messages,
+         * so a wire reply never has the question's record made.
+         */
+        Name qname() {
+            return request.qname();
         }
 
         String zone() {
@@ -163,7 +169,7 @@ public final class Answerer {
                 zone = zoneLower;
             }
             if (zone == null) {
-                String text = qname.toString();
+                String text = qname().toString();
                 zone = text.length() == name.length() ? text.substring(text.length() - zoneLower.length()) : zoneLower;
             }
             return zone;
@@ -208,7 +214,7 @@ public final class Answerer {
                     nameError = f.nameError();
                 } else {
                     records = new ArrayList<>(2);
-                    nameError = address(q, name, q.qname, qtype, records, 0, f);
+                    nameError = address(q, name, q.qname(), qtype, records, 0, f);
                 }
             }
             case Type.TXT -> nameError = txt(q, name, records);
@@ -383,7 +389,7 @@ public final class Answerer {
         Found f = services(q, name, Type.TXT);
         for (Item i : f.items()) {
             if (i.text()) {
-                out.add(new TXTRecord(q.qname, DClass.IN, i.ttl(), i.host()));
+                out.add(new TXTRecord(q.qname(), DClass.IN, i.ttl(), i.host()));
             }
         }
         return f.nameError();
@@ -396,7 +402,7 @@ public final class Answerer {
             if (IpLiterals.parseUnmapped(i.host()) == null && !i.text()) {
                 Name target = nameOf(i.host());
                 if (target != null) {
-                    out.add(new CNAMERecord(q.qname, DClass.IN, i.ttl(), target));
+                    out.add(new CNAMERecord(q.qname(), DClass.IN, i.ttl(), target));
                 }
             }
         }
@@ -422,7 +428,7 @@ public final class Answerer {
             }
             String targetText = target.toString();
             if (srv.firstRecord(targetText, i.port())) {
-                out.add(new SRVRecord(q.qname, DClass.IN, i.ttl(), 0, weight, i.port(), target));
+                out.add(new SRVRecord(q.qname(), DClass.IN, i.ttl(), 0, weight, i.port(), target));
             }
             if (srv.firstGlue(targetText, i.host())) {
                 Record glue = addressRecord(target, i.host(), i.ttl());
@@ -449,7 +455,7 @@ public final class Answerer {
             if (IpLiterals.parseUnmapped(i.host()) == null && !i.text() && dup.add(i.host())) {
                 Name target = nameOf(i.host());
                 if (target != null) {
-                    out.add(new PTRRecord(q.qname, DClass.IN, i.ttl(), target));
+                    out.add(new PTRRecord(q.qname(), DClass.IN, i.ttl(), target));
                 }
             }
         }
@@ -460,7 +466,7 @@ public final class Answerer {
         Set<String> owners = new HashSet<>();
         for (NsAddress a : nsAddresses(q)) {
             if (owners.add(a.owner().toString())) {
-                out.add(new NSRecord(q.qname, DClass.IN, config.ttl(), a.owner()));
+                out.add(new NSRecord(q.qname(), DClass.IN, config.ttl(), a.owner()));
             }
             Record glue = addressRecord(a.owner(), a.address().getHostAddress(), config.ttl());
             if (glue != null) {
