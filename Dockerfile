@@ -28,7 +28,7 @@ ENTRYPOINT ["/kdns/runtime/bin/java", \
   "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=io.netty.common", \
   "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", \
   "-XX:+UnlockDiagnosticVMOptions", "-XX:-MergeStores", \
-  "-Dio.netty.jfr.enabled=false", \
+  "-Dio.netty.jfr.enabled=false", "-XX:CompileCommandFile=/kdns/conf/compile-commands", \
   "--add-modules", "ALL-DEFAULT", "-Dkdns.home=/kdns", \
   "-p", "/kdns/lib", "-m", "kdns.host/kdns.host.cli.Main"]
 CMD ["-conf", "/etc/coredns/Corefile"]

@@ -14,7 +14,9 @@
 # "launcher|DIST|" with DIST from the environment. Environment: NAMES (default 10000), RATE
 # (default 20000), LOAD=0 (no dnsperf: ready time and the RSS at ready and SETTLE s later only, for more rounds), HISTO=1 (each run ends with the live heap and its
 # HISTO_TOP largest classes, jcmd GC.class_histogram, after the other figures), NMT=1 (each run also prints NMT's committed memory by area at ready and after
-# the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), THREADS=1 (each run also prints the CPU seconds
+# the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JCMD_AT_READY (a jcmd command run right after the
+# figures of the instant of ready, its first JCMD_LINES (40) lines printed; e.g. "Compiler.memory" with the option
+# -XX:CompileCommand=MemStat,*.*,collect: the compilations with the largest arenas), THREADS=1 (each run also prints the CPU seconds
 # each thread used by ready, the threads grouped by name with their numbers dropped: who competes for the 2 cores), JDK (a JDK 21+ home for
 # FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
 set -euo pipefail
@@ -89,12 +91,18 @@ once() { # name dist opts env
     at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
     local threads_ready; threads_ready=$(threads "$pid")
     local nmt_ready; nmt_ready=$(nmt ready "$jcmd")
+    local extra_ready=""
+    if [ -n "${JCMD_AT_READY:-}" ]; then # after the figures of the instant of ready, so it cannot move them
+        # shellcheck disable=SC2086 # a command and its arguments
+        extra_ready=$("$jcmd" "$pid" $JCMD_AT_READY 2>&1 | sed 's/^/    /' | head -n "${JCMD_LINES:-40}" || true) # head may close the pipe first
+    fi
     sleep "${SETTLE:-6}"
     local settled; settled="$(rss_mib "$pid") ($(rss_split "$pid"))"
     if [ "${LOAD:-1}" = 0 ]; then
         echo "| $name | $ready_s | $at_ready | $settled | - | - | - | - | $(ls "/proc/$pid/task" | wc -l) |"
         [ -z "$threads_ready" ] || echo "$threads_ready"
         [ -z "$nmt_ready" ] || echo "$nmt_ready"
+        [ -z "$extra_ready" ] || echo "$extra_ready"
         histo "$jcmd"
         stop "$pid"; return
     fi
@@ -107,6 +115,7 @@ once() { # name dist opts env
     echo "| $name | $ready_s | $at_ready | $settled | $(rss_mib "$pid") ($(rss_split "$pid")) | $(awk -v t=$((after - before)) -v hz="$ticks" -v n="$completed" 'BEGIN { printf "%.2f", (t / hz) / n * 100000 }') | $(echo "$out" | p99) | $lost | $(ls "/proc/$pid/task" | wc -l) |"
     [ -z "$threads_ready" ] || echo "$threads_ready"
     [ -z "$nmt_ready" ] || { echo "$nmt_ready"; nmt "after load" "$jcmd"; }
+    [ -z "$extra_ready" ] || echo "$extra_ready"
     histo "$jcmd"
     stop "$pid"
 }

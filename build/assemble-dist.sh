@@ -2,8 +2,9 @@
 # Assembles a distribution from built modules and a plugin.cfg:
 #   assemble-dist.sh JDK_HOME PLUGIN_CFG OUT_DIR [portable]
 # OUT_DIR gets bin/kdns, lib/ (boot modules), plugins/<module>/ (one folder per plugin module with
-# its own dependencies), conf/plugin.cfg and, unless 'portable', a jlink'd runtime/ and the JDK 25
-# ahead-of-time caches aot/*.aot, one per kind of Corefile (build/aot-train.sh).
+# its own dependencies), conf/plugin.cfg, conf/compile-commands (bin/kdns's JIT compile commands)
+# and, unless 'portable', a jlink'd runtime/ and the JDK 25 ahead-of-time caches aot/*.aot, one per
+# kind of Corefile (build/aot-train.sh).
 set -eu
 jdk=$1; cfg=$2; out=$3; mode=${4:-full}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,6 +84,7 @@ if [ -d "$out.tmp/native/META-INF/native" ]; then
 fi
 
 cp "$cfg" "$out.tmp/conf/plugin.cfg"
+cp "$top/build/compile-commands" "$out.tmp/conf/compile-commands"
 commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 sed "s/@COMMIT@/$commit/" "$top/build/kdns.sh" > "$out.tmp/bin/kdns"; chmod +x "$out.tmp/bin/kdns"
 

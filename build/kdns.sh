@@ -146,6 +146,15 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # read. Netty's buffer events are only seen by a JFR recording that enables them; for one,
 # KDNS_JAVA_OPTS=-Dio.netty.jfr.enabled=true (it comes later and wins).
 nettyjfr="-Dio.netty.jfr.enabled=false"
+# conf/compile-commands (build/compile-commands says why): C2 leaves code that only the kubernetes
+# API client runs to C1, and C1 does not inline the class-file API's helpers into one big
+# compilation at start-up, so the compilers' pooled memory, held for up to 5 s, is smaller at the
+# instant a large cluster's first sync ends (10,000 Services: RSS at ready 4-9 MiB lower, medians).
+# Quiet: no line on stdout. A -XX:CompileCommandFile in KDNS_JAVA_OPTS replaces it (the last one wins).
+commands=""
+if [ -f "$KDNS_HOME/conf/compile-commands" ]; then
+    commands="-XX:CompileCommandFile=$KDNS_HOME/conf/compile-commands"
+fi
 native=""
 if [ -d "$KDNS_HOME/native" ]; then
     native="-Djava.library.path=$KDNS_HOME/native"
@@ -155,7 +164,7 @@ exec "$JAVA" \
     -XX:-ShrinkHeapInSteps \
     -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 \
     -Xss512k -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData $unsafe $compact $trim $mergestores $aot \
-    $nettyjfr ${native:+"$native"} ${KDNS_JAVA_OPTS:-} \
+    $nettyjfr ${native:+"$native"} ${commands:+"$commands"} ${KDNS_JAVA_OPTS:-} \
     --add-modules ALL-DEFAULT,ALL-MODULE-PATH \
     -Dkdns.home="$KDNS_HOME" -Dkdns.commit=@COMMIT@ \
     -p "$KDNS_HOME/lib" -m kdns.host/kdns.host.cli.Main "$@"

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +79,20 @@ class DistributionTest {
         KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of(), "-nosuchflag");
         assertEquals(2, r.exitCode(), r.output());
         assertTrue(r.output().contains("flag provided but not defined: -nosuchflag"), r.output());
+    }
+
+    @Test
+    void launcherHandsTheJvmTheCompileCommandsQuietly() throws Exception {
+        // conf/compile-commands keeps C2 off the kubernetes sync's decode path (build/compile-commands);
+        // its 'quiet' keeps the JVM from printing the commands (-version prints its two lines only)
+        Path commands = KdnsProcess.dist().resolve("conf/compile-commands").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(commands), "make dist copies build/compile-commands to " + commands);
+        KdnsProcess.Result r = KdnsProcess.runToEnd(dir, Map.of("KDNS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-version");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().lines().anyMatch(l -> l.matches("\\s*ccstr CompileCommandFile\\s+= "
+                + Pattern.quote(commands.toString()) + "\\s.*")), r.output());
+        KdnsProcess.Result quiet = KdnsProcess.runToEnd(dir, Map.of(), "-version");
+        assertEquals(2, quiet.output().lines().count(), "only the version lines:\n" + quiet.output());
     }
 
     @Test
