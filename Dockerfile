@@ -29,6 +29,7 @@ ENTRYPOINT ["/kdns/runtime/bin/java", \
   "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", \
   "-XX:+UnlockDiagnosticVMOptions", "-XX:-MergeStores", \
   "-Dio.netty.jfr.enabled=false", "-XX:CompileCommandFile=/kdns/conf/compile-commands", \
+  "-Djava.library.path=/kdns/native", \
   "--add-modules", "ALL-DEFAULT", "-Dkdns.home=/kdns", \
   "-p", "/kdns/lib", "-m", "kdns.host/kdns.host.cli.Main"]
 CMD ["-conf", "/etc/coredns/Corefile"]
