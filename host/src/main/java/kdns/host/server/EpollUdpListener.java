@@ -181,6 +181,7 @@ final class EpollUdpListener implements UdpListener {
         private final Runnable flushQueuedReplies = () -> {
             flushQueued = false;
             channel.flush();
+            recycleReplies();
         };
 
         @Override
@@ -214,6 +215,14 @@ final class EpollUdpListener implements UdpListener {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             reading = false;
             ctx.flush();
+            recycleReplies();
+        }
+
+        /**
+         * After a flush of everything written: the reply buffer is reused from the start when
+         * every slice was sent; when some wait in the socket's queue they keep it and a new one is made.
+         */
+        private void recycleReplies() {
             if (repliesUsed > 0) {
                 repliesUsed = 0;
                 if (replies.refCnt() > 1) {
@@ -232,11 +241,13 @@ final class EpollUdpListener implements UdpListener {
         }
 
         /**
-         * {@code wire[0, len)} in a direct buffer the channel can send from; in the read's buffer
-         * when written on the loop during a read (only the loop's thread touches that buffer).
+         * {@code wire[0, len)} in a direct buffer the channel can send from; in the reply buffer
+         * when written on the loop (only the loop's thread touches that buffer), during a read or
+         * after it (forward's replies read from its upstream socket on this loop), since each is
+         * sent by a flush of the loop that recycles the buffer after it.
          */
-        private ByteBuf replyBuffer(Channel ch, byte[] wire, int len, boolean duringRead) {
-            if (duringRead) {
+        private ByteBuf replyBuffer(Channel ch, byte[] wire, int len, boolean onLoop) {
+            if (onLoop) {
                 if (replies == null) {
                     replies = BatchReadBuffers.UNTRACKED.directBuffer(REPLY_SLAB);
                 }
@@ -274,7 +285,7 @@ final class EpollUdpListener implements UdpListener {
                 LOG.debug("udp reply to " + remote + " dropped: the socket's queue is full");
                 return;
             }
-            DatagramPacket reply = new DatagramPacket(replyBuffer(ch, wire, len, reading && inLoop), remote);
+            DatagramPacket reply = new DatagramPacket(replyBuffer(ch, wire, len, inLoop), remote);
             if (reading && inLoop) {
                 ch.write(reply, ch.voidPromise());
             } else if (inLoop) {

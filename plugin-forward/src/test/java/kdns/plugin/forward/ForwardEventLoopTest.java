@@ -181,6 +181,45 @@ class ForwardEventLoopTest {
         assertNull(slow.msg(), "the dropped query is still waiting");
     }
 
+    /**
+     * The queries of one loop round leave from one buffer of the socket's own (64 KiB) and those
+     * past its end from the pool; after the round's flush the buffer is used again from its start.
+     * Each query here is padded to about 1.1 KiB, so the first round of 80 overflows the buffer.
+     */
+    @Test
+    void queriesOfOneRoundBeyondTheSocketsQueryBufferAreAllAnsweredAndTheNextRoundReusesIt() throws Exception {
+        ScriptedUpstream u = servers.upstream();
+        u.script(ScriptedUpstream.answerA("192.0.2.1"));
+        Handler h = servers.forward("forward . " + u.hostPort() + " {\nmax_fails 0\n}");
+        for (int round = 0; round < 2; round++) {
+            int n = round == 0 ? 80 : 5;
+            List<ThreadRecordingWriter> writers = new java.util.ArrayList<>();
+            List<Request> requests = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Message q = TestRequests.message("r" + round + "-" + i + ".example.org", Type.A, DClass.IN);
+                q.addRecord(new OPTRecord(1232, 0, 0, 0,
+                        List.of(new org.xbill.DNS.GenericEDNSOption(12, new byte[1100]))), Section.ADDITIONAL);
+                requests.add(onLoop(q));
+                writers.add(new ThreadRecordingWriter());
+            }
+            // All served in one task of the loop: one round, one flush.
+            loop.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Handler.DEFERRED, h.serve(requests.get(i), writers.get(i)));
+                }
+                return null;
+            }).get();
+            for (int i = 0; i < n; i++) {
+                ThreadRecordingWriter w = writers.get(i);
+                assertNotNull(w.await(10, TimeUnit.SECONDS), "a reply to query " + i + " of round " + round);
+                assertEquals(Rcode.NOERROR, w.rcode(), "query " + i + " of round " + round);
+                assertEquals("r" + round + "-" + i + ".example.org.", w.msg().getQuestion().getName().toString());
+                assertEquals(loopThread, w.writtenOn);
+            }
+        }
+        assertEquals(85, u.queries().size(), "each query sent once, none lost or sent twice");
+    }
+
     @Test
     void aReplyToAnotherQuestionIsAFormerr() throws Exception {
         ScriptedUpstream a = servers.upstream();
