@@ -18,6 +18,8 @@ import kdns.api.Readiness;
 import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.ResponseWriter;
+import kdns.api.WireMessage;
+import kdns.api.WireReplies;
 import kdns.api.zones.Fallthrough;
 import kdns.api.zones.ZoneNames;
 import kdns.plugin.etcd.lookup.Resolver;
@@ -99,7 +101,44 @@ final class EtcdHandler implements Handler, Readiness {
         if (zone == null) {
             return Handlers.nextOrFailure(name(), next, request, writer);
         }
+        if (writer.takesWire() && wireReply(request, writer, zone)) {
+            return Rcodes.NOERROR;
+        }
         return new Query(request, writer, zone).round(1, true);
+    }
+
+    /**
+     * Answers the most common queries in wire form ({@link kdns.api.WireReplies}): an A or AAAA
+     * query whose answer is the name's own addresses, and its NXDOMAIN or NODATA; the bytes are
+     * the ones the server renders from the message {@link Query#reply} builds, without the
+     * question's name and record, the answer records, the message and the SOA record a reply
+     * costs otherwise. False when the query needs more (CNAMEs, the apex, fallthrough, data
+     * errors, a store not loaded yet) or the writer declines the bytes: the message path then
+     * answers it from the start.
+     */
+    private boolean wireReply(Request request, ResponseWriter writer, String zone) {
+        int qtype = request.qtype();
+        if ((qtype != Type.A && qtype != Type.AAAA) || request.mixedCase()) {
+            return false;
+        }
+        WireMessage w;
+        try {
+            Resolver.Addresses found = new Resolver.Addresses();
+            int n = resolver.addresses(store.index().view(), zone, request.name(), qtype, found);
+            if (n < 0) {
+                return false;
+            }
+            w = n == 0 ? resolver.negativeWire(request, zone, Rcodes.NOERROR)
+                    : WireReplies.address(request, qtype, found.ttls(), found.addresses(), n);
+        } catch (Resolver.NameError e) {
+            if (fall.through(request.name()) || !store.ready()) {
+                return false;
+            }
+            w = resolver.negativeWire(request, zone, Rcodes.NXDOMAIN);
+        } catch (Resolver.DataError e) {
+            return false;
+        }
+        return w != null && writer.writeWire(w);
     }
 
     /** An upstream lookup's question. */

@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import kdns.api.Request;
+import kdns.api.WireMessage;
+import kdns.api.WireReplies;
 import kdns.api.text.RecordValues;
 import kdns.api.zones.SyntheticSoa;
 import kdns.api.zones.ZoneNames;
@@ -161,6 +164,22 @@ public final class Resolver {
     /** Keyed by the plugin's zones only, so it stays as small as the Corefile's zone list. */
     private final Map<String, SoaNames> soaNames = new ConcurrentHashMap<>();
 
+    /** Keyed as {@link #soaNames}: the canonical wire forms of the same names. */
+    private final Map<String, WireReplies.SoaWire> soaWires = new ConcurrentHashMap<>();
+
+    /**
+     * The negative reply (NXDOMAIN, NODATA) to {@code request} in {@code zone} with the zone's SOA
+     * as {@link #soa} makes it, in wire form; null when {@link WireReplies#negative} does not write it.
+     */
+    public WireMessage negativeWire(Request request, String zone, int rcode) {
+        WireReplies.SoaWire names = soaWires.computeIfAbsent(zone, z -> {
+            SoaNames n = soaNames.computeIfAbsent(z, SoaNames::of);
+            return WireReplies.SoaWire.of(n.zone(), n.ns(), n.mbox());
+        });
+        long serial = System.currentTimeMillis() / 1000;
+        return WireReplies.negative(request, rcode, names, Math.min(MIN_TTL, 300), serial, MIN_TTL);
+    }
+
     /** The zone's synthesized SOA; its serial is the current Unix time, as CoreDNS's. */
     public SOARecord soa(String zone) {
         SoaNames n = soaNames.computeIfAbsent(zone, SoaNames::of);
@@ -311,6 +330,64 @@ public final class Resolver {
             }
         }
         return records;
+    }
+
+    /**
+     * The records of an A or AAAA query in {@code zone} for {@code lname} when they are the query's
+     * own addresses only, as {@link #resolve} answers them (same order, a host repeated by several
+     * entries once, entries of the other family and text entries left out): the TTLs and addresses
+     * in {@code into}, their number returned (0: NODATA). -1 when the answer needs more than that
+     * (the apex, or a CNAME entry to chase); the caller then calls {@link #resolve}. The common
+     * query this way makes no record, name or list of records (the reply is written from it in
+     * wire form).
+     *
+     * @throws NameError as {@link #resolve}
+     * @throws DataError as {@link #resolve}
+     */
+    public int addresses(Index.View view, String zone, String lname, int qtype, Addresses into)
+            throws NameError, DataError {
+        if ((qtype != Type.A && qtype != Type.AAAA) || lname.equals(zone)) {
+            return -1;
+        }
+        List<Svc> services = services(new Query(view, zone, NONE), lname, false, qtype);
+        Set<String> dup = services.size() > 1 ? new HashSet<>() : null;
+        HostType.Kind kind = qtype == Type.A ? HostType.Kind.A : HostType.Kind.AAAA;
+        int n = 0;
+        for (Svc serv : services) {
+            HostType ht = serv.hostType();
+            if (ht.kind() == HostType.Kind.CNAME) {
+                return -1;
+            }
+            if (ht.kind() == kind && (dup == null || dup.add(serv.s().host()))) {
+                into.add(n++, serv.ttl(), ht.address().getAddress());
+            }
+        }
+        return n;
+    }
+
+    /** Where {@link #addresses} puts the TTLs and addresses of one answer; it grows as needed. */
+    public static final class Addresses {
+        private long[] ttls = new long[4];
+        private byte[][] addresses = new byte[4][];
+
+        void add(int i, long ttl, byte[] address) {
+            if (i == ttls.length) {
+                ttls = java.util.Arrays.copyOf(ttls, i * 2);
+                addresses = java.util.Arrays.copyOf(addresses, i * 2);
+            }
+            ttls[i] = ttl;
+            addresses[i] = address;
+        }
+
+        /** The TTLs; the first of them as many as {@link #addresses} returned. */
+        public long[] ttls() {
+            return ttls;
+        }
+
+        /** The addresses (4 octets for A, 16 for AAAA), as {@link #ttls}. */
+        public byte[][] addresses() {
+            return addresses;
+        }
     }
 
     /** The apex: entries under {@code dns/apex}, else (on any error) the whole zone. */

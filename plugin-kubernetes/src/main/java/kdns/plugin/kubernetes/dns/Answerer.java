@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import kdns.api.Replies;
 import kdns.api.Request;
 import kdns.api.WireMessage;
+import kdns.api.WireReplies;
 import kdns.api.text.IpLiterals;
 import kdns.api.zones.ReverseZones;
 import kdns.api.zones.SyntheticSoa;
@@ -538,7 +539,7 @@ public final class Answerer {
     /** The negative reply with the zone's SOA: in wire form when {@code wire} and {@link WireAnswers} writes it. */
     private Outcome negative(Query q, int rcode, boolean wire) {
         if (wire) {
-            WireAnswers.SoaWire names = soaWires.computeIfAbsent(q.zoneLower, Answerer::soaWire);
+            WireReplies.SoaWire names = soaWires.computeIfAbsent(q.zoneLower, Answerer::soaWire);
             long ttl = config.ttl();
             WireMessage w = names == null ? null
                     : WireAnswers.negative(q.request, rcode, names, Math.min(ttl, 300), index.modified(), ttl);
@@ -550,12 +551,12 @@ public final class Answerer {
     }
 
     /** Keyed by the configured zones in lower case, as {@link #soaNames}. */
-    private final Map<String, WireAnswers.SoaWire> soaWires = new ConcurrentHashMap<>();
+    private final Map<String, WireReplies.SoaWire> soaWires = new ConcurrentHashMap<>();
 
-    private static WireAnswers.SoaWire soaWire(String zoneLower) {
+    private static WireReplies.SoaWire soaWire(String zoneLower) {
         SoaNames n = SoaNames.of(zoneLower);
         return n.zone() == null || n.ns() == null || n.mbox() == null ? null
-                : new WireAnswers.SoaWire(n.zone().toWireCanonical(), n.ns().toWireCanonical(), n.mbox().toWireCanonical());
+                : WireReplies.SoaWire.of(n.zone(), n.ns(), n.mbox());
     }
 
     private Message negative(Query q, int rcode) {

@@ -1,0 +1,142 @@
+package kdns.plugin.etcd.lookup;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import kdns.api.Rcodes;
+import kdns.api.Replies;
+import kdns.api.Request;
+import kdns.api.Transport;
+import kdns.api.WireMessage;
+import kdns.api.WireReplies;
+import kdns.plugin.etcd.store.Index;
+import kdns.plugin.etcd.store.Node;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link Resolver#addresses} and the wire replies the handler writes from it: the same records as
+ * {@link Resolver#resolve} in the same order, and the bytes of the message the handler builds from
+ * those (with the ID the server's writer puts in); -1 for what only {@code resolve} answers.
+ */
+class WireAnswersTest {
+
+    private static final String ZONE = "skydns.test.";
+    private static final Resolver RESOLVER = new Resolver("/skydns", 30, 86400);
+    private static final Index INDEX = Index.of(List.of(
+            node("/skydns/test/skydns/cname", "{\"host\":\"www.example.org\"}"),
+            node("/skydns/test/skydns/mixed/a", "{\"host\":\"10.0.0.3\",\"ttl\":60}"),
+            node("/skydns/test/skydns/mixed/b", "{\"host\":\"2001:db8::3\"}"),
+            node("/skydns/test/skydns/mixed/c", "{\"host\":\"\",\"text\":\"words\"}"),
+            node("/skydns/test/skydns/mixed/d", "{\"host\":\"10.0.0.4\"}"),
+            node("/skydns/test/skydns/mixed/e", "{\"host\":\"10.0.0.3\"}"),
+            node("/skydns/test/skydns/one", "{\"host\":\"10.0.0.1\",\"ttl\":77}"),
+            node("/skydns/test/skydns/text", "{\"text\":\"only words\"}"),
+            node("/skydns/test/skydns/via/x", "{\"host\":\"10.0.0.9\"}"),
+            node("/skydns/test/skydns/via/y", "{\"host\":\"one.skydns.test\"}")));
+
+    private static Node node(String key, String json) {
+        return Node.of(key, json.getBytes(StandardCharsets.UTF_8), 0, 1);
+    }
+
+    private static Request received(String name, int type) {
+        Message q = Message.newQuery(Record.newRecord(Name.fromConstantString(name), type, DClass.IN));
+        q.getHeader().setID(0x4321);
+        q.getHeader().unsetFlag(Flags.RD);
+        Request r = Request.received(q.toWire(), Transport.UDP, new InetSocketAddress("127.0.0.1", 4000),
+                new InetSocketAddress("127.0.0.1", 53), ".");
+        assertNotNull(r, name);
+        return r;
+    }
+
+    /** What the handler writes for an answer without error: the records, or the SOA when there are none. */
+    private static byte[] messageReply(Request request, int rcode, List<Record> answer) {
+        Message m = Replies.replyTo(request);
+        m.getHeader().setRcode(rcode);
+        m.getHeader().setFlag(Flags.AA);
+        for (Record r : answer) {
+            m.addRecord(r, Section.ANSWER);
+        }
+        if (answer.isEmpty()) {
+            m.addRecord(RESOLVER.soa(ZONE), Section.AUTHORITY);
+        }
+        return m.toWire();
+    }
+
+    private static void assertWire(byte[] expected, WireMessage w, String what) {
+        assertNotNull(w, what);
+        byte[] wire = java.util.Arrays.copyOf(w.wire(), w.length());
+        wire[0] = expected[0]; // the ID is the writer's to put in
+        wire[1] = expected[1];
+        assertArrayEquals(expected, wire, what);
+    }
+
+    private static void assertSameAsResolve(String name, int type, int expectedCount) throws Exception {
+        Request request = received(name, type);
+        Resolver.Addresses found = new Resolver.Addresses();
+        int n = RESOLVER.addresses(INDEX.view(), ZONE, request.name(), type, found);
+        assertEquals(expectedCount, n, name + " " + Type.string(type));
+        Resolver.Answer answer = RESOLVER.resolve(INDEX.view(), ZONE, request.qname(), type, Resolver.NONE);
+        assertEquals(n, answer.answer().size(), name + ": as many records as resolve gives");
+        WireMessage w = n == 0 ? RESOLVER.negativeWire(request, ZONE, Rcodes.NOERROR)
+                : WireReplies.address(request, type, found.ttls(), found.addresses(), n);
+        assertWire(messageReply(request, Rcodes.NOERROR, answer.answer()), w, name + " " + Type.string(type));
+    }
+
+    @Test
+    void oneAddressIsTheResolvedRecord() throws Exception {
+        assertSameAsResolve("one.skydns.test.", Type.A, 1);
+    }
+
+    @Test
+    void severalEntriesGiveTheirAddressesOfTheFamilyInOrderEachHostOnce() throws Exception {
+        assertSameAsResolve("mixed.skydns.test.", Type.A, 2);
+        assertSameAsResolve("mixed.skydns.test.", Type.AAAA, 1);
+    }
+
+    @Test
+    void aNameWithoutAddressesIsNoData() throws Exception {
+        assertSameAsResolve("text.skydns.test.", Type.A, 0);
+        assertSameAsResolve("one.skydns.test.", Type.AAAA, 0);
+    }
+
+    @Test
+    void cnamesAndTheApexAndOtherTypesAreLeftToResolve() throws Exception {
+        Resolver.Addresses found = new Resolver.Addresses();
+        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "cname.skydns.test.", Type.A, found));
+        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "via.skydns.test.", Type.A, found));
+        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, ZONE, Type.A, found));
+        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "one.skydns.test.", Type.TXT, found));
+    }
+
+    @Test
+    void aMissingNameIsANameErrorAndItsWireReplyTheNxdomainMessage() throws Exception {
+        Request request = received("missing.skydns.test.", Type.A);
+        assertThrows(Resolver.NameError.class,
+                () -> RESOLVER.addresses(INDEX.view(), ZONE, request.name(), Type.A, new Resolver.Addresses()));
+        assertWire(messageReply(request, Rcodes.NXDOMAIN, List.of()),
+                RESOLVER.negativeWire(request, ZONE, Rcodes.NXDOMAIN), "NXDOMAIN");
+    }
+
+    @Test
+    void aClientSpellingInUpperCaseGetsNoWireReply() throws Exception {
+        Request request = received("One.skydns.test.", Type.A);
+        Resolver.Addresses found = new Resolver.Addresses();
+        int n = RESOLVER.addresses(INDEX.view(), ZONE, request.name(), Type.A, found);
+        assertEquals(1, n);
+        assertNull(WireReplies.address(request, Type.A, found.ttls(), found.addresses(), n));
+        assertNull(RESOLVER.negativeWire(request, ZONE, Rcodes.NXDOMAIN));
+    }
+}
