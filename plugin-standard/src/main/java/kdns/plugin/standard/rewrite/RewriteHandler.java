@@ -40,10 +40,10 @@ final class RewriteHandler implements Handler {
 
     @Override
     public int serve(Request request, ResponseWriter writer) throws HandlerException {
-        Record original = request.question();
         // The lower-case name the server worked out already: what CoreDNS's rules match (state.Name()).
-        RewriteRule.Question q = new RewriteRule.Question(request.name(), original.getType(), original.getDClass(),
-                request);
+        // Type and class as read, not from the question record: a query no rule applies to then
+        // never has its name parsed into one (k3s's chain passes most queries on unchanged).
+        RewriteRule.Question q = new RewriteRule.Question(request.name(), request.qtype(), request.qclass(), request);
         List<ResponseRule> responses = null;
         boolean stopped = false;
         for (RewriteRule rule : rules) {
@@ -68,6 +68,7 @@ final class RewriteHandler implements Handler {
         if (responses == null) {
             return Handlers.nextOrFailure(name(), next, request, writer); // no rule applied: nothing to do
         }
+        Record original = request.question();
         Request rewritten = rewritten(request, original, q);
         if (!stopped && responses.isEmpty()) {
             return Handlers.nextOrFailure(name(), next, rewritten, writer);
