@@ -69,6 +69,26 @@ check_same() { # kdns_port knotd_port existing_name missing_name
 results=()
 ratios=()
 startups=()
+# One mode's interleaved rounds of a scenario (the scenario function's six arguments first, then
+# mode, the figure of run's results to collect (qps or cpu), and the names of the arrays that get
+# kdns's and knotd's figures and each round's ratio). kdns runs first in odd rounds, knotd in even.
+rounds_of() {
+    local mode=$7 field=$8 r server
+    local -n kdns_figures=$9 knotd_figures=${10} round_ratios=${11}
+    for r in $(seq 1 "$rounds"); do
+        for server in $( [ $((r % 2)) = 1 ] && echo kdns knotd || echo knotd kdns ); do
+            if [ "$server" = kdns ]; then
+                run "$1" kdns "$2" "$3" "$6" "$mode" "$mode $r/$rounds"
+                eval "kdns_figures+=(\$r_${1}_kdns_${mode}_${field})"
+            else
+                run "$1" knotd "$4" "$5" "$6" "$mode" "$mode $r/$rounds"
+                eval "knotd_figures+=(\$r_${1}_knotd_${mode}_${field})"
+            fi
+        done
+        round_ratios+=("$(awk -v a="${kdns_figures[-1]}" -v b="${knotd_figures[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
+    done
+}
+
 run() { # scenario server pid port queries mode [label]
     local scen=$1 name=$2 pid=$3 port=$4 queries=$5 mode=$6 label=${7:-$6} extra=() len=$sat_secs
     [ "$mode" = "fixed" ] && { extra=(-Q "$rate" -v); len=$fixed_secs; }
@@ -97,27 +117,9 @@ measure() { # scenario kdns_pid kdns_port knotd_pid knotd_port queries
     # round so that neither server always runs first; a ratio per round (the two runs, seconds apart,
     # see much the same machine), then the median of the ratios. At saturation dnsperf and the server
     # share the 2 cores, so a single run's ratio moved 0.97-1.23 between make bench runs.
-    local s=$1 r kqs=() nqs=() sper=() kcs=() ncs=() per=()
-    for r in $(seq 1 "$rounds"); do
-        if [ $((r % 2)) = 1 ]; then
-            run "$1" kdns "$2" "$3" "$6" saturation "saturation $r/$rounds"; eval "kqs+=(\$r_${s}_kdns_saturation_qps)"
-            run "$1" knotd "$4" "$5" "$6" saturation "saturation $r/$rounds"; eval "nqs+=(\$r_${s}_knotd_saturation_qps)"
-        else
-            run "$1" knotd "$4" "$5" "$6" saturation "saturation $r/$rounds"; eval "nqs+=(\$r_${s}_knotd_saturation_qps)"
-            run "$1" kdns "$2" "$3" "$6" saturation "saturation $r/$rounds"; eval "kqs+=(\$r_${s}_kdns_saturation_qps)"
-        fi
-        sper+=("$(awk -v a="${kqs[-1]}" -v b="${nqs[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
-    done
-    for r in $(seq 1 "$rounds"); do
-        if [ $((r % 2)) = 1 ]; then
-            run "$1" kdns "$2" "$3" "$6" fixed "fixed $r/$rounds"; eval "kcs+=(\$r_${s}_kdns_fixed_cpu)"
-            run "$1" knotd "$4" "$5" "$6" fixed "fixed $r/$rounds"; eval "ncs+=(\$r_${s}_knotd_fixed_cpu)"
-        else
-            run "$1" knotd "$4" "$5" "$6" fixed "fixed $r/$rounds"; eval "ncs+=(\$r_${s}_knotd_fixed_cpu)"
-            run "$1" kdns "$2" "$3" "$6" fixed "fixed $r/$rounds"; eval "kcs+=(\$r_${s}_kdns_fixed_cpu)"
-        fi
-        per+=("$(awk -v a="${kcs[-1]}" -v b="${ncs[-1]}" 'BEGIN { if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')")
-    done
+    local s=$1 kqs=() nqs=() sper=() kcs=() ncs=() per=()
+    rounds_of "$@" saturation qps kqs nqs sper
+    rounds_of "$@" fixed cpu kcs ncs per
     # The kdns figures others are compared with (the k3s chain): the medians of its rounds.
     eval "r_${s}_kdns_saturation_qps=$(median "${kqs[@]}")"
     eval "r_${s}_kdns_fixed_cpu=$(median "${kcs[@]}")"
