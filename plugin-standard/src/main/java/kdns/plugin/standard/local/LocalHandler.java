@@ -57,6 +57,11 @@ final class LocalHandler implements Handler {
         int lc = "localhost.".length();
         boolean below = name.length() > lc && name.endsWith(".localhost.");
         boolean prefixed = name.length() > lc && localhostPrefix && name.startsWith("localhost.");
+        String zone = below || prefixed ? null : ZoneNames.longestMatch(ZONES, name);
+        if (!below && !prefixed && zone == null) {
+            // Most queries pass: nothing is made for them (no reply, no question record parsed).
+            return Handlers.nextOrFailure(name(), next, request, writer);
+        }
         Name qname = request.qname();
         Message m = Replies.replyTo(request);
         if (below || prefixed) {
@@ -68,10 +73,6 @@ final class LocalHandler implements Handler {
             }
             writer.write(m);
             return Rcodes.NOERROR;
-        }
-        String zone = ZoneNames.longestMatch(ZONES, name);
-        if (zone == null) {
-            return Handlers.nextOrFailure(name(), next, request, writer);
         }
         Name zoneSpelled = suffix(qname, zone);
         int qtype = request.qtype();
