@@ -10,7 +10,9 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * {@code maxSlots} slots of {@code slot} bytes, made once and lent to every read, instead of a
  * 64 KiB buffer from the pool per read; and as many slots offered to each {@code recvmmsg} as the
  * reads need. The server's epoll listener reads its queries the same way (host's
- * {@code BatchReadBuffers}, which a plugin cannot reach).
+ * {@code BatchReadBuffers}, a copy of this class: a plugin reaches only module-api, which carries
+ * no Netty, and its layer loads its own Netty, so one class for both would have to be a small
+ * library jar that the host and the plugin each load; change both until then).
  *
  * <p>Why. Behind forward at 20k queries/s a read of the upstream socket carries one to three
  * replies, and perf showed per read a pool allocation of the 64 KiB buffer, Netty's leak detector

@@ -57,14 +57,15 @@ final class LocalHandler implements Handler {
         int lc = "localhost.".length();
         boolean below = name.length() > lc && name.endsWith(".localhost.");
         boolean prefixed = name.length() > lc && localhostPrefix && name.startsWith("localhost.");
-        String zone = below || prefixed ? null : ZoneNames.longestMatch(ZONES, name);
-        if (!below && !prefixed && zone == null) {
+        boolean localhostName = below || prefixed;
+        String zone = localhostName ? null : ZoneNames.longestMatch(ZONES, name);
+        if (zone == null && !localhostName) {
             // Most queries pass: nothing is made for them (no reply, no question record parsed).
             return Handlers.nextOrFailure(name(), next, request, writer);
         }
         Name qname = request.qname();
         Message m = Replies.replyTo(request);
-        if (below || prefixed) {
+        if (localhostName) {
             localhostRequests.inc();
             switch (request.qtype()) {
                 case Type.A -> m.addRecord(address(qname, V4), Section.ANSWER);
