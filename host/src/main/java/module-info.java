@@ -13,6 +13,7 @@ module kdns.host {
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common; // its Socket: deferred UDP replies sent from the writing thread
+    requires kdns.netty; // BatchReadBuffers, the listener's read buffers
     // DNS over HTTPS (HttpsListener): TLS, HTTP/1.1 and HTTP/2; grpc:// servers (GrpcListener):
     // grpc-java on Netty, automatic modules like Netty's.
     requires io.netty.codec;

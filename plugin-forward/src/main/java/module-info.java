@@ -24,6 +24,7 @@ module kdns.plugin.forward {
     requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
+    requires kdns.netty; // BatchReadBuffers, the upstream sockets' read buffers (boot layer too)
 
     provides kdns.api.Plugin with ForwardPlugin, ProxyPlugin, GrpcPlugin;
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import kdns.api.Log;
 import kdns.api.Transport;
+import kdns.netty.BatchReadBuffers;
 
 /**
  * UDP on one address through Netty's native epoll transport: one {@code SO_REUSEPORT} socket per

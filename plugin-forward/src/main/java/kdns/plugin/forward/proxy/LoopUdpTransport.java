@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import kdns.netty.BatchReadBuffers;
 
 /**
  * UDP to one upstream on the event loops of the server's epoll UDP listener
@@ -243,7 +244,7 @@ final class LoopUdpTransport {
                     : new EpollDatagramChannel(InternetProtocolFamily.IPv6);
             channel.config().setOption(ChannelOption.ALLOCATOR, ALLOC);
             channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_REPLY);
-            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new UpstreamReadBuffers(MAX_REPLY, BATCH));
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new BatchReadBuffers(MAX_REPLY, BATCH));
             channel.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
             channel.pipeline().addLast(this);
             // On the loop's own thread registering and connecting a datagram socket complete
@@ -319,7 +320,7 @@ final class LoopUdpTransport {
         /** {@code wire} in a direct buffer the channel can send from: a slice of the round's slab when it fits. */
         private ByteBuf queryBuffer(byte[] wire) {
             if (queries == null) {
-                queries = UpstreamReadBuffers.UNTRACKED.directBuffer(QUERY_SLAB);
+                queries = BatchReadBuffers.UNTRACKED.directBuffer(QUERY_SLAB);
             }
             if (queriesUsed + wire.length <= queries.capacity()) {
                 queries.setBytes(queriesUsed, wire);

@@ -1,4 +1,4 @@
-package kdns.plugin.forward.proxy;
+package kdns.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -10,15 +10,18 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
-/** The read buffers of forward's upstream sockets on the event loops: how many slots a read offers, and when the buffer is lent again. */
-class UpstreamReadBuffersTest {
+/**
+ * The read buffers of the batched epoll sockets (the server's listener, forward's upstream sockets):
+ * how many slots a read offers, and when the buffer is lent again.
+ */
+class BatchReadBuffersTest {
 
     private static final int SLOT = 4096;
     private final UnpooledByteBufAllocator pool = new UnpooledByteBufAllocator(true);
 
     @Test
     void theFirstReadOffersEverySlotAndLaterReadsTwiceWhatTheLastOneFilled() {
-        RecvByteBufAllocator.Handle h = new UpstreamReadBuffers(SLOT, 16).newHandle();
+        RecvByteBufAllocator.Handle h = new BatchReadBuffers(SLOT, 16).newHandle();
         assertEquals(16 * SLOT, h.guess());
         h.lastBytesRead(SLOT); // one datagram
         assertEquals(2 * SLOT, h.guess());
@@ -37,7 +40,7 @@ class UpstreamReadBuffersTest {
 
     @Test
     void theBufferIsLentAgainOnceEveryDatagramOfTheLastReadIsReleased() {
-        RecvByteBufAllocator.Handle h = new UpstreamReadBuffers(SLOT, 4).newHandle();
+        RecvByteBufAllocator.Handle h = new BatchReadBuffers(SLOT, 4).newHandle();
         ByteBuf first = h.allocate(pool);
         ByteBuf datagram = first.retainedSlice(0, 100); // as Netty hands a datagram on
         first.release();
@@ -55,7 +58,7 @@ class UpstreamReadBuffersTest {
 
     @Test
     void aBatchOfFewerThanTwoSlotsIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamReadBuffers(SLOT, 1));
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamReadBuffers(0, 16));
+        assertThrows(IllegalArgumentException.class, () -> new BatchReadBuffers(SLOT, 1));
+        assertThrows(IllegalArgumentException.class, () -> new BatchReadBuffers(0, 16));
     }
 }
