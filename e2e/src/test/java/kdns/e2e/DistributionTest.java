@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +137,22 @@ class DistributionTest {
         assertTrue(Files.isRegularFile(d.resolve("conf/plugin.cfg")));
         assertTrue(Files.isDirectory(d.resolve("plugins/plugin-standard")));
         assertTrue(Files.isDirectory(d.resolve("lib")));
+    }
+
+    /**
+     * netty-support (kdns.netty) is in the boot layer, beside the Netty the host and forward's
+     * upstream sockets share, and in no plugin folder: one copy, so forward's sockets and the
+     * server's listener use the same class.
+     */
+    @Test
+    void nettySupportIsInTheBootLayerOnly() throws Exception {
+        Path d = KdnsProcess.dist();
+        List<Path> copies;
+        try (Stream<Path> jars = Files.walk(d, 3)) {
+            copies = jars.filter(j -> j.getFileName().toString().startsWith("kdns-netty-support-")).toList();
+        }
+        assertEquals(1, copies.size(), copies.toString());
+        assertEquals(d.resolve("lib"), copies.get(0).getParent());
     }
 
     /**
