@@ -8,7 +8,7 @@ import kdns.plugin.kubernetes.spi.Port;
 
 /**
  * The services by namespace and name, in one open-addressing table read straight from a query
- * name's text: {@link #find(String, int, int, int)} hashes and compares the name's
+ * name's text: {@link #find(String, int, int)} hashes and compares the name's
  * {@code <service>.<namespace>} characters in place, so a query makes no substring and reads the
  * table's hash array, one slot, its {@link Entry} and the entry's key bytes (a map of maps read a
  * node, its key string and that string's array on each level: the Service lookup was a fifth of the
@@ -101,9 +101,7 @@ public final class ServiceTable {
      * {@code [from, to)}, or null.
      */
     public Entry find(String text, int from, int to) {
-        String name = text;
-        int end = to;
-        int h = finish(hash(name, from, end, 0));
+        int h = finish(hash(text, from, to, 0));
         Slots t = slots;
         int[] hashes = t.hashes();
         Entry[] entries = t.entries();
@@ -115,7 +113,7 @@ public final class ServiceTable {
             }
             if (held == h) {
                 Entry e = entries[i];
-                if (e != null && e.key != null && sameText(e.key, name, from, end)) {
+                if (e != null && e.key != null && sameText(e.key, text, from, to)) {
                     return e;
                 }
             }
