@@ -7,6 +7,7 @@ import kdns.api.zones.ReverseZones;
 import kdns.plugin.kubernetes.KubernetesConfig;
 import kdns.plugin.kubernetes.KubernetesConfig.PodMode;
 import kdns.plugin.kubernetes.index.ClusterIndex;
+import kdns.plugin.kubernetes.index.ServiceTable;
 import kdns.plugin.kubernetes.model.Endpoint;
 import kdns.plugin.kubernetes.model.PodInfo;
 import kdns.plugin.kubernetes.spi.Port;
@@ -25,9 +26,14 @@ final class ClusterLookup {
      * One internal record, CoreDNS's msg.Service: an address, a name (CNAME/PTR target) or a text.
      * {@code key} is CoreDNS's key as a name below the zone ({@code <svc>.<ns>.svc},
      * {@code <endpoint>.<svc>.<ns>.svc}, {@code <pod>.<ns>.pod}), which SRV answers use as target;
-     * empty for the items of a lookup made without keys ({@link #records}).
+     * empty for the items of a lookup made without keys ({@link #records}). {@code address}: the
+     * bytes of {@code host} when the index holds them parsed already (a Service's one cluster IP),
+     * else null; never changed.
      */
-    record Item(String host, int port, String key, long ttl, boolean text) {
+    record Item(String host, int port, String key, long ttl, boolean text, byte[] address) {
+        Item(String host, int port, String key, long ttl, boolean text) {
+            this(host, port, key, ttl, text, null);
+        }
     }
 
     /** The items found for a name, or a name error. */
@@ -50,6 +56,10 @@ final class ClusterLookup {
      * without, service items carry an empty key and no key string is put together per query.
      */
     Found records(String name, int zoneLength, boolean keys) {
+        Found usual = usualService(name, zoneLength, keys);
+        if (usual != null) {
+            return usual;
+        }
         QueryName r = QueryName.parse(name, zoneLength, config.zonal());
         if (r.invalid()) {
             return Found.NAME_ERROR;
@@ -67,6 +77,38 @@ final class ClusterLookup {
             return findPods(r, keys);
         }
         return findServices(r, keys);
+    }
+
+    /**
+     * {@link #records} for the usual name, {@code <service>.<namespace>.svc.<zone>} (no escapes),
+     * read in place: the index is asked with the name's own characters, and a ClusterIP Service
+     * with one port and one address gets its item from what the index holds, with the address's
+     * bytes; null for every other name, which {@link #records} parses. The answers are the ones
+     * {@link #findServices} gives the parsed name: no such service is a name error whether or not
+     * the namespace is exposed, and a found one is answered only when its namespace is.
+     */
+    private Found usualService(String name, int zoneLength, boolean keys) {
+        int kindDot = QueryName.usualServiceKindDot(name, zoneLength);
+        if (kindDot < 0) {
+            return null;
+        }
+        if (ReverseZones.isReverse(name)) {
+            return Found.NAME_ERROR;
+        }
+        ServiceTable.Entry e = index.service(name, 0, kindDot);
+        if (e == null) {
+            return Found.NAME_ERROR;
+        }
+        if (!namespaceExposed(e.namespace())) {
+            return Found.NAME_ERROR;
+        }
+        if (!e.singleAddress() || config.ignoreEmptyService()) {
+            ServiceInfo svc = e.service();
+            return findServices(new QueryName("", "", "", svc.name(), svc.namespace(), QueryName.SVC, false), svc, keys);
+        }
+        String svcKey = keys ? e.service().name() + "." + e.namespace() + "." + QueryName.SVC : "";
+        return new Found(List.of(new Item(e.clusterIp(), e.port(), svcKey, config.ttl(), false, e.clusterIpBytes())),
+                false);
     }
 
     /** CoreDNS's namespaceExposed: allowed by {@code namespaces} and present in the (label-filtered) index. */
@@ -113,6 +155,11 @@ final class ClusterLookup {
         if (svc == null) {
             return Found.NAME_ERROR;
         }
+        return findServices(r, svc, keys);
+    }
+
+    /** {@link #findServices(QueryName, boolean)} with the name's service found. */
+    private Found findServices(QueryName r, ServiceInfo svc, boolean keys) {
         boolean clusterIpAnswer = !svc.externalNameType() && !svc.headless() && r.endpoint().isEmpty()
                 && r.topologyZone().isEmpty();
         // A ClusterIP answer needs the endpoints only for ignore empty_service.

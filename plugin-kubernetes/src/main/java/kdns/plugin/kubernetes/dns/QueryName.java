@@ -62,14 +62,11 @@ public record QueryName(String port, String protocol, String endpoint, String se
             return APEX;
         }
         // The usual name, <service>.<namespace>.svc: its two strings and nothing else are made.
-        int kindDot = name.lastIndexOf('.', baseLen - 1);
-        if (kindDot > 0 && isLabel(name, kindDot + 1, baseLen, SVC)) {
+        int kindDot = usualKindDot(name, baseLen);
+        if (kindDot > 0) {
             int namespaceDot = name.lastIndexOf('.', kindDot - 1);
-            if (namespaceDot > 0 && namespaceDot + 1 < kindDot && name.lastIndexOf('.', namespaceDot - 1) < 0
-                    && name.lastIndexOf('\\', baseLen - 1) < 0) {
-                return new QueryName("", "", "", name.substring(0, namespaceDot),
-                        name.substring(namespaceDot + 1, kindDot), SVC, false);
-            }
+            return new QueryName("", "", "", name.substring(0, namespaceDot),
+                    name.substring(namespaceDot + 1, kindDot), SVC, false);
         }
         // Every other name: the labels are read in place, and only the ones kept become strings.
         // A name with escapes (rare) is split with its escapes honoured.
@@ -115,6 +112,34 @@ public record QueryName(String port, String protocol, String endpoint, String se
             }
         }
         return new QueryName(port, protocol, endpoint, service, namespace, kind, false);
+    }
+
+    /**
+     * Where the {@code .svc} of the usual name, {@code <service>.<namespace>.svc} below the zone
+     * (two plain labels, no escapes), starts in {@code name}; -1 for every other name. What
+     * {@link #parse} would read as that service and namespace is {@code name}'s text before it:
+     * a caller can look them up without making their strings.
+     *
+     * @param zoneLength as for {@link #parse(String, int)}
+     */
+    public static int usualServiceKindDot(String name, int zoneLength) {
+        int baseLen = name.length() - zoneLength;
+        if (baseLen > 0 && name.charAt(baseLen - 1) == '.') {
+            baseLen--;
+        }
+        return baseLen <= 0 ? -1 : usualKindDot(name, baseLen);
+    }
+
+    private static int usualKindDot(String name, int baseLen) {
+        int kindDot = name.lastIndexOf('.', baseLen - 1);
+        if (kindDot > 0 && isLabel(name, kindDot + 1, baseLen, SVC)) {
+            int namespaceDot = name.lastIndexOf('.', kindDot - 1);
+            if (namespaceDot > 0 && namespaceDot + 1 < kindDot && name.lastIndexOf('.', namespaceDot - 1) < 0
+                    && name.lastIndexOf('\\', baseLen - 1) < 0) {
+                return kindDot;
+            }
+        }
+        return -1;
     }
 
     private static boolean isLabel(String s, int from, int to, String label) {

@@ -31,7 +31,7 @@ final class WireAnswers {
         if (item.text() || request.mixedCase()) {
             return null;
         }
-        byte[] ip = IpLiterals.parseUnmapped(item.host());
+        byte[] ip = item.address() != null ? item.address() : IpLiterals.parseUnmapped(item.host());
         if (ip == null || ip.length != (qtype == Type.A ? 4 : 16)) {
             return null;
         }

@@ -32,8 +32,10 @@ import kdns.plugin.kubernetes.model.SliceInfo;
  * be taken out of the reverse indexes (a map by name here was a second node and table slot per
  * object, only ever read to find that previous value).
  *
- * <p>Memory (a large cluster's index is most of the heap): services are kept per namespace under
- * their own name strings, so no {@code namespace/name} key string is made for them, and a reverse
+ * <p>Services are kept in one open-addressing table ({@link ServiceTable}) that a query name is
+ * looked up in without being cut into strings.
+ *
+ * <p>Memory (a large cluster's index is most of the heap): a reverse
  * index entry with one value (nearly all: one service per cluster IP, one slice per endpoint IP)
  * holds that value itself rather than a one-element list ({@link OneOrMore}). Endpoint IPv4
  * addresses are held as ints by the endpoints ({@link Endpoint}) and by the endpoint-IP index
@@ -41,7 +43,7 @@ import kdns.plugin.kubernetes.model.SliceInfo;
  */
 public final class ClusterIndex {
 
-    private final ByNamespace<ServiceInfo> services = new ByNamespace<>();
+    private final ServiceTable services = new ServiceTable();
     private final ConcurrentHashMap<String, Object> servicesByClusterIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> servicesByExternalIp = new ConcurrentHashMap<>();
     /** Per namespace, by service name: the service's slices ({@link OneOrMore}). */
@@ -103,7 +105,7 @@ public final class ClusterIndex {
     /** Adds or replaces a service. */
     public void putService(ServiceInfo s) {
         synchronized (lock) {
-            ServiceInfo old = services.put(s.namespace(), s.name(), s);
+            ServiceInfo old = services.put(s);
             if (old == s) {
                 return; // the entry it holds (a relist of an unchanged service): nothing changes
             }
@@ -333,6 +335,15 @@ public final class ClusterIndex {
 
     public ServiceInfo service(String namespace, String name) {
         return services.get(namespace, name);
+    }
+
+    /**
+     * The service whose {@code <name>.<namespace>} is {@code text}'s characters {@code [from, to)}
+     * (a query name's, read in place), with its address answer when it is the usual Service; null
+     * when there is none.
+     */
+    public ServiceTable.Entry service(String text, int from, int to) {
+        return services.find(text, from, to);
     }
 
     /** Every service, in no particular order. */
