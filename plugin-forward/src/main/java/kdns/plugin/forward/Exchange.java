@@ -32,6 +32,7 @@ final class Exchange {
     private final Request request;
     private final ResponseWriter writer;
     private final List<Upstream> list;
+    private final long started;
     private final long deadline;
     private final byte[] wire;
     private final long maxConnectAttempts;
@@ -49,7 +50,8 @@ final class Exchange {
         this.request = request;
         this.writer = writer;
         this.list = f.cfg.policy().list(f.upstreams);
-        this.deadline = System.nanoTime() + DEADLINE_NANOS;
+        this.started = System.nanoTime();
+        this.deadline = started + DEADLINE_NANOS;
         this.wire = queryWire(request);
         this.forceTcp = f.cfg.forceTcp();
         this.maxConnectAttempts = f.cfg.connectAttemptCap();
@@ -68,7 +70,7 @@ final class Exchange {
 
     /** Dispatches the first attempt; throws when no upstream can be tried at all. */
     int start() throws HandlerException {
-        if (!step(true)) {
+        if (!step(true, started)) {
             f.release();
             throw new HandlerException(Rcodes.SERVFAIL, syncFailure);
         }
@@ -78,14 +80,15 @@ final class Exchange {
     /**
      * Picks the next upstream and sends to it. Returns false (with {@link #syncFailure} set, when
      * {@code sync}) when the query has to fail instead; otherwise the SERVFAIL is written here.
+     * {@code now} is a clock read just taken (one read per step: the clock is a cost per query).
      */
-    private boolean step(boolean sync) {
+    private boolean step(boolean sync, long now) {
         int n = f.upstreams.size();
         while (true) {
             if (f.stopped()) {
                 return fail(sync, "proxy: transport stopped");
             }
-            if (System.nanoTime() - deadline >= 0
+            if (now - deadline >= 0
                     || (maxConnectAttempts > 0 && connectAttempts >= maxConnectAttempts)) {
                 return fail(sync, null);
             }
@@ -106,14 +109,15 @@ final class Exchange {
                 // Health checking is assumed broken: try a random upstream.
                 p = f.upstreams.get(ThreadLocalRandom.current().nextInt(n));
             }
-            dispatch(p);
+            dispatch(p, now);
             return true;
         }
     }
 
-    private void dispatch(Upstream p) {
+    /** Sends to {@code p}; {@code now} is the clock read when the query got this far (its attempt's start). */
+    private void dispatch(Upstream p, long now) {
         if (p.https()) {
-            p.exchangeHttps(wire, new Attempt(p, true));
+            p.exchangeHttps(wire, new Attempt(p, true, now));
             return;
         }
         boolean stream;
@@ -126,7 +130,7 @@ final class Exchange {
         } else {
             stream = request.transport().stream();
         }
-        Attempt a = new Attempt(p, stream);
+        Attempt a = new Attempt(p, stream, now);
         if (stream) {
             p.exchangeStream(wire, a);
         } else {
@@ -139,11 +143,12 @@ final class Exchange {
     private final class Attempt implements ReplyCallback {
         private final Upstream upstream;
         private final boolean stream;
-        private final long start = System.nanoTime();
+        private final long start;
 
-        Attempt(Upstream upstream, boolean stream) {
+        Attempt(Upstream upstream, boolean stream, long start) {
             this.upstream = upstream;
             this.stream = stream;
+            this.start = start;
         }
 
         @Override
@@ -177,11 +182,12 @@ final class Exchange {
     }
 
     private void onReply(Upstream p, boolean stream, long start, UpstreamReply reply) {
-        p.observe(reply.rcode(), System.nanoTime() - start);
+        long now = System.nanoTime();
+        p.observe(reply.rcode(), now - start);
         // prefer_udp: a truncated UDP reply is asked again over TCP.
         if (!stream && reply.truncated() && !forceTcp && f.cfg.preferUdp()) {
             forceTcp = true;
-            dispatch(p);
+            dispatch(p, now);
             return;
         }
         upstreamErr = null;
@@ -196,7 +202,7 @@ final class Exchange {
         // last answer is returned, as CoreDNS documents it (its loop would start over instead).
         if (f.cfg.failoverRcodes().contains(rcode) && fails < n && ++failovers < n) {
             fails++;
-            step(false);
+            step(false, now);
             return;
         }
         Handler next = f.next();
@@ -240,7 +246,7 @@ final class Exchange {
             }
         }
         if (fails < f.upstreams.size()) {
-            step(false);
+            step(false, System.nanoTime());
             return;
         }
         fail(false, null);
