@@ -32,7 +32,6 @@ final class Exchange {
     private final Request request;
     private final ResponseWriter writer;
     private final List<Upstream> list;
-    private final long started;
     private final long deadline;
     private final byte[] wire;
     private final long maxConnectAttempts;
@@ -50,8 +49,7 @@ final class Exchange {
         this.request = request;
         this.writer = writer;
         this.list = f.cfg.policy().list(f.upstreams);
-        this.started = System.nanoTime();
-        this.deadline = started + DEADLINE_NANOS;
+        this.deadline = System.nanoTime() + DEADLINE_NANOS;
         this.wire = queryWire(request);
         this.forceTcp = f.cfg.forceTcp();
         this.maxConnectAttempts = f.cfg.connectAttemptCap();
@@ -70,7 +68,7 @@ final class Exchange {
 
     /** Dispatches the first attempt; throws when no upstream can be tried at all. */
     int start() throws HandlerException {
-        if (!step(true, started)) {
+        if (!step(true)) {
             f.release();
             throw new HandlerException(Rcodes.SERVFAIL, syncFailure);
         }
@@ -80,15 +78,14 @@ final class Exchange {
     /**
      * Picks the next upstream and sends to it. Returns false (with {@link #syncFailure} set, when
      * {@code sync}) when the query has to fail instead; otherwise the SERVFAIL is written here.
-     * {@code now} is a clock read just taken (one read per step: the clock is a cost per query).
      */
-    private boolean step(boolean sync, long now) {
+    private boolean step(boolean sync) {
         int n = f.upstreams.size();
         while (true) {
             if (f.stopped()) {
                 return fail(sync, "proxy: transport stopped");
             }
-            if (now - deadline >= 0
+            if (System.nanoTime() - deadline >= 0
                     || (maxConnectAttempts > 0 && connectAttempts >= maxConnectAttempts)) {
                 return fail(sync, null);
             }
@@ -109,15 +106,14 @@ final class Exchange {
                 // Health checking is assumed broken: try a random upstream.
                 p = f.upstreams.get(ThreadLocalRandom.current().nextInt(n));
             }
-            dispatch(p, now);
+            dispatch(p);
             return true;
         }
     }
 
-    /** Sends to {@code p}; {@code now} is the clock read when the query got this far (its attempt's start). */
-    private void dispatch(Upstream p, long now) {
+    private void dispatch(Upstream p) {
         if (p.https()) {
-            p.exchangeHttps(wire, new Attempt(p, true, now));
+            p.exchangeHttps(wire, new Attempt(p, true));
             return;
         }
         boolean stream;
@@ -130,7 +126,7 @@ final class Exchange {
         } else {
             stream = request.transport().stream();
         }
-        Attempt a = new Attempt(p, stream, now);
+        Attempt a = new Attempt(p, stream);
         if (stream) {
             p.exchangeStream(wire, a);
         } else {
@@ -143,12 +139,11 @@ final class Exchange {
     private final class Attempt implements ReplyCallback {
         private final Upstream upstream;
         private final boolean stream;
-        private final long start;
+        private final long start = System.nanoTime();
 
-        Attempt(Upstream upstream, boolean stream, long start) {
+        Attempt(Upstream upstream, boolean stream) {
             this.upstream = upstream;
             this.stream = stream;
-            this.start = start;
         }
 
         @Override
@@ -182,12 +177,11 @@ final class Exchange {
     }
 
     private void onReply(Upstream p, boolean stream, long start, UpstreamReply reply) {
-        long now = System.nanoTime();
-        p.observe(reply.rcode(), now - start);
+        p.observe(reply.rcode(), System.nanoTime() - start);
         // prefer_udp: a truncated UDP reply is asked again over TCP.
         if (!stream && reply.truncated() && !forceTcp && f.cfg.preferUdp()) {
             forceTcp = true;
-            dispatch(p, now);
+            dispatch(p);
             return;
         }
         upstreamErr = null;
@@ -202,7 +196,7 @@ final class Exchange {
         // last answer is returned, as CoreDNS documents it (its loop would start over instead).
         if (f.cfg.failoverRcodes().contains(rcode) && fails < n && ++failovers < n) {
             fails++;
-            step(false, now);
+            step(false);
             return;
         }
         Handler next = f.next();
@@ -246,7 +240,7 @@ final class Exchange {
             }
         }
         if (fails < f.upstreams.size()) {
-            step(false, System.nanoTime());
+            step(false);
             return;
         }
         fail(false, null);

@@ -112,26 +112,25 @@ final class LoopUdpTransport {
      * while sending are reported in a later task of the loop, never from within this call.
      */
     void send(EventLoop loop, byte[] wire, long timeoutNanos, ReplyCallback callback) {
-        // One clock read for the socket's expiry and the query's deadline.
-        long now = System.nanoTime();
         LoopSocket socket;
         try {
-            socket = socket(loop, now);
+            socket = socket(loop);
         } catch (IOException e) {
             later(loop, callback, e);
             return;
         }
-        socket.send(wire, now + timeoutNanos, callback);
+        socket.send(wire, timeoutNanos, callback);
     }
 
     private static void later(EventLoop loop, ReplyCallback callback, IOException e) {
         loop.execute(() -> callback.error(e));
     }
 
-    private LoopSocket socket(EventLoop loop, long now) throws IOException {
+    private LoopSocket socket(EventLoop loop) throws IOException {
         if (closed) {
             throw new IOException("proxy: transport stopped");
         }
+        long now = System.nanoTime();
         LoopSocket s = sockets.get(loop);
         // A socket closed under it (its loop shutting down) is replaced like an expired one.
         if (s != null && !s.retiring && s.channel.isOpen() && now - s.lastUsed <= upstream.expireNanos()) {
@@ -272,7 +271,8 @@ final class LoopUdpTransport {
             }
         }
 
-        void send(byte[] wire, long deadline, ReplyCallback callback) {
+        void send(byte[] wire, long timeoutNanos, ReplyCallback callback) {
+            long deadline = System.nanoTime() + timeoutNanos;
             Pending p = null;
             for (int tries = 0; tries < 32 && p == null; tries++) {
                 int id = ThreadLocalRandom.current().nextInt(65536);
