@@ -17,9 +17,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * A located UDP reply matches the query when its question is the query's in any case, told from
- * the query's received bytes or, when the client's spelling differs otherwise, from its parsed
- * name; another name, type or a reply flag missing is no match.
+ * A located UDP reply matches the query when its question is the query's in any case, whether the
+ * query was read from the client's bytes, rewritten by a plugin or built without bytes; another
+ * name, type or a reply flag missing is no match.
  */
 class UpstreamReplyTest {
 
