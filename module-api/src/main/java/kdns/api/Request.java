@@ -1,5 +1,7 @@
 package kdns.api;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,6 +38,16 @@ public final class Request {
     public static final int DEFAULT_UDP_SIZE = 512;
 
     /** The message, shared by the copies that say the same query; parsed only when asked for. */
+    private static final VarHandle PLUGIN;
+
+    static {
+        try {
+            PLUGIN = MethodHandles.lookup().findVarHandle(Request.class, "plugin", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final QueryMessage message;
     private final Transport transport;
     private final InetSocketAddress remote;
@@ -44,7 +56,12 @@ public final class Request {
     private String view = "";
     private String lowerName;
     private boolean mixedCase;
-    private volatile String plugin = "";
+    /**
+     * The plugin last passed the request, null before the chain runs. Written with release and read
+     * with acquire ({@link #PLUGIN}): a deferred reply reads it on another thread, but a volatile
+     * store costs a full fence on the query path, once per plugin passed and once per copy made.
+     */
+    private String plugin;
     /** Shared by every copy of this request (the same query), as CoreDNS's context is. */
     private final MetadataValues metadata;
     /** Shared by the copies of this request that share its message, which is what the bytes say. */
@@ -82,15 +99,34 @@ public final class Request {
         /** For requests without bytes: never holds any, so it is never written and may be shared. */
         static final ReceivedBytes NONE = new ReceivedBytes(null);
 
-        private volatile byte[] bytes;
+        /**
+         * Read with acquire and dropped with release ({@link #BYTES}), not volatile: the store in the
+         * constructor, once per query, would cost a full fence, and the request reaches other
+         * threads through hand-offs that publish it anyway.
+         */
+        private byte[] bytes;
+
+        private static final VarHandle BYTES;
+
+        static {
+            try {
+                BYTES = MethodHandles.lookup().findVarHandle(ReceivedBytes.class, "bytes", byte[].class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         ReceivedBytes(byte[] bytes) {
             this.bytes = bytes;
         }
 
+        byte[] bytes() {
+            return (byte[]) BYTES.getAcquire(this);
+        }
+
         void drop() {
-            if (bytes != null) {
-                bytes = null;
+            if (bytes() != null) {
+                BYTES.setRelease(this, (byte[]) null);
             }
         }
     }
@@ -180,12 +216,13 @@ public final class Request {
      * it, as the {@code plugin} label of {@code coredns_dns_responses_total} needs.
      */
     public void passedTo(String name) {
-        plugin = name;
+        PLUGIN.setRelease(this, name);
     }
 
     /** The plugin the request was last passed to; empty before the chain runs. */
     public String currentPlugin() {
-        return plugin;
+        String p = (String) PLUGIN.getAcquire(this);
+        return p == null ? "" : p;
     }
 
     /**
@@ -271,7 +308,7 @@ public final class Request {
      * it. The array is shared: never change it, copy it.
      */
     public byte[] wire() {
-        return received.bytes;
+        return received.bytes();
     }
 
     /**
@@ -324,7 +361,7 @@ public final class Request {
     public String name() {
         String n = lowerName;
         if (n == null) {
-            n = lowerFromWire(received.bytes);
+            n = lowerFromWire(received.bytes());
             if (n == null) {
                 String spelled = qname().toString();
                 n = spelled.toLowerCase(Locale.ROOT); // the same instance when there is nothing to lower

@@ -1,5 +1,7 @@
 package kdns.host.server;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -34,8 +36,25 @@ final class ReplyWriter implements ResponseWriter {
     private final int flagsSet;
     private final int flagsClear;
     private final BitSet echoed;
-    private volatile boolean written;
-    private volatile int sentLength = -1;
+    /*
+     * Written with release and read with acquire (WRITTEN, SENT_LENGTH), not volatile: a deferred
+     * reply is written on another thread, but volatile stores cost three full fences per query.
+     */
+    private boolean written;
+    private int sentLength = -1;
+
+    private static final VarHandle WRITTEN;
+    private static final VarHandle SENT_LENGTH;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WRITTEN = lookup.findVarHandle(ReplyWriter.class, "written", boolean.class);
+            SENT_LENGTH = lookup.findVarHandle(ReplyWriter.class, "sentLength", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     ReplyWriter(Request request, ReplySink sink) {
         this(request, sink, 0, 0, null);
@@ -56,19 +75,19 @@ final class ReplyWriter implements ResponseWriter {
 
     @Override
     public void write(Message reply) {
-        if (written) {
+        if (written()) {
             LOG.debug("a second reply for " + request + " was dropped");
             return;
         }
-        written = true;
+        WRITTEN.setRelease(this, true);
         byte[] wire = finish(reply, request, flagsSet, flagsClear, echoed);
-        sentLength = wire.length;
+        SENT_LENGTH.setRelease(this, wire.length);
         sink.send(wire, wire.length);
     }
 
     @Override
     public int sentLength() {
-        return sentLength;
+        return (int) SENT_LENGTH.getAcquire(this);
     }
 
     /**
@@ -85,14 +104,14 @@ final class ReplyWriter implements ResponseWriter {
         // The question's type, class and received bytes say enough; its record is made only when
         // the reply's name must be compared with the parsed one.
         OPTRecord clientOpt = request.opt();
-        if (written || request.replySigning() != null || reply.signed()
+        if (written() || request.replySigning() != null || reply.signed()
                 || reply.length() > request.size()
                 || reply.questionType() != request.qtype() || reply.questionClass() != request.qclass()
                 || !(sameNameAsReceived(reply) || reply.questionNameIs(spelled(request.qname()), false))
                 || (clientOpt != null && reply.optOffset() < 0)) {
             return false;
         }
-        written = true;
+        WRITTEN.setRelease(this, true);
         byte[] wire = reply.wire();
         int flags = (reply.flags() & ~(OPCODE_BITS | flagBit(Flags.RD) | flagBit(Flags.CD)))
                 | flagBit(Flags.QR) | (request.opcode() << 11)
@@ -113,7 +132,7 @@ final class ReplyWriter implements ResponseWriter {
             wire[opt + 6] = 0;
             put16(wire, opt + 7, (clientOpt.getFlags() & ExtendedFlags.DO) != 0 ? ExtendedFlags.DO : 0);
         }
-        sentLength = reply.length();
+        SENT_LENGTH.setRelease(this, reply.length());
         sink.send(wire, reply.length());
         return true;
     }
@@ -125,7 +144,7 @@ final class ReplyWriter implements ResponseWriter {
      */
     @Override
     public boolean takesWire() {
-        return !written && request.replySigning() == null;
+        return !written() && request.replySigning() == null;
     }
 
     /**
@@ -167,11 +186,11 @@ final class ReplyWriter implements ResponseWriter {
             write(messages.get(0));
             return;
         }
-        if (written) {
+        if (written()) {
             LOG.debug("a second reply for " + request + " was dropped");
             return;
         }
-        written = true;
+        WRITTEN.setRelease(this, true);
         int total = 0;
         Request.Signing signing = request.replySigning();
         TSIG.StreamGenerator signer = signing == null ? null : new TSIG.StreamGenerator(signing.key(), signing.queryTsig());
@@ -185,13 +204,13 @@ final class ReplyWriter implements ResponseWriter {
                 wire = m.toWire();
             }
             total += wire.length;
-            sentLength = total;
+            SENT_LENGTH.setRelease(this, total);
             sink.send(wire, wire.length);
         }
     }
 
     boolean written() {
-        return written;
+        return (boolean) WRITTEN.getAcquire(this);
     }
 
     /**

@@ -1,17 +1,15 @@
 package kdns.plugin.standard.prometheus;
 
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.Histogram;
 import kdns.api.MetricsRegistry;
 
 /**
  * The metric families of CoreDNS's {@code plugin/metrics/vars}, with its names, labels, buckets
- * and help texts. Found again by name in the process-wide registry, so every block and every
- * reload counts into the same series.
+ * and help texts: the per-request ones counted by {@link DnsCounters}, and
+ * {@code coredns_plugin_enabled}. Found again in the process-wide registry, so every block and
+ * every reload counts into the same series.
  */
-record DnsMetrics(Counter requests, Histogram duration, Histogram requestSize, Counter doRequests,
-                  Histogram responseSize, Counter responses, Gauge pluginEnabled) {
+record DnsMetrics(DnsCounters counters, Gauge pluginEnabled) {
 
     static final String REQUESTS = "coredns_dns_requests_total";
     static final String DURATION = "coredns_dns_request_duration_seconds";
@@ -21,23 +19,18 @@ record DnsMetrics(Counter requests, Histogram duration, Histogram requestSize, C
     static final String RESPONSES = "coredns_dns_responses_total";
     static final String PLUGIN_ENABLED = "coredns_plugin_enabled";
 
+    static final String REQUESTS_HELP = "Counter of DNS requests made per zone, protocol and family.";
+    static final String DURATION_HELP = "Histogram of the time (in seconds) each request took per zone.";
+    static final String REQUEST_SIZE_HELP = "Size of the EDNS0 UDP buffer in bytes (64K for TCP) per zone and protocol.";
+    static final String DO_REQUESTS_HELP = "Counter of DNS requests with DO bit set per zone.";
+    static final String RESPONSE_SIZE_HELP = "Size of the returned response in bytes.";
+    static final String RESPONSES_HELP = "Counter of response status codes.";
+
     /** The size buckets of CoreDNS's request and response histograms. */
     static final double[] SIZE_BUCKETS = {0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3};
 
     static DnsMetrics of(MetricsRegistry r) {
-        return new DnsMetrics(
-                r.counter(REQUESTS, "Counter of DNS requests made per zone, protocol and family.",
-                        "server", "zone", "view", "proto", "family", "type"),
-                r.histogram(DURATION, "Histogram of the time (in seconds) each request took per zone.",
-                        MetricsRegistry.timeBuckets(), "server", "zone", "view"),
-                r.histogram(REQUEST_SIZE, "Size of the EDNS0 UDP buffer in bytes (64K for TCP) per zone and protocol.",
-                        SIZE_BUCKETS, "server", "zone", "view", "proto"),
-                r.counter(DO_REQUESTS, "Counter of DNS requests with DO bit set per zone.",
-                        "server", "zone", "view"),
-                r.histogram(RESPONSE_SIZE, "Size of the returned response in bytes.",
-                        SIZE_BUCKETS, "server", "zone", "view", "proto"),
-                r.counter(RESPONSES, "Counter of response status codes.",
-                        "server", "zone", "view", "rcode", "plugin"),
+        return new DnsMetrics(DnsCounters.of(r),
                 r.gauge(PLUGIN_ENABLED, "A metric that indicates whether a plugin is enabled on per server and zone basis.",
                         "server", "zone", "view", "name"));
     }

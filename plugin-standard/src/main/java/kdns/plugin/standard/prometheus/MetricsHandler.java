@@ -25,8 +25,10 @@ final class MetricsHandler implements Handler {
     private final DnsMetrics metrics;
     private final List<String> hosts;
     private final int defaultPort;
-    private final ConcurrentHashMap<InetSocketAddress, ConcurrentHashMap<String, Series>> series =
+    private final ConcurrentHashMap<InetSocketAddress, ConcurrentHashMap<String, ZoneCounts>> series =
             new ConcurrentHashMap<>();
+    /** The counts the last query reported to, with what they were looked up by (written by any thread). */
+    private LastCounts last; // immutable, so a plain field: a thread sees another's or its own, whole
 
     /**
      * @param hosts       the block's {@code bind} addresses (empty: every address)
@@ -66,33 +68,47 @@ final class MetricsHandler implements Handler {
 
     /** Reports one query: its reply had {@code rcode} and {@code size} octets and was written by {@code plugin}. */
     void report(Request request, int rcode, String plugin, int size, long start) {
-        Series s = series(request.localAddress(), request.serverZone(), request.view(),
-                ServerLabels.scheme(request.transport()));
-        int proto = request.transport().stream() ? 1 : 0;
-        int family = request.family() == 2 ? 1 : 0;
-        if (request.dnssecOk()) {
-            s.doRequests().inc();
-        }
-        s.requests(proto, family, QueryTypes.index(request.qtype())).inc();
-        s.duration().observe((System.nanoTime() - start) / 1e9);
-        s.responseSize(proto).observe(size);
-        s.requestSize(proto).observe(request.querySize());
-        s.responses(rcode, plugin).inc();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ZoneCounts counts = counts(request);
+        counts.record(request.transport().stream() ? 1 : 0, request.family() == 2 ? 1 : 0,
+                QueryTypes.index(request.qtype()), request.dnssecOk(), seconds, request.querySize(), size, rcode,
+                plugin);
     }
 
-    /** The series of a zone; a block has one view, so the view only tells blocks apart in tests. */
-    Series series(InetSocketAddress local, String zone, String view, String scheme) {
+    /**
+     * The counts of the request's local address, zone and view: the last ones used when they are the
+     * same objects (a listener's address and a block's zone are), which they are for query after
+     * query of a block, else looked up.
+     */
+    private ZoneCounts counts(Request request) {
+        InetSocketAddress local = request.localAddress();
+        String zone = request.serverZone();
+        String view = request.view();
+        LastCounts last = this.last;
+        if (last != null && last.local() == local && last.zone() == zone && last.view() == view) {
+            return last.counts();
+        }
+        ZoneCounts counts = series(local, zone, view, ServerLabels.scheme(request.transport()));
+        this.last = new LastCounts(local, zone, view, counts);
+        return counts;
+    }
+
+    private record LastCounts(InetSocketAddress local, String zone, String view, ZoneCounts counts) {
+    }
+
+    /** The counts of a zone; a block has one view, so the view only tells blocks apart in tests. */
+    ZoneCounts series(InetSocketAddress local, String zone, String view, String scheme) {
         String z = zone == null || zone.isEmpty() ? "." : zone;
         InetSocketAddress key = local == null ? new InetSocketAddress(defaultPort) : local;
-        ConcurrentHashMap<String, Series> byZone = series.get(key);
+        ConcurrentHashMap<String, ZoneCounts> byZone = series.get(key);
         if (byZone == null) {
             byZone = series.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         }
         String key2 = view.isEmpty() ? z : z + " " + view;
-        Series s = byZone.get(key2);
+        ZoneCounts s = byZone.get(key2);
         if (s == null) {
             String server = ServerLabels.forLocal(scheme, local, hosts, defaultPort);
-            s = byZone.computeIfAbsent(key2, k -> new Series(metrics, server, z, view));
+            s = byZone.computeIfAbsent(key2, k -> metrics.counters().zone(server, z, view));
         }
         return s;
     }

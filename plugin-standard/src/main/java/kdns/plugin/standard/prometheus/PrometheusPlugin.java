@@ -109,7 +109,7 @@ public final class PrometheusPlugin implements Plugin {
         for (String host : hosts.isEmpty() ? List.of("") : hosts) {
             String server = ServerLabels.of(scheme, host, port);
             for (String name : names) {
-                metrics.pluginEnabled().labelValues(server, zone, Series.NO_VIEW, name).set(1);
+                metrics.pluginEnabled().labelValues(server, zone, ZoneCounts.NO_VIEW, name).set(1);
             }
         }
     }

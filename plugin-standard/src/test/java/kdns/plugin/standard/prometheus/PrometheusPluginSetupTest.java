@@ -47,8 +47,8 @@ class PrometheusPluginSetupTest {
         String text = Scrape.text(c.instance().metrics());
         // Families without samples are not written; the families exist and are typed as CoreDNS's.
         DnsMetrics m = DnsMetrics.of(c.instance().metrics());
-        m.requests().labelValues("s", "z", "", "udp", "1", "A").inc();
-        m.duration().labelValues("s", "z", "").observe(0.001);
+        m.counters().zone("s", "z", "").record(0, 0, QueryTypes.index(org.xbill.DNS.Type.A), false, 0.001, 40, 60,
+                0, "whoami");
         text = Scrape.text(c.instance().metrics());
         assertTrue(text.contains("# TYPE coredns_dns_requests_total counter"), text);
         assertTrue(text.contains("# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol "
