@@ -37,7 +37,6 @@ public final class Request {
     /** The UDP payload size assumed for clients without EDNS0 (RFC 1035). */
     public static final int DEFAULT_UDP_SIZE = 512;
 
-    /** The message, shared by the copies that say the same query; parsed only when asked for. */
     private static final VarHandle PLUGIN;
 
     static {
@@ -48,6 +47,7 @@ public final class Request {
         }
     }
 
+    /** The message, shared by the copies that say the same query; parsed only when asked for. */
     private final QueryMessage message;
     private final Transport transport;
     private final InetSocketAddress remote;
