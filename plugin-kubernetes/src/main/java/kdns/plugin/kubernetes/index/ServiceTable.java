@@ -101,53 +101,24 @@ public final class ServiceTable {
      * {@code [from, to)}, or null.
      */
     public Entry find(String text, int from, int to) {
-        int h = finish(hash(text, from, to, 0));
         Slots t = slots;
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            int held = hashes[i];
-            if (held == 0) {
-                return null;
-            }
-            if (held == h) {
-                Entry e = entries[i];
-                if (e != null && e.key != null && sameText(e.key, text, from, to)) {
-                    return e;
-                }
-            }
-        }
+        int at = probe(t, finish(hash(text, from, to, 0)), text, from, to, null, null);
+        return at < 0 ? null : t.entries()[at]; // null when removed since: not found then
     }
 
     /** The service {@code namespace/name}, or null. */
     ServiceInfo get(String namespace, String name) {
-        int h = finish(hash(namespace, 0, namespace.length(), hash(name, 0, name.length(), 0) * 31 + '.'));
         Slots t = slots;
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            int held = hashes[i];
-            if (held == 0) {
-                return null;
-            }
-            if (held == h) {
-                Entry e = entries[i];
-                if (e != null && e.service.name().equals(name) && e.service.namespace().equals(namespace)) {
-                    return e.service;
-                }
-            }
-        }
+        int at = probe(t, keyHash(name, namespace), null, 0, 0, name, namespace);
+        Entry e = at < 0 ? null : t.entries()[at];
+        return e == null ? null : e.service;
     }
 
     /** Adds or replaces the service of {@code s}'s namespace and name; the one replaced, or null. */
     ServiceInfo put(ServiceInfo s) {
-        String name = s.name();
-        String namespace = s.namespace();
-        int h = finish(hash(namespace, 0, namespace.length(), hash(name, 0, name.length(), 0) * 31 + '.'));
-        int at = slotOf(h, name, namespace);
+        int h = keyHash(s.name(), s.namespace());
         Slots t = slots;
+        int at = probe(t, h, null, 0, 0, s.name(), s.namespace());
         if (at >= 0) {
             ServiceInfo old = t.entries()[at].service;
             if (old != s) {
@@ -176,12 +147,11 @@ public final class ServiceTable {
 
     /** Removes the service {@code namespace/name}; the one removed, or null. */
     ServiceInfo remove(String namespace, String name) {
-        int h = finish(hash(namespace, 0, namespace.length(), hash(name, 0, name.length(), 0) * 31 + '.'));
-        int at = slotOf(h, name, namespace);
+        Slots t = slots;
+        int at = probe(t, keyHash(name, namespace), null, 0, 0, name, namespace);
         if (at < 0) {
             return null;
         }
-        Slots t = slots;
         ServiceInfo old = t.entries()[at].service;
         t.entries()[at] = null; // the hash stays: probes go on past the slot
         size--;
@@ -206,20 +176,32 @@ public final class ServiceTable {
         return size;
     }
 
-    private int slotOf(int h, String name, String namespace) {
-        Slots t = slots;
+    /**
+     * The slot of {@code t} holding the entry with hash {@code h} whose key is {@code text}'s
+     * characters {@code [from, to)}, or, when {@code text} is null, whose service is
+     * {@code namespace/name}; -1 when none does.
+     */
+    private static int probe(Slots t, int h, String text, int from, int to, String name, String namespace) {
         int[] hashes = t.hashes();
         Entry[] entries = t.entries();
         int mask = hashes.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            if (hashes[i] == 0) {
+            int held = hashes[i];
+            if (held == 0) {
                 return -1;
             }
-            Entry e = entries[i];
-            if (hashes[i] == h && e != null && e.service.name().equals(name) && e.service.namespace().equals(namespace)) {
+            Entry e = held == h ? entries[i] : null;
+            if (e != null && (text != null
+                    ? e.key != null && sameText(e.key, text, from, to)
+                    : e.service.name().equals(name) && e.service.namespace().equals(namespace))) {
                 return i;
             }
         }
+    }
+
+    /** The hash of {@code <name>.<namespace>}, as {@link #find} computes it from a query name. */
+    private static int keyHash(String name, String namespace) {
+        return finish(hash(namespace, 0, namespace.length(), hash(name, 0, name.length(), 0) * 31 + '.'));
     }
 
     /** A table for {@code entries} entries at most half full, with every entry moved in; published. */
