@@ -31,7 +31,18 @@ public interface MetricsRegistry {
      * with the same key do nothing): for series worked out at scrape time from other metrics, so
      * the query path counts each event once (e.g. a metric CoreDNS exports under two names).
      */
-    void collector(String key, Supplier<? extends MultiCollector> create);
+    default void collector(String key, Supplier<? extends MultiCollector> create) {
+        collector(key, MultiCollector.class, create::get);
+    }
+
+    /**
+     * The collector registered for {@code key}: made by {@code create} and registered on the first
+     * call, the same one on later calls (after a reload too), so a plugin whose query path counts
+     * into its collector finds its counts again.
+     *
+     * @throws ClassCastException when the collector registered for {@code key} is not a {@code type}
+     */
+    <T extends MultiCollector> T collector(String key, Class<T> type, Supplier<T> create);
 
     /** CoreDNS's {@code plugin.TimeBuckets}: exponential from 0.25 ms, factor 2, 16 buckets. */
     static double[] timeBuckets() {

@@ -52,12 +52,12 @@ public final class PrometheusMetrics implements MetricsRegistry {
     }
 
     @Override
-    public void collector(String key, Supplier<? extends MultiCollector> create) {
-        collectors.computeIfAbsent(key, k -> {
+    public <T extends MultiCollector> T collector(String key, Class<T> type, Supplier<T> create) {
+        return type.cast(collectors.computeIfAbsent(key, k -> {
             MultiCollector c = create.get();
             registry.register(c);
             return c;
-        });
+        }));
     }
 
     private Metric get(String name, String kind, String[] labels, Supplier<Metric> create) {

@@ -1,7 +1,6 @@
 package kdns.plugin.standard.prometheus;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import kdns.api.MetricsRegistry;
@@ -30,30 +28,17 @@ import kdns.api.MetricsRegistry;
  */
 final class DnsCounters implements MultiCollector {
 
-    /**
-     * The counters of each registry. The registry's API hands out the prometheus client's metrics
-     * and registers collectors, but gives a collector back to no one; a block set up again after a
-     * reload finds the counters of its registry here.
-     */
-    private static final Map<PrometheusRegistry, DnsCounters> BY_REGISTRY = new WeakHashMap<>();
-
     private final ConcurrentHashMap<List<String>, ZoneCounts> zones = new ConcurrentHashMap<>();
 
     private DnsCounters() {
     }
 
-    /** The counters of {@code registry}, made and registered with it on first use. */
+    /**
+     * The counters of {@code registry}, made and registered with it on first use: a block set up
+     * again after a reload counts on into the same ones.
+     */
     static DnsCounters of(MetricsRegistry registry) {
-        synchronized (BY_REGISTRY) {
-            DnsCounters counters = BY_REGISTRY.get(registry.prometheus());
-            if (counters == null) {
-                DnsCounters made = new DnsCounters();
-                registry.collector(DnsMetrics.REQUESTS, () -> made);
-                BY_REGISTRY.put(registry.prometheus(), made);
-                counters = made;
-            }
-            return counters;
-        }
+        return registry.collector(DnsMetrics.REQUESTS, DnsCounters.class, DnsCounters::new);
     }
 
     /** The counts of one server, zone and view, made on first use. */
