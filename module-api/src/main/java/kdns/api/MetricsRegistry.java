@@ -3,6 +3,7 @@ package kdns.api;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Supplier;
@@ -25,6 +26,13 @@ public interface MetricsRegistry {
 
     /** The histogram with this name and bucket bounds (seconds or bytes), created on first use. */
     Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+
+    /**
+     * The info metric with this name (ending in {@code _info}, e.g. {@code coredns_build_info}),
+     * created on first use: the constant 1 with labels, exposed as a gauge as CoreDNS's are. The
+     * client refuses the {@code _info} suffix for a plain gauge, hence a kind of its own.
+     */
+    Info info(String name, String help, String... labelNames);
 
     /**
      * Registers the collector {@code create} makes, once per process for {@code key} (later calls

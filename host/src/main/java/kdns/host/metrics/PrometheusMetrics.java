@@ -3,6 +3,7 @@ package kdns.host.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.Metric;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -49,6 +50,12 @@ public final class PrometheusMetrics implements MetricsRegistry {
                 () -> Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
                         .withoutExemplars()
                         .labelNames(labelNames).register(registry));
+    }
+
+    @Override
+    public Info info(String name, String help, String... labelNames) {
+        return (Info) get(name, "info", labelNames,
+                () -> Info.builder().name(name).help(help).labelNames(labelNames).register(registry));
     }
 
     @Override

@@ -11,7 +11,6 @@ import kdns.api.Plugin;
 import kdns.api.PluginException;
 import kdns.api.ServerLabels;
 import kdns.plugin.standard.endpoint.HostPort;
-import kdns.plugin.standard.telemetry.InfoMetrics;
 
 /**
  * {@code prometheus [ADDRESS]}, once per block: the block's per-request metrics, and the
@@ -84,7 +83,7 @@ public final class PrometheusPlugin implements Plugin {
 
     /** {@code coredns_build_info{version, revision, goversion}}: goversion is the Java version here. */
     static void buildInfo(Instance instance) {
-        Info info = InfoMetrics.get(instance.metrics().prometheus(), BUILD_INFO,
+        Info info = instance.metrics().info(BUILD_INFO,
                 "A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS "
                         + "was built.", "version", "revision", "goversion");
         String version = instance.serverVersion();

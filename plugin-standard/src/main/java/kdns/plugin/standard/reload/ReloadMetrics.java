@@ -3,7 +3,6 @@ package kdns.plugin.standard.reload;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Info;
 import kdns.api.MetricsRegistry;
-import kdns.plugin.standard.telemetry.InfoMetrics;
 
 /** CoreDNS's reload metrics: failed reloads, and the hash of the running configuration. */
 record ReloadMetrics(Counter failed, Info version) {
@@ -14,7 +13,7 @@ record ReloadMetrics(Counter failed, Info version) {
     static ReloadMetrics of(MetricsRegistry r) {
         return new ReloadMetrics(
                 r.counter(FAILED, "Counter of the number of failed reload attempts."),
-                InfoMetrics.get(r.prometheus(), VERSION,
+                r.info(VERSION,
                         "A metric with a constant '1' value labeled by hash, and value which type of hash generated.",
                         "hash", "value"));
     }

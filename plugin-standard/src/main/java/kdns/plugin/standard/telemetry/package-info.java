@@ -1,5 +1,4 @@
 /**
- * Where the plugins' log lines go ({@code LogSink}, replaceable in tests) and CoreDNS's
- * {@code _info} gauges. Not exported.
+ * Where the plugins' log lines go ({@code LogSink}, replaceable in tests). Not exported.
  */
 package kdns.plugin.standard.telemetry;
