@@ -17,8 +17,10 @@
 # the load: -XX:NativeMemoryTracking=summary, which itself takes 1-2 MiB), JCMD_AT_READY (a jcmd command run right after the
 # figures of the instant of ready, its first JCMD_LINES (40) lines printed; e.g. "Compiler.memory" with the option
 # -XX:CompileCommand=MemStat,*.*,collect: the compilations with the largest arenas), THREADS=1 (each run also prints the CPU seconds
-# each thread used by ready, the threads grouped by name with their numbers dropped: who competes for the 2 cores), JDK (a JDK 21+ home for
-# FakeClusterMain; default build/find-jdk.sh). Every process it starts is stopped.
+# each thread used by ready, the threads grouped by name with their numbers dropped, and the fake API server's CPU seconds from the start to ready: who competes for the 2 cores), JDK (a JDK 21+ home for
+# FakeClusterMain; default build/find-jdk.sh), FAKE_JAVA_OPTS (more JVM options of FakeClusterMain, e.g. a GC log),
+# FAKE_WARMUP (how often FakeClusterMain reads its own lists before it reports ready, default 3: a cold
+# fake server's JIT took up to a core-second of the first kdns start). Every process it starts is stopped.
 set -euo pipefail
 rounds=${1:-2}
 names=${NAMES:-10000}
@@ -34,7 +36,8 @@ while IFS='|' read -r _ d _; do
 done <<< "$variants"
 
 mkdir -p "$work/kube"
-"$jdk/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$jar" kdns.benchmarks.FakeClusterMain \
+# shellcheck disable=SC2086 # FAKE_JAVA_OPTS is a list of options
+"$jdk/bin/java" -XX:+UseSerialGC -Xmx512m ${FAKE_JAVA_OPTS:-} -cp "$jar" kdns.benchmarks.FakeClusterMain \
     "$work/kube" "$names" $((names * 5)) > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
@@ -82,6 +85,7 @@ once() { # name dist opts env
         "$port" "$kready" "$work/kube/kubeconfig" > "$work/Corefile"
     [ "${NMT:-0}" = 1 ] && opts="-XX:NativeMemoryTracking=summary $opts"
     jcmd=$d/runtime/bin/jcmd; [ -x "$jcmd" ] || jcmd=$jdk/bin/jcmd
+    local api_before; api_before=$(cpu_ticks "$api_pid")
     start=$(now)
     # shellcheck disable=SC2086 # envs is a list of words
     env $envs KDNS_JAVA_OPTS="$opts" "$d/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
@@ -90,6 +94,8 @@ once() { # name dist opts env
     ready_s=$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }')
     at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
     local threads_ready; threads_ready=$(threads "$pid")
+    [ -z "$threads_ready" ] || threads_ready="$threads_ready
+    $(awk -v t=$(($(cpu_ticks "$api_pid") - api_before)) -v hz="$ticks" 'BEGIN { printf "(the fake API server used %.2f CPU s meanwhile)", t / hz }')"
     local nmt_ready; nmt_ready=$(nmt ready "$jcmd")
     local extra_ready=""
     if [ -n "${JCMD_AT_READY:-}" ]; then # after the figures of the instant of ready, so it cannot move them
