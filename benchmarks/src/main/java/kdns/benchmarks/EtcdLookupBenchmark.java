@@ -47,7 +47,7 @@ public class EtcdLookupBenchmark extends BenchmarkSettings {
             asked.add(String.format(Locale.ROOT, "nosuch%05d.%s", i, ZONE));
         }
         Collections.shuffle(asked, new Random(42));
-        index = Index.of(nodes);
+        index = Index.of("/skydns", nodes);
         resolver = new Resolver("/skydns", 30, 86400);
         names = new Name[asked.size()];
         lowerNames = new String[asked.size()];

@@ -349,6 +349,10 @@ public final class Resolver {
         if ((qtype != Type.A && qtype != Type.AAAA) || lname.equals(zone)) {
             return -1;
         }
+        Node leaf = view.byName(lname, prefix);
+        if (leaf != null) {
+            return leafAddresses(view, leaf, qtype, into);
+        }
         List<Svc> services = services(new Query(view, zone, NONE), lname, false, qtype);
         Set<String> dup = services.size() > 1 ? new HashSet<>() : null;
         HostType.Kind kind = qtype == Type.A ? HostType.Kind.A : HostType.Kind.AAAA;
@@ -359,21 +363,50 @@ public final class Resolver {
                 return -1;
             }
             if (ht.kind() == kind && (dup == null || dup.add(serv.s().host()))) {
-                into.add(n++, serv.ttl(), ht.address().getAddress());
+                into.add(n++, serv.ttl(), ht.octets());
             }
         }
         return n;
     }
 
-    /** Where {@link #addresses} puts the TTLs and addresses of one answer; it grows as needed. */
+    /**
+     * {@link #addresses} for the one node a query's read gives (found by its name: no path, list
+     * or service made), with what {@link #services} does to it: a value that does not decode is
+     * left to {@link #resolve} (-1), an entry without host is no entry (NODATA).
+     */
+    private int leafAddresses(Index.View view, Node leaf, int qtype, Addresses into) throws NameError {
+        if (leaf == Index.NOTHING) {
+            throw NAME_ERROR;
+        }
+        if (leaf.service() == null) {
+            return -1;
+        }
+        if (leaf.service().host().isEmpty()) {
+            return 0;
+        }
+        HostType ht = leaf.hostType();
+        if (ht.kind() == HostType.Kind.CNAME) {
+            return -1;
+        }
+        if (ht.kind() != (qtype == Type.A ? HostType.Kind.A : HostType.Kind.AAAA)) {
+            return 0;
+        }
+        into.add(0, ttl(view, leaf), ht.octets());
+        return 1;
+    }
+
+    /**
+     * Where {@link #addresses} puts the TTLs and addresses of one answer; sized for one (nearly
+     * every name has one entry), it grows as needed. The addresses are the index's own octets: read only.
+     */
     public static final class Addresses {
-        private long[] ttls = new long[4];
-        private byte[][] addresses = new byte[4][];
+        private long[] ttls = new long[1];
+        private byte[][] addresses = new byte[1][];
 
         void add(int i, long ttl, byte[] address) {
             if (i == ttls.length) {
-                ttls = java.util.Arrays.copyOf(ttls, i * 2);
-                addresses = java.util.Arrays.copyOf(addresses, i * 2);
+                ttls = java.util.Arrays.copyOf(ttls, i * 2 + 2);
+                addresses = java.util.Arrays.copyOf(addresses, i * 2 + 2);
             }
             ttls[i] = ttl;
             addresses[i] = address;

@@ -7,12 +7,14 @@ import kdns.api.text.IpLiterals;
 /**
  * What CoreDNS's {@code Service.HostType()} says an entry is, with the address of A and AAAA
  * entries. Worked out once when a value is read from etcd, so that answering a query parses no
- * address text.
+ * address text. The address is kept as its octets: the wire answers copy them as they are, and
+ * an array is smaller than an {@link InetAddress} and its holder (every A entry of the index has one).
  *
- * @param kind    A, AAAA, CNAME (a name in {@code host}) or TXT (no address, text set)
- * @param address the address for A (IPv4, also from an IPv4-mapped IPv6 literal) and AAAA; else null
+ * @param kind   A, AAAA, CNAME (a name in {@code host}) or TXT (no address, text set)
+ * @param octets the address for A (4 octets, also from an IPv4-mapped IPv6 literal) and AAAA (16);
+ *               else null. Shared by every answer: never written to
  */
-public record HostType(Kind kind, InetAddress address) {
+public record HostType(Kind kind, byte[] octets) {
 
     /** The kinds of entry. */
     public enum Kind { A, AAAA, CNAME, TXT }
@@ -23,20 +25,21 @@ public record HostType(Kind kind, InetAddress address) {
         if (ip == null) {
             return new HostType(s.text().isEmpty() ? Kind.CNAME : Kind.TXT, null);
         }
-        if (ip.length == 4) {
-            return new HostType(Kind.A, inet(ip));
-        }
-        return new HostType(Kind.AAAA, inet(ip));
+        return new HostType(ip.length == 4 ? Kind.A : Kind.AAAA, ip);
     }
 
     /** True when the host is an IP address (Go's {@code net.ParseIP(host) != nil}). */
     public boolean isIp() {
-        return address != null;
+        return octets != null;
     }
 
-    private static InetAddress inet(byte[] ip) {
+    /** The address as an {@link InetAddress} (for the records of the message path); null when none. */
+    public InetAddress address() {
+        if (octets == null) {
+            return null;
+        }
         try {
-            return InetAddress.getByAddress(ip);
+            return InetAddress.getByAddress(octets);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e); // only for a length other than 4 or 16
         }

@@ -93,7 +93,7 @@ public final class EtcdStore {
     }
 
     private final Settings settings;
-    private final Index index = new Index();
+    private final Index index;
     private final AtomicInteger users = new AtomicInteger();
     private final Gauge keysGauge;
     private final Gauge connectedGauge;
@@ -118,6 +118,7 @@ public final class EtcdStore {
 
     public EtcdStore(Settings settings, MetricsRegistry metrics) {
         this.settings = settings;
+        this.index = new Index(settings.prefix());
         this.keysGauge = metrics.gauge("coredns_etcd_keys", "Keys under the etcd path held in memory.", "path");
         this.connectedGauge = metrics.gauge("coredns_etcd_connected",
                 "1 while the watch on the etcd path is established, else 0.", "path");
@@ -275,7 +276,7 @@ public final class EtcdStore {
                     .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long readRevision = r.getHeader().getRevision();
             List<KeyValue> kvs = r.getKvs();
-            Index.Keys fresh = Index.Keys.load(kvs,
+            Index.Keys fresh = Index.Keys.load(settings.prefix(), kvs,
                     kv -> Node.of(string(kv.getKey()), kv.getValue().getBytes(), kv.getLease(), kv.getModRevision()));
             Set<Long> leases = new HashSet<>();
             for (KeyValue kv : kvs) {

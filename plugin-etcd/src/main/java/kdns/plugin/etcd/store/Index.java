@@ -21,7 +21,9 @@ public final class Index {
     /** A lease whose remaining time is not known yet. */
     public static final long UNKNOWN = Long.MIN_VALUE;
 
-    private volatile Keys keys = new Keys();
+    /** The SkyDNS key prefix (normalised) whose keys get {@link Keys#names}; null for none. */
+    private final String prefix;
+    private volatile Keys keys;
     /** Lease ID to the System.nanoTime() at which it expires. */
     private final Map<Long, Long> leaseDeadlines = new ConcurrentHashMap<>();
 
@@ -30,9 +32,33 @@ public final class Index {
      * read): for answering from keys read elsewhere, such as a benchmark's data set.
      */
     public static Index of(List<Node> nodes) {
-        Index index = new Index();
-        index.replace(Keys.load(nodes, n -> n));
+        return of(null, nodes);
+    }
+
+    /** As {@link #of(List)}, with the names of the keys under {@code prefix} (see {@link View#byName}). */
+    public static Index of(String prefix, List<Node> nodes) {
+        Index index = new Index(prefix);
+        index.replace(Keys.load(prefix, nodes, n -> n));
         return index;
+    }
+
+    /** An empty index whose keys are only read by path. */
+    public Index() {
+        this(null);
+    }
+
+    /**
+     * An empty index that also finds the keys under {@code prefix} (normalised, as
+     * {@link kdns.plugin.etcd.msg.Paths#normalizePrefix} gives it) by their DNS names.
+     */
+    public Index(String prefix) {
+        this.prefix = prefix;
+        this.keys = new Keys(prefix);
+    }
+
+    /** The prefix given at construction (null for none). */
+    public String prefix() {
+        return prefix;
     }
 
     /** What a query reads: one map for the whole query, so a relist swap is never seen half-way. */
@@ -104,12 +130,28 @@ public final class Index {
      * costs two hash lookups instead of walks of a skip list comparing long common prefixes (a
      * third of the plugin's CPU under load before). Written by one thread; readers tolerate a write
      * in progress, since a sub-tree read that finds nothing falls back to the exact key.
+     * With a prefix, the keys whose path a plain DNS name gives are also held by that name
+     * ({@link #names}), so that the usual query finds its leaf, or that there is nothing, without
+     * building the path.
      */
     static final class Keys {
         final ConcurrentSkipListMap<String, Node> ordered = new ConcurrentSkipListMap<>();
         final ConcurrentHashMap<String, Node> exact = new ConcurrentHashMap<>();
         /** Path to the number of keys that start with the path and a slash (absent when none). */
         final ConcurrentHashMap<String, Integer> below = new ConcurrentHashMap<>();
+        /** See {@link Index#prefix}. */
+        final String prefix;
+        /**
+         * By DNS name ({@link Names#of}), every path under the prefix that a plain name gives and
+         * that is a key or has keys below it: the node when the path is a key with nothing below (a
+         * leaf, what a query for the name reads), else {@link #INNER}. Kept in step with
+         * {@link #exact} and {@link #below} by the writer; empty without a prefix.
+         */
+        final ConcurrentHashMap<String, Node> names = new ConcurrentHashMap<>();
+
+        Keys(String prefix) {
+            this.prefix = prefix;
+        }
 
         int size() {
             return exact.size();
@@ -121,6 +163,7 @@ public final class Index {
             if (old == null) {
                 countAncestors(n.key(), 1);
             }
+            nameAncestors(n.key());
             return old;
         }
 
@@ -129,9 +172,17 @@ public final class Index {
          * second half on a helper thread was tried: at start-up it was within the machine's noise,
          * -0.04 to +0.01 s on the median ready time with 10,000 keys, so it was left out.)
          */
-        static <T> Keys load(List<T> items, Function<T, Node> decode) {
-            Keys keys = new Keys();
+        static <T> Keys load(String prefix, List<T> items, Function<T, Node> decode) {
+            Keys keys = new Keys(prefix);
             keys.addAll(items, decode);
+            if (prefix != null) {
+                for (Node n : keys.exact.values()) {
+                    keys.name(n.key());
+                }
+                for (String path : keys.below.keySet()) {
+                    keys.name(path);
+                }
+            }
             return keys;
         }
 
@@ -180,6 +231,7 @@ public final class Index {
             if (old != null) {
                 countAncestors(key, -1);
                 ordered.remove(key);
+                nameAncestors(key);
             }
             return old;
         }
@@ -190,7 +242,41 @@ public final class Index {
                 below.merge(key.substring(0, i), delta, (a, b) -> a + b == 0 ? null : a + b);
             }
         }
+
+        /** {@link #name} for {@code key} and every path above it, after a put or a delete of the key. */
+        private void nameAncestors(String key) {
+            if (prefix == null) {
+                return;
+            }
+            name(key);
+            for (int i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
+                name(key.substring(0, i));
+            }
+        }
+
+        /** Brings the entry of {@code path}'s name in {@link #names} in line with the maps (when it has a name). */
+        private void name(String path) {
+            String name = Names.of(path, prefix);
+            if (name == null) {
+                return;
+            }
+            Node n = exact.get(path);
+            boolean hasBelow = below.containsKey(path);
+            if (n != null && !hasBelow) {
+                names.put(name, n);
+            } else if (n != null || hasBelow) {
+                names.put(name, INNER);
+            } else {
+                names.remove(name);
+            }
+        }
     }
+
+    /** What {@link Keys#names} holds for a path that is not a leaf key (the map's values are nodes). */
+    private static final Node INNER = new Node("", null, null, "a path with keys below it", 0, 0);
+
+    /** What {@link View#byName} returns when there is nothing at the name: not a node of the index. */
+    public static final Node NOTHING = new Node("", null, null, "nothing at the name", 0, 0);
 
     /** A consistent read of the keys for one query. */
     public static final class View {
@@ -216,6 +302,25 @@ public final class Index {
             }
             Node n = keys.exact.get(path);
             return n == null ? null : List.of(n);
+        }
+
+        /**
+         * What a query for {@code name} (lower case, fully qualified, as {@link kdns.api.Request#name}
+         * spells it) reads with {@link #get}{@code (path, true)}, found by the name: the leaf key's
+         * node; {@link #NOTHING} when {@link #get} returns null (a name error); null when the
+         * name must be read by its path (an index without names, or for another prefix than
+         * {@code prefix}, a path with keys below it, a name that is not plain: {@link Names#isPlain}).
+         */
+        public Node byName(String name, String prefix) {
+            Keys k = keys;
+            if (k.prefix == null || !k.prefix.equals(prefix)) {
+                return null;
+            }
+            Node n = k.names.get(name);
+            if (n == null) {
+                return Names.isPlain(name) ? NOTHING : null;
+            }
+            return n == INNER ? null : n;
         }
 
         /** See {@link Index#leaseRemaining}. */

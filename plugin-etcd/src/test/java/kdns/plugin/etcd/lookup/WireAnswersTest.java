@@ -30,13 +30,14 @@ import org.xbill.DNS.Type;
 /**
  * {@link Resolver#addresses} and the wire replies the handler writes from it: the same records as
  * {@link Resolver#resolve} in the same order, and the bytes of the message the handler builds from
- * those (with the ID the server's writer puts in); -1 for what only {@code resolve} answers.
+ * those (with the ID the server's writer puts in); -1 for what only {@code resolve} answers. Each
+ * through an index that finds leaves by their names (the server's) and one read by paths only.
  */
 class WireAnswersTest {
 
     private static final String ZONE = "skydns.test.";
     private static final Resolver RESOLVER = new Resolver("/skydns", 30, 86400);
-    private static final Index INDEX = Index.of(List.of(
+    private static final List<Node> NODES = List.of(
             node("/skydns/test/skydns/cname", "{\"host\":\"www.example.org\"}"),
             node("/skydns/test/skydns/mixed/a", "{\"host\":\"10.0.0.3\",\"ttl\":60}"),
             node("/skydns/test/skydns/mixed/b", "{\"host\":\"2001:db8::3\"}"),
@@ -46,7 +47,11 @@ class WireAnswersTest {
             node("/skydns/test/skydns/one", "{\"host\":\"10.0.0.1\",\"ttl\":77}"),
             node("/skydns/test/skydns/text", "{\"text\":\"only words\"}"),
             node("/skydns/test/skydns/via/x", "{\"host\":\"10.0.0.9\"}"),
-            node("/skydns/test/skydns/via/y", "{\"host\":\"one.skydns.test\"}")));
+            node("/skydns/test/skydns/via/y", "{\"host\":\"one.skydns.test\"}"),
+            node("/skydns/test/skydns/bad", "{\"host\":"));
+    private static final Index BY_NAME = Index.of("/skydns", NODES);
+    private static final Index BY_PATH = Index.of(NODES);
+    private static final List<Index> INDEXES = List.of(BY_NAME, BY_PATH);
 
     private static Node node(String key, String json) {
         return Node.of(key, json.getBytes(StandardCharsets.UTF_8), 0, 1);
@@ -85,11 +90,17 @@ class WireAnswersTest {
     }
 
     private static void assertSameAsResolve(String name, int type, int expectedCount) throws Exception {
+        for (Index index : INDEXES) {
+            assertSameAsResolve(index, name, type, expectedCount);
+        }
+    }
+
+    private static void assertSameAsResolve(Index index, String name, int type, int expectedCount) throws Exception {
         Request request = received(name, type);
         Resolver.Addresses found = new Resolver.Addresses();
-        int n = RESOLVER.addresses(INDEX.view(), ZONE, request.name(), type, found);
+        int n = RESOLVER.addresses(index.view(), ZONE, request.name(), type, found);
         assertEquals(expectedCount, n, name + " " + Type.string(type));
-        Resolver.Answer answer = RESOLVER.resolve(INDEX.view(), ZONE, request.qname(), type, Resolver.NONE);
+        Resolver.Answer answer = RESOLVER.resolve(index.view(), ZONE, request.qname(), type, Resolver.NONE);
         assertEquals(n, answer.answer().size(), name + ": as many records as resolve gives");
         assertWireInOneSecond(() -> messageReply(request, Rcodes.NOERROR, answer.answer()),
                 () -> n == 0 ? RESOLVER.negativeWire(request, ZONE, Rcodes.NOERROR)
@@ -134,17 +145,31 @@ class WireAnswersTest {
     @Test
     void cnamesAndTheApexAndOtherTypesAreLeftToResolve() throws Exception {
         Resolver.Addresses found = new Resolver.Addresses();
-        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "cname.skydns.test.", Type.A, found));
-        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "via.skydns.test.", Type.A, found));
-        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, ZONE, Type.A, found));
-        assertEquals(-1, RESOLVER.addresses(INDEX.view(), ZONE, "one.skydns.test.", Type.TXT, found));
+        for (Index index : INDEXES) {
+            assertEquals(-1, RESOLVER.addresses(index.view(), ZONE, "cname.skydns.test.", Type.A, found));
+            assertEquals(-1, RESOLVER.addresses(index.view(), ZONE, "via.skydns.test.", Type.A, found));
+            assertEquals(-1, RESOLVER.addresses(index.view(), ZONE, ZONE, Type.A, found));
+            assertEquals(-1, RESOLVER.addresses(index.view(), ZONE, "one.skydns.test.", Type.TXT, found));
+        }
+    }
+
+    @Test
+    void aValueThatDoesNotDecodeIsLeftToResolve() throws Exception {
+        // resolve then answers SERVFAIL and logs the key's error; the path read meets the error itself
+        assertEquals(-1, RESOLVER.addresses(BY_NAME.view(), ZONE, "bad.skydns.test.", Type.A, new Resolver.Addresses()));
+        assertThrows(Resolver.DataError.class,
+                () -> RESOLVER.addresses(BY_PATH.view(), ZONE, "bad.skydns.test.", Type.A, new Resolver.Addresses()));
+        assertThrows(Resolver.DataError.class,
+                () -> RESOLVER.resolve(BY_NAME.view(), ZONE, Name.fromString("bad.skydns.test."), Type.A, Resolver.NONE));
     }
 
     @Test
     void aMissingNameIsANameErrorAndItsWireReplyTheNxdomainMessage() throws Exception {
         Request request = received("missing.skydns.test.", Type.A);
-        assertThrows(Resolver.NameError.class,
-                () -> RESOLVER.addresses(INDEX.view(), ZONE, request.name(), Type.A, new Resolver.Addresses()));
+        for (Index index : INDEXES) {
+            assertThrows(Resolver.NameError.class,
+                    () -> RESOLVER.addresses(index.view(), ZONE, request.name(), Type.A, new Resolver.Addresses()));
+        }
         assertWireInOneSecond(() -> messageReply(request, Rcodes.NXDOMAIN, List.of()),
                 () -> RESOLVER.negativeWire(request, ZONE, Rcodes.NXDOMAIN), "NXDOMAIN");
     }
@@ -153,7 +178,7 @@ class WireAnswersTest {
     void aClientSpellingInUpperCaseGetsNoWireReply() throws Exception {
         Request request = received("One.skydns.test.", Type.A);
         Resolver.Addresses found = new Resolver.Addresses();
-        int n = RESOLVER.addresses(INDEX.view(), ZONE, request.name(), Type.A, found);
+        int n = RESOLVER.addresses(BY_NAME.view(), ZONE, request.name(), Type.A, found);
         assertEquals(1, n);
         assertNull(WireReplies.address(request, Type.A, found.ttls(), found.addresses(), n));
         assertNull(RESOLVER.negativeWire(request, ZONE, Rcodes.NXDOMAIN));

@@ -34,7 +34,7 @@ class IndexLoadTest {
     }
 
     private static Index.Keys oneByOne(List<Node> nodes) {
-        Index.Keys k = new Index.Keys();
+        Index.Keys k = new Index.Keys("/skydns");
         for (Node n : nodes) {
             k.put(n);
         }
@@ -45,16 +45,18 @@ class IndexLoadTest {
     void bulkLoadEqualsPuts() {
         for (int perZone : new int[] {5, 2_000}) {
             List<Node> nodes = keys(perZone);
-            Index.Keys bulk = Index.Keys.load(nodes, n -> n);
+            Index.Keys bulk = Index.Keys.load("/skydns", nodes, n -> n);
             Index.Keys puts = oneByOne(nodes);
             assertEquals(puts.exact, bulk.exact);
             assertEquals(new ArrayList<>(puts.ordered.keySet()), new ArrayList<>(bulk.ordered.keySet()));
             assertEquals(new TreeMap<>(puts.below), new TreeMap<>(bulk.below));
-            // and the counts still follow deletes: the last key under a path removes the path
+            assertEquals(new TreeMap<>(puts.names), new TreeMap<>(bulk.names));
+            // and the counts and names still follow deletes: the last key under a path removes the path
             for (Node n : nodes) {
                 bulk.remove(n.key());
             }
             assertEquals(Map.of(), bulk.below);
+            assertEquals(Map.of(), bulk.names);
         }
     }
 
@@ -65,7 +67,7 @@ class IndexLoadTest {
         for (int i = 0; i < nodes.size(); i++) {
             shuffled.add(nodes.get((i * 7) % nodes.size()));
         }
-        assertEquals(new TreeMap<>(oneByOne(nodes).below), new TreeMap<>(Index.Keys.load(shuffled, n -> n).below));
+        assertEquals(new TreeMap<>(oneByOne(nodes).below), new TreeMap<>(Index.Keys.load("/skydns", shuffled, n -> n).below));
     }
 
     @Test
