@@ -45,19 +45,12 @@ import kdns.netty.BatchReadBuffers;
  * a datagram that is not a reply ignored, connection refused failing every query in flight on the
  * socket, a socket idle for {@code expire} replaced (a connection-cache miss), retired sockets
  * closed once their queries are answered or timed out. Timeouts are timers of the loop, one per
- * socket at the earliest time something is due. The queries wait in two lists linked through the
- * queries themselves, each in the order of its due times, and an answered query leaves its list at
- * once wherever it is: at saturation an upstream drops some queries, and a queue that kept the
- * answered ones behind such a query for its 2 s held about 150,000 of them (5 MiB promoted to the
- * old generation, benchmarks/results/earlier.md, s10-A).
- *
- * <p>A query still unanswered after a few of the socket's round trips (at least 50 ms,
- * {@link RoundTripEstimate}) is sent once more with the same ID, within its read timeout: the
- * upstream's socket overflows when it falls behind (knotd behind a saturated forwarder dropped
- * about 150 queries a second), and each lost query waited the whole 2 s read timeout, holding
- * one of the client's queries in flight (benchmarks/results/earlier.md, s17-A). The first reply to
- * either send answers it; the read timeout, its error, the health check it starts and the next
- * attempt are as before.
+ * socket at the deadline of its oldest query: the read timeout is the upstream's and the same for
+ * every query, so the queries' deadlines come in the order they were sent. That order is a list
+ * linked through the queries themselves, and an answered query leaves it at once wherever it is:
+ * at saturation an upstream drops some queries, and a queue that kept the answered ones behind
+ * such a query for its 2 s held about 150,000 of them (5 MiB promoted to the old generation,
+ * benchmarks/results/earlier.md, s10-A).
  */
 final class LoopUdpTransport {
 
@@ -195,87 +188,28 @@ final class LoopUdpTransport {
      */
     int waiting(EventLoop loop) {
         LoopSocket s = sockets.get(loop);
-        return s == null ? 0 : s.toResend.size() + s.toExpire.size();
+        int n = 0;
+        for (Pending p = s == null ? null : s.oldest; p != null; p = p.newer) {
+            n++;
+        }
+        return n;
     }
 
     /**
-     * A query in flight: its ID on the socket, its bytes (to send it again), when it was sent and
-     * times out, who waits for it, and its place in one of the socket's lists (only queries in
-     * flight are linked).
+     * A query in flight: its ID on the socket, when it times out, who waits for it, and its
+     * neighbours in the send order (only queries in flight are linked).
      */
     private static final class Pending {
         final int id;
-        final byte[] wire;
-        final long sentAt;
         final long deadline;
         final ReplyCallback callback;
-        /** Sent a second time: its reply is no round-trip sample. */
-        boolean resent;
-        /** When its list next acts on it: the time to send it again, or its deadline. */
-        long due;
-        DueList list;
-        Pending earlier;
-        Pending later;
+        Pending older;
+        Pending newer;
 
-        Pending(int id, byte[] wire, long sentAt, long deadline, ReplyCallback callback) {
+        Pending(int id, long deadline, ReplyCallback callback) {
             this.id = id;
-            this.wire = wire;
-            this.sentAt = sentAt;
             this.deadline = deadline;
             this.callback = callback;
-        }
-    }
-
-    /**
-     * Queries in the order of their due times. Nearly every query is added with the latest due
-     * time, so the walk back from the end to its place is at most a step or two.
-     */
-    private static final class DueList {
-        Pending first;
-        Pending last;
-
-        void add(Pending p) {
-            Pending before = last;
-            while (before != null && before.due - p.due > 0) {
-                before = before.earlier;
-            }
-            p.list = this;
-            p.earlier = before;
-            p.later = before == null ? first : before.later;
-            if (p.later != null) {
-                p.later.earlier = p;
-            } else {
-                last = p;
-            }
-            if (before != null) {
-                before.later = p;
-            } else {
-                first = p;
-            }
-        }
-
-        void remove(Pending p) {
-            if (p.earlier != null) {
-                p.earlier.later = p.later;
-            } else {
-                first = p.later;
-            }
-            if (p.later != null) {
-                p.later.earlier = p.earlier;
-            } else {
-                last = p.earlier;
-            }
-            p.earlier = null;
-            p.later = null;
-            p.list = null;
-        }
-
-        int size() {
-            int n = 0;
-            for (Pending p = first; p != null; p = p.later) {
-                n++;
-            }
-            return n;
         }
     }
 
@@ -285,11 +219,9 @@ final class LoopUdpTransport {
         final EpollDatagramChannel channel;
         /** The queries in flight by their ID's low bits; an ID whose slot is taken is not used. */
         private final Pending[] slots = new Pending[IN_FLIGHT_SLOTS];
-        /** The queries to be sent again if unanswered, by when. */
-        private final DueList toResend = new DueList();
-        /** The queries that wait only for their deadline (sent again, or never to be), by deadline. */
-        private final DueList toExpire = new DueList();
-        private final RoundTripEstimate roundTrips = new RoundTripEstimate();
+        /** The same queries in the order sent, which is their deadlines' order: the ends of the list. */
+        private Pending oldest;
+        private Pending newest;
         private int inFlight;
         private long sweepDue = NO_SWEEP;
         private boolean flushQueued;
@@ -341,14 +273,13 @@ final class LoopUdpTransport {
         }
 
         void send(byte[] wire, long timeoutNanos, ReplyCallback callback) {
-            long now = System.nanoTime();
-            long deadline = now + timeoutNanos;
+            long deadline = System.nanoTime() + timeoutNanos;
             Pending p = null;
             for (int tries = 0; tries < 32 && p == null; tries++) {
                 int id = ThreadLocalRandom.current().nextInt(65536);
                 int slot = id & (IN_FLIGHT_SLOTS - 1);
                 if (slots[slot] == null) {
-                    p = new Pending(id, wire, now, deadline, callback);
+                    p = new Pending(id, deadline, callback);
                     slots[slot] = p;
                 }
             }
@@ -357,20 +288,15 @@ final class LoopUdpTransport {
                 return;
             }
             inFlight++;
-            long resendAfter = upstream.resendUnanswered() ? roundTrips.resendAfter(timeoutNanos) : -1;
-            if (resendAfter >= 0) {
-                p.due = now + resendAfter;
-                toResend.add(p);
+            p.older = newest;
+            if (newest != null) {
+                newest.newer = p;
             } else {
-                p.due = deadline;
-                toExpire.add(p);
+                oldest = p;
             }
-            sweepBy(p.due);
-            write(p);
-        }
-
-        private void write(Pending p) {
-            ByteBuf out = queryBuffer(p.wire);
+            newest = p;
+            sweepBy(deadline);
+            ByteBuf out = queryBuffer(wire);
             out.setShort(0, p.id);
             channel.write(out, channel.voidPromise());
             if (!flushQueued) {
@@ -412,7 +338,18 @@ final class LoopUdpTransport {
                 return false;
             }
             slots[slot] = null;
-            p.list.remove(p);
+            if (p.older != null) {
+                p.older.newer = p.newer;
+            } else {
+                oldest = p.newer;
+            }
+            if (p.newer != null) {
+                p.newer.older = p.older;
+            } else {
+                newest = p.older;
+            }
+            p.older = null;
+            p.newer = null;
             inFlight--;
             return true;
         }
@@ -425,37 +362,21 @@ final class LoopUdpTransport {
             loop.schedule(() -> sweep(deadline), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
-        /**
-         * Sends again the queries due for it and fails those past their deadline; only the timer of
-         * the sweep now due does anything.
-         */
+        /** Fails the queries past their deadline; only the timer of the sweep now due does anything. */
         private void sweep(long due) {
             if (sweepDue != due) {
                 return;
             }
             sweepDue = NO_SWEEP;
             long now = System.nanoTime();
-            while (toResend.first != null && toResend.first.due - now <= 0) {
-                Pending p = toResend.first;
-                toResend.remove(p);
-                p.resent = true;
-                p.due = p.deadline;
-                toExpire.add(p);
-                if (p.deadline - now > 0) {
-                    write(p);
-                }
-            }
             List<ReplyCallback> expired = new ArrayList<>();
-            while (toExpire.first != null && toExpire.first.due - now <= 0) {
-                Pending p = toExpire.first;
+            while (oldest != null && oldest.deadline - now <= 0) {
+                Pending p = oldest;
                 remove(p);
                 expired.add(p.callback);
             }
-            if (toResend.first != null) {
-                sweepBy(toResend.first.due);
-            }
-            if (toExpire.first != null) {
-                sweepBy(toExpire.first.due);
+            if (oldest != null) {
+                sweepBy(oldest.deadline);
             }
             for (ReplyCallback callback : expired) {
                 callback.error(new SocketTimeoutException("read udp " + upstream.addr() + ": i/o timeout"));
@@ -496,9 +417,6 @@ final class LoopUdpTransport {
                 byte[] bytes = new byte[n];
                 c.getBytes(at, bytes);
                 DecodedReply reply = DecodedReply.of(upstream, bytes, n);
-                if (!p.resent) {
-                    roundTrips.sample(System.nanoTime() - p.sentAt);
-                }
                 remove(p);
                 reply.deliver(p.callback);
                 released();
@@ -536,12 +454,10 @@ final class LoopUdpTransport {
         /** Fails every query in flight; those the callbacks send meanwhile are not among them. */
         private void failAll(IOException e) {
             List<ReplyCallback> callbacks = new ArrayList<>(inFlight);
-            for (DueList list : new DueList[] {toResend, toExpire}) {
-                while (list.first != null) {
-                    Pending p = list.first;
-                    remove(p);
-                    callbacks.add(p.callback);
-                }
+            while (oldest != null) {
+                Pending p = oldest;
+                remove(p);
+                callbacks.add(p.callback);
             }
             for (ReplyCallback callback : callbacks) {
                 callback.error(e);

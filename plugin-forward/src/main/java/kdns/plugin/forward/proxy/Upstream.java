@@ -34,7 +34,6 @@ public final class Upstream {
     private volatile int maxIdleConns = UpstreamOptions.DEFAULTS.maxIdleConns();
     private volatile int maxFails = UpstreamOptions.DEFAULTS.maxFails();
     private volatile long readTimeoutNanos = READ_TIMEOUT_NANOS;
-    private volatile boolean resendUnanswered = true;
     private ScheduledFuture<?> cleanup;
     private volatile boolean stopped;
 
@@ -93,18 +92,6 @@ public final class Upstream {
     /** Shortens the read timeout (tests). */
     public void readTimeout(long nanos) {
         this.readTimeoutNanos = nanos;
-    }
-
-    /**
-     * Whether a UDP query on an event loop unanswered after a few round trips is sent once more
-     * within its read timeout (as it is unless a test counts the sends).
-     */
-    public void resendUnanswered(boolean resend) {
-        this.resendUnanswered = resend;
-    }
-
-    boolean resendUnanswered() {
-        return resendUnanswered;
     }
 
     public String addr() {
