@@ -10,11 +10,20 @@
 # on the same server: the saturation rows before it leave a branch profile that the JIT throws away
 # in the fixed run's first half second (deoptimization, then recompilation stalls of 10-29 ms), and
 # the row is meant to measure the steady state at that rate, not that transition.
+# ROWS=forward runs, with the same processes and warm-up, only the rows of kdns forward and dnsdist, in
+# ROUNDS rounds (default 3; saturation then the fixed rate in each), with per row dnsperf's largest
+# latency and its run time (to the last reply: a reply after a 2 s re-send at the end lengthens it, a
+# query never answered does not), the queries the kernel dropped at knotd's sockets and machine-wide (UdpRcvbufErrors), the
+# cores idle and used by knotd and the other kdns JVMs (ticks), and the server's threads' exact run
+# and runnable-wait time (schedstat: a busy thread that waits for a core is not an idle one);
+# it prints its table and writes nothing under results/.
 set -euo pipefail
 dist=${1:?usage: dnsperf-compare.sh DIST [SECONDS] [RATE]}
 secs=${2:-10}
 rate=${3:-20000}
 warmup=${FIXED_WARMUP:-3}
+rows=${ROWS:-all}
+case "$rows" in all|forward) ;; *) echo "ROWS must be all or forward, not $rows" >&2; exit 1 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/processes.sh" kdns-bench
 
@@ -82,19 +91,66 @@ run() { # name pid port mode [query file]
     after=$(cpu_ticks "$pid")
     qps=$(echo "$out" | awk '/Queries per second/ {print $4}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
+    last_max=$(echo "$out" | awk '/Average Latency/ {sub(/.*max /, ""); sub(/\).*/, ""); printf "%.3f", $0 * 1000}')
+    last_runtime=$(echo "$out" | awk '/Run time/ {printf "%.2f", $4}')
     local completed lost
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
+    # Saturation: the queries answered per second of the run's sending time. dnsperf divides by the
+    # time to its last reply, and a forwarder's last replies can be queries its upstream dropped near
+    # the end, answered after kdns forward's 2 s re-send: kdns's runs took 11.7-14 s to dnsdist's 10.0
+    # (dnsdist never answers its lost queries, so they do not lengthen its run), so the rate of a
+    # server that answers late came out up to a sixth lower than one that never answers
+    # (benchmarks/results/earlier.md, s17-A).
+    [ "$mode" = "saturation" ] && qps=$(awk -v n="$completed" -v s="$secs" 'BEGIN {printf "%.6f", n / s}')
     local cpu100k
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
     results+=("| $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost |")
     eval "${name//[^a-z]/_}_${mode}_qps=$qps; ${name//[^a-z]/_}_${mode}_cpu=$cpu100k"
 }
 
+knotd_drops() { # the kernel's drops at knotd's listening sockets (the drops column of /proc/net/udp)
+    awk -v port="$(printf '%04X' "$rport")" 'NR > 1 { split($2, l, ":"); split($3, r, ":"); if (l[2] == port && r[2] == "0000") d += $13 } END { print d + 0 }' /proc/net/udp
+}
+rcvbuf_errors() { nstat -asz UdpRcvbufErrors | awk '$1 == "UdpRcvbufErrors" {print $2}'; }
+idle_ticks() { awk '$1 == "cpu" {print $5 + $6}' /proc/stat; }
+# Per thread of a process: "TID run_ns runnable_wait_ns" (the scheduler's exact counters, not ticks).
+sched_threads() { for t in /proc/"$1"/task/*; do echo "${t##*/} $(cat "$t/schedstat" 2>/dev/null)"; done; }
+sched_share() { # before after seconds: cores the threads ran / waited runnable, and the busiest thread's run
+    awk -v t="$3" 'NR == FNR {r[$1] = $2; w[$1] = $3; next} ($1 in r) {dr = $2 - r[$1]; run += dr; wait += $3 - w[$1]; if (dr > top) top = dr}
+        END {printf "%.2f / %.2f / %.2f", run / 1e9 / t, wait / 1e9 / t, top / 1e9 / t}' "$1" "$2"
+}
+forward_row() { # name pid port mode round: a run, with the drops it caused, its largest latency, where the cores went
+    local d0 e0 i0 k0 o0 t0 t1 p
+    d0=$(knotd_drops); e0=$(rcvbuf_errors); i0=$(idle_ticks); k0=$(cpu_ticks "$rpid")
+    o0=0; for p in "$kpid" "$npid" "$cpid"; do o0=$((o0 + $(cpu_ticks "$p"))); done
+    sched_threads "$2" > "$work/sched0"
+    t0=$(now)
+    run "$1" "$2" "$3" "$4" "$work/unique-$4"
+    t1=$(now)
+    sched_threads "$2" > "$work/sched1"
+    local o1=0; for p in "$kpid" "$npid" "$cpid"; do o1=$((o1 + $(cpu_ticks "$p"))); done
+    results[-1]="${results[-1]} $(awk -v a="$d0" -v b="$(knotd_drops)" 'BEGIN {print b - a}') | $(awk -v a="$e0" -v b="$(rcvbuf_errors)" 'BEGIN {print b - a}') | $last_max | $last_runtime | $(awk -v a="$i0" -v b="$(idle_ticks)" -v k0="$k0" -v k1="$(cpu_ticks "$rpid")" -v o0="$o0" -v o1="$o1" -v hz="$ticks" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" 'BEGIN {printf "%.2f / %.2f / %.2f", (b - a) / hz / t, (k1 - k0) / hz / t, (o1 - o0) / hz / t}') | $(sched_share "$work/sched0" "$work/sched1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')") | $5 |"
+}
+
 # Warm the JIT before measuring.
 for p in "$kport" "$nport" "$cport" "$fport" "$dport"; do
     dnsperf -s 127.0.0.1 -p "$p" -d "$work/queries" -l 5 -c 4 -q 500 >/dev/null 2>&1 || true
 done
+if [ "$rows" = forward ]; then
+    for round in $(seq 1 "${ROUNDS:-3}"); do
+        for mode in saturation fixed; do
+            forward_row kdns-forward "$fpid" "$fport" "$mode" "$round"
+            forward_row dnsdist "$dpid" "$dport" "$mode" "$round"
+        done
+    done
+    echo "## forward rows of dnsperf-compare.sh ($dist), ${ROUNDS:-3} rounds, ${secs}s per run, fixed rate $rate qps after ${warmup}s"
+    echo
+    echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost | knotd socket drops | UdpRcvbufErrors | max latency ms | dnsperf run time s | cores idle / knotd / other kdns | server threads: cores run / waiting runnable / busiest thread run | round |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${results[@]}"
+    exit 0
+fi
 for mode in saturation fixed; do
     run kdns "$kpid" "$kport" "$mode"
     run kdns-nio "$npid" "$nport" "$mode"
