@@ -165,6 +165,8 @@ done
 {
     echo "## kdns vs knotd and unbound: whoami (inline readers on batched epoll; JDK DatagramChannel), cache+forward, forward-only (unique names) beside unbound and dnsdist, dnsperf on 127.0.0.1 ($(nproc) cores, ${secs}s per run, fixed rate $rate qps, each fixed-rate row after ${warmup}s at that rate)"
     echo
+    echo "Saturation queries/s: the queries answered per second of the ${secs}s of sending (not dnsperf's figure, which divides by the time to its last reply; earlier.md s17-A)."
+    echo
     echo "| server | mode | queries/s | avg latency ms | p50 / p99 ms | server CPU s / 100k queries | RSS MiB | lost |"
     echo "|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${results[@]}"
