@@ -96,13 +96,8 @@ run() { # name pid port mode [query file]
     local completed lost
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
-    # Saturation: the queries answered per second of the run's sending time. dnsperf divides by the
-    # time to its last reply, and a forwarder's last replies can be queries its upstream dropped near
-    # the end, answered after kdns forward's 2 s re-send: kdns's runs took 11.7-14 s to dnsdist's 10.0
-    # (dnsdist never answers its lost queries, so they do not lengthen its run), so the rate of a
-    # server that answers late came out up to a sixth lower than one that never answers
-    # (benchmarks/results/earlier.md, s17-A).
-    [ "$mode" = "saturation" ] && qps=$(awk -v n="$completed" -v s="$secs" 'BEGIN {printf "%.6f", n / s}')
+    # Saturation: per second of sending, not to dnsperf's last reply (processes.sh, answered_per_second).
+    [ "$mode" = "saturation" ] && qps=$(answered_per_second "$out" "$secs")
     local cpu100k
     cpu100k=$(awk -v t=$((after-before)) -v hz="$ticks" -v n="$completed" 'BEGIN { if (n>0) printf "%.2f", (t/hz)/n*100000; else print "n/a" }')
     results+=("| $name | $mode | $qps | $lat | $(percentiles "$out") | $cpu100k | $(rss_mib "$pid") | $lost |")

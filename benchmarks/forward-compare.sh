@@ -6,7 +6,8 @@
 #   forward-compare.sh DIST [SECONDS] [RATE] [BASELINE_DIST]
 # Prints one table (queries/s at saturation and at a fixed rate, p50/p99 latency at the fixed rate,
 # server CPU per 100k queries, RSS)
-# and the ratios. Every process it starts is stopped.
+# and the ratios. Saturation queries/s are the queries answered per second of the sending time, as in
+# dnsperf-compare.sh. Every process it starts is stopped.
 set -euo pipefail
 dist=${1:?usage: forward-compare.sh DIST [SECONDS] [RATE] [BASELINE_DIST]}
 secs=${2:-10}
@@ -54,6 +55,8 @@ run() { # name pid port mode
     out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$work/unique-$mode" -l "$secs" -c 4 -q 500 "${extra[@]}" 2>&1)
     after=$(cpu_ticks "$pid")
     qps=$(echo "$out" | awk '/Queries per second/ {printf "%.0f", $4}')
+    # Saturation: per second of sending, not to dnsperf's last reply (processes.sh, answered_per_second).
+    [ "$mode" = "saturation" ] && qps=$(answered_per_second "$out" "$secs" | awk '{printf "%.0f", $1}')
     lat=$(echo "$out" | awk '/Average Latency/ {printf "%.3f", $4*1000}')
     completed=$(echo "$out" | awk '/Queries completed/ {print $3}')
     lost=$(echo "$out" | awk '/Queries lost/ {print $3}')

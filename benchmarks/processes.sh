@@ -22,6 +22,11 @@ now() { date +%s.%N; }
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# Saturation queries/s: the queries a dnsperf run (its output) answered per second of its sending time
+# (-l SECONDS), the same for every server. dnsperf's own figure divides by the time to its last reply,
+# which a forwarder's answers after a re-send of a query its upstream dropped lengthen (kdns forward's
+# runs took 11.1-14 s to dnsdist's 10.0, which never answers a lost query; earlier.md s17-A).
+answered_per_second() { echo "$1" | awk -v s="$2" '/Queries completed/ {printf "%.6f", $3 / s}'; }
 percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
     echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
         | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
