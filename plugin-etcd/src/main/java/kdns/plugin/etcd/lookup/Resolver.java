@@ -349,9 +349,9 @@ public final class Resolver {
         if ((qtype != Type.A && qtype != Type.AAAA) || lname.equals(zone)) {
             return -1;
         }
-        Node leaf = view.byName(lname, prefix);
-        if (leaf != null) {
-            return leafAddresses(view, leaf, qtype, into);
+        Node[] read = view.byName(lname, prefix);
+        if (read != null) {
+            return namedAddresses(view, read, qtype, into);
         }
         List<Svc> services = services(new Query(view, zone, NONE), lname, false, qtype);
         Set<String> dup = services.size() > 1 ? new HashSet<>() : null;
@@ -370,29 +370,44 @@ public final class Resolver {
     }
 
     /**
-     * {@link #addresses} for the one node a query's read gives (found by its name: no path, list
-     * or service made), with what {@link #services} does to it: a value that does not decode is
-     * left to {@link #resolve} (-1), an entry without host is no entry (NODATA).
+     * {@link #addresses} for the nodes a query's read gives (found by its name: no path, list or
+     * service made), with what {@link #services} does to them: a value that does not decode is left
+     * to {@link #resolve} (-1), an entry without host is no entry, a host repeated is answered once.
      */
-    private int leafAddresses(Index.View view, Node leaf, int qtype, Addresses into) throws NameError {
-        if (leaf == Index.NOTHING) {
+    private int namedAddresses(Index.View view, Node[] read, int qtype, Addresses into) throws NameError {
+        if (read == Index.NOTHING) {
             throw NAME_ERROR;
         }
-        if (leaf.service() == null) {
-            return -1;
+        HostType.Kind kind = qtype == Type.A ? HostType.Kind.A : HostType.Kind.AAAA;
+        int n = 0;
+        for (int i = 0; i < read.length; i++) {
+            Node node = read[i];
+            if (node.service() == null) {
+                return -1;
+            }
+            String host = node.service().host();
+            if (host.isEmpty()) {
+                continue;
+            }
+            HostType ht = node.hostType();
+            if (ht.kind() == HostType.Kind.CNAME) {
+                return -1;
+            }
+            if (ht.kind() == kind && !answeredBefore(read, i, kind, host)) {
+                into.add(n++, ttl(view, node), ht.octets());
+            }
         }
-        if (leaf.service().host().isEmpty()) {
-            return 0;
+        return n;
+    }
+
+    /** True when a node before {@code i} already gave {@code host} as an answer of {@code kind}. */
+    private static boolean answeredBefore(Node[] read, int i, HostType.Kind kind, String host) {
+        for (int j = 0; j < i; j++) {
+            if (read[j].hostType().kind() == kind && read[j].service().host().equals(host)) {
+                return true;
+            }
         }
-        HostType ht = leaf.hostType();
-        if (ht.kind() == HostType.Kind.CNAME) {
-            return -1;
-        }
-        if (ht.kind() != (qtype == Type.A ? HostType.Kind.A : HostType.Kind.AAAA)) {
-            return 0;
-        }
-        into.add(0, ttl(view, leaf), ht.octets());
-        return 1;
+        return false;
     }
 
     /**

@@ -131,7 +131,8 @@ public final class Index {
      * third of the plugin's CPU under load before). Written by one thread; readers tolerate a write
      * in progress, since a sub-tree read that finds nothing falls back to the exact key.
      * With a prefix, the keys whose path a plain DNS name gives are also held by that name
-     * ({@link #names}), so that the usual query finds its leaf, or that there is nothing, without
+     * ({@link #names}), so that the usual query finds its leaf, the few leaves right below the name
+     * (ExternalDNS writes one per target, under a random label), or that there is nothing, without
      * building the path.
      */
     static final class Keys {
@@ -143,11 +144,13 @@ public final class Index {
         final String prefix;
         /**
          * By DNS name ({@link Names#of}), every path under the prefix that a plain name gives and
-         * that is a key or has keys below it: the node when the path is a key with nothing below (a
-         * leaf, what a query for the name reads), else {@link #INNER}. Kept in step with
-         * {@link #exact} and {@link #below} by the writer; empty without a prefix.
+         * that is a key or has keys below it: what a query for the name reads, when that is the
+         * path's own key with nothing below (a leaf), or at most {@link #MOST_LEAVES} keys right below
+         * the path, each with a value that decodes and no group (ExternalDNS's targets); else
+         * {@link #INNER}. Kept in step with {@link #exact}, {@link #ordered} and {@link #below} by the
+         * writer; empty without a prefix.
          */
-        final ConcurrentHashMap<String, Node> names = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, Node[]> names = new ConcurrentHashMap<>();
 
         Keys(String prefix) {
             this.prefix = prefix;
@@ -261,22 +264,46 @@ public final class Index {
                 return;
             }
             Node n = exact.get(path);
-            boolean hasBelow = below.containsKey(path);
-            if (n != null && !hasBelow) {
-                names.put(name, n);
-            } else if (n != null || hasBelow) {
+            Integer keysBelow = below.get(path);
+            if (n != null && keysBelow == null) {
+                names.put(name, new Node[] {n});
+            } else if (keysBelow != null) {
+                Node[] leaves = keysBelow <= MOST_LEAVES ? leavesBelow(path, keysBelow) : null;
+                names.put(name, leaves == null ? INNER : leaves);
+            } else if (n != null) {
                 names.put(name, INNER);
             } else {
                 names.remove(name);
             }
         }
+
+        /**
+         * The {@code count} keys below {@code path} in key order (as {@link View#get} reads them),
+         * when every one is right below it, decodes and has no group (so that what a query does with
+         * them is what {@link View#get}'s caller does); else null.
+         */
+        private Node[] leavesBelow(String path, int count) {
+            Node[] leaves = new Node[count];
+            int i = 0;
+            for (Node c : ordered.subMap(path + "/", true, path + "0", false).values()) {
+                if (i == count || c.key().indexOf('/', path.length() + 1) >= 0 || c.service() == null
+                        || !c.service().group().isEmpty()) {
+                    return null;
+                }
+                leaves[i++] = c;
+            }
+            return i == count ? leaves : null;
+        }
     }
 
-    /** What {@link Keys#names} holds for a path that is not a leaf key (the map's values are nodes). */
-    private static final Node INNER = new Node("", null, null, "a path with keys below it", 0, 0);
+    /** The most keys right below a name that {@link Keys#names} holds by the name. */
+    static final int MOST_LEAVES = 8;
 
-    /** What {@link View#byName} returns when there is nothing at the name: not a node of the index. */
-    public static final Node NOTHING = new Node("", null, null, "nothing at the name", 0, 0);
+    /** What {@link Keys#names} holds for a path that must be read by path (told apart by identity). */
+    private static final Node[] INNER = new Node[0];
+
+    /** What {@link View#byName} returns when there is nothing at the name (told apart by identity). */
+    public static final Node[] NOTHING = new Node[0];
 
     /** A consistent read of the keys for one query. */
     public static final class View {
@@ -307,20 +334,22 @@ public final class Index {
         /**
          * What a query for {@code name} (lower case, fully qualified, as {@link kdns.api.Request#name}
          * spells it) reads with {@link #get}{@code (path, true)}, found by the name: the leaf key's
-         * node; {@link #NOTHING} when {@link #get} returns null (a name error); null when the
+         * node, or the few leaves right below the name, in key order (the index's own array: read
+         * only); {@link #NOTHING} when {@link #get} returns null (a name error); null when the
          * name must be read by its path (an index without names, or for another prefix than
-         * {@code prefix}, a path with keys below it, a name that is not plain: {@link Names#isPlain}).
+         * {@code prefix}, a path with more or deeper keys below it or one with a group or a value that
+         * does not decode, a name that is not plain: {@link Names#isPlain}).
          */
-        public Node byName(String name, String prefix) {
+        public Node[] byName(String name, String prefix) {
             Keys k = keys;
             if (k.prefix == null || !k.prefix.equals(prefix)) {
                 return null;
             }
-            Node n = k.names.get(name);
-            if (n == null) {
+            Node[] read = k.names.get(name);
+            if (read == null) {
                 return Names.isPlain(name) ? NOTHING : null;
             }
-            return n == INNER ? null : n;
+            return read == INNER ? null : read;
         }
 
         /** See {@link Index#leaseRemaining}. */

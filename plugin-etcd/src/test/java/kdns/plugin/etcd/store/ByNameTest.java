@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import kdns.plugin.etcd.msg.Paths;
@@ -55,7 +56,7 @@ class ByNameTest {
     private static void agrees(Index index, List<String> asked) {
         Index.View v = index.view();
         for (String name : asked) {
-            Node found = v.byName(name, PREFIX);
+            Node[] found = v.byName(name, PREFIX);
             Paths.Wildcard w = Paths.pathWithWildcard(name, PREFIX);
             List<Node> read = w.star() ? null : v.get(w.path(), true);
             if (found == null) {
@@ -76,8 +77,9 @@ class ByNameTest {
         index.put(node("/skydns/org/example/www"));
         index.put(node("/skydns/org/example/mail"));
         Index.View v = index.view();
-        assertEquals("/skydns/org/example/www", v.byName("www.example.org.", PREFIX).key());
-        assertNull(v.byName("example.org.", PREFIX)); // keys below it: read by path
+        assertEquals("/skydns/org/example/www", v.byName("www.example.org.", PREFIX)[0].key());
+        assertEquals(List.of("/skydns/org/example/mail", "/skydns/org/example/www"), keys(v.byName("example.org.", PREFIX)));
+        assertNull(v.byName("org.", PREFIX)); // keys deeper below it: read by path
         assertSame(Index.NOTHING, v.byName("nope.example.org.", PREFIX));
         assertNull(v.byName("nope.example.org.", "/other")); // another prefix: read by path
         assertNull(v.byName("*.example.org.", PREFIX));
@@ -85,16 +87,57 @@ class ByNameTest {
 
         index.put(node("/skydns/org/example/www/a/b")); // the leaf gets keys below it
         assertNull(index.view().byName("www.example.org.", PREFIX));
-        assertNull(index.view().byName("a.www.example.org.", PREFIX));
-        assertEquals("/skydns/org/example/www/a/b", index.view().byName("b.a.www.example.org.", PREFIX).key());
+        assertEquals(List.of("/skydns/org/example/www/a/b"), keys(index.view().byName("a.www.example.org.", PREFIX)));
+        assertEquals("/skydns/org/example/www/a/b", index.view().byName("b.a.www.example.org.", PREFIX)[0].key());
         index.remove("/skydns/org/example/www/a/b"); // and loses them
-        assertEquals("/skydns/org/example/www", index.view().byName("www.example.org.", PREFIX).key());
+        assertEquals("/skydns/org/example/www", index.view().byName("www.example.org.", PREFIX)[0].key());
         assertSame(Index.NOTHING, index.view().byName("a.www.example.org.", PREFIX));
         index.remove("/skydns/org/example/www");
         assertSame(Index.NOTHING, index.view().byName("www.example.org.", PREFIX));
         Node replaced = node("/skydns/org/example/mail");
         index.put(replaced);
-        assertSame(replaced, index.view().byName("mail.example.org.", PREFIX));
+        assertSame(replaced, index.view().byName("mail.example.org.", PREFIX)[0]);
+    }
+
+    private static List<String> keys(Node[] read) {
+        return Arrays.stream(read).map(Node::key).toList();
+    }
+
+    private static Node value(String key, String json) {
+        return Node.of(key, json.getBytes(StandardCharsets.UTF_8), 0, 1);
+    }
+
+    @Test
+    void externalDnsTargetsAreReadByTheirName() {
+        Index index = new Index(PREFIX);
+        // As ExternalDNS writes a Service with two addresses and its ownership record: a random label each.
+        index.put(value("/skydns/local/k8s/nginx/1a2b3c4d", "{\"host\":\"10.0.0.2\",\"targetstrip\":1}"));
+        index.put(value("/skydns/local/k8s/nginx/0e5f6a7b", "{\"host\":\"10.0.0.1\",\"targetstrip\":1}"));
+        index.put(value("/skydns/local/k8s/nginx/3c4d5e6f", "{\"text\":\"\\\"heritage=external-dns\\\"\"}"));
+        assertEquals(List.of("/skydns/local/k8s/nginx/0e5f6a7b", "/skydns/local/k8s/nginx/1a2b3c4d",
+                "/skydns/local/k8s/nginx/3c4d5e6f"), keys(index.view().byName("nginx.k8s.local.", PREFIX)));
+        index.remove("/skydns/local/k8s/nginx/1a2b3c4d");
+        assertEquals(List.of("/skydns/local/k8s/nginx/0e5f6a7b", "/skydns/local/k8s/nginx/3c4d5e6f"),
+                keys(index.view().byName("nginx.k8s.local.", PREFIX)));
+    }
+
+    @Test
+    void leavesBelowANameWithAGroupOrABadValueOrTooManyAreReadByPath() {
+        Index index = new Index(PREFIX);
+        index.put(value("/skydns/local/g/a", "{\"host\":\"10.0.0.1\",\"group\":\"g1\"}"));
+        index.put(value("/skydns/local/g/b", "{\"host\":\"10.0.0.2\"}"));
+        assertNull(index.view().byName("g.local.", PREFIX));
+        index.put(value("/skydns/local/bad/a", "{\"host\":"));
+        assertNull(index.view().byName("bad.local.", PREFIX));
+        for (int i = 0; i <= Index.MOST_LEAVES; i++) {
+            index.put(value("/skydns/local/many/n" + i, "{\"host\":\"10.0.1." + i + "\"}"));
+            if (i < Index.MOST_LEAVES) {
+                assertEquals(i + 1, index.view().byName("many.local.", PREFIX).length);
+            }
+        }
+        assertNull(index.view().byName("many.local.", PREFIX));
+        index.remove("/skydns/local/many/n0");
+        assertEquals(Index.MOST_LEAVES, index.view().byName("many.local.", PREFIX).length);
     }
 
     @Test
