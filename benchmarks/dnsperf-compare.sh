@@ -104,9 +104,7 @@ run() { # name pid port mode [query file]
     eval "${name//[^a-z]/_}_${mode}_qps=$qps; ${name//[^a-z]/_}_${mode}_cpu=$cpu100k"
 }
 
-knotd_drops() { # the kernel's drops at knotd's listening sockets (the drops column of /proc/net/udp)
-    awk -v port="$(printf '%04X' "$rport")" 'NR > 1 { split($2, l, ":"); split($3, r, ":"); if (l[2] == port && r[2] == "0000") d += $13 } END { print d + 0 }' /proc/net/udp
-}
+knotd_drops() { udp_drops "$rport" | cut -d" " -f1; } # at knotd's listening sockets
 rcvbuf_errors() { nstat -asz UdpRcvbufErrors | awk '$1 == "UdpRcvbufErrors" {print $2}'; }
 idle_ticks() { awk '$1 == "cpu" {print $5 + $6}' /proc/stat; }
 # Per thread of a process: "TID run_ns runnable_wait_ns" (the scheduler's exact counters, not ticks).

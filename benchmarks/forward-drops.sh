@@ -67,20 +67,7 @@ dnsperf -s 127.0.0.1 -p "$fport" -d "$work/warm" -l 5 -c 4 -q 500 >/dev/null 2>&
 counters() { # file: one "name value" line per counter
     {
         nstat -asz UdpRcvbufErrors UdpSndbufErrors | awk '/^Udp/ {print $1, $2}'
-        python3 - "$rport" <<'PY'
-import sys
-port = int(sys.argv[1])
-knotd = forwarder = 0
-for line in list(open("/proc/net/udp"))[1:]:
-    f = line.split()
-    local, remote, drops = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16), int(f[12])
-    if local == port and remote == 0:
-        knotd += drops          # knotd's listening sockets
-    elif remote == port:
-        forwarder += drops      # the forwarder's sockets connected to knotd
-print("knotd_socket_drops", knotd)
-print("forwarder_socket_drops", forwarder)
-PY
+        udp_drops "$rport" | awk '{print "knotd_socket_drops", $1; print "forwarder_socket_drops", $2}'
         knotc -s "$dir/knot.sock" stats 2>/dev/null | awk -F' = ' '/request-protocol\[udp4\]/ {print "knotd_received", $2}'
         [ "$dist" = dnsdist ] || curl -s "http://127.0.0.1:$mport/metrics" | awk '
             /^coredns_proxy_conn_cache_(hits|misses)_total\{.*proto="udp"/ {s += $NF}

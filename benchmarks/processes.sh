@@ -27,6 +27,14 @@ rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 # which a forwarder's answers after a re-send of a query its upstream dropped lengthen (kdns forward's
 # runs took 11.1-14 s to dnsdist's 10.0, which never answers a lost query; earlier.md s17-A).
 answered_per_second() { echo "$1" | awk -v s="$2" '/Queries completed/ {printf "%.6f", $3 / s}'; }
+# The kernel's drops (the drops column of /proc/net/udp) at the UDP sockets of PORT: "BOUND CONNECTED",
+# those listening on it (an upstream's, one per worker with SO_REUSEPORT) and those connected to it (a
+# forwarder's upstream sockets).
+udp_drops() {
+    awk -v port="$(printf '%04X' "$1")" 'NR > 1 { split($2, l, ":"); split($3, r, ":")
+        if (l[2] == port && r[2] == "0000") bound += $13; else if (r[2] == port) connected += $13 }
+        END { print bound + 0, connected + 0 }' /proc/net/udp
+}
 percentiles() { # dnsperf output: p50 / p99 of the per-query latencies of a verbose (-v) run, in ms
     echo "$1" | awk '$1 == ">" && NF == 5 && $5 ~ /^[0-9.]+$/ {print $5}' | sort -g \
         | awk '{v[NR] = $1} END { if (NR == 0) { print "-" } else { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f / %.3f", v[i50] * 1000, v[i99] * 1000 } }'
