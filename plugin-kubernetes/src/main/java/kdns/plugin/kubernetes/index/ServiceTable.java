@@ -10,15 +10,15 @@ import kdns.plugin.kubernetes.spi.Port;
  * The services by namespace and name, in one open-addressing table read straight from a query
  * name's text: {@link #find(String, int, int)} hashes and compares the name's
  * {@code <service>.<namespace>} characters in place, so a query makes no substring and reads the
- * table's hash array, one slot and its {@link Entry}, which holds the first {@value #INLINE_KEY} bytes of
+ * table's slot and its {@link Entry}, which holds its hash, the first {@value #INLINE_KEY} bytes of
  * its key and an IPv4 cluster IP in its own fields (a map of maps read a node, its key string and that
  * string's array on each level: the Service lookup was a fifth of the Java time at the kubernetes
  * saturation row, nearly all of it cache misses; the old generation keeps an entry's arrays apart from
  * it, so each array was a miss of its own).
  *
- * <p>Changed only under the index's lock, read without any: each slot is written whole (the entry
- * before its hash, so a reader that sees the hash sees an entry or a null it skips), entries are
- * immutable (final fields), and a grown or compacted table is published through a volatile field.
+ * <p>Changed only under the index's lock, read without any: each slot is one reference (an entry,
+ * {@link #REMOVED}, which probes go on past, or null, where they stop), entries are immutable (final
+ * fields), and a grown or compacted table is published through a volatile field.
  * A reader racing with a write sees the slot before or after it, as with a concurrent map.
  */
 public final class ServiceTable {
@@ -27,6 +27,8 @@ public final class ServiceTable {
     public static final class Entry {
         /** {@code <name>.<namespace>} in ASCII; null when either has another character (no query name can match). */
         private final byte[] key;
+        /** The hash of the key as {@link #find} computes it from a query name; 0 (no key's) for {@link #REMOVED}. */
+        private final int hash;
         /** The key's length, -1 without a key; and its first {@link #INLINE_KEY} bytes, packed as {@link #pack} does. */
         private final int keyLength;
         private final long key0;
@@ -47,6 +49,7 @@ public final class ServiceTable {
 
         Entry(ServiceInfo s) {
             this.key = asciiKey(s.name(), s.namespace());
+            this.hash = keyHash(s.name(), s.namespace());
             this.keyLength = key == null ? -1 : key.length;
             this.key0 = key == null ? 0 : pack(key, 0);
             this.key1 = key == null ? 0 : pack(key, 8);
@@ -62,6 +65,22 @@ public final class ServiceTable {
             this.ipv4 = ip != null && ip.length == 4
                     ? (ip[0] & 0xff) << 24 | (ip[1] & 0xff) << 16 | (ip[2] & 0xff) << 8 | ip[3] & 0xff : 0;
             this.port = ip == null ? 0 : ports.get(0).port();
+        }
+
+        /** {@link #REMOVED}'s: no key, no service. */
+        private Entry() {
+            this.key = null;
+            this.hash = 0;
+            this.keyLength = -1;
+            this.key0 = 0;
+            this.key1 = 0;
+            this.key2 = 0;
+            this.service = null;
+            this.namespace = null;
+            this.clusterIp = null;
+            this.clusterIp6 = null;
+            this.ipv4 = 0;
+            this.port = 0;
         }
 
         public ServiceInfo service() {
@@ -98,8 +117,8 @@ public final class ServiceTable {
         }
 
         /** True when this entry's key is the query's characters {@code [from, from + length)}, packed as given. */
-        private boolean keyIs(String text, int from, int length, long k0, long k1, long k2) {
-            return keyLength == length && key0 == k0 && key1 == k1 && key2 == k2
+        private boolean keyIs(int h, String text, int from, int length, long k0, long k1, long k2) {
+            return hash == h && keyLength == length && key0 == k0 && key1 == k1 && key2 == k2
                     && (length <= INLINE_KEY || sameText(key, text, from, INLINE_KEY));
         }
 
@@ -113,14 +132,14 @@ public final class ServiceTable {
     /** The key bytes an entry holds in its own fields: most {@code <name>.<namespace>} keys fit. */
     static final int INLINE_KEY = 24;
 
-    /** The arrays of one capacity; a slot with hash 0 is empty, one with a hash and no entry was removed. */
-    private record Slots(int[] hashes, Entry[] entries) {
-        Slots(int capacity) {
-            this(new int[capacity], new Entry[capacity]);
-        }
-    }
+    /**
+     * A removed service's slot: probes go on past it (no hash array, whose misses were as many as
+     * the entries' own; the entry holds its hash).
+     */
+    private static final Entry REMOVED = new Entry();
 
-    private volatile Slots slots = new Slots(MIN_CAPACITY);
+    /** The slots, a power of two of them; null is empty. */
+    private volatile Entry[] slots = new Entry[MIN_CAPACITY];
     /** Entries and removed slots in {@link #slots}; read and changed under the index's lock. */
     private int size;
     private int removed;
@@ -153,17 +172,14 @@ public final class ServiceTable {
             }
         }
         h = finish(h);
-        Slots t = slots;
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
+        Entry[] entries = slots;
+        int mask = entries.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            int held = hashes[i];
-            if (held == 0) {
+            Entry e = entries[i];
+            if (e == null) {
                 return null;
             }
-            Entry e = held == h ? entries[i] : null; // null when removed: probes go on past it
-            if (e != null && e.keyIs(text, from, length, k0, k1, k2)) {
+            if (e.keyIs(h, text, from, length, k0, k1, k2)) { // never REMOVED, whose hash no key has
                 return e;
             }
         }
@@ -171,52 +187,48 @@ public final class ServiceTable {
 
     /** The service {@code namespace/name}, or null. */
     ServiceInfo get(String namespace, String name) {
-        Slots t = slots;
+        Entry[] t = slots;
         int at = probe(t, keyHash(name, namespace), name, namespace);
-        Entry e = at < 0 ? null : t.entries()[at];
-        return e == null ? null : e.service;
+        return at < 0 ? null : t[at].service;
     }
 
     /** Adds or replaces the service of {@code s}'s namespace and name; the one replaced, or null. */
     ServiceInfo put(ServiceInfo s) {
         int h = keyHash(s.name(), s.namespace());
-        Slots t = slots;
+        Entry[] t = slots;
         int at = probe(t, h, s.name(), s.namespace());
         if (at >= 0) {
-            ServiceInfo old = t.entries()[at].service;
+            ServiceInfo old = t[at].service;
             if (old != s) {
-                t.entries()[at] = new Entry(s);
+                t[at] = new Entry(s);
             }
             return old;
         }
-        if ((size + removed + 1) * 2 > t.hashes().length) {
+        if ((size + removed + 1) * 2 > t.length) {
             t = rebuild(size + 1);
         }
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
+        int mask = t.length - 1;
         int i = h & mask;
-        while (hashes[i] != 0 && entries[i] != null) {
+        while (t[i] != null && t[i] != REMOVED) {
             i = (i + 1) & mask;
         }
-        if (hashes[i] != 0) {
+        if (t[i] == REMOVED) {
             removed--; // a removed slot taken again
         }
-        entries[i] = new Entry(s);
-        hashes[i] = h;
+        t[i] = new Entry(s);
         size++;
         return null;
     }
 
     /** Removes the service {@code namespace/name}; the one removed, or null. */
     ServiceInfo remove(String namespace, String name) {
-        Slots t = slots;
+        Entry[] t = slots;
         int at = probe(t, keyHash(name, namespace), name, namespace);
         if (at < 0) {
             return null;
         }
-        ServiceInfo old = t.entries()[at].service;
-        t.entries()[at] = null; // the hash stays: probes go on past the slot
+        ServiceInfo old = t[at].service;
+        t[at] = REMOVED; // not null: probes go on past the slot
         size--;
         removed++;
         if (removed > size && removed > MIN_CAPACITY) {
@@ -227,8 +239,8 @@ public final class ServiceTable {
 
     List<ServiceInfo> values() {
         List<ServiceInfo> out = new ArrayList<>(size);
-        for (Entry e : slots.entries()) {
-            if (e != null) {
+        for (Entry e : slots) {
+            if (e != null && e != REMOVED) {
                 out.add(e.service);
             }
         }
@@ -240,17 +252,14 @@ public final class ServiceTable {
     }
 
     /** The slot of {@code t} holding the entry with hash {@code h} whose service is {@code namespace/name}; -1 when none does. */
-    private static int probe(Slots t, int h, String name, String namespace) {
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
+    private static int probe(Entry[] t, int h, String name, String namespace) {
+        int mask = t.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            int held = hashes[i];
-            if (held == 0) {
+            Entry e = t[i];
+            if (e == null) {
                 return -1;
             }
-            Entry e = held == h ? entries[i] : null;
-            if (e != null && e.service.name().equals(name) && e.service.namespace().equals(namespace)) {
+            if (e.hash == h && e.service.name().equals(name) && e.service.namespace().equals(namespace)) {
                 return i;
             }
         }
@@ -262,26 +271,22 @@ public final class ServiceTable {
     }
 
     /** A table for {@code entries} entries at most half full, with every entry moved in; published. */
-    private Slots rebuild(int entries) {
+    private Entry[] rebuild(int entries) {
         int capacity = MIN_CAPACITY;
         while (capacity < entries * 2) {
             capacity <<= 1;
         }
-        Slots old = slots;
-        Slots next = new Slots(capacity);
+        Entry[] next = new Entry[capacity];
         int mask = capacity - 1;
-        for (int j = 0; j < old.hashes().length; j++) {
-            Entry e = old.entries()[j];
-            if (e == null) {
+        for (Entry e : slots) {
+            if (e == null || e == REMOVED) {
                 continue;
             }
-            int h = old.hashes()[j];
-            int i = h & mask;
-            while (next.hashes()[i] != 0) {
+            int i = e.hash & mask;
+            while (next[i] != null) {
                 i = (i + 1) & mask;
             }
-            next.entries()[i] = e;
-            next.hashes()[i] = h;
+            next[i] = e;
         }
         removed = 0;
         slots = next;
