@@ -10,13 +10,15 @@ import kdns.plugin.kubernetes.spi.Port;
  * The services by namespace and name, in one open-addressing table read straight from a query
  * name's text: {@link #find(String, int, int)} hashes and compares the name's
  * {@code <service>.<namespace>} characters in place, so a query makes no substring and reads the
- * table's hash array, one slot, its {@link Entry} and the entry's key bytes (a map of maps read a
- * node, its key string and that string's array on each level: the Service lookup was a fifth of the
- * Java time at the kubernetes saturation row, nearly all of it cache misses).
+ * table's slot and its {@link Entry}, which holds its hash, the first {@value #INLINE_KEY} bytes of
+ * its key and an IPv4 cluster IP in its own fields (a map of maps read a node, its key string and that
+ * string's array on each level: the Service lookup was a fifth of the Java time at the kubernetes
+ * saturation row, nearly all of it cache misses; the old generation keeps an entry's arrays apart from
+ * it, so each array was a miss of its own).
  *
- * <p>Changed only under the index's lock, read without any: each slot is written whole (the entry
- * before its hash, so a reader that sees the hash sees an entry or a null it skips), entries are
- * immutable (final fields), and a grown or compacted table is published through a volatile field.
+ * <p>Changed only under the index's lock, read without any: each slot is one reference (an entry,
+ * {@link #REMOVED}, which probes go on past, or null, where they stop), entries are immutable (final
+ * fields), and a grown or compacted table is published through a volatile field.
  * A reader racing with a write sees the slot before or after it, as with a concurrent map.
  */
 public final class ServiceTable {
@@ -25,6 +27,13 @@ public final class ServiceTable {
     public static final class Entry {
         /** {@code <name>.<namespace>} in ASCII; null when either has another character (no query name can match). */
         private final byte[] key;
+        /** The hash of the key as {@link #find} computes it from a query name; 0 (no key's) for {@link #REMOVED}. */
+        private final int hash;
+        /** The key's length, -1 without a key; and its first {@link #INLINE_KEY} bytes, packed as {@link #pack} does. */
+        private final int keyLength;
+        private final long key0;
+        private final long key1;
+        private final long key2;
         private final ServiceInfo service;
         /** The service's namespace (the index's shared string): read with the entry, not from the service. */
         private final String namespace;
@@ -33,11 +42,18 @@ public final class ServiceTable {
          * bytes and the port: what an A or AAAA query for the Service's own name answers; null otherwise.
          */
         private final String clusterIp;
-        private final byte[] clusterIpBytes;
+        /** The bytes of an IPv6 {@link #clusterIp}; null for IPv4, which {@link #ipv4} holds. */
+        private final byte[] clusterIp6;
+        private final int ipv4;
         private final int port;
 
         Entry(ServiceInfo s) {
             this.key = asciiKey(s.name(), s.namespace());
+            this.hash = keyHash(s.name(), s.namespace());
+            this.keyLength = key == null ? -1 : key.length;
+            this.key0 = key == null ? 0 : pack(key, 0);
+            this.key1 = key == null ? 0 : pack(key, 8);
+            this.key2 = key == null ? 0 : pack(key, 16);
             this.service = s;
             this.namespace = s.namespace();
             List<String> ips = s.clusterIPs();
@@ -45,8 +61,26 @@ public final class ServiceTable {
             byte[] ip = !s.externalNameType() && !s.headless() && ips.size() == 1 && ports.size() == 1
                     ? IpLiterals.parseUnmapped(ips.get(0)) : null;
             this.clusterIp = ip == null ? null : ips.get(0);
-            this.clusterIpBytes = ip;
+            this.clusterIp6 = ip != null && ip.length == 16 ? ip : null;
+            this.ipv4 = ip != null && ip.length == 4
+                    ? (ip[0] & 0xff) << 24 | (ip[1] & 0xff) << 16 | (ip[2] & 0xff) << 8 | ip[3] & 0xff : 0;
             this.port = ip == null ? 0 : ports.get(0).port();
+        }
+
+        /** {@link #REMOVED}'s: no key, no service. */
+        private Entry() {
+            this.key = null;
+            this.hash = 0;
+            this.keyLength = -1;
+            this.key0 = 0;
+            this.key1 = 0;
+            this.key2 = 0;
+            this.service = null;
+            this.namespace = null;
+            this.clusterIp = null;
+            this.clusterIp6 = null;
+            this.ipv4 = 0;
+            this.port = 0;
         }
 
         public ServiceInfo service() {
@@ -71,9 +105,21 @@ public final class ServiceTable {
             return clusterIp;
         }
 
-        /** The bytes of {@link #clusterIp} (shared: never changed), or null. */
+        /**
+         * The bytes of {@link #clusterIp}, or null: a new array for IPv4 (made from the entry's own
+         * field, so the answer reads no array of the old generation), the shared one (never changed) for IPv6.
+         */
         public byte[] clusterIpBytes() {
-            return clusterIpBytes;
+            if (clusterIp == null || clusterIp6 != null) {
+                return clusterIp6;
+            }
+            return new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
+        }
+
+        /** True when this entry's key is the query's characters {@code [from, from + length)}, packed as given. */
+        private boolean keyIs(int h, String text, int from, int length, long k0, long k1, long k2) {
+            return hash == h && keyLength == length && key0 == k0 && key1 == k1 && key2 == k2
+                    && (length <= INLINE_KEY || sameText(key, text, from, INLINE_KEY));
         }
 
         /** The one port of a {@link #singleAddress} Service ({@code -1} when it declares none). */
@@ -83,15 +129,17 @@ public final class ServiceTable {
     }
 
     private static final int MIN_CAPACITY = 16;
+    /** The key bytes an entry holds in its own fields: most {@code <name>.<namespace>} keys fit. */
+    static final int INLINE_KEY = 24;
 
-    /** The arrays of one capacity; a slot with hash 0 is empty, one with a hash and no entry was removed. */
-    private record Slots(int[] hashes, Entry[] entries) {
-        Slots(int capacity) {
-            this(new int[capacity], new Entry[capacity]);
-        }
-    }
+    /**
+     * A removed service's slot: probes go on past it (no hash array, whose misses were as many as
+     * the entries' own; the entry holds its hash).
+     */
+    private static final Entry REMOVED = new Entry();
 
-    private volatile Slots slots = new Slots(MIN_CAPACITY);
+    /** The slots, a power of two of them; null is empty. */
+    private volatile Entry[] slots = new Entry[MIN_CAPACITY];
     /** Entries and removed slots in {@link #slots}; read and changed under the index's lock. */
     private int size;
     private int removed;
@@ -101,59 +149,86 @@ public final class ServiceTable {
      * {@code [from, to)}, or null.
      */
     public Entry find(String text, int from, int to) {
-        Slots t = slots;
-        int at = probe(t, finish(hash(text, from, to, 0)), text, from, to, null, null);
-        return at < 0 ? null : t.entries()[at]; // null when removed since: not found then
+        int length = to - from;
+        int h = 0;
+        long k0 = 0;
+        long k1 = 0;
+        long k2 = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(from + i);
+            if (c > 0x7f) {
+                return null; // every key is ASCII
+            }
+            h = 31 * h + c;
+            if (i < INLINE_KEY) {
+                long shifted = (long) c << ((i & 7) << 3);
+                if (i < 8) {
+                    k0 |= shifted;
+                } else if (i < 16) {
+                    k1 |= shifted;
+                } else {
+                    k2 |= shifted;
+                }
+            }
+        }
+        h = finish(h);
+        Entry[] entries = slots;
+        int mask = entries.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Entry e = entries[i];
+            if (e == null) {
+                return null;
+            }
+            if (e.keyIs(h, text, from, length, k0, k1, k2)) { // never REMOVED, whose hash no key has
+                return e;
+            }
+        }
     }
 
     /** The service {@code namespace/name}, or null. */
     ServiceInfo get(String namespace, String name) {
-        Slots t = slots;
-        int at = probe(t, keyHash(name, namespace), null, 0, 0, name, namespace);
-        Entry e = at < 0 ? null : t.entries()[at];
-        return e == null ? null : e.service;
+        Entry[] t = slots;
+        int at = probe(t, keyHash(name, namespace), name, namespace);
+        return at < 0 ? null : t[at].service;
     }
 
     /** Adds or replaces the service of {@code s}'s namespace and name; the one replaced, or null. */
     ServiceInfo put(ServiceInfo s) {
         int h = keyHash(s.name(), s.namespace());
-        Slots t = slots;
-        int at = probe(t, h, null, 0, 0, s.name(), s.namespace());
+        Entry[] t = slots;
+        int at = probe(t, h, s.name(), s.namespace());
         if (at >= 0) {
-            ServiceInfo old = t.entries()[at].service;
+            ServiceInfo old = t[at].service;
             if (old != s) {
-                t.entries()[at] = new Entry(s);
+                t[at] = new Entry(s);
             }
             return old;
         }
-        if ((size + removed + 1) * 2 > t.hashes().length) {
+        if ((size + removed + 1) * 2 > t.length) {
             t = rebuild(size + 1);
         }
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
+        int mask = t.length - 1;
         int i = h & mask;
-        while (hashes[i] != 0 && entries[i] != null) {
+        while (t[i] != null && t[i] != REMOVED) {
             i = (i + 1) & mask;
         }
-        if (hashes[i] != 0) {
+        if (t[i] == REMOVED) {
             removed--; // a removed slot taken again
         }
-        entries[i] = new Entry(s);
-        hashes[i] = h;
+        t[i] = new Entry(s);
         size++;
         return null;
     }
 
     /** Removes the service {@code namespace/name}; the one removed, or null. */
     ServiceInfo remove(String namespace, String name) {
-        Slots t = slots;
-        int at = probe(t, keyHash(name, namespace), null, 0, 0, name, namespace);
+        Entry[] t = slots;
+        int at = probe(t, keyHash(name, namespace), name, namespace);
         if (at < 0) {
             return null;
         }
-        ServiceInfo old = t.entries()[at].service;
-        t.entries()[at] = null; // the hash stays: probes go on past the slot
+        ServiceInfo old = t[at].service;
+        t[at] = REMOVED; // not null: probes go on past the slot
         size--;
         removed++;
         if (removed > size && removed > MIN_CAPACITY) {
@@ -164,8 +239,8 @@ public final class ServiceTable {
 
     List<ServiceInfo> values() {
         List<ServiceInfo> out = new ArrayList<>(size);
-        for (Entry e : slots.entries()) {
-            if (e != null) {
+        for (Entry e : slots) {
+            if (e != null && e != REMOVED) {
                 out.add(e.service);
             }
         }
@@ -176,24 +251,15 @@ public final class ServiceTable {
         return size;
     }
 
-    /**
-     * The slot of {@code t} holding the entry with hash {@code h} whose key is {@code text}'s
-     * characters {@code [from, to)}, or, when {@code text} is null, whose service is
-     * {@code namespace/name}; -1 when none does.
-     */
-    private static int probe(Slots t, int h, String text, int from, int to, String name, String namespace) {
-        int[] hashes = t.hashes();
-        Entry[] entries = t.entries();
-        int mask = hashes.length - 1;
+    /** The slot of {@code t} holding the entry with hash {@code h} whose service is {@code namespace/name}; -1 when none does. */
+    private static int probe(Entry[] t, int h, String name, String namespace) {
+        int mask = t.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            int held = hashes[i];
-            if (held == 0) {
+            Entry e = t[i];
+            if (e == null) {
                 return -1;
             }
-            Entry e = held == h ? entries[i] : null;
-            if (e != null && (text != null
-                    ? e.key != null && sameText(e.key, text, from, to)
-                    : e.service.name().equals(name) && e.service.namespace().equals(namespace))) {
+            if (e.hash == h && e.service.name().equals(name) && e.service.namespace().equals(namespace)) {
                 return i;
             }
         }
@@ -205,26 +271,22 @@ public final class ServiceTable {
     }
 
     /** A table for {@code entries} entries at most half full, with every entry moved in; published. */
-    private Slots rebuild(int entries) {
+    private Entry[] rebuild(int entries) {
         int capacity = MIN_CAPACITY;
         while (capacity < entries * 2) {
             capacity <<= 1;
         }
-        Slots old = slots;
-        Slots next = new Slots(capacity);
+        Entry[] next = new Entry[capacity];
         int mask = capacity - 1;
-        for (int j = 0; j < old.hashes().length; j++) {
-            Entry e = old.entries()[j];
-            if (e == null) {
+        for (Entry e : slots) {
+            if (e == null || e == REMOVED) {
                 continue;
             }
-            int h = old.hashes()[j];
-            int i = h & mask;
-            while (next.hashes()[i] != 0) {
+            int i = e.hash & mask;
+            while (next[i] != null) {
                 i = (i + 1) & mask;
             }
-            next.entries()[i] = e;
-            next.hashes()[i] = h;
+            next[i] = e;
         }
         removed = 0;
         slots = next;
@@ -248,16 +310,23 @@ public final class ServiceTable {
         return h == 0 ? 1 : h;
     }
 
-    private static boolean sameText(byte[] key, String name, int from, int to) {
-        if (key.length != to - from) {
-            return false;
-        }
-        for (int i = 0; i < key.length; i++) {
+    /** True when {@code key}'s bytes from {@code start} on are {@code name}'s characters from {@code from + start} on. */
+    private static boolean sameText(byte[] key, String name, int from, int start) {
+        for (int i = start; i < key.length; i++) {
             if (key[i] != name.charAt(from + i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Up to 8 bytes of {@code key} from {@code start}, the first in the lowest byte, zeros past its end. */
+    private static long pack(byte[] key, int start) {
+        long v = 0;
+        for (int i = start; i < Math.min(key.length, start + 8); i++) {
+            v |= (long) (key[i] & 0xff) << ((i - start) << 3);
+        }
+        return v;
     }
 
     private static byte[] asciiKey(String name, String namespace) {

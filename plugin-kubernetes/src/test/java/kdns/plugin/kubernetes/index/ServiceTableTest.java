@@ -65,6 +65,31 @@ class ServiceTableTest {
     }
 
     @Test
+    void keysLongerThanTheEntryHoldsAreComparedToTheirEnd() {
+        // "<name>.ns" of 23 to 27 bytes: around the 24 an entry holds in its own fields.
+        List<String> names = List.of("abcdefghijklmnopqrst", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstuv",
+                "abcdefghijklmnopqrstuvw", "abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwy");
+        for (String name : names) {
+            table.put(svc("ns", name, "10.0.0.1"));
+        }
+        for (String name : names) {
+            assertEquals(name, inQuery(name, "ns").service().name());
+            assertNull(inQuery(name, "nt"), name);
+            assertNull(inQuery(name.substring(0, name.length() - 1) + "z", "ns"), name);
+        }
+        assertNull(inQuery("abcdefghijklmnopqrstuvwxyz", "ns"));
+    }
+
+    @Test
+    void eachIpv4AnswerGetsItsOwnBytes() {
+        table.put(svc("ns", "one", "192.168.255.1"));
+        byte[] first = inQuery("one", "ns").clusterIpBytes();
+        assertArrayEquals(new byte[] {(byte) 192, (byte) 168, (byte) 255, 1}, first);
+        first[0] = 0;
+        assertArrayEquals(new byte[] {(byte) 192, (byte) 168, (byte) 255, 1}, inQuery("one", "ns").clusterIpBytes());
+    }
+
+    @Test
     void replacedAndRemovedServicesAreSeen() {
         ServiceInfo first = svc("ns", "a", "10.0.0.1");
         ServiceInfo second = svc("ns", "a", "10.0.0.2");
