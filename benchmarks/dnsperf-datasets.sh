@@ -243,22 +243,7 @@ mkdir -p "$work/kube"
     "$work/kube" "$names" "$endpoints" > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
-python3 - "$work" "$names" <<'PY'
-import random, sys
-work, n = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(43)
-lines = [l.split() for l in open(work + "/kube/services.txt")]
-with open(work + "/cluster.local.zone", "w") as z:
-    z.write("$ORIGIN cluster.local.\n$TTL 5\n"
-            "@ SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5\n"
-            "@ NS ns.dns.cluster.local.\nns.dns A 127.0.0.1\n")
-    for name, ip in lines:
-        z.write("%s.bench.svc 5 A %s\n" % (name, ip))
-qs = ["%s.bench.svc.cluster.local A" % name for name, _ in lines]
-qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
-rnd.shuffle(qs)
-open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
-PY
+kube_dataset "$names"
 kport=$(free_port); rport=$(free_port); kready=$(free_port); kmetrics=$(free_port)
 kube_corefile "$kport" "$kready" "$kmetrics" "$work/kube/kubeconfig" > "$work/Corefile.kube"
 # First with the launcher's own heap settings; when kdns dies before it is ready (the sync of a

@@ -41,15 +41,7 @@ mkdir -p "$work/kube"
     "$work/kube" "$names" $((names * 5)) > "$work/fakeapi.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 wait_fake_cluster "$api_pid" "$work/fakeapi.log" 60
-python3 - "$work" "$names" <<'PY'
-import random, sys
-work, n = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(43)
-qs = ["%s.bench.svc.cluster.local A" % l.split()[0] for l in open(work + "/kube/services.txt")]
-qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
-rnd.shuffle(qs)
-open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
-PY
+kube_dataset "$names"
 
 rss_split() { awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} END {printf "%.1f / %.1f", a / 1024, f / 1024}' "/proc/$1/status"; }
 histo() { # jcmd: with HISTO=1, the live heap (a full collection first) and its largest classes, as the last step of a run

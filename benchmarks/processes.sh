@@ -85,6 +85,27 @@ wait_answer() { # port [name]: waits up to 20 s for an A answer (www.example.org
 }
 
 # knotd with one zone, in $work/knot-NAME; sets started to its PID.
+# The kubernetes data set's files, from the fake API server's $work/kube/services.txt ("name ip" per
+# Service, namespace bench): $work/kube.queries (every Service's A query plus N/4 names that do not exist,
+# 20% NXDOMAIN, in one fixed random order) and $work/cluster.local.zone (the Services' A records, for knotd).
+kube_dataset() { # names
+    python3 - "$work" "$1" <<'PY'
+import random, sys
+work, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(43)
+lines = [l.split() for l in open(work + "/kube/services.txt")]
+with open(work + "/cluster.local.zone", "w") as z:
+    z.write("$ORIGIN cluster.local.\n$TTL 5\n"
+            "@ SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5\n"
+            "@ NS ns.dns.cluster.local.\nns.dns A 127.0.0.1\n")
+    for name, ip in lines:
+        z.write("%s.bench.svc 5 A %s\n" % (name, ip))
+qs = ["%s.bench.svc.cluster.local A" % name for name, _ in lines]
+qs += ["nosuch%05d.bench.svc.cluster.local A" % i for i in range(n // 4)]
+rnd.shuffle(qs)
+open(work + "/kube.queries", "w").write("\n".join(qs) + "\n")
+PY
+}
 kube_corefile() { # port ready-port metrics-port kubeconfig [option...]: the kubernetes-only Corefile, on stdout
     local port=$1 ready=$2 metrics=$3 kubeconfig=$4 option
     shift 4
