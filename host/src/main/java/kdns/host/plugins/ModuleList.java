@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +37,7 @@ import java.util.stream.Collectors;
  * hand, a folder copied without its times, a folder with no list) reads the jars as before.
  * <pre>
  * kdns-module-list 1 java 25
- * jar SIZE MTIME_MILLIS FILE_NAME
+ * jar SIZE MTIME_SECONDS FILE_NAME
  * module MODIFIERS NAME            (MODIFIERS: comma-separated, "-" for none)
  * version V
  * main CLASS
@@ -89,7 +90,7 @@ final class ModuleList {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         for (Map.Entry<String, BasicFileAttributes> jar : new TreeMap<>(jars).entrySet()) {
             BasicFileAttributes attrs = jar.getValue();
-            out.append("jar ").append(attrs.size()).append(' ').append(attrs.lastModifiedTime().toMillis())
+            out.append("jar ").append(attrs.size()).append(' ').append(seconds(attrs))
                     .append(' ').append(jar.getKey()).append('\n');
             appendDescriptor(out, byJar.get(jar.getKey()).descriptor());
         }
@@ -125,7 +126,7 @@ final class ModuleList {
             }
             BasicFileAttributes attrs = jars.get(jar[3]);
             if (attrs == null || attrs.size() != parseLong(dir, i, jar[1])
-                    || attrs.lastModifiedTime().toMillis() != parseLong(dir, i, jar[2])) {
+                    || seconds(attrs) != parseLong(dir, i, jar[2])) {
                 return Optional.empty(); // the jar changed or went since the list was written
             }
             listedJars.add(jar[3]);
@@ -149,6 +150,14 @@ final class ModuleList {
             return Optional.empty(); // a jar was added by hand
         }
         return Optional.of(new ListedFinder(Map.copyOf(modules)));
+    }
+
+    /**
+     * A jar's modification time in whole seconds: what tar keeps of it, so a
+     * distribution unpacked from a release archive still matches its lists.
+     */
+    private static long seconds(BasicFileAttributes attrs) {
+        return attrs.lastModifiedTime().to(TimeUnit.SECONDS);
     }
 
     /** The folder's jars by file name, or null when it holds anything else ModuleFinder.of would read. */
