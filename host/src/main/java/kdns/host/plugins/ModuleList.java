@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -262,8 +263,7 @@ final class ModuleList {
                 }
                 case "uses" -> b.uses(field(f, 1));
                 case "provides" -> b.provides(field(f, 1), List.of(field(f, 2).split(",")));
-                case "packages" -> b.packages(Set.of(f).stream().filter(p -> !p.equals("packages"))
-                        .collect(Collectors.toSet()));
+                case "packages" -> b.packages(Arrays.stream(f, 1, f.length).collect(Collectors.toSet()));
                 default -> throw new IllegalArgumentException("unknown line '" + line + "'");
             }
         }
