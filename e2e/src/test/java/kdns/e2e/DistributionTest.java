@@ -136,6 +136,8 @@ class DistributionTest {
         assertTrue(Files.isExecutable(d.resolve("runtime/bin/java")), "jlink'd runtime");
         assertTrue(Files.isRegularFile(d.resolve("conf/plugin.cfg")));
         assertTrue(Files.isDirectory(d.resolve("plugins/plugin-standard")));
+        // each plugin folder's module descriptors, so a start need not scan its jars (host's ModuleList)
+        assertTrue(Files.isRegularFile(d.resolve("plugins/plugin-standard/modules.list")));
         assertTrue(Files.isDirectory(d.resolve("lib")));
     }
 

@@ -106,6 +106,21 @@ class DistributionsTest {
         Files.writeString(dir.resolve("Corefile"), "example.org:1053 {\n    hello Hi\n}\n");
         KdnsProcess.Result ok = run(helloDist, dir, "-validate");
         assertEquals(0, ok.exitCode(), ok.output());
+        // Its folder gets a module list like the in-tree ones; a folder without one (copied in by hand)
+        // or whose jars no longer match it is read from its jars.
+        Path helloFolder = helloDist.resolve("plugins/kdns-hello");
+        Path list = helloFolder.resolve("modules.list");
+        assertTrue(Files.isRegularFile(list), "the external plugin's module list");
+        try (Stream<Path> jars = Files.list(helloFolder)) {
+            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0));
+            }
+        }
+        KdnsProcess.Result stale = run(helloDist, dir, "-validate");
+        assertEquals(0, stale.exitCode(), stale.output());
+        Files.delete(list);
+        KdnsProcess.Result none = run(helloDist, dir, "-validate");
+        assertEquals(0, none.exitCode(), none.output());
         KdnsProcess.Result notThere = run(fullDist, dir, "-validate");
         assertEquals(1, notThere.exitCode(), notThere.output());
         assertTrue(notThere.output().contains("Unknown directive 'hello'"), notThere.output());

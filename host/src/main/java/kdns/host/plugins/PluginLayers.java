@@ -1,5 +1,6 @@
 package kdns.host.plugins;
 
+import java.io.IOException;
 import java.lang.LayerInstantiationException;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
@@ -132,8 +133,23 @@ final class PluginLayers {
         return null;
     }
 
-    private ModuleFinder finder(String folder) {
-        return finders.computeIfAbsent(folder, f -> ModuleFinder.of(pluginsDir.resolve(f)));
+    /**
+     * The folder's modules: from its {@link ModuleList} when that still describes the folder (no jar
+     * read until a class is), else from the jars themselves.
+     */
+    private ModuleFinder finder(String folder) throws PluginLoadException {
+        ModuleFinder finder = finders.get(folder);
+        if (finder == null) {
+            Path dir = pluginsDir.resolve(folder);
+            try {
+                finder = ModuleList.finder(dir).orElseGet(() -> ModuleFinder.of(dir));
+            } catch (IOException e) {
+                throw new PluginLoadException("cannot load plugin module folder " + dir + " (" + folder + "): "
+                        + e.getMessage(), e);
+            }
+            finders.put(folder, finder);
+        }
+        return finder;
     }
 
     private ModuleLayer define(String folder, ModuleFinder finder, List<ModuleLayer> parents)
