@@ -62,7 +62,6 @@ cpu_read() { python3 "$here/cpu-split.py" read "$1" > "$2" || rm -f "$2"; }
 cpu_share() { if [ -f "$1" ] && [ -f "$2" ]; then python3 "$here/cpu-split.py" share "$1" "$2"; else echo "-"; fi; }
 python3 "$here/cpu-split.py" test >/dev/null || { echo "cpu-split.py: its share() checks failed" >&2; exit 1; }
 
-since() { awk -v s="$1" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }'; }
 # "MEDIAN s (median of N starts: A B C)" from the starts' seconds, in the order they ran.
 median_of_starts() {
     local median

@@ -4,7 +4,7 @@
 # Services in random order plus 20% NXDOMAIN), all served by one fake API server, beside knotd:
 #   kube-ab.sh DIST... (k1 is the first, k2 the second, ...)
 # MODE=ab (default): ROUNDS (4) rounds of dnsperf (-c 4 -q 500) at saturation for SAT (8) s, then at
-# 20k q/s for FIX (7) s, against the servers of ORDER ("k1 k2 knot"), the order reversed every other
+# 20k q/s for FIX (7) s, against the servers of ORDER (default every distribution given, then knotd: "k1 k2 knot"), the order reversed every other
 # round; one line per run: queries/s answered per second of sending, user and user+system CPU s per
 # 100k queries (from /proc ticks: the user/system split of a 7 s run moves by a few ticks).
 # MODE=serve: starts them, writes "name pid port" lines to $STATE/servers (default /tmp/kube-ab) and
@@ -48,10 +48,11 @@ one() { # server mode
   out=$(dnsperf -s 127.0.0.1 -p "${PORT[$s]}" -d "$q" -l "$len" -c 4 -q 500 "${extra[@]}" 2>&1)
   a=$(awk '{print $14, $15}' /proc/$pid/stat)
   done=$(echo "$out" | awk '/Queries completed/ {print $3}')
-  echo "$b $a" | awk -v s="$s" -v m="$2" -v n="$done" -v len="$len" -v hz=$ticks '{u=($3-$1)/hz; k=($4-$2)/hz; printf "%s %s qps %.0f user/100k %.3f total/100k %.3f\n", s, m, n/len, u/n*1e5, (u+k)/n*1e5}'
+  echo "$b $a" | awk -v s="$s" -v m="$2" -v n="$done" -v qps="$(answered_per_second "$out" "$len")" -v hz=$ticks '{u=($3-$1)/hz; k=($4-$2)/hz; printf "%s %s qps %.0f user/100k %.3f total/100k %.3f\n", s, m, qps, u/n*1e5, (u+k)/n*1e5}'
 }
+order=${ORDER:-$(seq -f "k%g" 1 $# | tr '\n' ' ')knot}
 for r in $(seq 1 $rounds); do
-  if [ $((r % 2)) = 1 ]; then ord="${ORDER:-k1 k2 knot}"; else ord=$(echo ${ORDER:-k1 k2 knot} | tr ' ' '\n' | tac | tr '\n' ' '); fi
+  if [ $((r % 2)) = 1 ]; then ord=$order; else ord=$(echo $order | tr ' ' '\n' | tac | tr '\n' ' '); fi
   for m in saturation fixed; do
     for s in $ord; do echo -n "round $r "; one $s $m; done
   done

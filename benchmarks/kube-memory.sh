@@ -83,7 +83,7 @@ once() { # name dist opts env
     env $envs KDNS_JAVA_OPTS="$opts" "$d/bin/kdns" -conf "$work/Corefile" -quiet > "$work/kdns.log" 2>&1 &
     pid=$!; pids+=("$pid")
     wait_ready "$pid" "$kready" 120 || fail "kdns ($name) exited before /ready"
-    ready_s=$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }')
+    ready_s=$(since "$start")
     at_ready="$(rss_mib "$pid") ($(rss_split "$pid"))"
     local threads_ready; threads_ready=$(threads "$pid")
     [ -z "$threads_ready" ] || threads_ready="$threads_ready

@@ -31,7 +31,6 @@ jar="$here/target/benchmarks.jar"
 . "$here/processes.sh" kdns-bench-large
 need_dist_jar_jdk dnsperf dig curl python3
 
-since() { awk -v s="$1" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }'; }
 # The jcmd of kdns's own runtime when it has one (it attaches only to a JVM of its own release).
 jcmd=$dist/runtime/bin/jcmd; [ -x "$jcmd" ] || jcmd=$jdk/bin/jcmd
 

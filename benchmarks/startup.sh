@@ -71,7 +71,7 @@ once() { # dist block-function argument aot(on|off) -> prints "seconds rss"
         awk -v s="$start" -v n="$(now)" 'BEGIN { exit !(n - s > 120) }' && fail "no /ready 200 after 120 s"
         sleep 0.02
     done
-    echo "$(awk -v s="$start" -v n="$(now)" 'BEGIN { printf "%.2f", n - s }') $(rss_mib "$pid")"
+    echo "$(since "$start") $(rss_mib "$pid")"
     stop "$pid"
     [ -z "$knot" ] || stop "$knot"
 }
